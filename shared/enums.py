@@ -1,0 +1,78 @@
+"""Every enumeration that crosses the wire between app/ and api/ (values are the wire format)."""
+
+from enum import StrEnum
+
+
+class BenefitType(StrEnum):
+    ENTERPRISE_PENSION = "enterprise_pension"  # 企业职工基本养老保险
+    INSTITUTION_PENSION = "institution_pension"  # 机关事业单位养老保险
+    RESIDENT_PENSION = "resident_pension"  # 城乡居民基本养老保险
+    WORK_INJURY = "work_injury"  # 工伤保险长期待遇
+    SURVIVOR = "survivor"  # 遗属待遇
+
+
+class PaymentState(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"  # since a month, resumable
+    STOPPED = "stopped"  # final, with a reason (death, end of survivor entitlement …)
+
+
+class StopReason(StrEnum):
+    DECEASED = "deceased"
+    SURVIVOR_ENDED = "survivor_ended"
+    OTHER = "other"
+
+
+class CertificationMethod(StrEnum):
+    SELF_FACE = "self_face"
+    FAMILY_FACE = "family_face"
+    ATTESTATION = "attestation"  # neighbour / coordinator, multi-level sign-off
+    STAFF_ONSITE = "staff_onsite"
+    DATA_COMPARISON = "data_comparison"
+    OVERSEAS_DOCUMENT = "overseas_document"
+
+
+class CertificationResult(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NEEDS_REVIEW = "needs_review"
+
+
+class CycleState(StrEnum):
+    CERTIFIED = "certified"  # certified for the current window
+    DUE = "due"  # window open, not yet certified
+    OVERDUE = "overdue"  # a past window closed uncertified; suspension starts next month
+    SUSPENDED = "suspended"  # payment suspended for missing certification
+    STOPPED = "stopped"
+
+
+class ResidenceKind(StrEnum):
+    DOMESTIC = "domestic"
+    OVERSEAS = "overseas"
+
+
+class ReferenceSource(StrEnum):
+    ID_PHOTO = "id_photo"
+    ONSITE_ENROLMENT = "onsite_enrolment"
+    REFRESHED = "refreshed"  # from a passed certification, with consent
+
+
+class StaffRole(StrEnum):
+    COORDINATOR = "coordinator"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class RegionLevel(StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+
+
+class ChallengeAction(StrEnum):
+    BLINK = "blink"
+    OPEN_MOUTH = "open_mouth"
+    TURN_LEFT = "turn_left"
+    TURN_RIGHT = "turn_right"
