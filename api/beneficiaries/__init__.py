@@ -1,0 +1,1 @@
+"""Beneficiaries, their entitlements, reference faces and certification history."""

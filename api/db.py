@@ -1,0 +1,210 @@
+"""Database plumbing: declarative base, column types that behave the same on SQLite and PostgreSQL,
+engine and session factories, and the Alembic entry points used by `lifecert db upgrade` and tests.
+
+Conventions every model follows:
+* timestamps are timezone-aware UTC (:class:`UTCDateTime` refuses naive datetimes);
+* enumerations are stored as their string values in VARCHAR columns (:class:`EnumString`), never as
+  native database enums, so adding a value needs no migration of a type;
+* surrogate keys are BIGINT on PostgreSQL and INTEGER (rowid alias, autoincrement) on SQLite.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# BIGINT on PostgreSQL; SQLite only autoincrements an "INTEGER PRIMARY KEY".
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every backend (SQLite stores naive UTC text)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: timestamps must be timezone-aware")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+class EnumString(sa.TypeDecorator[E]):
+    """An enum stored as its value in a VARCHAR column (no native enum type, no CHECK constraint)."""
+
+    impl = sa.String(32)
+    cache_ok = True
+
+    def __init__(self, enum_cls: type[E], length: int = 32) -> None:
+        super().__init__(length)
+        self.enum_cls = enum_cls
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
+        if value is None:
+            return None
+        return self.enum_cls(value).value
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> E | None:
+        if value is None:
+            return None
+        return self.enum_cls(value)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012 (SQLAlchemy reads it as is)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout on every connection."""
+    if is_sqlite(url):
+        db = make_url(url).database
+        if db and db != ":memory:":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # Python's sqlite3 issues BEGIN itself (deferred); make writers take the lock up front
+            # so two writers never deadlock on a read→write upgrade.
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
+    return sa.create_engine(url, **kwargs)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any exception."""
+    with factory() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# --- Alembic ---------------------------------------------------------------------------------------
+
+
+def alembic_config(url: str):
+    """The Alembic configuration for our migrations, pointed at ``url`` (no alembic.ini lookup in cwd)."""
+    from alembic.config import Config
+
+    cfg = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Run the migrations up to ``revision`` (default: the latest)."""
+    from alembic import command
+
+    if is_sqlite(url):
+        db = make_url(url).database
+        if db and db != ":memory:":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), revision)
+
+
+def alembic_render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Render our TypeDecorators as the plain types they store, so migrations don't import api.db."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EnumString):
+        return f"sa.String(length={obj.impl.length})"
+    return False
+
+
+def alembic_compare_type(
+    context: Any, inspected_column: Any, metadata_column: Any, inspected_type: Any, metadata_type: Any
+) -> bool | None:
+    """Compare our TypeDecorators by the type they store; everything else by Alembic's default."""
+    if isinstance(metadata_type, sa.TypeDecorator):
+        return context.impl.compare_type(
+            inspected_column, sa.Column(metadata_column.name, metadata_type.impl)
+        )
+    return None
+
+
+def schema_diff(engine: Engine) -> list[Any]:
+    """Differences between the live schema and the models (empty when migrations match the models)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    import api.models  # noqa: F401  (register every model)
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": alembic_compare_type, "render_item": alembic_render_item}
+        )
+        return [d for d in compare_metadata(ctx, Base.metadata) if not _ignorable(d)]
+
+
+def _ignorable(diff: Any) -> bool:
+    # alembic_version is Alembic's own bookkeeping table.
+    return isinstance(diff, tuple) and diff[0] == "remove_table" and diff[1].name == "alembic_version"
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
