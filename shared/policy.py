@@ -1,0 +1,318 @@
+"""Certification policy: which cycle applies to whom, and who signs an attestation.
+
+The agency edits one TOML file (``api/policy.toml``); the service reads the file and hands its text to
+:func:`parse_policy` (this module does no I/O). The file has a ``[default]`` table and any number of
+``[[rule]]`` tables::
+
+    [default]
+    cycle = "annual_birthday"          # or "fixed_months"
+    remind_days_before = 30
+    attestation_signoffs = ["group_leader", "coordinator", "village_director"]
+
+    [[rule]]                           # every region, one benefit type
+    benefit = "work_injury"
+    cycle = "fixed_months"
+    months = 3
+
+    [[rule]]                           # one region (and every region below it), all benefit types
+    region = "330106"
+    cycle = "fixed_months"
+    months = 6
+
+How :meth:`PolicyTable.policy_for` chooses (``region_codes`` is the person's region path, province first,
+village last):
+
+1. The rule for the most specific region in the path wins (a village rule beats a county rule, a county rule
+   beats a rule without a region).
+2. For the same region, a rule naming the person's benefit type beats a rule without ``benefit``.
+3. Nothing matches → the ``[default]`` cycle; a file without ``[default]`` cycle → annual, birthday-based.
+
+So a region rule without ``benefit`` also overrides the national ``work_injury`` rule for that region; add a
+rule with both ``region`` and ``benefit`` to keep a different cycle for one benefit type there.
+
+``remind_days_before`` missing from a rule is taken from ``[default]`` (30 when absent there too).
+``attestation_signoffs`` (the roles that must sign a neighbour/coordinator attestation, in order) may be set
+in ``[default]`` and in rules without ``benefit``; the most specific region that sets it wins.
+
+Cycle kinds: ``annual_birthday`` — one window a year from the birthday month (``months`` must be 12 or
+absent); ``fixed_months`` — calendar-aligned blocks of ``months`` = 12 (Jan–Dec), 6 (Jan–Jun, Jul–Dec) or 3
+(quarters). The windows themselves are computed in :mod:`shared.cycle`.
+
+Every mistake in the file raises :class:`PolicyError` naming the rule and the key, so a clerk can fix it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+from shared.enums import BenefitType
+
+__all__ = [
+    "ANNUAL_BIRTHDAY",
+    "DEFAULT_REMIND_DAYS",
+    "DEFAULT_SIGNOFFS",
+    "CycleKind",
+    "CyclePolicy",
+    "PolicyError",
+    "PolicyRule",
+    "PolicyTable",
+    "parse_policy",
+]
+
+CycleKind = Literal["annual_birthday", "fixed_months"]
+CYCLE_KINDS: tuple[str, ...] = get_args(CycleKind)
+FIXED_MONTHS = (3, 6, 12)
+DEFAULT_REMIND_DAYS = 30
+MAX_REMIND_DAYS = 180
+DEFAULT_SIGNOFFS: tuple[str, ...] = ("group_leader", "coordinator", "village_director")
+
+_ROLE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_DEFAULT_KEYS = frozenset({"cycle", "months", "remind_days_before", "attestation_signoffs", "note"})
+_RULE_KEYS = _DEFAULT_KEYS | {"region", "benefit", "name"}
+_CYCLE_KEYS = frozenset({"cycle", "months", "remind_days_before"})
+
+
+class PolicyError(ValueError):
+    """The policy file cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class CyclePolicy:
+    """How often one person must certify."""
+
+    kind: CycleKind = "annual_birthday"
+    months: int = 12
+    remind_days_before: int = DEFAULT_REMIND_DAYS
+
+    def __post_init__(self) -> None:
+        if self.kind not in CYCLE_KINDS:
+            raise ValueError(f"cycle must be one of {', '.join(CYCLE_KINDS)}, got {self.kind!r}")
+        if self.kind == "annual_birthday" and self.months != 12:
+            raise ValueError(f"an annual_birthday cycle is 12 months long, got months = {self.months}")
+        if self.kind == "fixed_months" and self.months not in FIXED_MONTHS:
+            raise ValueError(f"months must be 3, 6 or 12 for a fixed_months cycle, got {self.months}")
+        if not 0 <= self.remind_days_before <= MAX_REMIND_DAYS:
+            raise ValueError(
+                f"remind_days_before must be 0 to {MAX_REMIND_DAYS}, got {self.remind_days_before}"
+            )
+
+
+ANNUAL_BIRTHDAY = CyclePolicy()
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRule:
+    """One ``[[rule]]`` of the file; ``region``/``benefit`` None means "any"."""
+
+    region: str | None
+    benefit: BenefitType | None
+    cycle: CyclePolicy | None  # None: the rule only sets attestation_signoffs
+    attestation_signoffs: tuple[str, ...] | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyTable:
+    """The parsed policy file. ``PolicyTable()`` is the built-in default (annual, birthday-based)."""
+
+    default: CyclePolicy = ANNUAL_BIRTHDAY
+    default_signoffs: tuple[str, ...] = DEFAULT_SIGNOFFS
+    rules: tuple[PolicyRule, ...] = ()
+    _cycles: Mapping[tuple[str | None, BenefitType | None], CyclePolicy] = field(
+        init=False, repr=False, compare=False
+    )
+    _signoffs: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        cycles: dict[tuple[str | None, BenefitType | None], CyclePolicy] = {}
+        signoffs: dict[str, tuple[str, ...]] = {}
+        for rule in self.rules:
+            if rule.cycle is not None:
+                cycles[(rule.region, rule.benefit)] = rule.cycle
+            if rule.attestation_signoffs is not None and rule.region is not None:
+                signoffs[rule.region] = rule.attestation_signoffs
+        object.__setattr__(self, "_cycles", cycles)
+        object.__setattr__(self, "_signoffs", signoffs)
+
+    def policy_for(self, region_codes: Sequence[str], benefit_type: BenefitType) -> CyclePolicy:
+        """The cycle for a person in ``region_codes`` (province … village) receiving ``benefit_type``."""
+        benefit = BenefitType(benefit_type)
+        for region in [*reversed(region_codes), None]:
+            for key in ((region, benefit), (region, None)):
+                found = self._cycles.get(key)
+                if found is not None:
+                    return found
+        return self.default
+
+    def signoffs_for(self, region_codes: Sequence[str]) -> tuple[str, ...]:
+        """Roles that must sign an attestation in this region, in signing order."""
+        for region in reversed(region_codes):
+            found = self._signoffs.get(region)
+            if found is not None:
+                return found
+        return self.default_signoffs
+
+
+def parse_policy(text: str) -> PolicyTable:
+    """Parse the agency's TOML policy file. Raises :class:`PolicyError` with a clerk-readable message."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"policy file is not valid TOML: {exc}") from None
+
+    unknown = set(doc) - {"default", "rule"}
+    if unknown:
+        raise PolicyError(
+            f"policy file: unknown section(s) {_names(unknown)}; only [default] and [[rule]] are allowed"
+        )
+
+    raw_default = doc.get("default", {})
+    if not isinstance(raw_default, dict):
+        raise PolicyError("policy file: 'default' must be a table written as [default]")
+    _check_keys(raw_default, _DEFAULT_KEYS, "[default]")
+    default_remind = _remind_days(raw_default, "[default]", DEFAULT_REMIND_DAYS)
+    if "cycle" in raw_default or "months" in raw_default:
+        default = _cycle(raw_default, "[default]", default_remind)
+    else:
+        default = CyclePolicy(remind_days_before=default_remind)
+    default_signoffs = _signoffs(raw_default, "[default]") or DEFAULT_SIGNOFFS
+
+    raw_rules = doc.get("rule", [])
+    if not isinstance(raw_rules, list):
+        raise PolicyError("policy file: rules must be written as [[rule]] tables")
+    rules: list[PolicyRule] = []
+    seen_cycle: dict[tuple[str | None, BenefitType | None], int] = {}
+    seen_signoffs: dict[str, int] = {}
+    for index, raw in enumerate(raw_rules, start=1):
+        rule = _rule(raw, index, default_remind)
+        where = _where(index, rule.region, rule.benefit)
+        if rule.cycle is not None:
+            key = (rule.region, rule.benefit)
+            if key in seen_cycle:
+                raise PolicyError(
+                    f"{where}: the same region and benefit already have a cycle in rule {seen_cycle[key]}"
+                )
+            seen_cycle[key] = index
+        if rule.attestation_signoffs is not None and rule.region is not None:
+            if rule.region in seen_signoffs:
+                raise PolicyError(
+                    f"{where}: attestation_signoffs for this region are already set in rule "
+                    f"{seen_signoffs[rule.region]}"
+                )
+            seen_signoffs[rule.region] = index
+        rules.append(rule)
+    return PolicyTable(default=default, default_signoffs=default_signoffs, rules=tuple(rules))
+
+
+def _rule(raw: Any, index: int, default_remind: int) -> PolicyRule:
+    if not isinstance(raw, dict):
+        raise PolicyError(f"rule {index}: must be a table written as [[rule]]")
+    region = raw.get("region")
+    if region is not None and (not isinstance(region, str) or not region.strip()):
+        raise PolicyError(f'rule {index}: region must be a region code in quotes, e.g. region = "330106"')
+    region = region.strip() if region is not None else None
+    benefit = _benefit(raw.get("benefit"), index, region)
+    where = _where(index, region, benefit)
+    _check_keys(raw, _RULE_KEYS, where)
+    name = raw.get("name", "")
+    if not isinstance(name, str):
+        raise PolicyError(f"{where}: name must be text in quotes")
+
+    cycle: CyclePolicy | None = None
+    if _CYCLE_KEYS & raw.keys():
+        if "cycle" not in raw:
+            raise PolicyError(f"{where}: says {_names(_CYCLE_KEYS & raw.keys())} but not which cycle")
+        cycle = _cycle(raw, where, _remind_days(raw, where, default_remind))
+
+    signoffs = _signoffs(raw, where)
+    if signoffs is not None:
+        if benefit is not None:
+            raise PolicyError(
+                f"{where}: attestation_signoffs apply to a whole region; put them in a rule without benefit"
+            )
+        if region is None:
+            raise PolicyError(f"{where}: attestation_signoffs without a region belong in [default]")
+    if cycle is None and signoffs is None:
+        raise PolicyError(f"{where}: sets neither a cycle nor attestation_signoffs")
+    if region is None and benefit is None:
+        raise PolicyError(
+            f"{where}: names neither a region nor a benefit; put the national default in [default]"
+        )
+    return PolicyRule(region=region, benefit=benefit, cycle=cycle, attestation_signoffs=signoffs, name=name)
+
+
+def _benefit(value: Any, index: int, region: str | None) -> BenefitType | None:
+    if value is None:
+        return None
+    try:
+        return BenefitType(value)
+    except ValueError:
+        valid = ", ".join(f'"{b.value}"' for b in BenefitType)
+        raise PolicyError(
+            f"{_where(index, region, None)}: unknown benefit {value!r}; use one of {valid}"
+        ) from None
+
+
+def _cycle(raw: Mapping[str, Any], where: str, remind: int) -> CyclePolicy:
+    kind = raw.get("cycle")
+    if kind not in CYCLE_KINDS:
+        raise PolicyError(f'{where}: cycle must be "annual_birthday" or "fixed_months", got {kind!r}')
+    months = raw.get("months", 12 if kind == "annual_birthday" else None)
+    if months is None:
+        raise PolicyError(f"{where}: a fixed_months cycle needs months = 3, 6 or 12")
+    if not _is_int(months):
+        raise PolicyError(f"{where}: months must be a whole number, got {months!r}")
+    try:
+        return CyclePolicy(kind=kind, months=months, remind_days_before=remind)
+    except ValueError as exc:
+        raise PolicyError(f"{where}: {exc}") from None
+
+
+def _remind_days(raw: Mapping[str, Any], where: str, fallback: int) -> int:
+    value = raw.get("remind_days_before", fallback)
+    if not _is_int(value) or not 0 <= value <= MAX_REMIND_DAYS:
+        raise PolicyError(
+            f"{where}: remind_days_before must be a whole number from 0 to {MAX_REMIND_DAYS}, got {value!r}"
+        )
+    return value
+
+
+def _signoffs(raw: Mapping[str, Any], where: str) -> tuple[str, ...] | None:
+    if "attestation_signoffs" not in raw:
+        return None
+    value = raw["attestation_signoffs"]
+    if not isinstance(value, list) or not value:
+        raise PolicyError(f'{where}: attestation_signoffs must be a non-empty list like ["coordinator"]')
+    for role in value:
+        if not isinstance(role, str) or not _ROLE_RE.match(role):
+            raise PolicyError(
+                f"{where}: attestation_signoffs: {role!r} is not a role name (lower-case letters, digits, _)"
+            )
+    if len(set(value)) != len(value):
+        raise PolicyError(f"{where}: attestation_signoffs lists a role twice")
+    return tuple(value)
+
+
+def _check_keys(raw: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
+    unknown = set(raw) - allowed
+    if unknown:
+        raise PolicyError(f"{where}: unknown key(s) {_names(unknown)}; allowed: {_names(allowed)}")
+
+
+def _where(index: int, region: str | None, benefit: BenefitType | None) -> str:
+    parts = [f"region {region}"] if region else []
+    if benefit:
+        parts.append(f"benefit {benefit.value}")
+    return f"rule {index}" + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _names(keys: set[str] | frozenset[str]) -> str:
+    return ", ".join(sorted(keys))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -1,0 +1,178 @@
+"""The agency's policy file: resolution order, the shipped api/policy.toml, and errors a clerk can fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.enums import BenefitType
+from shared.policy import (
+    ANNUAL_BIRTHDAY,
+    DEFAULT_SIGNOFFS,
+    CyclePolicy,
+    PolicyError,
+    PolicyTable,
+    parse_policy,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+XIHU = ["33", "3301", "330106", "330106001", "330106001001"]
+ELSEWHERE = ["11", "1101", "110105"]
+
+LAYERED = """
+[default]
+cycle = "annual_birthday"
+remind_days_before = 25
+
+[[rule]]
+benefit = "survivor"
+cycle = "fixed_months"
+months = 12
+
+[[rule]]
+region = "33"
+cycle = "fixed_months"
+months = 6
+
+[[rule]]
+region = "33"
+benefit = "work_injury"
+cycle = "fixed_months"
+months = 3
+remind_days_before = 10
+
+[[rule]]
+region = "330106001"
+cycle = "annual_birthday"
+attestation_signoffs = ["coordinator"]
+
+[[rule]]
+region = "3301"
+attestation_signoffs = ["group_leader", "coordinator"]
+"""
+
+
+def test_builtin_default_is_annual_birthday() -> None:
+    table = PolicyTable()
+    assert table.policy_for(XIHU, BenefitType.ENTERPRISE_PENSION) == CyclePolicy("annual_birthday", 12, 30)
+    assert table.signoffs_for(XIHU) == ("group_leader", "coordinator", "village_director")
+
+
+def test_empty_file_is_the_builtin_default() -> None:
+    assert parse_policy("") == PolicyTable()
+
+
+def test_most_specific_region_wins_then_benefit_type() -> None:
+    table = parse_policy(LAYERED)
+    # No region rule on the path: benefit rule without region, else [default] (with its remind days).
+    assert table.policy_for(ELSEWHERE, BenefitType.SURVIVOR) == CyclePolicy("fixed_months", 12, 25)
+    assert table.policy_for(ELSEWHERE, BenefitType.RESIDENT_PENSION) == CyclePolicy("annual_birthday", 12, 25)
+    # Province 33: generic 6 months; work injury 3 months (benefit-specific beats generic, same region).
+    assert table.policy_for(["33", "3302"], BenefitType.RESIDENT_PENSION) == CyclePolicy(
+        "fixed_months", 6, 25
+    )
+    assert table.policy_for(["33", "3302"], BenefitType.WORK_INJURY) == CyclePolicy("fixed_months", 3, 10)
+    # Region 33's generic rule is more specific than the region-less survivor rule.
+    assert table.policy_for(["33"], BenefitType.SURVIVOR) == CyclePolicy("fixed_months", 6, 25)
+    # The township rule (deeper on the path) beats the province rules, even the benefit-specific one.
+    assert table.policy_for(XIHU, BenefitType.WORK_INJURY) == CyclePolicy("annual_birthday", 12, 25)
+    # A rule for a region below the person's region does not apply to them.
+    assert table.policy_for(XIHU[:3], BenefitType.RESIDENT_PENSION) == CyclePolicy("fixed_months", 6, 25)
+
+
+def test_signoffs_most_specific_region_wins() -> None:
+    table = parse_policy(LAYERED)
+    assert table.signoffs_for(XIHU) == ("coordinator",)
+    assert table.signoffs_for(XIHU[:3]) == ("group_leader", "coordinator")
+    assert table.signoffs_for(["33"]) == DEFAULT_SIGNOFFS
+    assert table.signoffs_for([]) == DEFAULT_SIGNOFFS
+
+
+def test_shipped_policy_file() -> None:
+    table = parse_policy((REPO_ROOT / "api" / "policy.toml").read_text(encoding="utf-8"))
+    assert table.policy_for(ELSEWHERE, BenefitType.ENTERPRISE_PENSION).kind == "annual_birthday"
+    assert table.policy_for(ELSEWHERE, BenefitType.WORK_INJURY) == CyclePolicy("fixed_months", 3, 20)
+    xihu = table.policy_for(XIHU, BenefitType.RESIDENT_PENSION)
+    assert (xihu.kind, xihu.months) == ("fixed_months", 6)
+    assert table.policy_for(XIHU, BenefitType.WORK_INJURY).months == 3
+    assert table.signoffs_for(ELSEWHERE) == DEFAULT_SIGNOFFS
+    assert table.signoffs_for(XIHU) == ("coordinator", "village_director")
+
+
+def test_default_cycle_can_be_fixed() -> None:
+    table = parse_policy('[default]\ncycle = "fixed_months"\nmonths = 6\n')
+    assert table.default == CyclePolicy("fixed_months", 6, 30)
+    assert table.policy_for([], BenefitType.SURVIVOR) == table.default
+
+
+def test_cycle_policy_refuses_inconsistent_values() -> None:
+    assert ANNUAL_BIRTHDAY.months == 12
+    with pytest.raises(ValueError):
+        CyclePolicy("annual_birthday", 6)
+    with pytest.raises(ValueError):
+        CyclePolicy("fixed_months", 4)
+    with pytest.raises(ValueError):
+        CyclePolicy("weekly", 12)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        CyclePolicy(remind_days_before=-1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[default\n", "not valid TOML"),
+        ("[defaults]\n", "unknown section(s) defaults"),
+        ('[default]\ncycle = "weekly"\n', 'cycle must be "annual_birthday" or "fixed_months"'),
+        ('[default]\ncycle = "fixed_months"\n', "needs months = 3, 6 or 12"),
+        ('[default]\ncycle = "fixed_months"\nmonths = 4\n', "months must be 3, 6 or 12"),
+        ('[default]\ncycle = "fixed_months"\nmonths = "6"\n', "months must be a whole number"),
+        ('[default]\ncycle = "annual_birthday"\nmonths = 6\n', "annual_birthday cycle is 12 months"),
+        ("[default]\nremind_days_before = 400\n", "remind_days_before must be a whole number from 0 to 180"),
+        ("[default]\nremind_days_before = true\n", "remind_days_before must be a whole number"),
+        ('[default]\ncycel = "annual_birthday"\n', "[default]: unknown key(s) cycel"),
+        ("[default]\nattestation_signoffs = []\n", "attestation_signoffs must be a non-empty list"),
+        ('[default]\nattestation_signoffs = ["Village Head"]\n', "'Village Head' is not a role name"),
+        ('[default]\nattestation_signoffs = ["a", "a"]\n', "lists a role twice"),
+        (
+            '[[rule]]\nregion = "33"\nbenefit = "pension"\ncycle = "annual_birthday"\n',
+            "rule 1 (region 33): unknown benefit 'pension'; use one of \"enterprise_pension\"",
+        ),
+        (
+            '[[rule]]\nregion = 33\ncycle = "annual_birthday"\n',
+            "rule 1: region must be a region code in quotes",
+        ),
+        ('[[rule]]\nregion = "33"\nmonths = 6\n', "rule 1 (region 33): says months but not which cycle"),
+        ('[[rule]]\nregion = "33"\nname = "Zhejiang"\n', "sets neither a cycle nor attestation_signoffs"),
+        ('[[rule]]\ncycle = "annual_birthday"\n', "names neither a region nor a benefit"),
+        ('[[rule]]\nregion = "33"\ncycle = "fixed_months"\nmonths = 3\nmonht = 1\n', "unknown key(s) monht"),
+        (
+            '[[rule]]\nregion = "33"\nbenefit = "survivor"\nattestation_signoffs = ["coordinator"]\n',
+            "attestation_signoffs apply to a whole region",
+        ),
+        (
+            '[[rule]]\nbenefit = "survivor"\nattestation_signoffs = ["coordinator"]\n',
+            "attestation_signoffs apply to a whole region",
+        ),
+        (
+            (
+                '[[rule]]\nregion = "33"\ncycle = "annual_birthday"\n'
+                '[[rule]]\nregion = "33"\ncycle = "fixed_months"\nmonths = 6\n'
+            ),
+            "rule 2 (region 33): the same region and benefit already have a cycle in rule 1",
+        ),
+        (
+            (
+                '[[rule]]\nregion = "33"\nattestation_signoffs = ["a"]\n'
+                '[[rule]]\nregion = "33"\nattestation_signoffs = ["b"]\n'
+            ),
+            "attestation_signoffs for this region are already set in rule 1",
+        ),
+        ("default = 3\n", "'default' must be a table"),
+        ("rule = 3\n", "rules must be written as [[rule]] tables"),
+    ],
+)
+def test_policy_errors_say_where_and_why(text: str, expected: str) -> None:
+    with pytest.raises(PolicyError) as err:
+        parse_policy(text)
+    assert expected in str(err.value)
