@@ -131,3 +131,35 @@ class Decision:
     spoof: SpoofResult | None = None
     best_frame: int | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    x: int
+    y: int
+
+
+@dataclass(frozen=True, slots=True)
+class QualityReport:
+    """The quality gate's verdict on one picture; `ok` False comes with the first failing reason."""
+
+    ok: bool
+    reason: ReasonCode
+    message: str
+    faces: int
+    box: Box | None = None
+    face_px: int | None = None
+    luminance: float | None = None  # mean face luminance, 0-255
+    background_ratio: float | None = None  # face luminance / background luminance
+    sharpness: float | None = None  # Laplacian variance of the face at 128x128
+    eyes_found: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """`FaceEngine.check`: how many faces, the quality verdict, and the anti-spoofing signal (None when
+    no face was found to run it on)."""
+
+    faces: int
+    quality: QualityReport
+    spoof: SpoofResult | None

@@ -1,0 +1,78 @@
+"""Face engine settings as data: thresholds, limits and switches, each with where its value comes from.
+
+Measured on ../shared/faces with `python -m bench.face_evaluation` (docs/face-evaluation.md) and the
+exploration recorded there; images are first downscaled to ≤ 640 px long side, so every pixel figure below
+is in that work size. Change values here (or pass a FaceConfig) — never inline in the pipeline.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from face import models
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class FaceConfig:
+    # --- intake -------------------------------------------------------------------------------------
+    max_bytes: int = 8 * 1024 * 1024  # a phone JPEG at 12 MP is 3-5 MB
+    max_pixels: int = 40_000_000  # decompression-bomb limit (≈ 8000x5000), checked before decoding
+    max_side: int = 640  # work size: detectors and DeepFace padding cost grow with the square of the side
+    min_side: int = 64  # smaller than this cannot hold a usable face
+
+    # --- detection and recognition -----------------------------------------------------------------
+    model: str = "Dlib"  # the only DeepFace recogniser whose weights exist offline
+    # detector "dlib", align False: on all 210 identity pairs dlib separates genuine (max 0.570) from
+    # impostor (min 0.632) euclidean distances; opencv missed 2 of 21 faces and overlapped (0.604 vs
+    # 0.553); dlib+align overlapped too (0.658 vs 0.640) and cost 226 ms vs 60 ms per detection.
+    detector: str = "dlib"
+    align: bool = False
+    metric: str = "euclidean"  # dlib's native metric; cosine separated the same pairs (0.077 vs 0.102)
+    # Operating point "zero false accepts" on every impostor pair of ../shared/faces/identities: the
+    # closest impostor pair is at 0.632, the farthest genuine pair at 0.570 (detector dlib, no align).
+    # 0.59 keeps 0.04 below the closest impostor; the library default is 0.6.
+    threshold: float = 0.59
+    # Distances in (threshold, threshold + review_band] are neither accepted nor rejected: NEEDS_REVIEW.
+    review_band: float = 0.05
+    # Identity consistency on sampled challenge frames: a frame farther than this from the best frame
+    # means a different person was spliced in (genuine frames of one clip are typically < 0.35 apart).
+    same_person_threshold: float = 0.59
+    consistency_frames: int = 2  # sampled frames besides the best one checked for the same identity
+
+    # --- quality gate (measured on identities/, scenes/, not_live/, pad/ at ≤ 640 px) ----------------
+    # Face widths of the identity photos: 62 px (obama-240p, kit1) .. 223 px; 480p/720p/1080p give 89 px.
+    min_face_px: int = 72
+    # Identity faces sit ≥ 26 px from the border; the partial-face photos touch it (0 and 1 px).
+    edge_margin_px: int = 3
+    # Mean face luminance (0-255) of genuine photos: 103..152. Darkened copies (x0.35) fall to 36..53.
+    min_face_luminance: float = 60.0
+    # Backlit: face much darker than the rest of the picture. Genuine photos: face/background ≥ 0.85 where
+    # the background is brighter; a backlit copy (face x0.45, background brightened) gives < 0.45.
+    backlit_ratio: float = 0.55
+    backlit_min_difference: float = 50.0
+    # Laplacian variance on the face resized to 128x128: genuine 61..2184; Gaussian blur sigma 3 gives < 15;
+    # the printed photo not_live/s11 gives 24.
+    min_sharpness: float = 30.0
+    # Haar eye cascades on the upper face: ≥ 1 eye found on every identity photo; 0 on the statue s6 and on
+    # copies with the eye band blacked out (sunglasses).
+    require_eyes: bool = True
+
+    # --- anti-spoofing (MiniFASNet, PyTorch engine) -------------------------------------------------
+    antispoof_enabled: bool = field(default_factory=lambda: _env_flag("LIFECERT_ANTISPOOF", True))
+    antispoof_dir: Path | None = field(default_factory=models.antispoof_dir)
+    # Probability of "real" below which the capture is treated as a presentation attack. DeepFace labels
+    # argmax; we require a clear margin (genuine samples score ≥ 0.99 real, pad/spoof F1 scores ~0.01).
+    antispoof_min_real: float = 0.5
+
+    @property
+    def review_limit(self) -> float:
+        return self.threshold + self.review_band

@@ -1,0 +1,221 @@
+"""FaceEngine: the one entry point api/ uses. Loads nothing until warm_up() or first use; thread-safe.
+
+Pipeline per picture: intake (face.intake) → detection (face.detect) → quality gate (face.quality) →
+embedding and comparison (face.verify) → passive anti-spoofing (face.antispoof). A certification
+(`decide`) runs active liveness first (face.liveness) and verifies its best frame.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from face import antispoof, models, quality
+from face import verify as verification
+from face.config import FaceConfig
+from face.detect import DetectedFace, detect_faces
+from face.intake import decode_image
+from face.types import (
+    Action,
+    CheckResult,
+    Decision,
+    FaceInputError,
+    LivenessResult,
+    Outcome,
+    ReasonCode,
+    SpoofResult,
+    Template,
+    TimedFrame,
+    VerifyResult,
+)
+
+DECISION_MESSAGES: dict[ReasonCode, str] = {
+    ReasonCode.OK: "Certification passed.",
+    ReasonCode.BORDERLINE_MATCH: "We could not confirm your face automatically. An officer will review "
+    "your certification; you do not need to do anything now.",
+    ReasonCode.FACE_MISMATCH: "The face does not match the photo on file. Please try again, or visit your "
+    "service office.",
+    ReasonCode.SPOOF_SUSPECTED: "The camera must see your real face, not a photo or a screen. Please try "
+    "again.",
+    ReasonCode.IDENTITY_CHANGED: "More than one person appeared during the check. Please try again alone.",
+    ReasonCode.NO_REFERENCE: "There is no reference photo on file to compare with. An officer will review "
+    "your certification.",
+}
+
+LIVENESS_MESSAGES: dict[ReasonCode, str] = {
+    ReasonCode.NO_NEUTRAL_START: "Start by looking straight at the camera with a still face.",
+    ReasonCode.ACTION_NOT_SEEN: "We did not see every requested action. Please try again, following the "
+    "instructions on screen.",
+    ReasonCode.ACTIONS_OUT_OF_ORDER: "The actions were not done in the order shown. Please try again.",
+    ReasonCode.STILL_IMAGE: "The camera must see a live person, not a photo. Please try again.",
+    ReasonCode.IDENTITY_CHANGED: DECISION_MESSAGES[ReasonCode.IDENTITY_CHANGED],
+    ReasonCode.IMPLAUSIBLE_TIMING: "The recording timing was not valid. Please try again.",
+    ReasonCode.TOO_FEW_FRAMES: "The recording was too short. Please try again.",
+}
+
+
+class FaceEngine:
+    def __init__(self, config: FaceConfig | None = None):
+        self.config = config or FaceConfig()
+        self._warm = False
+        self._warm_lock = threading.Lock()
+
+    # --- lifecycle ------------------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load every model once (detector, recogniser, anti-spoofing when it can run, 68 landmarks)."""
+        with self._warm_lock:
+            if self._warm:
+                return
+            models.deepface_module()
+            models.build_deepface_model("face_detector", self.config.detector)
+            models.build_deepface_model("facial_recognition", self.config.model)
+            antispoof.load(self.config)
+            quality._eye_cascades()
+            models.frontal_face_detector()
+            models.landmarks_68()
+            self._warm = True
+
+    # --- single pictures ------------------------------------------------------------------------------
+    def load_image(self, data: bytes) -> np.ndarray:
+        c = self.config
+        return decode_image(data, max_bytes=c.max_bytes, max_pixels=c.max_pixels, max_side=c.max_side,
+                            min_side=c.min_side)
+
+    def detect(self, image: np.ndarray) -> list[DetectedFace]:
+        return detect_faces(image, detector=self.config.detector, align=self.config.align)
+
+    def check(self, data: bytes | np.ndarray) -> CheckResult:
+        image = self._image(data)
+        faces = self.detect(image)
+        report = quality.assess(image, faces, self.config)
+        spoof = antispoof.check(image, faces[0].box, self.config) if faces else None
+        return CheckResult(faces=len(faces), quality=report, spoof=spoof)
+
+    def enrol(self, data: bytes | np.ndarray) -> Template:
+        """A reference template from a picture that passes the whole quality gate (exactly one face)."""
+        image = self._image(data)
+        faces = self.detect(image)
+        report = quality.assess(image, faces, self.config)
+        if not report.ok:
+            raise FaceInputError(report.reason, report.message)
+        return verification.embed(faces[0], self.config)
+
+    def template(self, data: bytes | np.ndarray) -> Template:
+        """The embedding of the single face of a picture, without the lighting/blur gate (used for probes)."""
+        image = self._image(data)
+        return verification.embed(self._single_face(image), self.config)
+
+    def verify(self, references: Sequence[Template], probe: bytes | np.ndarray) -> VerifyResult:
+        usable = verification.usable_references(references, self.config)
+        if not usable:
+            raise FaceInputError(ReasonCode.NO_REFERENCE, DECISION_MESSAGES[ReasonCode.NO_REFERENCE])
+        result = verification.compare(usable, self.template(probe), self.config)
+        assert result is not None
+        return result
+
+    # --- certification --------------------------------------------------------------------------------
+    def decide(
+        self,
+        actions: Sequence[Action],
+        frames: Sequence[TimedFrame],
+        references: Sequence[Template],
+    ) -> Decision:
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        from face import liveness as liveness_module  # the active-liveness stage (its own module)
+
+        live: LivenessResult = liveness_module.evaluate(actions, frames)
+        timings["liveness"] = _ms(start)
+        if not live.live or live.best_frame is None:
+            reason = live.reason if live.reason is not ReasonCode.OK else ReasonCode.ACTION_NOT_SEEN
+            return self._decision(Outcome.FAILED, reason, timings, start, liveness=live)
+        if not verification.usable_references(references, self.config):
+            return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.NO_REFERENCE, timings, start, liveness=live,
+                                  best_frame=live.best_frame)
+        t = time.perf_counter()
+        try:
+            image = self.load_image(frames[live.best_frame].data)
+            face = self._single_face(image)
+        except FaceInputError as exc:
+            return self._decision(Outcome.FAILED, exc.code, timings, start, liveness=live,
+                                  best_frame=live.best_frame, message=exc.message)
+        timings["detect"] = _ms(t)
+        t = time.perf_counter()
+        probe = verification.embed(face, self.config)
+        result = verification.compare(references, probe, self.config)
+        timings["embed"] = _ms(t)
+        t = time.perf_counter()
+        spoof: SpoofResult = antispoof.check(image, face.box, self.config)
+        timings["antispoof"] = _ms(t)
+        t = time.perf_counter()
+        changed = self._identity_changed(frames, live.best_frame, probe)
+        timings["consistency"] = _ms(t)
+        common = {"liveness": live, "verify": result, "spoof": spoof, "best_frame": live.best_frame}
+        if changed:
+            return self._decision(Outcome.FAILED, ReasonCode.IDENTITY_CHANGED, timings, start, **common)
+        if spoof.ran and not spoof.is_real:
+            return self._decision(Outcome.FAILED, ReasonCode.SPOOF_SUSPECTED, timings, start, **common)
+        assert result is not None
+        if result.match:
+            return self._decision(Outcome.PASSED, ReasonCode.OK, timings, start, **common)
+        if result.borderline:
+            return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.BORDERLINE_MATCH, timings, start, **common)
+        return self._decision(Outcome.FAILED, ReasonCode.FACE_MISMATCH, timings, start, **common)
+
+    # --- helpers --------------------------------------------------------------------------------------
+    def _image(self, data: bytes | np.ndarray) -> np.ndarray:
+        if isinstance(data, np.ndarray):
+            if data.ndim != 3 or data.shape[2] != 3 or data.dtype != np.uint8:
+                raise FaceInputError(ReasonCode.NOT_AN_IMAGE, "Expected a BGR uint8 image array.")
+            return data
+        return self.load_image(data)
+
+    def _single_face(self, image: np.ndarray) -> DetectedFace:
+        faces = self.detect(image)
+        if not faces:
+            raise FaceInputError(ReasonCode.NO_FACE, quality.MESSAGES[ReasonCode.NO_FACE])
+        if len(faces) > 1:
+            raise FaceInputError(ReasonCode.MULTIPLE_FACES, quality.MESSAGES[ReasonCode.MULTIPLE_FACES])
+        return faces[0]
+
+    def _identity_changed(self, frames: Sequence[TimedFrame], best: int, probe: Template) -> bool:
+        """Embed a few frames spread over the clip; any that shows another face (or two faces) fails."""
+        for index in sample_indices(len(frames), best, self.config.consistency_frames):
+            try:
+                image = self.load_image(frames[index].data)
+                faces = self.detect(image)
+            except FaceInputError:
+                continue  # a corrupt frame is the liveness stage's business
+            if len(faces) > 1:
+                return True
+            if not faces:
+                continue
+            other = verification.embed(faces[0], self.config)
+            if verification.distance(other, probe, self.config.metric) > self.config.same_person_threshold:
+                return True
+        return False
+
+    def _decision(self, outcome: Outcome, reason: ReasonCode, timings: dict[str, float], start: float,
+                  message: str | None = None, **parts) -> Decision:
+        timings["total"] = _ms(start)
+        text = message or DECISION_MESSAGES.get(reason) or LIVENESS_MESSAGES.get(reason) \
+            or quality.MESSAGES.get(reason) or "The certification could not be completed. Please try again."
+        return Decision(outcome=outcome, reason=reason, message=text, timings_ms=timings, **parts)
+
+
+def sample_indices(count: int, best: int, wanted: int) -> list[int]:
+    """Up to `wanted` frame indices spread evenly over the clip (first and last first), never the best."""
+    if wanted <= 0 or count <= 1:
+        return []
+    candidates = [i for i in range(count) if i != best]
+    if len(candidates) <= wanted:
+        return candidates
+    positions = np.linspace(0, len(candidates) - 1, num=wanted).round().astype(int).tolist()
+    return [candidates[p] for p in dict.fromkeys(positions)]
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 1)
