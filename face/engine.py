@@ -78,6 +78,11 @@ class FaceEngine:
             models.landmarks_68()
             self._warm = True
 
+    def warm_up_verification(self) -> None:
+        """Load only what verify() needs (detector and recogniser): the CLI's pair evaluation."""
+        models.build_deepface_model("face_detector", self.config.detector)
+        models.build_deepface_model("facial_recognition", self.config.model)
+
     # --- single pictures ------------------------------------------------------------------------------
     def load_image(self, data: bytes) -> np.ndarray:
         c = self.config
@@ -109,11 +114,15 @@ class FaceEngine:
         return verification.embed(self._single_face(image), self.config)
 
     def verify(self, references: Sequence[Template], probe: bytes | np.ndarray) -> VerifyResult:
-        usable = verification.usable_references(references, self.config)
-        if not usable:
+        """Compare the single face of `probe` with a person's references (min distance, see face.verify)."""
+        if not verification.usable_references(references, self.config):
             raise FaceInputError(ReasonCode.NO_REFERENCE, DECISION_MESSAGES[ReasonCode.NO_REFERENCE])
-        result = verification.compare(usable, self.template(probe), self.config)
-        assert result is not None
+        return self.verify_template(references, self.template(probe))
+
+    def verify_template(self, references: Sequence[Template], probe: Template) -> VerifyResult:
+        result = verification.compare(references, probe, self.config)
+        if result is None:
+            raise FaceInputError(ReasonCode.NO_REFERENCE, DECISION_MESSAGES[ReasonCode.NO_REFERENCE])
         return result
 
     # --- certification --------------------------------------------------------------------------------
