@@ -103,15 +103,30 @@ def _canonical_time(ts: datetime) -> str:
 
 
 def _lock_head(session: Session) -> AuditChainHead:
-    head = session.execute(
-        sa.select(AuditChainHead).where(AuditChainHead.id == CHAIN_HEAD_ID).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
+    """Take the chain's append lock and return the head row, current as of holding the lock.
+
+    A no-op UPDATE of the head row comes first: on PostgreSQL it row-locks like SELECT … FOR UPDATE;
+    on SQLite it makes the transaction a writer (SQLite ignores FOR UPDATE, and a plain SELECT would
+    read a head another connection is about to move).
+    """
+    locked = session.execute(
+        sa.update(AuditChainHead)
+        .where(AuditChainHead.id == CHAIN_HEAD_ID)
+        .values(last_seq=AuditChainHead.last_seq)
+        .execution_options(synchronize_session=False)
+    )
+    if locked.rowcount == 0:
         # The migration inserts this row; create it for databases built from metadata only.
         head = AuditChainHead(id=CHAIN_HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
         session.add(head)
         session.flush()
-    return head
+        return head
+    return session.execute(
+        sa.select(AuditChainHead)
+        .where(AuditChainHead.id == CHAIN_HEAD_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def record(

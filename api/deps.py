@@ -1,0 +1,42 @@
+"""Short dependency types for routers: ``SessionDep``, ``SettingsDep``, ``ClientIp``.
+
+The certification API adds ``CurrentUser`` / ``require_role`` next to these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from api.config import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; the handler commits what it changes, anything else is rolled back."""
+    with request.app.state.sessionmaker() as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+def client_ip(request: Request) -> str:
+    settings: Settings = request.app.state.settings
+    if settings.trust_forwarded_for:
+        forwarded = request.headers.get("x-forwarded-for", "")
+        first = forwarded.split(",")[0].strip()
+        if first:
+            return first[:64]
+    return request.client.host if request.client else "unknown"
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+ClientIp = Annotated[str, Depends(client_ip)]

@@ -1,0 +1,51 @@
+"""Region lookups. Regions change rarely, so each process caches the path of every code it has seen."""
+
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from api.regions.models import Region
+
+
+class RegionPaths:
+    """``path(session, code)`` → the region codes from the province down to ``code`` (cached)."""
+
+    def __init__(self, max_entries: int = 200_000) -> None:
+        self._parents: dict[str, str | None] = {}
+        self._paths: dict[str, tuple[str, ...]] = {}
+        self._max = max_entries
+        self._lock = threading.Lock()
+
+    def path(self, session: Session, code: str) -> tuple[str, ...]:
+        cached = self._paths.get(code)
+        if cached is not None:
+            return cached
+        chain: list[str] = []
+        current: str | None = code
+        seen: set[str] = set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            chain.append(current)
+            if current in self._parents:
+                current = self._parents[current]
+            else:
+                parent = session.execute(
+                    sa.select(Region.parent_code).where(Region.code == current)
+                ).scalar_one_or_none()
+                with self._lock:
+                    if len(self._parents) < self._max:
+                        self._parents[current] = parent
+                current = parent
+        result = tuple(reversed(chain))
+        with self._lock:
+            if len(self._paths) < self._max:
+                self._paths[code] = result
+        return result
+
+    def clear(self) -> None:
+        with self._lock:
+            self._parents.clear()
+            self._paths.clear()

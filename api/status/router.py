@@ -1,0 +1,58 @@
+"""``POST /api/v1/status``: masked identity and each entitlement's certification state."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from api.db import utcnow
+from api.deps import ClientIp, SessionDep
+from api.errors import ApiError
+from api.status.service import lookup_status
+from shared.idnumber import IdNumberError, parse_id_number
+from shared.schemas import ErrorDetail, ErrorResponse, StatusRequest, StatusResponse
+
+router = APIRouter(prefix="/api/v1", tags=["status"])
+
+NOT_FOUND_MESSAGE = (
+    "No record matches this ID number and name. Please check both against your ID card; "
+    "if they are right, contact your social-insurance office."
+)
+
+_errors = {
+    404: {"model": ErrorResponse, "description": "unknown ID number or name does not match (same answer)"},
+    422: {"model": ErrorResponse, "description": "invalid input, with a message to show"},
+    429: {"model": ErrorResponse, "description": "too many lookups from this client"},
+}
+
+
+@router.post("/status", response_model=StatusResponse, responses=_errors)
+def post_status(body: StatusRequest, request: Request, session: SessionDep, ip: ClientIp) -> StatusResponse:
+    allowed, wait = request.app.state.status_limiter.allow(ip)
+    if not allowed:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"Too many lookups from this device. Please wait {wait} seconds and try again.",
+            headers={"Retry-After": str(wait)},
+            retry_after_seconds=wait,
+        )
+    try:
+        info = parse_id_number(body.id_number)
+    except IdNumberError as exc:
+        raise ApiError(
+            422,
+            "invalid_id_number",
+            exc.message,
+            details=[ErrorDetail(field="id_number", code=exc.code, message=exc.message)],
+        ) from None
+    result = lookup_status(
+        session,
+        id_number=info.number,
+        name=body.name,
+        now_utc=utcnow(),
+        policy=request.app.state.policy,
+        region_path=request.app.state.region_paths.path,
+    )
+    if result is None:
+        raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
+    return result
