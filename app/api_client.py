@@ -1,0 +1,112 @@
+"""The only module of the client that talks HTTP: typed calls to the lifecert API (``shared/schemas.py``).
+
+* Every call has a timeout; network failures (connection refused, reset, timeouts) are retried with a
+  short back-off, and a call that carries an ``Idempotency-Key`` sends the same key on every attempt, so
+  the server processes an upload at most once even when an answer was lost on the way back.
+* Any non-2xx answer becomes an :class:`ApiError` carrying the server's ``error`` code and ``message``
+  (the ``ErrorResponse`` body); a network failure that outlasts the retries becomes a
+  :class:`NetworkError` (code ``network``), which the screens show as "not submitted yet".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Mapping
+from typing import Self, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from shared.schemas import ErrorResponse, StatusRequest, StatusResponse
+
+__all__ = ["ApiClient", "ApiError", "NetworkError", "new_idempotency_key"]
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+class ApiError(Exception):
+    """The API answered with an error (or not at all: see :class:`NetworkError`)."""
+
+    def __init__(self, status: int, code: str, message: str, retry_after_seconds: int | None = None) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after_seconds = retry_after_seconds
+
+
+class NetworkError(ApiError):
+    """No answer from the server after all retries: nothing is known to have been submitted."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(0, "network", message)
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+class ApiClient:
+    """Async client for one API base URL, e.g. ``ApiClient("http://127.0.0.1:8000")``.
+
+    ``transport`` lets tests run the real FastAPI app in-process (``httpx.ASGITransport``).
+    """
+
+    def __init__(self, base_url: str, *, timeout: httpx.Timeout | float = DEFAULT_TIMEOUT, retries: int = 2,
+                 backoff_seconds: float = 0.5, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.retries = retries
+        self.backoff_seconds = backoff_seconds
+        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport,
+                                       headers={"Accept": "application/json"})
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # --- endpoints -------------------------------------------------------------------------------------
+    async def status(self, request: StatusRequest) -> StatusResponse:
+        """``POST /api/v1/status``: masked identity and the state of each entitlement."""
+        return await self._send("POST", "/api/v1/status", StatusResponse, json=request.model_dump(mode="json"))
+
+    # --- plumbing -------------------------------------------------------------------------------------
+    async def _send(self, method: str, path: str, model: type[M], *, json: object | None = None,
+                    data: Mapping[str, str] | None = None,
+                    files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
+                    idempotency_key: str | None = None) -> M:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        last_error: Exception | None = None
+        for attempt in range(self.retries + 1):
+            if attempt:
+                await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+            try:
+                response = await self._http.request(method, path, json=json, data=data, files=files,
+                                                    headers=headers)
+            except httpx.TransportError as exc:  # connect/read/write errors and timeouts
+                last_error = exc
+                continue
+            return _parse(response, model)
+        raise NetworkError(f"{type(last_error).__name__}: {last_error}")
+
+
+def _parse(response: httpx.Response, model: type[M]) -> M:
+    if response.is_success:
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise ApiError(response.status_code, "bad_response", f"unexpected answer from the server: {exc}") \
+                from None
+    try:
+        body = ErrorResponse.model_validate_json(response.content)
+    except ValidationError:
+        code = "server_error" if response.status_code >= 500 else f"http_{response.status_code}"
+        raise ApiError(response.status_code, code, response.text[:300] or response.reason_phrase) from None
+    raise ApiError(response.status_code, body.error, body.message, body.retry_after_seconds)

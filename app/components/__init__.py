@@ -1,0 +1,1 @@
+"""Large, high-contrast building blocks shared by the screens (every text passed in comes from a catalog)."""

@@ -1,0 +1,67 @@
+"""Theme for elderly users: big type (body ≥ 20 px, bigger still in large-text mode), high contrast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import flet as ft
+
+# Dark text on white, one strong accent: contrast well above WCAG AA for all text.
+INK = "#111111"
+MUTED_INK = "#333333"
+ACCENT = "#0B4F9C"  # deep blue, 8.6:1 on white
+ERROR = "#B00020"
+OK = "#1B5E20"
+SURFACE = "#FFFFFF"
+CARD = "#EEF3FA"
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """Font sizes in logical pixels for one text-size setting."""
+
+    body: int
+    label: int  # buttons
+    title: int
+    headline: int
+
+
+NORMAL = TypeScale(body=22, label=24, title=26, headline=30)
+LARGE = TypeScale(body=28, label=30, title=32, headline=38)
+
+
+def type_scale(large_text: bool) -> TypeScale:
+    return LARGE if large_text else NORMAL
+
+
+def build_theme(large_text: bool, cjk_font_family: str | None) -> ft.Theme:
+    """The page theme; ``cjk_font_family`` (registered in ``page.fonts``) is used for Chinese glyphs."""
+    s = type_scale(large_text)
+    fallback = [cjk_font_family] if cjk_font_family else None
+
+    def style(size: int, weight: ft.FontWeight = ft.FontWeight.NORMAL) -> ft.TextStyle:
+        return ft.TextStyle(size=size, weight=weight, color=INK, font_family_fallback=fallback, height=1.35)
+
+    return ft.Theme(
+        color_scheme_seed=ACCENT,
+        color_scheme=ft.ColorScheme(primary=ACCENT, on_primary=SURFACE, surface=SURFACE, on_surface=INK,
+                                    error=ERROR),
+        text_theme=ft.TextTheme(
+            body_small=style(s.body),  # nothing smaller than body text anywhere
+            body_medium=style(s.body),
+            body_large=style(s.body),
+            label_small=style(s.body),
+            label_medium=style(s.body),
+            label_large=style(s.label, ft.FontWeight.W_600),
+            title_small=style(s.body, ft.FontWeight.W_600),
+            title_medium=style(s.title, ft.FontWeight.W_600),
+            title_large=style(s.title, ft.FontWeight.W_600),
+            headline_small=style(s.headline, ft.FontWeight.BOLD),
+            headline_medium=style(s.headline, ft.FontWeight.BOLD),
+            headline_large=style(s.headline, ft.FontWeight.BOLD),
+            display_small=style(s.headline, ft.FontWeight.BOLD),
+            display_medium=style(s.headline, ft.FontWeight.BOLD),
+            display_large=style(s.headline, ft.FontWeight.BOLD),
+        ),
+        visual_density=ft.VisualDensity.COMFORTABLE,
+    )

@@ -1,0 +1,46 @@
+"""Home: four large choices, nothing else."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from app.components import buttons, text
+from app.components.scaffold import screen
+from app.state import CertifyFor
+
+if TYPE_CHECKING:
+    from app.ui import Ui
+
+
+def build(ui: Ui) -> ft.View:
+    t = ui.t
+
+    def start(kind: CertifyFor):
+        async def handler() -> None:
+            ui.state.certify.restart(kind)
+            await ui.go("/certify/consent")
+
+        return handler
+
+    async def check_status() -> None:
+        await ui.go("/status")
+
+    return screen(
+        ui,
+        "/",
+        t("app.title"),
+        [
+            text.heading(t("home.heading"), identifier="home-heading"),
+            buttons.choice(t("home.certify_self"), t("home.certify_self.hint"), ft.Icons.FACE,
+                           "home-certify-self", start(CertifyFor.SELF)),
+            buttons.choice(t("home.certify_family"), t("home.certify_family.hint"), ft.Icons.FAMILY_RESTROOM,
+                           "home-certify-family", start(CertifyFor.FAMILY)),
+            buttons.choice(t("home.check_status"), t("home.check_status.hint"), ft.Icons.FACT_CHECK,
+                           "home-check-status", check_status),
+            buttons.choice(t("home.abroad"), t("home.abroad.hint"), ft.Icons.PUBLIC,
+                           "home-abroad", start(CertifyFor.ABROAD)),
+        ],
+        back_to=None,
+    )

@@ -1,0 +1,50 @@
+"""Status lookup: ID number (checked while typing) and name, then one button."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from app.components import buttons, text
+from app.components.identity_fields import IdentityFields
+from app.components.scaffold import screen
+from app.components.theme import ERROR
+
+if TYPE_CHECKING:
+    from app.ui import Ui
+
+
+def build(ui: Ui) -> ft.View:
+    t = ui.t
+    lookup = ui.state.lookup
+    notice = ft.Text("", color=ERROR, theme_style=ft.TextThemeStyle.BODY_LARGE, visible=False)
+    working = ft.Row([ft.ProgressRing(width=36, height=36), ft.Text(t("status.searching"))], visible=False)
+
+    async def submit() -> None:
+        if lookup.busy:
+            return
+        working.visible, notice.visible = True, False
+        ui.page.update()
+        ok = await lookup.submit(ui.api)
+        working.visible = False
+        fields.render()
+        if lookup.notice:
+            notice.value, notice.visible = lookup.notice.render(t), True
+        ui.page.update()
+        if ok:
+            await ui.go("/status/result")
+
+    fields = IdentityFields(lookup.form, t, "status", on_submit=submit)
+    return screen(
+        ui,
+        "/status",
+        t("status.title"),
+        [
+            text.body(t("status.intro")),
+            *fields.controls,
+            ft.Semantics(identifier="status-notice", live_region=True, content=notice),
+            working,
+            buttons.primary(t("status.submit"), "status-submit", submit),
+        ],
+    )

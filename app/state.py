@@ -1,0 +1,270 @@
+"""Client state as plain dataclasses: settings, the ID-number check while typing, and the flows.
+
+Nothing here touches Flet or the network, so every rule of the screens is unit-tested without a UI:
+screens read these objects and call their methods; ``app/api_client.py`` does the HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
+
+from app.api_client import ApiError
+from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from shared.idnumber import ID_LENGTH, IdNumberError, normalise_id_number, parse_id_number
+from shared.schemas import StatusRequest, StatusResponse
+
+if TYPE_CHECKING:
+    from app.api_client import ApiClient
+
+DEFAULT_API_URL = "http://127.0.0.1:8000"
+
+
+@dataclass
+class Settings:
+    """What the user can change on the settings screen."""
+
+    language: str = DEFAULT_LANGUAGE
+    large_text: bool = False
+    api_url: str = DEFAULT_API_URL
+
+    def set_language(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}")
+        self.language = language
+
+
+def normalise_api_url(text: str) -> str | None:
+    """``http(s)://host[:port][/path]`` without a trailing slash, or None when it is not such an address."""
+    text = text.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return None
+    return text.rstrip("/")
+
+
+# --- ID number checked as it is typed -------------------------------------------------------------
+
+IdStatus = Literal["empty", "typing", "invalid", "valid"]
+
+
+@dataclass(frozen=True)
+class IdCheck:
+    """The verdict on what is in the ID field right now; ``message_key`` is a catalog key."""
+
+    status: IdStatus
+    message_key: str | None
+    count: int  # characters typed (after normalising)
+    number: str  # normalised text
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == "valid"
+
+
+def check_id_as_typed(text: str, *, today: date | None = None) -> IdCheck:
+    """Judge a partly typed ID number: an error as soon as one is certain, progress until then.
+
+    Full-width digits, spaces and a lower-case x are accepted (normalised as ``shared.idnumber`` does).
+    A wrong character is reported at once; the birth date once characters 7–14 are in; the check digit
+    when all 18 are.
+    """
+    number = normalise_id_number(text)
+    n = len(number)
+    if n == 0:
+        return IdCheck("empty", None, 0, number)
+    if n > ID_LENGTH:
+        return IdCheck("invalid", "id.error.too_long", n, number)
+    body = number[:17]
+    if not (body.isascii() and body.isdigit()) or (n == ID_LENGTH and number[17] not in "0123456789X"):
+        return IdCheck("invalid", "id.error.bad_char", n, number)
+    if n == ID_LENGTH:
+        try:
+            parse_id_number(number, today=today)
+        except IdNumberError as exc:
+            return IdCheck("invalid", f"id.error.{exc.code}", n, number)
+        return IdCheck("valid", "id.ok", n, number)
+    if n >= 14 and not _plausible_birth_date(number[6:14], today or date.today()):
+        return IdCheck("invalid", "id.error.birth_date", n, number)
+    return IdCheck("typing", "id.progress", n, number)
+
+
+def _plausible_birth_date(yyyymmdd: str, today: date) -> bool:
+    try:
+        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= born <= today
+
+
+def submit_id_error(text: str, *, today: date | None = None) -> str | None:
+    """The catalog key that blocks submitting ``text`` as an ID number, or None when it is fine."""
+    check = check_id_as_typed(text, today=today)
+    if check.status == "empty":
+        return "id.error.required"
+    if check.status == "typing":
+        if check.count == 15 and check.number.isdigit():
+            return "id.error.old_number"
+        return "id.error.format"
+    if check.status == "invalid":
+        return check.message_key
+    return None
+
+
+@dataclass
+class IdentityForm:
+    """ID number + name, as on the status-lookup and identity-entry screens."""
+
+    id_text: str = ""
+    name: str = ""
+    # Set once the user pressed the button: from then on, empty fields show their error too.
+    attempted: bool = False
+
+    @property
+    def id_check(self) -> IdCheck:
+        return check_id_as_typed(self.id_text)
+
+    def id_error_key(self) -> str | None:
+        """Error to show under the ID field now (while typing: only certain errors)."""
+        if self.attempted:
+            return submit_id_error(self.id_text)
+        check = self.id_check
+        return check.message_key if check.status == "invalid" else None
+
+    def name_error_key(self) -> str | None:
+        if self.attempted and not self.clean_name:
+            return "name.error.required"
+        return None
+
+    @property
+    def clean_name(self) -> str:
+        return " ".join(self.name.split())
+
+    def ready(self) -> bool:
+        return submit_id_error(self.id_text) is None and bool(self.clean_name)
+
+    def attempt(self) -> bool:
+        """The user pressed the button: True when the form may be sent."""
+        self.attempted = True
+        return self.ready()
+
+
+# --- Messages from the server ----------------------------------------------------------------------
+
+_ERROR_KEYS = {
+    "network": "error.network",
+    "not_found": "error.not_found",
+    "rate_limited": "error.rate_limited",
+    "server_error": "error.server",
+    "bad_response": "error.server",
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell the user: a catalog key when we have one, else the server's own message."""
+
+    key: str | None = None
+    text: str = ""
+
+    def render(self, t: Callable[[str], str]) -> str:
+        return t(self.key) if self.key else self.text
+
+
+def notice_for(error: ApiError) -> Notice:
+    key = _ERROR_KEYS.get(error.code)
+    if key is None and error.status >= 500:
+        key = "error.server"
+    return Notice(key=key, text=error.message)
+
+
+# --- Status lookup ----------------------------------------------------------------------------------
+
+
+@dataclass
+class StatusLookup:
+    """The status-lookup screen: the form, then either a result or a notice."""
+
+    form: IdentityForm = field(default_factory=IdentityForm)
+    busy: bool = False
+    notice: Notice | None = None
+    result: StatusResponse | None = None
+
+    async def submit(self, api: ApiClient) -> bool:
+        """Send the lookup when the form is complete and valid; True when a result arrived.
+
+        An incomplete or invalid form never reaches the server: its messages show under the fields.
+        """
+        self.notice = None
+        if self.busy or not self.form.attempt():
+            return False
+        self.busy = True
+        try:
+            request = StatusRequest(id_number=self.form.id_check.number, name=self.form.clean_name)
+            self.result = await api.status(request)
+            return True
+        except ApiError as exc:
+            self.result = None
+            self.notice = notice_for(exc)
+            return False
+        finally:
+            self.busy = False
+
+    def reset(self) -> None:
+        self.form = IdentityForm()
+        self.notice = None
+        self.result = None
+
+
+# --- Flows ------------------------------------------------------------------------------------------
+
+
+class CertifyFor(StrEnum):
+    """Who is being certified, chosen on the home screen."""
+
+    SELF = "self"
+    FAMILY = "family"
+    ABROAD = "abroad"
+
+
+@dataclass
+class CertifyFlow:
+    """The certification flow: consent → identity → camera → result."""
+
+    kind: CertifyFor = CertifyFor.SELF
+    consented: bool = False
+    identity: IdentityForm = field(default_factory=IdentityForm)
+    failures: int = 0
+
+    MAX_FAILURES = 3
+
+    def restart(self, kind: CertifyFor) -> None:
+        self.kind = kind
+        self.consented = False
+        self.identity = IdentityForm()
+        self.failures = 0
+
+    @property
+    def use_rear_camera_first(self) -> bool:
+        return self.kind is CertifyFor.FAMILY
+
+    @property
+    def too_many_failures(self) -> bool:
+        return self.failures >= self.MAX_FAILURES
+
+
+@dataclass
+class AppState:
+    """Everything the client remembers while it runs (one per browser session / phone app)."""
+
+    settings: Settings = field(default_factory=Settings)
+    certify: CertifyFlow = field(default_factory=CertifyFlow)
+    lookup: StatusLookup = field(default_factory=StatusLookup)

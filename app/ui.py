@@ -1,0 +1,74 @@
+"""The object every screen receives: state, translations, the API client, navigation.
+
+Routing is imperative (Flet 1.0 ``page.views`` + ``on_route_change``): each route maps to one screen
+module's ``build(ui) -> ft.View``. A language or text-size change rebuilds the current view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from app.components.theme import TypeScale, build_theme, type_scale
+from app.state import AppState
+from shared.i18n import Translator
+
+if TYPE_CHECKING:
+    from app.api_client import ApiClient
+
+ScreenBuilder = Callable[["Ui"], ft.View]
+
+
+class Ui:
+    def __init__(self, page: ft.Page, state: AppState, routes: dict[str, ScreenBuilder],
+                 api_factory: Callable[[str], ApiClient], cjk_font_family: str | None = None) -> None:
+        self.page = page
+        self.state = state
+        self.routes = routes
+        self._api_factory = api_factory
+        self._api: ApiClient | None = None
+        self._api_url: str | None = None
+        self.cjk_font_family = cjk_font_family
+
+    # --- language and look -------------------------------------------------------------------------
+    @property
+    def t(self) -> Translator:
+        return Translator(self.state.settings.language)
+
+    @property
+    def scale(self) -> TypeScale:
+        return type_scale(self.state.settings.large_text)
+
+    def apply_theme(self) -> None:
+        self.page.theme = build_theme(self.state.settings.large_text, self.cjk_font_family)
+        self.page.theme_mode = ft.ThemeMode.LIGHT
+        self.page.title = self.t("app.title")
+
+    # --- API -----------------------------------------------------------------------------------------
+    @property
+    def api(self) -> ApiClient:
+        """The client for the current API address (a new one when the address changed)."""
+        url = self.state.settings.api_url
+        if self._api is None or self._api_url != url:
+            self._api = self._api_factory(url)
+            self._api_url = url
+        return self._api
+
+    # --- navigation ----------------------------------------------------------------------------------
+    async def go(self, route: str) -> None:
+        """Show ``route`` (history-aware: the browser's back button works)."""
+        await self.page.push_route(route)
+
+    def show(self, route: str) -> None:
+        """Build the view for ``route`` and make it the only one (one task per screen)."""
+        path = route.split("?", 1)[0] or "/"
+        builder = self.routes.get(path) or self.routes["/"]
+        self.apply_theme()
+        self.page.views.clear()
+        self.page.views.append(builder(self))
+
+    def refresh(self) -> None:
+        """Rebuild the current screen (after a language or text-size change)."""
+        self.show(self.page.route or "/")

@@ -1,0 +1,52 @@
+"""Message catalogs of the client, one per language (Simplified Chinese, Traditional Chinese, English).
+
+Catalogs are plain Python dicts (``shared/i18n/zh_hans.py`` …) so they ship inside the phone bundle with
+no file I/O. Keys are dotted names (``status.submit``); values may hold ``str.format`` fields
+(``{count}``). :func:`translate` never raises for a missing key: it falls back to the default language,
+then to the key itself, so a forgotten string is visible instead of crashing a screen — the test suite
+fails on any key missing in any language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from shared.i18n import en, zh_hans, zh_hant
+
+__all__ = ["CATALOGS", "DEFAULT_LANGUAGE", "LANGUAGES", "Translator", "translate"]
+
+LANGUAGES: tuple[str, ...] = ("zh-Hans", "zh-Hant", "en")
+DEFAULT_LANGUAGE = "zh-Hans"
+
+CATALOGS: Mapping[str, Mapping[str, str]] = {
+    "zh-Hans": zh_hans.MESSAGES,
+    "zh-Hant": zh_hant.MESSAGES,
+    "en": en.MESSAGES,
+}
+
+
+def translate(language: str, key: str, /, **fields: object) -> str:
+    """The text for ``key`` in ``language`` with ``fields`` filled in."""
+    catalog = CATALOGS.get(language, CATALOGS[DEFAULT_LANGUAGE])
+    text = catalog.get(key)
+    if text is None:
+        text = CATALOGS[DEFAULT_LANGUAGE].get(key, key)
+    return text.format(**fields) if fields else text
+
+
+def has_key(key: str) -> bool:
+    return all(key in catalog for catalog in CATALOGS.values())
+
+
+class Translator:
+    """A translate function bound to one language: ``t = Translator("en"); t("home.title")``."""
+
+    __slots__ = ("language",)
+
+    def __init__(self, language: str) -> None:
+        if language not in CATALOGS:
+            raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
+        self.language = language
+
+    def __call__(self, key: str, /, **fields: object) -> str:
+        return translate(self.language, key, **fields)
