@@ -8,6 +8,7 @@ reason) instead of pretending the face is real.
 from __future__ import annotations
 
 import threading
+import warnings
 
 import numpy as np
 
@@ -48,7 +49,8 @@ def check(image: np.ndarray, box: Box, config: FaceConfig) -> SpoofResult:
         return SpoofResult(ran=False, note=reason)
     load(config)
     model = models.build_deepface_model("spoofing", "Fasnet")
-    with _spoof_lock:
+    with _spoof_lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # DeepFace calls softmax without dim= (deprecated)
         is_real, score = model.analyze(img=image, facial_area=(box.x, box.y, box.w, box.h))
     score = float(score)
     # DeepFace's score is the probability of the winning label (real, or one of two attack classes),
