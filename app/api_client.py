@@ -18,7 +18,7 @@ from typing import Self, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from shared.schemas import ErrorResponse, StatusRequest, StatusResponse
+from shared.schemas import ErrorDetail, ErrorResponse, StatusRequest, StatusResponse
 
 __all__ = ["ApiClient", "ApiError", "NetworkError", "new_idempotency_key"]
 
@@ -30,12 +30,14 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 class ApiError(Exception):
     """The API answered with an error (or not at all: see :class:`NetworkError`)."""
 
-    def __init__(self, status: int, code: str, message: str, retry_after_seconds: int | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, retry_after_seconds: int | None = None,
+                 details: tuple[ErrorDetail, ...] = ()) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
         self.message = message
         self.retry_after_seconds = retry_after_seconds
+        self.details = details
 
 
 class NetworkError(ApiError):
@@ -109,4 +111,4 @@ def _parse(response: httpx.Response, model: type[M]) -> M:
     except ValidationError:
         code = "server_error" if response.status_code >= 500 else f"http_{response.status_code}"
         raise ApiError(response.status_code, code, response.text[:300] or response.reason_phrase) from None
-    raise ApiError(response.status_code, body.error, body.message, body.retry_after_seconds)
+    raise ApiError(response.status_code, body.error, body.message, body.retry_after_seconds, tuple(body.details))

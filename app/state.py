@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from app.api_client import ApiError
-from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES, has_key
 from shared.idnumber import ID_LENGTH, IdNumberError, normalise_id_number, parse_id_number
 from shared.schemas import StatusRequest, StatusResponse
 
@@ -181,6 +181,9 @@ class Notice:
 
 def notice_for(error: ApiError) -> Notice:
     key = _ERROR_KEYS.get(error.code)
+    if error.code == "invalid_id_number" and error.details:
+        key = f"id.error.{error.details[0].code}"
+        key = key if has_key(key) else "id.error.format"
     if key is None and error.status >= 500:
         key = "error.server"
     return Notice(key=key, text=error.message)

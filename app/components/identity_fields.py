@@ -14,9 +14,9 @@ from shared.i18n import Translator
 
 
 class IdentityFields:
-    """The two fields and the message lines under them; ``prefix`` namespaces semantics identifiers."""
+    """The two fields and the message lines under them; ``id_prefix`` namespaces semantics identifiers."""
 
-    def __init__(self, form: IdentityForm, t: Translator, prefix: str,
+    def __init__(self, form: IdentityForm, t: Translator, id_prefix: str,
                  on_submit: Callable[..., Any] | None = None) -> None:
         self.form = form
         self.t = t
@@ -28,11 +28,11 @@ class IdentityFields:
         self.id_message = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE, expand=True)
         self.name_message = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE, color=ERROR, visible=False)
         self.controls: list[ft.Control] = [
-            fields.tagged(f"{prefix}-id", self.id_field),
-            fields.tagged(f"{prefix}-id-check", ft.Row([self.id_icon, self.id_message],
+            fields.tagged(f"{id_prefix}-id", self.id_field),
+            fields.tagged(f"{id_prefix}-id-check", ft.Row([self.id_icon, self.id_message],
                                                      vertical_alignment=ft.CrossAxisAlignment.START)),
-            fields.tagged(f"{prefix}-name", self.name_field),
-            fields.tagged(f"{prefix}-name-check", self.name_message),
+            fields.tagged(f"{id_prefix}-name", self.name_field),
+            fields.tagged(f"{id_prefix}-name-check", self.name_message),
         ]
         self.render()
 

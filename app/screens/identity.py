@@ -35,7 +35,7 @@ def build(ui: Ui) -> ft.View:
             return
         await ui.go("/certify/camera")
 
-    fields = IdentityFields(flow.identity, t, "identity", on_submit=next_step)
+    fields = IdentityFields(flow.identity, t, id_prefix="identity", on_submit=next_step)
     note = _NOTES.get(flow.kind)
     return screen(
         ui,

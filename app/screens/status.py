@@ -35,7 +35,7 @@ def build(ui: Ui) -> ft.View:
         if ok:
             await ui.go("/status/result")
 
-    fields = IdentityFields(lookup.form, t, "status", on_submit=submit)
+    fields = IdentityFields(lookup.form, t, id_prefix="status", on_submit=submit)
     return screen(
         ui,
         "/status",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from shared.i18n import en, zh_hans, zh_hant
 
-__all__ = ["CATALOGS", "DEFAULT_LANGUAGE", "LANGUAGES", "Translator", "translate"]
+__all__ = ["CATALOGS", "DEFAULT_LANGUAGE", "LANGUAGES", "Translator", "has_key", "translate"]
 
 LANGUAGES: tuple[str, ...] = ("zh-Hans", "zh-Hant", "en")
 DEFAULT_LANGUAGE = "zh-Hans"

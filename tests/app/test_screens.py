@@ -1,0 +1,140 @@
+"""Every screen builds in every language from state alone (no browser): texts translated, identifiers unique."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import flet as ft
+import pytest
+
+from app.api_client import ApiClient
+from app.components.identity_fields import IdentityFields
+from app.screens import ROUTES
+from app.screens.status_result import entitlement_lines
+from app.state import AppState, CertifyFor, IdentityForm
+from app.ui import Ui
+from shared.enums import BenefitType, CertificationMethod, CycleState, PaymentState, ResidenceKind
+from shared.i18n import CATALOGS, LANGUAGES, Translator
+from shared.idnumber import make_id_number
+from shared.schemas import EntitlementStatus, StatusResponse
+
+RESULT = StatusResponse(
+    masked_name="张*明",
+    masked_id_number="1101**********1234",
+    residence_kind=ResidenceKind.DOMESTIC,
+    time_zone="Asia/Shanghai",
+    today=date(2026, 11, 22),
+    entitlements=[
+        EntitlementStatus(benefit_type=BenefitType.ENTERPRISE_PENSION, payment_state=PaymentState.ACTIVE,
+                          state=CycleState.CERTIFIED, window_start=date(2026, 3, 1), window_end=date(2027, 2, 28),
+                          last_certified_on=date(2026, 3, 4), last_method=CertificationMethod.SELF_FACE,
+                          valid_until=date(2027, 2, 28), next_due=date(2028, 2, 29)),
+        EntitlementStatus(benefit_type=BenefitType.WORK_INJURY, payment_state=PaymentState.SUSPENDED,
+                          state=CycleState.SUSPENDED),
+    ],
+)
+
+
+def walk(control: object):
+    """Every control in a tree (controls are dataclasses; children sit in fields or lists)."""
+    if isinstance(control, ft.BaseControl):
+        yield control
+        for f in dataclasses.fields(control):
+            value = getattr(control, f.name, None)
+            children = value if isinstance(value, list) else [value]
+            for child in children:
+                if isinstance(child, ft.BaseControl):
+                    yield from walk(child)
+
+
+def texts(view: ft.View) -> list[str]:
+    out = []
+    for c in walk(view):
+        if isinstance(c, ft.Text) and c.value:
+            out.append(c.value)
+        for attr in ("label", "hint_text", "tooltip", "content"):
+            value = getattr(c, attr, None)
+            if isinstance(value, str) and value:
+                out.append(value)
+    return out
+
+
+def identifiers(view: ft.View) -> list[str]:
+    return [c.identifier for c in walk(view) if isinstance(c, ft.Semantics) and c.identifier]
+
+
+def make_ui(language: str) -> Ui:
+    state = AppState()
+    state.settings.set_language(language)
+    state.lookup.result = RESULT
+    return Ui(page=None, state=state, routes=ROUTES, api_factory=ApiClient)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_screen_builds_translated(route: str, language: str) -> None:
+    view = ROUTES[route](make_ui(language))
+    assert view.route == route
+    shown = texts(view)
+    assert shown, route
+    keys = set(CATALOGS["en"])
+    untranslated = [s for s in shown if s in keys]
+    assert not untranslated, f"{route} shows raw catalog keys: {untranslated}"
+    ids = identifiers(view)
+    assert len(ids) == len(set(ids)), f"duplicate semantics identifiers on {route}: {ids}"
+    if language != "en":  # Chinese screens contain no English words from the English catalog
+        english = set(CATALOGS["en"].values()) - set(CATALOGS[language].values())
+        assert not [s for s in shown if s in english]
+
+
+def test_home_has_four_choices_with_identifiers() -> None:
+    ids = identifiers(ROUTES["/"](make_ui("zh-Hans")))
+    assert {"home-certify-self", "home-certify-family", "home-check-status", "home-abroad"} <= set(ids)
+
+
+def test_status_result_shows_masked_identity_and_states() -> None:
+    view = ROUTES["/status/result"](make_ui("zh-Hans"))
+    shown = texts(view)
+    assert "姓名：张*明" in shown and "身份证号：1101**********1234" in shown
+    assert "状态：本期已认证" in shown and "状态：因未认证暂停发放" in shown
+    assert "上次认证：2026年3月4日（本人刷脸）" in shown
+    assert "有效期至：2027年2月28日" in shown
+    assert {"result-name", "result-0-state", "result-1-state"} <= set(identifiers(view))
+
+
+def test_entitlement_lines_in_english_skip_missing_dates() -> None:
+    t = Translator("en")
+    lines = dict(entitlement_lines(RESULT.entitlements[1], t))
+    assert lines == {"state": "Status: Payment suspended: not certified", "payment": "Payment: Suspended",
+                     "last": "Last certified: no record yet"}
+    first = dict(entitlement_lines(RESULT.entitlements[0], t))
+    assert first["next-due"] == "Next certification: by 29 February 2028"
+
+
+@pytest.mark.parametrize("kind, note_id", [(CertifyFor.SELF, None), (CertifyFor.FAMILY, "identity-note"),
+                                           (CertifyFor.ABROAD, "identity-note")])
+def test_identity_screen_depends_on_who_is_certified(kind: CertifyFor, note_id: str | None) -> None:
+    ui = make_ui("en")
+    ui.state.certify.restart(kind)
+    ids = identifiers(ROUTES["/certify/identity"](ui))
+    assert ("identity-note" in ids) == (note_id is not None)
+
+
+def test_identity_fields_render_live_check_messages() -> None:
+    number = make_id_number("110101", date(1950, 3, 15), 11)
+    form = IdentityForm()
+    fields = IdentityFields(form, Translator("en"), id_prefix="x")
+    assert fields.id_message.value == "18 characters; the last one may be X"
+    form.id_text = number[:5]
+    fields.render()
+    assert fields.id_message.value == "5 of 18 characters entered"
+    form.id_text = number[:-1] + ("1" if number[-1] != "1" else "2")
+    fields.render()
+    assert fields.id_message.value.startswith("This number is wrong")
+    form.id_text = number
+    fields.render()
+    assert fields.id_message.value == "Number is correct"
+    form.attempt()
+    fields.render()
+    assert fields.name_message.visible and fields.name_message.value == "Please enter the name"
