@@ -117,6 +117,8 @@ class LivenessResult:
     actions: tuple[ActionResult, ...]
     reason: ReasonCode
     best_frame: int | None = None  # index of the most frontal, sharpest neutral frame
+    # frames worth an identity embedding: best frame, each action's peak, the last frame (liveness adds)
+    key_frames: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

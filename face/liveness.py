@@ -1,0 +1,587 @@
+"""Active liveness: did a live person perform the challenge's actions, in order, in this frame sequence?
+
+`evaluate(actions, frames)` takes encoded frames with capture times (what the API receives);
+`evaluate_arrays(actions, images, times_ms)` takes decoded BGR frames. The decision, in this order:
+
+1. **Timing** — at least `min_frames` frames (TOO_FEW_FRAMES); capture times strictly increasing, the
+   whole sequence between `min_duration_ms` and `max_duration_ms`, no gap over `max_gap_ms`
+   (IMPLAUSIBLE_TIMING).
+2. **A face in the frames** — dlib's HOG detector on every frame (on a small copy sized from the previous
+   frame's face), then the 68 landmarks. Frames without a face must stay under `max_missing_fraction`
+   (else NO_FACE); two faces on a frame → MULTIPLE_FACES.
+3. **Not a still picture** — every frame's face is warped to a small eye/mouth-aligned chip. A still
+   photo, repeated or moved/scaled/re-lit a little, gives chips that never change beyond noise and 68
+   landmarks whose shape never changes (STILL_IMAGE); so does a run of identical frames lasting
+   `still_run_ms` (a frozen camera or a picture pasted into a live sequence).
+4. **The same person throughout** — between consecutive frames the aligned chip must stay correlated
+   and the face must not jump (IDENTITY_CHANGED). This cheap check catches frames of two people spliced
+   together; optionally (``descriptor_frames > 0``) dlib's ResNet descriptor compares a few key frames
+   too (~120 ms per frame). The engine's own embedding check on `LivenessResult.key_frames` is the
+   stronger second line.
+5. **A neutral start** — among the frames of the first `neutral_window_ms` (at least the first 3), at
+   least `neutral_min_frames` with eyes open, mouth closed and a near-frontal head (NO_NEUTRAL_START).
+   Their medians are the person's own baseline.
+6. **Each action, in the challenge's order** — searched from the neutral start; each action must peak
+   after the previous one's peak. With `strict_order`, a mouth opening or head turn the challenge asks
+   for later must not already happen earlier (a replayed clip full of actions); blinks are exempt because
+   people blink on their own. An action found only before its turn → ACTIONS_OUT_OF_ORDER; not found →
+   ACTION_NOT_SEEN.
+
+Action rules (thresholds in `LivenessConfig`, calibrated on ../shared/faces/videos, see
+docs/face-evaluation.md):
+
+- blink: the eye aspect ratio at a frame is ≤ `blink_ratio` × baseline AND ≤ `blink_dip_ratio` × the
+  most-open level seen on BOTH sides within `blink_window_ms` — a short dip that recovers. The two-sided
+  dip keeps a smile or a wide-open mouth (which narrow the eyes for seconds) from counting as a blink.
+- open_mouth: the inner-lip ratio reaches ≥ `mouth_open_min` and ≥ baseline + `mouth_open_delta`
+  (a closed mouth reads 0.0–0.1, a smile with parted lips ≈0.28, talking 0.2–0.5, a wide-open mouth 0.6–0.85).
+- turn_left / turn_right (the PERSON's left/right; in the unmirrored camera image the nose moves toward the
+  image's right when they turn to their left): the nose-offset yaw proxy moves ≥ `turn_proxy_delta`
+  inter-ocular distances from baseline in that direction AND the solvePnP yaw moves ≥ `turn_yaw_delta_deg`
+  the same way. 0.10 is about 15° on a generic face: the test clips only hold turns of 0.1–0.2;
+  a person asked to turn their head turns further. The proxy is unchanged when a flat photo is tilted or
+  turned, so a photo cannot fake a turn.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from face import landmarks as lm
+from face.frames import decode, downscale
+from face.types import Action, ActionResult, Box, LivenessResult, ReasonCode, TimedFrame
+
+CHIP_SIZE = 48
+# Where the eye centres and the mouth centre land in the aligned chip.
+_CHIP_ANCHORS = np.array([[15.0, 17.0], [33.0, 17.0], [24.0, 36.0]], dtype=np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class LivenessConfig:
+    # timing
+    min_frames: int = 6
+    max_frames: int = 2000
+    min_duration_ms: int = 1500
+    max_duration_ms: int = 60_000
+    max_gap_ms: int = 3000
+    # face presence and tracking
+    detect_face_px: int = 100  # detect on a copy where the previous face is about this wide
+    detect_side: int = 320
+    max_missing_fraction: float = 0.2
+    # neutral start
+    neutral_window_ms: int = 1000
+    neutral_min_frames: int = 2
+    open_eye_min: float = 0.17
+    mouth_closed_max: float = 0.25
+    frontal_proxy_max: float = 0.25
+    frontal_yaw_max_deg: float = 35.0
+    # actions
+    blink_ratio: float = 0.75
+    blink_dip_ratio: float = 0.75
+    blink_window_ms: int = 1000
+    mouth_open_min: float = 0.45
+    mouth_open_delta: float = 0.25
+    turn_proxy_delta: float = 0.10
+    turn_yaw_delta_deg: float = 5.0
+    strict_order: bool = True
+    # still picture
+    still_chip_diff: float = 0.12  # mean |Δ| of normalised chips below which two frames look identical
+    still_shape_change: float = 0.03  # landmark shape change (inter-ocular units) a live face always exceeds
+    still_run_ms: int = 1500
+    # identity continuity
+    min_chip_correlation: float = 0.55
+    max_jump: float = 1.5  # face centre move between consecutive frames, in inter-ocular distances
+    max_scale_change: float = 1.5
+    descriptor_frames: int = 0  # >0: also compare dlib ResNet descriptors of this many key frames
+    descriptor_max_distance: float = 0.6
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FrameAnalysis:
+    """What one frame shows: its measures (None when no face was found) and an aligned face chip."""
+
+    index: int
+    t_ms: int
+    measures: lm.FaceMeasures | None
+    faces: int  # faces the detector saw on this frame
+    chip: np.ndarray | None  # CHIP_SIZE² float32, zero mean, unit variance
+    sharpness: float
+    shape: object | None = None  # the dlib full_object_detection (for the optional descriptor check)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class LivenessDetail:
+    """The result plus what it was computed from (for the CLI, the evaluation and debugging)."""
+
+    result: LivenessResult
+    frames: tuple[FrameAnalysis, ...] = ()
+    baseline: dict[str, float] = field(default_factory=dict)
+    notes: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------- public
+
+
+def evaluate(
+    actions: Sequence[Action], frames: Sequence[TimedFrame], *, config: LivenessConfig | None = None
+) -> LivenessResult:
+    """Decide liveness on encoded frames (JPEG/PNG bytes with capture times in ms).
+
+    Raises FaceInputError(NOT_AN_IMAGE / EMPTY_INPUT) when a frame cannot be decoded.
+    """
+    return evaluate_detail(actions, frames, config=config).result
+
+
+def evaluate_detail(
+    actions: Sequence[Action], frames: Sequence[TimedFrame], *, config: LivenessConfig | None = None
+) -> LivenessDetail:
+    cfg = config or LivenessConfig()
+    t0 = time.perf_counter()
+    if len(frames) > cfg.max_frames:
+        return _fail(actions, ReasonCode.IMPLAUSIBLE_TIMING, f"more than {cfg.max_frames} frames")
+    grays = [_decode_gray(f, i) for i, f in enumerate(frames)]
+    detail = _evaluate_gray(actions, grays, [f.t_ms for f in frames], cfg)
+    detail.timings_ms["decode"] = (time.perf_counter() - t0) * 1000.0 - sum(detail.timings_ms.values())
+    return detail
+
+
+def evaluate_arrays(
+    actions: Sequence[Action],
+    images: Sequence[np.ndarray],
+    times_ms: Sequence[int],
+    *,
+    config: LivenessConfig | None = None,
+) -> LivenessResult:
+    """Decide liveness on decoded BGR (or grayscale) frames with capture times in ms."""
+    return evaluate_arrays_detail(actions, images, times_ms, config=config).result
+
+
+def evaluate_arrays_detail(
+    actions: Sequence[Action],
+    images: Sequence[np.ndarray],
+    times_ms: Sequence[int],
+    *,
+    config: LivenessConfig | None = None,
+) -> LivenessDetail:
+    cfg = config or LivenessConfig()
+    if len(images) != len(times_ms):
+        raise ValueError("images and times_ms differ in length")
+    if len(images) > cfg.max_frames:
+        return _fail(actions, ReasonCode.IMPLAUSIBLE_TIMING, f"more than {cfg.max_frames} frames")
+    grays = [lm.to_gray(downscale(img)) for img in images]
+    return _evaluate_gray(actions, grays, list(times_ms), cfg)
+
+
+# ------------------------------------------------------------------------------------------- pipeline
+
+
+def _decode_gray(frame: TimedFrame, index: int) -> np.ndarray:
+    return lm.to_gray(decode(frame, index))
+
+
+def _fail(actions: Sequence[Action], reason: ReasonCode, notes: str, **kw) -> LivenessDetail:
+    results = tuple(ActionResult(Action(a), False, None) for a in actions)
+    return LivenessDetail(LivenessResult(False, results, reason, kw.pop("best_frame", None)), notes=notes, **kw)
+
+
+def _evaluate_gray(
+    actions: Sequence[Action], grays: list[np.ndarray], times: list[int], cfg: LivenessConfig
+) -> LivenessDetail:
+    actions = [Action(a) for a in actions]
+    if not actions:
+        raise ValueError("a challenge needs at least one action")
+    timings: dict[str, float] = {}
+    if len(grays) < cfg.min_frames:
+        return _fail(actions, ReasonCode.TOO_FEW_FRAMES, f"{len(grays)} frames, at least {cfg.min_frames} needed")
+    bad_timing = _check_timing(times, cfg)
+    if bad_timing:
+        return _fail(actions, ReasonCode.IMPLAUSIBLE_TIMING, bad_timing)
+
+    t = time.perf_counter()
+    frames = analyse_frames(grays, times, cfg)
+    timings["landmarks"] = (time.perf_counter() - t) * 1000.0
+
+    def fail(reason: ReasonCode, notes: str, **kw) -> LivenessDetail:
+        return _fail(actions, reason, notes, frames=tuple(frames), timings_ms=timings, **kw)
+
+    seen = [f for f in frames if f.measures is not None]
+    missing = len(frames) - len(seen)
+    if len(seen) < cfg.min_frames or missing > cfg.max_missing_fraction * len(frames):
+        return fail(ReasonCode.NO_FACE, f"no face on {missing} of {len(frames)} frames")
+    if any(f.faces > 1 for f in frames):
+        return fail(ReasonCode.MULTIPLE_FACES, "more than one face in a frame")
+
+    still = _still_reason(seen, cfg)
+    if still:
+        return fail(ReasonCode.STILL_IMAGE, still)
+    jump = _identity_break(seen, cfg)
+    if jump:
+        return fail(ReasonCode.IDENTITY_CHANGED, jump)
+
+    neutral = _neutral_start(seen, cfg)
+    if neutral is None:
+        return fail(ReasonCode.NO_NEUTRAL_START, "no frames with open eyes, closed mouth and a frontal face at the start")
+    start_pos, baseline = neutral
+    best = _best_frame(seen, baseline, cfg)
+
+    t = time.perf_counter()
+    results, reason, notes = _match_actions(actions, seen, start_pos, baseline, cfg)
+    timings["actions"] = (time.perf_counter() - t) * 1000.0
+    key = _key_frames(best, results, seen)
+    if reason is ReasonCode.OK and cfg.descriptor_frames > 0:
+        t = time.perf_counter()
+        broken = _descriptor_break(grays, frames, key[: cfg.descriptor_frames], cfg)
+        timings["descriptors"] = (time.perf_counter() - t) * 1000.0
+        if broken:
+            reason, notes = ReasonCode.IDENTITY_CHANGED, broken
+    live = reason is ReasonCode.OK
+    if not live:
+        results = tuple(ActionResult(r.action, r.passed, r.frame) for r in results)
+    return LivenessDetail(
+        LivenessResult(live, tuple(results), reason, best, key_frames=key),
+        frames=tuple(frames),
+        baseline=baseline,
+        notes=notes,
+        timings_ms=timings,
+    )
+
+
+def _check_timing(times: list[int], cfg: LivenessConfig) -> str:
+    for a, b in itertools.pairwise(times):
+        if b <= a:
+            return f"capture times must increase (saw {a} then {b} ms)"
+        if b - a > cfg.max_gap_ms:
+            return f"a gap of {b - a} ms between two frames (at most {cfg.max_gap_ms})"
+    duration = times[-1] - times[0]
+    if duration < cfg.min_duration_ms:
+        return f"the capture lasted {duration} ms (at least {cfg.min_duration_ms})"
+    if duration > cfg.max_duration_ms:
+        return f"the capture lasted {duration} ms (at most {cfg.max_duration_ms})"
+    return ""
+
+
+# ------------------------------------------------------------------------------------------ per frame
+
+
+def analyse_frames(grays: Sequence[np.ndarray], times: Sequence[int], cfg: LivenessConfig) -> list[FrameAnalysis]:
+    """Landmarks and measures for every frame.
+
+    The HOG detector runs on every frame, on a copy scaled so that the face seen on the previous frame is
+    about `detect_face_px` wide (≈3 ms for a selfie-sized face instead of ≈30 ms at 640 px); when that
+    finds nothing it retries at `detect_side` px and then at full size. Tracking the box from the previous
+    landmarks was tried and drifts on fast head movements (d12), so it is not used.
+    """
+    from face.models import frontal_face_detector, landmarks_68
+
+    detector, predictor = frontal_face_detector(), landmarks_68()
+    out: list[FrameAnalysis] = []
+    prev_w: float | None = None
+    for i, gray in enumerate(grays):
+        found: list[tuple[Box, float]] = []
+        long_side = max(gray.shape[:2])
+        if prev_w:
+            side = int(min(long_side, max(160.0, long_side * cfg.detect_face_px / prev_w)))
+            found = lm.detect_faces(gray, detect_side=side, detector=detector, fallback=False)
+        if not found:
+            found = lm.detect_faces(gray, detect_side=cfg.detect_side, detector=detector)
+        if not found:
+            prev_w = None
+            out.append(FrameAnalysis(i, int(times[i]), None, 0, None, 0.0))
+            continue
+        box = found[0][0]
+        prev_w = float(box.w)
+        shape = predictor(gray, _rect(box))
+        pts = np.array([(shape.part(k).x, shape.part(k).y) for k in range(68)], dtype=np.float32)
+        m = lm.measure(pts, (gray.shape[1], gray.shape[0]), box)
+        out.append(FrameAnalysis(i, int(times[i]), m, len(found), _chip(gray, pts), _sharpness(gray, box), shape))
+    return out
+
+
+def _rect(box: Box):
+    import dlib
+
+    return dlib.rectangle(int(box.x), int(box.y), int(box.x + box.w - 1), int(box.y + box.h - 1))
+
+
+def _chip(gray: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    right, left = lm.eye_centres(pts)
+    mouth = pts[48:68].mean(axis=0)
+    src = np.array([right, left, mouth], dtype=np.float32)
+    m, _ = cv2.estimateAffinePartial2D(src, _CHIP_ANCHORS)
+    if m is None:
+        m = cv2.getAffineTransform(src, _CHIP_ANCHORS)
+    chip = cv2.warpAffine(gray, m, (CHIP_SIZE, CHIP_SIZE), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+    chip = cv2.GaussianBlur(chip.astype(np.float32), (3, 3), 0)
+    chip -= chip.mean()
+    sd = float(chip.std())
+    return chip / sd if sd > 1e-3 else chip
+
+
+def _sharpness(gray: np.ndarray, box: Box) -> float:
+    h, w = gray.shape[:2]
+    x0, y0 = max(0, box.x), max(0, box.y)
+    x1, y1 = min(w, box.x + box.w), min(h, box.y + box.h)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return 0.0
+    crop = cv2.resize(gray[y0:y1, x0:x1], (128, 128), interpolation=cv2.INTER_AREA)
+    return float(cv2.Laplacian(crop, cv2.CV_64F).var())
+
+
+# ----------------------------------------------------------------------------------- still, identity
+
+
+def _shape_change(a: lm.FaceMeasures, b: lm.FaceMeasures) -> float:
+    """RMS landmark distance after a similarity alignment of b onto a, in inter-ocular distances."""
+    pa, pb = a.points.astype(np.float64), b.points.astype(np.float64)
+    m, _ = cv2.estimateAffinePartial2D(pb, pa)
+    if m is None:
+        return float("inf")
+    pb2 = pb @ m[:, :2].T + m[:, 2]
+    return float(np.sqrt(((pa - pb2) ** 2).sum(axis=1).mean()) / max(a.inter_ocular, 1e-6))
+
+
+def chip_diff(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a - b).mean())
+
+
+def _still_reason(seen: list[FrameAnalysis], cfg: LivenessConfig) -> str:
+    first = seen[0]
+    max_diff = max(chip_diff(first.chip, f.chip) for f in seen[1:])
+    max_shape = max(_shape_change(first.measures, f.measures) for f in seen[1:])
+    if max_diff < cfg.still_chip_diff * 2 and max_shape < cfg.still_shape_change:
+        return f"the face never changes (chip Δ ≤ {max_diff:.3f}, landmark shape Δ ≤ {max_shape:.3f})"
+    run_start = 0
+    for k in range(1, len(seen)):
+        if chip_diff(seen[k - 1].chip, seen[k].chip) >= cfg.still_chip_diff:
+            run_start = k
+        elif seen[k].t_ms - seen[run_start].t_ms >= cfg.still_run_ms:
+            return (
+                f"frames {seen[run_start].index}–{seen[k].index} are identical "
+                f"({seen[k].t_ms - seen[run_start].t_ms} ms)"
+            )
+    return ""
+
+
+def _identity_break(seen: list[FrameAnalysis], cfg: LivenessConfig) -> str:
+    for a, b in itertools.pairwise(seen):
+        corr = float((a.chip * b.chip).mean())
+        ma, mb = a.measures, b.measures
+        iod = max(ma.inter_ocular, 1e-6)
+        ca = ma.points.mean(axis=0)
+        cb = mb.points.mean(axis=0)
+        jump = float(np.hypot(*(cb - ca))) / iod
+        scale = max(mb.inter_ocular, 1e-6) / iod
+        if corr < cfg.min_chip_correlation:
+            return f"the face changed between frames {a.index} and {b.index} (chip correlation {corr:.2f})"
+        if jump > cfg.max_jump or not (1 / cfg.max_scale_change <= scale <= cfg.max_scale_change):
+            return f"the face jumped between frames {a.index} and {b.index} (move {jump:.2f}, scale {scale:.2f})"
+    return ""
+
+
+def _descriptor_break(
+    grays: list[np.ndarray], frames: list[FrameAnalysis], key: Sequence[int], cfg: LivenessConfig
+) -> str:
+    from face.models import dlib_models_dir
+
+    model = _recogniser(str(dlib_models_dir() / "dlib_face_recognition_resnet_model_v1.dat"))
+    vecs = []
+    for idx in key:
+        fa = frames[idx]
+        rgb = cv2.cvtColor(grays[idx], cv2.COLOR_GRAY2RGB)
+        vecs.append((idx, np.array(model.compute_face_descriptor(rgb, fa.shape))))
+    for (i, a), (j, b) in itertools.pairwise(vecs):
+        d = float(np.linalg.norm(a - b))
+        if d > cfg.descriptor_max_distance:
+            return f"frames {i} and {j} look like different people (descriptor distance {d:.2f})"
+    return ""
+
+
+_RECOGNISERS: dict[str, object] = {}
+
+
+def _recogniser(path: str):
+    import dlib
+
+    if path not in _RECOGNISERS:
+        _RECOGNISERS[path] = dlib.face_recognition_model_v1(path)
+    return _RECOGNISERS[path]
+
+
+# ---------------------------------------------------------------------------------- neutral, actions
+
+
+def _is_neutral_pose(m: lm.FaceMeasures, cfg: LivenessConfig) -> bool:
+    return (
+        m.ear >= cfg.open_eye_min
+        and m.mouth <= cfg.mouth_closed_max
+        and abs(m.yaw_proxy) <= cfg.frontal_proxy_max
+        and abs(m.yaw_deg) <= cfg.frontal_yaw_max_deg
+    )
+
+
+def _neutral_start(seen: list[FrameAnalysis], cfg: LivenessConfig) -> tuple[int, dict[str, float]] | None:
+    t_first = seen[0].t_ms
+    window = [k for k, f in enumerate(seen) if f.t_ms - t_first <= cfg.neutral_window_ms or k < 3]
+    neutral = [k for k in window if _is_neutral_pose(seen[k].measures, cfg)]
+    if len(neutral) < cfg.neutral_min_frames:
+        return None
+    ms = [seen[k].measures for k in neutral]
+    baseline = {
+        "ear": float(np.median([m.ear for m in ms])),
+        "mouth": float(np.median([m.mouth for m in ms])),
+        "yaw_proxy": float(np.median([m.yaw_proxy for m in ms])),
+        "yaw_deg": float(np.median([m.yaw_deg for m in ms])),
+    }
+    return neutral[0], baseline
+
+
+def _best_frame(seen: list[FrameAnalysis], baseline: dict[str, float], cfg: LivenessConfig) -> int:
+    """The sharpest of the most frontal neutral frames (eyes as open as at the start, mouth closed)."""
+    cands = [
+        f
+        for f in seen
+        if _is_neutral_pose(f.measures, cfg)
+        and f.measures.ear >= 0.85 * baseline["ear"]
+        and f.measures.mouth <= baseline["mouth"] + 0.1
+    ] or seen
+    most_frontal = min(abs(f.measures.yaw_proxy) for f in cands)
+    frontal = [f for f in cands if abs(f.measures.yaw_proxy) <= most_frontal + 0.05]
+    return max(frontal, key=lambda f: f.sharpness).index
+
+
+def _key_frames(best: int, results: Sequence[ActionResult], seen: list[FrameAnalysis]) -> tuple[int, ...]:
+    """Frames worth an identity embedding: the best frame, each action's peak, then the last frame."""
+    key = [best]
+    for r in results:
+        if r.frame is not None and r.frame not in key:
+            key.append(r.frame)
+    if seen[-1].index not in key:
+        key.append(seen[-1].index)
+    return tuple(key)
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    action: Action
+    start: int  # positions in `seen`
+    peak: int
+    end: int
+
+
+def find_events(
+    action: Action, seen: Sequence[FrameAnalysis], baseline: dict[str, float], cfg: LivenessConfig
+) -> list[_Event]:
+    """Every occurrence of `action` in the sequence (positions into `seen`), in time order."""
+    n = len(seen)
+    ms = [f.measures for f in seen]
+    hits: list[bool]
+    strength: list[float]
+    if action is Action.BLINK:
+        ear = [m.ear for m in ms]
+        hits, strength = [], []
+        for k in range(n):
+            t = seen[k].t_ms
+            before = [ear[j] for j in range(k - 1, -1, -1) if t - seen[j].t_ms <= cfg.blink_window_ms]
+            after = [ear[j] for j in range(k + 1, n) if seen[j].t_ms - t <= cfg.blink_window_ms]
+            if not before or not after:
+                hits.append(False)
+                strength.append(0.0)
+                continue
+            level = min(max(before), max(after))
+            ok = ear[k] <= cfg.blink_ratio * baseline["ear"] and ear[k] <= cfg.blink_dip_ratio * level
+            hits.append(ok)
+            strength.append(-ear[k])
+    elif action is Action.OPEN_MOUTH:
+        need = max(cfg.mouth_open_min, baseline["mouth"] + cfg.mouth_open_delta)
+        hits = [m.mouth >= need for m in ms]
+        strength = [m.mouth for m in ms]
+    else:
+        sign = 1.0 if action is Action.TURN_LEFT else -1.0
+        d_proxy = [sign * (m.yaw_proxy - baseline["yaw_proxy"]) for m in ms]
+        d_yaw = [sign * (m.yaw_deg - baseline["yaw_deg"]) for m in ms]
+        hits = [p >= cfg.turn_proxy_delta and y >= cfg.turn_yaw_delta_deg for p, y in zip(d_proxy, d_yaw, strict=True)]
+        strength = d_proxy
+    events: list[_Event] = []
+    k = 0
+    while k < n:
+        if not hits[k]:
+            k += 1
+            continue
+        j = k
+        while j + 1 < n and hits[j + 1]:
+            j += 1
+        peak = max(range(k, j + 1), key=lambda q: strength[q])
+        events.append(_Event(action, k, peak, j))
+        k = j + 1
+    return events
+
+
+def _match_actions(
+    actions: list[Action],
+    seen: list[FrameAnalysis],
+    start: int,
+    baseline: dict[str, float],
+    cfg: LivenessConfig,
+) -> tuple[tuple[ActionResult, ...], ReasonCode, str]:
+    events = {a: [e for e in find_events(a, seen, baseline, cfg) if e.peak >= start] for a in set(actions)}
+    results: list[ActionResult] = []
+    cursor = start  # the next action must peak after this position
+    for n, action in enumerate(actions):
+        later = [e for e in events[action] if e.peak > cursor or (n == 0 and e.peak >= cursor)]
+        if not later:
+            rest = [ActionResult(a, False, None) for a in actions[n + 1 :]]
+            before = [e for e in events[action] if e.peak <= cursor]
+            if before:
+                results.append(ActionResult(action, False, seen[before[0].peak].index))
+                return (
+                    tuple(results + rest),
+                    ReasonCode.ACTIONS_OUT_OF_ORDER,
+                    f"{action.value} happened before the previous action",
+                )
+            results.append(ActionResult(action, False, None))
+            return tuple(results + rest), ReasonCode.ACTION_NOT_SEEN, f"{action.value} not seen"
+        ev = later[0]
+        if cfg.strict_order:
+            for other in actions[n + 1 :]:
+                if other is Action.BLINK or other is action:
+                    continue
+                early = [e for e in events[other] if e.peak <= ev.peak and e.end >= cursor]
+                if early:
+                    results.append(ActionResult(action, True, seen[ev.peak].index))
+                    rest = [ActionResult(a, False, None) for a in actions[n + 1 :]]
+                    return (
+                        tuple(results + rest),
+                        ReasonCode.ACTIONS_OUT_OF_ORDER,
+                        f"{other.value} happened before {action.value}",
+                    )
+        results.append(ActionResult(action, True, seen[ev.peak].index))
+        cursor = ev.peak
+    return tuple(results), ReasonCode.OK, ""
+
+
+def describe(detail: LivenessDetail) -> str:
+    """A one-line summary for logs and the evaluation."""
+    r = detail.result
+    acts = ", ".join(f"{a.action.value}{'✓' if a.passed else '✗'}@{a.frame}" for a in r.actions)
+    return f"live={r.live} reason={r.reason.value} [{acts}] best={r.best_frame} {detail.notes}".strip()
+
+
+__all__ = [
+    "FrameAnalysis",
+    "LivenessConfig",
+    "LivenessDetail",
+    "analyse_frames",
+    "describe",
+    "evaluate",
+    "evaluate_arrays",
+    "evaluate_arrays_detail",
+    "evaluate_detail",
+    "find_events",
+]
