@@ -17,6 +17,9 @@ from face.config import FaceConfig
 from face.types import Box, SpoofResult
 
 _spoof_lock = threading.Lock()
+# DeepFace's Fasnet calls softmax without dim= (deprecated in torch): a process-wide filter, because
+# warnings.catch_warnings is not thread-safe.
+warnings.filterwarnings("ignore", message="Implicit dimension choice for softmax", category=UserWarning)
 
 
 def unavailable_reason(config: FaceConfig) -> str | None:
@@ -49,8 +52,7 @@ def check(image: np.ndarray, box: Box, config: FaceConfig) -> SpoofResult:
         return SpoofResult(ran=False, note=reason)
     load(config)
     model = models.build_deepface_model("spoofing", "Fasnet")
-    with _spoof_lock, warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # DeepFace calls softmax without dim= (deprecated)
+    with _spoof_lock:
         is_real, score = model.analyze(img=image, facial_area=(box.x, box.y, box.w, box.h))
     score = float(score)
     # DeepFace's score is the probability of the winning label (real, or one of two attack classes),
