@@ -86,3 +86,277 @@ class StatusResponse(_Wire):
     time_zone: str  # IANA name; dates above are in this zone
     today: date  # the local date the answer was computed for
     entitlements: list[EntitlementStatus]
+
+
+# === Certification API (issue 4: challenges, family, attestation, overseas, review, receipts) ==========
+# Owned by the certification-API engineer. Multipart endpoints (frames, evidence, documents) take form
+# fields, documented on each response model's endpoint; their JSON answers are these models.
+
+from datetime import datetime
+
+from shared.enums import CertificationResult, ChallengeAction, StaffRole
+
+
+class ChallengeRequest(_Wire):
+    """Ask for a face challenge: ID number and name as on the ID card."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    id_number: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=100)
+
+
+class ChallengeResponse(_Wire):
+    """The actions to perform, in order, before ``expires_at`` (UTC); the id is single use."""
+
+    challenge_id: str
+    actions: list[ChallengeAction]
+    expires_at: datetime
+    max_frames: int
+    max_frame_bytes: int
+
+
+class ReceiptPublic(_Wire):
+    """A certification receipt: masked facts and the signed token (shown as a QR code)."""
+
+    receipt_id: str
+    holder_name: str  # masked, e.g. 张*明
+    holder_id: str  # masked, first 4 and last 4 characters
+    method: CertificationMethod
+    certified_on: date  # in the holder's time zone
+    valid_until: date
+    token: str
+    qr_png_url: str
+    qr_svg_url: str
+
+
+class PaymentResumed(_Wire):
+    """A suspended payment resumed by this certification."""
+
+    benefit_type: BenefitType
+    resume_month: str = Field(pattern=MONTH_PATTERN)
+    back_pay_months: int
+    back_pay_cents: int
+
+
+class ManualReviewOffer(_Wire):
+    """After repeated failed attempts: other ways to certify (never a silent lockout)."""
+
+    message: str
+    evidence_upload_url: str  # POST evidence files here to enter the review queue
+    assisted: str  # how to ask a relative (family certification) or a coordinator for help
+    onsite: str  # how to certify at a service window or ask for a home visit
+
+
+class FramesResult(_Wire):
+    """The answer to one frame submission; a retry with the same Idempotency-Key returns it again."""
+
+    result: CertificationResult
+    reason: str  # a stable reason code (face.types.ReasonCode values, or "ok")
+    message: str  # a sentence for the person
+    receipt: ReceiptPublic | None = None  # the first receipt when passed
+    receipts: list[ReceiptPublic] = Field(default_factory=list)  # one per entitlement when passed
+    resumed: list[PaymentResumed] = Field(default_factory=list)
+    review_id: str | None = None  # when needs_review: look up the outcome with this id
+    failures_last_24h: int = 0
+    manual_review: ManualReviewOffer | None = None
+    binding_id: int | None = None  # family binding made by this challenge
+
+
+class ReceiptVerification(_Wire):
+    valid: bool
+    message: str
+    receipt_id: str | None = None
+    holder_name: str | None = None
+    holder_id: str | None = None
+    method: CertificationMethod | None = None
+    certified_on: date | None = None
+    valid_until: date | None = None
+
+
+class LoginRequest(_Wire):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    username: str = Field(min_length=1, max_length=64, description="staff user name, or a helper's ID number")
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenResponse(_Wire):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+
+
+class HelperRegisterRequest(_Wire):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    id_number: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=100)
+    phone: str = Field(min_length=5, max_length=32, pattern=r"^\+?[0-9 \-]{5,32}$")
+    password: str = Field(min_length=8, max_length=200)
+
+
+class HelperPublic(_Wire):
+    helper_id: int
+    name: str  # masked
+    id_number: str  # masked
+
+
+class BindRequest(_Wire):
+    """Bind a relative: their ID number and name, and the relationship; answered with a face challenge
+    that the relative must pass (``POST /api/v1/challenges/{id}/frames`` with the helper's token)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    id_number: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=100)
+    relationship: str = Field(min_length=1, max_length=32)
+
+
+class RelativePublic(_Wire):
+    binding_id: int
+    name: str  # masked
+    id_number: str  # masked
+    relationship: str
+    bound_at: datetime
+
+
+class StaffCreate(_Wire):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1, max_length=100)
+    role: StaffRole
+    password: str = Field(min_length=8, max_length=200)
+    region_code: str | None = Field(default=None, max_length=12)
+
+
+class StaffPublic(_Wire):
+    staff_id: int
+    username: str
+    name: str
+    role: StaffRole
+    region_code: str | None = None
+
+
+class OnsiteChallengeRequest(_Wire):
+    """A staff member starts a face challenge for the person in front of them (ID document checked)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    id_number: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=100)
+
+
+class ReferencePublic(_Wire):
+    reference_id: int
+    source: str
+    created_at: datetime
+
+
+class ContactUpdate(_Wire):
+    """At the end of a certification: confirm (no fields) or update phone and address."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    receipt_token: str = Field(min_length=1, max_length=4096)
+    phone: str | None = Field(default=None, min_length=5, max_length=32, pattern=r"^\+?[0-9 \-]{5,32}$")
+    address: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class ContactResult(_Wire):
+    changed: bool
+    message: str
+
+
+class AttestationCreate(_Wire):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    id_number: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=3, max_length=500, description="why a face scan is impossible")
+
+
+class SignoffCreate(_Wire):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    role: str = Field(min_length=1, max_length=64)
+    signer_name: str = Field(min_length=1, max_length=100)
+    signed_on: date
+
+
+class SignoffPublic(_Wire):
+    role: str
+    signer_name: str
+    signed_on: date
+
+
+class EvidencePublic(_Wire):
+    evidence_id: int
+    kind: str
+    content_type: str
+    size_bytes: int
+    taken_on: date | None = None
+    purged: bool = False
+
+
+class AttestationPublic(_Wire):
+    attestation_id: int
+    holder_name: str  # masked
+    holder_id: str  # masked
+    reason: str
+    status: str  # collecting | in_review | approved | rejected
+    required_signoffs: list[str]
+    signoffs: list[SignoffPublic]
+    missing_signoffs: list[str]
+    evidence: list[EvidencePublic]
+    review_id: str | None = None
+
+
+class ReviewStatusPublic(_Wire):
+    """What an applicant sees about their submission (overseas document, evidence, borderline face)."""
+
+    review_id: str
+    kind: str  # face | attestation | overseas | evidence
+    status: str  # pending | approved | rejected
+    submitted_at: datetime
+    expected_by: date | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None  # the reviewer's reason on rejection
+    receipt: ReceiptPublic | None = None
+
+
+class ReviewItemPublic(_Wire):
+    """One item of the staff review queue."""
+
+    review_id: str
+    kind: str
+    status: str
+    method: CertificationMethod
+    holder_name: str  # masked
+    holder_id: str  # masked
+    region_code: str
+    reason_code: str | None = None
+    note: str | None = None
+    submitted_at: datetime
+    expected_by: date | None = None
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
+    evidence: list[EvidencePublic] = Field(default_factory=list)
+
+
+class ReviewPage(_Wire):
+    items: list[ReviewItemPublic]
+    total: int
+
+
+class ReviewDecision(_Wire):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    approve: bool
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class RetentionReport(_Wire):
+    purged_files: int
+    freed_bytes: int

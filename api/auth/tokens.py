@@ -23,7 +23,7 @@ class Principal:
     expires_at: datetime
 
 
-def issue(kind: PrincipalKind, account_id: int, *, key: str, ttl: timedelta, now: datetime) -> Principal:
+def issue(kind: PrincipalKind, account_id: int, *, ttl: timedelta, now: datetime) -> Principal:
     return Principal(kind, account_id, (now + ttl).replace(microsecond=0))
 
 

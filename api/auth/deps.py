@@ -1,0 +1,100 @@
+"""Who is calling: bearer tokens for helpers and staff, and ``require_role`` for staff endpoints.
+
+``CurrentStaff`` / ``CurrentHelper`` answer 401 without a valid token; ``require_role(...)`` answers 403
+to a staff member whose role is not listed (and to helpers). ``OptionalPrincipal`` is for endpoints the
+public may call too (a challenge submission carries the helper's or staff member's token when they run it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.auth import tokens
+from api.auth.models import HelperAccount, StaffUser
+from api.auth.signing import BadSignature
+from api.auth.tokens import Principal, PrincipalKind
+from api.db import utcnow
+from api.deps import SessionDep, SettingsDep
+from api.errors import ApiError
+from shared.enums import StaffRole
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def optional_principal(request: Request, settings: SettingsDep) -> Principal | None:
+    token = _bearer(request)
+    if token is None:
+        return None
+    try:
+        return tokens.decode(token, key=settings.secret_key, now=utcnow())
+    except BadSignature:
+        raise ApiError(401, "invalid_token", "Your sign-in has expired; please sign in again.", headers=_CHALLENGE)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def current_principal(principal: OptionalPrincipal) -> Principal:
+    if principal is None:
+        raise ApiError(401, "unauthorized", "Please sign in.", headers=_CHALLENGE)
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def current_staff(principal: CurrentPrincipal, session: SessionDep) -> StaffUser:
+    if principal.kind is not PrincipalKind.STAFF:
+        raise ApiError(403, "forbidden", "This is for agency staff only.")
+    staff = session.get(StaffUser, principal.account_id)
+    if staff is None or not staff.active:
+        raise ApiError(401, "unauthorized", "This staff account is not active; please sign in again.")
+    return staff
+
+
+CurrentStaff = Annotated[StaffUser, Depends(current_staff)]
+
+
+def current_helper(principal: CurrentPrincipal, session: SessionDep) -> HelperAccount:
+    if principal.kind is not PrincipalKind.HELPER:
+        raise ApiError(403, "forbidden", "This is for family helper accounts only.")
+    helper = session.get(HelperAccount, principal.account_id)
+    if helper is None or not helper.active:
+        raise ApiError(401, "unauthorized", "This helper account is not active; please sign in again.")
+    return helper
+
+
+CurrentHelper = Annotated[HelperAccount, Depends(current_helper)]
+
+
+def require_role(*roles: StaffRole) -> Callable[[StaffUser], StaffUser]:
+    """A dependency admitting only staff with one of ``roles`` (list admin explicitly where it applies)."""
+    allowed = frozenset(roles)
+
+    def check(staff: CurrentStaff) -> StaffUser:
+        if staff.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise ApiError(403, "forbidden", f"Your role may not do this (needs: {names}).")
+        return staff
+
+    check.allowed_roles = allowed  # type: ignore[attr-defined]  # read by the route × role test
+    return check
+
+
+Coordinator = Annotated[StaffUser, Depends(require_role(StaffRole.COORDINATOR, StaffRole.ADMIN))]
+Reviewer = Annotated[StaffUser, Depends(require_role(StaffRole.REVIEWER, StaffRole.ADMIN))]
+Admin = Annotated[StaffUser, Depends(require_role(StaffRole.ADMIN))]
+FieldStaff = Annotated[
+    StaffUser, Depends(require_role(StaffRole.COORDINATOR, StaffRole.REVIEWER, StaffRole.ADMIN))
+]

@@ -1,0 +1,79 @@
+"""Sign-in for staff and helpers, helper registration, staff administration."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+
+from api.auth import service
+from api.auth.deps import Admin, CurrentStaff
+from api.auth.models import StaffUser
+from api.certification.context import CertContextDep
+from api.db import session_scope, utcnow
+from api.deps import SessionDep
+from shared.idnumber import mask_id, mask_name
+from shared.schemas import (
+    ErrorResponse,
+    HelperPublic,
+    HelperRegisterRequest,
+    LoginRequest,
+    StaffCreate,
+    StaffPublic,
+    TokenResponse,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422)}
+
+
+def staff_public(staff: StaffUser) -> StaffPublic:
+    return StaffPublic(
+        staff_id=staff.id, username=staff.username, name=staff.name, role=staff.role, region_code=staff.region_code
+    )
+
+
+@router.post("/auth/staff/login", response_model=TokenResponse, responses=ERRORS)
+def staff_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
+    return service.login_staff(
+        session, body.username, body.password, key=ctx.settings.secret_key,
+        minutes=ctx.cert.staff_token_minutes, now=utcnow(),
+    )
+
+
+@router.post("/auth/helper/login", response_model=TokenResponse, responses=ERRORS)
+def helper_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
+    """Helpers sign in with their ID number as user name."""
+    return service.login_helper(
+        session, body.username, body.password, key=ctx.settings.secret_key,
+        minutes=ctx.cert.helper_token_minutes, now=utcnow(),
+    )
+
+
+@router.post("/helpers", response_model=HelperPublic, status_code=201, responses=ERRORS)
+def register_helper(body: HelperRegisterRequest, ctx: CertContextDep) -> HelperPublic:
+    with session_scope(ctx.sessions) as session:
+        helper = service.create_helper(
+            session, id_number=body.id_number, name=body.name, phone=body.phone, password=body.password
+        )
+        return HelperPublic(helper_id=helper.id, name=mask_name(helper.name), id_number=mask_id(helper.id_number))
+
+
+@router.get("/staff/me", response_model=StaffPublic, responses=ERRORS)
+def staff_me(staff: CurrentStaff) -> StaffPublic:
+    return staff_public(staff)
+
+
+@router.get("/staff", response_model=list[StaffPublic], responses=ERRORS)
+def list_staff(_admin: Admin, session: SessionDep) -> list[StaffPublic]:
+    rows = session.execute(sa.select(StaffUser).order_by(StaffUser.id)).scalars()
+    return [staff_public(s) for s in rows]
+
+
+@router.post("/staff", response_model=StaffPublic, status_code=201, responses=ERRORS)
+def create_staff(body: StaffCreate, admin: Admin, ctx: CertContextDep) -> StaffPublic:
+    with session_scope(ctx.sessions) as session:
+        staff = service.create_staff(
+            session, username=body.username, name=body.name, role=body.role, password=body.password,
+            region_code=body.region_code, actor=f"staff:{admin.id}",
+        )
+        return staff_public(staff)

@@ -1,0 +1,115 @@
+"""Accounts: creating staff and helper accounts (argon2 hashes) and signing in (expiring bearer tokens)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.auth import tokens
+from api.auth.models import HelperAccount, StaffUser
+from api.auth.passwords import MIN_PASSWORD_LENGTH, burn_verification_time, hash_password, verify_password
+from api.auth.tokens import PrincipalKind
+from api.certification.people import normalised_id
+from api.errors import ApiError
+from api.regions.models import Region
+from shared.enums import StaffRole
+from shared.schemas import TokenResponse
+
+BAD_LOGIN = "The user name or password is not right."
+
+
+def create_staff(
+    session: Session,
+    *,
+    username: str,
+    name: str,
+    role: StaffRole,
+    password: str,
+    region_code: str | None,
+    actor: str,
+) -> StaffUser:
+    """A new staff user (flushed); 409 when the user name is taken, 422 for an unknown region."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ApiError(422, "weak_password", f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if region_code is not None and session.get(Region, region_code) is None:
+        raise ApiError(422, "unknown_region", f"There is no region with code {region_code}.")
+    taken = session.execute(sa.select(StaffUser.id).where(StaffUser.username == username)).first()
+    if taken is not None:
+        raise ApiError(409, "username_taken", f"The user name {username} is already taken.")
+    staff = StaffUser(
+        username=username, name=name, role=StaffRole(role), password_hash=hash_password(password),
+        region_code=region_code,
+    )
+    session.add(staff)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ApiError(409, "username_taken", f"The user name {username} is already taken.") from None
+    audit.record(
+        session,
+        actor=actor,
+        action="staff.create",
+        entity_type="staff_user",
+        entity_id=staff.id,
+        after={"username": username, "role": staff.role, "region_code": region_code},
+    )
+    return staff
+
+
+def create_helper(session: Session, *, id_number: str, name: str, phone: str, password: str) -> HelperAccount:
+    number = normalised_id(id_number)
+    taken = session.execute(sa.select(HelperAccount.id).where(HelperAccount.id_number == number)).first()
+    if taken is not None:
+        raise ApiError(409, "account_exists", "An account with this ID number already exists; please sign in.")
+    helper = HelperAccount(id_number=number, name=name, phone=phone, password_hash=hash_password(password))
+    session.add(helper)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ApiError(409, "account_exists", "An account with this ID number already exists.") from None
+    audit.record(
+        session,
+        actor=f"helper:{helper.id}",
+        action="helper.register",
+        entity_type="helper_account",
+        entity_id=helper.id,
+        after={"id_number_tail": number[-4:]},
+    )
+    return helper
+
+
+def _token(kind: PrincipalKind, account_id: int, *, key: str, minutes: int, now: datetime) -> TokenResponse:
+    principal = tokens.issue(kind, account_id, ttl=timedelta(minutes=minutes), now=now)
+    return TokenResponse(access_token=tokens.encode(principal, key=key), expires_at=principal.expires_at)
+
+
+def login_staff(session: Session, username: str, password: str, *, key: str, minutes: int, now: datetime) -> TokenResponse:
+    staff = session.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
+    if staff is None or not staff.active:
+        burn_verification_time(password)
+        raise ApiError(401, "bad_credentials", BAD_LOGIN)
+    if not verify_password(staff.password_hash, password):
+        raise ApiError(401, "bad_credentials", BAD_LOGIN)
+    return _token(PrincipalKind.STAFF, staff.id, key=key, minutes=minutes, now=now)
+
+
+def login_helper(session: Session, id_number: str, password: str, *, key: str, minutes: int, now: datetime) -> TokenResponse:
+    try:
+        number = normalised_id(id_number)
+    except ApiError:
+        number = None
+    helper = None
+    if number is not None:
+        helper = session.execute(
+            sa.select(HelperAccount).where(HelperAccount.id_number == number)
+        ).scalar_one_or_none()
+    if helper is None or not helper.active:
+        burn_verification_time(password)
+        raise ApiError(401, "bad_credentials", BAD_LOGIN)
+    if not verify_password(helper.password_hash, password):
+        raise ApiError(401, "bad_credentials", BAD_LOGIN)
+    return _token(PrincipalKind.HELPER, helper.id, key=key, minutes=minutes, now=now)

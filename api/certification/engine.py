@@ -1,0 +1,35 @@
+"""One face engine per process, warmed at start-up (or lazily on first use), with a bound on how many
+decisions run at once: each is CPU-bound, so more than the cores only adds memory and latency."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from face.engine import FaceEngine
+
+T = TypeVar("T")
+
+
+class EngineHolder:
+    def __init__(self, workers: int, factory: Callable[[], FaceEngine] = FaceEngine) -> None:
+        self._factory = factory
+        self._engine: FaceEngine | None = None
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(workers)
+
+    def get(self) -> FaceEngine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = self._factory()
+                    engine.warm_up()
+                    self._engine = engine
+        return self._engine
+
+    def run(self, work: Callable[[FaceEngine], T]) -> T:
+        """Run ``work(engine)`` in the calling (worker) thread, at most ``workers`` at a time."""
+        engine = self.get()
+        with self._slots:
+            return work(engine)

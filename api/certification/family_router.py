@@ -1,0 +1,76 @@
+"""Family certification endpoints (helper accounts only)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+
+from api.auth.deps import CurrentHelper
+from api.auth.models import HelperBinding
+from api.auth.tokens import PrincipalKind
+from api.beneficiaries.models import Beneficiary
+from api.certification import family
+from api.certification.context import CertContextDep
+from api.certification.people import find_person, require_certifiable
+from api.challenges import service
+from api.challenges.models import ChallengePurpose
+from api.db import session_scope, utcnow
+from api.deps import SessionDep
+from shared.idnumber import mask_id, mask_name
+from shared.schemas import BindRequest, ChallengeResponse, ErrorResponse, RelativePublic
+
+router = APIRouter(prefix="/api/v1/family", tags=["family"])
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+
+
+@router.get("/relatives", response_model=list[RelativePublic], responses=ERRORS)
+def list_relatives(helper: CurrentHelper, session: SessionDep) -> list[RelativePublic]:
+    rows = session.execute(
+        sa.select(HelperBinding, Beneficiary)
+        .join(Beneficiary, Beneficiary.id == HelperBinding.beneficiary_id)
+        .where(HelperBinding.helper_id == helper.id)
+        .order_by(HelperBinding.id)
+    ).all()
+    return [
+        RelativePublic(
+            binding_id=b.id, name=mask_name(p.name), id_number=mask_id(p.id_number),
+            relationship=b.relationship_label, bound_at=b.created_at,
+        )
+        for b, p in rows
+    ]
+
+
+@router.post("/relatives", response_model=ChallengeResponse, status_code=201, responses=ERRORS)
+def start_binding(body: BindRequest, helper: CurrentHelper, ctx: CertContextDep) -> ChallengeResponse:
+    """Start binding a relative: the relative must pass this face challenge (submitted with your token)."""
+    with session_scope(ctx.sessions) as session:
+        person = find_person(session, body.id_number, body.name)
+        require_certifiable(session, person)
+        family.check_can_bind(session, ctx, helper.id, person)
+        challenge = service.issue(
+            session, person=person, purpose=ChallengePurpose.FAMILY_BIND,
+            operator=service.operator_of(PrincipalKind.HELPER, helper.id), cert=ctx.cert, now=utcnow(),
+            relationship_label=body.relationship,
+        )
+        return service.public(challenge, ctx.settings)
+
+
+@router.post("/relatives/{binding_id}/challenges", response_model=ChallengeResponse, status_code=201, responses=ERRORS)
+def start_family_certification(binding_id: int, helper: CurrentHelper, ctx: CertContextDep) -> ChallengeResponse:
+    """A face challenge for a bound relative; the relative's face is checked, you are the operator."""
+    with session_scope(ctx.sessions) as session:
+        binding = family.binding_of(session, helper, binding_id)
+        person = session.get(Beneficiary, binding.beneficiary_id)
+        require_certifiable(session, person)
+        challenge = service.issue(
+            session, person=person, purpose=ChallengePurpose.FAMILY,
+            operator=service.operator_of(PrincipalKind.HELPER, helper.id), cert=ctx.cert, now=utcnow(),
+        )
+        return service.public(challenge, ctx.settings)
+
+
+@router.delete("/relatives/{binding_id}", status_code=204, responses=ERRORS)
+def unbind(binding_id: int, helper: CurrentHelper, ctx: CertContextDep) -> None:
+    with session_scope(ctx.sessions) as session:
+        binding = family.binding_of(session, helper, binding_id)
+        family.unbind(session, binding, actor=f"helper:{helper.id}")

@@ -1,0 +1,227 @@
+"""What a face decision leads to, recorded in the submission's transaction:
+passed → certification (or a family binding), failed → counted (manual review offered after repeated
+failures), needs review → a review item with the frames kept for the review period."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.beneficiaries.models import Beneficiary, ReferenceFace
+from api.certification import family
+from api.certification.context import CertContext
+from api.certification.recording import record_passed
+from api.challenges.models import ChallengePurpose, FailedAttempt
+from api.challenges.types import Claim, FrameUpload
+from api.evidence import storage
+from api.evidence.filetypes import JPEG
+from api.evidence.models import EvidenceKind
+from api.review import service as review
+from api.review.models import ReviewKind
+from face.types import Decision, Outcome, Template
+from shared.enums import CertificationMethod, CertificationResult, ReferenceSource
+from shared.schemas import FramesResult, ManualReviewOffer
+
+METHODS = {
+    ChallengePurpose.SELF: CertificationMethod.SELF_FACE,
+    ChallengePurpose.FAMILY: CertificationMethod.FAMILY_FACE,
+    ChallengePurpose.FAMILY_BIND: CertificationMethod.FAMILY_FACE,
+    ChallengePurpose.STAFF_ONSITE: CertificationMethod.STAFF_ONSITE,
+}
+
+MANUAL_REVIEW_URL = "/api/v1/manual-review"
+
+
+def manual_review_offer() -> ManualReviewOffer:
+    return ManualReviewOffer(
+        message=(
+            "The face check did not work several times. You can still certify another way: send photos or "
+            "documents for an officer to check, ask a family member or your village coordinator to help, "
+            "or certify at a service window (a home visit can be arranged)."
+        ),
+        evidence_upload_url=MANUAL_REVIEW_URL,
+        assisted="A family member with a helper account can certify for you, or your coordinator can "
+        "open an attestation.",
+        onsite="Visit your social-insurance service window or village service point with your ID card, "
+        "or call them to arrange a home visit.",
+    )
+
+
+def failures_since(session: Session, beneficiary_id: int, since: datetime) -> int:
+    return session.execute(
+        sa.select(sa.func.count())
+        .select_from(FailedAttempt)
+        .where(FailedAttempt.beneficiary_id == beneficiary_id, FailedAttempt.failed_at > since)
+    ).scalar_one()
+
+
+def _keep_frames(
+    session: Session, ctx: CertContext, upload: FrameUpload, days: int, now: datetime, **link: int
+) -> list[int]:
+    ids = []
+    for frame in upload.frames:
+        row = storage.store(
+            session,
+            ctx.settings.data_dir,
+            storage.Upload(frame.data, JPEG, EvidenceKind.FRAME),
+            keep_days=days,
+            now=now,
+            **link,
+        )
+        ids.append(row.id)
+    return ids
+
+
+def _add_reference(
+    session: Session, claim: Claim, person: Beneficiary, refreshed: tuple[Template, bytes]
+) -> None:
+    template, photo = refreshed
+    row = ReferenceFace(
+        beneficiary_id=person.id,
+        source=ReferenceSource.REFRESHED,
+        template=list(template.vector),
+        model_name=template.model,
+        detector=template.detector,
+        photo=photo,
+        photo_sha256=hashlib.sha256(photo).hexdigest(),
+        active=True,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=claim.operator.actor,
+        action="reference.refresh",
+        entity_type="reference_face",
+        entity_id=row.id,
+        after={"beneficiary_id": person.id, "source": row.source, "challenge_id": claim.challenge_id},
+        reason="kept from a passed certification with consent",
+    )
+
+
+def _passed(
+    session: Session,
+    ctx: CertContext,
+    claim: Claim,
+    person: Beneficiary,
+    decision: Decision,
+    upload: FrameUpload,
+    refreshed: tuple[Template, bytes] | None,
+    now: datetime,
+) -> FramesResult:
+    if claim.purpose is ChallengePurpose.FAMILY_BIND:
+        binding = family.bind(session, ctx, claim=claim, person=person, now=now)
+        return FramesResult(
+            result=CertificationResult.PASSED,
+            reason=decision.reason.value,
+            message="Your relative is now bound to your account; you can certify for them from now on.",
+            binding_id=binding.id,
+        )
+    evidence: list[str] = [f"challenge:{claim.challenge_id}"]
+    if ctx.cert.keep_frames_days_passed > 0:
+        ids = _keep_frames(session, ctx, upload, ctx.cert.keep_frames_days_passed, now)
+        evidence += [f"evidence:{i}" for i in ids]
+    recorded = record_passed(
+        session,
+        person=person,
+        method=METHODS[claim.purpose],
+        operator=claim.operator,
+        rules=ctx.rules,
+        now=now,
+        evidence=evidence,
+    )
+    if refreshed is not None:
+        _add_reference(session, claim, person, refreshed)
+    return FramesResult(
+        result=CertificationResult.PASSED,
+        reason=decision.reason.value,
+        message=decision.message or "Certification passed.",
+        receipt=recorded.receipts[0] if recorded.receipts else None,
+        receipts=list(recorded.receipts),
+        resumed=list(recorded.resumed),
+    )
+
+
+def _failed(
+    session: Session, ctx: CertContext, claim: Claim, person: Beneficiary, decision: Decision, now: datetime
+) -> FramesResult:
+    row = FailedAttempt(
+        beneficiary_id=person.id, challenge_id=claim.challenge_id, reason=decision.reason.value, failed_at=now
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=claim.operator.actor,
+        action="certification.fail",
+        entity_type="failed_attempt",
+        entity_id=row.id,
+        after={"beneficiary_id": person.id, "challenge_id": claim.challenge_id, "reason": decision.reason},
+    )
+    failures = failures_since(session, person.id, now - timedelta(hours=ctx.cert.failure_window_hours))
+    offer = manual_review_offer() if failures >= ctx.cert.failures_before_manual_review else None
+    return FramesResult(
+        result=CertificationResult.FAILED,
+        reason=decision.reason.value,
+        message=decision.message or "The certification did not pass. Please try again.",
+        failures_last_24h=failures,
+        manual_review=offer,
+    )
+
+
+def _needs_review(
+    session: Session,
+    ctx: CertContext,
+    claim: Claim,
+    person: Beneficiary,
+    decision: Decision,
+    upload: FrameUpload,
+    now: datetime,
+) -> FramesResult:
+    if claim.purpose is ChallengePurpose.FAMILY_BIND:
+        # A binding is not worth an officer's review: the relative simply tries again.
+        return _failed(session, ctx, claim, person, decision, now).model_copy(
+            update={"message": "We could not confirm your relative's face. Please try again in good light."}
+        )
+    item = review.open_item(
+        session,
+        kind=ReviewKind.FACE,
+        person=person,
+        method=METHODS[claim.purpose],
+        operator=claim.operator,
+        now=now,
+        challenge_id=claim.challenge_id,
+        reason_code=decision.reason.value,
+    )
+    if ctx.cert.keep_frames_days_review > 0:
+        _keep_frames(session, ctx, upload, ctx.cert.keep_frames_days_review, now, review_item_id=item.id)
+    return FramesResult(
+        result=CertificationResult.NEEDS_REVIEW,
+        reason=decision.reason.value,
+        message=decision.message or "An officer will review your certification.",
+        review_id=item.public_id,
+    )
+
+
+def record(
+    session: Session,
+    ctx: CertContext,
+    *,
+    claim: Claim,
+    person: Beneficiary,
+    decision: Decision,
+    upload: FrameUpload,
+    refreshed: tuple[Template, bytes] | None,
+    now: datetime,
+) -> FramesResult:
+    match decision.outcome:
+        case Outcome.PASSED:
+            return _passed(session, ctx, claim, person, decision, upload, refreshed, now)
+        case Outcome.NEEDS_REVIEW:
+            return _needs_review(session, ctx, claim, person, decision, upload, now)
+        case _:
+            return _failed(session, ctx, claim, person, decision, now)

@@ -1,0 +1,166 @@
+"""Recording a certification: one Certification per entitlement for its current window, payment resumed
+when it was suspended, a receipt each, and an audit event for every change — in the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.certification.models import PaymentResumption
+from api.certification.people import require_certifiable
+from api.challenges.service import Operator
+from api.receipts import service as receipts
+from api.receipts.models import Receipt
+from api.regions.service import RegionPaths
+from shared.cycle import local_date, resumption, window_for
+from shared.enums import CertificationMethod, CertificationResult, PaymentState
+from shared.months import YearMonth
+from shared.policy import PolicyTable
+from shared.schemas import PaymentResumed, ReceiptPublic
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What recording needs from the application: the policy table, region paths and the signing key."""
+
+    policy: PolicyTable
+    region_paths: RegionPaths
+    secret_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    certifications: tuple[Certification, ...]
+    receipts: tuple[ReceiptPublic, ...]
+    resumed: tuple[PaymentResumed, ...]
+
+
+def _resume(
+    session: Session,
+    *,
+    entitlement: Entitlement,
+    certification: Certification,
+    person: Beneficiary,
+    rules: Rules,
+    region_path: tuple[str, ...],
+    actor: str,
+) -> PaymentResumed:
+    policy = rules.policy.policy_for(region_path, entitlement.benefit_type)
+    since = YearMonth.parse(entitlement.suspended_since) if entitlement.suspended_since else YearMonth.of(
+        certification.local_date
+    )
+    plan = resumption(policy, person.birth_date, since, certification.local_date)
+    back_pay = plan.back_pay_cents(entitlement.monthly_cents)
+    before = {"payment_state": entitlement.payment_state, "suspended_since": entitlement.suspended_since}
+    entitlement.payment_state = PaymentState.ACTIVE
+    entitlement.suspended_since = None
+    row = PaymentResumption(
+        entitlement_id=entitlement.id,
+        certification_id=certification.id,
+        suspended_since=str(since),
+        resume_month=str(plan.resume_month),
+        back_pay_months=len(plan.back_pay_months),
+        back_pay_cents=back_pay,
+    )
+    session.add(row)
+    session.flush()
+    after = {
+        "payment_state": entitlement.payment_state,
+        "suspended_since": None,
+        "resume_month": row.resume_month,
+        "back_pay_months": [str(m) for m in plan.back_pay_months],
+        "back_pay_cents": back_pay,
+        "certification_id": certification.id,
+    }
+    audit.record(
+        session,
+        actor=actor,
+        action="entitlement.resume",
+        entity_type="entitlement",
+        entity_id=entitlement.id,
+        before=before,
+        after=after,
+        reason="late certification",
+    )
+    return PaymentResumed(
+        benefit_type=entitlement.benefit_type,
+        resume_month=row.resume_month,
+        back_pay_months=row.back_pay_months,
+        back_pay_cents=back_pay,
+    )
+
+
+def record_passed(
+    session: Session,
+    *,
+    person: Beneficiary,
+    method: CertificationMethod,
+    operator: Operator,
+    rules: Rules,
+    now: datetime,
+    evidence: list[str] | None = None,
+    reason: str | None = None,
+) -> Recorded:
+    """A passed certification of ``person`` at ``now`` for every entitlement that is not stopped."""
+    entitlements = require_certifiable(session, person)
+    region_path = rules.region_paths.path(session, person.region_code)
+    today = local_date(now, person.time_zone)
+    certifications: list[Certification] = []
+    issued: list[ReceiptPublic] = []
+    resumed: list[PaymentResumed] = []
+    for entitlement in entitlements:
+        policy = rules.policy.policy_for(region_path, entitlement.benefit_type)
+        window = window_for(policy, person.birth_date, today)
+        certification = Certification(
+            beneficiary_id=person.id,
+            entitlement_id=entitlement.id,
+            window_start=window.start,
+            window_end=window.end,
+            method=method,
+            operator_kind=operator.kind,
+            operator_id=None if operator.account_id is None else str(operator.account_id),
+            result=CertificationResult.PASSED,
+            evidence=list(evidence or []),
+            certified_at=now,
+            local_date=today,
+        )
+        session.add(certification)
+        session.flush()
+        receipt: Receipt = receipts.issue(session, certification=certification, person=person)
+        audit.record(
+            session,
+            actor=operator.actor,
+            action="certification.record",
+            entity_type="certification",
+            entity_id=certification.id,
+            after={
+                "beneficiary_id": person.id,
+                "entitlement_id": entitlement.id,
+                "method": method,
+                "result": CertificationResult.PASSED,
+                "window": [window.start, window.end],
+                "local_date": today,
+                "receipt_id": receipt.id,
+                "evidence": certification.evidence,
+            },
+            reason=reason,
+        )
+        if entitlement.payment_state is PaymentState.SUSPENDED:
+            resumed.append(
+                _resume(
+                    session,
+                    entitlement=entitlement,
+                    certification=certification,
+                    person=person,
+                    rules=rules,
+                    region_path=region_path,
+                    actor=operator.actor,
+                )
+            )
+        certifications.append(certification)
+        issued.append(receipts.public(receipt, certification, person, key=rules.secret_key))
+    return Recorded(tuple(certifications), tuple(issued), tuple(resumed))

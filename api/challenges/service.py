@@ -1,0 +1,81 @@
+"""Issuing face challenges: random actions (fixed only in test mode), single use, short expiry."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from api.auth.tokens import PrincipalKind
+from api.beneficiaries.models import Beneficiary
+from api.certification.settings import CertSettings
+from api.challenges.models import Challenge, ChallengePurpose
+from api.config import Settings
+from shared.enums import ChallengeAction
+from shared.schemas import ChallengeResponse
+
+_random = secrets.SystemRandom()
+
+
+def random_actions() -> tuple[ChallengeAction, ...]:
+    """Two or three different actions in random order."""
+    count = _random.choice((2, 3))
+    return tuple(_random.sample(list(ChallengeAction), count))
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    """Who runs a certification: the person themself, a helper or a staff member."""
+
+    kind: str  # "self" | PrincipalKind values
+    account_id: int | None = None
+
+    @property
+    def actor(self) -> str:
+        return "self" if self.account_id is None else f"{self.kind}:{self.account_id}"
+
+
+SELF = Operator("self")
+
+
+def operator_of(kind: PrincipalKind, account_id: int) -> Operator:
+    return Operator(kind.value, account_id)
+
+
+def issue(
+    session: Session,
+    *,
+    person: Beneficiary,
+    purpose: ChallengePurpose,
+    operator: Operator,
+    cert: CertSettings,
+    now: datetime,
+    relationship_label: str | None = None,
+) -> Challenge:
+    actions = cert.challenge_fixed_actions or random_actions()
+    challenge = Challenge(
+        id=secrets.token_urlsafe(18),
+        beneficiary_id=person.id,
+        purpose=purpose,
+        actions=[a.value for a in actions],
+        operator_kind=operator.kind,
+        operator_id=operator.account_id,
+        relationship_label=relationship_label,
+        created_at=now,
+        expires_at=now + timedelta(seconds=cert.challenge_ttl_seconds),
+    )
+    session.add(challenge)
+    session.flush()
+    return challenge
+
+
+def public(challenge: Challenge, settings: Settings) -> ChallengeResponse:
+    return ChallengeResponse(
+        challenge_id=challenge.id,
+        actions=[ChallengeAction(a) for a in challenge.actions],
+        expires_at=challenge.expires_at,
+        max_frames=settings.max_frames,
+        max_frame_bytes=settings.max_upload_bytes,
+    )

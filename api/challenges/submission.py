@@ -1,0 +1,260 @@
+"""Submitting a challenge's frames: claim the challenge once (single use, Idempotency-Key), let the face
+engine decide outside any transaction, then record the outcome and the stored answer in one transaction.
+
+Concurrency: the claim inserts the idempotency record (unique key) and marks the challenge used with a
+conditional UPDATE in one transaction. Of two requests with the same key, the database lets one insert
+and gives the other an IntegrityError; the loser then waits for the winner's stored answer. Of two
+requests with different keys for one challenge, the conditional UPDATE admits one; the other gets 409.
+If the decision cannot be made or recorded, the claim is released so a retry with the same key can run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.auth.tokens import Principal
+from api.beneficiaries.models import Beneficiary, ReferenceFace
+from api.certification import outcomes
+from api.certification.context import CertContext
+from api.challenges.models import (
+    Challenge,
+    ConsentPurpose,
+    ConsentRecord,
+    IdempotencyRecord,
+)
+from api.challenges.service import Operator
+from api.challenges.types import Claim, FrameUpload
+from api.db import session_scope, utcnow
+from api.errors import ApiError
+from face.types import Action, Decision, FaceInputError, Outcome, Template, TimedFrame
+from shared.schemas import FramesResult
+
+log = logging.getLogger("lifecert.challenges")
+
+_KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,128}$")
+_POLL_SECONDS = 0.1
+
+
+def check_key(key: str | None) -> str:
+    if not key:
+        raise ApiError(
+            400, "idempotency_key_required", "The Idempotency-Key header is required (a random id per attempt)."
+        )
+    if not _KEY_RE.match(key):
+        raise ApiError(
+            400, "invalid_idempotency_key", "The Idempotency-Key must be 8 to 128 letters, digits, or - _ : ."
+        )
+    return key
+
+
+def _check_operator(challenge: Challenge, principal: Principal | None) -> Operator:
+    operator = Operator(challenge.operator_kind, challenge.operator_id)
+    if challenge.operator_id is None:
+        return operator
+    if principal is None or (principal.kind.value, principal.account_id) != (operator.kind, operator.account_id):
+        raise ApiError(403, "forbidden", "This challenge was started by another account; sign in as that account.")
+    return operator
+
+
+def _stored_answer(session: Session, key: str, challenge_id: str) -> FramesResult | None:
+    record = session.execute(sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key)).scalar_one_or_none()
+    if record is None:
+        return None
+    if record.challenge_id != challenge_id:
+        raise ApiError(
+            422, "idempotency_key_reused", "This Idempotency-Key was already used for another challenge."
+        )
+    if record.completed_at is None or record.response is None:
+        return None
+    return FramesResult.model_validate(record.response)
+
+
+def _refuse_spent(challenge: Challenge, now: datetime) -> None:
+    if challenge.used_at is not None:
+        raise ApiError(409, "challenge_used", "This challenge was already used. Start a new certification.")
+    if challenge.expires_at <= now:
+        raise ApiError(410, "challenge_expired", "This challenge has expired. Start a new certification.")
+
+
+def _claim(ctx: CertContext, challenge_id: str, key: str, upload: FrameUpload, principal: Principal | None) -> Claim | FramesResult:
+    """Claim the challenge for this key, or return the stored answer of an earlier request with the key."""
+    now = utcnow()
+    with ctx.sessions() as session:
+        challenge = session.get(Challenge, challenge_id)
+        if challenge is None:
+            raise ApiError(404, "not_found", "This challenge does not exist. Start a new certification.")
+        operator = _check_operator(challenge, principal)
+        stored = _stored_answer(session, key, challenge_id)
+        if stored is not None:
+            return stored
+        pending = session.execute(sa.select(IdempotencyRecord.id).where(IdempotencyRecord.key == key)).first()
+        if pending is None:
+            _refuse_spent(challenge, now)
+        claim = Claim(
+            challenge_id=challenge.id,
+            beneficiary_id=challenge.beneficiary_id,
+            purpose=challenge.purpose,
+            actions=tuple(Action(a) for a in challenge.actions),
+            operator=operator,
+            relationship_label=challenge.relationship_label,
+            key=key,
+        )
+    if pending is not None:
+        return _wait_for_answer(ctx, key, challenge_id)
+    try:
+        with session_scope(ctx.sessions) as session:
+            session.add(IdempotencyRecord(key=key, challenge_id=challenge_id, created_at=now))
+            session.flush()
+            taken = session.execute(
+                sa.update(Challenge)
+                .where(Challenge.id == challenge_id, Challenge.used_at.is_(None), Challenge.expires_at > now)
+                .values(used_at=now)
+            ).rowcount
+            if taken != 1:
+                raise _Spent()
+            _record_consent(session, claim, upload, now)
+    except IntegrityError:
+        return _wait_for_answer(ctx, key, challenge_id)  # the same key won the race in another request
+    except _Spent:
+        with ctx.sessions() as session:
+            _refuse_spent(session.get(Challenge, challenge_id), now)
+        raise ApiError(409, "challenge_used", "This challenge was already used. Start a new certification.")
+    return claim
+
+
+class _Spent(Exception):
+    pass
+
+
+def _record_consent(session: Session, claim: Claim, upload: FrameUpload, now: datetime) -> None:
+    purposes = [ConsentPurpose.FACE_CAPTURE] + ([ConsentPurpose.KEEP_REFERENCE] if upload.keep_reference else [])
+    for purpose in purposes:
+        row = ConsentRecord(
+            beneficiary_id=claim.beneficiary_id,
+            challenge_id=claim.challenge_id,
+            purpose=purpose,
+            operator_kind=claim.operator.kind,
+            operator_id=claim.operator.account_id,
+            given_at=now,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            actor=claim.operator.actor,
+            action="consent.give",
+            entity_type="consent",
+            entity_id=row.id,
+            after={"beneficiary_id": claim.beneficiary_id, "purpose": purpose, "challenge_id": claim.challenge_id},
+        )
+
+
+def _wait_for_answer(ctx: CertContext, key: str, challenge_id: str) -> FramesResult:
+    deadline = time.monotonic() + ctx.cert.idempotency_wait_seconds
+    while time.monotonic() < deadline:
+        with ctx.sessions() as session:
+            exists = session.execute(sa.select(IdempotencyRecord.id).where(IdempotencyRecord.key == key)).first()
+            answer = _stored_answer(session, key, challenge_id)
+        if answer is not None:
+            return answer
+        if exists is None:
+            raise ApiError(
+                503, "retry", "The earlier attempt with this key did not finish; please send it again."
+            )
+        time.sleep(_POLL_SECONDS)
+    raise ApiError(
+        409, "in_progress", "This attempt is still being checked; please wait a moment and ask again."
+    )
+
+
+def _release(ctx: CertContext, claim: Claim) -> None:
+    """Undo a claim whose decision could not be made or recorded (nothing else was written)."""
+    with session_scope(ctx.sessions) as session:
+        session.execute(sa.delete(IdempotencyRecord).where(IdempotencyRecord.key == claim.key))
+        session.execute(sa.update(Challenge).where(Challenge.id == claim.challenge_id).values(used_at=None))
+
+
+def _references(ctx: CertContext, beneficiary_id: int) -> list[Template]:
+    """The person's active reference templates, enrolling any reference photo not yet turned into one."""
+    with session_scope(ctx.sessions) as session:
+        rows = session.execute(
+            sa.select(ReferenceFace).where(
+                ReferenceFace.beneficiary_id == beneficiary_id, ReferenceFace.active.is_(True)
+            )
+        ).scalars().all()
+        templates: list[Template] = []
+        for row in rows:
+            if row.template is None and row.photo:
+                try:
+                    made = ctx.engines.run(lambda engine, photo=row.photo: engine.enrol(photo))
+                except FaceInputError as exc:
+                    log.warning("reference %s cannot be enrolled: %s", row.id, exc.code)
+                    row.active = False
+                    continue
+                row.template, row.model_name, row.detector = list(made.vector), made.model, made.detector
+            if row.template is not None:
+                templates.append(Template(tuple(row.template), row.model_name or "", row.detector or ""))
+        return templates
+
+
+def _decide(ctx: CertContext, claim: Claim, frames: Sequence[TimedFrame]) -> Decision:
+    references = _references(ctx, claim.beneficiary_id)
+    try:
+        return ctx.engines.run(lambda engine: engine.decide(claim.actions, frames, references))
+    except FaceInputError as exc:
+        return Decision(outcome=Outcome.FAILED, reason=exc.code, message=exc.message)
+
+
+def _refreshed_template(ctx: CertContext, decision: Decision, upload: FrameUpload) -> tuple[Template, bytes] | None:
+    if decision.outcome is not Outcome.PASSED or not upload.keep_reference or decision.best_frame is None:
+        return None
+    photo = upload.frames[decision.best_frame].data
+    try:
+        return ctx.engines.run(lambda engine: engine.enrol(photo)), photo
+    except FaceInputError:
+        return None  # the capture passed but is not good enough to keep as a reference: keep the old ones
+
+
+def submit(
+    ctx: CertContext, *, challenge_id: str, key: str | None, upload: FrameUpload, principal: Principal | None
+) -> FramesResult:
+    key = check_key(key)
+    claimed = _claim(ctx, challenge_id, key, upload, principal)
+    if isinstance(claimed, FramesResult):
+        return claimed
+    try:
+        decision = _decide(ctx, claimed, upload.frames)
+        refreshed = _refreshed_template(ctx, decision, upload)
+        now = utcnow()
+        with session_scope(ctx.sessions) as session:
+            person = session.get(Beneficiary, claimed.beneficiary_id, with_for_update=True)
+            answer = outcomes.record(
+                session, ctx, claim=claimed, person=person, decision=decision, upload=upload,
+                refreshed=refreshed, now=now,
+            )
+            record = session.execute(
+                sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key)
+            ).scalar_one()
+            record.response = answer.model_dump(mode="json")
+            record.status_code = 200
+            record.completed_at = now
+        return answer
+    except BaseException as exc:
+        _release(ctx, claimed)
+        if isinstance(exc, ApiError):
+            raise
+        if isinstance(exc, Exception):
+            log.exception("challenge %s could not be decided or recorded", challenge_id)
+            raise ApiError(
+                503, "try_again", "Your certification could not be checked just now; please try again."
+            ) from exc
+        raise

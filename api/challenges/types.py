@@ -1,0 +1,29 @@
+"""Values passed between the steps of a frame submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.challenges.models import ChallengePurpose
+from api.challenges.service import Operator
+from face.types import Action, TimedFrame
+
+
+@dataclass(frozen=True, slots=True)
+class FrameUpload:
+    """Frames already checked against the upload limits, with the consents given for this capture."""
+
+    frames: tuple[TimedFrame, ...]
+    consent: bool
+    keep_reference: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    challenge_id: str
+    beneficiary_id: int
+    purpose: ChallengePurpose
+    actions: tuple[Action, ...]
+    operator: Operator
+    relationship_label: str | None
+    key: str

@@ -1,0 +1,97 @@
+"""Opening review items (from every flow) and looking them up."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.beneficiaries.models import Beneficiary
+from api.challenges.service import Operator
+from api.errors import ApiError
+from api.evidence.models import EvidenceFile
+from api.review.models import ReviewItem, ReviewKind
+from shared.enums import CertificationMethod
+from shared.schemas import EvidencePublic
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date ``days`` working days (Monday to Friday) after ``start``. Public holidays are not counted
+    out: the promise errs on the early side."""
+    current = start
+    left = days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def open_item(
+    session: Session,
+    *,
+    kind: ReviewKind,
+    person: Beneficiary,
+    method: CertificationMethod,
+    operator: Operator,
+    now: datetime,
+    challenge_id: str | None = None,
+    attestation_id: int | None = None,
+    reason_code: str | None = None,
+    note: str | None = None,
+    expected_by: date | None = None,
+) -> ReviewItem:
+    item = ReviewItem(
+        public_id=secrets.token_urlsafe(12),
+        kind=kind,
+        beneficiary_id=person.id,
+        method=method,
+        operator_kind=operator.kind,
+        operator_id=operator.account_id,
+        challenge_id=challenge_id,
+        attestation_id=attestation_id,
+        reason_code=reason_code,
+        note=note,
+        expected_by=expected_by,
+        created_at=now,
+    )
+    session.add(item)
+    session.flush()
+    audit.record(
+        session,
+        actor=operator.actor,
+        action="review.open",
+        entity_type="review_item",
+        entity_id=item.id,
+        after={
+            "kind": kind,
+            "beneficiary_id": person.id,
+            "method": method,
+            "challenge_id": challenge_id,
+            "attestation_id": attestation_id,
+            "reason_code": reason_code,
+            "expected_by": expected_by,
+        },
+    )
+    return item
+
+
+def by_public_id(session: Session, public_id: str) -> ReviewItem:
+    item = session.execute(sa.select(ReviewItem).where(ReviewItem.public_id == public_id)).scalar_one_or_none()
+    if item is None:
+        raise ApiError(404, "not_found", "No submission with this number was found.")
+    return item
+
+
+def evidence_public(row: EvidenceFile) -> EvidencePublic:
+    return EvidencePublic(
+        evidence_id=row.id,
+        kind=row.kind.value,
+        content_type=row.content_type,
+        size_bytes=row.size_bytes,
+        taken_on=row.taken_on,
+        purged=row.purged_at is not None,
+    )

@@ -1,0 +1,79 @@
+"""Fixtures for the certification API tests: accounts, tokens, and a client whose challenges use fixed
+actions (allowed because these tests run with env=test)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Callable
+
+import pytest
+
+from shared.enums import StaffRole
+
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def cert_ctx(client):
+    """The client's certification context (app.state.cert)."""
+    return client.app.state.cert
+
+
+def _fixed(client, actions: tuple[str, ...] | None) -> None:
+    from api.certification.context import configure
+    from api.certification.settings import CertSettings
+
+    ctx = client.app.state.cert
+    cert = CertSettings.model_validate({**ctx.cert.model_dump(), "challenge_fixed_actions": actions})
+    configure(client.app, cert, ctx.engines)
+
+
+@pytest.fixture
+def fixed_actions(client) -> Callable[[tuple[str, ...] | None], None]:
+    """``fixed_actions(("open_mouth", "blink"))`` fixes the actions of the next challenges (reset after)."""
+    yield lambda actions: _fixed(client, actions)
+    _fixed(client, None)
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+@pytest.fixture
+def make_staff(client, session) -> Callable[[StaffRole], dict[str, str]]:
+    """``make_staff(role)`` → Authorization headers of a new staff member with that role."""
+    from api.auth import service
+
+    def factory(role: StaffRole) -> dict[str, str]:
+        username = f"{role.value}{next(_names)}_{uuid.uuid4().hex[:6]}"
+        service.create_staff(
+            session, username=username, name=f"Staff {role.value}", role=role, password="correct horse",
+            region_code=None, actor="system:test",
+        )
+        session.commit()
+        resp = client.post("/api/v1/auth/staff/login", json={"username": username, "password": "correct horse"})
+        assert resp.status_code == 200, resp.text
+        return {"Authorization": f"Bearer {resp.json()['access_token']}"}
+
+    return factory
+
+
+@pytest.fixture
+def make_helper(client, make_person) -> Callable[[], dict[str, str]]:
+    """``make_helper()`` → Authorization headers of a new helper account (its holder is on the roll too)."""
+
+    def factory() -> dict[str, str]:
+        holder = make_person(name="赵六")
+        resp = client.post(
+            "/api/v1/helpers",
+            json={"id_number": holder.id_number, "name": "赵六", "phone": "13800000000", "password": "helper pass"},
+        )
+        assert resp.status_code == 201, resp.text
+        login = client.post(
+            "/api/v1/auth/helper/login", json={"username": holder.id_number, "password": "helper pass"}
+        )
+        assert login.status_code == 200, login.text
+        return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+    return factory

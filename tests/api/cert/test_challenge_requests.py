@@ -1,0 +1,143 @@
+"""Challenges and frame uploads over HTTP: everything refused before the face engine runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from api.certification.settings import CertSettings
+from api.challenges.models import Challenge, ConsentRecord, IdempotencyRecord
+from api.config import Environment, Settings
+from api.db import utcnow
+from shared.enums import ChallengeAction, PaymentState
+from tests.api.cert.conftest import new_key
+
+URL = "/api/v1/challenges"
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
+
+
+def frames_form(count: int = 3, *, data: bytes = JPEG, consent: str | None = "true", times: str | None = None):
+    files = [("frames", (f"f{i}.jpg", data, "image/jpeg")) for i in range(count)]
+    form = {"times_ms": times if times is not None else ",".join(str(i * 125) for i in range(count))}
+    if consent is not None:
+        form["consent"] = consent
+    return {"files": files, "data": form}
+
+
+def new_challenge(client, person, name: str) -> dict:
+    resp = client.post(URL, json={"id_number": person.id_number, "name": name})
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def test_challenge_has_two_or_three_distinct_random_actions(client, make_person) -> None:
+    person = make_person(name="钱七")
+    seen = set()
+    for _ in range(12):
+        body = new_challenge(client, person, "钱七")
+        actions = body["actions"]
+        assert 2 <= len(actions) <= 3 and len(set(actions)) == len(actions)
+        assert set(actions) <= {a.value for a in ChallengeAction}
+        seen.add(tuple(actions))
+        assert body["max_frames"] == 40
+    assert len(seen) > 1, "twelve challenges in a row had the same actions: not random"
+
+
+def test_unknown_person_and_wrong_name_get_the_same_404(client, make_person) -> None:
+    person = make_person(name="孙八")
+    wrong = client.post(URL, json={"id_number": person.id_number, "name": "孙九"})
+    assert wrong.status_code == 404
+    other = person.id_number[:-1] + ("0" if person.id_number[-1] != "0" else "1")
+    unknown = client.post(URL, json={"id_number": other, "name": "孙八"})
+    assert unknown.status_code in (404, 422)
+    bad = client.post(URL, json={"id_number": "123", "name": "孙八"})
+    assert bad.status_code == 422 and bad.json()["error"] == "invalid_id_number"
+
+
+def test_stopped_entitlement_gets_no_challenge(client, make_person) -> None:
+    person = make_person(name="周九", payment_state=PaymentState.STOPPED)
+    resp = client.post(URL, json={"id_number": person.id_number, "name": "周九"})
+    assert resp.status_code == 409 and resp.json()["error"] == "not_certifiable"
+
+
+def test_fixed_actions_only_in_test_mode() -> None:
+    fixed = CertSettings(challenge_fixed_actions="open_mouth,blink")
+    assert fixed.challenge_fixed_actions == (ChallengeAction.OPEN_MOUTH, ChallengeAction.BLINK)
+    fixed.check_against(Settings(env=Environment.TEST))
+    for env in (Environment.DEVELOPMENT, Environment.PRODUCTION):
+        with pytest.raises(ValueError, match="only allowed when LIFECERT_ENV=test"):
+            fixed.check_against(Settings(env=env, secret_key="a-real-production-secret-key"))
+    CertSettings().check_against(Settings(env=Environment.PRODUCTION, secret_key="a-real-production-secret-key"))
+
+
+def test_create_app_refuses_fixed_actions_outside_test_mode(settings, monkeypatch) -> None:
+    from api.main import create_app
+
+    monkeypatch.setenv("LIFECERT_CHALLENGE_FIXED_ACTIONS", "blink,open_mouth")
+    with pytest.raises(ValueError, match="only allowed"):
+        create_app(settings.model_copy(update={"env": Environment.DEVELOPMENT}))
+    app = create_app(settings)  # env=test: accepted
+    assert app.state.cert.cert.challenge_fixed_actions == (ChallengeAction.BLINK, ChallengeAction.OPEN_MOUTH)
+
+
+def test_fixed_actions_are_used_in_test_mode(client, make_person, fixed_actions) -> None:
+    fixed_actions(("turn_left", "blink"))
+    person = make_person(name="吴十")
+    assert new_challenge(client, person, "吴十")["actions"] == ["turn_left", "blink"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "form", "status", "error"),
+    [
+        ({}, frames_form(), 400, "idempotency_key_required"),
+        ({"Idempotency-Key": "short"}, frames_form(), 400, "invalid_idempotency_key"),
+        ({"Idempotency-Key": new_key()}, frames_form(consent=None), 422, "consent_required"),
+        ({"Idempotency-Key": new_key()}, frames_form(consent="false"), 422, "consent_required"),
+        ({"Idempotency-Key": new_key()}, frames_form(consent="maybe"), 422, "validation_error"),
+        ({"Idempotency-Key": new_key()}, frames_form(count=2), 422, "frame_count"),
+        ({"Idempotency-Key": new_key()}, frames_form(count=41), 413, "invalid_upload"),
+        ({"Idempotency-Key": new_key()}, frames_form(times="0,100"), 422, "invalid_times"),
+        ({"Idempotency-Key": new_key()}, frames_form(times="0,200,100"), 422, "invalid_times"),
+        ({"Idempotency-Key": new_key()}, frames_form(times="0,a,100"), 422, "invalid_times"),
+        ({"Idempotency-Key": new_key()}, frames_form(data=b"GIF89a" + b"0" * 50), 415, "not_jpeg"),
+        ({"Idempotency-Key": new_key()}, frames_form(data=JPEG + b"\x00" * (2 * 1024 * 1024)), 413, "payload_too_large"),
+    ],
+)
+def test_bad_uploads_are_refused_before_the_challenge_is_used(
+    client, session, make_person, headers, form, status, error
+) -> None:
+    person = make_person(name="郑一")
+    challenge = new_challenge(client, person, "郑一")
+    resp = client.post(f"{URL}/{challenge['challenge_id']}/frames", headers=headers, **form)
+    assert resp.status_code == status, resp.text
+    assert resp.json()["error"] == error and resp.json()["message"]
+    row = session.get(Challenge, challenge["challenge_id"])
+    assert row.used_at is None  # still usable: nothing was claimed
+    assert session.execute(
+        sa.select(sa.func.count()).select_from(ConsentRecord).where(ConsentRecord.challenge_id == row.id)
+    ).scalar_one() == 0
+
+
+def test_unknown_challenge_is_404(client) -> None:
+    resp = client.post(f"{URL}/nope/frames", headers={"Idempotency-Key": new_key()}, **frames_form())
+    assert resp.status_code == 404
+
+
+def test_used_challenge_is_409_and_expired_is_410(client, session, make_person) -> None:
+    person = make_person(name="王二")
+    used = new_challenge(client, person, "王二")
+    expired = new_challenge(client, person, "王二")
+    session.get(Challenge, used["challenge_id"]).used_at = utcnow()
+    session.get(Challenge, expired["challenge_id"]).expires_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    resp = client.post(f"{URL}/{used['challenge_id']}/frames", headers={"Idempotency-Key": new_key()}, **frames_form())
+    assert resp.status_code == 409 and resp.json()["error"] == "challenge_used"
+    resp = client.post(
+        f"{URL}/{expired['challenge_id']}/frames", headers={"Idempotency-Key": new_key()}, **frames_form()
+    )
+    assert resp.status_code == 410 and resp.json()["error"] == "challenge_expired"
+    assert session.execute(sa.select(sa.func.count()).select_from(IdempotencyRecord).where(
+        IdempotencyRecord.challenge_id.in_([used["challenge_id"], expired["challenge_id"]])
+    )).scalar_one() == 0
