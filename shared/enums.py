@@ -61,6 +61,7 @@ class StaffRole(StrEnum):
     COORDINATOR = "coordinator"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    UNIT_ADMIN = "unit_admin"  # an institution's administrator: sees only its own retirees
 
 
 class RegionLevel(StrEnum):

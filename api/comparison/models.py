@@ -1,0 +1,86 @@
+"""Data-comparison feeds: each import run, the review list of rows that did not match cleanly, and the
+recovery cases opened for payments made after a death."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db import Base, BigId, EnumString, utcnow
+
+
+class FeedKind(enum.StrEnum):
+    DEATH = "death"  # death and cremation records
+    SIGN_OF_LIFE = "sign_of_life"  # hospital settlement, medical-insurance use, office visit …
+    DETENTION = "detention"  # detention or imprisonment
+    SURVIVOR_END = "survivor_end"  # child turned 18, employed, enlisted, adopted; spouse remarried
+
+
+class MismatchStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPLIED = "applied"  # a reviewer confirmed it is the same person: the row was applied
+    DISMISSED = "dismissed"  # not the same person (or not actionable)
+
+
+class FeedRun(Base):
+    __tablename__ = "feed_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[FeedKind] = mapped_column(EnumString(FeedKind))
+    file_name: Mapped[str] = mapped_column(sa.String(255))
+    actor: Mapped[str] = mapped_column(sa.String(128))
+    rows_total: Mapped[int] = mapped_column(default=0)
+    rows_applied: Mapped[int] = mapped_column(default=0)
+    rows_unchanged: Mapped[int] = mapped_column(default=0)  # already applied (re-import) or nothing to do
+    rows_mismatched: Mapped[int] = mapped_column(default=0)
+    rows_rejected: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class FeedMismatch(Base):
+    """A feed row whose ID number is on the roll but whose name differs: never applied silently."""
+
+    __tablename__ = "feed_mismatches"
+    __table_args__ = (sa.Index("ix_feed_mismatches_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    feed_run_id: Mapped[int] = mapped_column(sa.ForeignKey("feed_runs.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[FeedKind] = mapped_column(EnumString(FeedKind))
+    row_number: Mapped[int]
+    beneficiary_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True
+    )
+    feed_name: Mapped[str] = mapped_column(sa.String(100))
+    row: Mapped[dict[str, Any]] = mapped_column(sa.JSON)  # the parsed feed row, to apply on confirmation
+    status: Mapped[MismatchStatus] = mapped_column(EnumString(MismatchStatus), default=MismatchStatus.PENDING)
+    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecoveryCase(Base):
+    """Money paid for months after a death, to be recovered from the estate."""
+
+    __tablename__ = "recovery_cases"
+    __table_args__ = (sa.UniqueConstraint("entitlement_id", name="uq_recovery_cases_entitlement"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    beneficiary_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True
+    )
+    entitlement_id: Mapped[int] = mapped_column(sa.ForeignKey("entitlements.id", ondelete="CASCADE"))
+    death_date: Mapped[date]
+    first_month: Mapped[str] = mapped_column(sa.String(7))  # first overpaid month "YYYY-MM"
+    last_month: Mapped[str] = mapped_column(sa.String(7))  # last overpaid month
+    months: Mapped[int]
+    monthly_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    credit_list_referral: Mapped[bool]  # amount ≥ the referral threshold (3,000 yuan by default)
+    status: Mapped[str] = mapped_column(sa.String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,24 @@
+"""A record of each monthly cycle run and what it changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db import Base, BigId, utcnow
+
+
+class CycleRun(Base):
+    __tablename__ = "cycle_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    month: Mapped[str] = mapped_column(sa.String(7), index=True)  # "YYYY-MM"
+    actor: Mapped[str] = mapped_column(sa.String(128))
+    suspended: Mapped[int] = mapped_column(default=0)
+    resumed: Mapped[int] = mapped_column(default=0)
+    reminders: Mapped[int] = mapped_column(default=0)
+    report: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

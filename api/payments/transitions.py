@@ -1,0 +1,132 @@
+"""The one place an entitlement's payment state changes: :func:`transition` with a ``match`` over
+(old, new) states, and an audit event for every change in the caller's transaction.
+
+Allowed moves (anything else raises :class:`TransitionError` and changes nothing):
+
+* active → suspended (from a month): missed certification (monthly cycle run), detention record.
+* suspended → suspended: the suspension month moves only *earlier* (a detention found after a
+  cycle suspension); a later month would silently pay months nobody certified, so it is refused.
+* suspended → active: resumption after a late certification (the caller records the back pay).
+* active | suspended → stopped (from a month, with a reason): death, end of a survivor entitlement.
+* stopped → anything: refused; a stop is final (a wrong death record is corrected by an admin in
+  the roster, not by a feed).
+
+:func:`apply` makes the change in memory and returns the :class:`Change` (before/after snapshots);
+:func:`transition` does that and writes the audit event. Bulk jobs (a million-row feed) call
+:func:`apply` and append the events in one batch with :func:`api.comparison.bulk_audit.append_many`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.beneficiaries.models import Entitlement
+from shared.enums import PaymentState, StopReason
+from shared.months import YearMonth
+
+
+class TransitionError(ValueError):
+    """A payment-state change the rules do not allow (message is clerk-readable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    entitlement_id: int
+    action: str  # audit action: entitlement.suspend | entitlement.resume | entitlement.stop
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def _snapshot(ent: Entitlement) -> dict[str, Any]:
+    return {
+        "payment_state": ent.payment_state,
+        "suspended_since": ent.suspended_since,
+        "stopped_reason": ent.stopped_reason,
+        "stopped_from": ent.stopped_from,
+    }
+
+
+def apply(
+    ent: Entitlement,
+    new: PaymentState,
+    *,
+    month: YearMonth | None = None,
+    stop_reason: StopReason | None = None,
+) -> Change:
+    """Change ``ent``'s payment state to ``new`` (in memory); raise TransitionError when not allowed.
+
+    ``month``: the month a suspension or stop takes effect from (required for those two).
+    """
+    old = ent.payment_state
+    before = _snapshot(ent)
+    match (old, new):
+        case (PaymentState.ACTIVE, PaymentState.SUSPENDED):
+            _need_month(month, "suspend")
+            ent.payment_state = PaymentState.SUSPENDED
+            ent.suspended_since = str(month)
+            action = "entitlement.suspend"
+        case (PaymentState.SUSPENDED, PaymentState.SUSPENDED):
+            _need_month(month, "suspend")
+            current = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
+            if current is not None and month >= current:
+                raise TransitionError(
+                    f"entitlement {ent.id} is already suspended since {current}; a suspension can only "
+                    "be moved to an earlier month"
+                )
+            ent.suspended_since = str(month)
+            action = "entitlement.suspend"
+        case (PaymentState.SUSPENDED, PaymentState.ACTIVE):
+            ent.payment_state = PaymentState.ACTIVE
+            ent.suspended_since = None
+            action = "entitlement.resume"
+        case (PaymentState.ACTIVE | PaymentState.SUSPENDED, PaymentState.STOPPED):
+            _need_month(month, "stop")
+            if stop_reason is None:
+                raise TransitionError("a stop needs a reason")
+            ent.payment_state = PaymentState.STOPPED
+            ent.stopped_reason = StopReason(stop_reason)
+            ent.stopped_from = str(month)
+            action = "entitlement.stop"
+        case (PaymentState.STOPPED, _):
+            raise TransitionError(f"entitlement {ent.id} is stopped ({ent.stopped_reason}); a stop is final")
+        case (PaymentState.ACTIVE, PaymentState.ACTIVE):
+            raise TransitionError(f"entitlement {ent.id} is already active")
+        case _:
+            raise TransitionError(f"entitlement {ent.id}: no transition from {old} to {new}")
+    return Change(ent.id, action, before, _snapshot(ent))
+
+
+def _need_month(month: YearMonth | None, what: str) -> None:
+    if not isinstance(month, YearMonth):
+        raise TransitionError(f"to {what} a payment, say from which month (YYYY-MM)")
+
+
+def transition(
+    session: Session,
+    ent: Entitlement,
+    new: PaymentState,
+    *,
+    actor: str,
+    reason: str,
+    month: YearMonth | None = None,
+    stop_reason: StopReason | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Change:
+    """:func:`apply` plus its audit event, in the caller's transaction."""
+    change = apply(ent, new, month=month, stop_reason=stop_reason)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=change.action,
+        entity_type="entitlement",
+        entity_id=ent.id,
+        before=change.before,
+        after={**change.after, **(extra or {})},
+        reason=reason,
+    )
+    return change
