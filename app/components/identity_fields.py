@@ -21,18 +21,20 @@ class IdentityFields:
         self.form = form
         self.t = t
         self.id_field = fields.text_field(t("id.label"), t("id.hint"), form.id_text, self._id_changed,
-                                          on_submit=on_submit, max_length=22)
+                                          on_submit=on_submit)
         self.name_field = fields.text_field(t("name.label"), t("name.hint"), form.name, self._name_changed,
-                                            on_submit=on_submit, max_length=40)
+                                            on_submit=on_submit)
         self.id_icon = ft.Icon(ft.Icons.INFO_OUTLINE, size=30, color=MUTED_INK)
         self.id_message = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE, expand=True)
-        self.name_message = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE, color=ERROR, visible=False)
+        self.name_message = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE, color=ERROR)
+        # Visibility is switched on the Semantics wrapper: Semantics insists on visible content.
+        self.name_row = fields.tagged(f"{id_prefix}-name-check", self.name_message)
         self.controls: list[ft.Control] = [
             fields.tagged(f"{id_prefix}-id", self.id_field),
             fields.tagged(f"{id_prefix}-id-check", ft.Row([self.id_icon, self.id_message],
                                                      vertical_alignment=ft.CrossAxisAlignment.START)),
             fields.tagged(f"{id_prefix}-name", self.name_field),
-            fields.tagged(f"{id_prefix}-name-check", self.name_message),
+            self.name_row,
         ]
         self.render()
 
@@ -62,4 +64,4 @@ class IdentityFields:
         self.id_field.border_color = ERROR if error_key else INK
         name_key = form.name_error_key()
         self.name_message.value = t(name_key) if name_key else ""
-        self.name_message.visible = bool(name_key)
+        self.name_row.visible = bool(name_key)

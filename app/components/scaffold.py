@@ -51,7 +51,8 @@ def screen(ui: Ui, route: str, title: str, controls: Sequence[ft.Control], back_
         automatically_imply_leading=False,
     )
     body = ft.Container(
-        content=ft.Column(list(controls), spacing=24, tight=True),
+        content=ft.Column(list(controls), spacing=24, tight=True,
+                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
         padding=ft.Padding.symmetric(horizontal=24, vertical=24),
         col={"xs": 12, "md": 10, "lg": 7},
     )

@@ -36,11 +36,13 @@ def build(ui: Ui) -> ft.View:
 
     api_field = fields.text_field(t("settings.api"), t("settings.api.hint"), settings.api_url, lambda: None,
                                   keyboard=ft.KeyboardType.URL)
-    api_message = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE, visible=False)
+    api_message = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
+    api_message_row = fields.tagged("settings-api-message", api_message)
+    api_message_row.visible = False
 
     def save_api() -> None:
         url = normalise_api_url(api_field.value or "")
-        api_message.visible = True
+        api_message_row.visible = True
         if url is None:
             api_message.value, api_message.color = t("settings.api.error"), ERROR
             return
@@ -70,7 +72,7 @@ def build(ui: Ui) -> ft.View:
             *sizes,
             ft.Divider(height=8),
             fields.tagged("settings-api", api_field),
-            fields.tagged("settings-api-message", api_message),
+            api_message_row,
             buttons.secondary(t("settings.save"), "settings-api-save", save_api, icon=ft.Icons.SAVE),
         ],
     )

@@ -18,19 +18,20 @@ if TYPE_CHECKING:
 def build(ui: Ui) -> ft.View:
     t = ui.t
     lookup = ui.state.lookup
-    notice = ft.Text("", color=ERROR, theme_style=ft.TextThemeStyle.BODY_LARGE, visible=False)
+    notice = ft.Text("", color=ERROR, theme_style=ft.TextThemeStyle.BODY_LARGE)
+    notice_row = ft.Semantics(identifier="status-notice", live_region=True, content=notice, visible=False)
     working = ft.Row([ft.ProgressRing(width=36, height=36), ft.Text(t("status.searching"))], visible=False)
 
     async def submit() -> None:
         if lookup.busy:
             return
-        working.visible, notice.visible = True, False
+        working.visible, notice_row.visible = True, False
         ui.page.update()
         ok = await lookup.submit(ui.api)
         working.visible = False
         fields.render()
         if lookup.notice:
-            notice.value, notice.visible = lookup.notice.render(t), True
+            notice.value, notice_row.visible = lookup.notice.render(t), True
         ui.page.update()
         if ok:
             await ui.go("/status/result")
@@ -43,7 +44,7 @@ def build(ui: Ui) -> ft.View:
         [
             text.body(t("status.intro")),
             *fields.controls,
-            ft.Semantics(identifier="status-notice", live_region=True, content=notice),
+            notice_row,
             working,
             buttons.primary(t("status.submit"), "status-submit", submit),
         ],

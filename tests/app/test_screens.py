@@ -137,4 +137,4 @@ def test_identity_fields_render_live_check_messages() -> None:
     assert fields.id_message.value == "Number is correct"
     form.attempt()
     fields.render()
-    assert fields.name_message.visible and fields.name_message.value == "Please enter the name"
+    assert fields.name_row.visible and fields.name_message.value == "Please enter the name"

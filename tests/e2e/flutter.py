@@ -1,0 +1,50 @@
+"""Driving a Flet (Flutter web) page: semantics on, widgets found by ``ft.Semantics(identifier=...)``."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+TIMEOUT_MS = 30_000
+
+
+def open_app(page: Page, url: str, first_id: str = "screen-title") -> None:
+    """Load the client, switch Flutter's semantics tree on and wait until ``first_id`` is shown."""
+    page.goto(url)
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
+    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    widget(page, first_id).wait_for(state="attached", timeout=TIMEOUT_MS)
+
+
+def widget(page: Page, identifier: str) -> Locator:
+    return page.locator(f'[flt-semantics-identifier="{identifier}"]').first
+
+
+def tap(page: Page, identifier: str) -> None:
+    widget(page, identifier).click()
+
+
+def type_into(page: Page, identifier: str, text: str) -> None:
+    """Focus the text field tagged ``identifier`` and type ``text`` key by key (on_change per key)."""
+    field = widget(page, identifier)
+    field.click()
+    editor = field.locator("input, textarea")
+    (editor.first if editor.count() else field).focus()
+    page.keyboard.type(text, delay=20)
+
+
+def text_of(page: Page, identifier: str) -> str:
+    """The text Flutter exposes for a widget (its label or its own text)."""
+    node = widget(page, identifier)
+    return (node.get_attribute("aria-label") or "") + node.inner_text()
+
+
+def expect_text(page: Page, identifier: str, pattern: str) -> None:
+    """Wait until the widget's text (or label) matches ``pattern`` (a regular expression)."""
+    node = widget(page, identifier)
+    rx = re.compile(pattern)
+    try:
+        expect(node).to_have_text(rx, timeout=TIMEOUT_MS)
+    except AssertionError:
+        expect(node).to_have_attribute("aria-label", rx, timeout=2_000)
