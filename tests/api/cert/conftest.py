@@ -77,3 +77,26 @@ def make_helper(client, make_person) -> Callable[[], dict[str, str]]:
         return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def face_engines():
+    """One EngineHolder (and so one warmed FaceEngine) for every app of the test session."""
+    from tests.shared_data import require_shared
+
+    require_shared("faces", "videos")
+    require_shared("models", "anti_spoofing")
+    from api.certification.engine import EngineHolder
+
+    holder = EngineHolder(workers=2)
+    holder.get()
+    return holder
+
+
+@pytest.fixture(scope="module")
+def face_client(client, face_engines):
+    """The module's client with the session's face engine."""
+    from api.certification.context import configure
+
+    configure(client.app, client.app.state.cert.cert, face_engines)
+    return client

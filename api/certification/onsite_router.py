@@ -1,0 +1,99 @@
+"""Endpoints for staff on site: face challenges run for the person in front of them, reference
+enrolment after checking the ID document, and the contact confirmation that may end any certification."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from api.auth.deps import Coordinator
+from api.auth.tokens import PrincipalKind
+from api.certification import contact, onsite
+from api.certification.context import CertContextDep
+from api.certification.people import find_person, require_certifiable
+from api.challenges import service
+from api.challenges.models import ChallengePurpose
+from api.db import session_scope, utcnow
+from api.errors import ApiError
+from api.evidence.filetypes import IMAGE_KINDS, UnacceptableFile, check_upload
+from api.receipts import service as receipts
+from face.types import FaceInputError
+from shared.schemas import (
+    ChallengeResponse,
+    ContactResult,
+    ContactUpdate,
+    ErrorResponse,
+    OnsiteChallengeRequest,
+    ReferencePublic,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["on-site"])
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)}
+
+
+@router.post("/onsite/challenges", response_model=ChallengeResponse, status_code=201, responses=ERRORS)
+def start_onsite_challenge(
+    body: OnsiteChallengeRequest, staff: Coordinator, ctx: CertContextDep
+) -> ChallengeResponse:
+    """A face challenge the staff member runs on their device; submit it with the staff token."""
+    with session_scope(ctx.sessions) as session:
+        person = find_person(session, body.id_number, body.name)
+        require_certifiable(session, person)
+        challenge = service.issue(
+            session, person=person, purpose=ChallengePurpose.STAFF_ONSITE,
+            operator=service.operator_of(PrincipalKind.STAFF, staff.id), cert=ctx.cert, now=utcnow(),
+        )
+        return service.public(challenge, ctx.settings)
+
+
+@router.post("/onsite/references", response_model=ReferencePublic, status_code=201, responses=ERRORS)
+async def enrol_reference(
+    staff: Coordinator,
+    ctx: CertContextDep,
+    id_number: Annotated[str, Form(min_length=1, max_length=40)],
+    name: Annotated[str, Form(min_length=1, max_length=100)],
+    photo: Annotated[UploadFile, File(description="a JPEG or PNG of the person's face")],
+    id_document_checked: Annotated[bool, Form()] = False,
+    replace: Annotated[bool, Form()] = False,
+) -> ReferencePublic:
+    """Enrol (人脸建模) or refresh the person's reference face; the ID document must have been checked."""
+    if not id_document_checked:
+        raise ApiError(422, "id_document_not_checked", "Check the person's ID document before enrolling a face.")
+    data = await photo.read(ctx.settings.max_upload_bytes + 1)
+    try:
+        check_upload(data, allowed=IMAGE_KINDS, max_bytes=ctx.settings.max_upload_bytes)
+    except UnacceptableFile as exc:
+        raise ApiError(422, "invalid_photo", str(exc)) from None
+    with session_scope(ctx.sessions) as session:
+        find_person(session, id_number, name)  # 404 before spending time on the face
+    try:
+        template = await run_in_threadpool(ctx.engines.run, lambda engine: engine.enrol(data))
+    except FaceInputError as exc:
+        raise ApiError(422, exc.code.value, exc.message) from None
+    with session_scope(ctx.sessions) as session:
+        person = find_person(session, id_number, name)
+        row = onsite.enrol_reference(
+            session, person=person, template=template, photo=data, staff=staff, replace=replace
+        )
+        return ReferencePublic(reference_id=row.id, source=row.source.value, created_at=row.created_at)
+
+
+@router.post("/contact", response_model=ContactResult, responses=ERRORS)
+def confirm_contact(body: ContactUpdate, ctx: CertContextDep) -> ContactResult:
+    """Confirm or update phone and address, authorised by the receipt of a certification from today."""
+    with session_scope(ctx.sessions) as session:
+        resolved = receipts.resolve(session, body.receipt_token, key=ctx.settings.secret_key)
+        if resolved is None:
+            raise ApiError(422, "invalid_receipt", receipts.INVALID_MESSAGE)
+        _receipt, certification, person = resolved
+        if (utcnow() - certification.certified_at).days >= 1:
+            raise ApiError(409, "receipt_too_old", "Contact details can be updated with a receipt from today only.")
+        row = contact.confirm(
+            session, person=person, certification=certification, phone=body.phone, address=body.address
+        )
+        return ContactResult(
+            changed=row.changed,
+            message="Thank you, your contact details were updated." if row.changed else "Thank you for confirming.",
+        )

@@ -1,0 +1,186 @@
+"""Self-certification over HTTP with real frames and the real face engine: enrol a reference on site,
+pass a challenge, get and verify a receipt; a still picture, a replayed challenge, another person's
+face and actions in the wrong order all fail."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from api.audit import AuditEvent, verify_chain
+from api.auth.signing import sign
+from api.beneficiaries.models import Certification, Entitlement, ReferenceFace
+from api.certification.models import PaymentResumption
+from api.challenges.models import ConsentRecord, FailedAttempt
+from api.receipts.token import PURPOSE as RECEIPT_PURPOSE
+from shared.enums import PaymentState, StaffRole
+from tests.api.cert.clips import PASSING_ACTIONS, live_frames, multipart, reference_photo, still_frames
+from tests.api.cert.conftest import new_key
+
+pytestmark = pytest.mark.face
+
+NAME = "林秀英"
+
+
+@pytest.fixture
+def person_with_reference(face_client, make_person, make_staff):
+    """make(clip) → a person whose on-site reference face is frame 0 of ``clip``, enrolled over HTTP."""
+    coordinator = make_staff(StaffRole.COORDINATOR)
+
+    def make(clip: str = "d10.mp4", **person_kw):
+        person = make_person(name=NAME, **person_kw)
+        resp = face_client.post(
+            "/api/v1/onsite/references",
+            headers=coordinator,
+            data={"id_number": person.id_number, "name": NAME, "id_document_checked": "true"},
+            files={"photo": ("ref.jpg", reference_photo(clip), "image/jpeg")},
+        )
+        assert resp.status_code == 201, resp.text
+        return person
+
+    return make
+
+
+def challenge(client, person, fixed_actions, actions=PASSING_ACTIONS) -> str:
+    fixed_actions(actions)
+    resp = client.post("/api/v1/challenges", json={"id_number": person.id_number, "name": NAME})
+    assert resp.status_code == 201, resp.text
+    assert tuple(resp.json()["actions"]) == tuple(actions)
+    return resp.json()["challenge_id"]
+
+
+def submit(client, challenge_id: str, frames, key: str | None = None, **kw):
+    return client.post(
+        f"/api/v1/challenges/{challenge_id}/frames",
+        headers={"Idempotency-Key": key or new_key()},
+        **multipart(frames, **kw),
+    )
+
+
+def count(session, model, **where) -> int:
+    query = sa.select(sa.func.count()).select_from(model)
+    for column, value in where.items():
+        query = query.where(getattr(model, column) == value)
+    return session.execute(query).scalar_one()
+
+
+def test_live_clip_passes_and_its_receipt_verifies(face_client, session, person_with_reference, fixed_actions):
+    person = person_with_reference(payment_state=PaymentState.SUSPENDED, suspended_since="2026-01")
+    challenge_id = challenge(face_client, person, fixed_actions)
+    key = new_key()
+    resp = submit(face_client, challenge_id, live_frames(), key=key, keep_reference=True)
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["result"] == "passed" and body["reason"] == "ok", body
+    receipt = body["receipt"]
+    assert receipt["holder_name"] == "林*英" and person.id_number not in resp.text
+    assert receipt["method"] == "self_face"
+
+    # Recorded once, for the current window, with the payment resumed and back pay counted.
+    session.expire_all()
+    certs = session.execute(sa.select(Certification).where(Certification.beneficiary_id == person.id)).scalars().all()
+    assert len(certs) == 1 and certs[0].window_start <= certs[0].local_date <= certs[0].window_end
+    assert certs[0].operator_kind == "self" and f"challenge:{challenge_id}" in certs[0].evidence
+    entitlement = session.execute(sa.select(Entitlement).where(Entitlement.beneficiary_id == person.id)).scalar_one()
+    assert entitlement.payment_state is PaymentState.ACTIVE and entitlement.suspended_since is None
+    resumption = session.execute(
+        sa.select(PaymentResumption).where(PaymentResumption.entitlement_id == entitlement.id)
+    ).scalar_one()
+    assert body["resumed"] == [
+        {
+            "benefit_type": entitlement.benefit_type.value,
+            "resume_month": resumption.resume_month,
+            "back_pay_months": resumption.back_pay_months,
+            "back_pay_cents": resumption.back_pay_months * entitlement.monthly_cents,
+        }
+    ]
+    assert resumption.suspended_since == "2026-01" and resumption.back_pay_months >= 1
+    resume_event = session.execute(
+        sa.select(AuditEvent).where(AuditEvent.action == "entitlement.resume", AuditEvent.entity_id == str(entitlement.id))
+    ).scalar_one()
+    assert resume_event.after["resume_month"] == resumption.resume_month
+    assert len(resume_event.after["back_pay_months"]) == resumption.back_pay_months
+    assert count(session, ConsentRecord, beneficiary_id=person.id) == 2  # capture + keep as reference
+    refreshed = session.execute(
+        sa.select(ReferenceFace).where(ReferenceFace.beneficiary_id == person.id, ReferenceFace.source == "refreshed")
+    ).scalar_one()
+    assert refreshed.template and refreshed.active
+    assert verify_chain(session).ok
+
+    # The receipt verifies; its QR codes carry the token.
+    check = face_client.get("/api/v1/receipts/verify", params={"token": receipt["token"]}).json()
+    assert check["valid"] is True and check["receipt_id"] == receipt["receipt_id"]
+    assert check["holder_name"] == "林*英" and check["valid_until"] == receipt["valid_until"]
+    png = face_client.get(receipt["qr_png_url"])
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    image = cv2.imdecode(np.frombuffer(png.content, np.uint8), cv2.IMREAD_GRAYSCALE)
+    decoded, _points, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    assert decoded == receipt["token"]
+    svg = face_client.get(receipt["qr_svg_url"])
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert b"<svg" in svg.content
+
+    # A retry with the same key gets the same answer and records nothing more.
+    again = submit(face_client, challenge_id, live_frames(), key=key, keep_reference=True)
+    assert again.status_code == 200 and again.json() == body
+    session.expire_all()
+    assert count(session, Certification, beneficiary_id=person.id) == 1
+    assert count(session, ConsentRecord, beneficiary_id=person.id) == 2
+
+    # The same challenge replayed under a new key is refused.
+    replay = submit(face_client, challenge_id, live_frames())
+    assert replay.status_code == 409 and replay.json()["error"] == "challenge_used"
+
+
+def test_tampered_and_foreign_receipt_tokens_are_invalid(face_client, session, person_with_reference, fixed_actions):
+    person = person_with_reference()
+    body = submit(face_client, challenge(face_client, person, fixed_actions), live_frames()).json()
+    token = body["receipt"]["token"]
+    payload, mac = token.split(".")
+    flipped = payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1]
+    import base64
+    import json
+
+    facts = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    facts["u"] = "2099-12-31"  # extend the validity, keep the old signature
+    forged = base64.urlsafe_b64encode(json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode())
+    foreign = sign(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)),
+                   key="another-service-secret-key", purpose=RECEIPT_PURPOSE)
+    for bad in (f"{flipped}.{mac}", f"{forged.decode().rstrip('=')}.{mac}", foreign, "garbage", token + "x"):
+        check = face_client.get("/api/v1/receipts/verify", params={"token": bad})
+        assert check.status_code == 200 and check.json()["valid"] is False, bad
+        assert face_client.get("/api/v1/receipts/qr.png", params={"token": bad}).status_code == 422
+    assert face_client.get("/api/v1/receipts/verify", params={"token": token}).json()["valid"] is True
+
+
+def test_still_picture_fails_and_three_failures_offer_manual_review(
+    face_client, session, person_with_reference, fixed_actions
+):
+    person = person_with_reference()
+    answers = [submit(face_client, challenge(face_client, person, fixed_actions), still_frames()).json() for _ in range(3)]
+    assert [a["result"] for a in answers] == ["failed"] * 3
+    assert answers[0]["reason"] == "still_image" and answers[0]["message"]
+    assert [a["failures_last_24h"] for a in answers] == [1, 2, 3]
+    assert answers[0]["manual_review"] is None and answers[1]["manual_review"] is None
+    offer = answers[2]["manual_review"]
+    assert offer["evidence_upload_url"] == "/api/v1/manual-review" and offer["onsite"] and offer["assisted"]
+    assert count(session, FailedAttempt, beneficiary_id=person.id) == 3
+    assert count(session, Certification, beneficiary_id=person.id) == 0
+    # Not a lockout: a fourth challenge is still issued.
+    assert face_client.post("/api/v1/challenges", json={"id_number": person.id_number, "name": NAME}).status_code == 201
+
+
+def test_another_persons_face_fails(face_client, session, person_with_reference, fixed_actions):
+    person = person_with_reference("d18.mp4")  # the reference is another man
+    body = submit(face_client, challenge(face_client, person, fixed_actions), live_frames()).json()
+    assert body["result"] == "failed" and body["reason"] == "face_mismatch"
+    assert count(session, Certification, beneficiary_id=person.id) == 0
+
+
+def test_actions_in_the_wrong_order_fail(face_client, session, person_with_reference, fixed_actions):
+    person = person_with_reference()
+    challenge_id = challenge(face_client, person, fixed_actions, actions=("blink", "open_mouth"))
+    body = submit(face_client, challenge_id, live_frames()).json()
+    assert body["result"] == "failed" and body["reason"] in {"actions_out_of_order", "action_not_seen"}
