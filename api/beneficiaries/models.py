@@ -70,6 +70,9 @@ class Entitlement(Base):
     suspended_since: Mapped[str | None] = mapped_column(sa.String(7))  # "YYYY-MM"
     stopped_reason: Mapped[StopReason | None] = mapped_column(EnumString(StopReason))
     stopped_from: Mapped[str | None] = mapped_column(sa.String(7))  # "YYYY-MM"
+    # The day the benefit began (roster column entitled_since). Certification windows before it were never
+    # required; NULL means "when the row was created" (shared.cycle rule 6: enrolment covers its window).
+    entitled_since: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -69,7 +69,8 @@ def lookup_status(
     path = region_path(session, person.region_code)
 
     statuses = [
-        _entitlement_status(ent, passed, person.birth_date, today, policy, path) for ent in entitlements
+        _entitlement_status(ent, passed, person.birth_date, today, policy, path, person.time_zone)
+        for ent in entitlements
     ]
     return StatusResponse(
         masked_name=mask_name(person.name),
@@ -81,6 +82,13 @@ def lookup_status(
     )
 
 
+def entitled_since(ent: Entitlement, time_zone: str) -> date:
+    """The day the entitlement began: the roster's value, else the local date the row was created."""
+    if ent.entitled_since is not None:
+        return ent.entitled_since
+    return cycle.local_date(ent.created_at, time_zone)
+
+
 def _entitlement_status(
     ent: Entitlement,
     passed: Sequence[sa.Row[tuple[int | None, date, CertificationMethod]]],
@@ -88,6 +96,7 @@ def _entitlement_status(
     today: date,
     policy: PolicyTable,
     region_path: Sequence[str],
+    time_zone: str,
 ) -> EntitlementStatus:
     # A certification of the person (entitlement_id NULL) counts for every entitlement they hold.
     mine = [row for row in passed if row.entitlement_id in (None, ent.id)]
@@ -106,6 +115,7 @@ def _entitlement_status(
         today,
         payment_state=ent.payment_state,
         suspended_since=suspended_since,
+        entitled_since=entitled_since(ent, time_zone),
     )
     return EntitlementStatus(
         benefit_type=ent.benefit_type,

@@ -56,6 +56,7 @@ class PersonFactory:
         country: str | None = None,
         time_zone: str = "Asia/Shanghai",
         certified_on: date | None = None,
+        entitled_since: date | None = date(2015, 1, 1),
         commit: bool = True,
     ) -> Beneficiary:
         region = ensure_regions(self.session)
@@ -83,6 +84,7 @@ class PersonFactory:
                     monthly_cents=312_550,
                     payment_state=payment_state,
                     suspended_since=suspended_since,
+                    entitled_since=entitled_since,
                 )
             )
         if certified_on is not None:

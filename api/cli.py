@@ -1,0 +1,369 @@
+"""The ``lifecert`` command.
+
+    lifecert demo                      migrate + seed an SQLite demo DB, run API (:8000) and web client (:8550)
+    lifecert serve [--host --port --workers]
+    lifecert db upgrade [--revision REV] | db current
+    lifecert regions import FILE.csv   (code, name, level, parent_code)
+    lifecert roster import FILE [--photos DIR] [--dry-run] [--report PATH] [--enrol]
+    lifecert faces enrol-pending       compute templates for reference photos stored without one
+    lifecert audit verify
+
+Settings come from ``LIFECERT_*`` environment variables (api/config.py); ``--database-url`` overrides
+``LIFECERT_DATABASE_URL``. Other domains add commands with a module ``api/<domain>/cli.py`` defining
+``register(subparsers)``: each sub-command sets ``func(args) -> int`` via ``set_defaults``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+import api
+from api.config import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"database_url": args.database_url} if getattr(args, "database_url", None) else {}
+    return Settings.from_env(**overrides)
+
+
+# --- db -------------------------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from api.db import upgrade
+
+    url = _settings(args).database_url
+    upgrade(url, args.revision)
+    print(f"database at {args.revision}: {_redact(url)}")
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    from api.db import current_revision, make_engine
+
+    engine = make_engine(_settings(args).database_url)
+    try:
+        print(current_revision(engine) or "(empty: run `lifecert db upgrade`)")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# --- serve / demo ----------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    import uvicorn
+
+    if getattr(args, "database_url", None):
+        os.environ["LIFECERT_DATABASE_URL"] = args.database_url
+    uvicorn.run(
+        "api.main:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        access_log=not args.no_access_log,
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import os
+
+    from api.demo import run_demo
+
+    if getattr(args, "database_url", None):
+        os.environ["LIFECERT_DATABASE_URL"] = args.database_url
+    return run_demo(
+        host=args.host, port=args.port, client_port=args.client_port, with_client=not args.no_client
+    )
+
+
+# --- regions / roster ------------------------------------------------------------------------------
+
+
+def cmd_regions_import(args: argparse.Namespace) -> int:
+    from api.db import make_engine, make_sessionmaker, session_scope
+    from api.regions.importer import RegionFileError, read_regions_csv, upsert_regions
+
+    try:
+        specs = read_regions_csv(Path(args.file))
+    except (OSError, RegionFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    engine = make_engine(_settings(args).database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            changed = upsert_regions(session, specs, actor=args.actor)
+    except RegionFileError as exc:
+        print(f"error: {exc} (nothing imported)", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"{len(specs)} regions read, {changed} added or changed")
+    return 0
+
+
+def _tqdm_progress(total: int, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=" " + desc, unit_scale=True, file=sys.stderr, dynamic_ncols=True)
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    from api.db import make_engine
+    from api.roster.reader import RosterFileError
+    from api.roster.report import default_report_path, write_error_report
+    from api.roster.service import import_roster
+
+    settings = _settings(args)
+    path = Path(args.file)
+    enrol = None
+    if args.enrol:
+        if not args.photos:
+            print("error: --enrol needs --photos DIR", file=sys.stderr)
+            return 2
+        from face.engine import FaceEngine
+
+        enrol = FaceEngine().enrol
+    engine = make_engine(settings.database_url)
+    try:
+        report = import_roster(
+            engine,
+            path,
+            photos_dir=Path(args.photos) if args.photos else None,
+            dry_run=args.dry_run,
+            actor=args.actor,
+            max_photo_bytes=settings.max_photo_bytes,
+            enrol=enrol,
+            progress=(lambda total, desc: _NoBar()) if args.quiet else _tqdm_progress,
+        )
+    except RosterFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    rate = report.rows / report.seconds if report.seconds else 0.0
+    if report.errors:
+        out = Path(args.report) if args.report else default_report_path(path)
+        n = write_error_report(report.errors, out)
+        print(
+            f"{report.rows} rows read, {n} problems found: NOTHING was imported.\n"
+            f"Error report (row, column, value, message): {out}\n"
+            "Fix the rows in the roster file and run the import again.",
+            file=sys.stderr,
+        )
+        for e in report.errors[:10]:
+            where = f"row {e.row}" if e.row else "file"
+            print(f"  {where}, {e.column}: {e.message} [{e.value}]", file=sys.stderr)
+        return 1
+    verb = "would import" if report.dry_run else "imported"
+    print(
+        f"{report.rows} rows OK in {report.seconds:.1f} s ({rate:,.0f} rows/s): {verb} "
+        f"{report.beneficiaries} people, {report.entitlements} entitlements, {report.photos} photos "
+        f"({report.templates} face templates)" + (" — dry run, nothing written" if report.dry_run else "")
+    )
+    return 0
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+# --- faces / audit ---------------------------------------------------------------------------------
+
+
+def cmd_faces_enrol_pending(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+
+    from api import audit
+    from api.beneficiaries.models import ReferenceFace
+    from api.db import make_engine, make_sessionmaker
+    from face.engine import FaceEngine
+
+    engine = make_engine(_settings(args).database_url)
+    factory = make_sessionmaker(engine)
+    face_engine = FaceEngine()
+    done = failed = 0
+    try:
+        with factory() as session:
+            ids = (
+                session.execute(
+                    sa.select(ReferenceFace.id).where(
+                        ReferenceFace.template.is_(None), ReferenceFace.photo.is_not(None)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        for rid in ids:
+            with factory() as session:
+                ref = session.get(ReferenceFace, rid)
+                if ref is None or ref.template is not None or ref.photo is None:
+                    continue
+                try:
+                    t = face_engine.enrol(ref.photo)
+                except ValueError as exc:
+                    failed += 1
+                    print(
+                        f"reference {rid} (beneficiary {ref.beneficiary_id}): {getattr(exc, 'message', exc)}",
+                        file=sys.stderr,
+                    )
+                    continue
+                ref.template, ref.model_name, ref.detector = list(t.vector), t.model, t.detector
+                audit.record(
+                    session,
+                    actor=args.actor,
+                    action="reference_face.enrol",
+                    entity_type="reference_face",
+                    entity_id=rid,
+                    after={"model": t.model, "detector": t.detector},
+                )
+                session.commit()
+                done += 1
+    finally:
+        engine.dispose()
+    print(f"{done} templates computed, {failed} photos without a usable face")
+    return 0 if failed == 0 else 1
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from api.audit import verify_chain
+    from api.db import make_engine, make_sessionmaker
+
+    engine = make_engine(_settings(args).database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            report = verify_chain(session)
+    finally:
+        engine.dispose()
+    if report.ok:
+        print(f"audit chain OK: {report.checked} events verified")
+        return 0
+    print(
+        f"audit chain BROKEN at event {report.first_bad_seq}: {report.problem} "
+        f"({report.checked} events verified before it)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+# --- parser ----------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lifecert", description="lifecert: benefit-eligibility certification"
+    )
+    parser.add_argument("--database-url", help="overrides LIFECERT_DATABASE_URL")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("demo", help="demo roster + API on :8000 + web client on :8550 (Ctrl-C stops both)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--client-port", type=int, default=8550)
+    p.add_argument("--no-client", action="store_true", help="run the API only")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="run the API (uvicorn api.main:app)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--log-level", default="info")
+    p.add_argument("--no-access-log", action="store_true")
+    p.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", metavar="ACTION")
+    db.required = True
+    p = db.add_parser("upgrade", help="run migrations up to the latest (or --revision)")
+    p.add_argument("--revision", default="head")
+    p.set_defaults(func=cmd_db_upgrade)
+    db.add_parser("current", help="show the schema revision").set_defaults(func=cmd_db_current)
+
+    regions = sub.add_parser("regions", help="region list").add_subparsers(
+        dest="regions_command", metavar="ACTION"
+    )
+    regions.required = True
+    p = regions.add_parser("import", help="load regions from CSV: code,name,level,parent_code")
+    p.add_argument("file")
+    p.add_argument("--actor", default="system:cli")
+    p.set_defaults(func=cmd_regions_import)
+
+    roster = sub.add_parser("roster", help="beneficiary roster").add_subparsers(
+        dest="roster_command", metavar="ACTION"
+    )
+    roster.required = True
+    p = roster.add_parser(
+        "import",
+        help="import a CSV/XLSX roster (all-or-nothing; bad rows → error report, nothing imported)",
+    )
+    p.add_argument("file")
+    p.add_argument(
+        "--photos", metavar="DIR", help="reference photos named by ID number (…/110101195001011234.jpg)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    p.add_argument("--report", metavar="PATH", help="error report path (default FILE.errors.csv)")
+    p.add_argument("--enrol", action="store_true", help="compute face templates for the photos now (slow)")
+    p.add_argument("--actor", default="system:roster")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_roster_import)
+
+    faces = sub.add_parser("faces", help="reference faces").add_subparsers(
+        dest="faces_command", metavar="ACTION"
+    )
+    faces.required = True
+    p = faces.add_parser("enrol-pending", help="compute templates for stored photos that have none")
+    p.add_argument("--actor", default="system:faces")
+    p.set_defaults(func=cmd_faces_enrol_pending)
+
+    audit_p = sub.add_parser("audit", help="audit trail").add_subparsers(
+        dest="audit_command", metavar="ACTION"
+    )
+    audit_p.required = True
+    audit_p.add_parser("verify", help="recompute the hash chain").set_defaults(func=cmd_audit_verify)
+
+    _register_domain_commands(sub)
+    return parser
+
+
+def _register_domain_commands(sub: argparse._SubParsersAction) -> None:
+    """Let each api/<domain>/cli.py with ``register(subparsers)`` add its commands."""
+    for info in sorted(pkgutil.iter_modules(api.__path__), key=lambda i: i.name):
+        if not info.ispkg:
+            continue
+        if not (Path(api.__path__[0]) / info.name / "cli.py").exists():
+            continue
+        module = importlib.import_module(f"api.{info.name}.cli")
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(sub)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,383 @@
+"""`lifecert demo`: an SQLite database with a small demo roster, the API on :8000 and the web client on :8550.
+
+Seeding is idempotent (people are matched by ID number), so running the demo twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.policy_loader import load_policy
+from api.regions.importer import RegionSpec, upsert_regions
+from api.regions.models import Region
+from shared import cycle
+from shared.enums import (
+    BenefitType,
+    CertificationMethod,
+    CertificationResult,
+    PaymentState,
+    RegionLevel,
+    ResidenceKind,
+    StopReason,
+)
+from shared.idnumber import make_id_number
+from shared.months import YearMonth
+from shared.policy import PolicyTable
+
+ACTOR = "system:demo"
+ENTITLED_SINCE = date(2015, 1, 1)  # everyone has been on the roll for years
+
+DEMO_REGIONS = [
+    RegionSpec("11", "北京市", RegionLevel.PROVINCE, None),
+    RegionSpec("1101", "北京市市辖区", RegionLevel.CITY, "11"),
+    RegionSpec("110101", "东城区", RegionLevel.COUNTY, "1101"),
+    RegionSpec("110101001", "东华门街道", RegionLevel.TOWNSHIP, "110101"),
+    RegionSpec("110101001001", "多福巷社区", RegionLevel.VILLAGE, "110101001"),
+    RegionSpec("33", "浙江省", RegionLevel.PROVINCE, None),
+    RegionSpec("3301", "杭州市", RegionLevel.CITY, "33"),
+    RegionSpec("330106", "西湖区", RegionLevel.COUNTY, "3301"),
+    RegionSpec("330106001", "北山街道", RegionLevel.TOWNSHIP, "330106"),
+    RegionSpec("330106001001", "宝石社区", RegionLevel.VILLAGE, "330106001"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPerson:
+    name: str
+    region6: str  # region of first issue (in the ID number)
+    birth: date
+    seq: int  # odd = male, even = female
+    region: str  # current region code
+    benefits: tuple[tuple[BenefitType, int], ...]  # (type, monthly cents)
+    note: str
+    certified: str | None = None  # a passed certification in the "current", "previous" or "older" window
+    method: CertificationMethod = CertificationMethod.SELF_FACE
+    suspended_months_ago: int | None = None
+    deceased: bool = False
+    residence: ResidenceKind = ResidenceKind.DOMESTIC
+    country: str | None = None
+    time_zone: str = "Asia/Shanghai"
+    phone: str | None = None
+
+    @property
+    def id_number(self) -> str:
+        return make_id_number(self.region6, self.birth, self.seq)
+
+
+DEMO_PEOPLE = [
+    DemoPerson(
+        "张建国",
+        "110101",
+        date(1955, 6, 12),
+        11,
+        "110101001001",
+        ((BenefitType.ENTERPRISE_PENSION, 412_000),),
+        "certified this window (self face)",
+        certified="current",
+        phone="13800138000",
+    ),
+    DemoPerson(
+        "李秀英",
+        "110101",
+        date(1950, 3, 8),
+        22,
+        "110101001001",
+        ((BenefitType.RESIDENT_PENSION, 23_500),),
+        "due: certified last window, this one is open",
+        certified="previous",
+        phone="13900139000",
+    ),
+    DemoPerson(
+        "王德明",
+        "110101",
+        date(1948, 11, 2),
+        31,
+        "110101001001",
+        ((BenefitType.ENTERPRISE_PENSION, 385_050),),
+        "suspended for a missed certification",
+        certified="older",
+        suspended_months_ago=2,
+    ),
+    DemoPerson(
+        "陈美华",
+        "330106",
+        date(1952, 9, 30),
+        42,
+        "330106001001",
+        ((BenefitType.INSTITUTION_PENSION, 625_000),),
+        "overseas resident (Los Angeles), certified",
+        certified="current",
+        method=CertificationMethod.OVERSEAS_DOCUMENT,
+        residence=ResidenceKind.OVERSEAS,
+        country="US",
+        time_zone="America/Los_Angeles",
+    ),
+    DemoPerson(
+        "刘志强",
+        "330106",
+        date(1958, 1, 20),
+        51,
+        "330106001001",
+        ((BenefitType.ENTERPRISE_PENSION, 356_000), (BenefitType.WORK_INJURY, 180_000)),
+        "two entitlements (half-yearly and quarterly cycles in Xihu)",
+        certified="current",
+    ),
+    DemoPerson(
+        "赵淑珍",
+        "110101",
+        date(1946, 12, 25),
+        62,
+        "110101001001",
+        ((BenefitType.SURVIVOR, 150_000),),
+        "survivor benefit, certified by family",
+        certified="current",
+        method=CertificationMethod.FAMILY_FACE,
+    ),
+    DemoPerson(
+        "孙国庆",
+        "110101",
+        date(1949, 10, 1),
+        71,
+        "110101001001",
+        ((BenefitType.RESIDENT_PENSION, 21_000),),
+        "overdue: missed the last window",
+        certified="older",
+    ),
+    DemoPerson(
+        "周丽娟",
+        "330106",
+        date(1960, 5, 5),
+        82,
+        "330106001001",
+        ((BenefitType.INSTITUTION_PENSION, 712_000),),
+        "certified by data comparison",
+        certified="current",
+        method=CertificationMethod.DATA_COMPARISON,
+    ),
+    DemoPerson(
+        "吴天佑",
+        "110101",
+        date(1956, 7, 7),
+        91,
+        "110101001001",
+        ((BenefitType.ENTERPRISE_PENSION, 398_000),),
+        "overseas resident (Toronto), due",
+        certified="previous",
+        residence=ResidenceKind.OVERSEAS,
+        country="CA",
+        time_zone="America/Toronto",
+    ),
+    DemoPerson(
+        "郑桂兰",
+        "110101",
+        date(1940, 4, 18),
+        2,
+        "110101001001",
+        ((BenefitType.RESIDENT_PENSION, 20_000),),
+        "deceased: payment stopped",
+        deceased=True,
+    ),
+]
+
+
+def seed_demo(session: Session, *, policy: PolicyTable | None = None, now: datetime | None = None) -> int:
+    """Insert the demo regions and people that are missing; returns how many people were added."""
+    policy = policy or PolicyTable()
+    now = now or datetime.now(UTC)
+    upsert_regions(session, DEMO_REGIONS, actor=ACTOR)
+    added = 0
+    for p in DEMO_PEOPLE:
+        exists = session.execute(
+            sa.select(Beneficiary.id).where(Beneficiary.id_number == p.id_number)
+        ).scalar()
+        if exists is None:
+            _add_person(session, p, policy, now)
+            added += 1
+    session.flush()
+    return added
+
+
+def _region_path(session: Session, code: str) -> list[str]:
+    path: list[str] = []
+    current: str | None = code
+    while current:
+        path.insert(0, current)
+        current = session.get(Region, current).parent_code  # type: ignore[union-attr]
+    return path
+
+
+def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datetime) -> None:
+    today = cycle.local_date(now, p.time_zone)
+    person = Beneficiary(
+        id_number=p.id_number,
+        name=p.name,
+        sex="male" if p.seq % 2 else "female",
+        birth_date=p.birth,
+        phone=p.phone,
+        region_code=p.region,
+        residence_kind=p.residence,
+        country=p.country,
+        time_zone=p.time_zone,
+        deceased_on=today - timedelta(days=45) if p.deceased else None,
+    )
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        actor=ACTOR,
+        action="beneficiary.create",
+        entity_type="beneficiary",
+        entity_id=person.id,
+        after={"id_number": p.id_number, "name": p.name, "region": p.region},
+        reason="demo roster",
+    )
+    path = _region_path(session, p.region)
+    for benefit, cents in p.benefits:
+        ent = Entitlement(
+            beneficiary_id=person.id, benefit_type=benefit, monthly_cents=cents, entitled_since=ENTITLED_SINCE
+        )
+        if p.suspended_months_ago is not None:
+            ent.payment_state = PaymentState.SUSPENDED
+            ent.suspended_since = str(YearMonth.of(today).plus(-p.suspended_months_ago))
+        if p.deceased:
+            ent.payment_state = PaymentState.STOPPED
+            ent.stopped_reason = StopReason.DECEASED
+            ent.stopped_from = str(YearMonth.of(today - timedelta(days=45)).next())
+        session.add(ent)
+        session.flush()
+        audit.record(
+            session,
+            actor=ACTOR,
+            action="entitlement.create",
+            entity_type="entitlement",
+            entity_id=ent.id,
+            after={
+                "benefit_type": benefit,
+                "monthly_cents": cents,
+                "payment_state": ent.payment_state,
+                "suspended_since": ent.suspended_since,
+            },
+            reason="demo roster",
+        )
+    if p.certified is not None:
+        cycle_policy = policy.policy_for(path, p.benefits[0][0])
+        window = cycle.window_for(cycle_policy, p.birth, today)
+        steps = {"current": 0, "previous": 1, "older": 2}[p.certified]
+        for _ in range(steps):
+            window = cycle.previous_window(cycle_policy, p.birth, window)
+        # A few days ago in the current window; the middle of an earlier one.
+        if steps == 0:
+            # Inside the current window of every entitlement (quarterly and half-yearly ones differ).
+            starts = [
+                cycle.window_for(policy.policy_for(path, b), p.birth, today).start for b, _ in p.benefits
+            ]
+            local = max(today - timedelta(days=3), *starts)
+        else:
+            local = window.start + (window.end - window.start) / 2
+        at = datetime(local.year, local.month, local.day, 12, 0, tzinfo=ZoneInfo(p.time_zone)).astimezone(UTC)
+        cert = Certification(
+            beneficiary_id=person.id,
+            window_start=window.start,
+            window_end=window.end,
+            method=p.method,
+            operator_kind="self" if p.method is CertificationMethod.SELF_FACE else "staff",
+            operator_id=None,
+            result=CertificationResult.PASSED,
+            evidence=[],
+            certified_at=at,
+            local_date=local,
+        )
+        session.add(cert)
+        session.flush()
+        audit.record(
+            session,
+            actor=ACTOR,
+            action="certification.create",
+            entity_type="certification",
+            entity_id=cert.id,
+            after={"method": p.method, "local_date": local},
+            reason="demo roster",
+        )
+
+
+def print_people(out=sys.stdout) -> None:
+    print("Demo people (ID number, name — try them in the status lookup):", file=out)
+    for p in DEMO_PEOPLE:
+        print(f"  {p.id_number}  {p.name}  — {p.note}", file=out)
+
+
+def client_available() -> bool:
+    try:
+        return importlib.util.find_spec("app.__main__") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def run_demo(
+    *, host: str = "127.0.0.1", port: int = 8000, client_port: int = 8550, with_client: bool = True
+) -> int:
+    import uvicorn
+
+    from api.config import Settings
+    from api.db import make_engine, make_sessionmaker, session_scope, upgrade
+    from api.main import create_app
+
+    settings = Settings.from_env()
+    print(f"database: {settings.database_url}")
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            added = seed_demo(session, policy=load_policy(settings.policy_file))
+    finally:
+        engine.dispose()
+    print(f"demo roster: {added} people added ({len(DEMO_PEOPLE) - added} already there)")
+    print_people()
+
+    api_url = f"http://{host}:{port}"
+    client: subprocess.Popen[bytes] | None = None
+    if with_client:
+        if client_available():
+            cmd = [sys.executable, "-m", "app", "--port", str(client_port), "--api", api_url]
+            client = subprocess.Popen(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            print(f"web client: http://127.0.0.1:{client_port}  (pid {client.pid})")
+        else:
+            print(
+                "warning: the web client (python -m app) is not available yet; running the API only",
+                file=sys.stderr,
+            )
+    print(f"API: {api_url}  (OpenAPI {api_url}/docs, health {api_url}/healthz) — Ctrl-C stops everything")
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=port, log_level="info"))
+    try:
+        server.run()
+    finally:
+        if client is not None:
+            _stop(client)
+    return 0
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,357 @@
+"""``import_roster``: validate every row, then commit everything or nothing.
+
+Policy (documented in docs/roster-import.md): **all-or-nothing**. Every row is validated (ID check digit,
+birth date, duplicate within the file, already on the roll, unknown region, impossible amount, unknown
+benefit type, bad phone, month or time zone) and every photo is checked. Rows are written as they pass, in
+one transaction; if anything was wrong the transaction is rolled back, so nothing is imported, and the
+clerk receives the complete error report to fix the file and run it again. A successful import writes one
+AuditEvent ``roster.import`` (file name, SHA-256, counts) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.beneficiaries.models import ReferenceFace
+from api.roster.bulk import BulkWriter, writer_for
+from api.roster.reader import RosterFile, open_roster
+from api.roster.rows import RosterRow, RowError, header_errors, validate_row
+from shared.enums import BenefitType, ReferenceSource
+from shared.idnumber import IdNumberError, parse_id_number
+
+BATCH = 20_000
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+ProgressFactory = Callable[[int, str], "Progress"]
+
+
+class Progress:
+    """What the import reports progress to (tqdm in the CLI; a no-op in tests)."""
+
+    def update(self, n: int) -> None:  # pragma: no cover - trivial
+        pass
+
+    def close(self) -> None:  # pragma: no cover - trivial
+        pass
+
+
+def no_progress(_total: int, _desc: str) -> Progress:
+    return Progress()
+
+
+@dataclass
+class ImportReport:
+    file: str
+    rows: int = 0
+    beneficiaries: int = 0
+    entitlements: int = 0
+    photos: int = 0
+    templates: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    imported: bool = False
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(slots=True)
+class _Seen:
+    row: int
+    name: str
+    beneficiary_id: int  # 0 until allocated (or in a dry run)
+    benefits: int  # bit set of BenefitType positions already listed for this ID
+
+
+_BENEFIT_BIT = {b: 1 << i for i, b in enumerate(BenefitType)}
+
+
+def import_roster(
+    engine: Engine,
+    path: Path,
+    *,
+    photos_dir: Path | None = None,
+    dry_run: bool = False,
+    actor: str = "system:roster",
+    today: date | None = None,
+    max_photo_bytes: int = 5 * 1024 * 1024,
+    enrol: Callable[[bytes], object] | None = None,
+    progress: ProgressFactory = no_progress,
+) -> ImportReport:
+    """Import ``path`` (CSV or XLSX) into the database behind ``engine``.
+
+    ``enrol`` (e.g. ``FaceEngine().enrol``) computes a template per photo; without it photos are stored
+    with a NULL template for ``lifecert faces enrol-pending`` to fill later.
+    """
+    started = time.perf_counter()
+    today = today or date.today()
+    roster = open_roster(path)
+    report = ImportReport(file=str(path), dry_run=dry_run)
+    report.errors.extend(header_errors(roster.header))
+    if report.errors:
+        report.seconds = time.perf_counter() - started
+        return report
+
+    with engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            writer = writer_for(conn)
+            if not dry_run:
+                writer.begin_write()
+            run = _Run(writer, report, dry_run=dry_run, today=today, regions=writer.region_codes())
+            bar = progress(roster.total_rows, "rows")
+            try:
+                run.read_all(roster, bar)
+            finally:
+                bar.close()
+            if photos_dir is not None:
+                run.photos(photos_dir, max_photo_bytes=max_photo_bytes, enrol=enrol, progress=progress)
+            if report.errors or dry_run:
+                trans.rollback()
+            else:
+                with Session(bind=conn) as session:
+                    audit.record(
+                        session,
+                        actor=actor,
+                        action="roster.import",
+                        entity_type="roster_file",
+                        entity_id=path.name[:64],
+                        after={
+                            "file": path.name,
+                            "sha256": _sha256(path),
+                            "rows": report.rows,
+                            "beneficiaries": report.beneficiaries,
+                            "entitlements": report.entitlements,
+                            "photos": report.photos,
+                            "templates": report.templates,
+                        },
+                        reason="roster import",
+                    )
+                    session.flush()
+                trans.commit()
+                report.imported = True
+        except BaseException:
+            if trans.is_active:
+                trans.rollback()
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class _Run:
+    def __init__(
+        self, writer: BulkWriter, report: ImportReport, *, dry_run: bool, today: date, regions: frozenset[str]
+    ) -> None:
+        self.writer = writer
+        self.report = report
+        self.dry_run = dry_run
+        self.today = today
+        self.regions = regions
+        self.seen: dict[str, _Seen] = {}
+        self.batch: list[RosterRow] = []
+
+    # -- rows ------------------------------------------------------------------------------------
+
+    def read_all(self, roster: RosterFile, bar: Progress) -> None:
+        pending = 0
+        for rownum, values in roster.rows():
+            self.report.rows += 1
+            result = validate_row(rownum, values, regions=self.regions, today=self.today)
+            if isinstance(result, list):
+                self.report.errors.extend(result)
+            else:
+                self._accept(result)
+            pending += 1
+            if len(self.batch) >= BATCH:
+                self._flush()
+            if pending >= 1000:
+                bar.update(pending)
+                pending = 0
+        self._flush()
+        bar.update(pending)
+
+    def _accept(self, row: RosterRow) -> None:
+        bit = _BENEFIT_BIT[row.benefit_type]
+        seen = self.seen.get(row.id_number)
+        if seen is None:
+            self.seen[row.id_number] = _Seen(row.row, row.name, 0, bit)
+            self.batch.append(row)
+            return
+        if seen.benefits & bit:
+            self._error(
+                row,
+                "id_number",
+                row.id_number,
+                f"duplicate: row {seen.row} already lists this person with benefit {row.benefit_type.value}",
+            )
+        elif seen.name != row.name:
+            self._error(
+                row, "name", row.name, f"row {seen.row} has the same ID number with the name '{seen.name}'"
+            )
+        else:
+            seen.benefits |= bit
+            self.batch.append(row)
+
+    def _error(self, row: RosterRow, column: str, value: str, message: str) -> None:
+        self.report.errors.append(RowError(row.row, column, value, message))
+
+    def _flush(self) -> None:
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        new_people = [
+            r
+            for r in batch
+            if self.seen[r.id_number].beneficiary_id == 0 and self.seen[r.id_number].row == r.row
+        ]
+        on_roll = self.writer.existing_id_numbers([r.id_number for r in new_people])
+        if on_roll:
+            for r in new_people:
+                if r.id_number in on_roll:
+                    self._error(
+                        r, "id_number", r.id_number, "already on the roll: this person was imported before"
+                    )
+            on_roll_rows = {r.row for r in batch if r.id_number in on_roll}
+            batch = [r for r in batch if r.row not in on_roll_rows]
+            new_people = [r for r in new_people if r.id_number not in on_roll]
+        if self.report.errors or self.dry_run:
+            # Nothing will be committed: keep validating, skip the writes.
+            self.report.beneficiaries += len(new_people)
+            self.report.entitlements += len(batch)
+            return
+        ids = self.writer.allocate_ids(len(new_people))
+        for r, bid in zip(new_people, ids, strict=True):
+            self.seen[r.id_number].beneficiary_id = bid
+        self.writer.write_beneficiaries(
+            (
+                bid,
+                r.id_number,
+                r.name,
+                r.sex,
+                r.birth_date,
+                r.phone,
+                r.region_code,
+                r.residence_kind.value,
+                r.country,
+                r.time_zone,
+            )
+            for r, bid in zip(new_people, ids, strict=True)
+        )
+        self.writer.write_entitlements(
+            (
+                self.seen[r.id_number].beneficiary_id,
+                r.benefit_type.value,
+                r.monthly_cents,
+                r.payment_state.value,
+                r.suspended_since,
+                r.entitled_since,
+            )
+            for r in batch
+        )
+        self.report.beneficiaries += len(new_people)
+        self.report.entitlements += len(batch)
+
+    # -- photos ----------------------------------------------------------------------------------
+
+    def photos(
+        self,
+        folder: Path,
+        *,
+        max_photo_bytes: int,
+        enrol: Callable[[bytes], object] | None,
+        progress: ProgressFactory,
+    ) -> None:
+        if not folder.is_dir():
+            self.report.errors.append(RowError(0, "photo", str(folder), "the photo folder does not exist"))
+            return
+        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+        rows: list[dict[str, object]] = []
+        bar = progress(len(files), "photos")
+        try:
+            for p in files:
+                bar.update(1)
+                ok = self._photo(p, max_photo_bytes, enrol)
+                if ok is not None:
+                    rows.append(ok)
+        finally:
+            bar.close()
+        if rows and not self.report.errors and not self.dry_run:
+            self.writer.conn.execute(sa.insert(ReferenceFace), rows)
+        self.report.photos = len(rows)
+        self.report.templates = sum(1 for r in rows if r["template"] is not None)
+
+    def _photo(
+        self, p: Path, max_bytes: int, enrol: Callable[[bytes], object] | None
+    ) -> dict[str, object] | None:
+        def bad(message: str) -> None:
+            self.report.errors.append(RowError(0, "photo", p.name, message))
+
+        try:
+            number = parse_id_number(p.stem).number
+        except IdNumberError as exc:
+            bad(f"photo files are named by ID number: {exc.message}")
+            return None
+        seen = self.seen.get(number)
+        if seen is None:
+            bad("no row of this file has this ID number")
+            return None
+        size = p.stat().st_size
+        if size > max_bytes:
+            bad(f"the photo is larger than {max_bytes // 1024} KB")
+            return None
+        data = p.read_bytes()
+        if not _is_image(data):
+            bad("not a readable JPEG or PNG image")
+            return None
+        template = model = detector = None
+        if enrol is not None:
+            try:
+                t = enrol(data)
+            except ValueError as exc:  # face.types.FaceInputError is a ValueError with .message
+                bad(f"no usable face for the reference: {getattr(exc, 'message', exc)}")
+                return None
+            template, model, detector = list(t.vector), t.model, t.detector  # type: ignore[attr-defined]
+        return {
+            "beneficiary_id": seen.beneficiary_id,
+            "source": ReferenceSource.ID_PHOTO,
+            "template": template,
+            "model_name": model,
+            "detector": detector,
+            "photo": data,
+            "photo_sha256": hashlib.sha256(data).hexdigest(),
+            "active": True,
+        }
+
+
+def _is_image(data: bytes) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.format not in ("JPEG", "PNG"):
+                return False
+            img.verify()
+        return True
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return False

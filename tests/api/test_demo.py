@@ -1,0 +1,58 @@
+"""The demo roster: seeded idempotently, every demo person answers the status lookup as described."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from api.audit import verify_chain
+from api.beneficiaries.models import Beneficiary
+from api.cli import main as cli_main
+from api.config import Settings
+from api.db import make_sessionmaker, session_scope
+from api.demo import DEMO_PEOPLE, seed_demo
+from api.policy_loader import load_policy
+
+EXPECTED_STATE = {
+    "张建国": ["certified"],
+    "李秀英": ["due"],
+    "王德明": ["suspended"],
+    "陈美华": ["certified"],
+    "刘志强": ["certified", "certified"],
+    "赵淑珍": ["certified"],
+    "孙国庆": ["overdue"],
+    "周丽娟": ["certified"],
+    "吴天佑": ["due"],
+    "郑桂兰": ["stopped"],
+}
+
+
+def test_seed_is_idempotent_and_audited(engine) -> None:
+    factory = make_sessionmaker(engine)
+    policy = load_policy(Settings().policy_file)
+    with session_scope(factory) as s:
+        first = seed_demo(s, policy=policy)
+    with session_scope(factory) as s:
+        assert seed_demo(s, policy=policy) == 0
+    with factory() as s:
+        numbers = set(s.execute(sa.select(Beneficiary.id_number)).scalars())
+        assert {p.id_number for p in DEMO_PEOPLE} <= numbers
+        assert first == len(DEMO_PEOPLE)
+        assert verify_chain(s).ok
+
+
+def test_every_demo_person_answers_as_described(client, engine) -> None:
+    with session_scope(make_sessionmaker(engine)) as s:
+        seed_demo(s, policy=load_policy(Settings().policy_file))
+    assert set(EXPECTED_STATE) == {p.name for p in DEMO_PEOPLE}
+    for p in DEMO_PEOPLE:
+        resp = client.post("/api/v1/status", json={"id_number": p.id_number, "name": p.name})
+        assert resp.status_code == 200, (p.name, resp.text)
+        states = [e["state"] for e in resp.json()["entitlements"]]
+        assert states == EXPECTED_STATE[p.name], (p.name, p.note, resp.json())
+
+
+def test_cli_db_upgrade_and_audit_verify(db_url, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LIFECERT_DATABASE_URL", db_url)
+    assert cli_main(["db", "upgrade"]) == 0
+    assert cli_main(["audit", "verify"]) == 0
+    assert "audit chain OK" in capsys.readouterr().out
