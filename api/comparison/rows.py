@@ -1,0 +1,167 @@
+"""Feed files: the columns each kind needs, and one typed row per CSV line (or a row-level error).
+
+Columns (header names, case-insensitive; extra columns are ignored):
+
+* death:         id_number, name, death_date, source (death | cremation), [heir_name], [heir_phone]
+* sign_of_life:  id_number, name, event_date, source (hospital | medical_insurance | office_visit | other)
+* detention:     id_number, name, start_date, [source]
+* survivor_end:  id_number, name, event_date, reason (age_18 | employed | enlisted | adopted | remarried)
+
+Dates are YYYY-MM-DD. The row number is the one a clerk sees in a spreadsheet (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from api.comparison.models import FeedKind
+from shared.idnumber import normalise_id_number, parse_id_number
+
+REQUIRED: dict[FeedKind, tuple[str, ...]] = {
+    FeedKind.DEATH: ("id_number", "name", "death_date", "source"),
+    FeedKind.SIGN_OF_LIFE: ("id_number", "name", "event_date", "source"),
+    FeedKind.DETENTION: ("id_number", "name", "start_date"),
+    FeedKind.SURVIVOR_END: ("id_number", "name", "event_date", "reason"),
+}
+DATE_COLUMN = {
+    FeedKind.DEATH: "death_date",
+    FeedKind.SIGN_OF_LIFE: "event_date",
+    FeedKind.DETENTION: "start_date",
+    FeedKind.SURVIVOR_END: "event_date",
+}
+ALLOWED: dict[FeedKind, tuple[str, str, frozenset[str]]] = {
+    FeedKind.DEATH: ("source", "death or cremation record", frozenset({"death", "cremation"})),
+    FeedKind.SIGN_OF_LIFE: (
+        "source",
+        "sign of life",
+        frozenset({"hospital", "medical_insurance", "office_visit", "other"}),
+    ),
+    FeedKind.SURVIVOR_END: (
+        "reason",
+        "survivor-benefit end",
+        frozenset({"age_18", "employed", "enlisted", "adopted", "remarried"}),
+    ),
+}
+
+
+class FeedFileError(ValueError):
+    """The file as a whole cannot be used (missing, not UTF-8, required columns missing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    row_number: int
+    id_number: str
+    name: str
+    event_date: date  # death date, sign-of-life date, detention start, survivor-end event
+    detail: str  # source or reason
+    heir_name: str | None = None
+    heir_phone: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["event_date"] = self.event_date.isoformat()
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> FeedRow:
+        return cls(**{**d, "event_date": date.fromisoformat(d["event_date"])})
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row_number: int
+    id_number: str
+    message: str
+
+
+def normalise_name(name: str) -> str:
+    """For the name check: NFC, no spaces, one kind of middle dot (阿依古丽·买买提)."""
+    text = unicodedata.normalize("NFKC", name)
+    for dot in "•・．.":
+        text = text.replace(dot, "·")
+    return "".join(text.split()).casefold()
+
+
+def count_rows(path: Path) -> int:
+    with path.open("rb") as f:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    return max(0, lines - 1)
+
+
+def read_feed(path: Path, kind: FeedKind) -> Iterator[FeedRow | RowError]:
+    """Every data row as a FeedRow or a RowError; FeedFileError when the file cannot be used at all."""
+    if not path.is_file():
+        raise FeedFileError(f"{path}: no such file")
+    try:
+        f = path.open(encoding="utf-8-sig", newline="")
+        reader = csv.reader(f)
+        header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
+    except UnicodeDecodeError:
+        raise FeedFileError(f"{path.name}: not UTF-8 text; save the file as 'CSV UTF-8'") from None
+    missing = [c for c in REQUIRED[kind] if c not in header]
+    if missing:
+        f.close()
+        raise FeedFileError(
+            f"{path.name}: a {kind.value} feed needs the columns {', '.join(REQUIRED[kind])}; "
+            f"missing: {', '.join(missing)}"
+        )
+    index = {name: i for i, name in enumerate(header)}
+    with f:
+        try:
+            for line_no, values in enumerate(reader, start=2):
+                if not any(v.strip() for v in values):
+                    continue
+                yield _row(kind, line_no, values, index)
+        except UnicodeDecodeError:
+            raise FeedFileError(f"{path.name}: not UTF-8 text; save the file as 'CSV UTF-8'") from None
+
+
+def _get(values: list[str], index: dict[str, int], column: str) -> str:
+    i = index.get(column)
+    return values[i].strip() if i is not None and i < len(values) else ""
+
+
+def _row(kind: FeedKind, line_no: int, values: list[str], index: dict[str, int]) -> FeedRow | RowError:
+    raw_id = _get(values, index, "id_number")
+    try:
+        id_number = normalise_id_number(raw_id)
+        parse_id_number(id_number)
+    except ValueError as exc:
+        return RowError(line_no, raw_id, f"ID number: {exc}")
+    name = _get(values, index, "name")
+    if not name:
+        return RowError(line_no, id_number, "name is empty")
+    date_col = DATE_COLUMN[kind]
+    text = _get(values, index, date_col)
+    try:
+        when = date.fromisoformat(text)
+    except ValueError:
+        return RowError(line_no, id_number, f"{date_col} must be a date written YYYY-MM-DD, got {text!r}")
+    detail = ""
+    if kind in ALLOWED:
+        column, what, allowed = ALLOWED[kind]
+        detail = _get(values, index, column).lower()
+        if detail not in allowed:
+            return RowError(
+                line_no,
+                id_number,
+                f"{column} of a {what} must be one of {', '.join(sorted(allowed))}, got {detail!r}",
+            )
+    else:
+        detail = _get(values, index, "source").lower() or "detention"
+    return FeedRow(
+        row_number=line_no,
+        id_number=id_number,
+        name=name,
+        event_date=when,
+        detail=detail,
+        heir_name=_get(values, index, "heir_name") or None,
+        heir_phone=_get(values, index, "heir_phone") or None,
+    )
