@@ -42,6 +42,10 @@ def load(config: FaceConfig) -> bool:
         return False
     models.deepface_module()
     models.link_weights(config.antispoof_dir)
+    import torch
+
+    if config.torch_threads > 0 and torch.get_num_threads() != config.torch_threads:
+        torch.set_num_threads(config.torch_threads)
     models.build_deepface_model("spoofing", "Fasnet")
     return True
 

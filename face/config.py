@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from face import models
+from face.types import Outcome
 
 
 def _env_flag(name: str, default: bool) -> bool:
@@ -72,6 +73,13 @@ class FaceConfig:
     # Probability of "real" below which the capture is treated as a presentation attack. DeepFace labels
     # argmax; we require a clear margin (genuine samples score ≥ 0.99 real, pad/spoof F1 scores ~0.01).
     antispoof_min_real: float = 0.5
+    # What a "not real" verdict does to a certification. MiniFASNet judged every sampled frame of the live
+    # clip videos/d18.mp4 fake (15/15, scores 0.50-0.84) while pad/spoof F1 scores 0.59: one camera's
+    # genuine frames look like an attack to it, so a spoof verdict alone sends the case to an officer
+    # (never accepted, never auto-rejected). Set Outcome.FAILED to reject outright.
+    antispoof_failure: Outcome = Outcome.NEEDS_REVIEW
+    # MiniFASNet runs two 80x80 crops: more torch threads only add contention on a 2-core worker.
+    torch_threads: int = 1
 
     @property
     def review_limit(self) -> float:

@@ -38,12 +38,14 @@ DECISION_MESSAGES: dict[ReasonCode, str] = {
     "your certification; you do not need to do anything now.",
     ReasonCode.FACE_MISMATCH: "The face does not match the photo on file. Please try again, or visit your "
     "service office.",
-    ReasonCode.SPOOF_SUSPECTED: "The camera must see your real face, not a photo or a screen. Please try "
-    "again.",
+    ReasonCode.SPOOF_SUSPECTED: "We could not confirm that the camera saw a live face. An officer will "
+    "review your certification.",
     ReasonCode.IDENTITY_CHANGED: "More than one person appeared during the check. Please try again alone.",
     ReasonCode.NO_REFERENCE: "There is no reference photo on file to compare with. An officer will review "
     "your certification.",
 }
+
+SPOOF_REJECTED_MESSAGE = "The camera must see your real face, not a photo or a screen. Please try again."
 
 LIVENESS_MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.NO_NEUTRAL_START: "Start by looking straight at the camera with a still face.",
@@ -136,7 +138,10 @@ class FaceEngine:
         start = time.perf_counter()
         from face import liveness as liveness_module  # the active-liveness stage (its own module)
 
-        live: LivenessResult = liveness_module.evaluate(actions, frames)
+        try:
+            live: LivenessResult = liveness_module.evaluate(actions, frames)
+        except FaceInputError as exc:  # an undecodable frame
+            return self._decision(Outcome.FAILED, exc.code, timings, start, message=exc.message)
         timings["liveness"] = _ms(start)
         if not live.live or live.best_frame is None:
             reason = live.reason if live.reason is not ReasonCode.OK else ReasonCode.ACTION_NOT_SEEN
@@ -160,14 +165,18 @@ class FaceEngine:
         spoof: SpoofResult = antispoof.check(image, face.box, self.config)
         timings["antispoof"] = _ms(t)
         t = time.perf_counter()
-        changed = self._identity_changed(frames, live.best_frame, probe)
+        changed = self._identity_changed(frames, live, probe)
         timings["consistency"] = _ms(t)
         common = {"liveness": live, "verify": result, "spoof": spoof, "best_frame": live.best_frame}
         if changed:
             return self._decision(Outcome.FAILED, ReasonCode.IDENTITY_CHANGED, timings, start, **common)
-        if spoof.ran and not spoof.is_real:
-            return self._decision(Outcome.FAILED, ReasonCode.SPOOF_SUSPECTED, timings, start, **common)
         assert result is not None
+        if spoof.ran and not spoof.is_real:
+            if self.config.antispoof_failure is Outcome.FAILED:
+                return self._decision(Outcome.FAILED, ReasonCode.SPOOF_SUSPECTED, timings, start,
+                                      message=SPOOF_REJECTED_MESSAGE, **common)
+            if result.match or result.borderline:  # a clear mismatch is failed below, not reviewed
+                return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.SPOOF_SUSPECTED, timings, start, **common)
         if result.match:
             return self._decision(Outcome.PASSED, ReasonCode.OK, timings, start, **common)
         if result.borderline:
@@ -190,9 +199,19 @@ class FaceEngine:
             raise FaceInputError(ReasonCode.MULTIPLE_FACES, quality.MESSAGES[ReasonCode.MULTIPLE_FACES])
         return faces[0]
 
-    def _identity_changed(self, frames: Sequence[TimedFrame], best: int, probe: Template) -> bool:
-        """Embed a few frames spread over the clip; any that shows another face (or two faces) fails."""
-        for index in sample_indices(len(frames), best, self.config.consistency_frames):
+    def _identity_changed(self, frames: Sequence[TimedFrame], live: LivenessResult, probe: Template) -> bool:
+        """Embed a few other frames (the liveness stage's key frames — action peaks, the last frame — else
+        frames spread over the clip); any that shows another person, or two faces, fails the decision."""
+        wanted = self.config.consistency_frames
+        picks = [i for i in live.key_frames if i != live.best_frame and 0 <= i < len(frames)]
+        if len(picks) > wanted:  # keep the last frame (a splice usually sits at the end) and the first peaks
+            picks = [*picks[: wanted - 1], picks[-1]] if wanted > 1 else picks[-1:]
+        for i in sample_indices(len(frames), live.best_frame, wanted):
+            if len(picks) >= wanted:
+                break
+            if i not in picks:
+                picks.append(i)
+        for index in picks:
             try:
                 image = self.load_image(frames[index].data)
                 faces = self.detect(image)

@@ -1,0 +1,98 @@
+"""FaceEngine.decide on real clips of ../shared/faces/videos: liveness → verification → anti-spoofing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import pytest
+
+from face.engine import FaceEngine, sample_indices
+from face.types import Action, LivenessResult, Outcome, ReasonCode, TimedFrame
+
+pytestmark = pytest.mark.face
+CHALLENGE = [Action.OPEN_MOUTH, Action.BLINK]
+
+
+def clip(path, start: int, stop: int, step: int) -> list[TimedFrame]:
+    """Frames start..stop (every step-th) as JPEG bytes with their capture times, like the app uploads."""
+    cap = cv2.VideoCapture(str(path))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
+    frames, index = [], 0
+    while index < stop:
+        ok, image = cap.read()
+        if not ok:
+            break
+        if index >= start and (index - start) % step == 0:
+            data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
+            frames.append(TimedFrame(data, round(index * 1000 / fps)))
+        index += 1
+    cap.release()
+    return frames
+
+
+@pytest.fixture(scope="module")
+def live_d10(faces_dir):
+    return clip(faces_dir / "videos/d10.mp4", 60, 240, 6)  # 30 frames: mouth wide open, then a blink
+
+
+@pytest.fixture(scope="module")
+def own_reference(face_engine, live_d10):
+    return face_engine.template(live_d10[0].data)
+
+
+def test_live_clip_of_the_right_person_passes(face_engine, live_d10, own_reference, photo):
+    decision = face_engine.decide(CHALLENGE, live_d10, [own_reference])
+    assert decision.outcome is Outcome.PASSED and decision.reason is ReasonCode.OK
+    assert decision.liveness.live and decision.verify.match and decision.spoof.ran and decision.spoof.is_real
+    assert decision.best_frame is not None and decision.timings_ms["total"] > 0
+
+
+def test_live_clip_of_another_person_fails(face_engine, live_d10, photo):
+    obama = face_engine.template(photo("obama/obama.jpg"))
+    decision = face_engine.decide(CHALLENGE, live_d10, [obama])
+    assert decision.outcome is Outcome.FAILED and decision.reason is ReasonCode.FACE_MISMATCH
+    assert decision.message
+
+
+def test_still_frame_repeated_fails(face_engine, live_d10, own_reference):
+    still = [TimedFrame(live_d10[0].data, f.t_ms) for f in live_d10]
+    decision = face_engine.decide(CHALLENGE, still, [own_reference])
+    assert decision.outcome is Outcome.FAILED and decision.verify is None  # stopped before verification
+
+
+def test_no_reference_goes_to_review(face_engine, live_d10):
+    decision = face_engine.decide(CHALLENGE, live_d10, [])
+    assert decision.outcome is Outcome.NEEDS_REVIEW and decision.reason is ReasonCode.NO_REFERENCE
+
+
+def test_undecodable_frame_fails_with_reason(face_engine, live_d10, own_reference):
+    broken = [*live_d10[:5], TimedFrame(b"garbage", live_d10[5].t_ms), *live_d10[6:]]
+    decision = face_engine.decide(CHALLENGE, broken, [own_reference])
+    assert decision.outcome is Outcome.FAILED and decision.reason is ReasonCode.NOT_AN_IMAGE
+
+
+def test_consistency_check_catches_a_spliced_person(face_engine, live_d10, own_reference, photo):
+    probe = face_engine.template(live_d10[10].data)
+    other = TimedFrame(photo("obama/obama.jpg"), live_d10[-1].t_ms)
+    spliced = [*live_d10[:-1], other]
+    live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, len(spliced) - 1))
+    assert face_engine._identity_changed(spliced, live, probe) is True
+    assert face_engine._identity_changed(live_d10, live, probe) is False
+
+
+def test_spoof_verdict_sends_to_review_or_fails_by_config(face_engine, faces_dir):
+    # MiniFASNet judges this genuine clip's frames fake (see face/config.py antispoof_failure).
+    frames = clip(faces_dir / "videos/d18.mp4", 40, 160, 4)
+    reference = face_engine.template(frames[0].data)
+    decision = face_engine.decide(CHALLENGE, frames, [reference])
+    assert decision.liveness.live and decision.verify.match and decision.spoof.is_real is False
+    assert decision.outcome is Outcome.NEEDS_REVIEW and decision.reason is ReasonCode.SPOOF_SUSPECTED
+    strict = FaceEngine(replace(face_engine.config, antispoof_failure=Outcome.FAILED))
+    assert strict.decide(CHALLENGE, frames, [reference]).outcome is Outcome.FAILED
+
+
+def test_sample_indices_spread_and_skip_best():
+    assert sample_indices(30, 10, 2) == [0, 29]
+    assert 0 not in sample_indices(30, 0, 3) and len(sample_indices(30, 0, 3)) == 3
+    assert sample_indices(1, 0, 2) == []
