@@ -14,7 +14,6 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -47,8 +46,8 @@ class DemoPerson:
 class Stack:
     api_url: str
     web_url: str
-    certified: DemoPerson  # certified 10 days ago
-    due: DemoPerson  # never certified
+    certified: DemoPerson  # 张建国: certified this window by self face
+    due: DemoPerson  # 李秀英: certified last window, this one is open
     api_log: Path
 
     def status_calls(self) -> int:
@@ -87,20 +86,22 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def seed(db_url: str) -> tuple[DemoPerson, DemoPerson]:
-    from api.db import make_engine, make_sessionmaker, upgrade
-    from tests.api.factories import PersonFactory
+    """Migrate and seed the demo roster (``lifecert demo``'s own seeding); returns two of its people."""
+    from api.config import Settings
+    from api.db import make_engine, make_sessionmaker, session_scope, upgrade
+    from api.demo import DEMO_PEOPLE, seed_demo
+    from api.policy_loader import load_policy
 
     upgrade(db_url)
     engine = make_engine(db_url)
     try:
-        with make_sessionmaker(engine)() as session:
-            make = PersonFactory(session)
-            certified = make(name="张三明", certified_on=date.today() - timedelta(days=10))
-            due = make(name="李秀英", birth=date(1948, 6, 2))
-            people = (DemoPerson(certified.id_number, "张三明"), DemoPerson(due.id_number, "李秀英"))
+        with session_scope(make_sessionmaker(engine)) as session:
+            seed_demo(session, policy=load_policy(Settings().policy_file))
     finally:
         engine.dispose()
-    return people
+    certified = next(p for p in DEMO_PEOPLE if p.name == "张建国")
+    due = next(p for p in DEMO_PEOPLE if p.name == "李秀英")
+    return DemoPerson(certified.id_number, certified.name), DemoPerson(due.id_number, due.name)
 
 
 @pytest.fixture(scope="session")
