@@ -31,16 +31,16 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
-from api.certification.models import PaymentResumption
 from api.comparison.bulk_audit import PendingEvent, append_many
 from api.comparison.models import FeedKind, FeedMismatch, FeedRun, MismatchStatus, RecoveryCase
 from api.comparison.overpayment import CREDIT_REFERRAL_CENTS, overpayment
 from api.comparison.rows import FeedRow, RowError, count_rows, normalise_name, read_feed
 from api.db import utcnow
 from api.notify import outbox
+from api.payments.resume import resume_after_certification
 from api.payments.transitions import transition
 from api.regions.service import RegionPaths
-from shared.cycle import resumption, window_for
+from shared.cycle import window_for
 from shared.enums import BenefitType, CertificationMethod, CertificationResult, PaymentState, StopReason
 from shared.idnumber import mask_name
 from shared.months import YearMonth
@@ -122,6 +122,7 @@ def import_feed(
     report = FeedReport(run_id=run.id, kind=kind)
     bar = progress(count_rows(path), kind.value)
     batch: list[FeedRow] = []
+    shown = 0
     try:
         for item in _chain(first, rows):
             report.rows += 1
@@ -131,11 +132,12 @@ def import_feed(
                 batch.append(item)
             if len(batch) >= chunk:
                 _process(session, kind, batch, ctx, run, report)
-                bar.update(len(batch))
                 batch = []
+                bar.update(report.rows - shown)
+                shown = report.rows
         if batch:
             _process(session, kind, batch, ctx, run, report)
-            bar.update(len(batch))
+        bar.update(report.rows - shown)
     finally:
         bar.close()
     run.rows_total = report.rows
@@ -381,54 +383,20 @@ def _signs_of_life(
         append_many(session, events)
         for cid, meta in zip(cert_ids, new_meta, strict=True):
             if meta[3] is PaymentState.SUSPENDED:
-                resume_after_certification(session, meta[2], cid, meta[0].birth_date, meta[1].event_date, ctx)
+                resume_after_certification(
+                    session,
+                    session.get(Entitlement, meta[2]),
+                    certification_id=cid,
+                    certified_on=meta[1].event_date,
+                    policy=ctx.policy,
+                    region_paths=ctx.region_paths,
+                    actor=ctx.actor,
+                )
     for idx, (_person, row) in enumerate(pairs):
         result = outcome.get(idx, False)
         if result is False and row.row_number in applied_rows:
             result = True
         _count(report, result, row)
-
-
-def resume_after_certification(
-    session: Session,
-    entitlement_id: int,
-    certification_id: int,
-    birth: date,
-    certified_on: date,
-    ctx: FeedContext,
-) -> PaymentResumption:
-    """Resume a suspended entitlement after a passed certification, recording the back pay."""
-    ent = session.get(Entitlement, entitlement_id)
-    assert ent is not None and ent.payment_state is PaymentState.SUSPENDED
-    person = session.get(Beneficiary, ent.beneficiary_id)
-    policy = ctx.policy.policy_for(ctx.region_paths.path(session, person.region_code), ent.benefit_type)
-    since = YearMonth.parse(ent.suspended_since) if ent.suspended_since else YearMonth.of(certified_on)
-    since = min(since, YearMonth.of(certified_on))
-    plan = resumption(policy, birth, since, certified_on)
-    back_pay = plan.back_pay_cents(ent.monthly_cents)
-    row = PaymentResumption(
-        entitlement_id=ent.id,
-        certification_id=certification_id,
-        suspended_since=str(since),
-        resume_month=str(plan.resume_month),
-        back_pay_months=len(plan.back_pay_months),
-        back_pay_cents=back_pay,
-    )
-    session.add(row)
-    transition(
-        session,
-        ent,
-        PaymentState.ACTIVE,
-        actor=ctx.actor,
-        reason="certified after suspension",
-        extra={
-            "resume_month": str(plan.resume_month),
-            "back_pay_months": [str(m) for m in plan.back_pay_months],
-            "back_pay_cents": back_pay,
-            "certification_id": certification_id,
-        },
-    )
-    return row
 
 
 # --- death, detention, survivor end (rare events: one row at a time through the ORM) --------------

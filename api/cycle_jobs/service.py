@@ -1,0 +1,229 @@
+"""The monthly cycle run: ``run_month(session, month, …)``.
+
+For month M (the run stands on the 1st of M, when payroll for M is prepared):
+
+* an ACTIVE entitlement whose previous window closed uncertified (cycle state OVERDUE) is suspended
+  from M — "suspension from that month". (The cycle rules may name an earlier month when several windows
+  were missed; those months were paid already, so the run never suspends retroactively.)
+* a SUSPENDED entitlement with a passed certification dated in or after its suspension month is resumed:
+  payment from the month after the certification, back pay for the suspended months up to it
+  (shared.cycle.resumption), recorded as a PaymentResumption.
+* a reminder is queued in the outbox for every ACTIVE entitlement still DUE whose deadline is within the
+  policy's ``remind_days_before`` of the 1st of M (one per entitlement and deadline).
+
+Running a month twice changes nothing the second time: suspended people are no longer ACTIVE, resumed
+ones no longer SUSPENDED, and reminders are keyed by (entitlement, deadline). Everything happens in the
+caller's transaction; each change goes through :func:`api.payments.transitions.transition` (audited).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.cycle_jobs.models import CycleRun
+from api.notify import outbox
+from api.payments.resume import resume_after_certification
+from api.payments.transitions import transition
+from api.regions.service import RegionPaths
+from api.status.service import entitled_since
+from shared.cycle import evaluate
+from shared.enums import CertificationResult, CycleState, PaymentState
+from shared.idnumber import mask_id, mask_name
+from shared.months import YearMonth
+from shared.policy import PolicyTable
+
+BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Suspended:
+    entitlement_id: int
+    masked_id: str
+    benefit_type: str
+    from_month: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    entitlement_id: int
+    masked_id: str
+    benefit_type: str
+    resume_month: str
+    back_pay_months: int
+    back_pay_cents: int
+
+
+@dataclass
+class CycleReport:
+    month: str
+    run_id: int = 0
+    checked: int = 0
+    suspended: list[Suspended] = field(default_factory=list)
+    resumed: list[Resumed] = field(default_factory=list)
+    reminders: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.suspended or self.resumed or self.reminders)
+
+    def summary(self) -> str:
+        return (
+            f"{self.month}: {self.checked} entitlements checked, {len(self.suspended)} suspended, "
+            f"{len(self.resumed)} resumed, {self.reminders} reminders queued"
+        )
+
+
+def run_month(
+    session: Session,
+    month: YearMonth,
+    *,
+    policy: PolicyTable,
+    region_paths: RegionPaths,
+    actor: str,
+) -> CycleReport:
+    today = month.first_day()
+    report = CycleReport(month=str(month))
+    ids = (
+        session.execute(
+            sa.select(Entitlement.id)
+            .where(Entitlement.payment_state != PaymentState.STOPPED)
+            .order_by(Entitlement.id)
+        )
+        .scalars()
+        .all()
+    )
+    for i in range(0, len(ids), BATCH):
+        _batch(session, ids[i : i + BATCH], today, month, policy, region_paths, actor, report)
+    run = CycleRun(
+        month=str(month),
+        actor=actor,
+        suspended=len(report.suspended),
+        resumed=len(report.resumed),
+        reminders=report.reminders,
+        report={
+            "checked": report.checked,
+            "suspended": [asdict(s) for s in report.suspended[:1000]],
+            "resumed": [asdict(r) for r in report.resumed[:1000]],
+            "reminders": report.reminders,
+        },
+    )
+    session.add(run)
+    session.flush()
+    report.run_id = run.id
+    audit.record(
+        session,
+        actor=actor,
+        action="cycle.run",
+        entity_type="cycle_run",
+        entity_id=run.id,
+        after={
+            "month": str(month),
+            "checked": report.checked,
+            "suspended": len(report.suspended),
+            "resumed": len(report.resumed),
+            "reminders": report.reminders,
+        },
+    )
+    return report
+
+
+def _batch(
+    session: Session,
+    ids: list[int],
+    today: date,
+    month: YearMonth,
+    policy: PolicyTable,
+    region_paths: RegionPaths,
+    actor: str,
+    report: CycleReport,
+) -> None:
+    rows = session.execute(
+        sa.select(Entitlement, Beneficiary)
+        .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+        .where(Entitlement.id.in_(ids))
+        .order_by(Entitlement.id)
+    ).all()
+    people = {b.id for _, b in rows}
+    passed: dict[int, list[tuple[int | None, int, date]]] = defaultdict(list)
+    for cid, pid, ent_id, day in session.execute(
+        sa.select(
+            Certification.id,
+            Certification.beneficiary_id,
+            Certification.entitlement_id,
+            Certification.local_date,
+        ).where(Certification.beneficiary_id.in_(people), Certification.result == CertificationResult.PASSED)
+    ):
+        passed[pid].append((ent_id, cid, day))
+    for ent, person in rows:
+        report.checked += 1
+        mine = sorted(
+            ((day, cid) for ent_id, cid, day in passed[person.id] if ent_id in (None, ent.id)),
+        )
+        rule = policy.policy_for(region_paths.path(session, person.region_code), ent.benefit_type)
+        if ent.payment_state is PaymentState.SUSPENDED:
+            since = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
+            late = [(day, cid) for day, cid in mine if since is None or YearMonth.of(day) >= since]
+            if late:
+                day, cid = late[-1]
+                res = resume_after_certification(
+                    session,
+                    ent,
+                    certification_id=cid,
+                    certified_on=day,
+                    policy=policy,
+                    region_paths=region_paths,
+                    actor=actor,
+                    reason=f"monthly run {month}: certified on {day} after suspension",
+                )
+                report.resumed.append(
+                    Resumed(
+                        ent.id,
+                        mask_id(person.id_number),
+                        ent.benefit_type.value,
+                        res.resume_month,
+                        res.back_pay_months,
+                        res.back_pay_cents,
+                    )
+                )
+            continue
+        status = evaluate(
+            rule,
+            person.birth_date,
+            [day for day, _ in mine],
+            today,
+            payment_state=ent.payment_state,
+            entitled_since=entitled_since(ent, person.time_zone),
+        )
+        if status.state is CycleState.OVERDUE:
+            start = max(status.suspend_from or month, month)
+            transition(
+                session,
+                ent,
+                PaymentState.SUSPENDED,
+                actor=actor,
+                reason=f"monthly run {month}: not certified for the window that closed before {status.window.start}",
+                month=start,
+            )
+            report.suspended.append(
+                Suspended(ent.id, mask_id(person.id_number), ent.benefit_type.value, str(start))
+            )
+        elif status.state is CycleState.DUE and status.in_reminder_period(today):
+            queued = outbox.queue(
+                session,
+                dedupe_key=f"remind:{ent.id}:{status.next_due.isoformat()}",
+                template="reminder",
+                beneficiary_id=person.id,
+                recipient=person.phone,
+                body=(
+                    f"{mask_name(person.name)}：您的养老待遇资格认证请于{status.next_due:%Y年%m月%d日}前完成"
+                    "（手机自助认证，或到社区、村服务点办理），逾期将暂停发放。"
+                ),
+            )
+            report.reminders += queued is not None
