@@ -5,14 +5,28 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.auth.router import router as auth_router
+from api.certification.attestation_router import router as attestation_router
 from api.certification.context import configure
+from api.certification.documents_router import router as documents_router
 from api.certification.family_router import router as family_router
 from api.certification.onsite_router import router as onsite_router
 from api.challenges.router import router as challenges_router
 from api.receipts.router import router as receipts_router
+from api.review.router import router as review_router
+
+ROUTERS = (
+    challenges_router,
+    receipts_router,
+    auth_router,
+    family_router,
+    onsite_router,
+    attestation_router,
+    documents_router,
+    review_router,
+)
 
 
 def include_all(app: FastAPI) -> None:
     configure(app)
-    for router in (challenges_router, receipts_router, auth_router, family_router, onsite_router):
+    for router in ROUTERS:
         app.include_router(router)

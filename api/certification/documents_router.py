@@ -1,0 +1,71 @@
+"""Public upload endpoints: the overseas consulate form and evidence after failed face checks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from api.certification import documents
+from api.certification.context import CertContextDep
+from api.certification.people import find_person, require_certifiable
+from api.db import session_scope, utcnow
+from api.errors import ApiError
+from api.evidence.filetypes import DOCUMENT_KINDS
+from api.evidence.uploads import read_checked
+from api.review.models import ReviewKind
+from api.review.router import status_public
+from shared.enums import CertificationMethod, ResidenceKind
+from shared.schemas import ErrorResponse, ReviewStatusPublic
+
+router = APIRouter(prefix="/api/v1", tags=["documents"])
+ERRORS = {code: {"model": ErrorResponse} for code in (404, 409, 413, 415, 422)}
+
+IdNumber = Annotated[str, Form(min_length=1, max_length=40)]
+Name = Annotated[str, Form(min_length=1, max_length=100)]
+Note = Annotated[str | None, Form(max_length=500)]
+
+
+@router.post("/overseas/submissions", response_model=ReviewStatusPublic, status_code=201, responses=ERRORS)
+async def submit_overseas_form(
+    ctx: CertContextDep,
+    id_number: IdNumber,
+    name: Name,
+    documents_: Annotated[list[UploadFile], File(alias="documents", description="the scanned consulate form")],
+    note: Note = None,
+) -> ReviewStatusPublic:
+    """Residents abroad: upload the consulate-issued certification form; the answer gives the expected
+    decision date (10 working days) and the id to look up the outcome at /api/v1/review/status/{id}."""
+    files = await read_checked(documents_, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
+    with session_scope(ctx.sessions) as session:
+        person = find_person(session, id_number, name)
+        require_certifiable(session, person)
+        if person.residence_kind is not ResidenceKind.OVERSEAS:
+            raise ApiError(
+                409, "not_overseas", "This path is for residents abroad. Please certify by face or at a service point."
+            )
+        item = documents.submit(
+            session, ctx, person=person, kind=ReviewKind.OVERSEAS, method=CertificationMethod.OVERSEAS_DOCUMENT,
+            files=files, note=note, now=utcnow(),
+        )
+        return status_public(session, item, key=ctx.settings.secret_key)
+
+
+@router.post("/manual-review", response_model=ReviewStatusPublic, status_code=201, responses=ERRORS)
+async def submit_manual_review(
+    ctx: CertContextDep,
+    id_number: IdNumber,
+    name: Name,
+    files: Annotated[list[UploadFile], File(description="photos or documents an officer can check")],
+    note: Note = None,
+) -> ReviewStatusPublic:
+    """When the face check does not work: send photos or documents for an officer to review."""
+    checked = await read_checked(files, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
+    with session_scope(ctx.sessions) as session:
+        person = find_person(session, id_number, name)
+        require_certifiable(session, person)
+        item = documents.submit(
+            session, ctx, person=person, kind=ReviewKind.EVIDENCE, method=CertificationMethod.ATTESTATION,
+            files=checked, note=note, now=utcnow(),
+        )
+        return status_public(session, item, key=ctx.settings.secret_key)

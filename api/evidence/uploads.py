@@ -1,0 +1,29 @@
+"""Reading uploaded evidence files from a request, each checked before anything is stored."""
+
+from __future__ import annotations
+
+from fastapi import UploadFile
+
+from api.errors import ApiError
+from api.evidence.filetypes import FileKind, UnacceptableFile, check_upload
+
+MAX_FILES = 10
+
+
+async def read_checked(
+    files: list[UploadFile], *, allowed: tuple[FileKind, ...], max_bytes: int, max_files: int = MAX_FILES
+) -> list[tuple[bytes, FileKind]]:
+    if not files:
+        raise ApiError(422, "no_files", "Attach at least one file.")
+    if len(files) > max_files:
+        raise ApiError(413, "too_many_files", f"Attach at most {max_files} files.")
+    checked = []
+    for index, upload in enumerate(files, start=1):
+        data = await upload.read(max_bytes + 1)
+        try:
+            kind = check_upload(data, allowed=allowed, max_bytes=max_bytes)
+        except UnacceptableFile as exc:
+            status = 413 if len(data) > max_bytes else 415
+            raise ApiError(status, "unacceptable_file", f"File {index}: {exc}") from None
+        checked.append((data, kind))
+    return checked
