@@ -9,16 +9,15 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from api import audit
-from api.beneficiaries.models import Beneficiary, Certification, Entitlement
-from api.certification.models import PaymentResumption
+from api.beneficiaries.models import Beneficiary, Certification
 from api.certification.people import require_certifiable
 from api.challenges.service import Operator
+from api.payments.resume import resume_after_certification
 from api.receipts import service as receipts
 from api.receipts.models import Receipt
 from api.regions.service import RegionPaths
-from shared.cycle import local_date, resumption, window_for
+from shared.cycle import local_date, window_for
 from shared.enums import CertificationMethod, CertificationResult, PaymentState
-from shared.months import YearMonth
 from shared.policy import PolicyTable
 from shared.schemas import PaymentResumed, ReceiptPublic
 
@@ -37,61 +36,6 @@ class Recorded:
     certifications: tuple[Certification, ...]
     receipts: tuple[ReceiptPublic, ...]
     resumed: tuple[PaymentResumed, ...]
-
-
-def _resume(
-    session: Session,
-    *,
-    entitlement: Entitlement,
-    certification: Certification,
-    person: Beneficiary,
-    rules: Rules,
-    region_path: tuple[str, ...],
-    actor: str,
-) -> PaymentResumed:
-    policy = rules.policy.policy_for(region_path, entitlement.benefit_type)
-    since = YearMonth.parse(entitlement.suspended_since) if entitlement.suspended_since else YearMonth.of(
-        certification.local_date
-    )
-    plan = resumption(policy, person.birth_date, since, certification.local_date)
-    back_pay = plan.back_pay_cents(entitlement.monthly_cents)
-    before = {"payment_state": entitlement.payment_state, "suspended_since": entitlement.suspended_since}
-    entitlement.payment_state = PaymentState.ACTIVE
-    entitlement.suspended_since = None
-    row = PaymentResumption(
-        entitlement_id=entitlement.id,
-        certification_id=certification.id,
-        suspended_since=str(since),
-        resume_month=str(plan.resume_month),
-        back_pay_months=len(plan.back_pay_months),
-        back_pay_cents=back_pay,
-    )
-    session.add(row)
-    session.flush()
-    after = {
-        "payment_state": entitlement.payment_state,
-        "suspended_since": None,
-        "resume_month": row.resume_month,
-        "back_pay_months": [str(m) for m in plan.back_pay_months],
-        "back_pay_cents": back_pay,
-        "certification_id": certification.id,
-    }
-    audit.record(
-        session,
-        actor=actor,
-        action="entitlement.resume",
-        entity_type="entitlement",
-        entity_id=entitlement.id,
-        before=before,
-        after=after,
-        reason="late certification",
-    )
-    return PaymentResumed(
-        benefit_type=entitlement.benefit_type,
-        resume_month=row.resume_month,
-        back_pay_months=row.back_pay_months,
-        back_pay_cents=back_pay,
-    )
 
 
 def record_passed(
@@ -150,15 +94,22 @@ def record_passed(
             reason=reason,
         )
         if entitlement.payment_state is PaymentState.SUSPENDED:
+            row = resume_after_certification(
+                session,
+                entitlement,
+                certification_id=certification.id,
+                certified_on=today,
+                policy=rules.policy,
+                region_paths=rules.region_paths,
+                actor=operator.actor,
+                reason=reason or "late certification",
+            )
             resumed.append(
-                _resume(
-                    session,
-                    entitlement=entitlement,
-                    certification=certification,
-                    person=person,
-                    rules=rules,
-                    region_path=region_path,
-                    actor=operator.actor,
+                PaymentResumed(
+                    benefit_type=entitlement.benefit_type,
+                    resume_month=row.resume_month,
+                    back_pay_months=row.back_pay_months,
+                    back_pay_cents=row.back_pay_cents,
                 )
             )
         certifications.append(certification)
