@@ -6,7 +6,7 @@ lock on SQLite) so entitlement rows can reference them without a round trip per 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +42,8 @@ ENTITLEMENT_COLUMNS = (
 
 
 class BulkWriter:
+    dates_as_text = False  # SQLite stores dates as ISO text (SQLAlchemy's format)
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.now = datetime.now(UTC)
@@ -80,6 +82,8 @@ class BulkWriter:
 class SqliteBulkWriter(BulkWriter):
     """executemany on the raw sqlite3 cursor, values in SQLAlchemy's SQLite storage formats."""
 
+    dates_as_text = True
+
     def begin_write(self) -> None:
         # A no-op write makes this transaction SQLite's single writer before ids are read.
         self.conn.execute(
@@ -95,9 +99,7 @@ class SqliteBulkWriter(BulkWriter):
         return list(range(start, start + n))
 
     def _prep(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(
-            v.isoformat() if isinstance(v, date) and not isinstance(v, datetime) else v for v in row
-        ) + (self._now_text, self._now_text)
+        return (*row, self._now_text, self._now_text)
 
     def write_beneficiaries(self, rows: Iterable[tuple[Any, ...]]) -> None:
         cols = ", ".join(BENEFICIARY_COLUMNS)
@@ -116,6 +118,18 @@ class SqliteBulkWriter(BulkWriter):
 
 class PostgresBulkWriter(BulkWriter):
     """COPY … FROM STDIN through psycopg 3; ids from the table's sequence."""
+
+    def existing_id_numbers(self, numbers: Sequence[str], chunk: int = 50_000) -> set[str]:
+        # One array parameter instead of thousands of IN parameters (which PostgreSQL plans slowly).
+        found: set[str] = set()
+        for i in range(0, len(numbers), chunk):
+            found.update(
+                self.conn.execute(
+                    sa.text("SELECT id_number FROM beneficiaries WHERE id_number = ANY(:ids)"),
+                    {"ids": list(numbers[i : i + chunk])},
+                ).scalars()
+            )
+        return found
 
     def begin_write(self) -> None:
         self._raw = self.conn.connection.driver_connection

@@ -169,6 +169,7 @@ class _Run:
         self.today = today
         self.regions = regions
         self.seen: dict[str, _Seen] = {}
+        self.iso_dates = writer.dates_as_text
         self.batch: list[RosterRow] = []
 
     # -- rows ------------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ class _Run:
                 r.id_number,
                 r.name,
                 r.sex,
-                r.birth_date,
+                r.birth_date if self.iso_dates is False else r.birth_date.isoformat(),
                 r.phone,
                 r.region_code,
                 r.residence_kind.value,
@@ -265,7 +266,9 @@ class _Run:
                 r.monthly_cents,
                 r.payment_state.value,
                 r.suspended_since,
-                r.entitled_since,
+                r.entitled_since
+                if self.iso_dates is False or r.entitled_since is None
+                else r.entitled_since.isoformat(),
             )
             for r in batch
         )
