@@ -67,6 +67,9 @@ def count(session, model, **where) -> int:
 
 
 def test_live_clip_passes_and_its_receipt_verifies(face_client, session, person_with_reference, fixed_actions):
+    from api.evidence.models import EvidenceFile
+
+    frames_before = count(session, EvidenceFile, kind="frame")
     person = person_with_reference(payment_state=PaymentState.SUSPENDED, suspended_since="2026-01")
     challenge_id = challenge(face_client, person, fixed_actions)
     key = new_key()
@@ -108,6 +111,8 @@ def test_live_clip_passes_and_its_receipt_verifies(face_client, session, person_
     ).scalar_one()
     assert refreshed.template and refreshed.active
     assert verify_chain(session).ok
+    # Raw frames of a pass are not kept (retention for passes: none).
+    assert count(session, EvidenceFile, kind="frame") == frames_before
 
     # The receipt verifies; its QR codes carry the token.
     check = face_client.get("/api/v1/receipts/verify", params={"token": receipt["token"]}).json()
@@ -184,3 +189,29 @@ def test_actions_in_the_wrong_order_fail(face_client, session, person_with_refer
     challenge_id = challenge(face_client, person, fixed_actions, actions=("blink", "open_mouth"))
     body = submit(face_client, challenge_id, live_frames()).json()
     assert body["result"] == "failed" and body["reason"] in {"actions_out_of_order", "action_not_seen"}
+
+
+def test_no_reference_goes_to_review_with_frames_kept_30_days_and_passes_keep_none(
+    face_client, session, make_person, make_staff, fixed_actions
+):
+    from datetime import timedelta
+
+    from api.evidence.models import EvidenceFile
+    from api.review.models import ReviewItem
+
+    frames_before = count(session, EvidenceFile, kind="frame")
+    person = make_person(name=NAME)  # nobody enrolled a reference face for them
+    body = submit(face_client, challenge(face_client, person, fixed_actions), live_frames()).json()
+    assert body["result"] == "needs_review" and body["reason"] == "no_reference" and body["review_id"]
+    session.expire_all()
+    item = session.execute(sa.select(ReviewItem).where(ReviewItem.public_id == body["review_id"])).scalar_one()
+    kept = session.execute(sa.select(EvidenceFile).where(EvidenceFile.review_item_id == item.id)).scalars().all()
+    assert len(kept) == len(live_frames()) and all(f.kind.value == "frame" for f in kept)
+    assert all(timedelta(days=29) < f.purge_after - f.created_at <= timedelta(days=30) for f in kept)
+    assert count(session, EvidenceFile, kind="frame") == frames_before + len(kept)
+    status = face_client.get(f"/api/v1/review/status/{body['review_id']}").json()
+    assert status["status"] == "pending" and status["kind"] == "face"
+
+    reviewer = make_staff(StaffRole.REVIEWER)
+    frame = face_client.get(f"/api/v1/review/items/{body['review_id']}/evidence/{kept[0].id}", headers=reviewer)
+    assert frame.status_code == 200 and frame.content == live_frames()[0][0]
