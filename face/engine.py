@@ -16,7 +16,7 @@ import numpy as np
 from face import antispoof, models, quality
 from face import verify as verification
 from face.config import FaceConfig
-from face.detect import DetectedFace, detect_faces
+from face.detect import DetectedFace, detect_faces, detect_faces_fast
 from face.intake import decode_image
 from face.types import (
     Action,
@@ -214,7 +214,7 @@ class FaceEngine:
         for index in picks:
             try:
                 image = self.load_image(frames[index].data)
-                faces = self.detect(image)
+                faces = detect_faces_fast(image) if self.config.fast_consistency else self.detect(image)
             except FaceInputError:
                 continue  # a corrupt frame is the liveness stage's business
             if len(faces) > 1:
