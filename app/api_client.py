@@ -12,15 +12,27 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Mapping
-from typing import Self, TypeVar
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from typing import NoReturn, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from shared.schemas import ErrorDetail, ErrorResponse, StatusRequest, StatusResponse
+from shared.schemas import (
+    ChallengeRequest,
+    ChallengeResponse,
+    ErrorDetail,
+    ErrorResponse,
+    FramesResult,
+    StatusRequest,
+    StatusResponse,
+)
 
-__all__ = ["ApiClient", "ApiError", "NetworkError", "new_idempotency_key"]
+__all__ = ["ApiClient", "ApiError", "Frame", "NetworkError", "new_idempotency_key"]
+
+ProgressCallback = Callable[[int, int], None]  # (bytes sent, bytes in total)
+UPLOAD_CHUNK = 16 * 1024
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -45,6 +57,14 @@ class NetworkError(ApiError):
 
     def __init__(self, message: str) -> None:
         super().__init__(0, "network", message)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One captured JPEG picture and when it was taken (ms since the first frame of the capture)."""
+
+    data: bytes
+    t_ms: int
 
 
 def new_idempotency_key() -> str:
@@ -79,24 +99,72 @@ class ApiClient:
         """``POST /api/v1/status``: masked identity and the state of each entitlement."""
         return await self._send("POST", "/api/v1/status", StatusResponse, json=request.model_dump(mode="json"))
 
-    # --- plumbing -------------------------------------------------------------------------------------
-    async def _send(self, method: str, path: str, model: type[M], *, json: object | None = None,
-                    data: Mapping[str, str] | None = None,
-                    files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
-                    idempotency_key: str | None = None) -> M:
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    async def create_challenge(self, request: ChallengeRequest) -> ChallengeResponse:
+        """``POST /api/v1/challenges``: the actions to perform (in order) and the limits of the upload."""
+        return await self._send("POST", "/api/v1/challenges", ChallengeResponse,
+                                json=request.model_dump(mode="json"))
+
+    async def submit_frames(self, challenge_id: str, frames: Sequence[Frame], *, idempotency_key: str,
+                            consent: bool = True, on_progress: ProgressCallback | None = None) -> FramesResult:
+        """``POST /api/v1/challenges/{id}/frames`` (multipart JPEGs + capture times).
+
+        Retries after a network failure resend the same body with the same ``idempotency_key``: the server
+        answers a repeated key with the first answer instead of deciding twice.
+        """
+        files = [("frames", (f"f{i:02d}.jpg", f.data, "image/jpeg")) for i, f in enumerate(frames)]
+        data = {"times_ms": ",".join(str(f.t_ms) for f in frames), "consent": "true" if consent else "false"}
+        encoded = httpx.Request("POST", self.base_url, data=data, files=files)
+        body = encoded.read()
+        return await self._send("POST", f"/api/v1/challenges/{challenge_id}/frames", FramesResult,
+                                body=body, content_type=encoded.headers["Content-Type"],
+                                idempotency_key=idempotency_key, on_progress=on_progress)
+
+    async def fetch_bytes(self, path_or_url: str) -> bytes:
+        """GET a binary resource of the API (e.g. a receipt's ``qr_png_url``)."""
         last_error: Exception | None = None
         for attempt in range(self.retries + 1):
             if attempt:
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
             try:
-                response = await self._http.request(method, path, json=json, data=data, files=files,
-                                                    headers=headers)
+                response = await self._http.get(path_or_url)
+            except httpx.TransportError as exc:
+                last_error = exc
+                continue
+            if response.is_success:
+                return response.content
+            _raise_error(response)
+        raise NetworkError(f"{type(last_error).__name__}: {last_error}")
+
+    # --- plumbing -------------------------------------------------------------------------------------
+    async def _send(self, method: str, path: str, model: type[M], *, json: object | None = None,
+                    body: bytes | None = None, content_type: str | None = None,
+                    idempotency_key: str | None = None, on_progress: ProgressCallback | None = None) -> M:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        if body is not None:
+            headers |= {"Content-Type": content_type or "application/octet-stream",
+                        "Content-Length": str(len(body))}
+        last_error: Exception | None = None
+        for attempt in range(self.retries + 1):
+            if attempt:
+                await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+            content = None if body is None else _chunks(body, on_progress)
+            try:
+                response = await self._http.request(method, path, json=json, content=content, headers=headers)
             except httpx.TransportError as exc:  # connect/read/write errors and timeouts
                 last_error = exc
                 continue
             return _parse(response, model)
         raise NetworkError(f"{type(last_error).__name__}: {last_error}")
+
+
+async def _chunks(body: bytes, on_progress: ProgressCallback | None) -> AsyncIterator[bytes]:
+    """The body in chunks, reporting progress after each (an upload of a few hundred KB on a slow line)."""
+    total = len(body)
+    for start in range(0, total, UPLOAD_CHUNK):
+        chunk = body[start:start + UPLOAD_CHUNK]
+        yield chunk
+        if on_progress is not None:
+            on_progress(start + len(chunk), total)
 
 
 def _parse(response: httpx.Response, model: type[M]) -> M:
@@ -106,6 +174,10 @@ def _parse(response: httpx.Response, model: type[M]) -> M:
         except ValidationError as exc:
             raise ApiError(response.status_code, "bad_response", f"unexpected answer from the server: {exc}") \
                 from None
+    _raise_error(response)
+
+
+def _raise_error(response: httpx.Response) -> NoReturn:
     try:
         body = ErrorResponse.model_validate_json(response.content)
     except ValidationError:

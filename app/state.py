@@ -20,6 +20,7 @@ from shared.schemas import StatusRequest, StatusResponse
 
 if TYPE_CHECKING:
     from app.api_client import ApiClient
+    from app.capture import CaptureFlow
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 
@@ -246,6 +247,8 @@ class CertifyFlow:
     consented: bool = False
     identity: IdentityForm = field(default_factory=IdentityForm)
     failures: int = 0
+    rear_camera: bool = False
+    capture: CaptureFlow | None = None  # the current (or last) capture, kept for "try again"
 
     MAX_FAILURES = 3
 
@@ -254,6 +257,8 @@ class CertifyFlow:
         self.consented = False
         self.identity = IdentityForm()
         self.failures = 0
+        self.rear_camera = kind is CertifyFor.FAMILY
+        self.capture = None
 
     @property
     def use_rear_camera_first(self) -> bool:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from app.screens import alternatives, consent, home, identity, settings, status, status_result
+from app.screens import (
+    alternatives,
+    camera,
+    consent,
+    home,
+    identity,
+    outcome,
+    settings,
+    status,
+    status_result,
+)
 
 ROUTES = {
     "/": home.build,
@@ -12,4 +22,6 @@ ROUTES = {
     "/certify/consent": consent.build,
     "/certify/alternatives": alternatives.build,
     "/certify/identity": identity.build,
+    "/certify/camera": camera.build,
+    "/certify/result": outcome.build,
 }

@@ -1,0 +1,169 @@
+"""The face-capture flow without a UI: challenge → one action at a time → upload → result.
+
+States (``CapturePhase``): READY (explained, waiting for "Start") → STARTING (camera opening, challenge
+requested) → ACTION (one instruction on screen while a burst of pictures is taken) → UPLOADING (progress)
+→ DONE (a ``FramesResult``) or NOT_SUBMITTED (the network failed: frames and idempotency key are kept,
+"try again" resends exactly the same upload, so the server decides at most once). NO_CAMERA and
+ERROR end the flow with a notice and the non-face ways.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.api_client import ApiClient, ApiError, Frame, NetworkError, new_idempotency_key
+from app.camera import CameraUnavailable, FaceCamera, capture_burst
+from app.state import Notice, notice_for
+from shared.enums import CertificationResult, ChallengeAction
+from shared.schemas import ChallengeRequest, ChallengeResponse, FramesResult
+
+
+class CapturePhase(StrEnum):
+    READY = "ready"
+    STARTING = "starting"
+    ACTION = "action"
+    UPLOADING = "uploading"
+    NOT_SUBMITTED = "not_submitted"
+    DONE = "done"
+    NO_CAMERA = "no_camera"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class CapturePlan:
+    """How many pictures per action, how far apart, and the pause to read an instruction first."""
+
+    per_action: int
+    interval_s: float
+    settle_s: float
+
+
+def plan_for(challenge: ChallengeResponse, *, interval_s: float = 0.13, settle_s: float = 1.0,
+             seconds_per_action: float = 2.0) -> CapturePlan:
+    """~2 s of pictures per action, within the server's ``max_frames`` for the whole challenge."""
+    n_actions = max(1, len(challenge.actions))
+    wanted = max(3, round(seconds_per_action / interval_s))
+    per_action = max(1, min(wanted, challenge.max_frames // n_actions))
+    return CapturePlan(per_action=per_action, interval_s=interval_s, settle_s=settle_s)
+
+
+OnChange = Callable[[], Awaitable[None] | None]
+
+
+class CaptureFlow:
+    def __init__(self, api: ApiClient, camera: FaceCamera, request: ChallengeRequest, *, rear: bool = False,
+                 on_change: OnChange | None = None, clock: Callable[[], float] = time.monotonic,
+                 plan: Callable[[ChallengeResponse], CapturePlan] = plan_for) -> None:
+        self.api = api
+        self.camera = camera
+        self.request = request
+        self.rear = rear
+        self._on_change = on_change
+        self._clock = clock
+        self._plan = plan
+        self.phase = CapturePhase.READY
+        self.challenge: ChallengeResponse | None = None
+        self.action_index = -1
+        self.frames: list[Frame] = []
+        self.idempotency_key = new_idempotency_key()
+        self.progress = 0.0
+        self.result: FramesResult | None = None
+        self.notice: Notice | None = None
+        self.camera_error: str | None = None
+        self.receipt_qr_png: bytes | None = None
+
+    @property
+    def current_action(self) -> ChallengeAction | None:
+        if self.challenge is None or not 0 <= self.action_index < len(self.challenge.actions):
+            return None
+        return self.challenge.actions[self.action_index]
+
+    @property
+    def passed(self) -> bool:
+        return self.result is not None and self.result.result is CertificationResult.PASSED
+
+    async def _changed(self) -> None:
+        if self._on_change is not None:
+            outcome = self._on_change()
+            if outcome is not None:
+                await outcome
+
+    async def _set(self, phase: CapturePhase) -> None:
+        self.phase = phase
+        await self._changed()
+
+    async def run(self) -> None:
+        """Open the camera, get a challenge, capture each action, upload. Never raises for expected failures."""
+        if self.phase not in (CapturePhase.READY, CapturePhase.ERROR, CapturePhase.NO_CAMERA):
+            return
+        self.notice, self.camera_error, self.result = None, None, None
+        await self._set(CapturePhase.STARTING)
+        try:
+            await self.camera.start(rear=self.rear)
+        except CameraUnavailable as exc:
+            self.camera_error = exc.code
+            await self._set(CapturePhase.NO_CAMERA)
+            return
+        try:
+            self.challenge = await self.api.create_challenge(self.request)
+        except ApiError as exc:
+            self.notice = notice_for(exc)
+            await self._set(CapturePhase.ERROR)
+            return
+        try:
+            await self._capture(self.challenge)
+        except CameraUnavailable as exc:
+            self.camera_error = exc.code
+            await self._set(CapturePhase.NO_CAMERA)
+            return
+        finally:
+            await self.camera.stop()
+        self.idempotency_key = new_idempotency_key()  # one key per captured set of frames
+        await self.upload()
+
+    async def _capture(self, challenge: ChallengeResponse) -> None:
+        plan = self._plan(challenge)
+        self.frames = []
+        t0: float | None = None
+        for index in range(len(challenge.actions)):
+            self.action_index = index
+            await self._set(CapturePhase.ACTION)
+            await asyncio.sleep(plan.settle_s)
+            if t0 is None:
+                t0 = self._clock()
+            self.frames += await capture_burst(self.camera, plan.per_action, plan.interval_s, t0=t0,
+                                               clock=self._clock)
+        self.action_index = -1
+
+    async def upload(self) -> None:
+        """Send the captured frames (again, after a network failure: same frames, same key)."""
+        if self.challenge is None or not self.frames:
+            return
+        self.progress, self.notice = 0.0, None
+        await self._set(CapturePhase.UPLOADING)
+
+        def progress(sent: int, total: int) -> None:
+            self.progress = sent / total if total else 1.0
+
+        try:
+            self.result = await self.api.submit_frames(self.challenge.challenge_id, self.frames,
+                                                       idempotency_key=self.idempotency_key, on_progress=progress)
+        except NetworkError as exc:
+            self.notice = notice_for(exc)
+            await self._set(CapturePhase.NOT_SUBMITTED)
+            return
+        except ApiError as exc:
+            self.notice = notice_for(exc)
+            await self._set(CapturePhase.ERROR)
+            return
+        self.progress = 1.0
+        if self.result.receipt is not None:
+            try:
+                self.receipt_qr_png = await self.api.fetch_bytes(self.result.receipt.qr_png_url)
+            except ApiError:
+                self.receipt_qr_png = None  # the receipt's facts are still shown; staff can verify by id
+        await self._set(CapturePhase.DONE)

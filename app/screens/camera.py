@@ -1,0 +1,129 @@
+"""Face capture: preview with an oval guide, one large instruction at a time, upload with progress,
+"not submitted yet" with "try again" (same frames, same idempotency key)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from app.camera import FletCamera
+from app.capture import CaptureFlow, CapturePhase
+from app.components import buttons, text
+from app.components.oval import face_oval
+from app.components.scaffold import screen
+from app.components.theme import ACCENT, ERROR, INK
+from shared.enums import CertificationResult
+from shared.schemas import ChallengeRequest
+
+if TYPE_CHECKING:
+    from app.ui import Ui
+
+PREVIEW_HEIGHT = 400
+
+
+def instruction_key(flow: CaptureFlow) -> str:
+    """The catalog key of the one line shown under the preview for the flow's current phase."""
+    match flow.phase:
+        case CapturePhase.READY:
+            return "camera.hold_still"
+        case CapturePhase.STARTING:
+            return "camera.preparing"
+        case CapturePhase.ACTION:
+            action = flow.current_action
+            return f"action.{action}" if action else "camera.hold_still"
+        case CapturePhase.UPLOADING:
+            return "camera.uploading"
+        case CapturePhase.NOT_SUBMITTED:
+            return "camera.not_submitted"
+        case CapturePhase.NO_CAMERA:
+            return "camera.denied" if flow.camera_error == "denied" else "camera.unavailable"
+        case _:
+            return "common.working"
+
+
+def build(ui: Ui) -> ft.View:
+    t = ui.t
+    certify = ui.state.certify
+    camera = FletCamera(overlay=face_oval())
+    request = ChallengeRequest(id_number=certify.identity.id_check.number or "-", name=certify.identity.clean_name
+                               or "-")
+
+    instruction = ft.Text("", theme_style=ft.TextThemeStyle.HEADLINE_MEDIUM, color=INK,
+                          text_align=ft.TextAlign.CENTER)
+    notice = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE, color=ERROR)
+    notice_row = ft.Semantics(identifier="camera-notice", live_region=True, content=notice, visible=False)
+    progress = ft.ProgressBar(value=0, height=14, color=ACCENT)
+    progress_row = ft.Semantics(identifier="camera-progress", content=progress, visible=False)
+    progress_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
+
+    async def changed() -> None:
+        render()
+        ui.page.update()
+        if flow.phase is CapturePhase.DONE and flow.result is not None:
+            if flow.result.result is CertificationResult.FAILED:
+                certify.failures += 1
+            await ui.go("/certify/result")
+
+    flow = CaptureFlow(ui.api, camera, request, rear=certify.rear_camera, on_change=changed)
+    certify.capture = flow
+
+    async def start() -> None:
+        await flow.run()
+
+    async def retry() -> None:
+        await flow.upload()
+
+    async def alternatives() -> None:
+        await ui.go("/certify/alternatives")
+
+    def toggle_rear() -> None:
+        certify.rear_camera = not certify.rear_camera
+        flow.rear = certify.rear_camera
+        render()
+
+    start_button = buttons.primary(t("camera.start"), "camera-start", start)
+    retry_button = buttons.primary(t("common.retry"), "camera-retry", retry)
+    lens_button = buttons.secondary(t("camera.use_front") if certify.rear_camera else t("camera.use_rear"),
+                                    "camera-lens", toggle_rear, icon=ft.Icons.CAMERASWITCH)
+    alt_button = buttons.secondary(t("camera.alternatives"), "camera-alternatives", alternatives)
+
+    def render() -> None:
+        phase = flow.phase
+        instruction.value = t(instruction_key(flow))
+        instruction.color = ERROR if phase in (CapturePhase.NO_CAMERA, CapturePhase.NOT_SUBMITTED) else INK
+        start_button.visible = phase in (CapturePhase.READY, CapturePhase.ERROR)
+        lens_button.visible = phase is CapturePhase.READY
+        retry_button.visible = phase is CapturePhase.NOT_SUBMITTED
+        alt_button.visible = phase in (CapturePhase.READY, CapturePhase.NO_CAMERA, CapturePhase.ERROR,
+                                       CapturePhase.NOT_SUBMITTED)
+        progress_row.visible = phase is CapturePhase.UPLOADING
+        progress.value = flow.progress
+        progress_text.value = t("camera.progress", percent=round(flow.progress * 100)) \
+            if phase is CapturePhase.UPLOADING else ""
+        notice_row.visible = flow.notice is not None and phase is not CapturePhase.NOT_SUBMITTED
+        notice.value = flow.notice.render(t) if flow.notice else ""
+        lens_button.content.controls[0].content = t("camera.use_front") if certify.rear_camera \
+            else t("camera.use_rear")
+
+    render()
+    preview = ft.Container(content=camera.control, height=PREVIEW_HEIGHT, bgcolor="#000000", border_radius=16,
+                           clip_behavior=ft.ClipBehavior.ANTI_ALIAS)
+    return screen(
+        ui,
+        "/certify/camera",
+        t("camera.title"),
+        [
+            ft.Semantics(identifier="camera-preview", content=preview),
+            ft.Semantics(identifier="camera-instruction", live_region=True, content=instruction),
+            progress_row,
+            ft.Semantics(identifier="camera-progress-text", content=progress_text),
+            notice_row,
+            start_button,
+            retry_button,
+            lens_button,
+            alt_button,
+            text.body(t("consent.keep"), muted=True),
+        ],
+        back_to="/certify/identity",
+    )
