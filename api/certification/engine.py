@@ -28,6 +28,12 @@ class EngineHolder:
                     self._engine = engine
         return self._engine
 
+    def warm_in_background(self) -> threading.Thread:
+        """Start loading the models without holding up start-up; the first request waits for them."""
+        thread = threading.Thread(target=self.get, name="face-engine-warm-up", daemon=True)
+        thread.start()
+        return thread
+
     def run(self, work: Callable[[FaceEngine], T]) -> T:
         """Run ``work(engine)`` in the calling (worker) thread, at most ``workers`` at a time."""
         engine = self.get()
