@@ -56,13 +56,15 @@ OnChange = Callable[[], Awaitable[None] | None]
 
 class CaptureFlow:
     def __init__(self, api: ApiClient, camera: FaceCamera, request: ChallengeRequest, *, rear: bool = False,
-                 on_change: OnChange | None = None, clock: Callable[[], float] = time.monotonic,
+                 on_change: OnChange | None = None, on_progress: Callable[[], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic,
                  plan: Callable[[ChallengeResponse], CapturePlan] = plan_for) -> None:
         self.api = api
         self.camera = camera
         self.request = request
         self.rear = rear
         self._on_change = on_change
+        self._on_progress = on_progress
         self._clock = clock
         self._plan = plan
         self.phase = CapturePhase.READY
@@ -148,6 +150,8 @@ class CaptureFlow:
 
         def progress(sent: int, total: int) -> None:
             self.progress = sent / total if total else 1.0
+            if self._on_progress is not None:
+                self._on_progress()
 
         try:
             self.result = await self.api.submit_frames(self.challenge.challenge_id, self.frames,

@@ -65,7 +65,16 @@ def build(ui: Ui) -> ft.View:
                 certify.failures += 1
             await ui.go("/certify/result")
 
-    flow = CaptureFlow(ui.api, camera, request, rear=certify.rear_camera, on_change=changed)
+    last_shown = [-1]
+
+    def uploaded() -> None:  # called from the upload loop: refresh the bar every 10 %
+        percent = round(flow.progress * 100)
+        if percent // 10 != last_shown[0] // 10:
+            last_shown[0] = percent
+            render()
+            ui.page.update()
+
+    flow = CaptureFlow(ui.api, camera, request, rear=certify.rear_camera, on_change=changed, on_progress=uploaded)
     certify.capture = flow
 
     async def start() -> None:

@@ -11,9 +11,16 @@ from app.components.scaffold import screen
 from app.components.theme import CARD, ERROR, OK
 from app.dates import format_date
 from shared.enums import CertificationResult
+from shared.i18n import Translator, has_key
 
 if TYPE_CHECKING:
     from app.ui import Ui
+
+
+def reason_text(reason: str, server_message: str, t: Translator) -> str:
+    """Our translation of a face-check reason code; the server's own sentence for codes we do not know."""
+    key = f"reason.{reason}"
+    return t(key) if has_key(key) else server_message
 
 
 def build(ui: Ui) -> ft.View:
@@ -69,7 +76,8 @@ def build(ui: Ui) -> ft.View:
         controls += [
             ft.Row([ft.Icon(ft.Icons.ERROR, color=ERROR, size=56),
                     text.heading(t("outcome.failed.title"), identifier="outcome-title")]),
-            text.body(t("outcome.reason", reason=result.message), identifier="outcome-reason"),
+            text.body(t("outcome.reason", reason=reason_text(result.reason, result.message, t)),
+                      identifier="outcome-reason"),
         ]
         if certify.too_many_failures or result.manual_review is not None:
             controls.append(text.body(t("outcome.too_many"), identifier="outcome-too-many"))

@@ -174,3 +174,10 @@ def test_translate_fills_fields_and_falls_back() -> None:
     assert translate("en", "no.such.key") == "no.such.key"
     with pytest.raises(ValueError):
         Translator("fr")
+
+
+def test_every_face_reason_code_has_a_plain_explanation() -> None:
+    from face.types import ReasonCode
+
+    missing = [code for code in ReasonCode if code != ReasonCode.OK and f"reason.{code}" not in CATALOGS["zh-Hans"]]
+    assert not missing, f"add reason.<code> to the catalogs for {missing}"
