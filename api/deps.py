@@ -1,4 +1,4 @@
-"""Short dependency types for routers: ``SessionDep``, ``SettingsDep``, ``ClientIp``.
+"""Short dependency types for routers: ``SessionDep``, ``ConnectionDep``, ``SettingsDep``, ``ClientIp``.
 
 The certification API adds ``CurrentUser`` / ``require_role`` next to these.
 """
@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from api.config import Settings
@@ -27,6 +28,12 @@ def get_session(request: Request) -> Iterator[Session]:
             session.rollback()
 
 
+def get_connection(request: Request) -> Iterator[Connection]:
+    """A plain connection for read-only Core queries (cheaper than a Session on hot paths)."""
+    with request.app.state.engine.connect() as conn:
+        yield conn
+
+
 def client_ip(request: Request) -> str:
     settings: Settings = request.app.state.settings
     if settings.trust_forwarded_for:
@@ -39,4 +46,5 @@ def client_ip(request: Request) -> str:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+ConnectionDep = Annotated[Connection, Depends(get_connection)]
 ClientIp = Annotated[str, Depends(client_ip)]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from api.regions.models import Region
+
+PARENT_OF = sa.select(Region.__table__.c.parent_code).where(Region.__table__.c.code == sa.bindparam("code"))
 
 
 class RegionPaths:
@@ -19,7 +21,8 @@ class RegionPaths:
         self._max = max_entries
         self._lock = threading.Lock()
 
-    def path(self, session: Session, code: str) -> tuple[str, ...]:
+    def path(self, conn: Any, code: str) -> tuple[str, ...]:
+        """``conn``: a Connection or Session (only ``execute`` is used)."""
         cached = self._paths.get(code)
         if cached is not None:
             return cached
@@ -32,9 +35,7 @@ class RegionPaths:
             if current in self._parents:
                 current = self._parents[current]
             else:
-                parent = session.execute(
-                    sa.select(Region.parent_code).where(Region.code == current)
-                ).scalar_one_or_none()
+                parent = conn.execute(PARENT_OF, {"code": current}).scalar_one_or_none()
                 with self._lock:
                     if len(self._parents) < self._max:
                         self._parents[current] = parent

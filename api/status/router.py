@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.db import utcnow
-from api.deps import ClientIp, SessionDep
+from api.deps import ClientIp, ConnectionDep
 from api.errors import ApiError
 from api.status.service import lookup_status
 from shared.idnumber import IdNumberError, parse_id_number
@@ -26,7 +26,7 @@ _errors = {
 
 
 @router.post("/status", response_model=StatusResponse, responses=_errors)
-def post_status(body: StatusRequest, request: Request, session: SessionDep, ip: ClientIp) -> StatusResponse:
+def post_status(body: StatusRequest, request: Request, conn: ConnectionDep, ip: ClientIp) -> StatusResponse:
     allowed, wait = request.app.state.status_limiter.allow(ip)
     if not allowed:
         raise ApiError(
@@ -46,7 +46,7 @@ def post_status(body: StatusRequest, request: Request, session: SessionDep, ip: 
             details=[ErrorDetail(field="id_number", code=exc.code, message=exc.message)],
         ) from None
     result = lookup_status(
-        session,
+        conn,
         id_number=info.number,
         name=body.name,
         now_utc=utcnow(),

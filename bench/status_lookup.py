@@ -1,0 +1,192 @@
+"""Status lookups per second and latency with N beneficiaries (default 1,000,000), over real HTTP.
+
+    .venv/bin/python bench/status_lookup.py --people 1000000 --backend sqlite
+    LIFECERT_BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python bench/status_lookup.py --people 1000000 --backend postgresql
+
+Builds a fresh database with N people (through the roster import), starts `uvicorn api.main:app` as a
+separate process (rate limit off, no access log), and drives ``POST /api/v1/status`` from this process with
+C concurrent keep-alive connections (a minimal asyncio HTTP/1.1 client, so the client costs little CPU)
+for a fixed time, asking for random people (90 % correct name, 10 % wrong name → 404). Prints requests/s
+and p50/p90/p99 latency. Target on the 2-core machine: ≥ 2,000 req/s with p99 ≤ 50 ms.
+The client shares the machine's cores with the server: on 2 cores that costs the server part of one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._roster_data import FreshDatabase, rows, write_roster_csv
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sample_people(n: int, k: int, seed: int = 11) -> list[tuple[str, str]]:
+    step = max(1, n // k)
+    return [(r[0], r[1]) for i, r in enumerate(rows(n)) if i % step == 0]
+
+
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "LIFECERT_DATABASE_URL": url,
+        "LIFECERT_STATUS_RATE_PER_MINUTE": "0",
+        # Test mode only so the server does not spend its first minute loading the face models in the
+        # background (the status lookup never uses them; once loaded they cost no CPU).
+        "LIFECERT_ENV": "test",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    proc = subprocess.Popen(cmd, env=env, cwd=Path(__file__).resolve().parents[1])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("server did not start")
+
+
+async def drive(port: int, people: list[tuple[str, str]], concurrency: int, warmup: float, duration: float):
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    t_start = time.perf_counter()
+    t_measure = t_start + warmup
+    t_end = t_measure + duration
+
+    async def worker(seed: int) -> None:
+        rnd = random.Random(seed)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while True:
+                now = time.perf_counter()
+                if now >= t_end:
+                    return
+                id_number, name = rnd.choice(people)
+                if rnd.random() < 0.1:
+                    name += "错"
+                body = json.dumps({"id_number": id_number, "name": name}, ensure_ascii=False).encode()
+                writer.write(
+                    b"POST /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+                )
+                head = await reader.readuntil(b"\r\n\r\n")
+                status = int(head[9:12])
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line[:15].lower() == b"content-length:":
+                        length = int(line[15:])
+                await reader.readexactly(length)
+                done = time.perf_counter()
+                if now >= t_measure:
+                    latencies.append(done - now)
+                    statuses[status] = statuses.get(status, 0) + 1
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(worker(i) for i in range(concurrency)))
+    return latencies, statuses, duration
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(p / 100 * len(sorted_values)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--people", type=int, default=1_000_000)
+    ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    ap.add_argument("--pg-url", help="server URL (default: $LIFECERT_BENCH_PG_URL)")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--warmup", type=float, default=3.0)
+    ap.add_argument("--duration", type=float, default=20.0)
+    ap.add_argument("--workdir", type=Path)
+    args = ap.parse_args()
+
+    from api.db import make_engine
+    from api.roster.service import import_roster
+
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+
+    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+        work = Path(tmp)
+        csv_path = write_roster_csv(work / "roster.csv", args.people)
+        people = sample_people(args.people, 20_000)
+        backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+        for backend in backends:
+            db = FreshDatabase(backend, work, args.pg_url)
+            try:
+                engine = make_engine(db.url)
+                t0 = time.perf_counter()
+                report = import_roster(engine, csv_path)
+                engine.dispose()
+                assert report.imported, report.errors[:3]
+                print(
+                    f"{backend}: {report.beneficiaries:,} people loaded in {time.perf_counter() - t0:.0f} s"
+                )
+                port = free_port()
+                server = start_server(db.url, port, args.workers)
+                load_before = "/".join(f"{x:.1f}" for x in os.getloadavg())
+                try:
+                    lat, statuses, secs = asyncio.run(
+                        drive(port, people, args.concurrency, args.warmup, args.duration)
+                    )
+                finally:
+                    server.terminate()
+                    server.wait(timeout=30)
+                lat.sort()
+                ms = [percentile(lat, p) * 1000 for p in (50, 90, 99)]
+                load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+                print(
+                    f"{backend}: load average before/after {load_before}/{load}; {len(lat) / secs:,.0f} req/s over {secs:.0f} s, {args.workers} worker(s), "
+                    f"{args.concurrency} connections; latency p50 {ms[0]:.1f} ms, p90 {ms[1]:.1f} ms, "
+                    f"p99 {ms[2]:.1f} ms; statuses {dict(sorted(statuses.items()))}"
+                )
+            finally:
+                db.drop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
