@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from api.auth import service
 from api.auth.deps import Admin, CurrentStaff
 from api.auth.models import StaffUser
-from api.certification.context import CertContextDep
+from api.certification.context import CertContextDep, RateLimited
 from api.db import session_scope, utcnow
 from api.deps import SessionDep
 from shared.idnumber import mask_id, mask_name
@@ -23,7 +23,7 @@ from shared.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422)}
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422, 429)}
 
 
 def staff_public(staff: StaffUser) -> StaffPublic:
@@ -32,7 +32,7 @@ def staff_public(staff: StaffUser) -> StaffPublic:
     )
 
 
-@router.post("/auth/staff/login", response_model=TokenResponse, responses=ERRORS)
+@router.post("/auth/staff/login", response_model=TokenResponse, responses=ERRORS, dependencies=[RateLimited])
 def staff_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
     return service.login_staff(
         session, body.username, body.password, key=ctx.settings.secret_key,
@@ -40,7 +40,7 @@ def staff_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) ->
     )
 
 
-@router.post("/auth/helper/login", response_model=TokenResponse, responses=ERRORS)
+@router.post("/auth/helper/login", response_model=TokenResponse, responses=ERRORS, dependencies=[RateLimited])
 def helper_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
     """Helpers sign in with their ID number as user name."""
     return service.login_helper(
@@ -49,7 +49,7 @@ def helper_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -
     )
 
 
-@router.post("/helpers", response_model=HelperPublic, status_code=201, responses=ERRORS)
+@router.post("/helpers", response_model=HelperPublic, status_code=201, responses=ERRORS, dependencies=[RateLimited])
 def register_helper(body: HelperRegisterRequest, ctx: CertContextDep) -> HelperPublic:
     with session_scope(ctx.sessions) as session:
         helper = service.create_helper(

@@ -12,6 +12,9 @@ from api.certification.engine import EngineHolder
 from api.certification.recording import Rules
 from api.certification.settings import CertSettings
 from api.config import Settings
+from api.deps import ClientIp
+from api.errors import ApiError
+from api.ratelimit import TokenBucketLimiter
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +24,7 @@ class CertContext:
     rules: Rules
     sessions: sessionmaker[Session]
     engines: EngineHolder
+    limiter: TokenBucketLimiter  # per client IP, for the public endpoints that look a person up
 
 
 def configure(app: FastAPI, cert: CertSettings | None = None, engines: EngineHolder | None = None) -> CertContext:
@@ -35,6 +39,9 @@ def configure(app: FastAPI, cert: CertSettings | None = None, engines: EngineHol
         rules=Rules(policy=app.state.policy, region_paths=app.state.region_paths, secret_key=settings.secret_key),
         sessions=app.state.sessionmaker,
         engines=engines or (previous.engines if previous else EngineHolder(cert.engine_workers)),
+        limiter=previous.limiter if previous else TokenBucketLimiter(
+            settings.status_rate_per_minute, settings.status_burst
+        ),
     )
     app.state.cert = ctx
     return ctx
@@ -45,3 +52,19 @@ def get_context(request: Request) -> CertContext:
 
 
 CertContextDep = Annotated[CertContext, Depends(get_context)]
+
+
+def rate_limit(ctx: CertContextDep, ip: ClientIp) -> None:
+    """429 when this client has sent too many identity lookups (the status lookup's limits)."""
+    allowed, wait = ctx.limiter.allow(ip)
+    if not allowed:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"Too many requests from this device. Please wait {wait} seconds and try again.",
+            headers={"Retry-After": str(wait)},
+            retry_after_seconds=wait,
+        )
+
+
+RateLimited = Depends(rate_limit)

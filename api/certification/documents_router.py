@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api.certification import documents
-from api.certification.context import CertContextDep
+from api.certification.context import CertContextDep, RateLimited
 from api.certification.people import find_person, require_certifiable
 from api.db import session_scope, utcnow
 from api.errors import ApiError
@@ -19,14 +19,17 @@ from shared.enums import CertificationMethod, ResidenceKind
 from shared.schemas import ErrorResponse, ReviewStatusPublic
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
-ERRORS = {code: {"model": ErrorResponse} for code in (404, 409, 413, 415, 422)}
+ERRORS = {code: {"model": ErrorResponse} for code in (404, 409, 413, 415, 422, 429)}
 
 IdNumber = Annotated[str, Form(min_length=1, max_length=40)]
 Name = Annotated[str, Form(min_length=1, max_length=100)]
 Note = Annotated[str | None, Form(max_length=500)]
 
 
-@router.post("/overseas/submissions", response_model=ReviewStatusPublic, status_code=201, responses=ERRORS)
+@router.post(
+    "/overseas/submissions", response_model=ReviewStatusPublic, status_code=201, responses=ERRORS,
+    dependencies=[RateLimited],
+)
 async def submit_overseas_form(
     ctx: CertContextDep,
     id_number: IdNumber,
@@ -51,7 +54,10 @@ async def submit_overseas_form(
         return status_public(session, item, key=ctx.settings.secret_key)
 
 
-@router.post("/manual-review", response_model=ReviewStatusPublic, status_code=201, responses=ERRORS)
+@router.post(
+    "/manual-review", response_model=ReviewStatusPublic, status_code=201, responses=ERRORS,
+    dependencies=[RateLimited],
+)
 async def submit_manual_review(
     ctx: CertContextDep,
     id_number: IdNumber,

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth.deps import Coordinator
 from api.auth.tokens import PrincipalKind
 from api.certification import contact, onsite
-from api.certification.context import CertContextDep
+from api.certification.context import CertContextDep, RateLimited
 from api.certification.people import find_person, require_certifiable
 from api.challenges import service
 from api.challenges.models import ChallengePurpose
@@ -80,7 +80,7 @@ async def enrol_reference(
         return ReferencePublic(reference_id=row.id, source=row.source.value, created_at=row.created_at)
 
 
-@router.post("/contact", response_model=ContactResult, responses=ERRORS)
+@router.post("/contact", response_model=ContactResult, responses=ERRORS, dependencies=[RateLimited])
 def confirm_contact(body: ContactUpdate, ctx: CertContextDep) -> ContactResult:
     """Confirm or update phone and address, authorised by the receipt of a certification from today."""
     with session_scope(ctx.sessions) as session:

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.auth.deps import OptionalPrincipal
-from api.certification.context import CertContextDep
+from api.certification.context import CertContextDep, RateLimited
 from api.certification.people import find_person, require_certifiable
 from api.challenges import service, submission
 from api.challenges.models import ChallengePurpose
@@ -23,10 +23,10 @@ from shared.schemas import ChallengeRequest, ChallengeResponse, ErrorResponse, F
 
 router = APIRouter(prefix="/api/v1/challenges", tags=["certification"])
 
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 410, 413, 422, 503)}
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 410, 413, 422, 429, 503)}
 
 
-@router.post("", response_model=ChallengeResponse, status_code=201, responses=ERRORS)
+@router.post("", response_model=ChallengeResponse, status_code=201, responses=ERRORS, dependencies=[RateLimited])
 def create_challenge(body: ChallengeRequest, ctx: CertContextDep) -> ChallengeResponse:
     """A face challenge for the person with this ID number and name (random actions, short expiry)."""
     with session_scope(ctx.sessions) as session:

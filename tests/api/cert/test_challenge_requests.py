@@ -141,3 +141,14 @@ def test_used_challenge_is_409_and_expired_is_410(client, session, make_person) 
     assert session.execute(sa.select(sa.func.count()).select_from(IdempotencyRecord).where(
         IdempotencyRecord.challenge_id.in_([used["challenge_id"], expired["challenge_id"]])
     )).scalar_one() == 0
+
+
+def test_challenge_requests_are_rate_limited_per_client(make_client, make_person) -> None:
+    limited = make_client(status_rate_per_minute=6, status_burst=2)
+    person = make_person(name="限流")
+    codes = [
+        limited.post(URL, json={"id_number": person.id_number, "name": "限流"}).status_code for _ in range(3)
+    ]
+    assert codes == [201, 201, 429]
+    third = limited.post(URL, json={"id_number": person.id_number, "name": "限流"})
+    assert third.json()["error"] == "rate_limited" and int(third.headers["Retry-After"]) >= 1

@@ -138,6 +138,22 @@ def test_live_clip_passes_and_its_receipt_verifies(face_client, session, person_
     replay = submit(face_client, challenge_id, live_frames())
     assert replay.status_code == 409 and replay.json()["error"] == "challenge_used"
 
+    # The person ends by confirming, then updating, their contact details (authorised by the receipt).
+    confirmed = face_client.post("/api/v1/contact", json={"receipt_token": receipt["token"]})
+    assert confirmed.status_code == 200 and confirmed.json()["changed"] is False
+    updated = face_client.post(
+        "/api/v1/contact", json={"receipt_token": receipt["token"], "phone": "13912345678", "address": "东城区1号"}
+    )
+    assert updated.status_code == 200 and updated.json()["changed"] is True
+    session.expire_all()
+    from api.beneficiaries.models import Beneficiary
+
+    assert session.get(Beneficiary, person.id).phone == "13912345678"
+    forged = face_client.post(
+        "/api/v1/contact", json={"receipt_token": receipt["token"][:-3] + "AAA", "phone": "13900000000"}
+    )
+    assert forged.status_code == 422 and forged.json()["error"] == "invalid_receipt"
+
 
 def test_tampered_and_foreign_receipt_tokens_are_invalid(face_client, session, person_with_reference, fixed_actions):
     person = person_with_reference()
