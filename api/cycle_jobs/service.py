@@ -29,10 +29,10 @@ from api import audit
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
 from api.cycle_jobs.models import CycleRun
 from api.notify import outbox
+from api.payments.began import began_on
 from api.payments.resume import resume_after_certification
 from api.payments.transitions import transition
 from api.regions.service import RegionPaths
-from api.status.service import entitled_since
 from shared.cycle import evaluate
 from shared.enums import CertificationResult, CycleState, PaymentState
 from shared.idnumber import mask_id, mask_name
@@ -199,7 +199,7 @@ def _batch(
             [day for day, _ in mine],
             today,
             payment_state=ent.payment_state,
-            entitled_since=entitled_since(ent, person.time_zone),
+            entitled_since=began_on(ent, person.time_zone),
         )
         if status.state is CycleState.OVERDUE:
             start = max(status.suspend_from or month, month)

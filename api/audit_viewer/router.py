@@ -1,0 +1,40 @@
+"""The audit viewer (reviewers and admins): search events, see whether the hash chain verifies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Query
+
+from api.audit_viewer.service import search
+from api.auth.deps import Reviewer
+from api.deps import SessionDep
+from shared.backoffice_schemas import AuditPage
+from shared.schemas import ErrorResponse
+
+router = APIRouter(prefix="/api/v1/backoffice/audit", tags=["back office"])
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
+
+
+@router.get("", response_model=AuditPage, responses=ERRORS)
+def audit_events(
+    _staff: Reviewer,
+    session: SessionDep,
+    id_number: str | None = Query(None, max_length=40),
+    actor: str | None = Query(None, max_length=128),
+    action: str | None = Query(None, max_length=64),
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    verify: bool = True,
+) -> AuditPage:
+    return search(
+        session,
+        id_number=id_number,
+        actor=actor,
+        action=action,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+        verify=verify,
+    )

@@ -1,0 +1,56 @@
+"""Run a month from the console (admins); the same job as ``lifecert cycle run``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.auth.deps import Admin
+from api.backoffice_deps import PolicyDep, RegionPathsDep
+from api.cycle_jobs.service import run_month
+from api.deps import SessionDep
+from shared.backoffice_schemas import CycleChange, CycleRunRequest, CycleRunResult
+from shared.months import YearMonth
+from shared.schemas import ErrorResponse
+
+router = APIRouter(prefix="/api/v1/backoffice/cycle", tags=["back office"])
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
+
+
+@router.post("/run", response_model=CycleRunResult, responses=ERRORS)
+def run(
+    body: CycleRunRequest, admin: Admin, session: SessionDep, policy: PolicyDep, paths: RegionPathsDep
+) -> CycleRunResult:
+    report = run_month(
+        session, YearMonth.parse(body.month), policy=policy, region_paths=paths, actor=f"staff:{admin.id}"
+    )
+    session.commit()
+    changes = [
+        CycleChange(
+            entitlement_id=s.entitlement_id,
+            masked_id=s.masked_id,
+            benefit_type=s.benefit_type,
+            change="suspended",
+            month=s.from_month,
+        )
+        for s in report.suspended
+    ] + [
+        CycleChange(
+            entitlement_id=r.entitlement_id,
+            masked_id=r.masked_id,
+            benefit_type=r.benefit_type,
+            change="resumed",
+            month=r.resume_month,
+            back_pay_months=r.back_pay_months,
+            back_pay_cents=r.back_pay_cents,
+        )
+        for r in report.resumed
+    ]
+    return CycleRunResult(
+        run_id=report.run_id,
+        month=report.month,
+        checked=report.checked,
+        suspended=len(report.suspended),
+        resumed=len(report.resumed),
+        reminders=report.reminders,
+        changes=changes[:500],
+    )

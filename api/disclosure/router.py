@@ -1,0 +1,57 @@
+"""Disclosure lists as CSV or PDF (field staff print them for the village notice board)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.auth.deps import FieldStaff
+from api.backoffice_deps import agency_today
+from api.deps import SessionDep
+from api.disclosure import service
+from api.errors import ApiError
+from shared.schemas import ErrorResponse
+
+router = APIRouter(prefix="/api/v1/backoffice/disclosure", tags=["back office"])
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 422)}
+
+
+@router.get("/{village_code}/{half_year}.{fmt}", response_class=Response, responses=ERRORS)
+def disclosure(
+    village_code: str,
+    half_year: str,
+    fmt: Literal["csv", "pdf"],
+    _staff: FieldStaff,
+    session: SessionDep,
+    posting_from: date | None = None,
+    working_days: int = Query(service.MIN_POSTING_DAYS, ge=service.MIN_POSTING_DAYS, le=60),
+    tipoff: str = Query(service.DEFAULT_TIPOFF, min_length=3, max_length=100),
+) -> Response:
+    try:
+        d = service.build(
+            session,
+            village_code=village_code,
+            half_year=half_year,
+            posting_from=posting_from or agency_today(),
+            working_days=working_days,
+            tipoff_contact=tipoff,
+        )
+    except LookupError as exc:
+        raise ApiError(404, "unknown_region", str(exc)) from None
+    except ValueError as exc:
+        raise ApiError(422, "invalid_request", str(exc)) from None
+    name = f"disclosure-{village_code}-{half_year}.{fmt}"
+    if fmt == "csv":
+        return Response(
+            service.to_csv(d).encode("utf-8-sig"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return Response(
+        service.to_pdf(d),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,68 @@
+"""Unit administrators: their retirees and batch attestations; reviewers decide the batches."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends
+
+from api.auth.deps import Reviewer, require_role
+from api.auth.models import StaffUser
+from api.backoffice_deps import agency_today
+from api.certification.context import CertContextDep
+from api.deps import SessionDep
+from api.errors import ApiError
+from api.institutions import service
+from api.institutions.models import BatchAttestation, BatchStatus
+from shared.backoffice_schemas import (
+    BatchAttestationCreate,
+    BatchAttestationPublic,
+    BatchDecision,
+    RetireePublic,
+)
+from shared.enums import StaffRole
+from shared.schemas import ErrorResponse
+
+router = APIRouter(prefix="/api/v1/backoffice/institutions", tags=["back office"])
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+UnitAdmin = Annotated[StaffUser, Depends(require_role(StaffRole.UNIT_ADMIN))]
+
+
+@router.get("/mine/retirees", response_model=list[RetireePublic], responses=ERRORS)
+def my_retirees(staff: UnitAdmin, session: SessionDep, ctx: CertContextDep) -> list[RetireePublic]:
+    inst = service.institution_of(session, staff)
+    return service.retirees(session, inst, today=agency_today(), rules=ctx.rules)
+
+
+@router.post("/mine/batches", response_model=BatchAttestationPublic, status_code=201, responses=ERRORS)
+def submit_batch(
+    body: BatchAttestationCreate, staff: UnitAdmin, session: SessionDep
+) -> BatchAttestationPublic:
+    batch = service.submit(session, staff, beneficiary_ids=body.beneficiary_ids, statement=body.statement)
+    session.commit()
+    return service.public(session, batch)
+
+
+@router.get("/batches", response_model=list[BatchAttestationPublic], responses=ERRORS)
+def pending_batches(_staff: Reviewer, session: SessionDep) -> list[BatchAttestationPublic]:
+    rows = session.execute(
+        sa.select(BatchAttestation)
+        .where(BatchAttestation.status == BatchStatus.PENDING)
+        .order_by(BatchAttestation.id)
+    ).scalars()
+    return [service.public(session, b) for b in rows]
+
+
+@router.post("/batches/{batch_id}/decision", response_model=BatchAttestationPublic, responses=ERRORS)
+def decide_batch(
+    batch_id: int, body: BatchDecision, reviewer: Reviewer, session: SessionDep, ctx: CertContextDep
+) -> BatchAttestationPublic:
+    batch = session.get(BatchAttestation, batch_id)
+    if batch is None:
+        raise ApiError(404, "not_found", "No such batch.")
+    certified = service.decide(
+        session, batch, reviewer, approve=body.approve, reason=body.reason, rules=ctx.rules
+    )
+    session.commit()
+    return service.public(session, batch, certified)

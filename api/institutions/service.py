@@ -1,0 +1,194 @@
+"""Institutions certifying their own retirees: a unit administrator sees only the unit's retirees and
+submits a batch attestation; an agency reviewer approves it (each person then gets a passed certification,
+method attestation, operator "unit", with a receipt — recorded through the certification API's
+``record_passed``) or rejects it with a reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.auth.models import StaffUser
+from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.certification.recording import Rules, record_passed
+from api.challenges.service import Operator
+from api.db import utcnow
+from api.errors import ApiError
+from api.institutions.models import (
+    BatchAttestation,
+    BatchStatus,
+    Institution,
+    InstitutionAdmin,
+    InstitutionMember,
+)
+from api.payments.began import began_on
+from shared.backoffice_schemas import BatchAttestationPublic, RetireePublic
+from shared.cycle import evaluate
+from shared.enums import CertificationMethod, CertificationResult, PaymentState
+from shared.idnumber import mask_id, mask_name
+
+
+def institution_of(session: Session, staff: StaffUser) -> Institution:
+    link = session.get(InstitutionAdmin, staff.id)
+    if link is None:
+        raise ApiError(403, "forbidden", "This account does not administer an institution.")
+    return session.get(Institution, link.institution_id)
+
+
+def retirees(session: Session, institution: Institution, *, today: date, rules: Rules) -> list[RetireePublic]:
+    people = (
+        session.execute(
+            sa.select(Beneficiary)
+            .join(InstitutionMember, InstitutionMember.beneficiary_id == Beneficiary.id)
+            .where(InstitutionMember.institution_id == institution.id)
+            .order_by(Beneficiary.id)
+        )
+        .scalars()
+        .all()
+    )
+    out: list[RetireePublic] = []
+    for p in people:
+        ent = (
+            session.execute(
+                sa.select(Entitlement)
+                .where(Entitlement.beneficiary_id == p.id, Entitlement.payment_state != PaymentState.STOPPED)
+                .order_by(Entitlement.id)
+            )
+            .scalars()
+            .first()
+        )
+        if ent is None:
+            continue
+        days = (
+            session.execute(
+                sa.select(Certification.local_date).where(
+                    Certification.beneficiary_id == p.id,
+                    Certification.result == CertificationResult.PASSED,
+                    sa.or_(Certification.entitlement_id.is_(None), Certification.entitlement_id == ent.id),
+                )
+            )
+            .scalars()
+            .all()
+        )
+        rule = rules.policy.policy_for(rules.region_paths.path(session, p.region_code), ent.benefit_type)
+        status = evaluate(
+            rule,
+            p.birth_date,
+            list(days),
+            today,
+            payment_state=ent.payment_state,
+            entitled_since=began_on(ent, p.time_zone),
+        )
+        out.append(
+            RetireePublic(
+                beneficiary_id=p.id,
+                holder_name=mask_name(p.name),
+                holder_id=mask_id(p.id_number),
+                state=status.state.value,
+                next_due=status.next_due,
+            )
+        )
+    return out
+
+
+def submit(
+    session: Session, staff: StaffUser, *, beneficiary_ids: list[int], statement: str
+) -> BatchAttestation:
+    inst = institution_of(session, staff)
+    wanted = sorted(set(beneficiary_ids))
+    members = set(
+        session.execute(
+            sa.select(InstitutionMember.beneficiary_id).where(
+                InstitutionMember.institution_id == inst.id, InstitutionMember.beneficiary_id.in_(wanted)
+            )
+        ).scalars()
+    )
+    foreign = [i for i in wanted if i not in members]
+    if foreign:
+        raise ApiError(
+            422, "not_your_retirees", f"{len(foreign)} of the listed people are not retirees of your unit."
+        )
+    batch = BatchAttestation(
+        institution_id=inst.id, beneficiary_ids=wanted, statement=statement, submitted_by=staff.id
+    )
+    session.add(batch)
+    session.flush()
+    audit.record(
+        session,
+        actor=f"staff:{staff.id}",
+        action="batch_attestation.submit",
+        entity_type="batch_attestation",
+        entity_id=batch.id,
+        after={"institution_id": inst.id, "people": len(wanted)},
+        reason=statement,
+    )
+    return batch
+
+
+def decide(
+    session: Session,
+    batch: BatchAttestation,
+    reviewer: StaffUser,
+    *,
+    approve: bool,
+    reason: str,
+    rules: Rules,
+) -> int:
+    """Approve (certify everyone still certifiable) or reject; returns how many were certified."""
+    if batch.status is not BatchStatus.PENDING:
+        raise ApiError(409, "already_decided", "This batch was already decided.")
+    certified = 0
+    if approve:
+        operator = Operator("unit", batch.institution_id)
+        now = utcnow()
+        for pid in batch.beneficiary_ids:
+            person = session.get(Beneficiary, pid)
+            if person is None or person.deceased_on is not None:
+                continue
+            try:
+                record_passed(
+                    session,
+                    person=person,
+                    method=CertificationMethod.ATTESTATION,
+                    operator=operator,
+                    rules=rules,
+                    now=now,
+                    evidence=[f"batch_attestation:{batch.id}"],
+                    reason=f"unit batch attestation approved by staff:{reviewer.id}",
+                )
+            except ApiError:
+                continue  # nothing certifiable left (stopped meanwhile)
+            certified += 1
+    before = {"status": batch.status}
+    batch.status = BatchStatus.APPROVED if approve else BatchStatus.REJECTED
+    batch.decided_by, batch.decided_at, batch.decision_reason = reviewer.id, utcnow(), reason
+    audit.record(
+        session,
+        actor=f"staff:{reviewer.id}",
+        action="batch_attestation.decide",
+        entity_type="batch_attestation",
+        entity_id=batch.id,
+        before=before,
+        after={"status": batch.status, "certified": certified},
+        reason=reason,
+    )
+    return certified
+
+
+def public(session: Session, batch: BatchAttestation, certified: int = 0) -> BatchAttestationPublic:
+    inst = session.get(Institution, batch.institution_id)
+    return BatchAttestationPublic(
+        id=batch.id,
+        institution_id=inst.id,
+        institution_name=inst.name,
+        people=len(batch.beneficiary_ids),
+        statement=batch.statement,
+        status=batch.status.value,
+        created_at=batch.created_at,
+        decided_at=batch.decided_at,
+        decision_reason=batch.decision_reason,
+        certified=certified,
+    )

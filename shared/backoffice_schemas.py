@@ -1,0 +1,208 @@
+"""The back-office API contract (staff console ↔ api/): statistics, monthly runs, feed review list, audit
+viewer, spot checks, disclosure lists and institution batch attestations.
+
+Kept beside shared/schemas.py (the citizen-facing contract) so the two can change independently; same
+conventions: pydantic, ISO dates, "YYYY-MM" months, enum values on the wire.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+HALF_YEAR_PATTERN = r"^\d{4}-H[12]$"
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- statistics --------------------------------------------------------------------------------------
+
+
+class MethodCount(_Wire):
+    method: str
+    people: int
+
+
+class RegionCoverage(_Wire):
+    region_code: str
+    region_name: str
+    people: int  # people with a payment not stopped
+    certified: int  # of them, certified in the period
+    electronic: int  # of them, certified electronically
+    coverage: float  # certified / people (0..1)
+
+
+class MonthPoint(_Wire):
+    month: str
+    certified: int  # people certified in the month
+    electronic: int
+    suspended: int  # entitlements suspended by that month's cycle run
+
+
+class StatsOverview(_Wire):
+    as_of: date
+    period_from: date
+    period_to: date
+    people: int
+    certified: int
+    electronic: int
+    electronic_rate: float  # electronic / certified (0..1)
+    target_rate: float  # policy target (0.8)
+    electronic_methods: list[str]
+    overdue: int  # entitlements overdue (window closed uncertified, not yet suspended)
+    suspended: int  # entitlements suspended
+    stopped: int
+    by_method: list[MethodCount]
+    by_region: list[RegionCoverage]
+    trend: list[MonthPoint]
+
+
+# --- monthly run -------------------------------------------------------------------------------------
+
+
+class CycleRunRequest(_Request):
+    month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM")
+
+
+class CycleChange(_Wire):
+    entitlement_id: int
+    masked_id: str
+    benefit_type: str
+    change: str  # suspended | resumed
+    month: str  # suspended from / resumed from
+    back_pay_months: int = 0
+    back_pay_cents: int = 0
+
+
+class CycleRunResult(_Wire):
+    run_id: int
+    month: str
+    checked: int
+    suspended: int
+    resumed: int
+    reminders: int
+    changes: list[CycleChange]
+
+
+# --- feed review list --------------------------------------------------------------------------------
+
+
+class FeedMismatchPublic(_Wire):
+    id: int
+    kind: str
+    status: str
+    row_number: int
+    feed_name: str  # the name in the feed (not masked: the reviewer compares it)
+    roll_name: str
+    id_number_masked: str
+    event_date: date
+    detail: str
+    created_at: datetime
+
+
+class MismatchDecision(_Request):
+    apply: bool
+    reason: str = Field(min_length=3, max_length=500)
+
+
+# --- audit viewer ------------------------------------------------------------------------------------
+
+
+class AuditEventPublic(_Wire):
+    seq: int
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    before: Any = None
+    after: Any = None
+    reason: str | None = None
+    created_at: datetime
+
+
+class AuditPage(_Wire):
+    events: list[AuditEventPublic]
+    chain_ok: bool
+    chain_checked: int
+    chain_problem: str | None = None
+
+
+# --- spot checks -------------------------------------------------------------------------------------
+
+
+class SpotCheckCreate(_Request):
+    half_year: str = Field(pattern=HALF_YEAR_PATTERN, description="e.g. 2026-H1")
+    region_code: str = Field(min_length=2, max_length=12, description="the county (or city) to sample in")
+    townships: int = Field(default=2, ge=2, le=50)
+    villages_per_township: int = Field(default=2, ge=2, le=50)
+    per_village: int = Field(default=5, ge=1, le=200)
+
+
+class SpotItemPublic(_Wire):
+    id: int
+    village_code: str
+    certification_id: int
+    holder_name: str  # masked
+    holder_id: str  # masked
+    method: str
+    certified_on: date
+    outcome: str | None = None
+    note: str | None = None
+
+
+class SpotCheckPublic(_Wire):
+    id: int
+    half_year: str
+    region_code: str
+    seed: str
+    townships: list[str]
+    villages: list[str]
+    items: list[SpotItemPublic]
+
+
+class SpotOutcomeCreate(_Request):
+    outcome: str = Field(pattern=r"^(confirmed|not_confirmed|unreachable)$")
+    note: str | None = Field(default=None, max_length=500)
+
+
+# --- institutions ------------------------------------------------------------------------------------
+
+
+class RetireePublic(_Wire):
+    beneficiary_id: int
+    holder_name: str  # masked
+    holder_id: str  # masked
+    state: str  # cycle state of the first entitlement
+    next_due: date
+
+
+class BatchAttestationCreate(_Request):
+    beneficiary_ids: list[int] = Field(min_length=1, max_length=5000)
+    statement: str = Field(min_length=10, max_length=500)
+
+
+class BatchAttestationPublic(_Wire):
+    id: int
+    institution_id: int
+    institution_name: str
+    people: int
+    statement: str
+    status: str
+    created_at: datetime
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
+    certified: int = 0
+
+
+class BatchDecision(_Request):
+    approve: bool
+    reason: str = Field(min_length=3, max_length=500)

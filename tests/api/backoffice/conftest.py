@@ -1,0 +1,66 @@
+"""Back-office fixtures: staff of each role (real accounts, real login) and a small region tree."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Callable
+
+import pytest
+
+from shared.enums import RegionLevel, StaffRole
+
+_names = itertools.count(1)
+
+
+@pytest.fixture
+def make_staff(client, session) -> Callable[..., dict[str, str]]:
+    """``make_staff(role)`` → Authorization headers; ``make_staff(role, with_id=True)`` → (headers, staff id)."""
+    from api.auth import service
+
+    def factory(role: StaffRole, *, with_id: bool = False):
+        username = f"bo_{role.value}{next(_names)}_{uuid.uuid4().hex[:6]}"
+        staff = service.create_staff(
+            session,
+            username=username,
+            name=f"Staff {role.value}",
+            role=role,
+            password="correct horse",
+            region_code=None,
+            actor="system:test",
+        )
+        session.commit()
+        resp = client.post(
+            "/api/v1/auth/staff/login", json={"username": username, "password": "correct horse"}
+        )
+        assert resp.status_code == 200, resp.text
+        headers = {"Authorization": f"Bearer {resp.json()['access_token']}"}
+        return (headers, staff.id) if with_id else headers
+
+    return factory
+
+
+def ensure_tree(
+    session, county: str = "110101", townships: int = 3, villages: int = 3
+) -> dict[str, list[str]]:
+    """Townships <county>001.. and villages <township>001.. under the factory's county; returns the map."""
+    from api.regions.models import Region
+    from tests.api.factories import ensure_regions
+
+    ensure_regions(session)
+    tree: dict[str, list[str]] = {}
+    for t in range(1, townships + 1):
+        town = f"{county}{t:03d}"
+        if session.get(Region, town) is None:
+            session.add(Region(code=town, name=f"镇{t}", level=RegionLevel.TOWNSHIP, parent_code=county))
+            session.flush()
+        tree[town] = []
+        for v in range(1, villages + 1):
+            village = f"{town}{v:03d}"
+            if session.get(Region, village) is None:
+                session.add(
+                    Region(code=village, name=f"镇{t}村{v}", level=RegionLevel.VILLAGE, parent_code=town)
+                )
+            tree[town].append(village)
+    session.commit()
+    return tree
