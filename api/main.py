@@ -12,6 +12,7 @@ from api import errors
 from api.config import Settings
 from api.db import make_engine, make_sessionmaker
 from api.deps import SessionDep
+from api.limits import BodySizeLimit
 from api.policy_loader import load_policy
 from api.ratelimit import TokenBucketLimiter
 from api.regions.service import RegionPaths
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.region_paths = RegionPaths()
     app.state.status_limiter = TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst)
     errors.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
 
     @app.get("/healthz", tags=["health"])
     def healthz(session: SessionDep) -> JSONResponse:

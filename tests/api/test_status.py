@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shared.enums import BenefitType, CycleState, PaymentState
 from shared.idnumber import make_id_number, mask_id
@@ -168,3 +171,45 @@ def test_healthz_reports_database_and_docs_are_served(client) -> None:
     assert client.get("/docs").status_code == 200
     spec = client.get("/openapi.json").json()
     assert "/api/v1/status" in spec["paths"]
+
+
+def test_oversized_bodies_get_413_with_the_error_shape(make_client) -> None:
+    small = make_client(max_request_bytes=2048)
+    big = {"id_number": "1" * 18, "name": "x" * 5000}
+    assert_error_shape(small.post(URL, json=big), 413, "payload_too_large")
+
+    def chunks():
+        for _ in range(10):
+            yield b"x" * 1024
+
+    assert_error_shape(
+        small.post(URL, content=chunks(), headers={"content-type": "application/json"}),
+        413,
+        "payload_too_large",
+    )
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=50),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.one_of(
+        json_values,
+        st.fixed_dictionaries({"id_number": json_values, "name": json_values}),
+        st.fixed_dictionaries({"id_number": st.text(max_size=30), "name": st.text(max_size=30)}),
+    )
+)
+def test_no_json_body_ever_gets_a_500(client, body) -> None:
+    resp = client.post(
+        URL, content=json.dumps(body, allow_nan=True), headers={"content-type": "application/json"}
+    )
+    assert resp.status_code in (200, 404, 422), resp.text
+    if resp.status_code != 200:
+        assert_error_shape(resp, resp.status_code)
