@@ -38,9 +38,14 @@ def fmt(values: list[float]) -> str:
     return f"p50 {pct(values, 50):7.1f} ms   p90 {pct(values, 90):7.1f} ms   (n={len(values)})"
 
 
+CPU_MS: list[float] = []  # CPU time of the last timed() call (process time: what the call would take on an
+# idle machine when it runs on one core; the shared 2-core box inflates wall time, see the load average)
+
+
 def timed(fn, *args, **kwargs):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     out = fn(*args, **kwargs)
+    CPU_MS[:] = [(time.process_time() - c) * 1000.0]
     return out, (time.perf_counter() - t) * 1000.0
 
 
@@ -48,7 +53,11 @@ def identity_photos() -> list[Path]:
     return sorted(p for p in IDENTITIES.rglob("*") if p.suffix.lower() in {".jpg", ".png"})
 
 
-def stage_timings(engine, repeats: int) -> dict[str, list[float]]:
+def _timed(fn, *args):
+    return timed(fn, *args)
+
+
+def stage_timings(engine, repeats: int) -> dict[str, tuple[list[float], list[float]]]:
     import dlib
 
     from face import antispoof, models, quality
@@ -57,25 +66,39 @@ def stage_timings(engine, repeats: int) -> dict[str, list[float]]:
     predictor = models.landmarks_68()
     stages: dict[str, list[float]] = {k: [] for k in ("decode", "detect", "quality", "landmarks", "embed",
                                                       "anti-spoof")}
+    cpu: dict[str, list[float]] = {k: [] for k in stages}
+
+    def timed(fn, *args):  # wall and CPU per stage
+        out, ms = _timed(fn, *args)
+        cpu[current[0]].append(CPU_MS[0])
+        return out, ms
+
+    current = [""]
     for _ in range(repeats):
         for path in identity_photos():
             data = path.read_bytes()
+            current[0] = "decode"
             image, ms = timed(engine.load_image, data)
             stages["decode"].append(ms)
+            current[0] = "detect"
             faces, ms = timed(engine.detect, image)
             stages["detect"].append(ms)
             if not faces:
                 continue
+            current[0] = "quality"
             _, ms = timed(quality.assess, image, faces, engine.config)
             stages["quality"].append(ms)
             b = faces[0].box
+            current[0] = "landmarks"
             _, ms = timed(predictor, image, dlib.rectangle(b.x, b.y, b.x + b.w, b.y + b.h))
             stages["landmarks"].append(ms)
+            current[0] = "embed"
             _, ms = timed(verification.embed, faces[0], engine.config)
             stages["embed"].append(ms)
+            current[0] = "anti-spoof"
             _, ms = timed(antispoof.check, image, b, engine.config)
             stages["anti-spoof"].append(ms)
-    return stages
+    return {k: (stages[k], cpu[k]) for k in stages}
 
 
 def clip_frames(name: str, start: int, stop: int, step: int, max_side: int = 640):
@@ -118,13 +141,15 @@ def decide_timings(engine, repeats: int, challenges=None) -> list[tuple[str, int
         reference = engine.template(frames[0].data)
         acts = [Action(x) for x in actions]
         engine.decide(acts, frames, [reference])  # first call: lazy per-clip caches, not timed
-        totals, stage_sums = [], {}
+        totals, cpus, stage_sums = [], [], {}
         for _ in range(repeats):
             decision, ms = timed(engine.decide, acts, frames, [reference])
             totals.append(ms)
+            cpus.append(CPU_MS[0])
             for k, v in decision.timings_ms.items():
                 stage_sums.setdefault(k, []).append(v)
         stage_p50 = {k: round(pct(v, 50), 1) for k, v in stage_sums.items()}
+        stage_p50["cpu_total"] = round(pct(cpus, 50), 1)
         outcome = f"{decision.outcome.value}/{decision.reason.value}"
         rows.append((f"{name} frames {a}-{b} step {step} ({shape[1]}x{shape[0]})", len(frames), actions, note,
                      totals, stage_p50, outcome))
@@ -174,7 +199,7 @@ def side_by_side(engine, n_pairs: int) -> dict[str, dict]:
 
     def run(label, fn):
         fn(*pairs[0][:2])  # warm: model load excluded
-        ms, correct, errors = [], 0, 0
+        ms, cpu, correct, errors = [], [], 0, 0
         for a, b, same in pairs:
             try:
                 match, t = timed(fn, a, b)
@@ -182,8 +207,9 @@ def side_by_side(engine, n_pairs: int) -> dict[str, dict]:
                 errors += 1
                 continue
             ms.append(t)
+            cpu.append(CPU_MS[0])
             correct += bool(match) == same
-        results[label] = {"ms": ms, "correct": correct, "errors": errors, "pairs": len(pairs)}
+        results[label] = {"ms": ms, "cpu": cpu, "correct": correct, "errors": errors, "pairs": len(pairs)}
 
     def ours(a, b):
         return engine.verify([engine.template(a.read_bytes())], b.read_bytes()).match
@@ -266,8 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     _, ms = timed(engine.warm_up)
     print(f"model load (warm_up, once per process): {ms:.0f} ms")
     print("\n## per stage, identity photos at ≤640 px")
-    for stage, values in stage_timings(engine, repeats=2).items():
-        print(f"{stage:>11}: {fmt(values)}")
+    for stage, (values, cpu) in stage_timings(engine, repeats=2).items():
+        print(f"{stage:>11}: {fmt(values)}   CPU p50 {pct(cpu, 50):6.1f} ms")
     print("\n## whole decide() (liveness → verify → anti-spoof → identity consistency)")
     for label, n, actions, note, totals, stages, outcome in decide_timings(engine, args.repeats):
         print(f"{label}, {n} frames, {','.join(actions)} [{note}] → {outcome}")
@@ -282,13 +308,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n## side by side, {args.pairs} identity pairs (half same person), per pair incl. both pictures")
     results = side_by_side(engine, args.pairs)
     base = pct(results["lifecert pipeline (FaceEngine.verify from bytes)"]["ms"], 50)
+    base_cpu = pct(results["lifecert pipeline (FaceEngine.verify from bytes)"]["cpu"], 50)
     for label, r in results.items():
         if "missing" in r:
             print(f"{label}: not installed ({r['missing']}); pip install --no-deps face_recognition")
             continue
         p50 = pct(r["ms"], 50) if r["ms"] else float("nan")
-        print(f"{label:>52}: {fmt(r['ms'])}  ratio {p50 / base:4.2f}x  correct {r['correct']}/{r['pairs']}"
-              f"  errors {r['errors']}")
+        cpu50 = pct(r["cpu"], 50) if r["cpu"] else float("nan")
+        print(f"{label:>52}: {fmt(r['ms'])}  ratio {p50 / base:4.2f}x  CPU p50 {cpu50:6.1f} ms (ratio "
+              f"{cpu50 / base_cpu:4.2f}x)  correct {r['correct']}/{r['pairs']}  errors {r['errors']}")
     if not args.skip_rss:
         print("\n## resident memory of one loaded worker (warm_up + verify + check), per DeepFace engine")
         for row in rss_per_engine():
