@@ -88,7 +88,9 @@ def face_engines():
     require_shared("models", "anti_spoofing")
     from api.certification.engine import EngineHolder
 
-    holder = EngineHolder(workers=2)
+    from api.certification.settings import CertSettings
+
+    holder = EngineHolder(workers=CertSettings().engine_workers)
     holder.get()
     return holder
 
