@@ -6,6 +6,10 @@ from app.screens import (
     alternatives,
     camera,
     consent,
+    console_cycle,
+    console_login,
+    console_review,
+    console_stats,
     home,
     identity,
     outcome,
@@ -24,4 +28,9 @@ ROUTES = {
     "/certify/identity": identity.build,
     "/certify/camera": camera.build,
     "/certify/result": outcome.build,
+    # staff console (back office)
+    "/console": console_login.build,
+    "/console/review": console_review.build,
+    "/console/cycle": console_cycle.build,
+    "/console/stats": console_stats.build,
 }
