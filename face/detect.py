@@ -88,9 +88,8 @@ def detect_faces_fast(image: np.ndarray, *, side: int = 320) -> list[DetectedFac
     small = cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA) \
         if scale < 1.0 else image
     rgb = np.ascontiguousarray(small[:, :, ::-1])
-    detector = models.frontal_face_detector()
-    with _detect_lock:
-        rects, scores, _ = detector.run(rgb, 0)
+    detector = models.frontal_face_detector()  # this thread's own instance: no lock needed
+    rects, scores, _ = detector.run(rgb, 0)
     faces: list[DetectedFace] = []
     for rect, score in zip(rects, scores, strict=True):
         x0 = max(0, round(rect.left() / scale))

@@ -43,24 +43,47 @@ def _dlib():
     return dlib
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def frontal_face_detector():
-    """dlib's HOG detector (built in, no weights file)."""
-    with _lock:
-        return _dlib().get_frontal_face_detector()
+    """dlib's HOG detector (built in, no weights file), ONE PER THREAD: dlib's object_detector keeps scratch
+    buffers and is not re-entrant — two threads sharing one corrupted the heap (api's cert benchmark).
+    Building one takes a few milliseconds; each thread keeps its own."""
+    detector = getattr(_local, "hog", None)
+    if detector is None:
+        detector = _local.hog = _dlib().get_frontal_face_detector()
+    return detector
+
+
+class _LockedPredictor:
+    """A shared dlib shape_predictor (68 points: ~100 MB, 1 s to load) called under a lock: calls take
+    ~2 ms, so serialising them costs nothing, and no one documents shape_predictor as re-entrant."""
+
+    def __init__(self, predictor):
+        self._predictor = predictor
+        self._call_lock = threading.Lock()
+
+    def __call__(self, image, rect):
+        with self._call_lock:
+            return self._predictor(image, rect)
+
+    @property
+    def num_parts(self) -> int:
+        return self._predictor.num_parts
 
 
 @lru_cache(maxsize=1)
 def landmarks_68():
-    """dlib's 68-point shape predictor (eye, lip and pose landmarks for active liveness)."""
+    """dlib's 68-point shape predictor (eye, lip and pose landmarks for active liveness); thread-safe."""
     with _lock:
-        return _dlib().shape_predictor(str(dlib_models_dir() / "shape_predictor_68_face_landmarks.dat"))
+        return _LockedPredictor(_dlib().shape_predictor(str(dlib_models_dir() / "shape_predictor_68_face_landmarks.dat")))
 
 
 @lru_cache(maxsize=1)
 def landmarks_5():
     with _lock:
-        return _dlib().shape_predictor(str(dlib_models_dir() / "shape_predictor_5_face_landmarks.dat"))
+        return _LockedPredictor(_dlib().shape_predictor(str(dlib_models_dir() / "shape_predictor_5_face_landmarks.dat")))
 
 
 def deepface_home() -> Path:

@@ -28,3 +28,22 @@ def test_parallel_verify_and_check_equal_serial(face_engine, photo):
     with ThreadPoolExecutor(max_workers=4) as pool:
         parallel = list(pool.map(work, PROBES * 2))
     assert parallel == serial * 2
+
+
+def test_parallel_decisions_equal_serial(face_engine, faces_dir):
+    """Concurrent decide() calls share the engine (liveness HOG detector per thread, locked DeepFace models)."""
+    from face.types import Action
+    from tests.face.test_decide import clip
+
+    frames = clip(faces_dir / "videos/d10.mp4", 60, 240, 6)
+    reference = face_engine.template(frames[0].data)
+    challenge = [Action.OPEN_MOUTH, Action.BLINK]
+
+    def decide(_):
+        d = face_engine.decide(challenge, frames, [reference])
+        return d.outcome, d.reason, d.verify, d.spoof, d.best_frame
+
+    serial = decide(0)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        parallel = list(pool.map(decide, range(3)))
+    assert parallel == [serial] * 3
