@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -34,7 +34,8 @@ def get_connection(request: Request) -> Iterator[Connection]:
         yield conn
 
 
-def client_ip(request: Request) -> str:
+async def client_ip(request: Request) -> str:
+    """The client's address (async: pure computation, so FastAPI need not hop to a worker thread)."""
     settings: Settings = request.app.state.settings
     if settings.trust_forwarded_for:
         forwarded = request.headers.get("x-forwarded-for", "")

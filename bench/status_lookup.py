@@ -4,7 +4,8 @@
     LIFECERT_BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \
         .venv/bin/python bench/status_lookup.py --people 1000000 --backend postgresql
 
-Builds a fresh database with N people (through the roster import), starts `uvicorn api.main:app` as a
+Builds a fresh database with N people (through the roster import; a passed certification for every
+third person), starts `uvicorn api.main:app` as a
 separate process (rate limit off, no access log), and drives ``POST /api/v1/status`` from this process with
 C concurrent keep-alive connections (a minimal asyncio HTTP/1.1 client, so the client costs little CPU)
 for a fixed time, asking for random people (90 % correct name, 10 % wrong name → 404). Prints requests/s
@@ -41,6 +42,22 @@ def free_port() -> int:
 def sample_people(n: int, k: int, seed: int = 11) -> list[tuple[str, str]]:
     step = max(1, n // k)
     return [(r[0], r[1]) for i, r in enumerate(rows(n)) if i % step == 0]
+
+
+def add_certifications(engine) -> None:
+    """A passed certification for every third person (so lookups read some history)."""
+    import sqlalchemy as sa
+
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO certifications (beneficiary_id, window_start, window_end, method, operator_kind,"
+                " result, evidence, certified_at, local_date, created_at)"
+                " SELECT id, '2026-01-01', '2026-12-31', 'self_face', 'self', 'passed', '[]',"
+                " '2026-06-01 02:00:00.000000', '2026-06-01', '2026-06-01 02:00:00.000000'"
+                " FROM beneficiaries WHERE id % 3 = 0"
+            )
+        )
 
 
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -80,7 +97,14 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise SystemExit("server did not start")
 
 
-async def drive(port: int, people: list[tuple[str, str]], concurrency: int, warmup: float, duration: float):
+async def drive(
+    port: int,
+    people: list[tuple[str, str]],
+    concurrency: int,
+    warmup: float,
+    duration: float,
+    server_pid: int,
+):
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     t_start = time.perf_counter()
@@ -117,8 +141,38 @@ async def drive(port: int, people: list[tuple[str, str]], concurrency: int, warm
         finally:
             writer.close()
 
+    async def cpu_meter() -> float:
+        await asyncio.sleep(max(0.0, t_measure - time.perf_counter()))
+        before = cpu_seconds(server_pid)
+        await asyncio.sleep(max(0.0, t_end - time.perf_counter()))
+        return cpu_seconds(server_pid) - before
+
+    meter = asyncio.ensure_future(cpu_meter())
     await asyncio.gather(*(worker(i) for i in range(concurrency)))
-    return latencies, statuses, duration
+    return latencies, statuses, duration, await meter
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its direct children (uvicorn workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def one(p: int) -> float:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    total = one(pid)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                total += one(int(entry.name))
+    return total
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
@@ -160,28 +214,31 @@ def main() -> int:
                 engine = make_engine(db.url)
                 t0 = time.perf_counter()
                 report = import_roster(engine, csv_path)
-                engine.dispose()
                 assert report.imported, report.errors[:3]
+                add_certifications(engine)
+                engine.dispose()
                 print(
                     f"{backend}: {report.beneficiaries:,} people loaded in {time.perf_counter() - t0:.0f} s"
                 )
                 port = free_port()
                 server = start_server(db.url, port, args.workers)
-                load_before = "/".join(f"{x:.1f}" for x in os.getloadavg())
+                load_before = f"{os.getloadavg()[0]:.1f}"
                 try:
-                    lat, statuses, secs = asyncio.run(
-                        drive(port, people, args.concurrency, args.warmup, args.duration)
+                    lat, statuses, secs, cpu = asyncio.run(
+                        drive(port, people, args.concurrency, args.warmup, args.duration, server.pid)
                     )
                 finally:
                     server.terminate()
                     server.wait(timeout=30)
                 lat.sort()
                 ms = [percentile(lat, p) * 1000 for p in (50, 90, 99)]
-                load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+                load = f"{os.getloadavg()[0]:.1f}"
                 print(
-                    f"{backend}: load average before/after {load_before}/{load}; {len(lat) / secs:,.0f} req/s over {secs:.0f} s, {args.workers} worker(s), "
+                    f"{backend}: 1-min load average {load_before} → {load}; {len(lat) / secs:,.0f} req/s over {secs:.0f} s, {args.workers} worker(s), "
                     f"{args.concurrency} connections; latency p50 {ms[0]:.1f} ms, p90 {ms[1]:.1f} ms, "
-                    f"p99 {ms[2]:.1f} ms; statuses {dict(sorted(statuses.items()))}"
+                    f"p99 {ms[2]:.1f} ms; server CPU {cpu * 1000 / max(1, len(lat)):.2f} ms/request "
+                    f"(= {len(lat) / max(cpu, 1e-9):,.0f} req/s per fully available core); "
+                    f"statuses {dict(sorted(statuses.items()))}"
                 )
             finally:
                 db.drop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.db import utcnow
-from api.deps import ClientIp, ConnectionDep
+from api.deps import ClientIp
 from api.errors import ApiError
 from api.status.service import lookup_status
 from shared.idnumber import IdNumberError, parse_id_number
@@ -26,7 +26,7 @@ _errors = {
 
 
 @router.post("/status", response_model=StatusResponse, responses=_errors)
-def post_status(body: StatusRequest, request: Request, conn: ConnectionDep, ip: ClientIp) -> StatusResponse:
+def post_status(body: StatusRequest, request: Request, ip: ClientIp) -> StatusResponse:
     allowed, wait = request.app.state.status_limiter.allow(ip)
     if not allowed:
         raise ApiError(
@@ -45,14 +45,16 @@ def post_status(body: StatusRequest, request: Request, conn: ConnectionDep, ip: 
             exc.message,
             details=[ErrorDetail(field="id_number", code=exc.code, message=exc.message)],
         ) from None
-    result = lookup_status(
-        conn,
-        id_number=info.number,
-        name=body.name,
-        now_utc=utcnow(),
-        policy=request.app.state.policy,
-        region_path=request.app.state.region_paths.path,
-    )
+    # A plain connection opened here (not a dependency): one worker-thread hop per request.
+    with request.app.state.engine.connect() as conn:
+        result = lookup_status(
+            conn,
+            id_number=info.number,
+            name=body.name,
+            now_utc=utcnow(),
+            policy=request.app.state.policy,
+            region_path=request.app.state.region_paths.path,
+        )
     if result is None:
         raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
     return result
