@@ -53,7 +53,9 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="lifecert-bench-"))
     url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     upgrade(url)
-    settings = Settings(env=Environment.TEST, database_url=url, data_dir=tmp / "data", status_rate_per_minute=0)
+    settings = Settings(
+        env=Environment.TEST, database_url=url, data_dir=tmp / "data", status_rate_per_minute=0
+    )
     app = create_app(settings)
     ctx = configure(app, CertSettings(challenge_fixed_actions=",".join(PASSING_ACTIONS)))
     t0 = time.perf_counter()
@@ -65,18 +67,30 @@ def main() -> int:
         region = ensure_regions(session)
         for i in range(args.rounds + 8):
             number = make_id_number(region, date(1950, 1, 1), 100 + i)
-            person = Beneficiary(id_number=number, name="测试人", sex="male", birth_date=date(1950, 1, 1),
-                                 region_code=region)
+            person = Beneficiary(
+                id_number=number, name="测试人", sex="male", birth_date=date(1950, 1, 1), region_code=region
+            )
             session.add(person)
             session.flush()
-            session.add(Entitlement(beneficiary_id=person.id, benefit_type=BenefitType.RESIDENT_PENSION,
-                                    monthly_cents=20000))
-            session.add(ReferenceFace(beneficiary_id=person.id, source=ReferenceSource.ONSITE_ENROLMENT,
-                                      template=list(template.vector), model_name=template.model,
-                                      detector=template.detector))
+            session.add(
+                Entitlement(
+                    beneficiary_id=person.id, benefit_type=BenefitType.RESIDENT_PENSION, monthly_cents=20000
+                )
+            )
+            session.add(
+                ReferenceFace(
+                    beneficiary_id=person.id,
+                    source=ReferenceSource.ONSITE_ENROLMENT,
+                    template=list(template.vector),
+                    model_name=template.model,
+                    detector=template.detector,
+                )
+            )
             people.append((number, "测试人"))
 
-    timings: dict[str, list[float]] = {k: [] for k in ("challenge", "submit_pass", "retry", "submit_still", "verify")}
+    timings: dict[str, list[float]] = {
+        k: [] for k in ("challenge", "submit_pass", "retry", "submit_still", "verify")
+    }
     with TestClient(app) as client:
 
         def timed(step: str, fn):
@@ -86,23 +100,33 @@ def main() -> int:
             return result
 
         def new_challenge(person) -> str:
-            resp = timed("challenge", lambda: client.post("/api/v1/challenges",
-                                                          json={"id_number": person[0], "name": person[1]}))
+            resp = timed(
+                "challenge",
+                lambda: client.post("/api/v1/challenges", json={"id_number": person[0], "name": person[1]}),
+            )
             return resp.json()["challenge_id"]
 
         def one_round(person) -> None:
             cid, key = new_challenge(person), uuid.uuid4().hex
             path = f"/api/v1/challenges/{cid}/frames"
             headers = {"Idempotency-Key": key}
-            passed = timed("submit_pass", lambda: client.post(path, headers=headers, **multipart(live_frames())))
+            passed = timed(
+                "submit_pass", lambda: client.post(path, headers=headers, **multipart(live_frames()))
+            )
             assert passed.json()["result"] == "passed", passed.text
             again = timed("retry", lambda: client.post(path, headers=headers, **multipart(live_frames())))
             assert again.json() == passed.json()
             params = {"token": passed.json()["receipt"]["token"]}
-            assert timed("verify", lambda: client.get("/api/v1/receipts/verify", params=params)).json()["valid"]
+            assert timed("verify", lambda: client.get("/api/v1/receipts/verify", params=params)).json()[
+                "valid"
+            ]
             still = f"/api/v1/challenges/{new_challenge(person)}/frames"
-            failed = timed("submit_still", lambda: client.post(
-                still, headers={"Idempotency-Key": uuid.uuid4().hex}, **multipart(still_frames())))
+            failed = timed(
+                "submit_still",
+                lambda: client.post(
+                    still, headers={"Idempotency-Key": uuid.uuid4().hex}, **multipart(still_frames())
+                ),
+            )
             assert failed.json()["result"] == "failed"
 
         for person in people[: args.rounds]:
@@ -112,18 +136,31 @@ def main() -> int:
         ids = [new_challenge(p) for p in parallel]
         start = time.perf_counter()
         with ThreadPoolExecutor(len(ids)) as pool:
-            results = list(pool.map(lambda cid: client.post(f"/api/v1/challenges/{cid}/frames",
-                                                            headers={"Idempotency-Key": uuid.uuid4().hex},
-                                                            **multipart(live_frames())), ids))
+            results = list(
+                pool.map(
+                    lambda cid: client.post(
+                        f"/api/v1/challenges/{cid}/frames",
+                        headers={"Idempotency-Key": uuid.uuid4().hex},
+                        **multipart(live_frames()),
+                    ),
+                    ids,
+                )
+            )
         wall = time.perf_counter() - start
         assert all(r.json()["result"] == "passed" for r in results)
 
     frames = live_frames()
-    print(f"frames per submission: {len(frames)}, {sum(len(f) for f, _ in frames) / 1024:.0f} KiB, "
-          f"database: {url.split(':')[0]}, rounds: {args.rounds}")
+    print(
+        f"frames per submission: {len(frames)}, {sum(len(f) for f, _ in frames) / 1024:.0f} KiB, "
+        f"database: {url.split(':')[0]}, rounds: {args.rounds}"
+    )
     for step, values in timings.items():
-        print(f"{step:13s} p50 {statistics.median(values):8.1f} ms   p95 {pct(values, 0.95):8.1f} ms   n={len(values)}")
-    print(f"4 passing submissions at once ({ctx.cert.engine_workers} engine worker): {wall:.2f} s wall, {len(ids) / wall:.2f} per second")
+        print(
+            f"{step:13s} p50 {statistics.median(values):8.1f} ms   p95 {pct(values, 0.95):8.1f} ms   n={len(values)}"
+        )
+    print(
+        f"4 passing submissions at once ({ctx.cert.engine_workers} engine worker): {wall:.2f} s wall, {len(ids) / wall:.2f} per second"
+    )
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 

@@ -32,8 +32,13 @@ def cmd_staff_create(args: argparse.Namespace) -> int:
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             staff = service.create_staff(
-                session, username=args.username, name=args.name, role=StaffRole(args.role), password=password,
-                region_code=args.region, actor="system:cli",
+                session,
+                username=args.username,
+                name=args.name,
+                role=StaffRole(args.role),
+                password=password,
+                region_code=args.region,
+                actor="system:cli",
             )
             print(f"created staff user {staff.username} (id {staff.id}, role {staff.role.value})")
     except ApiError as exc:
@@ -45,7 +50,9 @@ def cmd_staff_create(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    staff = sub.add_parser("staff", help="staff accounts").add_subparsers(dest="staff_command", metavar="ACTION")
+    staff = sub.add_parser("staff", help="staff accounts").add_subparsers(
+        dest="staff_command", metavar="ACTION"
+    )
     staff.required = True
     p = staff.add_parser("create", help=f"create a staff user (password from {PASSWORD_ENV} or a prompt)")
     p.add_argument("--username", required=True)

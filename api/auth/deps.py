@@ -39,7 +39,9 @@ def optional_principal(request: Request, settings: SettingsDep) -> Principal | N
     try:
         return tokens.decode(token, key=settings.secret_key, now=utcnow())
     except BadSignature:
-        raise ApiError(401, "invalid_token", "Your sign-in has expired; please sign in again.", headers=_CHALLENGE)
+        raise ApiError(
+            401, "invalid_token", "Your sign-in has expired; please sign in again.", headers=_CHALLENGE
+        )
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]

@@ -30,8 +30,12 @@ class HelperBinding(Base):
     __table_args__ = (sa.UniqueConstraint("helper_id", "beneficiary_id", name="uq_helper_bindings_pair"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    helper_id: Mapped[int] = mapped_column(sa.ForeignKey("helper_accounts.id", ondelete="CASCADE"), index=True)
-    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True)
+    helper_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("helper_accounts.id", ondelete="CASCADE"), index=True
+    )
+    beneficiary_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True
+    )
     relationship_label: Mapped[str] = mapped_column(sa.String(32))
     challenge_id: Mapped[str | None] = mapped_column(sa.ForeignKey("challenges.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

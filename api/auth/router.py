@@ -28,15 +28,23 @@ ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422, 429)}
 
 def staff_public(staff: StaffUser) -> StaffPublic:
     return StaffPublic(
-        staff_id=staff.id, username=staff.username, name=staff.name, role=staff.role, region_code=staff.region_code
+        staff_id=staff.id,
+        username=staff.username,
+        name=staff.name,
+        role=staff.role,
+        region_code=staff.region_code,
     )
 
 
 @router.post("/auth/staff/login", response_model=TokenResponse, responses=ERRORS, dependencies=[RateLimited])
 def staff_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
     return service.login_staff(
-        session, body.username, body.password, key=ctx.settings.secret_key,
-        minutes=ctx.cert.staff_token_minutes, now=utcnow(),
+        session,
+        body.username,
+        body.password,
+        key=ctx.settings.secret_key,
+        minutes=ctx.cert.staff_token_minutes,
+        now=utcnow(),
     )
 
 
@@ -44,18 +52,26 @@ def staff_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) ->
 def helper_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
     """Helpers sign in with their ID number as user name."""
     return service.login_helper(
-        session, body.username, body.password, key=ctx.settings.secret_key,
-        minutes=ctx.cert.helper_token_minutes, now=utcnow(),
+        session,
+        body.username,
+        body.password,
+        key=ctx.settings.secret_key,
+        minutes=ctx.cert.helper_token_minutes,
+        now=utcnow(),
     )
 
 
-@router.post("/helpers", response_model=HelperPublic, status_code=201, responses=ERRORS, dependencies=[RateLimited])
+@router.post(
+    "/helpers", response_model=HelperPublic, status_code=201, responses=ERRORS, dependencies=[RateLimited]
+)
 def register_helper(body: HelperRegisterRequest, ctx: CertContextDep) -> HelperPublic:
     with session_scope(ctx.sessions) as session:
         helper = service.create_helper(
             session, id_number=body.id_number, name=body.name, phone=body.phone, password=body.password
         )
-        return HelperPublic(helper_id=helper.id, name=mask_name(helper.name), id_number=mask_id(helper.id_number))
+        return HelperPublic(
+            helper_id=helper.id, name=mask_name(helper.name), id_number=mask_id(helper.id_number)
+        )
 
 
 @router.get("/staff/me", response_model=StaffPublic, responses=ERRORS)
@@ -73,7 +89,12 @@ def list_staff(_admin: Admin, session: SessionDep) -> list[StaffPublic]:
 def create_staff(body: StaffCreate, admin: Admin, ctx: CertContextDep) -> StaffPublic:
     with session_scope(ctx.sessions) as session:
         staff = service.create_staff(
-            session, username=body.username, name=body.name, role=body.role, password=body.password,
-            region_code=body.region_code, actor=f"staff:{admin.id}",
+            session,
+            username=body.username,
+            name=body.name,
+            role=body.role,
+            password=body.password,
+            region_code=body.region_code,
+            actor=f"staff:{admin.id}",
         )
         return staff_public(staff)

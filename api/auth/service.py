@@ -41,7 +41,10 @@ def create_staff(
     if taken is not None:
         raise ApiError(409, "username_taken", f"The user name {username} is already taken.")
     staff = StaffUser(
-        username=username, name=name, role=StaffRole(role), password_hash=hash_password(password),
+        username=username,
+        name=name,
+        role=StaffRole(role),
+        password_hash=hash_password(password),
         region_code=region_code,
     )
     session.add(staff)
@@ -64,7 +67,9 @@ def create_helper(session: Session, *, id_number: str, name: str, phone: str, pa
     number = normalised_id(id_number)
     taken = session.execute(sa.select(HelperAccount.id).where(HelperAccount.id_number == number)).first()
     if taken is not None:
-        raise ApiError(409, "account_exists", "An account with this ID number already exists; please sign in.")
+        raise ApiError(
+            409, "account_exists", "An account with this ID number already exists; please sign in."
+        )
     helper = HelperAccount(id_number=number, name=name, phone=phone, password_hash=hash_password(password))
     session.add(helper)
     try:
@@ -87,7 +92,9 @@ def _token(kind: PrincipalKind, account_id: int, *, key: str, minutes: int, now:
     return TokenResponse(access_token=tokens.encode(principal, key=key), expires_at=principal.expires_at)
 
 
-def login_staff(session: Session, username: str, password: str, *, key: str, minutes: int, now: datetime) -> TokenResponse:
+def login_staff(
+    session: Session, username: str, password: str, *, key: str, minutes: int, now: datetime
+) -> TokenResponse:
     staff = session.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
     if staff is None or not staff.active:
         burn_verification_time(password)
@@ -97,7 +104,9 @@ def login_staff(session: Session, username: str, password: str, *, key: str, min
     return _token(PrincipalKind.STAFF, staff.id, key=key, minutes=minutes, now=now)
 
 
-def login_helper(session: Session, id_number: str, password: str, *, key: str, minutes: int, now: datetime) -> TokenResponse:
+def login_helper(
+    session: Session, id_number: str, password: str, *, key: str, minutes: int, now: datetime
+) -> TokenResponse:
     try:
         number = normalised_id(id_number)
     except ApiError:

@@ -37,9 +37,7 @@ def decode(token: str, *, key: str, now: datetime) -> Principal:
     payload = unsign(token, key=key, purpose=PURPOSE)
     try:
         kind, account_id, expires = payload.decode("ascii").split(":")
-        principal = Principal(
-            PrincipalKind(kind), int(account_id), datetime.fromtimestamp(int(expires), UTC)
-        )
+        principal = Principal(PrincipalKind(kind), int(account_id), datetime.fromtimestamp(int(expires), UTC))
     except ValueError as exc:
         raise BadSignature("token payload is malformed") from exc
     if principal.expires_at <= now:

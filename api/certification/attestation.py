@@ -37,9 +37,16 @@ def open_attestation(
     session.add(attestation)
     session.flush()
     audit.record(
-        session, actor=f"staff:{staff.id}", action="attestation.open", entity_type="attestation",
+        session,
+        actor=f"staff:{staff.id}",
+        action="attestation.open",
+        entity_type="attestation",
         entity_id=attestation.id,
-        after={"beneficiary_id": person.id, "reason": reason, "required_signoffs": attestation.required_signoffs},
+        after={
+            "beneficiary_id": person.id,
+            "reason": reason,
+            "required_signoffs": attestation.required_signoffs,
+        },
     )
     return attestation
 
@@ -55,13 +62,16 @@ def get_for_update(session: Session, attestation_id: int) -> Attestation:
 
 def require_collecting(attestation: Attestation) -> None:
     if attestation.status is not AttestationStatus.COLLECTING:
-        raise ApiError(409, "attestation_closed", f"This attestation is {attestation.status.value}; it cannot change.")
+        raise ApiError(
+            409, "attestation_closed", f"This attestation is {attestation.status.value}; it cannot change."
+        )
 
 
 def signoffs(session: Session, attestation_id: int) -> list[AttestationSignoff]:
     return list(
         session.execute(
-            sa.select(AttestationSignoff).where(AttestationSignoff.attestation_id == attestation_id)
+            sa.select(AttestationSignoff)
+            .where(AttestationSignoff.attestation_id == attestation_id)
             .order_by(AttestationSignoff.id)
         ).scalars()
     )
@@ -70,13 +80,21 @@ def signoffs(session: Session, attestation_id: int) -> list[AttestationSignoff]:
 def evidence(session: Session, attestation_id: int) -> list[EvidenceFile]:
     return list(
         session.execute(
-            sa.select(EvidenceFile).where(EvidenceFile.attestation_id == attestation_id).order_by(EvidenceFile.id)
+            sa.select(EvidenceFile)
+            .where(EvidenceFile.attestation_id == attestation_id)
+            .order_by(EvidenceFile.id)
         ).scalars()
     )
 
 
 def add_signoff(
-    session: Session, *, attestation: Attestation, role: str, signer_name: str, signed_on: date, staff: StaffUser,
+    session: Session,
+    *,
+    attestation: Attestation,
+    role: str,
+    signer_name: str,
+    signed_on: date,
+    staff: StaffUser,
     today: date,
 ) -> AttestationSignoff:
     require_collecting(attestation)
@@ -88,13 +106,21 @@ def add_signoff(
     if any(s.role == role for s in signoffs(session, attestation.id)):
         raise ApiError(409, "already_signed", f"The {role} sign-off is already recorded.")
     row = AttestationSignoff(
-        attestation_id=attestation.id, role=role, signer_name=signer_name, signed_on=signed_on, recorded_by=staff.id
+        attestation_id=attestation.id,
+        role=role,
+        signer_name=signer_name,
+        signed_on=signed_on,
+        recorded_by=staff.id,
     )
     session.add(row)
     session.flush()
     audit.record(
-        session, actor=f"staff:{staff.id}", action="attestation.signoff", entity_type="attestation",
-        entity_id=attestation.id, after={"role": role, "signer_name": signer_name, "signed_on": signed_on},
+        session,
+        actor=f"staff:{staff.id}",
+        action="attestation.signoff",
+        entity_type="attestation",
+        entity_id=attestation.id,
+        after={"role": role, "signer_name": signer_name, "signed_on": signed_on},
     )
     return row
 
@@ -104,7 +130,9 @@ def missing_signoffs(session: Session, attestation: Attestation) -> list[str]:
     return [r for r in attestation.required_signoffs if r not in done]
 
 
-def submit_if_complete(session: Session, *, attestation: Attestation, staff: StaffUser, now: datetime) -> ReviewItem | None:
+def submit_if_complete(
+    session: Session, *, attestation: Attestation, staff: StaffUser, now: datetime
+) -> ReviewItem | None:
     """Every sign-off in and at least one evidence file: the attestation goes to an agency reviewer."""
     if attestation.status is not AttestationStatus.COLLECTING:
         return None
@@ -112,8 +140,12 @@ def submit_if_complete(session: Session, *, attestation: Attestation, staff: Sta
         return None
     attestation.status = AttestationStatus.IN_REVIEW
     audit.record(
-        session, actor=f"staff:{staff.id}", action="attestation.submit", entity_type="attestation",
-        entity_id=attestation.id, before={"status": AttestationStatus.COLLECTING},
+        session,
+        actor=f"staff:{staff.id}",
+        action="attestation.submit",
+        entity_type="attestation",
+        entity_id=attestation.id,
+        before={"status": AttestationStatus.COLLECTING},
         after={"status": AttestationStatus.IN_REVIEW},
     )
     return review.open_item(

@@ -37,7 +37,9 @@ def open_attestation(body: AttestationCreate, staff: Coordinator, ctx: CertConte
     with session_scope(ctx.sessions) as session:
         person = find_person(session, body.id_number, body.name)
         require_certifiable(session, person)
-        attestation = flow.open_attestation(session, person=person, reason=body.reason, staff=staff, rules=ctx.rules)
+        attestation = flow.open_attestation(
+            session, person=person, reason=body.reason, staff=staff, rules=ctx.rules
+        )
         return flow.public(session, attestation)
 
 
@@ -64,26 +66,41 @@ async def add_evidence(
         attestation = flow.get_for_update(session, attestation_id)
         flow.require_collecting(attestation)
         for data, kind in checked:
-            evidence_kind = {MP4: EvidenceKind.VIDEO, PDF: EvidenceKind.DOCUMENT}.get(kind, EvidenceKind.PHOTO)
+            evidence_kind = {MP4: EvidenceKind.VIDEO, PDF: EvidenceKind.DOCUMENT}.get(
+                kind, EvidenceKind.PHOTO
+            )
             storage.store(
-                session, ctx.settings.data_dir, storage.Upload(data, kind, evidence_kind, taken_on),
+                session,
+                ctx.settings.data_dir,
+                storage.Upload(data, kind, evidence_kind, taken_on),
                 attestation_id=attestation.id,
             )
         audit.record(
-            session, actor=f"staff:{staff.id}", action="attestation.evidence", entity_type="attestation",
-            entity_id=attestation.id, after={"files": len(checked), "taken_on": taken_on},
+            session,
+            actor=f"staff:{staff.id}",
+            action="attestation.evidence",
+            entity_type="attestation",
+            entity_id=attestation.id,
+            after={"files": len(checked), "taken_on": taken_on},
         )
         flow.submit_if_complete(session, attestation=attestation, staff=staff, now=utcnow())
         return flow.public(session, attestation)
 
 
 @router.post("/{attestation_id}/signoffs", response_model=AttestationPublic, responses=ERRORS)
-def add_signoff(attestation_id: int, body: SignoffCreate, staff: Coordinator, ctx: CertContextDep) -> AttestationPublic:
+def add_signoff(
+    attestation_id: int, body: SignoffCreate, staff: Coordinator, ctx: CertContextDep
+) -> AttestationPublic:
     with session_scope(ctx.sessions) as session:
         attestation = flow.get_for_update(session, attestation_id)
         flow.add_signoff(
-            session, attestation=attestation, role=body.role, signer_name=body.signer_name,
-            signed_on=body.signed_on, staff=staff, today=_today(),
+            session,
+            attestation=attestation,
+            role=body.role,
+            signer_name=body.signer_name,
+            signed_on=body.signed_on,
+            staff=staff,
+            today=_today(),
         )
         flow.submit_if_complete(session, attestation=attestation, staff=staff, now=utcnow())
         return flow.public(session, attestation)

@@ -10,14 +10,22 @@ from api.certification.models import ContactConfirmation
 
 
 def confirm(
-    session: Session, *, person: Beneficiary, certification: Certification, phone: str | None, address: str | None
+    session: Session,
+    *,
+    person: Beneficiary,
+    certification: Certification,
+    phone: str | None,
+    address: str | None,
 ) -> ContactConfirmation:
     changed = (phone is not None and phone != person.phone) or address is not None
     before = {"phone": person.phone}
     if phone is not None:
         person.phone = phone
     row = ContactConfirmation(
-        beneficiary_id=person.id, certification_id=certification.id, phone=person.phone, address=address,
+        beneficiary_id=person.id,
+        certification_id=certification.id,
+        phone=person.phone,
+        address=address,
         changed=changed,
     )
     session.add(row)
@@ -29,6 +37,10 @@ def confirm(
         entity_type="beneficiary",
         entity_id=person.id,
         before=before,
-        after={"phone": person.phone, "address_given": address is not None, "certification_id": certification.id},
+        after={
+            "phone": person.phone,
+            "address_given": address is not None,
+            "certification_id": certification.id,
+        },
     )
     return row

@@ -27,7 +27,9 @@ class CertContext:
     limiter: TokenBucketLimiter  # per client IP, for the public endpoints that look a person up
 
 
-def configure(app: FastAPI, cert: CertSettings | None = None, engines: EngineHolder | None = None) -> CertContext:
+def configure(
+    app: FastAPI, cert: CertSettings | None = None, engines: EngineHolder | None = None
+) -> CertContext:
     """Build (or rebuild, in tests) the context; refuses fixed challenge actions outside test mode."""
     settings: Settings = app.state.settings
     cert = cert or CertSettings.from_env()
@@ -36,12 +38,14 @@ def configure(app: FastAPI, cert: CertSettings | None = None, engines: EngineHol
     ctx = CertContext(
         settings=settings,
         cert=cert,
-        rules=Rules(policy=app.state.policy, region_paths=app.state.region_paths, secret_key=settings.secret_key),
+        rules=Rules(
+            policy=app.state.policy, region_paths=app.state.region_paths, secret_key=settings.secret_key
+        ),
         sessions=app.state.sessionmaker,
         engines=engines or (previous.engines if previous else EngineHolder(cert.engine_workers)),
-        limiter=previous.limiter if previous else TokenBucketLimiter(
-            settings.status_rate_per_minute, settings.status_burst
-        ),
+        limiter=previous.limiter
+        if previous
+        else TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst),
     )
     app.state.cert = ctx
     return ctx

@@ -45,7 +45,10 @@ def submit(
     for data, file_kind in files:
         evidence_kind = EvidenceKind.DOCUMENT if file_kind is PDF else EvidenceKind.PHOTO
         storage.store(
-            session, ctx.settings.data_dir, storage.Upload(data, file_kind, evidence_kind),
-            review_item_id=item.id, now=now,
+            session,
+            ctx.settings.data_dir,
+            storage.Upload(data, file_kind, evidence_kind),
+            review_item_id=item.id,
+            now=now,
         )
     return item

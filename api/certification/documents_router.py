@@ -27,14 +27,19 @@ Note = Annotated[str | None, Form(max_length=500)]
 
 
 @router.post(
-    "/overseas/submissions", response_model=ReviewStatusPublic, status_code=201, responses=ERRORS,
+    "/overseas/submissions",
+    response_model=ReviewStatusPublic,
+    status_code=201,
+    responses=ERRORS,
     dependencies=[RateLimited],
 )
 async def submit_overseas_form(
     ctx: CertContextDep,
     id_number: IdNumber,
     name: Name,
-    documents_: Annotated[list[UploadFile], File(alias="documents", description="the scanned consulate form")],
+    documents_: Annotated[
+        list[UploadFile], File(alias="documents", description="the scanned consulate form")
+    ],
     note: Note = None,
 ) -> ReviewStatusPublic:
     """Residents abroad: upload the consulate-issued certification form; the answer gives the expected
@@ -45,17 +50,28 @@ async def submit_overseas_form(
         require_certifiable(session, person)
         if person.residence_kind is not ResidenceKind.OVERSEAS:
             raise ApiError(
-                409, "not_overseas", "This path is for residents abroad. Please certify by face or at a service point."
+                409,
+                "not_overseas",
+                "This path is for residents abroad. Please certify by face or at a service point.",
             )
         item = documents.submit(
-            session, ctx, person=person, kind=ReviewKind.OVERSEAS, method=CertificationMethod.OVERSEAS_DOCUMENT,
-            files=files, note=note, now=utcnow(),
+            session,
+            ctx,
+            person=person,
+            kind=ReviewKind.OVERSEAS,
+            method=CertificationMethod.OVERSEAS_DOCUMENT,
+            files=files,
+            note=note,
+            now=utcnow(),
         )
         return status_public(session, item, key=ctx.settings.secret_key)
 
 
 @router.post(
-    "/manual-review", response_model=ReviewStatusPublic, status_code=201, responses=ERRORS,
+    "/manual-review",
+    response_model=ReviewStatusPublic,
+    status_code=201,
+    responses=ERRORS,
     dependencies=[RateLimited],
 )
 async def submit_manual_review(
@@ -71,7 +87,13 @@ async def submit_manual_review(
         person = find_person(session, id_number, name)
         require_certifiable(session, person)
         item = documents.submit(
-            session, ctx, person=person, kind=ReviewKind.EVIDENCE, method=CertificationMethod.ATTESTATION,
-            files=checked, note=note, now=utcnow(),
+            session,
+            ctx,
+            person=person,
+            kind=ReviewKind.EVIDENCE,
+            method=CertificationMethod.ATTESTATION,
+            files=checked,
+            note=note,
+            now=utcnow(),
         )
         return status_public(session, item, key=ctx.settings.secret_key)

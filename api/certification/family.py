@@ -43,7 +43,9 @@ def check_can_bind(session: Session, ctx: CertContext, helper_id: int, person: B
         raise ApiError(409, "too_many_relatives", f"A helper account can have at most {limit} relatives.")
 
 
-def bind(session: Session, ctx: CertContext, *, claim: Claim, person: Beneficiary, now: datetime) -> HelperBinding:
+def bind(
+    session: Session, ctx: CertContext, *, claim: Claim, person: Beneficiary, now: datetime
+) -> HelperBinding:
     """Record the binding a passed family_bind challenge asked for (checked again: limits may have moved)."""
     helper_id = claim.operator.account_id
     assert helper_id is not None
@@ -84,6 +86,10 @@ def unbind(session: Session, binding: HelperBinding, *, actor: str) -> None:
     session.delete(binding)
     session.flush()
     audit.record(
-        session, actor=actor, action="helper.unbind", entity_type="helper_binding", entity_id=binding_id,
+        session,
+        actor=actor,
+        action="helper.unbind",
+        entity_type="helper_binding",
+        entity_id=binding_id,
         before=before,
     )

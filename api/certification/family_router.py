@@ -33,8 +33,11 @@ def list_relatives(helper: CurrentHelper, session: SessionDep) -> list[RelativeP
     ).all()
     return [
         RelativePublic(
-            binding_id=b.id, name=mask_name(p.name), id_number=mask_id(p.id_number),
-            relationship=b.relationship_label, bound_at=b.created_at,
+            binding_id=b.id,
+            name=mask_name(p.name),
+            id_number=mask_id(p.id_number),
+            relationship=b.relationship_label,
+            bound_at=b.created_at,
         )
         for b, p in rows
     ]
@@ -48,23 +51,35 @@ def start_binding(body: BindRequest, helper: CurrentHelper, ctx: CertContextDep)
         require_certifiable(session, person)
         family.check_can_bind(session, ctx, helper.id, person)
         challenge = service.issue(
-            session, person=person, purpose=ChallengePurpose.FAMILY_BIND,
-            operator=service.operator_of(PrincipalKind.HELPER, helper.id), cert=ctx.cert, now=utcnow(),
+            session,
+            person=person,
+            purpose=ChallengePurpose.FAMILY_BIND,
+            operator=service.operator_of(PrincipalKind.HELPER, helper.id),
+            cert=ctx.cert,
+            now=utcnow(),
             relationship_label=body.relationship,
         )
         return service.public(challenge, ctx.settings)
 
 
-@router.post("/relatives/{binding_id}/challenges", response_model=ChallengeResponse, status_code=201, responses=ERRORS)
-def start_family_certification(binding_id: int, helper: CurrentHelper, ctx: CertContextDep) -> ChallengeResponse:
+@router.post(
+    "/relatives/{binding_id}/challenges", response_model=ChallengeResponse, status_code=201, responses=ERRORS
+)
+def start_family_certification(
+    binding_id: int, helper: CurrentHelper, ctx: CertContextDep
+) -> ChallengeResponse:
     """A face challenge for a bound relative; the relative's face is checked, you are the operator."""
     with session_scope(ctx.sessions) as session:
         binding = family.binding_of(session, helper, binding_id)
         person = session.get(Beneficiary, binding.beneficiary_id)
         require_certifiable(session, person)
         challenge = service.issue(
-            session, person=person, purpose=ChallengePurpose.FAMILY,
-            operator=service.operator_of(PrincipalKind.HELPER, helper.id), cert=ctx.cert, now=utcnow(),
+            session,
+            person=person,
+            purpose=ChallengePurpose.FAMILY,
+            operator=service.operator_of(PrincipalKind.HELPER, helper.id),
+            cert=ctx.cert,
+            now=utcnow(),
         )
         return service.public(challenge, ctx.settings)
 

@@ -23,7 +23,9 @@ class Attestation(Base):
     __tablename__ = "attestations"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True)
+    beneficiary_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True
+    )
     reason: Mapped[str] = mapped_column(sa.String(500))  # why a face scan is impossible
     required_signoffs: Mapped[list[str]] = mapped_column(sa.JSON)  # the roles the region's policy names
     status: Mapped[AttestationStatus] = mapped_column(
@@ -38,7 +40,9 @@ class AttestationSignoff(Base):
     __table_args__ = (sa.UniqueConstraint("attestation_id", "role", name="uq_attestation_signoffs_role"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    attestation_id: Mapped[int] = mapped_column(sa.ForeignKey("attestations.id", ondelete="CASCADE"), index=True)
+    attestation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("attestations.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[str] = mapped_column(sa.String(64))  # e.g. village_group_leader
     signer_name: Mapped[str] = mapped_column(sa.String(100))
     signed_on: Mapped[date]
@@ -52,7 +56,9 @@ class PaymentResumption(Base):
     __tablename__ = "payment_resumptions"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    entitlement_id: Mapped[int] = mapped_column(sa.ForeignKey("entitlements.id", ondelete="CASCADE"), index=True)
+    entitlement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("entitlements.id", ondelete="CASCADE"), index=True
+    )
     certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certifications.id", ondelete="CASCADE"))
     suspended_since: Mapped[str] = mapped_column(sa.String(7))  # "YYYY-MM"
     resume_month: Mapped[str] = mapped_column(sa.String(7))  # "YYYY-MM"
@@ -67,7 +73,9 @@ class ContactConfirmation(Base):
     __tablename__ = "contact_confirmations"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True)
+    beneficiary_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True
+    )
     certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certifications.id", ondelete="CASCADE"))
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     address: Mapped[str | None] = mapped_column(sa.String(300))

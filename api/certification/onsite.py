@@ -17,7 +17,13 @@ from shared.enums import ReferenceSource
 
 
 def enrol_reference(
-    session: Session, *, person: Beneficiary, template: Template, photo: bytes, staff: StaffUser, replace: bool
+    session: Session,
+    *,
+    person: Beneficiary,
+    template: Template,
+    photo: bytes,
+    staff: StaffUser,
+    replace: bool,
 ) -> ReferenceFace:
     """Add an on-site reference face; with ``replace`` the earlier references stop being used."""
     retired: list[int] = []
@@ -30,7 +36,9 @@ def enrol_reference(
             ).scalars()
         )
         if retired:
-            session.execute(sa.update(ReferenceFace).where(ReferenceFace.id.in_(retired)).values(active=False))
+            session.execute(
+                sa.update(ReferenceFace).where(ReferenceFace.id.in_(retired)).values(active=False)
+            )
     row = ReferenceFace(
         beneficiary_id=person.id,
         source=ReferenceSource.ONSITE_ENROLMENT,

@@ -42,8 +42,12 @@ def start_onsite_challenge(
         person = find_person(session, body.id_number, body.name)
         require_certifiable(session, person)
         challenge = service.issue(
-            session, person=person, purpose=ChallengePurpose.STAFF_ONSITE,
-            operator=service.operator_of(PrincipalKind.STAFF, staff.id), cert=ctx.cert, now=utcnow(),
+            session,
+            person=person,
+            purpose=ChallengePurpose.STAFF_ONSITE,
+            operator=service.operator_of(PrincipalKind.STAFF, staff.id),
+            cert=ctx.cert,
+            now=utcnow(),
         )
         return service.public(challenge, ctx.settings)
 
@@ -60,7 +64,9 @@ async def enrol_reference(
 ) -> ReferencePublic:
     """Enrol (人脸建模) or refresh the person's reference face; the ID document must have been checked."""
     if not id_document_checked:
-        raise ApiError(422, "id_document_not_checked", "Check the person's ID document before enrolling a face.")
+        raise ApiError(
+            422, "id_document_not_checked", "Check the person's ID document before enrolling a face."
+        )
     data = await photo.read(ctx.settings.max_upload_bytes + 1)
     try:
         check_upload(data, allowed=IMAGE_KINDS, max_bytes=ctx.settings.max_upload_bytes)
@@ -89,11 +95,15 @@ def confirm_contact(body: ContactUpdate, ctx: CertContextDep) -> ContactResult:
             raise ApiError(422, "invalid_receipt", receipts.INVALID_MESSAGE)
         _receipt, certification, person = resolved
         if (utcnow() - certification.certified_at).days >= 1:
-            raise ApiError(409, "receipt_too_old", "Contact details can be updated with a receipt from today only.")
+            raise ApiError(
+                409, "receipt_too_old", "Contact details can be updated with a receipt from today only."
+            )
         row = contact.confirm(
             session, person=person, certification=certification, phone=body.phone, address=body.address
         )
         return ContactResult(
             changed=row.changed,
-            message="Thank you, your contact details were updated." if row.changed else "Thank you for confirming.",
+            message="Thank you, your contact details were updated."
+            if row.changed
+            else "Thank you for confirming.",
         )

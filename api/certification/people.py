@@ -58,7 +58,9 @@ def certifiable_entitlements(session: Session, person: Beneficiary) -> list[Enti
 
 def require_certifiable(session: Session, person: Beneficiary) -> list[Entitlement]:
     if person.deceased_on is not None:
-        raise ApiError(409, "not_certifiable", "This person's benefits have ended; no certification is needed.")
+        raise ApiError(
+            409, "not_certifiable", "This person's benefits have ended; no certification is needed."
+        )
     entitlements = certifiable_entitlements(session, person)
     if not entitlements:
         raise ApiError(409, "not_certifiable", "This person has no benefit that needs certifying.")

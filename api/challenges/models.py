@@ -24,7 +24,9 @@ class Challenge(Base):
     __tablename__ = "challenges"
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)  # random, unguessable: the nonce
-    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True)
+    beneficiary_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True
+    )
     purpose: Mapped[ChallengePurpose] = mapped_column(EnumString(ChallengePurpose))
     actions: Mapped[list[str]] = mapped_column(sa.JSON)
     operator_kind: Mapped[str] = mapped_column(sa.String(16))  # self | helper | staff
@@ -69,7 +71,9 @@ class ConsentRecord(Base):
     __tablename__ = "consent_records"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True)
+    beneficiary_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True
+    )
     challenge_id: Mapped[str | None] = mapped_column(sa.ForeignKey("challenges.id", ondelete="SET NULL"))
     purpose: Mapped[ConsentPurpose] = mapped_column(EnumString(ConsentPurpose))
     operator_kind: Mapped[str] = mapped_column(sa.String(16))

@@ -26,14 +26,20 @@ router = APIRouter(prefix="/api/v1/challenges", tags=["certification"])
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 410, 413, 422, 429, 503)}
 
 
-@router.post("", response_model=ChallengeResponse, status_code=201, responses=ERRORS, dependencies=[RateLimited])
+@router.post(
+    "", response_model=ChallengeResponse, status_code=201, responses=ERRORS, dependencies=[RateLimited]
+)
 def create_challenge(body: ChallengeRequest, ctx: CertContextDep) -> ChallengeResponse:
     """A face challenge for the person with this ID number and name (random actions, short expiry)."""
     with session_scope(ctx.sessions) as session:
         person = find_person(session, body.id_number, body.name)
         require_certifiable(session, person)
         challenge = service.issue(
-            session, person=person, purpose=ChallengePurpose.SELF, operator=service.SELF, cert=ctx.cert,
+            session,
+            person=person,
+            purpose=ChallengePurpose.SELF,
+            operator=service.SELF,
+            cert=ctx.cert,
             now=utcnow(),
         )
         return service.public(challenge, ctx.settings)
@@ -54,7 +60,9 @@ def _times(value: object, count: int) -> list[int]:
     try:
         times = [int(part) for part in str(value or "").split(",") if part.strip()]
     except ValueError:
-        raise ApiError(422, "invalid_times", "times_ms must be whole milliseconds separated by commas.") from None
+        raise ApiError(
+            422, "invalid_times", "times_ms must be whole milliseconds separated by commas."
+        ) from None
     if len(times) != count:
         raise ApiError(422, "invalid_times", f"times_ms must give one capture time per frame ({count}).")
     if any(t < 0 for t in times) or any(b < a for a, b in itertools.pairwise(times)):
@@ -71,7 +79,9 @@ async def read_frames(request: Request, settings: Settings, min_frames: int) -> 
         raise ApiError(415, "unsupported_media_type", "Send the frames as multipart/form-data.")
     try:
         form = await request.form(max_files=settings.max_frames, max_fields=10)
-    except Exception as exc:  # starlette raises HTTPException / MultiPartException for malformed or oversized forms
+    except (
+        Exception
+    ) as exc:  # starlette raises HTTPException / MultiPartException for malformed or oversized forms
         raise ApiError(
             413 if "Too many" in str(exc) else 400,
             "invalid_upload",
@@ -80,15 +90,14 @@ async def read_frames(request: Request, settings: Settings, min_frames: int) -> 
     try:
         if not _flag(form.get("consent"), "consent"):
             raise ApiError(
-                422, "consent_required",
+                422,
+                "consent_required",
                 "Please agree that your face may be captured and compared for this certification.",
             )
         keep_reference = _flag(form.get("keep_reference"), "keep_reference")
         files = [f for f in form.getlist("frames") if isinstance(f, UploadFile)]
         if not min_frames <= len(files) <= settings.max_frames:
-            raise ApiError(
-                422, "frame_count", f"Send between {min_frames} and {settings.max_frames} frames."
-            )
+            raise ApiError(422, "frame_count", f"Send between {min_frames} and {settings.max_frames} frames.")
         times = _times(form.get("times_ms"), len(files))
         frames: list[TimedFrame] = []
         total = 0

@@ -47,7 +47,9 @@ _POLL_SECONDS = 0.1
 def check_key(key: str | None) -> str:
     if not key:
         raise ApiError(
-            400, "idempotency_key_required", "The Idempotency-Key header is required (a random id per attempt)."
+            400,
+            "idempotency_key_required",
+            "The Idempotency-Key header is required (a random id per attempt).",
         )
     if not _KEY_RE.match(key):
         raise ApiError(
@@ -60,13 +62,20 @@ def _check_operator(challenge: Challenge, principal: Principal | None) -> Operat
     operator = Operator(challenge.operator_kind, challenge.operator_id)
     if challenge.operator_id is None:
         return operator
-    if principal is None or (principal.kind.value, principal.account_id) != (operator.kind, operator.account_id):
-        raise ApiError(403, "forbidden", "This challenge was started by another account; sign in as that account.")
+    if principal is None or (principal.kind.value, principal.account_id) != (
+        operator.kind,
+        operator.account_id,
+    ):
+        raise ApiError(
+            403, "forbidden", "This challenge was started by another account; sign in as that account."
+        )
     return operator
 
 
 def _stored_answer(session: Session, key: str, challenge_id: str) -> FramesResult | None:
-    record = session.execute(sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key)).scalar_one_or_none()
+    record = session.execute(
+        sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key)
+    ).scalar_one_or_none()
     if record is None:
         return None
     if record.challenge_id != challenge_id:
@@ -85,7 +94,9 @@ def _refuse_spent(challenge: Challenge, now: datetime) -> None:
         raise ApiError(410, "challenge_expired", "This challenge has expired. Start a new certification.")
 
 
-def _claim(ctx: CertContext, challenge_id: str, key: str, upload: FrameUpload, principal: Principal | None) -> Claim | FramesResult:
+def _claim(
+    ctx: CertContext, challenge_id: str, key: str, upload: FrameUpload, principal: Principal | None
+) -> Claim | FramesResult:
     """Claim the challenge for this key, or return the stored answer of an earlier request with the key."""
     now = utcnow()
     with ctx.sessions() as session:
@@ -136,7 +147,9 @@ class _Spent(Exception):
 
 
 def _record_consent(session: Session, claim: Claim, upload: FrameUpload, now: datetime) -> None:
-    purposes = [ConsentPurpose.FACE_CAPTURE] + ([ConsentPurpose.KEEP_REFERENCE] if upload.keep_reference else [])
+    purposes = [ConsentPurpose.FACE_CAPTURE] + (
+        [ConsentPurpose.KEEP_REFERENCE] if upload.keep_reference else []
+    )
     for purpose in purposes:
         row = ConsentRecord(
             beneficiary_id=claim.beneficiary_id,
@@ -154,7 +167,11 @@ def _record_consent(session: Session, claim: Claim, upload: FrameUpload, now: da
             action="consent.give",
             entity_type="consent",
             entity_id=row.id,
-            after={"beneficiary_id": claim.beneficiary_id, "purpose": purpose, "challenge_id": claim.challenge_id},
+            after={
+                "beneficiary_id": claim.beneficiary_id,
+                "purpose": purpose,
+                "challenge_id": claim.challenge_id,
+            },
         )
 
 
@@ -162,7 +179,9 @@ def _wait_for_answer(ctx: CertContext, key: str, challenge_id: str) -> FramesRes
     deadline = time.monotonic() + ctx.cert.idempotency_wait_seconds
     while time.monotonic() < deadline:
         with ctx.sessions() as session:
-            exists = session.execute(sa.select(IdempotencyRecord.id).where(IdempotencyRecord.key == key)).first()
+            exists = session.execute(
+                sa.select(IdempotencyRecord.id).where(IdempotencyRecord.key == key)
+            ).first()
             answer = _stored_answer(session, key, challenge_id)
         if answer is not None:
             return answer
@@ -186,11 +205,15 @@ def _release(ctx: CertContext, claim: Claim) -> None:
 def _references(ctx: CertContext, beneficiary_id: int) -> list[Template]:
     """The person's active reference templates, enrolling any reference photo not yet turned into one."""
     with session_scope(ctx.sessions) as session:
-        rows = session.execute(
-            sa.select(ReferenceFace).where(
-                ReferenceFace.beneficiary_id == beneficiary_id, ReferenceFace.active.is_(True)
+        rows = (
+            session.execute(
+                sa.select(ReferenceFace).where(
+                    ReferenceFace.beneficiary_id == beneficiary_id, ReferenceFace.active.is_(True)
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         templates: list[Template] = []
         for row in rows:
             if row.template is None and row.photo:
@@ -214,7 +237,9 @@ def _decide(ctx: CertContext, claim: Claim, frames: Sequence[TimedFrame]) -> Dec
         return Decision(outcome=Outcome.FAILED, reason=exc.code, message=exc.message)
 
 
-def _refreshed_template(ctx: CertContext, decision: Decision, upload: FrameUpload) -> tuple[Template, bytes] | None:
+def _refreshed_template(
+    ctx: CertContext, decision: Decision, upload: FrameUpload
+) -> tuple[Template, bytes] | None:
     if decision.outcome is not Outcome.PASSED or not upload.keep_reference or decision.best_frame is None:
         return None
     photo = upload.frames[decision.best_frame].data
@@ -238,8 +263,14 @@ def submit(
         with session_scope(ctx.sessions) as session:
             person = session.get(Beneficiary, claimed.beneficiary_id, with_for_update=True)
             answer = outcomes.record(
-                session, ctx, claim=claimed, person=person, decision=decision, upload=upload,
-                refreshed=refreshed, now=now,
+                session,
+                ctx,
+                claim=claimed,
+                person=person,
+                decision=decision,
+                upload=upload,
+                refreshed=refreshed,
+                now=now,
             )
             record = session.execute(
                 sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key)

@@ -18,10 +18,16 @@ def cmd_retention_purge(args: argparse.Namespace) -> int:
             result = purge_expired(session, settings.data_dir)
             if result.purged_files or result.orphans_removed:
                 audit.record(
-                    session, actor="system:retention", action="evidence.purge", entity_type="evidence_file",
+                    session,
+                    actor="system:retention",
+                    action="evidence.purge",
+                    entity_type="evidence_file",
                     entity_id="*",
-                    after={"purged_files": result.purged_files, "freed_bytes": result.freed_bytes,
-                           "orphans_removed": result.orphans_removed},
+                    after={
+                        "purged_files": result.purged_files,
+                        "freed_bytes": result.freed_bytes,
+                        "orphans_removed": result.orphans_removed,
+                    },
                 )
     finally:
         engine.dispose()

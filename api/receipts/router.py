@@ -37,9 +37,13 @@ def _signed(token: str, settings: Settings) -> str:
 
 @router.get("/qr.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
 def receipt_qr_png(token: TokenQuery, settings: SettingsDep) -> Response:
-    return Response(qr_png(_signed(token, settings)), media_type="image/png", headers={"Cache-Control": "no-store"})
+    return Response(
+        qr_png(_signed(token, settings)), media_type="image/png", headers={"Cache-Control": "no-store"}
+    )
 
 
 @router.get("/qr.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
 def receipt_qr_svg(token: TokenQuery, settings: SettingsDep) -> Response:
-    return Response(qr_svg(_signed(token, settings)), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+    return Response(
+        qr_svg(_signed(token, settings)), media_type="image/svg+xml", headers={"Cache-Control": "no-store"}
+    )

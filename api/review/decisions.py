@@ -22,7 +22,14 @@ from api.review.models import ReviewItem, ReviewStatus
 
 
 def decide(
-    session: Session, *, item: ReviewItem, reviewer: StaffUser, approve: bool, reason: str, rules: Rules, now: datetime
+    session: Session,
+    *,
+    item: ReviewItem,
+    reviewer: StaffUser,
+    approve: bool,
+    reason: str,
+    rules: Rules,
+    now: datetime,
 ) -> ReviewItem:
     match (item.status, approve):
         case (ReviewStatus.PENDING, True):

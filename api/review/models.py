@@ -33,7 +33,9 @@ class ReviewItem(Base):
     public_id: Mapped[str] = mapped_column(sa.String(32), unique=True)  # what the applicant looks up
     kind: Mapped[ReviewKind] = mapped_column(EnumString(ReviewKind))
     status: Mapped[ReviewStatus] = mapped_column(EnumString(ReviewStatus), default=ReviewStatus.PENDING)
-    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True)
+    beneficiary_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True
+    )
     method: Mapped[CertificationMethod] = mapped_column(EnumString(CertificationMethod))  # if approved
     operator_kind: Mapped[str] = mapped_column(sa.String(16))  # who submitted: self | helper | staff
     operator_id: Mapped[int | None] = mapped_column(sa.BigInteger)
@@ -46,4 +48,6 @@ class ReviewItem(Base):
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="SET NULL"))
     decision_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    certification_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certifications.id", ondelete="SET NULL"))
+    certification_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("certifications.id", ondelete="SET NULL")
+    )

@@ -34,7 +34,9 @@ def _evidence_rows(session: Session, item: ReviewItem) -> list[EvidenceFile]:
     return list(session.execute(sa.select(EvidenceFile).where(where).order_by(EvidenceFile.id)).scalars())
 
 
-def item_public(session: Session, item: ReviewItem, person: Beneficiary, *, with_evidence: bool) -> ReviewItemPublic:
+def item_public(
+    session: Session, item: ReviewItem, person: Beneficiary, *, with_evidence: bool
+) -> ReviewItemPublic:
     return ReviewItemPublic(
         review_id=item.public_id,
         kind=item.kind.value,
@@ -71,7 +73,9 @@ def list_items(
     if region is not None:
         query = query.where(Beneficiary.region_code.startswith(region, autoescape=True))
     total = session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(query.order_by(ReviewItem.created_at, ReviewItem.id).limit(limit).offset(offset)).all()
+    rows = session.execute(
+        query.order_by(ReviewItem.created_at, ReviewItem.id).limit(limit).offset(offset)
+    ).all()
     return ReviewPage(items=[item_public(session, i, p, with_evidence=False) for i, p in rows], total=total)
 
 
@@ -82,7 +86,9 @@ def get_item(review_id: str, _staff: Reviewer, session: SessionDep) -> ReviewIte
 
 
 @router.get("/items/{review_id}/evidence/{evidence_id}", response_class=Response, responses=ERRORS)
-def get_evidence(review_id: str, evidence_id: int, _staff: Reviewer, session: SessionDep, ctx: CertContextDep) -> Response:
+def get_evidence(
+    review_id: str, evidence_id: int, _staff: Reviewer, session: SessionDep, ctx: CertContextDep
+) -> Response:
     item = service.by_public_id(session, review_id)
     row = next((r for r in _evidence_rows(session, item) if r.id == evidence_id), None)
     if row is None:
@@ -94,7 +100,9 @@ def get_evidence(review_id: str, evidence_id: int, _staff: Reviewer, session: Se
 
 
 @router.post("/items/{review_id}/decision", response_model=ReviewItemPublic, responses=ERRORS)
-def decide_item(review_id: str, body: ReviewDecision, reviewer: Reviewer, ctx: CertContextDep) -> ReviewItemPublic:
+def decide_item(
+    review_id: str, body: ReviewDecision, reviewer: Reviewer, ctx: CertContextDep
+) -> ReviewItemPublic:
     with session_scope(ctx.sessions) as session:
         item = session.execute(
             sa.select(ReviewItem).where(ReviewItem.public_id == review_id).with_for_update()
@@ -102,8 +110,13 @@ def decide_item(review_id: str, body: ReviewDecision, reviewer: Reviewer, ctx: C
         if item is None:
             raise ApiError(404, "not_found", "No submission with this number was found.")
         decisions.decide(
-            session, item=item, reviewer=reviewer, approve=body.approve, reason=body.reason,
-            rules=ctx.rules, now=utcnow(),
+            session,
+            item=item,
+            reviewer=reviewer,
+            approve=body.approve,
+            reason=body.reason,
+            rules=ctx.rules,
+            now=utcnow(),
         )
         return item_public(session, item, session.get(Beneficiary, item.beneficiary_id), with_evidence=True)
 

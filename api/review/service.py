@@ -80,7 +80,9 @@ def open_item(
 
 
 def by_public_id(session: Session, public_id: str) -> ReviewItem:
-    item = session.execute(sa.select(ReviewItem).where(ReviewItem.public_id == public_id)).scalar_one_or_none()
+    item = session.execute(
+        sa.select(ReviewItem).where(ReviewItem.public_id == public_id)
+    ).scalar_one_or_none()
     if item is None:
         raise ApiError(404, "not_found", "No submission with this number was found.")
     return item

@@ -48,11 +48,18 @@ def make_staff(client, session) -> Callable[[StaffRole], dict[str, str]]:
     def factory(role: StaffRole) -> dict[str, str]:
         username = f"{role.value}{next(_names)}_{uuid.uuid4().hex[:6]}"
         service.create_staff(
-            session, username=username, name=f"Staff {role.value}", role=role, password="correct horse",
-            region_code=None, actor="system:test",
+            session,
+            username=username,
+            name=f"Staff {role.value}",
+            role=role,
+            password="correct horse",
+            region_code=None,
+            actor="system:test",
         )
         session.commit()
-        resp = client.post("/api/v1/auth/staff/login", json={"username": username, "password": "correct horse"})
+        resp = client.post(
+            "/api/v1/auth/staff/login", json={"username": username, "password": "correct horse"}
+        )
         assert resp.status_code == 200, resp.text
         return {"Authorization": f"Bearer {resp.json()['access_token']}"}
 
@@ -67,7 +74,12 @@ def make_helper(client, make_person) -> Callable[[], dict[str, str]]:
         holder = make_person(name="赵六")
         resp = client.post(
             "/api/v1/helpers",
-            json={"id_number": holder.id_number, "name": "赵六", "phone": "13800000000", "password": "helper pass"},
+            json={
+                "id_number": holder.id_number,
+                "name": "赵六",
+                "phone": "13800000000",
+                "password": "helper pass",
+            },
         )
         assert resp.status_code == 201, resp.text
         login = client.post(
@@ -87,7 +99,6 @@ def face_engines():
     require_shared("faces", "videos")
     require_shared("models", "anti_spoofing")
     from api.certification.engine import EngineHolder
-
     from api.certification.settings import CertSettings
 
     holder = EngineHolder(workers=CertSettings().engine_workers)

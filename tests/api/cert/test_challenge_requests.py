@@ -18,7 +18,9 @@ URL = "/api/v1/challenges"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 
 
-def frames_form(count: int = 3, *, data: bytes = JPEG, consent: str | None = "true", times: str | None = None):
+def frames_form(
+    count: int = 3, *, data: bytes = JPEG, consent: str | None = "true", times: str | None = None
+):
     files = [("frames", (f"f{i}.jpg", data, "image/jpeg")) for i in range(count)]
     form = {"times_ms": times if times is not None else ",".join(str(i * 125) for i in range(count))}
     if consent is not None:
@@ -69,7 +71,9 @@ def test_fixed_actions_only_in_test_mode() -> None:
     for env in (Environment.DEVELOPMENT, Environment.PRODUCTION):
         with pytest.raises(ValueError, match="only allowed when LIFECERT_ENV=test"):
             fixed.check_against(Settings(env=env, secret_key="a-real-production-secret-key"))
-    CertSettings().check_against(Settings(env=Environment.PRODUCTION, secret_key="a-real-production-secret-key"))
+    CertSettings().check_against(
+        Settings(env=Environment.PRODUCTION, secret_key="a-real-production-secret-key")
+    )
 
 
 def test_create_app_refuses_fixed_actions_outside_test_mode(settings, monkeypatch) -> None:
@@ -102,7 +106,12 @@ def test_fixed_actions_are_used_in_test_mode(client, make_person, fixed_actions)
         ({"Idempotency-Key": new_key()}, frames_form(times="0,200,100"), 422, "invalid_times"),
         ({"Idempotency-Key": new_key()}, frames_form(times="0,a,100"), 422, "invalid_times"),
         ({"Idempotency-Key": new_key()}, frames_form(data=b"GIF89a" + b"0" * 50), 415, "not_jpeg"),
-        ({"Idempotency-Key": new_key()}, frames_form(data=JPEG + b"\x00" * (2 * 1024 * 1024)), 413, "payload_too_large"),
+        (
+            {"Idempotency-Key": new_key()},
+            frames_form(data=JPEG + b"\x00" * (2 * 1024 * 1024)),
+            413,
+            "payload_too_large",
+        ),
     ],
 )
 def test_bad_uploads_are_refused_before_the_challenge_is_used(
@@ -115,9 +124,12 @@ def test_bad_uploads_are_refused_before_the_challenge_is_used(
     assert resp.json()["error"] == error and resp.json()["message"]
     row = session.get(Challenge, challenge["challenge_id"])
     assert row.used_at is None  # still usable: nothing was claimed
-    assert session.execute(
-        sa.select(sa.func.count()).select_from(ConsentRecord).where(ConsentRecord.challenge_id == row.id)
-    ).scalar_one() == 0
+    assert (
+        session.execute(
+            sa.select(sa.func.count()).select_from(ConsentRecord).where(ConsentRecord.challenge_id == row.id)
+        ).scalar_one()
+        == 0
+    )
 
 
 def test_unknown_challenge_is_404(client) -> None:
@@ -132,15 +144,22 @@ def test_used_challenge_is_409_and_expired_is_410(client, session, make_person) 
     session.get(Challenge, used["challenge_id"]).used_at = utcnow()
     session.get(Challenge, expired["challenge_id"]).expires_at = utcnow() - timedelta(seconds=1)
     session.commit()
-    resp = client.post(f"{URL}/{used['challenge_id']}/frames", headers={"Idempotency-Key": new_key()}, **frames_form())
+    resp = client.post(
+        f"{URL}/{used['challenge_id']}/frames", headers={"Idempotency-Key": new_key()}, **frames_form()
+    )
     assert resp.status_code == 409 and resp.json()["error"] == "challenge_used"
     resp = client.post(
         f"{URL}/{expired['challenge_id']}/frames", headers={"Idempotency-Key": new_key()}, **frames_form()
     )
     assert resp.status_code == 410 and resp.json()["error"] == "challenge_expired"
-    assert session.execute(sa.select(sa.func.count()).select_from(IdempotencyRecord).where(
-        IdempotencyRecord.challenge_id.in_([used["challenge_id"], expired["challenge_id"]])
-    )).scalar_one() == 0
+    assert (
+        session.execute(
+            sa.select(sa.func.count())
+            .select_from(IdempotencyRecord)
+            .where(IdempotencyRecord.challenge_id.in_([used["challenge_id"], expired["challenge_id"]]))
+        ).scalar_one()
+        == 0
+    )
 
 
 def test_challenge_requests_are_rate_limited_per_client(make_client, make_person) -> None:

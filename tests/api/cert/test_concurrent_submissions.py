@@ -52,17 +52,22 @@ def new_challenge(client, person, fixed_actions) -> str:
     return resp.json()["challenge_id"]
 
 
-def test_same_key_at_once_gives_one_answer_and_one_record(face_client, session, make_person, make_staff, fixed_actions):
+def test_same_key_at_once_gives_one_answer_and_one_record(
+    face_client, session, make_person, make_staff, fixed_actions
+):
     person = make_person(name=NAME)
     resp = face_client.post(
-        "/api/v1/onsite/references", headers=make_staff(StaffRole.COORDINATOR),
+        "/api/v1/onsite/references",
+        headers=make_staff(StaffRole.COORDINATOR),
         data={"id_number": person.id_number, "name": NAME, "id_document_checked": "true"},
         files={"photo": ("ref.jpg", reference_photo(), "image/jpeg")},
     )
     assert resp.status_code == 201
     challenge_id = new_challenge(face_client, person, fixed_actions)
     key = new_key()
-    answers = post_together(face_client, f"/api/v1/challenges/{challenge_id}/frames", [key] * THREADS, live_frames())
+    answers = post_together(
+        face_client, f"/api/v1/challenges/{challenge_id}/frames", [key] * THREADS, live_frames()
+    )
     assert [a.status_code for a in answers] == [200] * THREADS, [a.text for a in answers]
     bodies = [a.json() for a in answers]
     assert bodies[0]["result"] == "passed" and all(b == bodies[0] for b in bodies)
@@ -70,7 +75,9 @@ def test_same_key_at_once_gives_one_answer_and_one_record(face_client, session, 
     assert count(session, Certification, "beneficiary_id", person.id) == 1
     assert count(session, IdempotencyRecord, "challenge_id", challenge_id) == 1
     assert count(session, ConsentRecord, "challenge_id", challenge_id) == 1
-    cert = session.execute(sa.select(Certification).where(Certification.beneficiary_id == person.id)).scalar_one()
+    cert = session.execute(
+        sa.select(Certification).where(Certification.beneficiary_id == person.id)
+    ).scalar_one()
     assert count(session, Receipt, "certification_id", cert.id) == 1
     assert verify_chain(session).ok
 

@@ -23,7 +23,8 @@ def relative(face_client, make_person, make_staff):
     def make():
         person = make_person(name=NAME)
         resp = face_client.post(
-            "/api/v1/onsite/references", headers=coordinator,
+            "/api/v1/onsite/references",
+            headers=coordinator,
             data={"id_number": person.id_number, "name": NAME, "id_document_checked": "true"},
             files={"photo": ("ref.jpg", reference_photo(), "image/jpeg")},
         )
@@ -35,7 +36,8 @@ def relative(face_client, make_person, make_staff):
 
 def frames(client, challenge_id, headers, clip):
     return client.post(
-        f"/api/v1/challenges/{challenge_id}/frames", headers={**headers, "Idempotency-Key": new_key()},
+        f"/api/v1/challenges/{challenge_id}/frames",
+        headers={**headers, "Idempotency-Key": new_key()},
         **multipart(clip),
     )
 
@@ -43,7 +45,8 @@ def frames(client, challenge_id, headers, clip):
 def bind(client, helper, person, fixed_actions, clip=None):
     fixed_actions(PASSING_ACTIONS)
     resp = client.post(
-        "/api/v1/family/relatives", headers=helper,
+        "/api/v1/family/relatives",
+        headers=helper,
         json={"id_number": person.id_number, "name": NAME, "relationship": "mother"},
     )
     assert resp.status_code == 201, resp.text
@@ -57,11 +60,18 @@ def test_bind_then_certify_a_relative(face_client, session, relative, make_helpe
     assert bound.status_code == 200 and bound.json()["result"] == "passed", bound.text
     binding_id = bound.json()["binding_id"]
     listed = face_client.get("/api/v1/family/relatives", headers=helper).json()
-    assert [(r["binding_id"], r["name"], r["relationship"]) for r in listed] == [(binding_id, "刘*奶", "mother")]
+    assert [(r["binding_id"], r["name"], r["relationship"]) for r in listed] == [
+        (binding_id, "刘*奶", "mother")
+    ]
     assert face_client.get("/api/v1/family/relatives", headers=other_helper).json() == []
 
     # Another helper can neither start nor submit a challenge for this relative.
-    assert face_client.post(f"/api/v1/family/relatives/{binding_id}/challenges", headers=other_helper).status_code == 404
+    assert (
+        face_client.post(
+            f"/api/v1/family/relatives/{binding_id}/challenges", headers=other_helper
+        ).status_code
+        == 404
+    )
     started = face_client.post(f"/api/v1/family/relatives/{binding_id}/challenges", headers=helper)
     assert started.status_code == 201
     challenge_id = started.json()["challenge_id"]
@@ -72,15 +82,24 @@ def test_bind_then_certify_a_relative(face_client, session, relative, make_helpe
     assert done.status_code == 200 and done.json()["result"] == "passed", done.text
     assert done.json()["receipt"]["method"] == "family_face"
     session.expire_all()
-    cert = session.execute(sa.select(Certification).where(Certification.beneficiary_id == person.id)).scalar_one()
+    cert = session.execute(
+        sa.select(Certification).where(Certification.beneficiary_id == person.id)
+    ).scalar_one()
     assert cert.method.value == "family_face" and cert.operator_kind == "helper"
-    assert face_client.post(
-        "/api/v1/family/relatives", headers=helper,
-        json={"id_number": person.id_number, "name": NAME, "relationship": "mother"},
-    ).status_code == 409  # already bound
+    assert (
+        face_client.post(
+            "/api/v1/family/relatives",
+            headers=helper,
+            json={"id_number": person.id_number, "name": NAME, "relationship": "mother"},
+        ).status_code
+        == 409
+    )  # already bound
 
     assert face_client.delete(f"/api/v1/family/relatives/{binding_id}", headers=helper).status_code == 204
-    assert face_client.post(f"/api/v1/family/relatives/{binding_id}/challenges", headers=helper).status_code == 404
+    assert (
+        face_client.post(f"/api/v1/family/relatives/{binding_id}/challenges", headers=helper).status_code
+        == 404
+    )
 
 
 def test_binding_needs_the_relatives_live_face(face_client, session, relative, make_helper, fixed_actions):
@@ -90,9 +109,14 @@ def test_binding_needs_the_relatives_live_face(face_client, session, relative, m
     assert failed.status_code == 200 and failed.json()["result"] == "failed"
     assert face_client.get("/api/v1/family/relatives", headers=helper).json() == []
     session.expire_all()
-    assert session.execute(
-        sa.select(sa.func.count()).select_from(HelperBinding).where(HelperBinding.beneficiary_id == person.id)
-    ).scalar_one() == 0
+    assert (
+        session.execute(
+            sa.select(sa.func.count())
+            .select_from(HelperBinding)
+            .where(HelperBinding.beneficiary_id == person.id)
+        ).scalar_one()
+        == 0
+    )
 
 
 def test_bound_relatives_are_limited(face_client, session, make_person, make_helper, fixed_actions):
@@ -103,11 +127,14 @@ def test_bound_relatives_are_limited(face_client, session, make_person, make_hel
     try:
         helper = make_helper()
         first = make_person(name=NAME)
-        session.add(HelperBinding(helper_id=_helper_id(session), beneficiary_id=first.id, relationship_label="father"))
+        session.add(
+            HelperBinding(helper_id=_helper_id(session), beneficiary_id=first.id, relationship_label="father")
+        )
         session.commit()
         second = make_person(name=NAME)
         resp = face_client.post(
-            "/api/v1/family/relatives", headers=helper,
+            "/api/v1/family/relatives",
+            headers=helper,
             json={"id_number": second.id_number, "name": NAME, "relationship": "mother"},
         )
         assert resp.status_code == 409 and resp.json()["error"] == "too_many_relatives"

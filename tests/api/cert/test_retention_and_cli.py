@@ -27,10 +27,16 @@ def cli_env(monkeypatch, settings):
 
 def test_purge_deletes_expired_files_and_orphans_only(cli_env, session, capsys):
     data_dir = cli_env.data_dir
-    old = storage.store(session, data_dir, storage.Upload(b"\xff\xd8\xffold", JPEG, EvidenceKind.FRAME),
-                        keep_days=30, now=utcnow() - timedelta(days=31))
-    fresh = storage.store(session, data_dir, storage.Upload(b"\xff\xd8\xfffresh", JPEG, EvidenceKind.FRAME),
-                          keep_days=30)
+    old = storage.store(
+        session,
+        data_dir,
+        storage.Upload(b"\xff\xd8\xffold", JPEG, EvidenceKind.FRAME),
+        keep_days=30,
+        now=utcnow() - timedelta(days=31),
+    )
+    fresh = storage.store(
+        session, data_dir, storage.Upload(b"\xff\xd8\xfffresh", JPEG, EvidenceKind.FRAME), keep_days=30
+    )
     kept = storage.store(session, data_dir, storage.Upload(b"\xff\xd8\xffkept", JPEG, EvidenceKind.PHOTO))
     session.commit()
     root = storage.evidence_root(data_dir)
@@ -46,10 +52,16 @@ def test_purge_deletes_expired_files_and_orphans_only(cli_env, session, capsys):
     session.expire_all()
     assert not (root / old.path).exists() and session.get(EvidenceFile, old.id).purged_at is not None
     assert (root / fresh.path).exists() and session.get(EvidenceFile, fresh.id).purged_at is None
-    assert (root / kept.path).exists() and storage.read(data_dir, session.get(EvidenceFile, kept.id)) == b"\xff\xd8\xffkept"
+    assert (root / kept.path).exists() and storage.read(
+        data_dir, session.get(EvidenceFile, kept.id)
+    ) == b"\xff\xd8\xffkept"
     assert storage.read(data_dir, session.get(EvidenceFile, old.id)) is None
     assert not orphan.exists() and just_written.exists()
-    event = session.execute(sa.select(AuditEvent).where(AuditEvent.action == "evidence.purge")).scalars().all()[-1]
+    event = (
+        session.execute(sa.select(AuditEvent).where(AuditEvent.action == "evidence.purge"))
+        .scalars()
+        .all()[-1]
+    )
     assert event.after["purged_files"] == 1 and event.after["orphans_removed"] == 1
 
     assert main(["retention", "purge"]) == 0  # nothing left to do: idempotent

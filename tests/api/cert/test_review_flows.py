@@ -32,11 +32,14 @@ def test_working_days_skip_weekends() -> None:
     assert add_working_days(date(2026, 11, 22), 10) == date(2026, 12, 4)  # from a Sunday
 
 
-def test_attestation_collects_policy_signoffs_then_reviewer_approves(client, session, make_person, make_staff):
+def test_attestation_collects_policy_signoffs_then_reviewer_approves(
+    client, session, make_person, make_staff
+):
     coordinator, reviewer = make_staff(StaffRole.COORDINATOR), make_staff(StaffRole.REVIEWER)
     person = make_person(name="陈卧床")
     resp = client.post(
-        "/api/v1/attestations", headers=coordinator,
+        "/api/v1/attestations",
+        headers=coordinator,
         json={"id_number": person.id_number, "name": "陈卧床", "reason": "bedridden since a stroke"},
     )
     assert resp.status_code == 201, resp.text
@@ -46,30 +49,38 @@ def test_attestation_collects_policy_signoffs_then_reviewer_approves(client, ses
     base = f"/api/v1/attestations/{att['attestation_id']}"
 
     future = client.post(
-        f"{base}/evidence", headers=coordinator, data={"taken_on": (date.today() + timedelta(days=3)).isoformat()},
+        f"{base}/evidence",
+        headers=coordinator,
+        data={"taken_on": (date.today() + timedelta(days=3)).isoformat()},
         files=[("files", ("p.jpg", jpeg(), "image/jpeg"))],
     )
     assert future.status_code == 422 and future.json()["error"] == "future_date"
     exe = client.post(
-        f"{base}/evidence", headers=coordinator, data={"taken_on": date.today().isoformat()},
+        f"{base}/evidence",
+        headers=coordinator,
+        data={"taken_on": date.today().isoformat()},
         files=[("files", ("x.exe", b"MZ\x90\x00" * 20, "application/octet-stream"))],
     )
     assert exe.status_code == 415
     ok = client.post(
-        f"{base}/evidence", headers=coordinator, data={"taken_on": date.today().isoformat()},
+        f"{base}/evidence",
+        headers=coordinator,
+        data={"taken_on": date.today().isoformat()},
         files=[("files", ("p.jpg", jpeg(), "image/jpeg")), ("files", ("form.pdf", PDF, "application/pdf"))],
     )
     assert ok.status_code == 200, ok.text
     assert [e["kind"] for e in ok.json()["evidence"]] == ["photo", "document"]
 
     wrong_role = client.post(
-        f"{base}/signoffs", headers=coordinator,
+        f"{base}/signoffs",
+        headers=coordinator,
         json={"role": "mayor", "signer_name": "X", "signed_on": date.today().isoformat()},
     )
     assert wrong_role.status_code == 422 and wrong_role.json()["error"] == "unknown_signoff_role"
     for i, role in enumerate(att["required_signoffs"]):
         step = client.post(
-            f"{base}/signoffs", headers=coordinator,
+            f"{base}/signoffs",
+            headers=coordinator,
             json={"role": role, "signer_name": f"签字人{i}", "signed_on": date.today().isoformat()},
         )
         assert step.status_code == 200, step.text
@@ -78,7 +89,8 @@ def test_attestation_collects_policy_signoffs_then_reviewer_approves(client, ses
     done = step.json()
     assert done["status"] == "in_review" and done["missing_signoffs"] == [] and done["review_id"]
     again = client.post(
-        f"{base}/signoffs", headers=coordinator,
+        f"{base}/signoffs",
+        headers=coordinator,
         json={"role": "coordinator", "signer_name": "again", "signed_on": date.today().isoformat()},
     )
     assert again.status_code == 409
@@ -88,30 +100,45 @@ def test_attestation_collects_policy_signoffs_then_reviewer_approves(client, ses
     item = client.get(f"/api/v1/review/items/{done['review_id']}", headers=reviewer).json()
     assert item["holder_name"] == "陈*床" and len(item["evidence"]) == 2
     photo = client.get(
-        f"/api/v1/review/items/{done['review_id']}/evidence/{item['evidence'][0]['evidence_id']}", headers=reviewer
+        f"/api/v1/review/items/{done['review_id']}/evidence/{item['evidence'][0]['evidence_id']}",
+        headers=reviewer,
     )
-    assert photo.status_code == 200 and photo.content == jpeg() and photo.headers["content-type"] == "image/jpeg"
+    assert (
+        photo.status_code == 200 and photo.content == jpeg() and photo.headers["content-type"] == "image/jpeg"
+    )
 
     decided = client.post(
-        f"/api/v1/review/items/{done['review_id']}/decision", headers=reviewer,
+        f"/api/v1/review/items/{done['review_id']}/decision",
+        headers=reviewer,
         json={"approve": True, "reason": "photos and three sign-offs consistent"},
     )
     assert decided.status_code == 200, decided.text
     assert decided.json()["status"] == "approved"
     assert client.get(base, headers=reviewer).json()["status"] == "approved"
     twice = client.post(
-        f"/api/v1/review/items/{done['review_id']}/decision", headers=reviewer, json={"approve": False, "reason": "changed my mind"}
+        f"/api/v1/review/items/{done['review_id']}/decision",
+        headers=reviewer,
+        json={"approve": False, "reason": "changed my mind"},
     )
     assert twice.status_code == 409
     session.expire_all()
-    cert = session.execute(sa.select(Certification).where(Certification.beneficiary_id == person.id)).scalar_one()
+    cert = session.execute(
+        sa.select(Certification).where(Certification.beneficiary_id == person.id)
+    ).scalar_one()
     assert cert.method.value == "attestation" and cert.operator_kind == "staff"
     status = client.get(f"/api/v1/review/status/{done['review_id']}").json()
     assert status["status"] == "approved" and status["receipt"]["method"] == "attestation"
     assert client.get("/api/v1/receipts/verify", params={"token": status["receipt"]["token"]}).json()["valid"]
     actions = set(session.execute(sa.select(AuditEvent.action)).scalars())
-    assert {"attestation.open", "attestation.signoff", "attestation.submit", "review.open", "review.approve",
-            "certification.record", "attestation.decide"} <= actions
+    assert {
+        "attestation.open",
+        "attestation.signoff",
+        "attestation.submit",
+        "review.open",
+        "review.approve",
+        "certification.record",
+        "attestation.decide",
+    } <= actions
     assert verify_chain(session).ok
 
 
@@ -138,33 +165,45 @@ def test_overseas_form_enters_review_with_ten_working_days_and_rejection_is_visi
     assert expected.weekday() < 5 and 12 <= (expected - local).days <= 16
     assert client.get(f"/api/v1/review/status/{body['review_id']}").json()["status"] == "pending"
 
-    listed = client.get("/api/v1/review/items", headers=reviewer, params={"kind": "overseas", "region": "11"}).json()
+    listed = client.get(
+        "/api/v1/review/items", headers=reviewer, params={"kind": "overseas", "region": "11"}
+    ).json()
     assert body["review_id"] in [i["review_id"] for i in listed["items"]]
-    elsewhere = client.get("/api/v1/review/items", headers=reviewer, params={"kind": "overseas", "region": "44"})
+    elsewhere = client.get(
+        "/api/v1/review/items", headers=reviewer, params={"kind": "overseas", "region": "44"}
+    )
     assert body["review_id"] not in [i["review_id"] for i in elsewhere.json()["items"]]
 
     rejected = client.post(
-        f"/api/v1/review/items/{body['review_id']}/decision", headers=reviewer,
+        f"/api/v1/review/items/{body['review_id']}/decision",
+        headers=reviewer,
         json={"approve": False, "reason": "the form is not stamped by the consulate"},
     )
     assert rejected.status_code == 200
     outcome = client.get(f"/api/v1/review/status/{body['review_id']}").json()
     assert outcome["status"] == "rejected" and outcome["reason"] == "the form is not stamped by the consulate"
     assert outcome["receipt"] is None
-    assert session.execute(
-        sa.select(sa.func.count()).select_from(Certification).where(Certification.beneficiary_id == abroad.id)
-    ).scalar_one() == 0
+    assert (
+        session.execute(
+            sa.select(sa.func.count())
+            .select_from(Certification)
+            .where(Certification.beneficiary_id == abroad.id)
+        ).scalar_one()
+        == 0
+    )
 
 
 def test_overseas_path_is_for_residents_abroad_and_checks_files(client, make_person):
     home = make_person(name="本地人")
     resp = client.post(
-        "/api/v1/overseas/submissions", data={"id_number": home.id_number, "name": "本地人"},
+        "/api/v1/overseas/submissions",
+        data={"id_number": home.id_number, "name": "本地人"},
         files=[("documents", ("form.pdf", PDF, "application/pdf"))],
     )
     assert resp.status_code == 409 and resp.json()["error"] == "not_overseas"
     fake = client.post(
-        "/api/v1/overseas/submissions", data={"id_number": home.id_number, "name": "本地人"},
+        "/api/v1/overseas/submissions",
+        data={"id_number": home.id_number, "name": "本地人"},
         files=[("documents", ("form.jpg", b"\xff\xd8\xff not really a jpeg", "image/jpeg"))],
     )
     assert fake.status_code == 415
@@ -175,7 +214,8 @@ def test_manual_review_evidence_is_kept_and_approval_certifies(client, session, 
     reviewer = make_staff(StaffRole.REVIEWER)
     person = make_person(name="黄失败")
     resp = client.post(
-        "/api/v1/manual-review", data={"id_number": person.id_number, "name": "黄失败", "note": "camera fails"},
+        "/api/v1/manual-review",
+        data={"id_number": person.id_number, "name": "黄失败", "note": "camera fails"},
         files=[("files", ("me.jpg", jpeg((10, 200, 10)), "image/jpeg"))],
     )
     assert resp.status_code == 201, resp.text
@@ -184,10 +224,14 @@ def test_manual_review_evidence_is_kept_and_approval_certifies(client, session, 
     from api.review.models import ReviewItem
 
     item = session.execute(sa.select(ReviewItem).where(ReviewItem.public_id == review_id)).scalar_one()
-    stored = session.execute(sa.select(EvidenceFile).where(EvidenceFile.review_item_id == item.id)).scalars().all()
+    stored = (
+        session.execute(sa.select(EvidenceFile).where(EvidenceFile.review_item_id == item.id)).scalars().all()
+    )
     assert [e.content_type for e in stored] == ["image/jpeg"] and stored[0].purge_after is None
     approved = client.post(
-        f"/api/v1/review/items/{review_id}/decision", headers=reviewer, json={"approve": True, "reason": "seen alive"}
+        f"/api/v1/review/items/{review_id}/decision",
+        headers=reviewer,
+        json={"approve": True, "reason": "seen alive"},
     )
     assert approved.status_code == 200
     assert client.get(f"/api/v1/review/status/{review_id}").json()["receipt"]["holder_name"] == "黄*败"
@@ -195,7 +239,15 @@ def test_manual_review_evidence_is_kept_and_approval_certifies(client, session, 
 
 def test_decision_needs_a_reason_and_a_known_item(client, make_staff):
     reviewer = make_staff(StaffRole.REVIEWER)
-    assert client.post("/api/v1/review/items/nope/decision", headers=reviewer,
-                       json={"approve": True, "reason": "fine"}).status_code == 404
-    assert client.post("/api/v1/review/items/nope/decision", headers=reviewer,
-                       json={"approve": True}).status_code == 422
+    assert (
+        client.post(
+            "/api/v1/review/items/nope/decision", headers=reviewer, json={"approve": True, "reason": "fine"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/v1/review/items/nope/decision", headers=reviewer, json={"approve": True}
+        ).status_code
+        == 422
+    )

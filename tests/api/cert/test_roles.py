@@ -60,8 +60,14 @@ def call(client, method: str, path: str, headers: dict[str, str]):
 
 def test_the_table_covers_the_staff_and_helper_endpoints() -> None:
     paths = {p for _, p, _ in STAFF_ROUTES}
-    assert {"/api/v1/review/items", "/api/v1/review/items/{review_id}/decision", "/api/v1/attestations",
-            "/api/v1/onsite/challenges", "/api/v1/onsite/references", "/api/v1/staff"} <= paths
+    assert {
+        "/api/v1/review/items",
+        "/api/v1/review/items/{review_id}/decision",
+        "/api/v1/attestations",
+        "/api/v1/onsite/challenges",
+        "/api/v1/onsite/references",
+        "/api/v1/staff",
+    } <= paths
     assert ("POST", "/api/v1/family/relatives") in HELPER_ROUTES
     decision = next(r for m, p, r in STAFF_ROUTES if p.endswith("/decision"))
     assert decision == {StaffRole.REVIEWER, StaffRole.ADMIN}
@@ -77,26 +83,40 @@ def tokens(client):
     with session_scope(make_sessionmaker(client.app.state.engine)) as session:
         for role in ROLES:
             service.create_staff(
-                session, username=f"roles_{role.value}", name=role.value, role=role, password="role password",
-                region_code=None, actor="system:test",
+                session,
+                username=f"roles_{role.value}",
+                name=role.value,
+                role=role,
+                password="role password",
+                region_code=None,
+                actor="system:test",
             )
     for role in ROLES:
-        resp = client.post("/api/v1/auth/staff/login", json={"username": f"roles_{role.value}", "password": "role password"})
+        resp = client.post(
+            "/api/v1/auth/staff/login", json={"username": f"roles_{role.value}", "password": "role password"}
+        )
         headers[role.value] = {"Authorization": f"Bearer {resp.json()['access_token']}"}
     from datetime import date
 
     from shared.idnumber import make_id_number
 
     number = make_id_number("110101", date(1980, 1, 1), 777)
-    assert client.post("/api/v1/helpers", json={"id_number": number, "name": "帮手", "phone": "13900000000",
-                                                "password": "helper password"}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/helpers",
+            json={"id_number": number, "name": "帮手", "phone": "13900000000", "password": "helper password"},
+        ).status_code
+        == 201
+    )
     resp = client.post("/api/v1/auth/helper/login", json={"username": number, "password": "helper password"})
     headers["helper"] = {"Authorization": f"Bearer {resp.json()['access_token']}"}
     headers["forged"] = {"Authorization": "Bearer c3RhZmY6MTo5OTk5OTk5OTk5.AAAA"}
     return headers
 
 
-@pytest.mark.parametrize(("method", "path", "allowed"), STAFF_ROUTES, ids=[f"{m} {p}" for m, p, _ in STAFF_ROUTES])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"), STAFF_ROUTES, ids=[f"{m} {p}" for m, p, _ in STAFF_ROUTES]
+)
 def test_staff_route_admits_exactly_its_roles(client, tokens, method, path, allowed) -> None:
     for role in ROLES:
         status = call(client, method, path, tokens[role.value]).status_code
@@ -123,13 +143,17 @@ def test_expired_token_is_refused(client, tokens) -> None:
     from api.auth import tokens as bearer
 
     key = client.app.state.settings.secret_key
-    old = bearer.issue(bearer.PrincipalKind.STAFF, 1, ttl=timedelta(minutes=1), now=datetime.now(UTC) - timedelta(hours=1))
+    old = bearer.issue(
+        bearer.PrincipalKind.STAFF, 1, ttl=timedelta(minutes=1), now=datetime.now(UTC) - timedelta(hours=1)
+    )
     resp = client.get("/api/v1/staff/me", headers={"Authorization": f"Bearer {bearer.encode(old, key=key)}"})
     assert resp.status_code == 401 and resp.json()["error"] == "invalid_token"
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, tokens) -> None:
     wrong = client.post("/api/v1/auth/staff/login", json={"username": "roles_admin", "password": "nope nope"})
-    unknown = client.post("/api/v1/auth/staff/login", json={"username": "nobody_here", "password": "nope nope"})
+    unknown = client.post(
+        "/api/v1/auth/staff/login", json={"username": "nobody_here", "password": "nope nope"}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()

@@ -66,7 +66,9 @@ def count(session, model, **where) -> int:
     return session.execute(query).scalar_one()
 
 
-def test_live_clip_passes_and_its_receipt_verifies(face_client, session, person_with_reference, fixed_actions):
+def test_live_clip_passes_and_its_receipt_verifies(
+    face_client, session, person_with_reference, fixed_actions
+):
     from api.evidence.models import EvidenceFile
 
     frames_before = count(session, EvidenceFile, kind="frame")
@@ -83,10 +85,16 @@ def test_live_clip_passes_and_its_receipt_verifies(face_client, session, person_
 
     # Recorded once, for the current window, with the payment resumed and back pay counted.
     session.expire_all()
-    certs = session.execute(sa.select(Certification).where(Certification.beneficiary_id == person.id)).scalars().all()
+    certs = (
+        session.execute(sa.select(Certification).where(Certification.beneficiary_id == person.id))
+        .scalars()
+        .all()
+    )
     assert len(certs) == 1 and certs[0].window_start <= certs[0].local_date <= certs[0].window_end
     assert certs[0].operator_kind == "self" and f"challenge:{challenge_id}" in certs[0].evidence
-    entitlement = session.execute(sa.select(Entitlement).where(Entitlement.beneficiary_id == person.id)).scalar_one()
+    entitlement = session.execute(
+        sa.select(Entitlement).where(Entitlement.beneficiary_id == person.id)
+    ).scalar_one()
     assert entitlement.payment_state is PaymentState.ACTIVE and entitlement.suspended_since is None
     resumption = session.execute(
         sa.select(PaymentResumption).where(PaymentResumption.entitlement_id == entitlement.id)
@@ -101,13 +109,17 @@ def test_live_clip_passes_and_its_receipt_verifies(face_client, session, person_
     ]
     assert resumption.suspended_since == "2026-01" and resumption.back_pay_months >= 1
     resume_event = session.execute(
-        sa.select(AuditEvent).where(AuditEvent.action == "entitlement.resume", AuditEvent.entity_id == str(entitlement.id))
+        sa.select(AuditEvent).where(
+            AuditEvent.action == "entitlement.resume", AuditEvent.entity_id == str(entitlement.id)
+        )
     ).scalar_one()
     assert resume_event.after["resume_month"] == resumption.resume_month
     assert len(resume_event.after["back_pay_months"]) == resumption.back_pay_months
     assert count(session, ConsentRecord, beneficiary_id=person.id) == 2  # capture + keep as reference
     refreshed = session.execute(
-        sa.select(ReferenceFace).where(ReferenceFace.beneficiary_id == person.id, ReferenceFace.source == "refreshed")
+        sa.select(ReferenceFace).where(
+            ReferenceFace.beneficiary_id == person.id, ReferenceFace.source == "refreshed"
+        )
     ).scalar_one()
     assert refreshed.template and refreshed.active
     assert verify_chain(session).ok
@@ -142,7 +154,8 @@ def test_live_clip_passes_and_its_receipt_verifies(face_client, session, person_
     confirmed = face_client.post("/api/v1/contact", json={"receipt_token": receipt["token"]})
     assert confirmed.status_code == 200 and confirmed.json()["changed"] is False
     updated = face_client.post(
-        "/api/v1/contact", json={"receipt_token": receipt["token"], "phone": "13912345678", "address": "东城区1号"}
+        "/api/v1/contact",
+        json={"receipt_token": receipt["token"], "phone": "13912345678", "address": "东城区1号"},
     )
     assert updated.status_code == 200 and updated.json()["changed"] is True
     session.expire_all()
@@ -155,7 +168,9 @@ def test_live_clip_passes_and_its_receipt_verifies(face_client, session, person_
     assert forged.status_code == 422 and forged.json()["error"] == "invalid_receipt"
 
 
-def test_tampered_and_foreign_receipt_tokens_are_invalid(face_client, session, person_with_reference, fixed_actions):
+def test_tampered_and_foreign_receipt_tokens_are_invalid(
+    face_client, session, person_with_reference, fixed_actions
+):
     person = person_with_reference()
     body = submit(face_client, challenge(face_client, person, fixed_actions), live_frames()).json()
     token = body["receipt"]["token"]
@@ -167,8 +182,11 @@ def test_tampered_and_foreign_receipt_tokens_are_invalid(face_client, session, p
     facts = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     facts["u"] = "2099-12-31"  # extend the validity, keep the old signature
     forged = base64.urlsafe_b64encode(json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode())
-    foreign = sign(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)),
-                   key="another-service-secret-key", purpose=RECEIPT_PURPOSE)
+    foreign = sign(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)),
+        key="another-service-secret-key",
+        purpose=RECEIPT_PURPOSE,
+    )
     for bad in (f"{flipped}.{mac}", f"{forged.decode().rstrip('=')}.{mac}", foreign, "garbage", token + "x"):
         check = face_client.get("/api/v1/receipts/verify", params={"token": bad})
         assert check.status_code == 200 and check.json()["valid"] is False, bad
@@ -180,7 +198,10 @@ def test_still_picture_fails_and_three_failures_offer_manual_review(
     face_client, session, person_with_reference, fixed_actions
 ):
     person = person_with_reference()
-    answers = [submit(face_client, challenge(face_client, person, fixed_actions), still_frames()).json() for _ in range(3)]
+    answers = [
+        submit(face_client, challenge(face_client, person, fixed_actions), still_frames()).json()
+        for _ in range(3)
+    ]
     assert [a["result"] for a in answers] == ["failed"] * 3
     assert answers[0]["reason"] == "still_image" and answers[0]["message"]
     assert [a["failures_last_24h"] for a in answers] == [1, 2, 3]
@@ -190,7 +211,10 @@ def test_still_picture_fails_and_three_failures_offer_manual_review(
     assert count(session, FailedAttempt, beneficiary_id=person.id) == 3
     assert count(session, Certification, beneficiary_id=person.id) == 0
     # Not a lockout: a fourth challenge is still issued.
-    assert face_client.post("/api/v1/challenges", json={"id_number": person.id_number, "name": NAME}).status_code == 201
+    assert (
+        face_client.post("/api/v1/challenges", json={"id_number": person.id_number, "name": NAME}).status_code
+        == 201
+    )
 
 
 def test_another_persons_face_fails(face_client, session, person_with_reference, fixed_actions):
@@ -220,8 +244,12 @@ def test_no_reference_goes_to_review_with_frames_kept_30_days_and_passes_keep_no
     body = submit(face_client, challenge(face_client, person, fixed_actions), live_frames()).json()
     assert body["result"] == "needs_review" and body["reason"] == "no_reference" and body["review_id"]
     session.expire_all()
-    item = session.execute(sa.select(ReviewItem).where(ReviewItem.public_id == body["review_id"])).scalar_one()
-    kept = session.execute(sa.select(EvidenceFile).where(EvidenceFile.review_item_id == item.id)).scalars().all()
+    item = session.execute(
+        sa.select(ReviewItem).where(ReviewItem.public_id == body["review_id"])
+    ).scalar_one()
+    kept = (
+        session.execute(sa.select(EvidenceFile).where(EvidenceFile.review_item_id == item.id)).scalars().all()
+    )
     assert len(kept) == len(live_frames()) and all(f.kind.value == "frame" for f in kept)
     assert all(timedelta(days=29) < f.purge_after - f.created_at <= timedelta(days=30) for f in kept)
     assert count(session, EvidenceFile, kind="frame") == frames_before + len(kept)
@@ -229,5 +257,7 @@ def test_no_reference_goes_to_review_with_frames_kept_30_days_and_passes_keep_no
     assert status["status"] == "pending" and status["kind"] == "face"
 
     reviewer = make_staff(StaffRole.REVIEWER)
-    frame = face_client.get(f"/api/v1/review/items/{body['review_id']}/evidence/{kept[0].id}", headers=reviewer)
+    frame = face_client.get(
+        f"/api/v1/review/items/{body['review_id']}/evidence/{kept[0].id}", headers=reviewer
+    )
     assert frame.status_code == 200 and frame.content == live_frames()[0][0]
