@@ -203,6 +203,8 @@ class FaceEngine:
         """Embed a few other frames (the liveness stage's key frames — action peaks, the last frame — else
         frames spread over the clip); any that shows another person, or two faces, fails the decision."""
         wanted = self.config.consistency_frames
+        if wanted <= 0:
+            return False
         picks = [i for i in live.key_frames if i != live.best_frame and 0 <= i < len(frames)]
         if len(picks) > wanted:  # keep the last frame (a splice usually sits at the end) and the first peaks
             picks = [*picks[: wanted - 1], picks[-1]] if wanted > 1 else picks[-1:]

@@ -96,3 +96,11 @@ def test_sample_indices_spread_and_skip_best():
     assert sample_indices(30, 10, 2) == [0, 29]
     assert 0 not in sample_indices(30, 0, 3) and len(sample_indices(30, 0, 3)) == 3
     assert sample_indices(1, 0, 2) == []
+
+
+def test_consistency_frames_zero_checks_nothing(face_engine, live_d10, own_reference, photo):
+    probe = face_engine.template(live_d10[10].data)
+    spliced = [*live_d10[:-1], TimedFrame(photo("obama/obama.jpg"), live_d10[-1].t_ms)]
+    live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, len(spliced) - 1))
+    off = FaceEngine(replace(face_engine.config, consistency_frames=0))
+    assert off._identity_changed(spliced, live, probe) is False
