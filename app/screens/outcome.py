@@ -54,7 +54,7 @@ def build(ui: Ui) -> ft.View:
                 text.subheading(t("outcome.receipt")),
                 text.body(t("result.person", name=receipt.holder_name), identifier="receipt-name"),
                 text.body(t("result.id", id_number=receipt.holder_id)),
-                text.body(t("result.last", date=format_date(receipt.certified_on, lang),
+                text.body(t("outcome.certified_on", date=format_date(receipt.certified_on, lang),
                             method=t(f"method.{receipt.method}")), identifier="receipt-certified"),
                 text.body(t("result.valid_until", date=format_date(receipt.valid_until, lang)),
                           identifier="receipt-valid-until"),

@@ -182,4 +182,5 @@ MESSAGES: dict[str, str] = {
     "reason.borderline_match": "It could not be decided whether this is you; staff will check.",
     "reason.spoof_suspected": "This looks like a photo or a screen, not a live person.",
     "reason.no_reference": "There is no photo of you in the pension record yet. Please visit an office or ask for a staff visit.",
+    "outcome.certified_on": "Certified on: {date} ({method})",
 }

@@ -180,4 +180,5 @@ MESSAGES: dict[str, str] = {
     "reason.borderline_match": "无法确定是否本人，已转人工审核。",
     "reason.spoof_suspected": "看起来像是照片或屏幕，不是本人。",
     "reason.no_reference": "社保档案中还没有您的照片。请到经办窗口或请工作人员上门采集。",
+    "outcome.certified_on": "认证日期：{date}（{method}）",
 }

@@ -180,4 +180,5 @@ MESSAGES: dict[str, str] = {
     "reason.borderline_match": "無法確定是否本人，已轉人工審核。",
     "reason.spoof_suspected": "看起來像是照片或螢幕，不是本人。",
     "reason.no_reference": "社保檔案中還沒有您的照片。請到經辦窗口或請工作人員上門採集。",
+    "outcome.certified_on": "認證日期：{date}（{method}）",
 }

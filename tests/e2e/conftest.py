@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.shared_data import REPO_ROOT, in_ci
+from tests.shared_data import REPO_ROOT, SHARED_DIR, in_ci
 
 CHROMIUM = Path(os.environ.get("LIFECERT_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "e2e"
@@ -48,6 +48,7 @@ class Stack:
     web_url: str
     certified: DemoPerson  # 张建国: certified this window by self face
     due: DemoPerson  # 李秀英: certified last window, this one is open
+    face: DemoPerson  # 孙国庆: overdue, has a reference photo (d10.mp4 frame 0) for the face tests
     api_log: Path
 
     def status_calls(self) -> int:
@@ -85,8 +86,12 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def seed(db_url: str) -> tuple[DemoPerson, DemoPerson]:
-    """Migrate and seed the demo roster (``lifecert demo``'s own seeding); returns two of its people."""
+def seed(db_url: str) -> tuple[DemoPerson, DemoPerson, DemoPerson]:
+    """Migrate and seed the demo roster (``lifecert demo``'s own seeding); returns two of its people.
+
+    孙国庆 (overdue; certified by the face tests) gets an ID-card reference photo: frame 0 of ../shared/faces/videos/d10.mp4, so a face
+    certification compares the camera frames with a real reference (when ../shared is present).
+    """
     from api.config import Settings
     from api.db import make_engine, make_sessionmaker, session_scope, upgrade
     from api.demo import DEMO_PEOPLE, seed_demo
@@ -97,11 +102,42 @@ def seed(db_url: str) -> tuple[DemoPerson, DemoPerson]:
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             seed_demo(session, policy=load_policy(Settings().policy_file))
+            face_person = next(p for p in DEMO_PEOPLE if p.name == "孙国庆")
+            add_reference_photo(session, face_person.id_number)
     finally:
         engine.dispose()
     certified = next(p for p in DEMO_PEOPLE if p.name == "张建国")
     due = next(p for p in DEMO_PEOPLE if p.name == "李秀英")
-    return DemoPerson(certified.id_number, certified.name), DemoPerson(due.id_number, due.name)
+    return (DemoPerson(certified.id_number, certified.name), DemoPerson(due.id_number, due.name),
+            DemoPerson(face_person.id_number, face_person.name))
+
+
+def reference_photo_jpeg() -> bytes | None:
+    path = SHARED_DIR / "faces" / "videos" / "d10.mp4"
+    if not path.exists():
+        return None
+    import cv2
+
+    from tests.e2e.fake_video import read_clip
+
+    ok, encoded = cv2.imencode(".jpg", read_clip(path, 0, 1)[0], [cv2.IMWRITE_JPEG_QUALITY, 90])
+    return encoded.tobytes() if ok else None
+
+
+def add_reference_photo(session, id_number: str) -> None:
+    import hashlib
+
+    import sqlalchemy as sa
+
+    from api.beneficiaries.models import Beneficiary, ReferenceFace
+    from shared.enums import ReferenceSource
+
+    photo = reference_photo_jpeg()
+    if photo is None:
+        return
+    person = session.execute(sa.select(Beneficiary).where(Beneficiary.id_number == id_number)).scalar_one()
+    session.add(ReferenceFace(beneficiary_id=person.id, source=ReferenceSource.ID_PHOTO, photo=photo,
+                              photo_sha256=hashlib.sha256(photo).hexdigest(), active=True))
 
 
 @pytest.fixture(scope="session")
@@ -118,11 +154,13 @@ def chromium_path() -> Path:
 def stack(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     work = tmp_path_factory.mktemp("e2e")
     db_url = f"sqlite:///{work / 'lifecert.sqlite3'}"
-    certified, due = seed(db_url)
+    certified, due, face = seed(db_url)
     api_port, web_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
-               LIFECERT_STATUS_RATE_PER_MINUTE="0", PYTHONUNBUFFERED="1")
+               LIFECERT_STATUS_RATE_PER_MINUTE="0", PYTHONUNBUFFERED="1",
+               # the challenge the passing clip performs (refused by the API outside LIFECERT_ENV=test)
+               LIFECERT_CHALLENGE_FIXED_ACTIONS="open_mouth,blink")
     api_log, web_log = work / "api.log", work / "web.log"
     api_url, web_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
     procs: list[subprocess.Popen] = []
@@ -137,20 +175,25 @@ def stack(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
         wait_http(f"{api_url}/healthz", procs[0], api_log)
         wait_http(web_url, procs[1], web_log)
-        yield Stack(api_url, web_url, certified, due, api_log)
+        yield Stack(api_url, web_url, certified, due, face, api_log)
     finally:
         for proc in procs:
             stop(proc)
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path: Path):
+def playwright_session(chromium_path: Path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session, chromium_path: Path):
+    b = playwright_session.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+    yield b
+    b.close()
 
 
 @pytest.fixture
@@ -159,6 +202,27 @@ def page(browser, stack: Stack, request: pytest.FixtureRequest):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture
+def camera_page(playwright_session, chromium_path: Path, stack: Stack):
+    """``camera_page(y4m)`` → a page in a Chromium whose fake camera plays ``y4m`` (its own browser:
+    the video file is a launch argument). Closed after the test."""
+    pw = playwright_session
+    browsers = []
+
+    def open_with(y4m: Path):
+        browser = pw.chromium.launch(executable_path=str(chromium_path), args=[
+            *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={y4m}"])
+        browsers.append(browser)
+        context = browser.new_context(viewport=PHONE_VIEWPORT, locale="zh-CN")
+        context.grant_permissions(["camera"], origin=stack.web_url)
+        return context.new_page()
+
+    yield open_with
+    for b in browsers:
+        b.close()
 
 
 @pytest.fixture
