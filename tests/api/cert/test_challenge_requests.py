@@ -171,3 +171,20 @@ def test_challenge_requests_are_rate_limited_per_client(make_client, make_person
     assert codes == [201, 201, 429]
     third = limited.post(URL, json={"id_number": person.id_number, "name": "限流"})
     assert third.json()["error"] == "rate_limited" and int(third.headers["Retry-After"]) >= 1
+
+
+def test_a_key_used_for_one_challenge_is_refused_for_another(client, session, make_person) -> None:
+    person = make_person(name="重复键")
+    first, second = new_challenge(client, person, "重复键"), new_challenge(client, person, "重复键")
+    key = new_key()
+    session.add(
+        IdempotencyRecord(
+            key=key, challenge_id=first["challenge_id"], status_code=200, response={}, completed_at=utcnow()
+        )
+    )
+    session.commit()
+    resp = client.post(
+        f"{URL}/{second['challenge_id']}/frames", headers={"Idempotency-Key": key}, **frames_form()
+    )
+    assert resp.status_code == 422 and resp.json()["error"] == "idempotency_key_reused"
+    assert session.get(Challenge, second["challenge_id"]).used_at is None
