@@ -43,7 +43,11 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int,
                 image.load()
     except FaceInputError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own hard limit (2x MAX_IMAGE_PIXELS)
+        raise FaceInputError(
+            ReasonCode.TOO_LARGE, "The picture has too many pixels. Please send a smaller photo."
+        ) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise FaceInputError(
             ReasonCode.NOT_AN_IMAGE, "This file is not a picture we can read. Please take the photo again."
         ) from exc

@@ -75,3 +75,8 @@ def test_exif_orientation_is_applied():
     exif[0x0112] = 6  # rotate 90° clockwise for display
     out = decode_image(encode(image, "JPEG", exif=exif.tobytes()), **LIMITS)
     assert out.shape[:2] == (400, 200)
+
+
+def test_pillow_hard_bomb_limit_is_too_large_not_a_crash():
+    bomb = encode(Image.new("1", (20000, 10000)))  # 200 MP: above Pillow's own 2x MAX_IMAGE_PIXELS
+    assert refused(bomb, max_pixels=10**12) is ReasonCode.TOO_LARGE
