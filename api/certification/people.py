@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Entitlement
 from api.errors import ApiError
+from api.status.service import names_match
 from shared.enums import PaymentState
 from shared.idnumber import IdNumberError, mask_id, mask_name, parse_id_number
 
@@ -16,13 +15,6 @@ NOT_FOUND_MESSAGE = (
     "We could not find this ID number with this name. Check both against the ID card, "
     "or ask at your service point."
 )
-
-
-def _same_name(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        return "".join(unicodedata.normalize("NFKC", s).split()).casefold()
-
-    return norm(a) == norm(b)
 
 
 def normalised_id(id_number: str) -> str:
@@ -40,7 +32,7 @@ def find_person(session: Session, id_number: str, name: str, *, for_update: bool
     if for_update:
         query = query.with_for_update()
     person = session.execute(query).scalar_one_or_none()
-    if person is None or not _same_name(person.name, name):
+    if person is None or not names_match(name, person.name):
         raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
     return person
 
