@@ -261,3 +261,12 @@ def test_no_reference_goes_to_review_with_frames_kept_30_days_and_passes_keep_no
         f"/api/v1/review/items/{body['review_id']}/evidence/{kept[0].id}", headers=reviewer
     )
     assert frame.status_code == 200 and frame.content == live_frames()[0][0]
+
+
+def test_corrupt_jpeg_frames_get_a_clear_answer_not_a_server_error(face_client, make_person, fixed_actions):
+    person = make_person(name=NAME)
+    corrupt = tuple((b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4, i * 200) for i in range(12))
+    resp = submit(face_client, challenge(face_client, person, fixed_actions), corrupt)
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["result"] == "failed" and body["reason"] and body["message"]
