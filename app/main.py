@@ -21,6 +21,7 @@ import flet as ft
 
 from app.api_client import ApiClient
 from app.fonts import CJK_FAMILY, install_cjk_font
+from app.preferences import load_settings
 from app.screens import ROUTES
 from app.state import DEFAULT_API_URL, AppState, Settings
 from app.ui import Ui
@@ -56,6 +57,8 @@ async def main(page: ft.Page) -> None:
 
     page.on_route_change = route_change
     page.on_view_pop = view_pop
+    ui.store = ft.SharedPreferences()
+    await load_settings(ui.store, state.settings)
     ui.show(page.route or "/")
 
 

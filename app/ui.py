@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.components.theme import TypeScale, build_theme, type_scale
+from app.preferences import KeyValueStore, save_settings
 from app.state import AppState
 from shared.i18n import Translator
 
@@ -31,6 +32,7 @@ class Ui:
         self._api: ApiClient | None = None
         self._api_url: str | None = None
         self.cjk_font_family = cjk_font_family
+        self.store: KeyValueStore | None = None  # where settings persist (SharedPreferences in main)
 
     # --- language and look -------------------------------------------------------------------------
     @property
@@ -68,6 +70,16 @@ class Ui:
         self.apply_theme()
         self.page.views.clear()
         self.page.views.append(builder(self))
+
+    def persist_settings(self) -> None:
+        """Save the settings on the device in the background (no-op without a store)."""
+        if self.store is not None and self.page is not None:
+            store, settings = self.store, self.state.settings
+
+            async def save() -> None:
+                await save_settings(store, settings)
+
+            self.page.run_task(save)
 
     def refresh(self) -> None:
         """Rebuild the current screen (after a language or text-size change)."""

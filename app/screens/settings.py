@@ -23,6 +23,7 @@ def build(ui: Ui) -> ft.View:
     def choose_language(language: str):
         def handler() -> None:
             settings.set_language(language)
+            ui.persist_settings()
             ui.refresh()
 
         return handler
@@ -30,6 +31,7 @@ def build(ui: Ui) -> ft.View:
     def choose_size(large: bool):
         def handler() -> None:
             settings.large_text = large
+            ui.persist_settings()
             ui.refresh()
 
         return handler
@@ -47,6 +49,7 @@ def build(ui: Ui) -> ft.View:
             api_message.value, api_message.color = t("settings.api.error"), ERROR
             return
         settings.api_url = url
+        ui.persist_settings()
         api_field.value = url
         api_message.value, api_message.color = t("settings.saved"), OK
 

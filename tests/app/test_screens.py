@@ -138,3 +138,42 @@ def test_identity_fields_render_live_check_messages() -> None:
     form.attempt()
     fields.render()
     assert fields.name_row.visible and fields.name_message.value == "Please enter the name"
+
+
+def _outcome_ui(result, failures: int = 0, qr: bytes | None = None) -> Ui:
+    from app.capture import CaptureFlow
+
+    ui = make_ui("zh-Hans")
+    flow = CaptureFlow.__new__(CaptureFlow)  # only the fields the result screen reads
+    flow.result, flow.receipt_qr_png = result, qr
+    ui.state.certify.capture = flow
+    ui.state.certify.failures = failures
+    return ui
+
+
+def test_passed_outcome_shows_receipt_and_qr() -> None:
+    from shared.schemas import FramesResult, ReceiptPublic
+
+    receipt = ReceiptPublic(receipt_id="r1", holder_name="孙*庆", holder_id="1101**********0714",
+                            method=CertificationMethod.SELF_FACE, certified_on=date(2026, 11, 23),
+                            valid_until=date(2027, 9, 30), token="t", qr_png_url="/q.png", qr_svg_url="/q.svg")
+    ui = _outcome_ui(FramesResult(result="passed", reason="ok", message="ok", receipt=receipt), qr=b"\x89PNG")
+    view = ROUTES["/certify/result"](ui)
+    shown = texts(view)
+    assert "认证成功" in shown and "姓名：孙*庆" in shown and "有效期至：2027年9月30日" in shown
+    assert "认证日期：2026年11月23日（本人刷脸）" in shown
+    assert "receipt-qr" in identifiers(view)
+
+
+def test_failed_outcome_offers_retry_then_other_ways_after_three() -> None:
+    from shared.schemas import FramesResult
+
+    failed = FramesResult(result="failed", reason="still_image", message="server text")
+    once = ROUTES["/certify/result"](_outcome_ui(failed, failures=1))
+    assert "原因：画面一直没有变化。必须是本人对着镜头做动作，不能用照片。" in texts(once)
+    assert {"outcome-retry", "outcome-alternatives"} <= set(identifiers(once))
+    thrice = ROUTES["/certify/result"](_outcome_ui(failed, failures=3))
+    ids = identifiers(thrice)
+    assert "outcome-retry" not in ids and "outcome-too-many" in ids and "outcome-alternatives" in ids
+    unknown = FramesResult(result="failed", reason="some_new_code", message="The server's own sentence.")
+    assert "原因：The server's own sentence." in texts(ROUTES["/certify/result"](_outcome_ui(unknown)))

@@ -81,6 +81,10 @@ def test_switching_language_changes_visible_text(page, stack, shots) -> None:
     expect_text(page, "home-heading", "What would you like to do?")
     assert "Check status" in text_of(page, "home-check-status")
     shots(page, "home-en-large")
+    second = page.context.new_page()  # a new visit on the same device: settings were kept
+    open_app(second, stack.web_url, "home-heading")
+    expect_text(second, "home-heading", "What would you like to do?")
+    second.close()
     tap(page, "nav-settings")
     tap(page, "settings-lang-zh-Hant")
     expect_text(page, "screen-title", "設定")

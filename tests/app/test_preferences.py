@@ -1,0 +1,50 @@
+"""Stored settings: valid values are applied, anything else is ignored; a silent store never blocks start-up.
+(The real store, the browser's storage behind SharedPreferences, is exercised by the e2e language test.)"""
+
+from __future__ import annotations
+
+import asyncio
+
+from app import preferences
+from app.preferences import PREFIX, load_settings, save_settings
+from app.state import Settings
+
+
+class DictStore:
+    def __init__(self, data: dict[str, object] | None = None) -> None:
+        self.data = dict(data or {})
+
+    async def get(self, key: str) -> object:
+        return self.data.get(key)
+
+    async def set(self, key: str, value: str | bool) -> bool:
+        self.data[key] = value
+        return True
+
+
+class SilentStore(DictStore):
+    async def get(self, key: str) -> object:
+        await asyncio.sleep(3600)
+
+
+async def test_round_trip() -> None:
+    store, saved = DictStore(), Settings(language="zh-Hant", large_text=True, api_url="https://api.example.org")
+    await save_settings(store, saved)
+    assert set(store.data) == {PREFIX + "language", PREFIX + "large_text", PREFIX + "api_url"}
+    loaded = Settings()
+    await load_settings(store, loaded)
+    assert loaded == saved
+
+
+async def test_invalid_values_are_ignored() -> None:
+    settings = Settings()
+    await load_settings(DictStore({PREFIX + "language": "fr", PREFIX + "large_text": "yes",
+                                   PREFIX + "api_url": "ftp://x"}), settings)
+    assert settings == Settings()
+
+
+async def test_a_store_that_never_answers_does_not_block(monkeypatch) -> None:
+    monkeypatch.setattr(preferences, "LOAD_TIMEOUT_S", 0.05)
+    settings = Settings()
+    await load_settings(SilentStore(), settings)
+    assert settings == Settings()
