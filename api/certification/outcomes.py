@@ -60,7 +60,7 @@ def failures_since(session: Session, beneficiary_id: int, since: datetime) -> in
 
 
 def _keep_frames(
-    session: Session, ctx: CertContext, upload: FrameUpload, days: int, now: datetime, **link: int
+    session: Session, ctx: CertContext, upload: FrameUpload, days: int | None, now: datetime, **link: int
 ) -> list[int]:
     ids = []
     for frame in upload.frames:
@@ -197,8 +197,8 @@ def _needs_review(
         challenge_id=claim.challenge_id,
         reason_code=decision.reason.value,
     )
-    if ctx.cert.keep_frames_days_review > 0:
-        _keep_frames(session, ctx, upload, ctx.cert.keep_frames_days_review, now, review_item_id=item.id)
+    # Kept while the review needs them; the retention period starts at the decision (api.review.decisions).
+    _keep_frames(session, ctx, upload, None, now, review_item_id=item.id)
     return FramesResult(
         result=CertificationResult.NEEDS_REVIEW,
         reason=decision.reason.value,

@@ -7,8 +7,9 @@ An attestation follows its review item.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api import audit
@@ -18,6 +19,7 @@ from api.certification.models import Attestation, AttestationStatus
 from api.certification.recording import Rules, record_passed
 from api.challenges.service import Operator
 from api.errors import ApiError
+from api.evidence.models import EvidenceFile, EvidenceKind
 from api.review.models import ReviewItem, ReviewStatus
 
 
@@ -30,6 +32,7 @@ def decide(
     reason: str,
     rules: Rules,
     now: datetime,
+    keep_frames_days: int,
 ) -> ReviewItem:
     match (item.status, approve):
         case (ReviewStatus.PENDING, True):
@@ -52,6 +55,12 @@ def decide(
             reason=f"approved by staff:{reviewer.id}: {reason}",
         )
         item.certification_id = recorded.certifications[0].id if recorded.certifications else None
+    # Raw capture frames were kept for the decision; from now on only for the retention period.
+    session.execute(
+        sa.update(EvidenceFile)
+        .where(EvidenceFile.review_item_id == item.id, EvidenceFile.kind == EvidenceKind.FRAME)
+        .values(purge_after=now + timedelta(days=keep_frames_days))
+    )
     item.status = new_status
     item.decided_at = now
     item.decided_by = reviewer.id

@@ -117,6 +117,7 @@ def decide_item(
             reason=body.reason,
             rules=ctx.rules,
             now=utcnow(),
+            keep_frames_days=ctx.cert.keep_frames_days_review,
         )
         return item_public(session, item, session.get(Beneficiary, item.beneficiary_id), with_evidence=True)
 

@@ -231,7 +231,7 @@ def test_actions_in_the_wrong_order_fail(face_client, session, person_with_refer
     assert body["result"] == "failed" and body["reason"] in {"actions_out_of_order", "action_not_seen"}
 
 
-def test_no_reference_goes_to_review_with_frames_kept_30_days_and_passes_keep_none(
+def test_no_reference_goes_to_review_with_frames_kept_until_30_days_after_the_decision(
     face_client, session, make_person, make_staff, fixed_actions
 ):
     from datetime import timedelta
@@ -251,7 +251,7 @@ def test_no_reference_goes_to_review_with_frames_kept_30_days_and_passes_keep_no
         session.execute(sa.select(EvidenceFile).where(EvidenceFile.review_item_id == item.id)).scalars().all()
     )
     assert len(kept) == len(live_frames()) and all(f.kind.value == "frame" for f in kept)
-    assert all(timedelta(days=29) < f.purge_after - f.created_at <= timedelta(days=30) for f in kept)
+    assert all(f.purge_after is None for f in kept)  # needed until the decision
     assert count(session, EvidenceFile, kind="frame") == frames_before + len(kept)
     status = face_client.get(f"/api/v1/review/status/{body['review_id']}").json()
     assert status["status"] == "pending" and status["kind"] == "face"
@@ -261,6 +261,27 @@ def test_no_reference_goes_to_review_with_frames_kept_30_days_and_passes_keep_no
         f"/api/v1/review/items/{body['review_id']}/evidence/{kept[0].id}", headers=reviewer
     )
     assert frame.status_code == 200 and frame.content == live_frames()[0][0]
+
+    decided = face_client.post(
+        f"/api/v1/review/items/{body['review_id']}/decision",
+        headers=reviewer,
+        json={"approve": True, "reason": "same woman as the ID photo on file"},
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "approved"
+    session.expire_all()
+    kept = (
+        session.execute(sa.select(EvidenceFile).where(EvidenceFile.review_item_id == item.id)).scalars().all()
+    )
+    decided_at = session.get(ReviewItem, item.id).decided_at
+    assert all(f.purge_after - decided_at == timedelta(days=30) for f in kept)
+    cert = session.execute(
+        sa.select(Certification).where(Certification.beneficiary_id == person.id)
+    ).scalar_one()
+    assert cert.method.value == "self_face" and f"review:{body['review_id']}" in cert.evidence
+    assert (
+        face_client.get(f"/api/v1/review/status/{body['review_id']}").json()["receipt"]["method"]
+        == "self_face"
+    )
 
 
 def test_corrupt_jpeg_frames_get_a_clear_answer_not_a_server_error(face_client, make_person, fixed_actions):
