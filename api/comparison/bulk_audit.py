@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api import audit
@@ -66,7 +65,7 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
             }
         )
         prev = h
-    session.execute(sa.insert(audit.AuditEvent), rows)
+    session.execute(audit.AuditEvent.__table__.insert(), rows)
     head.last_seq, head.last_hash = seq, prev
     session.flush()
     return len(rows)

@@ -113,12 +113,13 @@ def read_feed(path: Path, kind: FeedKind) -> Iterator[FeedRow | RowError]:
             f"missing: {', '.join(missing)}"
         )
     index = {name: i for i, name in enumerate(header)}
+    today = date.today()
     with f:
         try:
             for line_no, values in enumerate(reader, start=2):
                 if not any(v.strip() for v in values):
                     continue
-                yield _row(kind, line_no, values, index)
+                yield _row(kind, line_no, values, index, today)
         except UnicodeDecodeError:
             raise FeedFileError(f"{path.name}: not UTF-8 text; save the file as 'CSV UTF-8'") from None
 
@@ -128,11 +129,13 @@ def _get(values: list[str], index: dict[str, int], column: str) -> str:
     return values[i].strip() if i is not None and i < len(values) else ""
 
 
-def _row(kind: FeedKind, line_no: int, values: list[str], index: dict[str, int]) -> FeedRow | RowError:
+def _row(
+    kind: FeedKind, line_no: int, values: list[str], index: dict[str, int], today: date
+) -> FeedRow | RowError:
     raw_id = _get(values, index, "id_number")
     try:
         id_number = normalise_id_number(raw_id)
-        parse_id_number(id_number)
+        parse_id_number(id_number, today=today)
     except ValueError as exc:
         return RowError(line_no, raw_id, f"ID number: {exc}")
     name = _get(values, index, "name")

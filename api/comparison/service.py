@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as dtime
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -40,11 +41,11 @@ from api.notify import outbox
 from api.payments.resume import resume_after_certification
 from api.payments.transitions import transition
 from api.regions.service import RegionPaths
-from shared.cycle import window_for
+from shared.cycle import Window, window_for
 from shared.enums import BenefitType, CertificationMethod, CertificationResult, PaymentState, StopReason
 from shared.idnumber import mask_name
 from shared.months import YearMonth
-from shared.policy import PolicyTable
+from shared.policy import CyclePolicy, PolicyTable
 
 CHUNK = 5000
 
@@ -271,6 +272,12 @@ def _open_mismatches(
 # --- sign of life (the bulk case: batched reads and inserts) ----------------------------------------
 
 
+@lru_cache(maxsize=65536)
+def _window(policy: CyclePolicy, birth_month: int, year: int, month: int) -> Window:
+    """window_for, cached: a window depends only on the policy, the birth month and the day's month."""
+    return window_for(policy, date(2000, birth_month, 1), date(year, month, 1))
+
+
 def _signs_of_life(
     session: Session, pairs: list[tuple[_Person, FeedRow]], ctx: FeedContext, report: FeedReport, run_id: int
 ) -> None:
@@ -305,8 +312,8 @@ def _signs_of_life(
         path = ctx.region_paths.path(session, person.region_code)
         for ent_id, benefit, state in mine:
             policy = ctx.policy.policy_for(path, benefit)
-            window = window_for(policy, person.birth_date, row.event_date)
-            current = window_for(policy, person.birth_date, ctx.today)
+            window = _window(policy, person.birth_date.month, row.event_date.year, row.event_date.month)
+            current = _window(policy, person.birth_date.month, ctx.today.year, ctx.today.month)
             if window != current:
                 outcome[idx] = (
                     f"the sign of life on {row.event_date} is before the current window "
@@ -329,6 +336,7 @@ def _signs_of_life(
     new_rows: list[dict] = []
     new_meta: list[tuple[_Person, FeedRow, int, PaymentState, date, date]] = []
     applied_rows: set[int] = set()
+    created_at = utcnow()
     for plan in plans:
         person, row, ent_id, state, start, end = plan
         if (ent_id, start) in done:
@@ -348,19 +356,26 @@ def _signs_of_life(
                 "evidence": [f"feed:{run_id}:row:{row.row_number}", f"source:{row.detail}"],
                 "certified_at": certified_at,
                 "local_date": row.event_date,
-                "created_at": utcnow(),
+                "created_at": created_at,
             }
         )
         new_meta.append(plan)
         applied_rows.add(row.row_number)
     if new_rows:
-        cert_ids = (
-            session.execute(
-                sa.insert(Certification).returning(Certification.id, sort_by_parameter_order=True), new_rows
+        # No RETURNING: on SQLite it would insert row by row to keep the order. The rows of this run are
+        # unique per (entitlement, window) and tagged with the run, so one SELECT finds their ids.
+        session.execute(Certification.__table__.insert(), new_rows)
+        tag = f"feed:{run_id}"
+        found = {
+            (ent_id, start): cid
+            for cid, ent_id, start in session.execute(
+                sa.select(Certification.id, Certification.entitlement_id, Certification.window_start).where(
+                    Certification.operator_id == tag,
+                    Certification.entitlement_id.in_([r["entitlement_id"] for r in new_rows]),
+                )
             )
-            .scalars()
-            .all()
-        )
+        }
+        cert_ids = [found[(r["entitlement_id"], r["window_start"])] for r in new_rows]
         events = [
             PendingEvent(
                 actor=ctx.actor,

@@ -1,0 +1,170 @@
+"""Data-comparison feed import: an N-row sign-of-life feed against an N-person roster.
+
+    .venv/bin/python bench/comparison_feed.py --rows 100000            # SQLite in a temp dir
+    .venv/bin/python bench/comparison_feed.py --rows 1000000 --pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+Builds a fresh database (migrations), bulk-inserts the roster (one entitlement each; not timed as part of
+the import), writes the feed CSV (0.1 % name mismatches, 0.1 % unknown ID numbers), then times
+``import_feed`` end to end: CSV parsing and validation, matching, window rules, certification rows,
+hash-chained audit events, one transaction. Prints the figures for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from api.beneficiaries.models import Beneficiary, Entitlement
+from api.comparison.models import FeedKind
+from api.comparison.service import FeedContext, import_feed
+from api.db import make_engine, make_sessionmaker, upgrade
+from api.regions.models import Region
+from api.regions.service import RegionPaths
+from shared.enums import BenefitType, PaymentState, RegionLevel, ResidenceKind
+from shared.idnumber import make_id_number
+from shared.policy import PolicyTable
+
+FIRST_BIRTH = date(1940, 1, 1)
+BIRTH_DAYS = 25 * 365
+NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+
+
+def person(i: int) -> tuple[str, str, date]:
+    birth = FIRST_BIRTH + timedelta(days=i % BIRTH_DAYS)
+    number = make_id_number("110101", birth, (i // BIRTH_DAYS) % 1000)
+    name = NAMES[i % len(NAMES)] + NAMES[(i // 7) % len(NAMES)] + NAMES[(i // 49) % len(NAMES)]
+    return number, name, birth
+
+
+def seed(url: str, n: int) -> float:
+    started = time.perf_counter()
+    engine = make_engine(url)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        for code, name, level, parent in [
+            ("11", "北京市", RegionLevel.PROVINCE, None),
+            ("1101", "市辖区", RegionLevel.CITY, "11"),
+            ("110101", "东城区", RegionLevel.COUNTY, "1101"),
+        ]:
+            conn.execute(
+                sa.insert(Region),
+                [{"code": code, "name": name, "level": level, "parent_code": parent, "created_at": now}],
+            )
+    step = 20_000
+    for start in range(0, n, step):
+        people, ents = [], []
+        for i in range(start, min(n, start + step)):
+            number, name, birth = person(i)
+            people.append(
+                {
+                    "id": i + 1,
+                    "id_number": number,
+                    "name": name,
+                    "sex": "male" if int(number[16]) % 2 else "female",
+                    "birth_date": birth,
+                    "region_code": "110101",
+                    "residence_kind": ResidenceKind.DOMESTIC,
+                    "time_zone": "Asia/Shanghai",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            ents.append(
+                {
+                    "id": i + 1,
+                    "beneficiary_id": i + 1,
+                    "benefit_type": BenefitType.ENTERPRISE_PENSION,
+                    "monthly_cents": 312_550,
+                    "payment_state": PaymentState.ACTIVE,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        with engine.begin() as conn:
+            conn.execute(sa.insert(Beneficiary), people)
+            conn.execute(sa.insert(Entitlement), ents)
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def write_feed(path: Path, n: int, today: date) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id_number", "name", "event_date", "source"])
+        for i in range(n):
+            number, name, _ = person(i)
+            if i % 1000 == 1:
+                name = name[::-1] + "某"  # a name mismatch → review list
+            if i % 1000 == 2:
+                number = make_id_number("110102", FIRST_BIRTH, i % 1000)  # not on the roll
+            w.writerow([number, name, today.isoformat(), "medical_insurance"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--pg", metavar="SERVER_URL", help="PostgreSQL server URL (a scratch database is created)"
+    )
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="lifecert-feed-bench-"))
+    drop = None
+    if args.pg:
+        from sqlalchemy.engine import make_url
+
+        name = f"lifecert_bench_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(args.pg, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
+
+        def drop() -> None:
+            with admin.connect() as c:
+                c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        url = f"sqlite:///{work / 'bench.sqlite3'}"
+    try:
+        upgrade(url)
+        seconds_seed = seed(url, args.rows)
+        print(
+            f"roster: {args.rows:,} people + entitlements inserted in {seconds_seed:.1f} s (setup, not the figure)"
+        )
+        today = date.today()
+        feed = work / "feed.csv"
+        t0 = time.perf_counter()
+        write_feed(feed, args.rows, today)
+        print(
+            f"feed: {args.rows:,} rows written in {time.perf_counter() - t0:.1f} s, {feed.stat().st_size / 1e6:.1f} MB"
+        )
+        engine = make_engine(url)
+        ctx = FeedContext(policy=PolicyTable(), region_paths=RegionPaths(), today=today, actor="system:bench")
+        with make_sessionmaker(engine)() as session:
+            t0, c0 = time.perf_counter(), time.process_time()
+            report = import_feed(session, FeedKind.SIGN_OF_LIFE, feed, ctx=ctx)
+            session.commit()
+            seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+        engine.dispose()
+        backend = "PostgreSQL" if args.pg else "SQLite"
+        print(
+            f"import ({backend}): {report.rows:,} rows in {seconds:.1f} s = {report.rows / seconds:,.0f} rows/s; "
+            f"{report.applied:,} certified, {report.mismatched:,} to review, {len(report.errors):,} rejected; "
+            f"CPU time of this process {cpu:.1f} s"
+        )
+        return 0
+    finally:
+        if drop:
+            drop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

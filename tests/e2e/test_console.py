@@ -1,0 +1,134 @@
+"""The staff console in Chromium against a real API: sign in, approve an item in the review queue, run a
+month, and see the statistics change (its own API + web client on a freshly seeded demo database)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from tests.e2e.conftest import PHONE_VIEWPORT, free_port, seed, stop, wait_http
+from tests.e2e.flutter import expect_text, open_app, tap, type_into, widget
+from tests.shared_data import REPO_ROOT
+
+PASSWORD = "console e2e pass"
+
+
+@dataclass(frozen=True)
+class ConsoleStack:
+    web_url: str
+    admin: str
+
+
+@pytest.fixture(scope="module")
+def console_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleStack]:
+    import sqlalchemy as sa
+
+    from api.auth import service
+    from api.beneficiaries.models import Beneficiary
+    from api.challenges.service import Operator
+    from api.db import make_engine, make_sessionmaker, session_scope, utcnow
+    from api.review.models import ReviewKind
+    from api.review.service import open_item
+    from shared.enums import CertificationMethod, StaffRole
+
+    work = tmp_path_factory.mktemp("console-e2e")
+    db_url = f"sqlite:///{work / 'lifecert.sqlite3'}"
+    seed(db_url)
+    engine = make_engine(db_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        service.create_staff(session, username="e2e_admin", name="王管理", role=StaffRole.ADMIN, password=PASSWORD,
+                             region_code=None, actor="system:test")
+        suspended = session.execute(sa.select(Beneficiary).where(Beneficiary.name == "王德明")).scalar_one()
+        open_item(session, kind=ReviewKind.EVIDENCE, person=suspended, method=CertificationMethod.STAFF_ONSITE,
+                  operator=Operator("self"), now=utcnow(), note="home visit photos")
+    engine.dispose()
+    api_port, web_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
+               LIFECERT_STATUS_RATE_PER_MINUTE="0", PYTHONUNBUFFERED="1")
+    api_url, web_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
+    api_log, web_log = work / "api.log", work / "web.log"
+    procs: list[subprocess.Popen] = []
+    try:
+        with api_log.open("wb") as out:
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(api_port)],
+                cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+        with web_log.open("wb") as out:
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "app", "--port", str(web_port), "--api", api_url],
+                cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+        wait_http(f"{api_url}/healthz", procs[0], api_log)
+        wait_http(web_url, procs[1], web_log)
+        yield ConsoleStack(web_url, "e2e_admin")
+    finally:
+        for proc in procs:
+            stop(proc)
+
+
+@pytest.fixture
+def console_page(browser):
+    context = browser.new_context(viewport={**PHONE_VIEWPORT, "width": 900}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _suspended(page) -> int:
+    widget(page, "console-stats-suspended").wait_for(state="attached", timeout=30_000)
+    expect_text(page, "console-stats-suspended", r"^\d+$")
+    node = widget(page, "console-stats-suspended")
+    return int((node.get_attribute("aria-label") or node.inner_text()).strip())
+
+
+def test_sign_in_approve_run_month_and_see_statistics_change(console_page, console_stack, shots) -> None:
+    page = console_page
+    open_app(page, console_stack.web_url + "/console", "console-username")
+    type_into(page, "console-username", console_stack.admin)
+    type_into(page, "console-password", PASSWORD)
+    shots(page, "login")
+    tap(page, "console-sign-in")
+    expect_text(page, "console-review-item-0", r"王\*明")
+    expect_text(page, "console-who", "王管理")
+
+    tap(page, "console-nav-stats")
+    suspended_before = _suspended(page)
+    assert suspended_before >= 1  # 王德明 is suspended in the demo roster
+    shots(page, "stats-before")
+
+    tap(page, "console-nav-review")
+    expect_text(page, "console-review-item-0", r"王\*明")
+    type_into(page, "console-review-reason-0", "上门核实，本人健在")
+    shots(page, "review")
+    tap(page, "console-approve-0")
+    expect_text(page, "console-review-done", r"已通过：王\*明")
+    expect_text(page, "console-review-count", "暂无待审核事项")
+
+    tap(page, "console-nav-stats")
+    expect_text(page, "console-stats-suspended", f"^{suspended_before - 1}$")  # approval resumed his payment
+    shots(page, "stats-after-approval")
+
+    tap(page, "console-nav-cycle")
+    widget(page, "console-cycle-run").wait_for()
+    tap(page, "console-cycle-run")
+    month = f"{date.today():%Y-%m}"
+    expect_text(page, "console-cycle-summary", f"{month}：检查 \\d+ 项，暂停 \\d+ 项")
+    node = widget(page, "console-cycle-summary")
+    summary = node.get_attribute("aria-label") or node.inner_text()
+    newly = int(re.search(r"暂停 (\d+) 项", summary).group(1))
+    shots(page, "cycle-run")
+
+    tap(page, "console-nav-stats")
+    expect_text(page, "console-stats-suspended", f"^{suspended_before - 1 + newly}$")
+    shots(page, "stats-after-run")
+
+    tap(page, "console-nav-cycle")
+    tap(page, "console-cycle-run")
+    expect_text(page, "console-cycle-summary", "暂停 0 项，恢复 0 项")  # running a month twice changes nothing
