@@ -251,3 +251,28 @@ def test_decision_needs_a_reason_and_a_known_item(client, make_staff):
         ).status_code
         == 422
     )
+
+
+def test_an_overseas_certification_is_dated_in_the_residents_time_zone(client, session, make_person):
+    from datetime import UTC
+
+    from api.certification.recording import record_passed
+    from api.challenges.service import SELF
+    from shared.enums import CertificationMethod
+
+    abroad = make_person(
+        name="Wang Fang", residence_kind=ResidenceKind.OVERSEAS, time_zone="America/Vancouver"
+    )
+    # 2026-03-01 03:00 UTC: already March 1 in Beijing, still February 28 in Vancouver.
+    now = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
+    recorded = record_passed(
+        session,
+        person=abroad,
+        method=CertificationMethod.SELF_FACE,
+        operator=SELF,
+        rules=client.app.state.cert.rules,
+        now=now,
+    )
+    session.commit()
+    assert recorded.certifications[0].local_date == date(2026, 2, 28)
+    assert recorded.receipts[0].certified_on == date(2026, 2, 28)
