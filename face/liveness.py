@@ -14,10 +14,11 @@
    landmarks whose shape never changes (STILL_IMAGE); so does a run of identical frames lasting
    `still_run_ms` (a frozen camera or a picture pasted into a live sequence).
 4. **The same person throughout** — between consecutive frames the aligned chip must stay correlated
-   and the face must not jump (IDENTITY_CHANGED). This cheap check catches frames of two people spliced
-   together; optionally (``descriptor_frames > 0``) dlib's ResNet descriptor compares a few key frames
-   too (~120 ms per frame). The engine's own embedding check on `LivenessResult.key_frames` is the
-   stronger second line.
+   and the face must not jump (IDENTITY_CHANGED). This cheap check catches most splices of two people;
+   then (``descriptor_check="auto"``) when a suspicious cut (correlation < 0.7 or a jump) lies between
+   the best frame and an action's peak, dlib's ResNet descriptors of the two frames must be ≤ 0.42
+   apart (≈120 ms per frame, only paid on suspicious sequences). The engine's embedding check on sampled
+   frames is a second line; `LivenessResult.key_frames` lists the frames worth embedding.
 5. **A neutral start** — among the frames of the first `neutral_window_ms` (at least the first 3), at
    least `neutral_min_frames` with eyes open, mouth closed and a near-frontal head (NO_NEUTRAL_START).
    Their medians are the person's own baseline.
@@ -47,7 +48,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -75,15 +76,17 @@ class LivenessConfig:
     detect_side: int = 320
     max_missing_fraction: float = 0.2
     # neutral start
-    neutral_window_ms: int = 1000
+    neutral_window_ms: int = 1500
     neutral_min_frames: int = 2
+    baseline_frames: int = 5
+    baseline_ms: int = 500
     open_eye_min: float = 0.17
     mouth_closed_max: float = 0.25
     frontal_proxy_max: float = 0.25
     frontal_yaw_max_deg: float = 35.0
     # actions
-    blink_ratio: float = 0.75
-    blink_dip_ratio: float = 0.75
+    blink_ratio: float = 0.7
+    blink_dip_ratio: float = 0.7
     blink_window_ms: int = 1000
     mouth_open_min: float = 0.45
     mouth_open_delta: float = 0.25
@@ -91,15 +94,27 @@ class LivenessConfig:
     turn_yaw_delta_deg: float = 5.0
     strict_order: bool = True
     # still picture
-    still_chip_diff: float = 0.12  # mean |Δ| of normalised chips below which two frames look identical
-    still_shape_change: float = 0.03  # landmark shape change (inter-ocular units) a live face always exceeds
-    still_run_ms: int = 1500
+    repeat_max_diff: float = 0.1  # mean |Δ| (grey levels, 32×32 face crops) below which two frames are the same
+    still_run_ms: int = 1000
+    # an action's region (eyes / mouth / whole face) must change this much beyond a rigid motion of the
+    # neutral frame; a jittered still reaches ≤0.13 on the mouth and face, ≤0.30 on the eyes (a cartoon)
+    blink_min_change: float = 0.12
+    mouth_min_change: float = 0.2
+    turn_min_change: float = 0.2
     # identity continuity
-    min_chip_correlation: float = 0.55
+    min_chip_correlation: float = 0.1
     max_jump: float = 1.5  # face centre move between consecutive frames, in inter-ocular distances
     max_scale_change: float = 1.5
-    descriptor_frames: int = 0  # >0: also compare dlib ResNet descriptors of this many key frames
-    descriptor_max_distance: float = 0.6
+    # dlib ResNet descriptors (≈120 ms per frame) compare the best frame with each action's peak frame:
+    # "auto" only when a suspicious transition (chip correlation < suspicious_correlation, or a jump of more
+    # than suspicious_jump) lies between them, "always", or "never" (leave it to the engine).
+    descriptor_check: str = "auto"
+    suspicious_correlation: float = 0.7
+    suspicious_jump: float = 0.5
+    # Within one capture the same face stays ≤ 0.36 apart (measured on every clip, mouth open included)
+    # while different people in the shared clips come as close as 0.44 (dlib's cross-session 0.6 would let
+    # a splice of two similar-looking people through).
+    descriptor_max_distance: float = 0.42
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -147,7 +162,7 @@ def evaluate_detail(
     if len(frames) > cfg.max_frames:
         return _fail(actions, ReasonCode.IMPLAUSIBLE_TIMING, f"more than {cfg.max_frames} frames")
     grays = [_decode_gray(f, i) for i, f in enumerate(frames)]
-    detail = _evaluate_gray(actions, grays, [f.t_ms for f in frames], cfg)
+    detail = _evaluate_gray(actions, grays, [f.t_ms for f in frames], cfg, lambda i: decode(frames[i], i))
     detail.timings_ms["decode"] = (time.perf_counter() - t0) * 1000.0 - sum(detail.timings_ms.values())
     return detail
 
@@ -176,7 +191,7 @@ def evaluate_arrays_detail(
     if len(images) > cfg.max_frames:
         return _fail(actions, ReasonCode.IMPLAUSIBLE_TIMING, f"more than {cfg.max_frames} frames")
     grays = [lm.to_gray(downscale(img)) for img in images]
-    return _evaluate_gray(actions, grays, list(times_ms), cfg)
+    return _evaluate_gray(actions, grays, list(times_ms), cfg, lambda i: downscale(images[i]))
 
 
 # ------------------------------------------------------------------------------------------- pipeline
@@ -192,7 +207,11 @@ def _fail(actions: Sequence[Action], reason: ReasonCode, notes: str, **kw) -> Li
 
 
 def _evaluate_gray(
-    actions: Sequence[Action], grays: list[np.ndarray], times: list[int], cfg: LivenessConfig
+    actions: Sequence[Action],
+    grays: list[np.ndarray],
+    times: list[int],
+    cfg: LivenessConfig,
+    color: Callable[[int], np.ndarray],
 ) -> LivenessDetail:
     actions = [Action(a) for a in actions]
     if not actions:
@@ -217,10 +236,10 @@ def _evaluate_gray(
         return fail(ReasonCode.NO_FACE, f"no face on {missing} of {len(frames)} frames")
     if any(f.faces > 1 for f in frames):
         return fail(ReasonCode.MULTIPLE_FACES, "more than one face in a frame")
+    repeated = _repeat_reason(grays, seen, cfg)
+    if repeated:
+        return fail(ReasonCode.STILL_IMAGE, repeated)
 
-    still = _still_reason(seen, cfg)
-    if still:
-        return fail(ReasonCode.STILL_IMAGE, still)
     jump = _identity_break(seen, cfg)
     if jump:
         return fail(ReasonCode.IDENTITY_CHANGED, jump)
@@ -234,10 +253,16 @@ def _evaluate_gray(
     t = time.perf_counter()
     results, reason, notes = _match_actions(actions, seen, start_pos, baseline, cfg)
     timings["actions"] = (time.perf_counter() - t) * 1000.0
-    key = _key_frames(best, results, seen)
-    if reason is ReasonCode.OK and cfg.descriptor_frames > 0:
+    if reason is ReasonCode.OK:
         t = time.perf_counter()
-        broken = _descriptor_break(grays, frames, key[: cfg.descriptor_frames], cfg)
+        rigid = _rigid_actions(grays, seen, best, results, cfg)
+        timings["still"] = (time.perf_counter() - t) * 1000.0
+        if rigid:
+            reason, notes = ReasonCode.STILL_IMAGE, rigid
+    key = _key_frames(best, results, seen)
+    if reason is ReasonCode.OK and cfg.descriptor_check != "never":
+        t = time.perf_counter()
+        broken = _descriptor_break(color, seen, best, results, cfg)
         timings["descriptors"] = (time.perf_counter() - t) * 1000.0
         if broken:
             reason, notes = ReasonCode.IDENTITY_CHANGED, broken
@@ -273,7 +298,7 @@ def _check_timing(times: list[int], cfg: LivenessConfig) -> str:
 def analyse_frames(grays: Sequence[np.ndarray], times: Sequence[int], cfg: LivenessConfig) -> list[FrameAnalysis]:
     """Landmarks and measures for every frame.
 
-    The HOG detector runs on every frame, on a copy scaled so that the face seen on the previous frame is
+    The HOG detector runs on every frame, on a copy scaled so that the face (as first seen) is
     about `detect_face_px` wide (≈3 ms for a selfie-sized face instead of ≈30 ms at 640 px); when that
     finds nothing it retries at `detect_side` px and then at full size. Tracking the box from the previous
     landmarks was tried and drifts on fast head movements (d12), so it is not used.
@@ -282,21 +307,25 @@ def analyse_frames(grays: Sequence[np.ndarray], times: Sequence[int], cfg: Liven
 
     detector, predictor = frontal_face_detector(), landmarks_68()
     out: list[FrameAnalysis] = []
-    prev_w: float | None = None
+    ref_w: float | None = None  # face width the detection scale was chosen for
+    side = 0
     for i, gray in enumerate(grays):
         found: list[tuple[Box, float]] = []
         long_side = max(gray.shape[:2])
-        if prev_w:
-            side = int(min(long_side, max(160.0, long_side * cfg.detect_face_px / prev_w)))
+        if ref_w:
             found = lm.detect_faces(gray, detect_side=side, detector=detector, fallback=False)
         if not found:
             found = lm.detect_faces(gray, detect_side=cfg.detect_side, detector=detector)
+            ref_w = None
         if not found:
-            prev_w = None
             out.append(FrameAnalysis(i, int(times[i]), None, 0, None, 0.0))
             continue
         box = found[0][0]
-        prev_w = float(box.w)
+        # Keep one detection scale while the face keeps its size: the same picture then gets the same
+        # box and the same landmarks (a changing scale moves the box and makes the landmarks jitter).
+        if ref_w is None or not (0.75 <= box.w / ref_w <= 1.33):
+            ref_w = float(box.w)
+            side = int(min(long_side, max(160.0, long_side * cfg.detect_face_px / ref_w)))
         shape = predictor(gray, _rect(box))
         pts = np.array([(shape.part(k).x, shape.part(k).y) for k in range(68)], dtype=np.float32)
         m = lm.measure(pts, (gray.shape[1], gray.shape[0]), box)
@@ -351,20 +380,105 @@ def chip_diff(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(a - b).mean())
 
 
-def _still_reason(seen: list[FrameAnalysis], cfg: LivenessConfig) -> str:
-    first = seen[0]
-    max_diff = max(chip_diff(first.chip, f.chip) for f in seen[1:])
-    max_shape = max(_shape_change(first.measures, f.measures) for f in seen[1:])
-    if max_diff < cfg.still_chip_diff * 2 and max_shape < cfg.still_shape_change:
-        return f"the face never changes (chip Δ ≤ {max_diff:.3f}, landmark shape Δ ≤ {max_shape:.3f})"
+def _face_thumb(gray: np.ndarray, box: Box) -> np.ndarray:
+    h, w = gray.shape[:2]
+    x0, y0 = min(max(0, box.x), w - 1), min(max(0, box.y), h - 1)
+    x1, y1 = max(x0 + 1, min(w, box.x + box.w)), max(y0 + 1, min(h, box.y + box.h))
+    return cv2.resize(gray[y0:y1, x0:x1], (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+def _repeat_reason(grays: list[np.ndarray], seen: list[FrameAnalysis], cfg: LivenessConfig) -> str:
+    """Identical frames (the same picture sent again): a run lasting `still_run_ms`, or more than half of
+    all consecutive pairs. Compared on the face region (the first face box) so a static background does
+    not count; a live camera at 5–13 frames/s never gives two identical face crops (measured ≥ 0.13 grey
+    levels apart on every clip; 30 fps video does repeat single frames, never for a whole second)."""
+    box = seen[0].measures.box
+    thumbs = [_face_thumb(grays[f.index], box) for f in seen]
+    times = [f.t_ms for f in seen]
+    same = [float(np.abs(a - b).mean()) < cfg.repeat_max_diff for a, b in itertools.pairwise(thumbs)]
+    if sum(same) > len(same) / 2:
+        return f"{sum(same)} of {len(same)} consecutive frames are identical"
     run_start = 0
-    for k in range(1, len(seen)):
-        if chip_diff(seen[k - 1].chip, seen[k].chip) >= cfg.still_chip_diff:
+    for k in range(1, len(thumbs)):
+        if not same[k - 1]:
             run_start = k
-        elif seen[k].t_ms - seen[run_start].t_ms >= cfg.still_run_ms:
+        elif times[k] - times[run_start] >= cfg.still_run_ms:
+            return f"frames {seen[run_start].index}–{seen[k].index} are identical ({times[k] - times[run_start]} ms)"
+    return ""
+
+
+def region_change(
+    gray_a: np.ndarray, a: lm.FaceMeasures, gray_b: np.ndarray, size: int = 64
+) -> dict[str, float] | None:
+    """How much frame b differs from frame a once a rigid (affine) motion is taken out.
+
+    Both faces are cut with a's box, b is aligned onto a with ECC (affine), and the mean absolute
+    difference of the contrast-normalised crops is measured over a's eyes, mouth and the whole face.
+    A photo moved, scaled, tilted or re-lit stays near the noise level (≈0.05–0.13) everywhere;
+    a real blink or mouth opening changes its region far more. None when ECC does not converge
+    (the face changed too much to align: certainly not a rigid copy).
+    """
+    box = a.box
+    cx, cy, side = box.x + box.w / 2.0, box.y + box.h / 2.0, box.w * 1.2
+    k = size / side
+    m = np.array([[k, 0, size / 2 - cx * k], [0, k, size / 2 - cy * k]], dtype=np.float32)
+
+    def cut(g: np.ndarray) -> np.ndarray:
+        c = cv2.warpAffine(g, m, (size, size), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+        c = c.astype(np.float32)
+        return (c - c.mean()) / max(float(c.std()), 1e-3)
+
+    ref, cur = cut(gray_a), cut(gray_b)
+    warp = np.eye(2, 3, dtype=np.float32)
+    try:
+        _, warp = cv2.findTransformECC(
+            ref, cur, warp, cv2.MOTION_AFFINE, (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4), None, 3
+        )
+    except cv2.error:
+        return None
+    aligned = cv2.warpAffine(
+        cur, warp, (size, size), flags=cv2.INTER_LINEAR + cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE
+    )
+    diff = np.abs(ref - aligned)
+    pts = a.points @ m[:, :2].T + m[:, 2]
+
+    def region(sl: slice, pad: float) -> float:
+        p = pts[sl]
+        x0, y0 = p.min(axis=0)
+        x1, y1 = p.max(axis=0)
+        px, py = (x1 - x0) * pad, (y1 - y0) * pad + 2
+        xa, xb = int(max(0, x0 - px)), int(min(size, x1 + px + 1))
+        ya, yb = int(max(0, y0 - py)), int(min(size, y1 + py + 1))
+        return float(diff[ya:yb, xa:xb].mean()) if xb > xa and yb > ya else 0.0
+
+    inner = diff[size // 8 : size - size // 8, size // 8 : size - size // 8]
+    return {"eyes": region(slice(36, 48), 0.15), "mouth": region(slice(48, 68), 0.15), "face": float(inner.mean())}
+
+
+_ACTION_REGION = {Action.BLINK: "eyes", Action.OPEN_MOUTH: "mouth", Action.TURN_LEFT: "face", Action.TURN_RIGHT: "face"}
+
+
+def _rigid_actions(
+    grays: list[np.ndarray], seen: list[FrameAnalysis], best: int, results: Sequence[ActionResult], cfg: LivenessConfig
+) -> str:
+    """An action whose peak frame is only a rigid copy of the neutral best frame is a still picture moved about."""
+    by_index = {f.index: f for f in seen}
+    ref = by_index[best]
+    for r in results:
+        if not r.passed or r.frame is None:
+            continue
+        change = region_change(grays[best], ref.measures, grays[r.frame])
+        if change is None:
+            continue
+        region = _ACTION_REGION[r.action]
+        need = {
+            Action.BLINK: cfg.blink_min_change,
+            Action.OPEN_MOUTH: cfg.mouth_min_change,
+        }.get(r.action, cfg.turn_min_change)
+        if change[region] < need:
             return (
-                f"frames {seen[run_start].index}–{seen[k].index} are identical "
-                f"({seen[k].t_ms - seen[run_start].t_ms} ms)"
+                f"{r.action.value} at frame {r.frame} is the neutral frame moved about "
+                f"({region} change {change[region]:.2f} < {need})"
             )
     return ""
 
@@ -385,21 +499,45 @@ def _identity_break(seen: list[FrameAnalysis], cfg: LivenessConfig) -> str:
     return ""
 
 
+def _suspicious_between(seen: list[FrameAnalysis], i: int, j: int, cfg: LivenessConfig) -> bool:
+    """Is there a transition between frames i and j (frame indexes) that could be a cut to another face?"""
+    lo, hi = min(i, j), max(i, j)
+    span = [f for f in seen if lo <= f.index <= hi]
+    for a, b in itertools.pairwise(span):
+        corr = float((a.chip * b.chip).mean())
+        jump = float(np.hypot(*(b.measures.points.mean(axis=0) - a.measures.points.mean(axis=0))))
+        if corr < cfg.suspicious_correlation or jump / max(a.measures.inter_ocular, 1e-6) > cfg.suspicious_jump:
+            return True
+    return False
+
+
 def _descriptor_break(
-    grays: list[np.ndarray], frames: list[FrameAnalysis], key: Sequence[int], cfg: LivenessConfig
+    color: Callable[[int], np.ndarray],
+    seen: list[FrameAnalysis],
+    best: int,
+    results: Sequence[ActionResult],
+    cfg: LivenessConfig,
 ) -> str:
+    """The person on the best frame (the one verified) must be the one on every action's peak frame."""
     from face.models import dlib_models_dir
 
+    by_index = {f.index: f for f in seen}
+    peaks = [r.frame for r in results if r.frame is not None and r.frame != best]
+    if cfg.descriptor_check == "auto":
+        peaks = [p for p in peaks if _suspicious_between(seen, best, p, cfg)]
+    if not peaks:
+        return ""
     model = _recogniser(str(dlib_models_dir() / "dlib_face_recognition_resnet_model_v1.dat"))
-    vecs = []
-    for idx in key:
-        fa = frames[idx]
-        rgb = cv2.cvtColor(grays[idx], cv2.COLOR_GRAY2RGB)
-        vecs.append((idx, np.array(model.compute_face_descriptor(rgb, fa.shape))))
-    for (i, a), (j, b) in itertools.pairwise(vecs):
-        d = float(np.linalg.norm(a - b))
+
+    def vector(idx: int) -> np.ndarray:
+        rgb = cv2.cvtColor(color(idx), cv2.COLOR_BGR2RGB)
+        return np.array(model.compute_face_descriptor(rgb, by_index[idx].shape))
+
+    ref = vector(best)
+    for p in dict.fromkeys(peaks):
+        d = float(np.linalg.norm(ref - vector(p)))
         if d > cfg.descriptor_max_distance:
-            return f"frames {i} and {j} look like different people (descriptor distance {d:.2f})"
+            return f"frames {best} and {p} look like different people (descriptor distance {d:.2f})"
     return ""
 
 
@@ -432,7 +570,10 @@ def _neutral_start(seen: list[FrameAnalysis], cfg: LivenessConfig) -> tuple[int,
     neutral = [k for k in window if _is_neutral_pose(seen[k].measures, cfg)]
     if len(neutral) < cfg.neutral_min_frames:
         return None
-    ms = [seen[k].measures for k in neutral]
+    # The baseline is the neutral frames close to the first one: later frames in the window may already
+    # be part of the first action (a turn keeps eyes open and mouth closed, so it still looks "neutral").
+    t_start = seen[neutral[0]].t_ms
+    ms = [seen[k].measures for k in neutral if seen[k].t_ms - t_start <= cfg.baseline_ms][: cfg.baseline_frames]
     baseline = {
         "ear": float(np.median([m.ear for m in ms])),
         "mouth": float(np.median([m.mouth for m in ms])),
