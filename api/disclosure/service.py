@@ -24,11 +24,14 @@ from shared.idnumber import mask_id, mask_name
 
 MIN_POSTING_DAYS = 7
 DEFAULT_TIPOFF = "12333"
+# (path, index in a .ttc collection). Noto Sans CJK has Latin digits too; DroidSansFallback has none, so
+# with it DejaVu Sans is added as the fallback for digits and letters.
 FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # face 2 = Simplified Chinese
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
 )
+LATIN_FALLBACK = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 STATE_LABELS = {
     "certified": "已认证",
     "not_certified": "未认证",
@@ -167,11 +170,11 @@ def to_csv(d: DisclosureList) -> str:
     return out.getvalue()
 
 
-def find_font() -> Path | None:
+def find_font() -> tuple[Path, int] | None:
     override = os.environ.get("LIFECERT_PDF_FONT")
     if override:
-        return Path(override) if Path(override).is_file() else None
-    return next((Path(p) for p in FONT_CANDIDATES if Path(p).is_file()), None)
+        return (Path(override), 0) if Path(override).is_file() else None
+    return next(((Path(p), i) for p, i in FONT_CANDIDATES if Path(p).is_file()), None)
 
 
 def to_pdf(d: DisclosureList) -> bytes:
@@ -184,7 +187,11 @@ def to_pdf(d: DisclosureList) -> bytes:
             "no CJK font found for the PDF: install fonts-droid-fallback or set LIFECERT_PDF_FONT"
         )
     pdf = FPDF(format="A4")
-    pdf.add_font("cjk", fname=str(font))
+    path, index = font
+    pdf.add_font("cjk", fname=str(path), collection_font_number=index)
+    if Path(LATIN_FALLBACK).is_file():
+        pdf.add_font("latin", fname=LATIN_FALLBACK)
+        pdf.set_fallback_fonts(["latin"])
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("cjk", size=16)

@@ -1,0 +1,63 @@
+"""``lifecert spotcheck draw HALF_YEAR REGION [--townships 2 --villages 2 --per-village 5]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def cmd_spotcheck_draw(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from api.cli import _settings
+    from api.db import make_engine, make_sessionmaker, session_scope
+    from api.errors import ApiError
+    from api.spotchecks import service
+    from shared.backoffice_schemas import SpotCheckCreate
+
+    try:
+        spec = SpotCheckCreate(
+            half_year=args.half_year,
+            region_code=args.region,
+            townships=args.townships,
+            villages_per_township=args.villages,
+            per_village=args.per_village,
+        )
+    except ValidationError as exc:
+        print(f"error: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    engine = make_engine(_settings(args).database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            check = service.draw(session, spec, actor=args.actor)
+            public = service.public(session, check)
+    except ApiError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(
+        f"spot check {public.id} for {public.half_year} in {public.region_code} (seed {public.seed[:12]}…): "
+        f"townships {', '.join(public.townships)}; villages {', '.join(public.villages)}; "
+        f"{len(public.items)} certifications to re-verify"
+    )
+    for item in public.items:
+        print(
+            f"  {item.village_code}  {item.holder_name}  {item.holder_id}  {item.method}  {item.certified_on}"
+        )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    spot = sub.add_parser("spotcheck", help="half-yearly spot checks").add_subparsers(
+        dest="spotcheck_command", metavar="ACTION"
+    )
+    spot.required = True
+    p = spot.add_parser("draw", help="draw the reproducible sample (the same inputs give the same sample)")
+    p.add_argument("half_year", help="YYYY-H1 or YYYY-H2")
+    p.add_argument("region", help="county (or city) region code")
+    p.add_argument("--townships", type=int, default=2)
+    p.add_argument("--villages", type=int, default=2, help="villages per township")
+    p.add_argument("--per-village", type=int, default=5)
+    p.add_argument("--actor", default="system:spotcheck")
+    p.set_defaults(func=cmd_spotcheck_draw)
