@@ -17,17 +17,25 @@ from dataclasses import dataclass
 from typing import NoReturn, Self, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from shared.schemas import (
+    BindRequest,
     ChallengeRequest,
     ChallengeResponse,
     ErrorDetail,
     ErrorResponse,
     FramesResult,
+    HelperPublic,
+    HelperRegisterRequest,
+    LoginRequest,
+    RelativePublic,
     StatusRequest,
     StatusResponse,
+    TokenResponse,
 )
+
+_RELATIVES = TypeAdapter(list[RelativePublic])
 
 __all__ = ["ApiClient", "ApiError", "Frame", "NetworkError", "new_idempotency_key"]
 
@@ -99,6 +107,38 @@ class ApiClient:
         """``POST /api/v1/status``: masked identity and the state of each entitlement."""
         return await self._send("POST", "/api/v1/status", StatusResponse, json=request.model_dump(mode="json"))
 
+    # --- family helpers (bearer token) ---------------------------------------------------------------
+    @property
+    def signed_in(self) -> bool:
+        return "Authorization" in self._http.headers
+
+    def sign_out(self) -> None:
+        self._http.headers.pop("Authorization", None)
+
+    async def register_helper(self, request: HelperRegisterRequest) -> HelperPublic:
+        """``POST /api/v1/helpers``: a family helper account (ID number, name, phone, password)."""
+        return await self._send("POST", "/api/v1/helpers", HelperPublic, json=request.model_dump(mode="json"))
+
+    async def login_helper(self, request: LoginRequest) -> TokenResponse:
+        """``POST /api/v1/auth/helper/login``; later calls of this client carry the token."""
+        token = await self._send("POST", "/api/v1/auth/helper/login", TokenResponse,
+                                 json=request.model_dump(mode="json"))
+        self._http.headers["Authorization"] = f"Bearer {token.access_token}"
+        return token
+
+    async def relatives(self) -> list[RelativePublic]:
+        """``GET /api/v1/family/relatives``: the relatives this helper has bound."""
+        return await self._send("GET", "/api/v1/family/relatives", _RELATIVES)
+
+    async def start_binding(self, request: BindRequest) -> ChallengeResponse:
+        """``POST /api/v1/family/relatives``: the relative passes this challenge to be bound (and certified)."""
+        return await self._send("POST", "/api/v1/family/relatives", ChallengeResponse,
+                                json=request.model_dump(mode="json"))
+
+    async def start_family_challenge(self, binding_id: int) -> ChallengeResponse:
+        """``POST /api/v1/family/relatives/{id}/challenges``: certify a bound relative."""
+        return await self._send("POST", f"/api/v1/family/relatives/{binding_id}/challenges", ChallengeResponse)
+
     async def create_challenge(self, request: ChallengeRequest) -> ChallengeResponse:
         """``POST /api/v1/challenges``: the actions to perform (in order) and the limits of the upload."""
         return await self._send("POST", "/api/v1/challenges", ChallengeResponse,
@@ -136,7 +176,7 @@ class ApiClient:
         raise NetworkError(f"{type(last_error).__name__}: {last_error}")
 
     # --- plumbing -------------------------------------------------------------------------------------
-    async def _send(self, method: str, path: str, model: type[M], *, json: object | None = None,
+    async def _send(self, method: str, path: str, model: type[M] | TypeAdapter, *, json: object | None = None,
                     body: bytes | None = None, content_type: str | None = None,
                     idempotency_key: str | None = None, on_progress: ProgressCallback | None = None) -> M:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
@@ -167,9 +207,11 @@ async def _chunks(body: bytes, on_progress: ProgressCallback | None) -> AsyncIte
             on_progress(start + len(chunk), total)
 
 
-def _parse(response: httpx.Response, model: type[M]) -> M:
+def _parse(response: httpx.Response, model: type[M] | TypeAdapter) -> M:
     if response.is_success:
         try:
+            if isinstance(model, TypeAdapter):
+                return model.validate_json(response.content)
             return model.model_validate_json(response.content)
         except ValidationError as exc:
             raise ApiError(response.status_code, "bad_response", f"unexpected answer from the server: {exc}") \

@@ -52,16 +52,22 @@ def plan_for(challenge: ChallengeResponse, *, interval_s: float = 0.13, settle_s
 
 
 OnChange = Callable[[], Awaitable[None] | None]
+ChallengeSource = Callable[[], Awaitable[ChallengeResponse]]
 
 
 class CaptureFlow:
-    def __init__(self, api: ApiClient, camera: FaceCamera, request: ChallengeRequest, *, rear: bool = False,
+    def __init__(self, api: ApiClient, camera: FaceCamera, request: ChallengeRequest | ChallengeSource, *,
+                 rear: bool = False,
                  on_change: OnChange | None = None, on_progress: Callable[[], None] | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  plan: Callable[[ChallengeResponse], CapturePlan] = plan_for) -> None:
         self.api = api
         self.camera = camera
-        self.request = request
+        # Where the challenge comes from: the self-certification endpoint for an ID number and name, or
+        # a family endpoint (bind a relative / certify a bound relative) given as a coroutine function.
+        self.challenge_source: ChallengeSource = (
+            (lambda: api.create_challenge(request)) if isinstance(request, ChallengeRequest) else request
+        )
         self.rear = rear
         self._on_change = on_change
         self._on_progress = on_progress
@@ -111,7 +117,7 @@ class CaptureFlow:
             await self._set(CapturePhase.NO_CAMERA)
             return
         try:
-            self.challenge = await self.api.create_challenge(self.request)
+            self.challenge = await self.challenge_source()
         except ApiError as exc:
             self.notice = notice_for(exc)
             await self._set(CapturePhase.ERROR)

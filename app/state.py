@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 from app.api_client import ApiError
 from shared.i18n import DEFAULT_LANGUAGE, LANGUAGES, has_key
 from shared.idnumber import ID_LENGTH, IdNumberError, normalise_id_number, parse_id_number
-from shared.schemas import StatusRequest, StatusResponse
+from shared.schemas import (
+    BindRequest,
+    HelperRegisterRequest,
+    LoginRequest,
+    RelativePublic,
+    StatusRequest,
+    StatusResponse,
+)
 
 if TYPE_CHECKING:
     from app.api_client import ApiClient
@@ -249,6 +256,9 @@ class CertifyFlow:
     failures: int = 0
     rear_camera: bool = False
     capture: CaptureFlow | None = None  # the current (or last) capture, kept for "try again"
+    # FAMILY: certify an already bound relative (binding_id) or bind a new one (bind_request).
+    binding_id: int | None = None
+    bind_request: BindRequest | None = None
 
     MAX_FAILURES = 3
 
@@ -259,6 +269,8 @@ class CertifyFlow:
         self.failures = 0
         self.rear_camera = kind is CertifyFor.FAMILY
         self.capture = None
+        self.binding_id = None
+        self.bind_request = None
 
     @property
     def use_rear_camera_first(self) -> bool:
@@ -269,6 +281,65 @@ class CertifyFlow:
         return self.failures >= self.MAX_FAILURES
 
 
+_PHONE_CHARS = set("+0123456789 -")
+
+
+@dataclass
+class HelperForms:
+    """Family helper: sign in / register, and the "add a family member" form."""
+
+    login_id: str = ""
+    password: str = ""
+    identity: IdentityForm = field(default_factory=IdentityForm)  # register: own ID + name
+    phone: str = ""
+    relative: IdentityForm = field(default_factory=IdentityForm)  # bind: relative's ID + name
+    relationship: str = ""
+    attempted: bool = False
+    relatives: list[RelativePublic] = field(default_factory=list)
+
+    def login_errors(self) -> dict[str, str]:
+        errors = {}
+        if (key := submit_id_error(self.login_id)) is not None:
+            errors["id"] = key
+        if len(self.password) < 8:
+            errors["password"] = "family.error.password"
+        return errors
+
+    def login_request(self) -> LoginRequest | None:
+        self.attempted = True
+        if self.login_errors():
+            return None
+        return LoginRequest(username=check_id_as_typed(self.login_id).number, password=self.password)
+
+    def register_errors(self) -> dict[str, str]:
+        errors = {}
+        if not self.identity.ready():
+            errors["identity"] = submit_id_error(self.identity.id_text) or "name.error.required"
+        phone = self.phone.strip()
+        digits = sum(ch.isdigit() for ch in phone)
+        if not phone or not set(phone) <= _PHONE_CHARS or not 5 <= digits <= 20:
+            errors["phone"] = "family.error.phone"
+        if len(self.password) < 8:
+            errors["password"] = "family.error.password"
+        return errors
+
+    def register_request(self) -> HelperRegisterRequest | None:
+        self.attempted = True
+        self.identity.attempted = True
+        if self.register_errors():
+            return None
+        return HelperRegisterRequest(id_number=self.identity.id_check.number, name=self.identity.clean_name,
+                                     phone=self.phone.strip(), password=self.password)
+
+    def bind_request(self) -> BindRequest | None:
+        self.attempted = True
+        ready = self.relative.attempt()
+        if not ready or not self.relationship.strip():
+            return None
+        return BindRequest(id_number=self.relative.id_check.number, name=self.relative.clean_name,
+                           relationship=self.relationship.strip())
+
+
 @dataclass
 class AppState:
     """Everything the client remembers while it runs (one per browser session / phone app)."""
@@ -276,3 +347,4 @@ class AppState:
     settings: Settings = field(default_factory=Settings)
     certify: CertifyFlow = field(default_factory=CertifyFlow)
     lookup: StatusLookup = field(default_factory=StatusLookup)
+    helper: HelperForms = field(default_factory=HelperForms)

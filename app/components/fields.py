@@ -12,7 +12,7 @@ from app.components.theme import ACCENT, INK
 
 def text_field(label: str, hint: str, value: str, on_change: Callable[..., Any],
                on_submit: Callable[..., Any] | None = None, max_length: int | None = None,
-               keyboard: ft.KeyboardType = ft.KeyboardType.TEXT) -> ft.TextField:
+               keyboard: ft.KeyboardType = ft.KeyboardType.TEXT, password: bool = False) -> ft.TextField:
     return ft.TextField(
         label=label,
         hint_text=hint,
@@ -21,6 +21,8 @@ def text_field(label: str, hint: str, value: str, on_change: Callable[..., Any],
         on_submit=on_submit,
         max_length=max_length,
         keyboard_type=keyboard,
+        password=password,
+        can_reveal_password=password,
         autocorrect=False,
         enable_suggestions=False,
         border_width=2,

@@ -13,8 +13,9 @@ from app.components import buttons, text
 from app.components.oval import face_oval
 from app.components.scaffold import screen
 from app.components.theme import ACCENT, ERROR, INK
+from app.state import CertifyFor
 from shared.enums import CertificationResult
-from shared.schemas import ChallengeRequest
+from shared.schemas import ChallengeRequest, ChallengeResponse
 
 if TYPE_CHECKING:
     from app.ui import Ui
@@ -74,7 +75,21 @@ def build(ui: Ui) -> ft.View:
             render()
             ui.page.update()
 
-    flow = CaptureFlow(ui.api, camera, request, rear=certify.rear_camera, on_change=changed, on_progress=uploaded)
+    api = ui.api
+    if certify.binding_id is not None:
+        binding_id = certify.binding_id
+
+        async def source() -> ChallengeResponse:
+            return await api.start_family_challenge(binding_id)
+    elif certify.bind_request is not None:
+        bind_request = certify.bind_request
+
+        async def source() -> ChallengeResponse:
+            return await api.start_binding(bind_request)
+    else:
+        source = request
+
+    flow = CaptureFlow(api, camera, source, rear=certify.rear_camera, on_change=changed, on_progress=uploaded)
     certify.capture = flow
 
     async def start() -> None:
@@ -134,5 +149,5 @@ def build(ui: Ui) -> ft.View:
             alt_button,
             text.body(t("consent.keep"), muted=True),
         ],
-        back_to="/certify/identity",
+        back_to="/family/relatives" if certify.kind is CertifyFor.FAMILY else "/certify/identity",
     )

@@ -38,7 +38,9 @@ def build(ui: Ui) -> ft.View:
 
     async def agree() -> None:
         flow.consented = True
-        await ui.go("/certify/identity")
+        # A relative chosen (or being added) on the family screens needs no identity entry here.
+        family = flow.binding_id is not None or flow.bind_request is not None
+        await ui.go("/certify/camera" if family else "/certify/identity")
 
     async def decline() -> None:
         await ui.go("/certify/alternatives")

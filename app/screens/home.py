@@ -24,6 +24,9 @@ def build(ui: Ui) -> ft.View:
 
         return handler
 
+    async def certify_family() -> None:
+        await ui.go("/family/relatives" if ui.api.signed_in else "/family")
+
     async def check_status() -> None:
         await ui.go("/status")
 
@@ -36,7 +39,7 @@ def build(ui: Ui) -> ft.View:
             buttons.choice(t("home.certify_self"), t("home.certify_self.hint"), ft.Icons.FACE,
                            "home-certify-self", start(CertifyFor.SELF)),
             buttons.choice(t("home.certify_family"), t("home.certify_family.hint"), ft.Icons.FAMILY_RESTROOM,
-                           "home-certify-family", start(CertifyFor.FAMILY)),
+                           "home-certify-family", certify_family),
             buttons.choice(t("home.check_status"), t("home.check_status.hint"), ft.Icons.FACT_CHECK,
                            "home-check-status", check_status),
             buttons.choice(t("home.abroad"), t("home.abroad.hint"), ft.Icons.PUBLIC,
