@@ -239,6 +239,43 @@ def attacks_section(engine, lines: list[str]) -> None:
     lines += ["", (f"**Attacks refused by a single picture check: {refused_attacks}/{total_attacks}.** A single "
               "picture cannot prove liveness: in a certification the active challenge (section 5) stops "
               "still pictures, and these pictures never produce the requested actions."), ""]
+    decision_rows(engine, lines)
+
+
+def decision_rows(engine, lines: list[str]) -> None:
+    """Each not-live / PAD picture submitted as a whole certification: 24 frames of the picture at 8 fps
+    (a photo held in front of the camera), challenge open_mouth + blink, the picture itself as reference."""
+    from face.types import Action, FaceInputError, TimedFrame
+
+    lines += [("Each picture submitted as a whole certification (`FaceEngine.decide`): the picture repeated as "
+              "24 frames at 8 fps, challenge open_mouth + blink, the picture itself enrolled as the reference "
+              "(the attacker's best case)."), "",
+              "| picture | outcome | reason |", "|---|---|---|"]
+    accepted = 0
+    pictures = sorted((FACES / "not_live").glob("*.jpg")) + sorted((FACES / "pad" / "spoof").glob("*.jpg"))
+    for p in pictures:
+        data = p.read_bytes()
+        try:
+            reference = [engine.template(data)]
+        except FaceInputError:
+            reference = []
+        frames = [TimedFrame(data, i * 125) for i in range(24)]
+        decision = engine.decide([Action.OPEN_MOUTH, Action.BLINK], frames, reference)
+        accepted += decision.outcome.value == "passed"
+        lines.append(f"| {rel(p)} | {decision.outcome.value} | {decision.reason.value} |")
+    lines += ["", f"**Attacks accepted by the whole decision: {accepted}/{len(pictures)}.**", ""]
+
+
+REFERENCES_TEXT = """## How several references combine
+
+A person may have several reference templates (ID-card photo, on-site enrolment, templates refreshed from
+passed certifications). Only templates of the configured recogniser (`Template.model == "Dlib"`) are
+compared; a template of another model is ignored (another vector space), and with none left the decision is
+NO_REFERENCE → NEEDS_REVIEW. The probe's distance is the **minimum** over the remaining references (the
+nearest is the most recent look of the person). The threshold above was set per pair; the minimum over k
+references gives an impostor k tries, so the API keeps only the latest few templates, and the review band
+catches near misses. The user only ever sees pass/fail (NEEDS_REVIEW reads as "an officer will review").
+"""
 
 
 def liveness_section(lines: list[str]) -> None:
@@ -272,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
              f"Python {platform.python_version()}, DeepFace engine `{models.engine()}`, models loaded in "
              f"{load_s:.1f} s."), ""]
     summary = verification_section(engine, lines)
+    lines += [REFERENCES_TEXT]
     detector_section(lines)
     quality_section(engine, lines)
     attacks_section(engine, lines)
