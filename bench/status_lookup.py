@@ -181,12 +181,36 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(p / 100 * len(sorted_values)))]
 
 
+def run_server(url: str, backend: str, workers: int, people: list[tuple[str, str]], args) -> None:
+    port = free_port()
+    server = start_server(url, port, workers)
+    load_before = f"{os.getloadavg()[0]:.1f}"
+    try:
+        lat, statuses, secs, cpu = asyncio.run(
+            drive(port, people, args.concurrency, args.warmup, args.duration, server.pid)
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lat.sort()
+    ms = [percentile(lat, p) * 1000 for p in (50, 90, 99)]
+    load = f"{os.getloadavg()[0]:.1f}"
+    print(
+        f"{backend}: 1-min load average {load_before} → {load}; {len(lat) / secs:,.0f} req/s over {secs:.0f} s, "
+        f"{workers} worker(s), {args.concurrency} connections; latency p50 {ms[0]:.1f} ms, p90 {ms[1]:.1f} ms, "
+        f"p99 {ms[2]:.1f} ms; server CPU {cpu * 1000 / max(1, len(lat)):.2f} ms/request "
+        f"(= {len(lat) / max(cpu, 1e-9):,.0f} req/s per fully available core); "
+        f"statuses {dict(sorted(statuses.items()))}",
+        flush=True,
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--people", type=int, default=1_000_000)
     ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
     ap.add_argument("--pg-url", help="server URL (default: $LIFECERT_BENCH_PG_URL)")
-    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--workers", default="1", help="uvicorn worker processes; a list (1,2) runs each in turn")
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--duration", type=float, default=20.0)
@@ -220,26 +244,8 @@ def main() -> int:
                 print(
                     f"{backend}: {report.beneficiaries:,} people loaded in {time.perf_counter() - t0:.0f} s"
                 )
-                port = free_port()
-                server = start_server(db.url, port, args.workers)
-                load_before = f"{os.getloadavg()[0]:.1f}"
-                try:
-                    lat, statuses, secs, cpu = asyncio.run(
-                        drive(port, people, args.concurrency, args.warmup, args.duration, server.pid)
-                    )
-                finally:
-                    server.terminate()
-                    server.wait(timeout=30)
-                lat.sort()
-                ms = [percentile(lat, p) * 1000 for p in (50, 90, 99)]
-                load = f"{os.getloadavg()[0]:.1f}"
-                print(
-                    f"{backend}: 1-min load average {load_before} → {load}; {len(lat) / secs:,.0f} req/s over {secs:.0f} s, {args.workers} worker(s), "
-                    f"{args.concurrency} connections; latency p50 {ms[0]:.1f} ms, p90 {ms[1]:.1f} ms, "
-                    f"p99 {ms[2]:.1f} ms; server CPU {cpu * 1000 / max(1, len(lat)):.2f} ms/request "
-                    f"(= {len(lat) / max(cpu, 1e-9):,.0f} req/s per fully available core); "
-                    f"statuses {dict(sorted(statuses.items()))}"
-                )
+                for workers in [int(w) for w in args.workers.split(",")]:
+                    run_server(db.url, backend, workers, people, args)
             finally:
                 db.drop()
     return 0
