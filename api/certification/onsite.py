@@ -4,14 +4,12 @@ reference face after checking the ID document (人脸建模)."""
 
 from __future__ import annotations
 
-import hashlib
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from api import audit
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary, ReferenceFace
+from api.certification.references import add_reference
 from face.types import Template
 from shared.enums import ReferenceSource
 
@@ -39,26 +37,14 @@ def enrol_reference(
             session.execute(
                 sa.update(ReferenceFace).where(ReferenceFace.id.in_(retired)).values(active=False)
             )
-    row = ReferenceFace(
-        beneficiary_id=person.id,
-        source=ReferenceSource.ONSITE_ENROLMENT,
-        template=list(template.vector),
-        model_name=template.model,
-        detector=template.detector,
-        photo=photo,
-        photo_sha256=hashlib.sha256(photo).hexdigest(),
-        active=True,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
+    return add_reference(
         session,
+        person=person,
+        template=template,
+        photo=photo,
+        source=ReferenceSource.ONSITE_ENROLMENT,
         actor=f"staff:{staff.id}",
-        action="reference.enrol",
-        entity_type="reference_face",
-        entity_id=row.id,
-        before={"active_reference_ids": retired} if replace else None,
-        after={"beneficiary_id": person.id, "source": row.source, "replaced": retired},
         reason="ID document checked on site",
+        before={"active_reference_ids": retired} if replace else None,
+        details={"replaced": retired},
     )
-    return row

@@ -4,17 +4,17 @@ failures), needs review → a review item with the frames kept for the review pe
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api import audit
-from api.beneficiaries.models import Beneficiary, ReferenceFace
+from api.beneficiaries.models import Beneficiary
 from api.certification import family
 from api.certification.context import CertContext
 from api.certification.recording import record_passed
+from api.certification.references import add_reference
 from api.challenges.models import ChallengePurpose, FailedAttempt
 from api.challenges.types import Claim, FrameUpload
 from api.evidence import storage
@@ -76,33 +76,6 @@ def _keep_frames(
     return ids
 
 
-def _add_reference(
-    session: Session, claim: Claim, person: Beneficiary, refreshed: tuple[Template, bytes]
-) -> None:
-    template, photo = refreshed
-    row = ReferenceFace(
-        beneficiary_id=person.id,
-        source=ReferenceSource.REFRESHED,
-        template=list(template.vector),
-        model_name=template.model,
-        detector=template.detector,
-        photo=photo,
-        photo_sha256=hashlib.sha256(photo).hexdigest(),
-        active=True,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor=claim.operator.actor,
-        action="reference.refresh",
-        entity_type="reference_face",
-        entity_id=row.id,
-        after={"beneficiary_id": person.id, "source": row.source, "challenge_id": claim.challenge_id},
-        reason="kept from a passed certification with consent",
-    )
-
-
 def _passed(
     session: Session,
     ctx: CertContext,
@@ -135,7 +108,17 @@ def _passed(
         evidence=evidence,
     )
     if refreshed is not None:
-        _add_reference(session, claim, person, refreshed)
+        template, photo = refreshed
+        add_reference(
+            session,
+            person=person,
+            template=template,
+            photo=photo,
+            source=ReferenceSource.REFRESHED,
+            actor=claim.operator.actor,
+            reason="kept from a passed certification with consent",
+            details={"challenge_id": claim.challenge_id},
+        )
     return FramesResult(
         result=CertificationResult.PASSED,
         reason=decision.reason.value,

@@ -1,0 +1,56 @@
+"""Adding a reference face from a template the engine made (on-site enrolment, or refreshed from a
+passed certification with consent), with its audit event, in the caller's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.beneficiaries.models import Beneficiary, ReferenceFace
+from face.types import Template
+from shared.enums import ReferenceSource
+
+ACTIONS = {
+    ReferenceSource.ONSITE_ENROLMENT: "reference.enrol",
+    ReferenceSource.REFRESHED: "reference.refresh",
+}
+
+
+def add_reference(
+    session: Session,
+    *,
+    person: Beneficiary,
+    template: Template,
+    photo: bytes,
+    source: ReferenceSource,
+    actor: str,
+    reason: str,
+    before: Any = None,
+    details: dict[str, Any] | None = None,
+) -> ReferenceFace:
+    row = ReferenceFace(
+        beneficiary_id=person.id,
+        source=source,
+        template=list(template.vector),
+        model_name=template.model,
+        detector=template.detector,
+        photo=photo,
+        photo_sha256=hashlib.sha256(photo).hexdigest(),
+        active=True,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=ACTIONS[source],
+        entity_type="reference_face",
+        entity_id=row.id,
+        before=before,
+        after={"beneficiary_id": person.id, "source": source, **(details or {})},
+        reason=reason,
+    )
+    return row
