@@ -128,7 +128,7 @@ def _grid(seq: FrameSequence, fps: float, offset_ms: float) -> FrameSequence:
         if not keep or i > keep[-1]:
             keep.append(i)
         target += 1000.0 / fps
-    return FrameSequence(tuple(seq.images[i] for i in keep), tuple(seq.times_ms[i] for i in keep), seq.source)
+    return seq.pick(keep)
 
 
 def run(actions, seq: FrameSequence, cfg: liveness.LivenessConfig | None = None):

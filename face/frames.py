@@ -28,13 +28,27 @@ class FrameSequence:
     images: tuple[np.ndarray, ...]
     times_ms: tuple[int, ...]
     source: str = ""
+    numbers: tuple[int, ...] = ()  # each frame's number in the source (video frame / image in name order)
+
+    def __post_init__(self) -> None:
+        if not self.numbers:
+            object.__setattr__(self, "numbers", tuple(range(len(self.images))))
 
     def __len__(self) -> int:
         return len(self.images)
 
+    def pick(self, keep: list[int]) -> FrameSequence:
+        """The frames at positions `keep`, in that order."""
+        return FrameSequence(
+            tuple(self.images[i] for i in keep),
+            tuple(self.times_ms[i] for i in keep),
+            self.source,
+            tuple(self.numbers[i] for i in keep),
+        )
+
     def window(self, start: int, stop: int) -> FrameSequence:
-        """Frames [start, stop) with their original capture times."""
-        return FrameSequence(self.images[start:stop], self.times_ms[start:stop], self.source)
+        """Frames [start, stop) with their original capture times and numbers."""
+        return self.pick(list(range(len(self.images)))[start:stop])
 
     def subsample(self, fps: float) -> FrameSequence:
         """Keep the frames closest to a steady `fps` grid (what a camera taking pictures at `fps` sends)."""
@@ -52,9 +66,7 @@ class FrameSequence:
             if not keep or i > keep[-1]:
                 keep.append(i)
             target += step
-        return FrameSequence(
-            tuple(self.images[i] for i in keep), tuple(self.times_ms[i] for i in keep), self.source
-        )
+        return self.pick(keep)
 
 
 def downscale(image: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
