@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from app.api_client import ApiError
 from app.components import buttons, text
 from app.components.scaffold import screen
 from app.state import CertifyFor
@@ -25,7 +26,16 @@ def build(ui: Ui) -> ft.View:
         return handler
 
     async def certify_family() -> None:
-        await ui.go("/family/relatives" if ui.api.signed_in else "/family")
+        if not ui.api.signed_in:
+            await ui.go("/family")
+            return
+        try:
+            ui.state.helper.relatives = await ui.api.relatives()
+        except ApiError:  # the sign-in expired: sign in again
+            ui.api.sign_out()
+            await ui.go("/family")
+            return
+        await ui.go("/family/relatives")
 
     async def check_status() -> None:
         await ui.go("/status")

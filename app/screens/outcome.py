@@ -38,8 +38,19 @@ def build(ui: Ui) -> ft.View:
     async def alternatives() -> None:
         await ui.go("/certify/alternatives")
 
+    async def family() -> None:
+        ui.state.helper.relatives = await ui.api.relatives()
+        await ui.go("/family/relatives")
+
     controls: list[ft.Control] = []
-    if result is None:
+    if result is not None and result.binding_id is not None:  # a relative was added (not certified)
+        controls += [
+            ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
+                    text.heading(t("outcome.bound.title"), identifier="outcome-title")]),
+            text.body(t("outcome.bound.body")),
+            buttons.primary(t("outcome.bound.next"), "outcome-family", family),
+        ]
+    elif result is None:
         controls.append(text.body(t("camera.not_submitted"), identifier="outcome-none"))
     elif result.result is CertificationResult.PASSED:
         controls += [

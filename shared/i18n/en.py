@@ -200,7 +200,7 @@ MESSAGES: dict[str, str] = {
     "family.relative.hint": "Your relative looks at the camera",
     "family.add": "Add a family member",
     "family.bind.title": "Add a family member",
-    "family.bind.intro": "Enter your relative's ID card number and name. Your relative does one face check to be added, which also certifies this period.",
+    "family.bind.intro": "Enter your relative's ID card number and name. Your relative does one face check to be added; after that you can certify for them at any time.",
     "family.relationship.label": "Relationship to you",
     "family.relationship.hint": "e.g. father, mother",
     "family.sign_out": "Sign out",
@@ -208,4 +208,7 @@ MESSAGES: dict[str, str] = {
     "family.error.phone": "Please enter a valid phone number",
     "family.error.relationship": "Please enter the relationship",
     "family.bind.next": "Next",
+    "outcome.bound.title": "Family member added",
+    "outcome.bound.body": "You can now certify for your relative.",
+    "outcome.bound.next": "Certify a family member",
 }

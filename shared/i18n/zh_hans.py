@@ -198,7 +198,7 @@ MESSAGES: dict[str, str] = {
     "family.relative.hint": "请家人本人对着镜头",
     "family.add": "添加家人",
     "family.bind.title": "添加家人",
-    "family.bind.intro": "请输入家人的身份证号码和姓名。添加时需要家人本人刷脸一次，同时完成本期认证。",
+    "family.bind.intro": "请输入家人的身份证号码和姓名。添加时需要家人本人对着镜头刷脸一次；添加以后，就可以随时为家人认证。",
     "family.relationship.label": "和您的关系",
     "family.relationship.hint": "例如：父亲、母亲",
     "family.sign_out": "退出登录",
@@ -206,4 +206,7 @@ MESSAGES: dict[str, str] = {
     "family.error.phone": "请输入正确的手机号码",
     "family.error.relationship": "请填写和您的关系",
     "family.bind.next": "下一步",
+    "outcome.bound.title": "已添加家人",
+    "outcome.bound.body": "现在可以为家人认证了。",
+    "outcome.bound.next": "为家人认证",
 }

@@ -198,7 +198,7 @@ MESSAGES: dict[str, str] = {
     "family.relative.hint": "請家人本人對著鏡頭",
     "family.add": "新增家人",
     "family.bind.title": "新增家人",
-    "family.bind.intro": "請輸入家人的身份證號碼和姓名。新增時需要家人本人刷臉一次，同時完成本期認證。",
+    "family.bind.intro": "請輸入家人的身份證號碼和姓名。新增時需要家人本人對著鏡頭刷臉一次；新增以後，就可以隨時為家人認證。",
     "family.relationship.label": "和您的關係",
     "family.relationship.hint": "例如：父親、母親",
     "family.sign_out": "登出",
@@ -206,4 +206,7 @@ MESSAGES: dict[str, str] = {
     "family.error.phone": "請輸入正確的手機號碼",
     "family.error.relationship": "請填寫和您的關係",
     "family.bind.next": "下一步",
+    "outcome.bound.title": "已新增家人",
+    "outcome.bound.body": "現在可以為家人認證了。",
+    "outcome.bound.next": "為家人認證",
 }

@@ -49,6 +49,7 @@ class Stack:
     certified: DemoPerson  # 张建国: certified this window by self face
     due: DemoPerson  # 李秀英: certified last window, this one is open
     face: DemoPerson  # 孙国庆: overdue, has a reference photo (d10.mp4 frame 0) for the face tests
+    relative: DemoPerson  # 吴天佑: due, same reference photo, bound by a family helper
     api_log: Path
 
     def status_calls(self) -> int:
@@ -86,7 +87,10 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def seed(db_url: str) -> tuple[DemoPerson, DemoPerson, DemoPerson]:
+RELATIVE_NAME = "吴天佑"  # overseas, due: bound and certified by a family helper in the family test
+
+
+def seed(db_url: str) -> tuple[DemoPerson, DemoPerson, DemoPerson, DemoPerson]:
     """Migrate and seed the demo roster (``lifecert demo``'s own seeding); returns two of its people.
 
     孙国庆 (overdue; certified by the face tests) gets an ID-card reference photo: frame 0 of ../shared/faces/videos/d10.mp4, so a face
@@ -104,12 +108,14 @@ def seed(db_url: str) -> tuple[DemoPerson, DemoPerson, DemoPerson]:
             seed_demo(session, policy=load_policy(Settings().policy_file))
             face_person = next(p for p in DEMO_PEOPLE if p.name == "孙国庆")
             add_reference_photo(session, face_person.id_number)
+            add_reference_photo(session, next(p for p in DEMO_PEOPLE if p.name == RELATIVE_NAME).id_number)
     finally:
         engine.dispose()
     certified = next(p for p in DEMO_PEOPLE if p.name == "张建国")
     due = next(p for p in DEMO_PEOPLE if p.name == "李秀英")
+    relative = next(p for p in DEMO_PEOPLE if p.name == RELATIVE_NAME)
     return (DemoPerson(certified.id_number, certified.name), DemoPerson(due.id_number, due.name),
-            DemoPerson(face_person.id_number, face_person.name))
+            DemoPerson(face_person.id_number, face_person.name), DemoPerson(relative.id_number, relative.name))
 
 
 def reference_photo_jpeg() -> bytes | None:
@@ -154,7 +160,7 @@ def chromium_path() -> Path:
 def stack(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     work = tmp_path_factory.mktemp("e2e")
     db_url = f"sqlite:///{work / 'lifecert.sqlite3'}"
-    certified, due, face = seed(db_url)
+    certified, due, face, relative = seed(db_url)
     api_port, web_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
@@ -175,7 +181,7 @@ def stack(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
         wait_http(f"{api_url}/healthz", procs[0], api_log)
         wait_http(web_url, procs[1], web_log)
-        yield Stack(api_url, web_url, certified, due, face, api_log)
+        yield Stack(api_url, web_url, certified, due, face, relative, api_log)
     finally:
         for proc in procs:
             stop(proc)

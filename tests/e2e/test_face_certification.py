@@ -65,3 +65,54 @@ def test_live_clip_passes_and_shows_the_receipt_qr(camera_page, stack, shots, tm
     assert widget(page, "receipt-qr").count() == 1
     page.mouse.wheel(0, 600)
     shots(page, "receipt-qr")
+
+
+def test_family_helper_adds_a_relative_by_their_face_check(camera_page, stack, shots, tmp_path) -> None:
+    from datetime import date
+
+    from shared.idnumber import make_id_number
+    from tests.e2e.fake_video import challenge_y4m
+
+    clip = require_shared("faces", "videos", "d10.mp4")
+    page = camera_page(challenge_y4m(tmp_path / "live.y4m", clip))
+    helper_id = make_id_number("110101", date(1985, 8, 8), 123)
+    open_app(page, stack.web_url, "home-certify-family")
+    tap(page, "home-certify-family")
+    widget(page, "family-register-link").wait_for()
+    shots(page, "sign-in")
+    tap(page, "family-register-link")
+    widget(page, "family-register-id").wait_for()
+    type_into(page, "family-register-id", helper_id)
+    type_into(page, "family-register-name", "吴小雨")
+    type_into(page, "family-register-phone", "13700137000")
+    type_into(page, "family-register-password", "secret-pass-1")
+    shots(page, "register")
+    tap(page, "family-register-submit")
+    widget(page, "family-relatives-none").wait_for()
+    tap(page, "family-add")
+    widget(page, "family-bind-id").wait_for()
+    type_into(page, "family-bind-id", stack.relative.id_number)
+    type_into(page, "family-bind-name", stack.relative.name)
+    type_into(page, "family-bind-relationship", "父亲")
+    shots(page, "bind")
+    tap(page, "family-bind-next")
+    tap(page, "consent-agree")
+    widget(page, "camera-start").wait_for()
+    shots(page, "camera-ready")
+    tap(page, "camera-start")
+    expect_text(page, "camera-instruction", "请张开嘴")
+    widget(page, "outcome-title").wait_for(timeout=DECISION_TIMEOUT_MS)
+    shots(page, "bound")
+    expect_text(page, "outcome-title", "已添加家人")
+    tap(page, "outcome-family")
+    expect_text(page, "family-relative-0", r"吴\*佑（父亲）")
+    shots(page, "relatives")
+    tap(page, "family-relative-0")  # now certify the bound relative
+    tap(page, "consent-agree")
+    widget(page, "camera-start").wait_for()
+    tap(page, "camera-start")
+    expect_text(page, "camera-instruction", "请张开嘴")
+    widget(page, "outcome-title").wait_for(timeout=DECISION_TIMEOUT_MS)
+    shots(page, "certified")
+    expect_text(page, "outcome-title", "认证成功")
+    expect_text(page, "receipt-certified", "家人协助刷脸")
