@@ -52,14 +52,14 @@ def get_attestation(attestation_id: int, _staff: FieldStaff, session: SessionDep
 
 
 @router.post("/{attestation_id}/evidence", response_model=AttestationPublic, responses=ERRORS)
-async def add_evidence(
+def add_evidence(
     attestation_id: int,
     staff: Coordinator,
     ctx: CertContextDep,
     files: Annotated[list[UploadFile], File(description="photos (JPEG/PNG), videos (MP4) or PDF documents")],
     taken_on: Annotated[date, Form(description="the date the photos or videos were taken")],
 ) -> AttestationPublic:
-    checked = await read_checked(files, allowed=EVIDENCE_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
+    checked = read_checked(files, allowed=EVIDENCE_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
     if taken_on > _today():
         raise ApiError(422, "future_date", "Evidence cannot be dated in the future.")
     with session_scope(ctx.sessions) as session:

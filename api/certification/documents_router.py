@@ -33,7 +33,7 @@ Note = Annotated[str | None, Form(max_length=500)]
     responses=ERRORS,
     dependencies=[RateLimited],
 )
-async def submit_overseas_form(
+def submit_overseas_form(
     ctx: CertContextDep,
     id_number: IdNumber,
     name: Name,
@@ -44,7 +44,7 @@ async def submit_overseas_form(
 ) -> ReviewStatusPublic:
     """Residents abroad: upload the consulate-issued certification form; the answer gives the expected
     decision date (10 working days) and the id to look up the outcome at /api/v1/review/status/{id}."""
-    files = await read_checked(documents_, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
+    files = read_checked(documents_, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
     with session_scope(ctx.sessions) as session:
         person = find_person(session, id_number, name)
         require_certifiable(session, person)
@@ -74,7 +74,7 @@ async def submit_overseas_form(
     responses=ERRORS,
     dependencies=[RateLimited],
 )
-async def submit_manual_review(
+def submit_manual_review(
     ctx: CertContextDep,
     id_number: IdNumber,
     name: Name,
@@ -82,7 +82,7 @@ async def submit_manual_review(
     note: Note = None,
 ) -> ReviewStatusPublic:
     """When the face check does not work: send photos or documents for an officer to review."""
-    checked = await read_checked(files, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
+    checked = read_checked(files, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
     with session_scope(ctx.sessions) as session:
         person = find_person(session, id_number, name)
         require_certifiable(session, person)

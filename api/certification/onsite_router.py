@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
-from starlette.concurrency import run_in_threadpool
 
 from api.auth.deps import Coordinator
 from api.auth.tokens import PrincipalKind
@@ -53,7 +52,7 @@ def start_onsite_challenge(
 
 
 @router.post("/onsite/references", response_model=ReferencePublic, status_code=201, responses=ERRORS)
-async def enrol_reference(
+def enrol_reference(
     staff: Coordinator,
     ctx: CertContextDep,
     id_number: Annotated[str, Form(min_length=1, max_length=40)],
@@ -67,7 +66,7 @@ async def enrol_reference(
         raise ApiError(
             422, "id_document_not_checked", "Check the person's ID document before enrolling a face."
         )
-    data = await photo.read(ctx.settings.max_upload_bytes + 1)
+    data = photo.file.read(ctx.settings.max_upload_bytes + 1)
     try:
         check_upload(data, allowed=IMAGE_KINDS, max_bytes=ctx.settings.max_upload_bytes)
     except UnacceptableFile as exc:
@@ -75,7 +74,7 @@ async def enrol_reference(
     with session_scope(ctx.sessions) as session:
         find_person(session, id_number, name)  # 404 before spending time on the face
     try:
-        template = await run_in_threadpool(ctx.engines.run, lambda engine: engine.enrol(data))
+        template = ctx.engines.run(lambda engine: engine.enrol(data))  # in a worker thread (sync endpoint)
     except FaceInputError as exc:
         raise ApiError(422, exc.code.value, exc.message) from None
     with session_scope(ctx.sessions) as session:

@@ -1,4 +1,7 @@
-"""Reading uploaded evidence files from a request, each checked before anything is stored."""
+"""Reading uploaded evidence files from a request, each checked before anything is stored.
+
+Called from sync endpoints (FastAPI runs them in its worker threads), so the file reads and the
+database work that follows never block the event loop."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from api.evidence.filetypes import FileKind, UnacceptableFile, check_upload
 MAX_FILES = 10
 
 
-async def read_checked(
+def read_checked(
     files: list[UploadFile], *, allowed: tuple[FileKind, ...], max_bytes: int, max_files: int = MAX_FILES
 ) -> list[tuple[bytes, FileKind]]:
     if not files:
@@ -19,7 +22,7 @@ async def read_checked(
         raise ApiError(413, "too_many_files", f"Attach at most {max_files} files.")
     checked = []
     for index, upload in enumerate(files, start=1):
-        data = await upload.read(max_bytes + 1)
+        data = upload.file.read(max_bytes + 1)
         try:
             kind = check_upload(data, allowed=allowed, max_bytes=max_bytes)
         except UnacceptableFile as exc:
