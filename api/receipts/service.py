@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.auth.signing import BadSignature
@@ -59,7 +60,9 @@ def public(receipt: Receipt, certification: Certification, person: Beneficiary, 
 
 
 def public_for_certification(session: Session, certification_id: int, *, key: str) -> ReceiptPublic | None:
-    receipt = session.query(Receipt).filter_by(certification_id=certification_id).one_or_none()
+    receipt = session.execute(
+        sa.select(Receipt).where(Receipt.certification_id == certification_id)
+    ).scalar_one_or_none()
     if receipt is None:
         return None
     certification = session.get(Certification, certification_id)
