@@ -30,6 +30,7 @@ from shared.schemas import (
     HelperRegisterRequest,
     LoginRequest,
     RelativePublic,
+    ReviewStatusPublic,
     StatusRequest,
     StatusResponse,
     TokenResponse,
@@ -158,6 +159,19 @@ class ApiClient:
         return await self._send("POST", f"/api/v1/challenges/{challenge_id}/frames", FramesResult,
                                 body=body, content_type=encoded.headers["Content-Type"],
                                 idempotency_key=idempotency_key, on_progress=on_progress)
+
+    async def submit_documents(self, *, overseas: bool, id_number: str, name: str,
+                               files: Sequence[tuple[str, bytes, str]], note: str | None = None,
+                               on_progress: ProgressCallback | None = None) -> ReviewStatusPublic:
+        """Documents for an officer: the consulate form of a resident abroad (``/overseas/submissions``)
+        or evidence after failed face checks (``/manual-review``); ``files`` are (name, bytes, MIME type)."""
+        path, field = ("/api/v1/overseas/submissions", "documents") if overseas else ("/api/v1/manual-review",
+                                                                                       "files")
+        data = {"id_number": id_number, "name": name} | ({"note": note} if note else {})
+        encoded = httpx.Request("POST", self.base_url, data=data,
+                                files=[(field, (n, b, mime)) for n, b, mime in files])
+        return await self._send("POST", path, ReviewStatusPublic, body=encoded.read(),
+                                content_type=encoded.headers["Content-Type"], on_progress=on_progress)
 
     async def fetch_bytes(self, path_or_url: str) -> bytes:
         """GET a binary resource of the API (e.g. a receipt's ``qr_png_url``)."""

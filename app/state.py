@@ -21,6 +21,7 @@ from shared.schemas import (
     HelperRegisterRequest,
     LoginRequest,
     RelativePublic,
+    ReviewStatusPublic,
     StatusRequest,
     StatusResponse,
 )
@@ -281,6 +282,55 @@ class CertifyFlow:
         return self.failures >= self.MAX_FAILURES
 
 
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # the API's per-file evidence limit
+DOCUMENT_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PDF-": "application/pdf"}
+
+
+def document_type(data: bytes) -> str | None:
+    """The MIME type of a JPEG, PNG or PDF file by its first bytes (what the API accepts), else None."""
+    return next((mime for magic, mime in DOCUMENT_TYPES.items() if data.startswith(magic)), None)
+
+
+@dataclass
+class DocumentUpload:
+    """Send documents for an officer: a resident abroad's consulate form, or evidence after failed checks."""
+
+    overseas: bool = True
+    form: IdentityForm = field(default_factory=IdentityForm)
+    files: list[tuple[str, bytes, str]] = field(default_factory=list)  # (name, bytes, MIME type)
+    notice: Notice | None = None
+    result: ReviewStatusPublic | None = None
+    busy: bool = False
+
+    def add_file(self, name: str, data: bytes) -> str | None:
+        """Keep a picked file; the catalog key of the problem when it cannot be sent."""
+        mime = document_type(data)
+        if mime is None:
+            return "document.error.type"
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return "document.error.size"
+        self.files.append((name, data, mime))
+        return None
+
+    async def submit(self, api: ApiClient) -> bool:
+        self.notice = None
+        if self.busy or not self.form.attempt():
+            return False
+        if not self.files:
+            self.notice = Notice(key="document.error.none")
+            return False
+        self.busy = True
+        try:
+            self.result = await api.submit_documents(overseas=self.overseas, id_number=self.form.id_check.number,
+                                                     name=self.form.clean_name, files=self.files)
+            return True
+        except ApiError as exc:
+            self.notice = notice_for(exc)
+            return False
+        finally:
+            self.busy = False
+
+
 _PHONE_CHARS = set("+0123456789 -")
 
 
@@ -348,3 +398,4 @@ class AppState:
     certify: CertifyFlow = field(default_factory=CertifyFlow)
     lookup: StatusLookup = field(default_factory=StatusLookup)
     helper: HelperForms = field(default_factory=HelperForms)
+    documents: DocumentUpload = field(default_factory=DocumentUpload)

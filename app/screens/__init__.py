@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.screens import (
+    abroad,
     alternatives,
     camera,
     consent,
@@ -10,6 +11,7 @@ from app.screens import (
     console_login,
     console_review,
     console_stats,
+    documents,
     family_bind,
     family_login,
     family_register,
@@ -32,6 +34,8 @@ ROUTES = {
     "/certify/identity": identity.build,
     "/certify/camera": camera.build,
     "/certify/result": outcome.build,
+    "/abroad": abroad.build,
+    "/documents": documents.build,
     "/family": family_login.build,
     "/family/register": family_register.build,
     "/family/relatives": family_relatives.build,

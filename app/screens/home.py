@@ -37,6 +37,9 @@ def build(ui: Ui) -> ft.View:
             return
         await ui.go("/family/relatives")
 
+    async def abroad() -> None:
+        await ui.go("/abroad")
+
     async def check_status() -> None:
         await ui.go("/status")
 
@@ -53,7 +56,7 @@ def build(ui: Ui) -> ft.View:
             buttons.choice(t("home.check_status"), t("home.check_status.hint"), ft.Icons.FACT_CHECK,
                            "home-check-status", check_status),
             buttons.choice(t("home.abroad"), t("home.abroad.hint"), ft.Icons.PUBLIC,
-                           "home-abroad", start(CertifyFor.ABROAD)),
+                           "home-abroad", abroad),
         ],
         back_to=None,
     )

@@ -10,6 +10,7 @@ from app.components import buttons, text
 from app.components.scaffold import screen
 from app.components.theme import CARD, ERROR, OK
 from app.dates import format_date
+from app.state import DocumentUpload
 from shared.enums import CertificationResult
 from shared.i18n import Translator, has_key
 
@@ -34,6 +35,12 @@ def build(ui: Ui) -> ft.View:
 
     async def again() -> None:
         await ui.go("/certify/camera")
+
+    async def evidence() -> None:
+        upload = DocumentUpload(overseas=False)
+        upload.form.id_text, upload.form.name = certify.identity.id_text, certify.identity.name
+        ui.state.documents = upload
+        await ui.go("/documents")
 
     async def alternatives() -> None:
         await ui.go("/certify/alternatives")
@@ -97,6 +104,8 @@ def build(ui: Ui) -> ft.View:
                 controls += [text.body(offer.message), text.body(offer.assisted), text.body(offer.onsite)]
         else:
             controls.append(buttons.primary(t("common.retry"), "outcome-retry", again))
+        if certify.too_many_failures or result.manual_review is not None:
+            controls.append(buttons.primary(t("outcome.evidence"), "outcome-evidence", evidence))
         controls.append(buttons.secondary(t("camera.alternatives"), "outcome-alternatives", alternatives))
     controls.append(buttons.secondary(t("common.home"), "outcome-home", home, icon=ft.Icons.HOME))
     return screen(ui, "/certify/result", t("app.title"), controls, back_to="/")
