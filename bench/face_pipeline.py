@@ -101,34 +101,38 @@ def stage_timings(engine, repeats: int) -> dict[str, tuple[list[float], list[flo
     return {k: (stages[k], cpu[k]) for k in stages}
 
 
-def clip_frames(name: str, start: int, stop: int, step: int, max_side: int = 640):
+def clip_frames(name: str, start: int, stop: int, fps_out: float, max_side: int = 640):
+    """Frames start..stop of a clip sampled at fps_out (what the app uploads), as JPEG bytes + capture times."""
     import cv2
 
     from face.types import TimedFrame
 
     cap = cv2.VideoCapture(str(FACES / "videos" / name))
     fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
-    frames, index = [], 0
+    frames, index, next_t, shape = [], 0, start * 1000.0 / fps, (0, 0)
     while index < stop and len(frames) < 30:
         ok, image = cap.read()
         if not ok:
             break
-        if index >= start and (index - start) % step == 0:
+        t = index * 1000.0 / fps
+        if index >= start and t + 1e-6 >= next_t:
             h, w = image.shape[:2]
             if max(h, w) > max_side:
                 s = max_side / max(h, w)
                 image = cv2.resize(image, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
+            shape = image.shape[:2]
             frames.append(TimedFrame(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes(),
-                                     round(index * 1000 / fps)))
+                                     round(t)))
+            next_t += 1000.0 / fps_out
         index += 1
-    return frames, image.shape[:2]
+    cap.release()
+    return frames, shape
 
 
 CHALLENGES = [
-    # (clip, first frame, last frame, step, actions, what happens)
-    ("d10.mp4", 60, 240, 6, ("open_mouth", "blink"), "2 actions, passes every stage"),
-    ("d11.mp4", 40, 180, 6, ("open_mouth", "blink", "turn_left"), "3 actions, refused by liveness"),
-    ("d12.mp4", 20, 175, 5, ("turn_left", "open_mouth", "blink"), "3 actions, refused by liveness"),
+    # (clip, first frame, last frame, upload fps, actions, what happens) — windows from bench/eval_liveness.py
+    ("d12.mp4", 55, 145, 8, ("turn_right", "open_mouth", "blink"), "3 actions, passes every stage"),
+    ("d10.mp4", 60, 236, 5, ("open_mouth", "blink"), "2 actions, passes every stage"),
 ]
 
 
@@ -151,7 +155,7 @@ def decide_timings(engine, repeats: int, challenges=None) -> list[tuple[str, int
         stage_p50 = {k: round(pct(v, 50), 1) for k, v in stage_sums.items()}
         stage_p50["cpu_total"] = round(pct(cpus, 50), 1)
         outcome = f"{decision.outcome.value}/{decision.reason.value}"
-        rows.append((f"{name} frames {a}-{b} step {step} ({shape[1]}x{shape[0]})", len(frames), actions, note,
+        rows.append((f"{name} frames {a}-{b} at {step} fps ({shape[1]}x{shape[0]})", len(frames), actions, note,
                      totals, stage_p50, outcome))
     return rows
 
