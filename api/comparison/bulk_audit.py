@@ -12,7 +12,22 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api import audit
+from api.comparison.driver_insert import insert_rows, stored_json, stored_time
 from api.db import utcnow
+
+COLUMNS = (
+    "seq",
+    "actor",
+    "action",
+    "entity_type",
+    "entity_id",
+    "before",
+    "after",
+    "reason",
+    "created_at",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +39,7 @@ class PendingEvent:
     before: Any = None
     after: Any = None
     reason: str | None = None
+    plain: bool = False  # before/after hold only JSON types already (skips the conversion walk)
 
 
 def append_many(session: Session, events: list[PendingEvent]) -> int:
@@ -32,17 +48,23 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
         return 0
     head = audit._lock_head(session)  # the chain's append lock (same as audit.record)
     seq, prev = head.last_seq, head.last_hash
-    rows: list[dict[str, Any]] = []
+    dialect = session.get_bind().dialect.name
+    rows: list[tuple] = []
     created_at = utcnow()
+    stored_at = stored_time(created_at, dialect)
     for ev in events:
         seq += 1
-        before, after = audit._jsonable(ev.before), audit._jsonable(ev.after)
+        if ev.plain:
+            before, after = ev.before, ev.after
+        else:
+            before, after = audit._jsonable(ev.before), audit._jsonable(ev.after)
+        entity_id = str(ev.entity_id)
         h = audit.event_hash(
             seq=seq,
             actor=ev.actor,
             action=ev.action,
             entity_type=ev.entity_type,
-            entity_id=str(ev.entity_id),
+            entity_id=entity_id,
             before=before,
             after=after,
             reason=ev.reason,
@@ -50,22 +72,22 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
             prev_hash=prev,
         )
         rows.append(
-            {
-                "seq": seq,
-                "actor": ev.actor,
-                "action": ev.action,
-                "entity_type": ev.entity_type,
-                "entity_id": str(ev.entity_id),
-                "before": before,
-                "after": after,
-                "reason": ev.reason,
-                "created_at": created_at,
-                "prev_hash": prev,
-                "hash": h,
-            }
+            (
+                seq,
+                ev.actor,
+                ev.action,
+                ev.entity_type,
+                entity_id,
+                stored_json(before),
+                stored_json(after),
+                ev.reason,
+                stored_at,
+                prev,
+                h,
+            )
         )
         prev = h
-    session.execute(audit.AuditEvent.__table__.insert(), rows)
+    insert_rows(session, audit.AuditEvent.__table__, COLUMNS, rows)
     head.last_seq, head.last_hash = seq, prev
     session.flush()
     return len(rows)

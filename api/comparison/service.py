@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
 from api.comparison.bulk_audit import PendingEvent, append_many
+from api.comparison.driver_insert import insert_rows, stored_date, stored_json, stored_time
 from api.comparison.models import FeedKind, FeedMismatch, FeedRun, MismatchStatus, RecoveryCase
 from api.comparison.overpayment import CREDIT_REFERRAL_CENTS, overpayment
 from api.comparison.rows import FeedRow, RowError, count_rows, normalise_name, read_feed
@@ -48,6 +49,20 @@ from shared.months import YearMonth
 from shared.policy import CyclePolicy, PolicyTable
 
 CHUNK = 5000
+CERT_COLUMNS = (
+    "beneficiary_id",
+    "entitlement_id",
+    "window_start",
+    "window_end",
+    "method",
+    "operator_kind",
+    "operator_id",
+    "result",
+    "evidence",
+    "certified_at",
+    "local_date",
+    "created_at",
+)
 
 
 class Progress:
@@ -272,6 +287,12 @@ def _open_mismatches(
 # --- sign of life (the bulk case: batched reads and inserts) ----------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _noon_in_beijing(day: date, dialect: str) -> object:
+    """The instant recorded for a sign of life on ``day`` (04:00 UTC = noon in Beijing), stored form."""
+    return stored_time(datetime.combine(day, dtime(4, 0), tzinfo=UTC), dialect)
+
+
 @lru_cache(maxsize=65536)
 def _window(policy: CyclePolicy, birth_month: int, year: int, month: int) -> Window:
     """window_for, cached: a window depends only on the policy, the birth month and the day's month."""
@@ -333,49 +354,53 @@ def _signs_of_life(
             )
         ):
             done.add((ent_id, start))
-    new_rows: list[dict] = []
+    dialect = session.get_bind().dialect.name
+    new_rows: list[tuple] = []
     new_meta: list[tuple[_Person, FeedRow, int, PaymentState, date, date]] = []
     applied_rows: set[int] = set()
-    created_at = utcnow()
+    tag = f"feed:{run_id}"
+    created_at = stored_time(utcnow(), dialect)
+    method = CertificationMethod.DATA_COMPARISON.value
+    passed = CertificationResult.PASSED.value
     for plan in plans:
         person, row, ent_id, state, start, end = plan
         if (ent_id, start) in done:
             continue
         done.add((ent_id, start))
-        certified_at = datetime.combine(row.event_date, dtime(4, 0), tzinfo=UTC)  # noon in Beijing
         new_rows.append(
-            {
-                "beneficiary_id": person.id,
-                "entitlement_id": ent_id,
-                "window_start": start,
-                "window_end": end,
-                "method": CertificationMethod.DATA_COMPARISON,
-                "operator_kind": "system",
-                "operator_id": f"feed:{run_id}",
-                "result": CertificationResult.PASSED,
-                "evidence": [f"feed:{run_id}:row:{row.row_number}", f"source:{row.detail}"],
-                "certified_at": certified_at,
-                "local_date": row.event_date,
-                "created_at": created_at,
-            }
+            (
+                person.id,
+                ent_id,
+                stored_date(start, dialect),
+                stored_date(end, dialect),
+                method,
+                "system",
+                tag,
+                passed,
+                stored_json([f"{tag}:row:{row.row_number}", f"source:{row.detail}"]),
+                _noon_in_beijing(row.event_date, dialect),
+                stored_date(row.event_date, dialect),
+                created_at,
+            )
         )
         new_meta.append(plan)
         applied_rows.add(row.row_number)
     if new_rows:
-        # No RETURNING: on SQLite it would insert row by row to keep the order. The rows of this run are
-        # unique per (entitlement, window) and tagged with the run, so one SELECT finds their ids.
-        session.execute(Certification.__table__.insert(), new_rows)
-        tag = f"feed:{run_id}"
+        # Through the driver, and without RETURNING (on SQLite that would insert row by row to keep the
+        # order). The rows of this run are unique per (entitlement, window) and tagged with the run, so
+        # one SELECT finds their ids.
+        insert_rows(session, Certification.__table__, CERT_COLUMNS, new_rows)
         found = {
             (ent_id, start): cid
             for cid, ent_id, start in session.execute(
                 sa.select(Certification.id, Certification.entitlement_id, Certification.window_start).where(
                     Certification.operator_id == tag,
-                    Certification.entitlement_id.in_([r["entitlement_id"] for r in new_rows]),
+                    Certification.entitlement_id.in_([m[2] for m in new_meta]),
                 )
             )
         }
-        cert_ids = [found[(r["entitlement_id"], r["window_start"])] for r in new_rows]
+        cert_ids = [found[(m[2], m[4])] for m in new_meta]
+        method_value = CertificationMethod.DATA_COMPARISON.value
         events = [
             PendingEvent(
                 actor=ctx.actor,
@@ -385,13 +410,14 @@ def _signs_of_life(
                 after={
                     "beneficiary_id": meta[0].id,
                     "entitlement_id": meta[2],
-                    "method": CertificationMethod.DATA_COMPARISON,
-                    "result": CertificationResult.PASSED,
-                    "window": [meta[4], meta[5]],
-                    "local_date": meta[1].event_date,
+                    "method": method_value,
+                    "result": passed,
+                    "window": [meta[4].isoformat(), meta[5].isoformat()],
+                    "local_date": meta[1].event_date.isoformat(),
                     "source": meta[1].detail,
                 },
                 reason=f"data comparison feed {run_id}, row {meta[1].row_number}",
+                plain=True,
             )
             for cid, meta in zip(cert_ids, new_meta, strict=True)
         ]
