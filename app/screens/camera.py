@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -58,9 +60,23 @@ def build(ui: Ui) -> ft.View:
     progress_row = ft.Semantics(identifier="camera-progress", content=progress, visible=False)
     progress_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
 
+    announcer = ft.SemanticsService()
+    spoken = [""]
+
+    async def announce(message: str) -> None:
+        # Read each new instruction out with the screen reader (TalkBack, VoiceOver, browser readers):
+        # the voice prompt this platform allows without a speech engine of our own.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(announcer.announce_message(message, assertiveness=ft.Assertiveness.ASSERTIVE),
+                                   2.0)
+
     async def changed() -> None:
         render()
         ui.page.update()
+        if instruction.value != spoken[0] and flow.phase in (CapturePhase.ACTION, CapturePhase.NOT_SUBMITTED,
+                                                               CapturePhase.NO_CAMERA):
+            spoken[0] = instruction.value
+            ui.page.run_task(announce, instruction.value)
         if flow.phase is CapturePhase.DONE and flow.result is not None:
             if flow.result.result is CertificationResult.FAILED:
                 certify.failures += 1
