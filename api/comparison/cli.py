@@ -18,6 +18,7 @@ def _tqdm(total: int, desc: str):
 
 
 def cmd_feed_import(args: argparse.Namespace) -> int:
+    import api.models  # noqa: F401  (every model registered: foreign keys resolve)
     from api.cli import _settings
     from api.comparison.rows import FeedFileError
     from api.comparison.service import FeedContext, import_feed, no_progress

@@ -7,6 +7,7 @@ import sys
 
 
 def cmd_cycle_run(args: argparse.Namespace) -> int:
+    import api.models  # noqa: F401  (every model registered: foreign keys resolve)
     from api.cli import _settings
     from api.cycle_jobs.service import run_month
     from api.db import make_engine, make_sessionmaker, session_scope
@@ -46,6 +47,7 @@ def cmd_cycle_run(args: argparse.Namespace) -> int:
 
 
 def cmd_notify_send(args: argparse.Namespace) -> int:
+    import api.models  # noqa: F401  (every model registered: foreign keys resolve)
     from api.cli import _settings
     from api.db import make_engine, make_sessionmaker, session_scope
     from api.notify.adapters import notifier_for

@@ -9,6 +9,7 @@ from pathlib import Path
 
 
 def cmd_disclosure(args: argparse.Namespace) -> int:
+    import api.models  # noqa: F401  (every model registered: foreign keys resolve)
     from api.cli import _settings
     from api.db import make_engine, make_sessionmaker
     from api.disclosure import service

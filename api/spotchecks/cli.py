@@ -9,6 +9,7 @@ import sys
 def cmd_spotcheck_draw(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
+    import api.models  # noqa: F401  (every model registered: foreign keys resolve)
     from api.cli import _settings
     from api.db import make_engine, make_sessionmaker, session_scope
     from api.errors import ApiError
