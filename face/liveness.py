@@ -6,27 +6,35 @@
 1. **Timing** — at least `min_frames` frames (TOO_FEW_FRAMES); capture times strictly increasing, the
    whole sequence between `min_duration_ms` and `max_duration_ms`, no gap over `max_gap_ms`
    (IMPLAUSIBLE_TIMING).
-2. **A face in the frames** — dlib's HOG detector on every frame (on a small copy sized from the previous
-   frame's face), then the 68 landmarks. Frames without a face must stay under `max_missing_fraction`
-   (else NO_FACE); two faces on a frame → MULTIPLE_FACES.
-3. **Not a still picture** — every frame's face is warped to a small eye/mouth-aligned chip. A still
-   photo, repeated or moved/scaled/re-lit a little, gives chips that never change beyond noise and 68
-   landmarks whose shape never changes (STILL_IMAGE); so does a run of identical frames lasting
-   `still_run_ms` (a frozen camera or a picture pasted into a live sequence).
-4. **The same person throughout** — between consecutive frames the aligned chip must stay correlated
-   and the face must not jump (IDENTITY_CHANGED). This cheap check catches most splices of two people;
-   then (``descriptor_check="auto"``) when a suspicious cut (correlation < 0.7 or a jump) lies between
+2. **A face in the frames** — dlib's HOG detector on every frame, on a copy scaled so the face is about
+   `detect_face_px` wide (≈3 ms instead of ≈30 ms at 640 px; one scale for the whole sequence so the same
+   picture always gets the same box), then the 68 landmarks. Frames without a face must stay under
+   `max_missing_fraction` (else NO_FACE); two faces on a frame → MULTIPLE_FACES.
+3. **No repeated frames** — the face crop of consecutive frames (32×32) identical to within
+   `repeat_max_diff` grey levels for `still_run_ms`, or for more than half of all pairs → STILL_IMAGE
+   (a photo sent again and again; a live camera at 5–13 frames/s never repeats a face crop exactly).
+4. **The same person throughout** — between consecutive frames an eye/mouth-aligned 48×48 chip must stay
+   correlated (≥ `min_chip_correlation`) and the face must not jump (IDENTITY_CHANGED). That catches
+   crude splices only: faces of similar people correlate as well as one lively face between frames.
+   So (``descriptor_check="auto"``) when a suspicious cut (correlation < 0.7 or a jump) lies between
    the best frame and an action's peak, dlib's ResNet descriptors of the two frames must be ≤ 0.42
    apart (≈120 ms per frame, only paid on suspicious sequences). The engine's embedding check on sampled
    frames is a second line; `LivenessResult.key_frames` lists the frames worth embedding.
 5. **A neutral start** — among the frames of the first `neutral_window_ms` (at least the first 3), at
    least `neutral_min_frames` with eyes open, mouth closed and a near-frontal head (NO_NEUTRAL_START).
-   Their medians are the person's own baseline.
+   The neutral frames within `baseline_ms` of the first one are the person's own baseline (medians).
 6. **Each action, in the challenge's order** — searched from the neutral start; each action must peak
    after the previous one's peak. With `strict_order`, a mouth opening or head turn the challenge asks
    for later must not already happen earlier (a replayed clip full of actions); blinks are exempt because
    people blink on their own. An action found only before its turn → ACTIONS_OUT_OF_ORDER; not found →
    ACTION_NOT_SEEN.
+7. **Not a photo moved about** — each action's peak frame, aligned onto the best (neutral) frame with an
+   affine ECC fit, must differ from it in the action's region (eyes / mouth / whole face) by at least
+   `blink_min_change` / `mouth_min_change` / `turn_min_change`; a still picture shifted, scaled, tilted,
+   re-lit and noised stays at ≤ 0.13 (mouth, face) while real actions reach 0.2–1.1 (STILL_IMAGE).
+   Every challenge has at least one non-blink action, whose check is the decisive one.
+
+The best frame (what the engine verifies) is the sharpest of the most frontal neutral frames.
 
 Action rules (thresholds in `LivenessConfig`, calibrated on ../shared/faces/videos, see
 docs/face-evaluation.md):
@@ -56,7 +64,7 @@ import numpy as np
 
 from face import landmarks as lm
 from face.frames import decode, downscale
-from face.types import Action, ActionResult, Box, LivenessResult, ReasonCode, TimedFrame
+from face.types import Action, ActionResult, Box, FaceInputError, LivenessResult, ReasonCode, TimedFrame
 
 CHIP_SIZE = 48
 # Where the eye centres and the mouth centre land in the aligned chip.
@@ -198,7 +206,14 @@ def evaluate_arrays_detail(
 
 
 def _decode_gray(frame: TimedFrame, index: int) -> np.ndarray:
-    return lm.to_gray(decode(frame, index))
+    """Grayscale straight from the decoder (skips colour conversion); colour is decoded again only for the
+    few frames the identity check embeds."""
+    if not frame.data:
+        raise FaceInputError(ReasonCode.EMPTY_INPUT, f"frame {index} is empty")
+    gray = cv2.imdecode(np.frombuffer(frame.data, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
+    if gray is None:
+        raise FaceInputError(ReasonCode.NOT_AN_IMAGE, f"frame {index} is not a JPEG or PNG image")
+    return downscale(gray)
 
 
 def _fail(actions: Sequence[Action], reason: ReasonCode, notes: str, **kw) -> LivenessDetail:
