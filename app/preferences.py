@@ -11,13 +11,19 @@ import asyncio
 import logging
 from typing import Protocol
 
+from pydantic import TypeAdapter, ValidationError
+
 from app.state import Settings, normalise_api_url
 from shared.i18n import LANGUAGES
+from shared.schemas import ReceiptPublic
 
 log = logging.getLogger(__name__)
 
 PREFIX = "lifecert."
 LOAD_TIMEOUT_S = 3.0
+RECEIPTS_KEY = PREFIX + "receipts"
+MAX_RECEIPTS = 20  # newest first; older ones can still be verified by staff from the agency's records
+_RECEIPTS = TypeAdapter(list[ReceiptPublic])
 
 
 class KeyValueStore(Protocol):
@@ -49,3 +55,26 @@ async def save_settings(store: KeyValueStore, settings: Settings) -> None:
     await store.set(PREFIX + "language", settings.language)
     await store.set(PREFIX + "large_text", settings.large_text)
     await store.set(PREFIX + "api_url", settings.api_url)
+
+
+async def load_receipts(store: KeyValueStore) -> list[ReceiptPublic]:
+    """Receipts kept on this device (newest first); an unreadable entry gives an empty list."""
+    try:
+        raw = await asyncio.wait_for(store.get(RECEIPTS_KEY), LOAD_TIMEOUT_S)
+    except (TimeoutError, RuntimeError) as exc:
+        log.warning("stored receipts not loaded: %r", exc)
+        return []
+    if not isinstance(raw, str):
+        return []
+    try:
+        return _RECEIPTS.validate_json(raw)
+    except ValidationError:
+        return []
+
+
+async def remember_receipt(store: KeyValueStore, receipt: ReceiptPublic) -> list[ReceiptPublic]:
+    """Add ``receipt`` to the device's history (once per receipt id) and return the new history."""
+    receipts = [r for r in await load_receipts(store) if r.receipt_id != receipt.receipt_id]
+    receipts = [receipt, *receipts][:MAX_RECEIPTS]
+    await store.set(RECEIPTS_KEY, _RECEIPTS.dump_json(receipts).decode())
+    return receipts

@@ -20,6 +20,7 @@ from shared.schemas import (
     BindRequest,
     HelperRegisterRequest,
     LoginRequest,
+    ReceiptPublic,
     RelativePublic,
     ReviewStatusPublic,
     StatusRequest,
@@ -399,3 +400,5 @@ class AppState:
     lookup: StatusLookup = field(default_factory=StatusLookup)
     helper: HelperForms = field(default_factory=HelperForms)
     documents: DocumentUpload = field(default_factory=DocumentUpload)
+    receipts: list[ReceiptPublic] = field(default_factory=list)  # kept on this device, newest first
+    receipt_shown: tuple[ReceiptPublic, bytes | None] | None = None

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.components.theme import TypeScale, build_theme, type_scale
-from app.preferences import KeyValueStore, save_settings
+from app.preferences import KeyValueStore, remember_receipt, save_settings
 from app.state import AppState
 from shared.i18n import Translator
+from shared.schemas import ReceiptPublic
 
 if TYPE_CHECKING:
     from app.api_client import ApiClient
@@ -78,6 +79,16 @@ class Ui:
 
             async def save() -> None:
                 await save_settings(store, settings)
+
+            self.page.run_task(save)
+
+    def remember_receipt(self, receipt: ReceiptPublic) -> None:
+        """Keep a receipt in the device's history in the background (no-op without a store)."""
+        if self.store is not None and self.page is not None:
+            store = self.store
+
+            async def save() -> None:
+                self.state.receipts = await remember_receipt(store, receipt)
 
             self.page.run_task(save)
 

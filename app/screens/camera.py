@@ -80,6 +80,8 @@ def build(ui: Ui) -> ft.View:
         if flow.phase is CapturePhase.DONE and flow.result is not None:
             if flow.result.result is CertificationResult.FAILED:
                 certify.failures += 1
+            for receipt in flow.result.receipts or ([flow.result.receipt] if flow.result.receipt else []):
+                ui.remember_receipt(receipt)
             await ui.go("/certify/result")
 
     last_shown = [-1]

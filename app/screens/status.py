@@ -10,6 +10,7 @@ from app.components import buttons, text
 from app.components.identity_fields import IdentityFields
 from app.components.scaffold import screen
 from app.components.theme import ERROR
+from app.preferences import load_receipts
 
 if TYPE_CHECKING:
     from app.ui import Ui
@@ -36,6 +37,11 @@ def build(ui: Ui) -> ft.View:
         if ok:
             await ui.go("/status/result")
 
+    async def receipts() -> None:
+        if ui.store is not None:
+            ui.state.receipts = await load_receipts(ui.store)
+        await ui.go("/receipts")
+
     fields = IdentityFields(lookup.form, t, id_prefix="status", on_submit=submit)
     return screen(
         ui,
@@ -47,5 +53,6 @@ def build(ui: Ui) -> ft.View:
             notice_row,
             working,
             buttons.primary(t("status.submit"), "status-submit", submit),
+            buttons.secondary(t("receipts.link"), "status-receipts", receipts, icon=ft.Icons.RECEIPT_LONG),
         ],
     )

@@ -231,4 +231,8 @@ MESSAGES: dict[str, str] = {
     "document.done.body": "Staff will check it by {date}. See the result under 'Check status'.",
     "document.done.id": "Reference number: {id}",
     "outcome.evidence": "Send documents for a staff review",
+    "receipts.title": "Receipts on this device",
+    "receipts.none": "No receipts on this device yet.",
+    "receipts.show_qr": "Show the QR code",
+    "receipts.link": "Receipts on this device",
 }

@@ -229,4 +229,8 @@ MESSAGES: dict[str, str] = {
     "document.done.body": "工作人员会在 {date} 以前审核。结果可以在“查询认证状态”里看到。",
     "document.done.id": "受理编号：{id}",
     "outcome.evidence": "上传材料，申请人工审核",
+    "receipts.title": "本机保存的认证回执",
+    "receipts.none": "这台设备上还没有认证回执。",
+    "receipts.show_qr": "显示二维码",
+    "receipts.link": "本机保存的认证回执",
 }

@@ -229,4 +229,8 @@ MESSAGES: dict[str, str] = {
     "document.done.body": "工作人員會在 {date} 以前審核。結果可以在「查詢認證狀態」裡看到。",
     "document.done.id": "受理編號：{id}",
     "outcome.evidence": "上傳文件，申請人工審核",
+    "receipts.title": "本機保存的認證回執",
+    "receipts.none": "這台裝置上還沒有認證回執。",
+    "receipts.show_qr": "顯示 QR 碼",
+    "receipts.link": "本機保存的認證回執",
 }

@@ -48,3 +48,31 @@ async def test_a_store_that_never_answers_does_not_block(monkeypatch) -> None:
     settings = Settings()
     await load_settings(SilentStore(), settings)
     assert settings == Settings()
+
+
+def _receipt(i: int):
+    from datetime import date
+
+    from shared.enums import CertificationMethod
+    from shared.schemas import ReceiptPublic
+
+    return ReceiptPublic(receipt_id=f"r{i}", holder_name="孙*庆", holder_id="1101**********0714",
+                         method=CertificationMethod.SELF_FACE, certified_on=date(2026, 1, 1 + i % 28),
+                         valid_until=date(2027, 1, 1), token=f"t{i}", qr_png_url=f"/qr?{i}", qr_svg_url=f"/svg?{i}")
+
+
+async def test_receipt_history_newest_first_once_each_and_capped() -> None:
+    from app.preferences import MAX_RECEIPTS, load_receipts, remember_receipt
+
+    store = DictStore()
+    assert await load_receipts(store) == []
+    await remember_receipt(store, _receipt(1))
+    await remember_receipt(store, _receipt(2))
+    history = await remember_receipt(store, _receipt(1))  # the same receipt again moves to the top
+    assert [r.receipt_id for r in history] == ["r1", "r2"]
+    for i in range(3, 3 + MAX_RECEIPTS):
+        history = await remember_receipt(store, _receipt(i))
+    assert len(history) == MAX_RECEIPTS and history[0].receipt_id == f"r{2 + MAX_RECEIPTS}"
+    assert await load_receipts(store) == history
+    store.data[PREFIX + "receipts"] = "not json"
+    assert await load_receipts(store) == []

@@ -177,3 +177,18 @@ def test_failed_outcome_offers_retry_then_other_ways_after_three() -> None:
     assert "outcome-retry" not in ids and "outcome-too-many" in ids and "outcome-alternatives" in ids
     unknown = FramesResult(result="failed", reason="some_new_code", message="The server's own sentence.")
     assert "原因：The server's own sentence." in texts(ROUTES["/certify/result"](_outcome_ui(unknown)))
+
+
+def test_receipts_screen_lists_the_devices_receipts() -> None:
+    from shared.schemas import ReceiptPublic
+
+    ui = make_ui("en")
+    assert "receipts-none" in identifiers(ROUTES["/receipts"](ui))
+    ui.state.receipts = [ReceiptPublic(receipt_id="r1", holder_name="孙*庆", holder_id="1101**********0714",
+                                       method=CertificationMethod.FAMILY_FACE, certified_on=date(2026, 11, 22),
+                                       valid_until=date(2027, 6, 30), token="t", qr_png_url="/q", qr_svg_url="/s")]
+    view = ROUTES["/receipts"](ui)
+    assert "Certified on: 22 November 2026 (face check with family help)" in texts(view)
+    assert "receipt-0-qr" in identifiers(view)
+    ui.state.receipt_shown = (ui.state.receipts[0], b"\x89PNG")
+    assert "receipt-qr" in identifiers(ROUTES["/receipts/qr"](ui))

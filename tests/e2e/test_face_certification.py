@@ -65,6 +65,13 @@ def test_live_clip_passes_and_shows_the_receipt_qr(camera_page, stack, shots, tm
     assert widget(page, "receipt-qr").count() == 1
     page.mouse.wheel(0, 600)
     shots(page, "receipt-qr")
+    tap(page, "outcome-home")  # the receipt stays on this device
+    tap(page, "home-check-status")
+    tap(page, "status-receipts")
+    expect_text(page, "receipt-0-0", r"孙\*庆")
+    tap(page, "receipt-0-qr")
+    widget(page, "receipt-qr").wait_for()
+    shots(page, "receipt-history-qr")
 
 
 def test_family_helper_adds_a_relative_by_their_face_check(camera_page, stack, shots, tmp_path) -> None:
