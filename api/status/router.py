@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from api.db import utcnow
 from api.deps import ClientIp
@@ -26,7 +26,7 @@ _errors = {
 
 
 @router.post("/status", response_model=StatusResponse, responses=_errors)
-def post_status(body: StatusRequest, request: Request, ip: ClientIp) -> StatusResponse:
+def post_status(body: StatusRequest, request: Request, ip: ClientIp) -> Response:
     allowed, wait = request.app.state.status_limiter.allow(ip)
     if not allowed:
         raise ApiError(
@@ -57,4 +57,5 @@ def post_status(body: StatusRequest, request: Request, ip: ClientIp) -> StatusRe
         )
     if result is None:
         raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
-    return result
+    # Already a validated StatusResponse: serialise it once instead of letting FastAPI validate it again.
+    return Response(result.model_dump_json(), media_type="application/json")
