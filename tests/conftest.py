@@ -45,6 +45,22 @@ def _pg_server_url() -> str:
     return url
 
 
+_swept: set[str] = set()
+
+
+def _drop_leftovers(conn) -> None:
+    """Drop test databases left behind by runs that were killed (their process no longer exists)."""
+    import sqlalchemy as sa
+
+    names = conn.execute(
+        sa.text("SELECT datname FROM pg_database WHERE datname LIKE 'lifecert\\_t\\_%'")
+    ).scalars()
+    for name in names:
+        pid = name.split("_")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def _create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
@@ -52,6 +68,9 @@ def _create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
     name = f"lifecert_t_{os.getpid()}_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with admin.connect() as conn:
+        if server_url not in _swept:
+            _swept.add(server_url)
+            _drop_leftovers(conn)
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
