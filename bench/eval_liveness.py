@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
 
 from face import liveness
 from face.frames import FrameSequence, read_video, to_timed_frames
-from face.types import Action
+from face.types import Action, ReasonCode
 
 SHARED = ROOT.parent / "shared"
 FACES = SHARED / "faces"
@@ -82,7 +82,7 @@ WRONG_ORDER = (
 )
 
 # Splices: the neutral start and first action from one person, the second action from another.
-MOUTH_PARTS = (("d18", 44, 100), ("d10", 88, 110), ("d12", 100, 133), ("d11", 0, 20))
+MOUTH_PARTS = (("d18", 44, 100), ("d10", 88, 110), ("d12", 100, 133), ("d11", 0, 30))
 BLINK_PARTS = (("d0", 50, 78), ("d13", 30, 60), ("d10", 210, 235), ("d18", 175, 200), ("s20", 60, 90))
 
 STILL_SOURCES = (
@@ -205,14 +205,15 @@ def splice(a: FrameSequence, b: FrameSequence) -> FrameSequence:
 def attack_rows():
     """(kind, description, challenge, liveness detail, ms, detail with the identity-descriptor check)."""
     rng = np.random.default_rng(20261122)
-    ident = replace(liveness.LivenessConfig(), descriptor_check="always")
+    cheap = replace(liveness.LivenessConfig(), descriptor_check="never")
     rows = []
 
     def add(kind, desc, actions, seq, sub=True):
         if sub:
             seq, _fps = api_rate(seq)
         det, ms = run(actions, seq)
-        det2 = det if not det.result.live else run(actions, seq, ident)[0]
+        # the same decision without the dlib-descriptor identity check (cheap continuity check only)
+        det2 = run(actions, seq, cheap)[0] if det.result.reason is ReasonCode.IDENTITY_CHANGED else det
         rows.append((kind, desc, actions, det, ms, det2))
 
     for desc, spec in STILL_SOURCES + PICTURES:
@@ -250,7 +251,11 @@ def liveness_section() -> str:
         f"aspect ratio ≤ {cfg.blink_ratio}× the neutral baseline and ≤ {cfg.blink_dip_ratio}× the open level "
         f"on both sides within {cfg.blink_window_ms} ms; open mouth = inner-lip ratio ≥ {cfg.mouth_open_min} "
         f"and ≥ baseline + {cfg.mouth_open_delta}; turn = nose offset ≥ {cfg.turn_proxy_delta} inter-ocular "
-        f"distances and solvePnP yaw ≥ {cfg.turn_yaw_delta_deg}° toward the PERSON's own left/right. "
+        f"distances and solvePnP yaw ≥ {cfg.turn_yaw_delta_deg}° toward the PERSON's own left/right (in the "
+        "unmirrored camera image the nose moves toward the image's right when the person turns to their left; "
+        f"0.1 ≈ 15° on a generic face). Neutral start: eye ratio ≥ {cfg.open_eye_min}, inner-lip ratio ≤ "
+        f"{cfg.mouth_closed_max}, nose offset ≤ {cfg.frontal_proxy_max} in ≥ {cfg.neutral_min_frames} of the "
+        f"frames of the first {cfg.neutral_window_ms} ms. "
         "Frames are JPEG-encoded (quality 90) and decided through `face.liveness.evaluate`; ms include decoding "
         "and all landmark work on 2 shared cores."
     )
@@ -278,6 +283,23 @@ def liveness_section() -> str:
         f"**{np.median(api_ms):.0f} ms wall / {np.median(api_cpu):.0f} ms CPU**, max {max(api_ms):.0f} ms wall "
         f"(wall includes waiting for the 2 cores other jobs share; CPU is what the decision costs)."
     )
+    stages = ("decode", "landmarks", "actions", "still", "descriptors")
+    parts = []
+    for st in stages:
+        vals = [r[3].timings_ms.get(st, 0.0) for r in api]
+        parts.append(f"{st} {np.median(vals):.0f}")
+    out.append("")
+    out.append("Wall-time p50 per stage at the API rate, ms: " + ", ".join(parts) + " (landmarks = HOG detection "
+               "on a small copy + 68 points + pose + chip, for every frame).")
+    out.append("")
+    out.append(
+        "Why runs are rejected at the API rate: the clips' blinks last 80–150 ms and their head turns move the "
+        "nose only 0.10–0.13 of the inter-ocular distance for a few frames, so at 5–8 pictures a second a "
+        "picture can miss the closed eyes or the turn's peak; a capture that starts while the person talks "
+        "has no neutral start. A person asked to blink or turn moves slower and further than these clips "
+        "(not verified with users); the client should send ≥ 10 pictures a second and keep capturing ~0.5 s "
+        "after the last instruction."
+    )
     out.append("")
     out.append("Not evaluated: " + "; ".join(f"{c} — {why}" for c, why in NOT_EVALUATED) + ".")
     out.append("")
@@ -287,28 +309,29 @@ def liveness_section() -> str:
     for r in arows:
         by_kind[r[0]].append(r)
     out += ["### Attacks (must all be rejected)", ""]
-    out.append("| attack kind | attempts | accepted by liveness | accepted with identity descriptors | reasons |")
+    out.append("| attack kind | attempts | accepted | reasons | accepted without the descriptor check |")
     out.append("|---|---|---|---|---|")
     for kind, rs in by_kind.items():
         acc = sum(r[3].result.live for r in rs)
         acc2 = sum(r[5].result.live for r in rs)
         reasons: dict[str, int] = defaultdict(int)
         for r in rs:
-            reasons[r[5].result.reason.value] += 1
+            reasons[r[3].result.reason.value] += 1
         rtext = ", ".join(f"{k} {v}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
-        out.append(f"| {kind} | {len(rs)} | {acc} | {acc2} | {rtext} |")
+        out.append(f"| {kind} | {len(rs)} | **{acc}** | {rtext} | {acc2} |")
     out.append("")
     out.append(
-        "\"With identity descriptors\" re-runs a sequence that liveness accepted with `descriptor_check=\"always\"` "
-        "(dlib's ResNet descriptors of the best frame and of each action's peak frame must be ≤ 0.42 apart; "
-        "≈120 ms per frame). By default liveness runs that check only across a suspicious cut, which is "
-        "why both columns agree. The engine's own consistency check (embeddings of sampled frames against the best frame) "
-        "plays the same role in the full decision."
+        "The last column re-decides every sequence refused as identity_changed with "
+        "`descriptor_check=\"never\"`: the cheap chip-continuity check alone. The default (`\"auto\"`) adds "
+        "dlib ResNet descriptors of the best frame and each action's peak (must be ≤ 0.42 apart, ≈120 ms "
+        "per frame) whenever a suspicious cut lies between them. dlib puts several of the clips' men only "
+        "0.44–0.55 apart (the cross-session threshold 0.6 would call them the same person), while one face "
+        "within a capture stays ≤ 0.36. The engine's consistency check on sampled frames is a second line."
     )
     out.append("")
     out.append("<details><summary>Every attack attempt</summary>")
     out.append("")
-    out.append("| kind | source | challenge | liveness | with descriptors | ms |")
+    out.append("| kind | source | challenge | decision | without descriptors | ms |")
     out.append("|---|---|---|---|---|---|")
     for kind, desc, actions, det, ms, det2 in arows:
         out.append(
