@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    total {fmt(totals)}; stage p50 {stages}")
     from dataclasses import replace
 
-    for frames_checked in (1, 0):
+    for frames_checked in (2, 0):
         variant = FaceEngine(replace(engine.config, consistency_frames=frames_checked))
         for label, n, actions, _, totals, stages, outcome in decide_timings(variant, args.repeats, CHALLENGES[:1]):
             print(f"{label}, {n} frames, consistency_frames={frames_checked} → {outcome}")

@@ -47,7 +47,11 @@ class FaceConfig:
     # Identity consistency on sampled challenge frames: a frame farther than this from the best frame
     # means a different person was spliced in (genuine frames of one clip are typically < 0.35 apart).
     same_person_threshold: float = 0.59
-    consistency_frames: int = 2  # sampled frames besides the best one checked for the same identity
+    # Frames besides the best one embedded to check the same identity (the liveness stage's key frames,
+    # last first). Each costs ~70-100 ms CPU (bench/face_pipeline.py: decide() on the 3-action d12 challenge
+    # 792 / 685 / 578 ms CPU with 2 / 1 / 0 frames); liveness already checks continuity between all frames
+    # (aligned-chip correlation, dlib descriptors on suspicious cuts), so one extra embedding is the default.
+    consistency_frames: int = 1
     # Consistency frames use dlib HOG without upsampling at 320 px (~10 ms instead of ~60 ms per frame);
     # the best frame, which is compared with the references, always uses the configured detector.
     fast_consistency: bool = True
