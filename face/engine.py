@@ -161,6 +161,10 @@ class FaceEngine:
         probe = verification.embed(face, self.config)
         result = verification.compare(references, probe, self.config)
         timings["embed"] = _ms(t)
+        assert result is not None
+        if not result.match and not result.borderline:  # a clear mismatch: nothing below can change it
+            return self._decision(Outcome.FAILED, ReasonCode.FACE_MISMATCH, timings, start, liveness=live,
+                                  verify=result, best_frame=live.best_frame)
         t = time.perf_counter()
         spoof: SpoofResult = antispoof.check(image, face.box, self.config)
         timings["antispoof"] = _ms(t)
@@ -170,18 +174,14 @@ class FaceEngine:
         common = {"liveness": live, "verify": result, "spoof": spoof, "best_frame": live.best_frame}
         if changed:
             return self._decision(Outcome.FAILED, ReasonCode.IDENTITY_CHANGED, timings, start, **common)
-        assert result is not None
         if spoof.ran and not spoof.is_real:
             if self.config.antispoof_failure is Outcome.FAILED:
                 return self._decision(Outcome.FAILED, ReasonCode.SPOOF_SUSPECTED, timings, start,
                                       message=SPOOF_REJECTED_MESSAGE, **common)
-            if result.match or result.borderline:  # a clear mismatch is failed below, not reviewed
-                return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.SPOOF_SUSPECTED, timings, start, **common)
+            return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.SPOOF_SUSPECTED, timings, start, **common)
         if result.match:
             return self._decision(Outcome.PASSED, ReasonCode.OK, timings, start, **common)
-        if result.borderline:
-            return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.BORDERLINE_MATCH, timings, start, **common)
-        return self._decision(Outcome.FAILED, ReasonCode.FACE_MISMATCH, timings, start, **common)
+        return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.BORDERLINE_MATCH, timings, start, **common)
 
     # --- helpers --------------------------------------------------------------------------------------
     def _image(self, data: bytes | np.ndarray) -> np.ndarray:
