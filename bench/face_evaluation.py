@@ -121,6 +121,8 @@ def verification_section(engine, lines: list[str]) -> dict:
         r = at
         lines.append(f"| {cfg.threshold} ← configured | {r['acc']:.2%} | {r['fa']} | {r['fr']} | "
                      f"{r['far']:.1%} | {r['frr']:.1%} |")
+    lines += ["", ("The CLI gives the same figures: `.venv/bin/python -m bench.face_evaluation --pairs-csv /tmp/pairs.csv` "
+              "then `.venv/bin/python -m face eval-pairs --pairs /tmp/pairs.csv --root ../shared/faces/identities`.")]
     hardest = sorted((r for r in rows if not r[2]), key=lambda r: r[3])[:3]
     weakest = sorted((r for r in rows if r[2]), key=lambda r: -r[3])[:3]
     lines += ["", "Closest impostor pairs: " + "; ".join(f"{rel(a)} vs {rel(b)} {d:.3f}" for a, b, _, d in hardest),
@@ -288,10 +290,18 @@ def liveness_section(lines: list[str]) -> None:
     lines += [text.rstrip(), ""]
 
 
+def write_pairs_csv(path: Path) -> None:
+    rows = ["a,b,same"] + [f"{a.relative_to(IDENTITIES)},{b.relative_to(IDENTITIES)},{int(same)}"
+                           for a, b, same in all_pairs(identity_images())]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--skip-liveness", action="store_true")
+    parser.add_argument("--pairs-csv", type=Path, help="also write every identity pair as a,b,same for "
+                        "`python -m face eval-pairs --pairs CSV --root ../shared/faces/identities`")
     args = parser.parse_args(argv)
     if not IDENTITIES.is_dir():
         print(f"test data not found at {FACES}", file=sys.stderr)
@@ -299,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     from face import models
     from face.engine import FaceEngine
 
+    if args.pairs_csv:
+        write_pairs_csv(args.pairs_csv)
     engine = FaceEngine()
     t = time.perf_counter()
     engine.warm_up()
