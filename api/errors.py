@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.schemas import ErrorDetail, ErrorResponse
@@ -142,6 +143,17 @@ async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
 
+async def _on_database_error(_request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database error: %s", exc)
+    return error_response(
+        503,
+        "database_unavailable",
+        "The service cannot reach its database right now; please try again in a moment.",
+        headers={"Retry-After": "5"},
+        retry_after_seconds=5,
+    )
+
+
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return error_response(500, "internal_error", "Something went wrong on our side; please try again later.")
@@ -151,4 +163,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(sa_exc.OperationalError, _on_database_error)
+    app.add_exception_handler(sa_exc.InterfaceError, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -46,3 +46,16 @@ def test_forgets_least_recent_clients_beyond_max_keys() -> None:
     limiter.allow("b")
     limiter.allow("c")  # evicts "a"
     assert limiter.allow("a")[0]  # a fresh bucket again
+
+
+def test_database_outage_during_a_request_is_a_503_not_a_500(tmp_path) -> None:
+    settings = Settings(
+        env=Environment.TEST,
+        database_url="postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=2",
+        data_dir=tmp_path,
+        status_rate_per_minute=0,
+    )
+    with TestClient(create_app(settings)) as client:
+        resp = client.post("/api/v1/status", json={"id_number": "11010119500308022X", "name": "李秀英"})
+    assert resp.status_code == 503, resp.text
+    assert resp.json()["error"] == "database_unavailable" and resp.headers["Retry-After"] == "5"
