@@ -55,6 +55,7 @@ docs/face-evaluation.md):
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -557,14 +558,28 @@ def _descriptor_break(
 
 
 _RECOGNISERS: dict[str, object] = {}
+_RECOGNISER_LOCK = threading.Lock()
+
+
+class _LockedRecogniser:
+    """dlib's ResNet recogniser shared by all threads; calls are serialised (re-entrancy undocumented)."""
+
+    def __init__(self, model):
+        self._model = model
+        self._lock = threading.Lock()
+
+    def compute_face_descriptor(self, image, shape):
+        with self._lock:
+            return self._model.compute_face_descriptor(image, shape)
 
 
 def _recogniser(path: str):
     import dlib
 
-    if path not in _RECOGNISERS:
-        _RECOGNISERS[path] = dlib.face_recognition_model_v1(path)
-    return _RECOGNISERS[path]
+    with _RECOGNISER_LOCK:
+        if path not in _RECOGNISERS:
+            _RECOGNISERS[path] = _LockedRecogniser(dlib.face_recognition_model_v1(path))
+        return _RECOGNISERS[path]
 
 
 # ---------------------------------------------------------------------------------- neutral, actions

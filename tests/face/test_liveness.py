@@ -139,3 +139,31 @@ def test_undecodable_frame_is_refused(d18_mouth_then_blink):
     with pytest.raises(FaceInputError) as err:
         liveness.evaluate([B], bad)
     assert err.value.code is ReasonCode.NOT_AN_IMAGE
+
+
+def test_head_turns_left_then_right(clips):
+    """d12 frames 0–90: the man turns to HIS left (nose toward the image's right) at ~37–50, then right at ~78–90."""
+    seq = clips("d12").window(0, 90)
+    frames = to_timed_frames(seq.images, [t - seq.times_ms[0] for t in seq.times_ms])
+    result = liveness.evaluate([Action.TURN_LEFT, Action.TURN_RIGHT], frames)
+    assert result.live, result
+    left, right = (seq.numbers[a.frame] for a in result.actions)
+    assert 35 <= left <= 52 and 76 <= right <= 90
+    swapped = liveness.evaluate([Action.TURN_RIGHT, Action.TURN_LEFT], frames)
+    assert not swapped.live and swapped.reason is ReasonCode.ACTIONS_OUT_OF_ORDER
+
+
+def test_concurrent_decisions_agree(d18_mouth_then_blink, clips):
+    """One process, several threads, shared dlib models: every thread gets the single-threaded answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, live_frames = d18_mouth_then_blink
+    mouth = clips("d12").window(100, 133).subsample(10.0)
+    blink = clips("d0").window(50, 78).subsample(10.0)
+    images = mouth.images + blink.images
+    spliced = to_timed_frames(images, [i * 100 for i in range(len(images))])
+    jobs = [live_frames, spliced] * 3
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda fr: liveness.evaluate([M, B], fr), jobs))
+    assert [r.live for r in results] == [True, False] * 3
+    assert {r.reason for r in results[1::2]} == {ReasonCode.IDENTITY_CHANGED}
