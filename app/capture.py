@@ -1,7 +1,8 @@
 """The face-capture flow without a UI: challenge → one action at a time → upload → result.
 
 States (``CapturePhase``): READY (explained, waiting for "Start") → STARTING (camera opening, challenge
-requested) → ACTION (one instruction on screen while a burst of pictures is taken) → UPLOADING (progress)
+requested) → HOLD_STILL (a few pictures of the still face: the liveness check wants a neutral start) →
+ACTION (one instruction on screen while a burst of pictures is taken) → UPLOADING (progress)
 → DONE (a ``FramesResult``) or NOT_SUBMITTED (the network failed: frames and idempotency key are kept,
 "try again" resends exactly the same upload, so the server decides at most once). NO_CAMERA and
 ERROR end the flow with a notice and the non-face ways.
@@ -25,6 +26,7 @@ from shared.schemas import ChallengeRequest, ChallengeResponse, FramesResult
 class CapturePhase(StrEnum):
     READY = "ready"
     STARTING = "starting"
+    HOLD_STILL = "hold_still"  # a few pictures of the still face first: the check needs a neutral start
     ACTION = "action"
     UPLOADING = "uploading"
     NOT_SUBMITTED = "not_submitted"
@@ -40,15 +42,17 @@ class CapturePlan:
     per_action: int
     interval_s: float
     settle_s: float
+    neutral: int = 0  # pictures of the still face before the first action
 
 
 def plan_for(challenge: ChallengeResponse, *, interval_s: float = 0.13, settle_s: float = 1.0,
-             seconds_per_action: float = 2.0) -> CapturePlan:
-    """~2 s of pictures per action, within the server's ``max_frames`` for the whole challenge."""
+             seconds_per_action: float = 2.0, neutral: int = 5) -> CapturePlan:
+    """A still face first (~0.6 s), then ~2 s of pictures per action, within the server's ``max_frames``."""
     n_actions = max(1, len(challenge.actions))
+    neutral = min(neutral, max(0, challenge.max_frames - 3 * n_actions))
     wanted = max(3, round(seconds_per_action / interval_s))
-    per_action = max(1, min(wanted, challenge.max_frames // n_actions))
-    return CapturePlan(per_action=per_action, interval_s=interval_s, settle_s=settle_s)
+    per_action = max(1, min(wanted, (challenge.max_frames - neutral) // n_actions))
+    return CapturePlan(per_action=per_action, interval_s=interval_s, settle_s=settle_s, neutral=neutral)
 
 
 OnChange = Callable[[], Awaitable[None] | None]
@@ -137,6 +141,12 @@ class CaptureFlow:
         plan = self._plan(challenge)
         self.frames = []
         t0: float | None = None
+        if plan.neutral:
+            self.action_index = -1
+            await self._set(CapturePhase.HOLD_STILL)
+            await asyncio.sleep(plan.settle_s / 2)
+            t0 = self._clock()
+            self.frames += await capture_burst(self.camera, plan.neutral, plan.interval_s, t0=t0, clock=self._clock)
         for index in range(len(challenge.actions)):
             self.action_index = index
             await self._set(CapturePhase.ACTION)

@@ -28,7 +28,7 @@ PREVIEW_HEIGHT = 400
 def instruction_key(flow: CaptureFlow) -> str:
     """The catalog key of the one line shown under the preview for the flow's current phase."""
     match flow.phase:
-        case CapturePhase.READY:
+        case CapturePhase.READY | CapturePhase.HOLD_STILL:
             return "camera.hold_still"
         case CapturePhase.STARTING:
             return "camera.preparing"
@@ -73,8 +73,8 @@ def build(ui: Ui) -> ft.View:
     async def changed() -> None:
         render()
         ui.page.update()
-        if instruction.value != spoken[0] and flow.phase in (CapturePhase.ACTION, CapturePhase.NOT_SUBMITTED,
-                                                               CapturePhase.NO_CAMERA):
+        if instruction.value != spoken[0] and flow.phase in (CapturePhase.HOLD_STILL, CapturePhase.ACTION,
+                                                               CapturePhase.NOT_SUBMITTED, CapturePhase.NO_CAMERA):
             spoken[0] = instruction.value
             ui.page.run_task(announce, instruction.value)
         if flow.phase is CapturePhase.DONE and flow.result is not None:

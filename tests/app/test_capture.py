@@ -14,7 +14,7 @@ from app.screens.camera import instruction_key
 from shared.enums import ChallengeAction
 from shared.schemas import ChallengeRequest, ChallengeResponse
 
-FAST = CapturePlan(per_action=4, interval_s=0.001, settle_s=0.0)
+FAST = CapturePlan(per_action=4, interval_s=0.001, settle_s=0.0, neutral=2)
 
 
 class ClipCamera:
@@ -80,7 +80,7 @@ def test_plan_fits_the_servers_frame_limit() -> None:
                                   expires_at=datetime.now() + timedelta(minutes=2), max_frames=40,
                                   max_frame_bytes=2_000_000)
     plan = plan_for(challenge)
-    assert plan.per_action * 3 <= 40 and plan.per_action >= 3
+    assert plan.neutral + plan.per_action * 3 <= 40 and plan.per_action >= 3 and plan.neutral >= 3
     assert 0.1 <= plan.interval_s <= 0.15  # ~7-10 pictures a second: a blink lasts 100-400 ms
 
 
@@ -125,8 +125,8 @@ async def test_lost_upload_is_not_submitted_and_retry_resends_same_frames_and_ke
     assert flow.phase is CapturePhase.NOT_SUBMITTED and flow.notice.key == "error.network"
     assert instruction_key(flow) == "camera.not_submitted"
     n_actions = len(flow.challenge.actions)
-    assert camera.taken == len(flow.frames) == FAST.per_action * n_actions
-    assert phases[:2] == [CapturePhase.STARTING, CapturePhase.ACTION]
+    assert camera.taken == len(flow.frames) == FAST.neutral + FAST.per_action * n_actions
+    assert phases[:3] == [CapturePhase.STARTING, CapturePhase.HOLD_STILL, CapturePhase.ACTION]
     assert phases.count(CapturePhase.ACTION) == n_actions and CapturePhase.UPLOADING in phases
 
     await flow.upload()  # still no network

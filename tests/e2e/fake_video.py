@@ -50,20 +50,20 @@ def _fill(frames: list[np.ndarray], count: int) -> list[np.ndarray]:
 def challenge_y4m(path: Path, clip: Path, fps: int = 25) -> Path:
     """d10.mp4 rearranged to the timing of the client's capture for the challenge (open_mouth, blink).
 
-    Measured in headless Chromium with a numbered clip: the file starts ~0.2 s before the first instruction
-    shows; the client then waits 1 s and takes ~2 s of pictures per action, so it captures about
-    1.2-3.0 s (open_mouth) and 4.0-6.1 s (blink) of the file. Per frame landmark measures of d10 (68-point
-    eye and inner-lip ratios): frames 152-220 are neutral (eyes open, mouth closed), 94-110 a wide-open
-    mouth, 221-225 a clear blink. So: neutral to 2.0 s, mouth 2.0-3.4 s (each frame twice), neutral to
-    4.8 s, the blink 4.8-6.1 s (frames 218-228, each three times, so ~7 pictures a second see it), neutral
-    to 10 s; the file then loops.
+    Measured in headless Chromium with a numbered clip (machine under load): the file starts when the camera
+    opens; the client takes its still-face pictures at ~0.6-1.2 s of the file, then shows each instruction
+    for 1 s before ~2 s of pictures: open_mouth ~2.2-4.1 s, blink ~5.1-6.9 s. Per-frame landmark measures of
+    d10 (68-point eye and inner-lip ratios): frames 152-220 are neutral (eyes open, mouth closed), 94-110 a
+    wide-open mouth, 221-225 a clear blink. So: neutral to 2.4 s, the mouth 2.4-4.4 s (each frame three
+    times), neutral to 5.3 s, the blink 5.3-6.6 s (frames 218-228, each three times), neutral to 10 s; the
+    file then loops. Every boundary has about half a second to spare either way.
     """
     source = read_clip(clip, 0, 232)
     neutral = source[152:221]
 
-    frames = _fill(neutral, round(2.0 * fps))
-    frames += [f for f in source[94:111] for _ in range(2)]
-    frames += _fill(neutral, round(4.8 * fps) - len(frames))
+    frames = _fill(neutral, round(2.4 * fps))
+    frames += [f for f in source[94:111] for _ in range(3)]
+    frames += _fill(neutral, round(5.3 * fps) - len(frames))
     frames += [f for f in source[218:229] for _ in range(3)]
     frames += _fill(neutral, round(10 * fps) - len(frames))
     return write_y4m(path, frames, fps)
