@@ -40,8 +40,9 @@ Action rules (thresholds in `LivenessConfig`, calibrated on ../shared/faces/vide
 docs/face-evaluation.md):
 
 - blink: the eye aspect ratio at a frame is ≤ `blink_ratio` × baseline AND ≤ `blink_dip_ratio` × the
-  most-open level seen on BOTH sides within `blink_window_ms` — a short dip that recovers. The two-sided
-  dip keeps a smile or a wide-open mouth (which narrow the eyes for seconds) from counting as a blink.
+  most-open level of the preceding `blink_window_ms`, and within the following `blink_window_ms` the eyes
+  open again to ≥ 1/`blink_recover_ratio` × that low — a short dip that recovers. A smile or a wide-open
+  mouth narrows the eyes for seconds without that recovery, so it does not count as a blink.
 - open_mouth: the inner-lip ratio reaches ≥ `mouth_open_min` and ≥ baseline + `mouth_open_delta`
   (a closed mouth reads 0.0–0.1, a smile with parted lips ≈0.28, talking 0.2–0.5, a wide-open mouth 0.6–0.85).
 - turn_left / turn_right (the PERSON's left/right; in the unmirrored camera image the nose moves toward the
@@ -96,6 +97,7 @@ class LivenessConfig:
     # actions
     blink_ratio: float = 0.7
     blink_dip_ratio: float = 0.7
+    blink_recover_ratio: float = 0.8
     blink_window_ms: int = 1000
     mouth_open_min: float = 0.45
     mouth_open_delta: float = 0.25
@@ -665,8 +667,11 @@ def find_events(
                 hits.append(False)
                 strength.append(0.0)
                 continue
-            level = min(max(before), max(after))
-            ok = ear[k] <= cfg.blink_ratio * baseline["ear"] and ear[k] <= cfg.blink_dip_ratio * level
+            ok = (
+                ear[k] <= cfg.blink_ratio * baseline["ear"]
+                and ear[k] <= cfg.blink_dip_ratio * max(before)  # the eyes closed, quickly...
+                and max(after) >= ear[k] / cfg.blink_recover_ratio  # ...and opened again
+            )
             hits.append(ok)
             strength.append(-ear[k])
     elif action is Action.OPEN_MOUTH:
