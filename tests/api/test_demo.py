@@ -56,3 +56,54 @@ def test_cli_db_upgrade_and_audit_verify(db_url, monkeypatch, capsys) -> None:
     assert cli_main(["db", "upgrade"]) == 0
     assert cli_main(["audit", "verify"]) == 0
     assert "audit chain OK" in capsys.readouterr().out
+
+
+def test_lifecert_demo_serves_the_demo_people_and_stops_on_ctrl_c(tmp_path) -> None:
+    """The README's first command, minus the web client: a fresh SQLite DB, migrate, seed, serve, Ctrl-C."""
+    import json
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "LIFECERT_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "LIFECERT_ENV": "test",  # no background face-model loading in this test
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "demo", "--no-client", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        person = DEMO_PEOPLE[0]
+        body = json.dumps({"id_number": person.id_number, "name": person.name}).encode()
+        deadline = time.monotonic() + 60
+        answer = None
+        while time.monotonic() < deadline and answer is None:
+            try:
+                req = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/api/v1/status", body, {"content-type": "application/json"}
+                )
+                with urllib.request.urlopen(req, timeout=5) as resp:
+                    answer = json.loads(resp.read())
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None, proc.stdout.read()
+                time.sleep(0.3)
+        assert answer is not None, "the demo API did not answer within 60 s"
+        assert answer["masked_name"] == "张*国" and answer["entitlements"][0]["state"] == "certified"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode in (0, 130), out
+    assert person.id_number in out and person.name in out  # the demo people are printed on start
