@@ -161,7 +161,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         out = Path(args.report) if args.report else default_report_path(path)
         n = write_error_report(report.errors, out)
         print(
-            f"{report.rows} rows read, {n} problems found: NOTHING was imported.\n"
+            f"{report.rows:,} rows read, {n:,} problems found: NOTHING was imported.\n"
             f"Error report (row, column, value, message): {out}\n"
             "Fix the rows in the roster file and run the import again.",
             file=sys.stderr,
@@ -172,8 +172,8 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         return 1
     verb = "would import" if report.dry_run else "imported"
     print(
-        f"{report.rows} rows OK in {report.seconds:.1f} s ({rate:,.0f} rows/s): {verb} "
-        f"{report.beneficiaries} people, {report.entitlements} entitlements, {report.photos} photos "
+        f"{report.rows:,} rows OK in {report.seconds:.1f} s ({rate:,.0f} rows/s): {verb} "
+        f"{report.beneficiaries:,} people, {report.entitlements:,} entitlements, {report.photos:,} photos "
         f"({report.templates} face templates)" + (" — dry run, nothing written" if report.dry_run else "")
     )
     return 0
