@@ -88,7 +88,7 @@ class ReferenceFace(Base):
     beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id"), index=True)
     source: Mapped[ReferenceSource] = mapped_column(EnumString(ReferenceSource))
     # Embedding as a JSON list of floats; NULL until the face engine has enrolled the photo.
-    template: Mapped[list[float] | None] = mapped_column(sa.JSON)
+    template: Mapped[list[float] | None] = mapped_column(sa.JSON(none_as_null=True))
     model_name: Mapped[str | None] = mapped_column(sa.String(64))
     detector: Mapped[str | None] = mapped_column(sa.String(64))
     # The photo itself (small JPEG/PNG) or a path relative to settings.data_dir for large ones.

@@ -269,3 +269,19 @@ def test_cli_writes_the_error_report_and_exits_nonzero(db_url, tmp_path, capsys,
     ok = write_csv(tmp_path / "d.csv", [row()])
     assert cli_main(["roster", "import", str(ok), "--quiet"]) == 0
     assert "1 people" in capsys.readouterr().out
+
+
+def test_photos_without_template_are_found_by_enrol_pending_query(engine, session, tmp_path) -> None:
+    a = row()
+    path = write_csv(tmp_path / "t.csv", [a])
+    photos = tmp_path / "photos3"
+    photos.mkdir()
+    (photos / f"{a['id_number']}.jpg").write_bytes(_jpeg())
+    assert import_roster(engine, path, photos_dir=photos).imported
+    session.expire_all()
+    pending = session.execute(
+        sa.select(ReferenceFace.id)
+        .join(Beneficiary, Beneficiary.id == ReferenceFace.beneficiary_id)
+        .where(Beneficiary.id_number == a["id_number"], ReferenceFace.template.is_(None))
+    ).all()
+    assert len(pending) == 1  # a SQL NULL, not the JSON text 'null'
