@@ -297,6 +297,62 @@ def decision_rows(engine, lines: list[str]) -> None:
     lines += ["", f"**Attacks accepted by the whole decision: {accepted}/{len(pictures)}.**", ""]
 
 
+def decision_section(engine, lines: list[str]) -> None:
+    """The live cases of bench/eval_liveness.py through the WHOLE decision (API rate, grid phase 0): with the
+    person's own reference (must pass or go to review, never fail) and with another person's (must fail)."""
+    try:
+        from bench.eval_liveness import LIVE_CASES, api_rate, clip
+    except ImportError as exc:
+        lines += ["## 6. Whole decision on live clips", "", f"_Not available: {exc}._", ""]
+        return
+    from collections import Counter
+
+    from face.frames import to_timed_frames
+    from face.types import FaceInputError
+
+    def reference_of(name: str, start: int):
+        seq = clip(name)
+        index = len(seq) - 1 if start < 10 else 0  # a frame outside the challenge window
+        data = to_timed_frames([seq.images[index]], [0])[0].data
+        return engine.template(data)
+
+    lines += ["## 6. Whole decision on live clips", "",
+              ("`FaceEngine.decide` (liveness → verification of the best frame → anti-spoofing → identity "
+              "consistency) on the live cases of section 5 at the API rate (grid phase 0). *Own reference*: a "
+              "frame of the same clip outside the challenge window, enrolled as the reference. *Other "
+              "reference*: a frame of another person's clip."), "",
+              "| case | challenge | own reference | other reference | total ms (own) |", "|---|---|---|---|---|"]
+    own, other = Counter(), Counter()
+    names = [c.clip for c in LIVE_CASES]
+    for case in LIVE_CASES:
+        seq, _fps = api_rate(clip(case.clip).window(case.start, case.stop), 0.0)
+        frames = to_timed_frames(seq.images, [t - seq.times_ms[0] for t in seq.times_ms])
+        try:
+            mine = reference_of(case.clip, case.start)
+            others = sorted(set(names) - {case.clip})
+            stranger_clip = others[names.index(case.clip) % len(others)]
+            theirs = reference_of(stranger_clip, 0)
+        except FaceInputError as exc:
+            lines.append(f"| {case.clip}[{case.start}:{case.stop}] | — | reference refused ({exc.code.value}) | | |")
+            continue
+        d_own = engine.decide(case.actions, frames, [mine])
+        d_other = engine.decide(case.actions, frames, [theirs])
+        own[d_own.outcome.value] += 1
+        other[d_other.outcome.value] += 1
+        lines.append(f"| {case.clip}[{case.start}:{case.stop}] | {', '.join(a.value for a in case.actions)} | "
+                     f"{d_own.outcome.value} ({d_own.reason.value}, distance {_dist(d_own)}) | {d_other.outcome.value} "
+                     f"({d_other.reason.value}, vs {stranger_clip}, distance {_dist(d_other)}) | {d_own.timings_ms.get('total', 0):.0f} |")
+    lines += ["", (f"Own reference: {dict(own)}. Other person's reference: {dict(other)} — "
+              f"**{other.get('passed', 0)} accepted**. A NEEDS_REVIEW with `spoof_suspected` is MiniFASNet judging "
+              "the clip's frames fake (d18, see face/config.py `antispoof_failure`): an officer decides, the "
+              "person is not rejected. A `borderline_match` against another person (the child of d11 against the man of "
+               "d12) is the review band at work: not accepted, sent to an officer."), ""]
+
+
+def _dist(decision) -> str:
+    return "—" if decision.verify is None else f"{decision.verify.distance:.3f}"
+
+
 REFERENCES_TEXT = """## How several references combine
 
 A person may have several reference templates (ID-card photo, on-site enrolment, templates refreshed from
@@ -357,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     attacks_section(engine, lines)
     if not args.skip_liveness:
         liveness_section(lines)
+        decision_section(engine, lines)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     print(f"pairs {summary['pairs']}: accuracy {summary['acc']:.2%}, false accepts {summary['fa']}, false "
