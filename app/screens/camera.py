@@ -134,7 +134,8 @@ def build(ui: Ui) -> ft.View:
         phase = flow.phase
         instruction.value = t(instruction_key(flow))
         instruction.color = ERROR if phase in (CapturePhase.NO_CAMERA, CapturePhase.NOT_SUBMITTED) else INK
-        start_button.visible = phase in (CapturePhase.READY, CapturePhase.ERROR)
+        start_button.visible = phase in (CapturePhase.READY, CapturePhase.ERROR, CapturePhase.NO_CAMERA)
+        preview_box.visible = phase is not CapturePhase.NO_CAMERA  # no black box where no camera works
         lens_button.visible = phase is CapturePhase.READY
         retry_button.visible = phase is CapturePhase.NOT_SUBMITTED
         alt_button.visible = phase in (CapturePhase.READY, CapturePhase.NO_CAMERA, CapturePhase.ERROR,
@@ -148,15 +149,16 @@ def build(ui: Ui) -> ft.View:
         lens_button.content.controls[0].content = t("camera.use_front") if certify.rear_camera \
             else t("camera.use_rear")
 
-    render()
     preview = ft.Container(content=camera.control, height=PREVIEW_HEIGHT, bgcolor="#000000", border_radius=16,
                            clip_behavior=ft.ClipBehavior.ANTI_ALIAS)
+    preview_box = ft.Semantics(identifier="camera-preview", content=preview)
+    render()
     return screen(
         ui,
         "/certify/camera",
         t("camera.title"),
         [
-            ft.Semantics(identifier="camera-preview", content=preview),
+            preview_box,
             ft.Semantics(identifier="camera-instruction", live_region=True, content=instruction),
             progress_row,
             ft.Semantics(identifier="camera-progress-text", content=progress_text),

@@ -123,3 +123,19 @@ def test_family_helper_adds_a_relative_by_their_face_check(camera_page, stack, s
     shots(page, "certified")
     expect_text(page, "outcome-title", "认证成功")
     expect_text(page, "receipt-certified", "家人协助刷脸")
+
+
+def test_without_a_camera_the_app_says_so_and_offers_other_ways(page, stack, shots) -> None:
+    """The session's browser has no camera at all (no fake device): the non-face ways are offered."""
+    open_app(page, stack.web_url, "home-certify-self")
+    tap(page, "home-certify-self")
+    tap(page, "consent-agree")
+    widget(page, "identity-id").wait_for()
+    type_into(page, "identity-id", stack.due.id_number)
+    type_into(page, "identity-name", stack.due.name)
+    tap(page, "identity-next")
+    tap(page, "camera-start")
+    expect_text(page, "camera-instruction", "打不开摄像头|没有摄像头权限")
+    shots(page, "no-camera")
+    tap(page, "camera-alternatives")
+    expect_text(page, "alt-office", "身份证")
