@@ -50,12 +50,14 @@ def _csv_header(path: Path) -> tuple[tuple[str, ...], int]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             first = next(csv.reader(f), [])
-        with path.open("rb") as f:
-            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    except csv.Error as exc:
+        raise RosterFileError(f"{path.name}: the first row cannot be read as CSV ({exc})") from None
     except UnicodeDecodeError:
         raise RosterFileError(
             f"{path.name}: not UTF-8 text; in Excel use 'Save as → CSV UTF-8 (comma delimited)'"
         ) from None
+    with path.open("rb") as f:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
     return tuple(normalise_header(h) for h in first), max(0, lines - 1)
 
 
@@ -75,6 +77,10 @@ def _csv_rows(path: Path, header: tuple[str, ...]) -> Iterator[tuple[int, dict[s
         except UnicodeDecodeError:
             raise RosterFileError(
                 f"{path.name}: not UTF-8 text after row {reader.line_num}; save the file as CSV UTF-8"
+            ) from None
+        except csv.Error as exc:
+            raise RosterFileError(
+                f"{path.name}: row {reader.line_num} cannot be read as CSV ({exc}); check that row in a text editor"
             ) from None
 
 

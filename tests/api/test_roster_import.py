@@ -285,3 +285,39 @@ def test_photos_without_template_are_found_by_enrol_pending_query(engine, sessio
         .where(Beneficiary.id_number == a["id_number"], ReferenceFace.template.is_(None))
     ).all()
     assert len(pending) == 1  # a SQL NULL, not the JSON text 'null'
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xfe\x00\x00garbage",  # not UTF-8
+        b"id_number,name\n\x00\x00\x00,x\n",  # NUL bytes
+        "id_number,name,region_code,benefit_type,monthly_amount\n1,2,3,4,5\n".encode("gbk")
+        + "张三".encode("gbk"),
+        b"",  # empty file
+    ],
+)
+def test_unreadable_files_are_refused_with_a_message(engine, tmp_path, content) -> None:
+    from api.roster.reader import RosterFileError
+
+    path = tmp_path / "odd.csv"
+    path.write_bytes(content)
+    try:
+        report = import_roster(engine, path)
+    except RosterFileError as exc:
+        assert str(exc)
+    else:
+        assert not report.imported and report.errors
+
+
+def test_wrong_file_type_is_refused(engine, tmp_path) -> None:
+    from api.roster.reader import RosterFileError
+
+    path = tmp_path / "roster.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    with pytest.raises(RosterFileError, match="csv or .xlsx"):
+        import_roster(engine, path)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(RosterFileError, match="xlsx"):
+        import_roster(engine, broken)
