@@ -55,8 +55,12 @@ async def main(page: ft.Page) -> None:
     async def view_pop(e: ft.ViewPopEvent) -> None:
         await ui.go("/")
 
+    async def closed() -> None:
+        await ui.close()
+
     page.on_route_change = route_change
     page.on_view_pop = view_pop
+    page.on_close = closed
     ui.store = ft.SharedPreferences()
     await load_settings(ui.store, state.settings)
     ui.show(page.route or "/")

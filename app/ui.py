@@ -55,9 +55,17 @@ class Ui:
         """The client for the current API address (a new one when the address changed)."""
         url = self.state.settings.api_url
         if self._api is None or self._api_url != url:
+            if self._api is not None and self.page is not None:
+                self.page.run_task(self._api.aclose)  # the old address's connections
             self._api = self._api_factory(url)
             self._api_url = url
         return self._api
+
+    async def close(self) -> None:
+        """The session ended (tab closed and expired): release the HTTP connections."""
+        if self._api is not None:
+            await self._api.aclose()
+            self._api = None
 
     # --- navigation ----------------------------------------------------------------------------------
     async def go(self, route: str) -> None:
