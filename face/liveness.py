@@ -82,7 +82,7 @@ class LivenessConfig:
     max_duration_ms: int = 60_000
     max_gap_ms: int = 3000
     # face presence and tracking
-    detect_face_px: int = 100  # detect on a copy where the previous face is about this wide
+    detect_face_px: int = 100  # detect on a copy where the face (as first found) is about this wide
     detect_side: int = 320
     max_missing_fraction: float = 0.2
     # neutral start
@@ -285,8 +285,6 @@ def _evaluate_gray(
         if broken:
             reason, notes = ReasonCode.IDENTITY_CHANGED, broken
     live = reason is ReasonCode.OK
-    if not live:
-        results = tuple(ActionResult(r.action, r.passed, r.frame) for r in results)
     return LivenessDetail(
         LivenessResult(live, tuple(results), reason, best, key_frames=key),
         frames=tuple(frames),
@@ -382,20 +380,6 @@ def _sharpness(gray: np.ndarray, box: Box) -> float:
 
 
 # ----------------------------------------------------------------------------------- still, identity
-
-
-def _shape_change(a: lm.FaceMeasures, b: lm.FaceMeasures) -> float:
-    """RMS landmark distance after a similarity alignment of b onto a, in inter-ocular distances."""
-    pa, pb = a.points.astype(np.float64), b.points.astype(np.float64)
-    m, _ = cv2.estimateAffinePartial2D(pb, pa)
-    if m is None:
-        return float("inf")
-    pb2 = pb @ m[:, :2].T + m[:, 2]
-    return float(np.sqrt(((pa - pb2) ** 2).sum(axis=1).mean()) / max(a.inter_ocular, 1e-6))
-
-
-def chip_diff(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.abs(a - b).mean())
 
 
 def _face_thumb(gray: np.ndarray, box: Box) -> np.ndarray:
