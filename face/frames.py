@@ -7,6 +7,7 @@ order) takes them from the given frames per second.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,12 +104,19 @@ def read_video(path: str | Path, *, fps: float | None = None, max_side: int = MA
     return seq.subsample(fps) if fps else seq
 
 
+def natural_key(path: Path) -> tuple:
+    """Name order with numbers compared as numbers: frame_9.jpg before frame_10.jpg."""
+    return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name))
+
+
 def read_folder(path: str | Path, *, fps: float = DEFAULT_FOLDER_FPS, max_side: int = MAX_SIDE) -> FrameSequence:
-    """The images of a folder in name order, one every 1/fps seconds."""
+    """The images of a folder in name order (numbers compared as numbers), one every 1/fps seconds."""
     path = Path(path)
     if fps <= 0:
         raise ValueError("fps must be positive")
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    files = sorted(
+        (p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES), key=natural_key
+    )
     if not files:
         raise FaceInputError(ReasonCode.EMPTY_INPUT, f"no images (.jpg, .png, ...) in the folder {path}")
     if len(files) > MAX_FRAMES:
