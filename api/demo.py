@@ -64,7 +64,7 @@ class DemoPerson:
     note: str
     certified: str | None = None  # a passed certification in the "current", "previous" or "older" window
     method: CertificationMethod = CertificationMethod.SELF_FACE
-    suspended_months_ago: int | None = None
+    suspended: bool = False  # suspended by the cycle rules for the window missed after `certified`
     deceased: bool = False
     residence: ResidenceKind = ResidenceKind.DOMESTIC
     country: str | None = None
@@ -108,7 +108,7 @@ DEMO_PEOPLE = [
         ((BenefitType.ENTERPRISE_PENSION, 385_050),),
         "suspended for a missed certification",
         certified="older",
-        suspended_months_ago=2,
+        suspended=True,
     ),
     DemoPerson(
         "陈美华",
@@ -244,13 +244,22 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
         reason="demo roster",
     )
     path = _region_path(session, p.region)
+    certified = _certified_on(p, path, policy, today)
     for benefit, cents in p.benefits:
         ent = Entitlement(
             beneficiary_id=person.id, benefit_type=benefit, monthly_cents=cents, entitled_since=ENTITLED_SINCE
         )
-        if p.suspended_months_ago is not None:
+        if p.suspended:
+            # The month the cycle rules suspend from: after the first window missed since the last certification.
+            since = cycle.suspension_month(
+                policy.policy_for(path, benefit),
+                p.birth,
+                today,
+                certifications=[certified[1]] if certified else [],
+                entitled_since=ENTITLED_SINCE,
+            )
             ent.payment_state = PaymentState.SUSPENDED
-            ent.suspended_since = str(YearMonth.of(today).plus(-p.suspended_months_ago))
+            ent.suspended_since = str(since) if since else None
         if p.deceased:
             ent.payment_state = PaymentState.STOPPED
             ent.stopped_reason = StopReason.DECEASED
@@ -271,21 +280,8 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
             },
             reason="demo roster",
         )
-    if p.certified is not None:
-        cycle_policy = policy.policy_for(path, p.benefits[0][0])
-        window = cycle.window_for(cycle_policy, p.birth, today)
-        steps = {"current": 0, "previous": 1, "older": 2}[p.certified]
-        for _ in range(steps):
-            window = cycle.previous_window(cycle_policy, p.birth, window)
-        # A few days ago in the current window; the middle of an earlier one.
-        if steps == 0:
-            # Inside the current window of every entitlement (quarterly and half-yearly ones differ).
-            starts = [
-                cycle.window_for(policy.policy_for(path, b), p.birth, today).start for b, _ in p.benefits
-            ]
-            local = max(today - timedelta(days=3), *starts)
-        else:
-            local = window.start + (window.end - window.start) / 2
+    if certified is not None:
+        window, local = certified
         at = datetime(local.year, local.month, local.day, 12, 0, tzinfo=ZoneInfo(p.time_zone)).astimezone(UTC)
         cert = Certification(
             beneficiary_id=person.id,
@@ -310,6 +306,25 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
             after={"method": p.method, "local_date": local},
             reason="demo roster",
         )
+
+
+def _certified_on(
+    p: DemoPerson, path: list[str], policy: PolicyTable, today: date
+) -> tuple[cycle.Window, date] | None:
+    """The window and local date of the person's demo certification (None when they have none)."""
+    if p.certified is None:
+        return None
+    cycle_policy = policy.policy_for(path, p.benefits[0][0])
+    window = cycle.window_for(cycle_policy, p.birth, today)
+    steps = {"current": 0, "previous": 1, "older": 2}[p.certified]
+    for _ in range(steps):
+        window = cycle.previous_window(cycle_policy, p.birth, window)
+    # A few days ago in the current window; the middle of an earlier one.
+    if steps == 0:
+        # Inside the current window of every entitlement (quarterly and half-yearly ones differ).
+        starts = [cycle.window_for(policy.policy_for(path, b), p.birth, today).start for b, _ in p.benefits]
+        return window, max(today - timedelta(days=3), *starts)
+    return window, window.start + (window.end - window.start) / 2
 
 
 def print_people(out=sys.stdout) -> None:

@@ -49,6 +49,10 @@ def test_every_demo_person_answers_as_described(client, engine) -> None:
         assert resp.status_code == 200, (p.name, resp.text)
         states = [e["state"] for e in resp.json()["entitlements"]]
         assert states == EXPECTED_STATE[p.name], (p.name, p.note, resp.json())
+        for e in resp.json()["entitlements"]:
+            if e["state"] == "suspended":
+                # Missed the window right before this one: suspended from this window's first month.
+                assert e["suspended_since"] == e["window_start"][:7], (p.name, e)
 
 
 def test_cli_db_upgrade_and_audit_verify(db_url, monkeypatch, capsys) -> None:
