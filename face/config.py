@@ -48,8 +48,8 @@ class FaceConfig:
     # means a different person was spliced in (genuine frames of one clip are typically < 0.35 apart).
     same_person_threshold: float = 0.59
     # Frames besides the best one embedded to check the same identity (the liveness stage's key frames,
-    # last first). Each costs ~70-100 ms CPU (bench/face_pipeline.py: decide() on the 3-action d12 challenge
-    # 792 / 685 / 578 ms CPU with 2 / 1 / 0 frames); liveness already checks continuity between all frames
+    # last first). Each costs ~70 ms (bench/face_pipeline.py: decide() on the 3-action d12 challenge
+    # 707 / 654 / 555 ms p50 with 2 / 1 / 0 frames); liveness already checks continuity between all frames
     # (aligned-chip correlation, dlib descriptors on suspicious cuts), so one extra embedding is the default.
     consistency_frames: int = 1
     # Consistency frames use dlib HOG without upsampling at 320 px (~10 ms instead of ~60 ms per frame);
