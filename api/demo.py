@@ -30,6 +30,7 @@ from shared.enums import (
     PaymentState,
     RegionLevel,
     ResidenceKind,
+    StaffRole,
     StopReason,
 )
 from shared.idnumber import make_id_number
@@ -37,6 +38,9 @@ from shared.months import YearMonth
 from shared.policy import PolicyTable
 
 ACTOR = "system:demo"
+# A staff account for the console (/console) in the local demo only; `lifecert demo` refuses production.
+DEMO_STAFF_USERNAME = "demo-admin"
+DEMO_STAFF_PASSWORD = "lifecert-demo"
 ENTITLED_SINCE = date(2015, 1, 1)  # everyone has been on the roll for years
 
 DEMO_REGIONS = [
@@ -327,6 +331,25 @@ def _certified_on(
     return window, window.start + (window.end - window.start) / 2
 
 
+def seed_demo_staff(session: Session) -> bool:
+    """Create the demo console account (an admin) unless it exists; returns whether it was created."""
+    from api.auth import service
+    from api.auth.models import StaffUser
+
+    if session.execute(sa.select(StaffUser.id).where(StaffUser.username == DEMO_STAFF_USERNAME)).first():
+        return False
+    service.create_staff(
+        session,
+        username=DEMO_STAFF_USERNAME,
+        name="演示管理员",
+        role=StaffRole.ADMIN,
+        password=DEMO_STAFF_PASSWORD,
+        region_code=None,
+        actor=ACTOR,
+    )
+    return True
+
+
 def print_people(out=sys.stdout) -> None:
     print("Demo people (ID number, name — try them in the status lookup):", file=out)
     for p in DEMO_PEOPLE:
@@ -350,16 +373,21 @@ def run_demo(
     from api.main import create_app
 
     settings = Settings.from_env()
+    if settings.is_production:
+        print("error: lifecert demo seeds demo people and a demo staff account; not in production", file=sys.stderr)
+        return 2
     print(f"database: {settings.database_url}")
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             added = seed_demo(session, policy=load_policy(settings.policy_file))
+            seed_demo_staff(session)
     finally:
         engine.dispose()
     print(f"demo roster: {added} people added ({len(DEMO_PEOPLE) - added} already there)")
     print_people()
+    print(f"staff console: http://127.0.0.1:{client_port}/console  user {DEMO_STAFF_USERNAME}, password {DEMO_STAFF_PASSWORD}")
 
     api_url = f"http://{host}:{port}"
     client: subprocess.Popen[bytes] | None = None

@@ -111,3 +111,29 @@ def test_lifecert_demo_serves_the_demo_people_and_stops_on_ctrl_c(tmp_path) -> N
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode in (0, 130), out
     assert person.id_number in out and person.name in out  # the demo people are printed on start
+
+
+def test_demo_staff_account_signs_in_to_the_console(client, engine) -> None:
+    from api.demo import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, seed_demo_staff
+
+    with session_scope(make_sessionmaker(engine)) as s:
+        assert seed_demo_staff(s) is True
+    with session_scope(make_sessionmaker(engine)) as s:
+        assert seed_demo_staff(s) is False  # idempotent
+    ok = client.post(
+        "/api/v1/auth/staff/login", json={"username": DEMO_STAFF_USERNAME, "password": DEMO_STAFF_PASSWORD}
+    )
+    assert ok.status_code == 200, ok.text
+    me = client.get("/api/v1/staff/me", headers={"Authorization": f"Bearer {ok.json()['access_token']}"})
+    assert me.status_code == 200 and me.json()["role"] == "admin", me.text
+
+
+def test_demo_refuses_to_run_in_production(monkeypatch, tmp_path, capsys) -> None:
+    from api.demo import run_demo
+
+    monkeypatch.setenv("LIFECERT_ENV", "production")
+    monkeypatch.setenv("LIFECERT_SECRET_KEY", "a-real-secret-for-this-test-0123456789")
+    monkeypatch.setenv("LIFECERT_DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    assert run_demo(with_client=False) == 2
+    assert "not in production" in capsys.readouterr().err
+    assert not (tmp_path / "prod.sqlite3").exists()  # nothing was created or seeded
