@@ -5,7 +5,7 @@
 Per round: POST /api/v1/challenges, then POST /api/v1/challenges/{id}/frames with 30 JPEG frames of
 ../shared/faces/videos/d10.mp4 (512x512, 5 fps, the challenge open_mouth + blink) → passed + receipt;
 the same request again with the same Idempotency-Key (stored answer); a still picture repeated (fails);
-GET /api/v1/receipts/verify. Then 4 submissions at once from 4 threads (decisions serialised: engine_workers = 1) for
+GET /api/v1/receipts/verify. Then 4 submissions at once from 4 threads (at most --engine-workers decisions at once) for
 wall-clock throughput. Prints p50/p95 in ms per step, the throughput and the process's peak RSS.
 Default database: a fresh SQLite file; pass a PostgreSQL URL to measure there (the database is migrated).
 """
@@ -35,6 +35,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--engine-workers", type=int, default=None, help="face decisions at once (default: the setting)")
     args = parser.parse_args()
 
     from fastapi.testclient import TestClient
@@ -57,7 +58,10 @@ def main() -> int:
         env=Environment.TEST, database_url=url, data_dir=tmp / "data", status_rate_per_minute=0
     )
     app = create_app(settings)
-    ctx = configure(app, CertSettings(challenge_fixed_actions=",".join(PASSING_ACTIONS)))
+    ctx = configure(app, CertSettings(
+        challenge_fixed_actions=",".join(PASSING_ACTIONS),
+        **({"engine_workers": args.engine_workers} if args.engine_workers else {}),
+    ))
     t0 = time.perf_counter()
     template = ctx.engines.run(lambda engine: engine.enrol(reference_photo()))
     print(f"engine warm-up + one enrolment: {(time.perf_counter() - t0) * 1000:.0f} ms")
@@ -159,7 +163,7 @@ def main() -> int:
             f"{step:13s} p50 {statistics.median(values):8.1f} ms   p95 {pct(values, 0.95):8.1f} ms   n={len(values)}"
         )
     print(
-        f"4 passing submissions at once ({ctx.cert.engine_workers} engine worker): {wall:.2f} s wall, {len(ids) / wall:.2f} per second"
+        f"4 passing submissions at once ({ctx.cert.engine_workers} engine workers): {wall:.2f} s wall, {len(ids) / wall:.2f} per second"
     )
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0

@@ -36,10 +36,10 @@ class CertSettings(BaseModel):
     overseas_decision_working_days: int = Field(default=10, ge=1)
     max_evidence_bytes: int = Field(default=20 * 1024 * 1024, gt=0)  # one evidence file (videos)
     idempotency_wait_seconds: float = Field(default=60.0, gt=0)  # a retry waits for the first answer
-    # Face decisions running at once in one process. 1: two concurrent FaceEngine.decide calls crashed the
-    # process (heap corruption inside dlib's HOG detector, which face.liveness shares without a lock;
-    # reproduced with bench/cert_submission.py). Raise it only once the engine serialises that detector.
-    engine_workers: int = Field(default=1, ge=1)
+    # Face decisions running at once in one process. The engine is thread-safe (per-thread dlib detectors,
+    # locked predictors and recognisers: tests/face/test_concurrency.py); two at once keep both cores busy
+    # (bench/cert_submission.py --engine-workers 2 ran 4 concurrent submissions without fault).
+    engine_workers: int = Field(default=2, ge=1)
 
     @field_validator("challenge_fixed_actions", mode="before")
     @classmethod
