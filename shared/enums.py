@@ -30,6 +30,7 @@ class CertificationMethod(StrEnum):
     STAFF_ONSITE = "staff_onsite"
     DATA_COMPARISON = "data_comparison"
     OVERSEAS_DOCUMENT = "overseas_document"
+    MANUAL_REVIEW = "manual_review"  # evidence an officer approved after repeated failed face checks
 
 
 class CertificationResult(StrEnum):

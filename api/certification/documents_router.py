@@ -91,7 +91,7 @@ def submit_manual_review(
             ctx,
             person=person,
             kind=ReviewKind.EVIDENCE,
-            method=CertificationMethod.ATTESTATION,
+            method=CertificationMethod.MANUAL_REVIEW,
             files=checked,
             note=note,
             now=utcnow(),

@@ -71,6 +71,7 @@ MESSAGES: dict[str, str] = {
     "method.staff_onsite": "staff visit",
     "method.data_comparison": "records check",
     "method.overseas_document": "document from abroad",
+    "method.manual_review": "manual review by staff",
     # errors
     "error.network": "Cannot reach the server. Please check the network and try again.",
     "error.server": "The server has a problem right now. Please try again later.",

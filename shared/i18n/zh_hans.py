@@ -71,6 +71,7 @@ MESSAGES: dict[str, str] = {
     "method.staff_onsite": "工作人员上门",
     "method.data_comparison": "数据比对",
     "method.overseas_document": "境外证明材料",
+    "method.manual_review": "人工审核",
     # errors
     "error.network": "连不上服务器。请检查网络后再试一次。",
     "error.server": "服务器暂时出了问题，请稍后再试。",

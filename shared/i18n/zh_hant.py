@@ -71,6 +71,7 @@ MESSAGES: dict[str, str] = {
     "method.staff_onsite": "工作人員上門",
     "method.data_comparison": "資料比對",
     "method.overseas_document": "境外證明文件",
+    "method.manual_review": "人工審核",
     # errors
     "error.network": "連不上伺服器。請檢查網路後再試一次。",
     "error.server": "伺服器暫時出了問題，請稍後再試。",

@@ -14,7 +14,7 @@ from api.beneficiaries.models import Certification
 from api.evidence.models import EvidenceFile
 from api.review.service import add_working_days
 from shared.cycle import local_date
-from shared.enums import ResidenceKind, StaffRole
+from shared.enums import CertificationMethod, ResidenceKind, StaffRole
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -234,7 +234,13 @@ def test_manual_review_evidence_is_kept_and_approval_certifies(client, session, 
         json={"approve": True, "reason": "seen alive"},
     )
     assert approved.status_code == 200
-    assert client.get(f"/api/v1/review/status/{review_id}").json()["receipt"]["holder_name"] == "黄*败"
+    receipt = client.get(f"/api/v1/review/status/{review_id}").json()["receipt"]
+    assert receipt["holder_name"] == "黄*败" and receipt["method"] == "manual_review"
+    session.expire_all()
+    cert = session.execute(sa.select(Certification).where(Certification.beneficiary_id == person.id)).scalar_one()
+    assert cert.method is CertificationMethod.MANUAL_REVIEW
+    verified = client.get("/api/v1/receipts/verify", params={"token": receipt["token"]}).json()
+    assert verified["valid"] and verified["method"] == "manual_review"
 
 
 def test_decision_needs_a_reason_and_a_known_item(client, make_staff):
