@@ -14,11 +14,13 @@ from api.certification.family_router import router as family_router
 from api.certification.onsite_router import router as onsite_router
 from api.challenges.router import router as challenges_router
 from api.config import Environment
+from api.preview.router import router as preview_router
 from api.receipts.router import router as receipts_router
 from api.review.router import router as review_router
 
 ROUTERS = (
     challenges_router,
+    preview_router,
     receipts_router,
     auth_router,
     family_router,

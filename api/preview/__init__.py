@@ -1,0 +1,1 @@
+"""Live quality hints on single preview pictures of a live challenge (never stored, never counted)."""
