@@ -1,4 +1,5 @@
-"""Issuing face challenges: random actions (fixed only in test mode), single use, short expiry."""
+"""Issuing face challenges: random actions (fixed only in test mode), single use, short expiry; each
+issue is audited in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from api import audit
 from api.auth.tokens import PrincipalKind
 from api.beneficiaries.models import Beneficiary
 from api.certification.settings import CertSettings
@@ -68,6 +70,20 @@ def issue(
     )
     session.add(challenge)
     session.flush()
+    audit.record(  # what was asked of whom, by whom: no face data exists yet
+        session,
+        actor=operator.actor,
+        action="challenge.issue",
+        entity_type="challenge",
+        entity_id=challenge.id,
+        after={
+            "beneficiary_id": person.id,
+            "purpose": purpose,
+            "actions": challenge.actions,
+            "relationship": relationship_label,
+            "expires_at": challenge.expires_at,
+        },
+    )
     return challenge
 
 

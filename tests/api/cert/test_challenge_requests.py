@@ -188,3 +188,26 @@ def test_a_key_used_for_one_challenge_is_refused_for_another(client, session, ma
     )
     assert resp.status_code == 422 and resp.json()["error"] == "idempotency_key_reused"
     assert session.get(Challenge, second["challenge_id"]).used_at is None
+
+
+def test_issuing_a_challenge_is_audited_without_face_data(client, session, make_person) -> None:
+    from api.audit import AuditEvent, verify_chain
+
+    person = make_person(name="审计")
+    body = new_challenge(client, person, "审计")
+    session.expire_all()
+    events = (
+        session.execute(
+            sa.select(AuditEvent).where(
+                AuditEvent.entity_type == "challenge", AuditEvent.entity_id == body["challenge_id"]
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert [(e.action, e.actor) for e in events] == [("challenge.issue", "self")]
+    after = events[0].after
+    assert after["beneficiary_id"] == person.id and after["purpose"] == "self"
+    assert after["actions"] == body["actions"]
+    assert not {"frames", "template", "photo"} & set(after)
+    assert verify_chain(session).ok

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from api.audit import AuditEvent
 from api.beneficiaries.models import Certification, ReferenceFace
 from shared.enums import StaffRole
 from tests.api.cert.clips import PASSING_ACTIONS, live_frames, multipart, reference_photo
@@ -91,3 +92,9 @@ def test_onsite_challenge_records_the_staff_member_as_operator(
         sa.select(Certification).where(Certification.beneficiary_id == person.id)
     ).scalar_one()
     assert cert.method.value == "staff_onsite" and cert.operator_kind == "staff"
+    issued = session.execute(
+        sa.select(AuditEvent).where(
+            AuditEvent.action == "challenge.issue", AuditEvent.entity_id == started.json()["challenge_id"]
+        )
+    ).scalar_one()
+    assert issued.actor == f"staff:{cert.operator_id}" and issued.after["purpose"] == "staff_onsite"
