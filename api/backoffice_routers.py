@@ -9,6 +9,7 @@ from api.comparison.router import router as mismatch_router
 from api.cycle_jobs.router import router as cycle_router
 from api.disclosure.router import router as disclosure_router
 from api.institutions.router import router as institutions_router
+from api.payments.router import router as payments_router
 from api.spotchecks.router import router as spotchecks_router
 from api.stats.router import router as stats_router
 
@@ -22,5 +23,6 @@ def include_all(app: FastAPI) -> None:
         spotchecks_router,
         disclosure_router,
         institutions_router,
+        payments_router,
     ):
         app.include_router(router)

@@ -206,3 +206,18 @@ class BatchAttestationPublic(_Wire):
 class BatchDecision(_Request):
     approve: bool
     reason: str = Field(min_length=3, max_length=500)
+
+
+# --- detention release -------------------------------------------------------------------------------
+
+
+class DetentionRelease(_Request):
+    """A reviewer lifts a detention suspension (release record seen): payment from the month after."""
+
+    released_on: date
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class DetentionReleased(_Wire):
+    entitlement_id: int
+    resume_month: str

@@ -17,6 +17,13 @@ class PaymentState(StrEnum):
     STOPPED = "stopped"  # final, with a reason (death, end of survivor entitlement …)
 
 
+class SuspensionReason(StrEnum):
+    """Why an entitlement is suspended (NULL on older rows and roster imports: treated as missed)."""
+
+    MISSED_CERTIFICATION = "missed_certification"  # lifted by a late certification (with back pay)
+    DETENTION = "detention"  # lifted only by a release record or a reviewer, never by a certification
+
+
 class StopReason(StrEnum):
     DECEASED = "deceased"
     SURVIVOR_ENDED = "survivor_ended"

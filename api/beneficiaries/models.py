@@ -17,6 +17,7 @@ from shared.enums import (
     ReferenceSource,
     ResidenceKind,
     StopReason,
+    SuspensionReason,
 )
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
@@ -68,6 +69,8 @@ class Entitlement(Base):
     monthly_cents: Mapped[int] = mapped_column(sa.BigInteger)
     payment_state: Mapped[PaymentState] = mapped_column(EnumString(PaymentState), default=PaymentState.ACTIVE)
     suspended_since: Mapped[str | None] = mapped_column(sa.String(7))  # "YYYY-MM"
+    # Why it is suspended (written only by api.payments.transitions); NULL = unknown (older rows, roster).
+    suspension_reason: Mapped[SuspensionReason | None] = mapped_column(EnumString(SuspensionReason))
     stopped_reason: Mapped[StopReason | None] = mapped_column(EnumString(StopReason))
     stopped_from: Mapped[str | None] = mapped_column(sa.String(7))  # "YYYY-MM"
     # The day the benefit began (roster column entitled_since). Certification windows before it were never

@@ -40,10 +40,17 @@ from api.comparison.rows import FeedRow, RowError, count_rows, normalise_name, r
 from api.db import utcnow
 from api.notify import outbox
 from api.payments.resume import resume_after_certification
-from api.payments.transitions import transition
+from api.payments.transitions import held_by_detention, transition
 from api.regions.service import RegionPaths
 from shared.cycle import Window, window_for
-from shared.enums import BenefitType, CertificationMethod, CertificationResult, PaymentState, StopReason
+from shared.enums import (
+    BenefitType,
+    CertificationMethod,
+    CertificationResult,
+    PaymentState,
+    StopReason,
+    SuspensionReason,
+)
 from shared.idnumber import mask_name
 from shared.months import YearMonth
 from shared.policy import CyclePolicy, PolicyTable
@@ -424,9 +431,12 @@ def _signs_of_life(
         append_many(session, events)
         for cid, meta in zip(cert_ids, new_meta, strict=True):
             if meta[3] is PaymentState.SUSPENDED:
+                ent = session.get(Entitlement, meta[2])
+                if held_by_detention(ent):
+                    continue  # certified, but a detention stays suspended until a release or a reviewer
                 resume_after_certification(
                     session,
-                    session.get(Entitlement, meta[2]),
+                    ent,
                     certification_id=cid,
                     certified_on=meta[1].event_date,
                     policy=ctx.policy,
@@ -549,7 +559,12 @@ def _detention(
         current = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
         if ent.payment_state is PaymentState.STOPPED:
             continue
-        if ent.payment_state is PaymentState.SUSPENDED and current is not None and current <= month:
+        if (
+            ent.payment_state is PaymentState.SUSPENDED
+            and current is not None
+            and current <= month
+            and held_by_detention(ent)
+        ):
             continue
         transition(
             session,
@@ -557,7 +572,8 @@ def _detention(
             PaymentState.SUSPENDED,
             actor=ctx.actor,
             reason=f"detention from {row.event_date} ({row.detail})",
-            month=month,
+            month=min(month, current) if current is not None else month,
+            suspension_reason=SuspensionReason.DETENTION,
         )
         changed = True
     return changed

@@ -31,10 +31,10 @@ from api.cycle_jobs.models import CycleRun
 from api.notify import outbox
 from api.payments.began import began_on
 from api.payments.resume import resume_after_certification
-from api.payments.transitions import transition
+from api.payments.transitions import held_by_detention, transition
 from api.regions.service import RegionPaths
 from shared.cycle import evaluate
-from shared.enums import CertificationResult, CycleState, PaymentState
+from shared.enums import CertificationResult, CycleState, PaymentState, SuspensionReason
 from shared.idnumber import mask_id, mask_name
 from shared.months import YearMonth
 from shared.policy import PolicyTable
@@ -168,6 +168,8 @@ def _batch(
         )
         rule = policy.policy_for(region_paths.path(session, person.region_code), ent.benefit_type)
         if ent.payment_state is PaymentState.SUSPENDED:
+            if held_by_detention(ent):
+                continue  # a certification does not lift a detention: a release record or a reviewer does
             since = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
             late = [(day, cid) for day, cid in mine if since is None or YearMonth.of(day) >= since]
             if late:
@@ -210,6 +212,7 @@ def _batch(
                 actor=actor,
                 reason=f"monthly run {month}: not certified for the window that closed before {status.window.start}",
                 month=start,
+                suspension_reason=SuspensionReason.MISSED_CERTIFICATION,
             )
             report.suspended.append(
                 Suspended(ent.id, mask_id(person.id_number), ent.benefit_type.value, str(start))

@@ -1,5 +1,10 @@
-"""Resuming a suspended entitlement after a passed certification: back pay recorded, state changed through
-the one transition function, audit event written — all in the caller's transaction."""
+"""Resuming a suspended entitlement: after a passed certification (back pay recorded), or after a release
+from detention (a release record or a reviewer) — state changed through the one transition function,
+audit event written, all in the caller's transaction.
+
+A detention suspension is never lifted by a certification: :func:`resume_after_certification` raises
+:class:`~api.payments.transitions.HeldByDetention` for it (callers check :func:`held_by_detention` first
+and keep the certification while payment stays suspended)."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Entitlement
 from api.certification.models import PaymentResumption
-from api.payments.transitions import transition
+from api.payments.transitions import HeldByDetention, held_by_detention, transition
 from api.regions.service import RegionPaths
 from shared.cycle import resumption
 from shared.enums import PaymentState
@@ -30,6 +35,11 @@ def resume_after_certification(
 ) -> PaymentResumption:
     if ent.payment_state is not PaymentState.SUSPENDED:
         raise ValueError(f"entitlement {ent.id} is not suspended")
+    if held_by_detention(ent):
+        raise HeldByDetention(
+            f"entitlement {ent.id} is suspended for a detention since {ent.suspended_since}: a certification "
+            "does not lift it; it needs a release record or a reviewer"
+        )
     person = session.get(Beneficiary, ent.beneficiary_id)
     rule = policy.policy_for(region_paths.path(session, person.region_code), ent.benefit_type)
     since = YearMonth.parse(ent.suspended_since) if ent.suspended_since else YearMonth.of(certified_on)
@@ -59,3 +69,27 @@ def resume_after_certification(
         },
     )
     return row
+
+
+def release_from_detention(
+    session: Session, ent: Entitlement, *, released_on: date, actor: str, reason: str
+) -> YearMonth:
+    """Lift a detention suspension (a release record or a reviewer's decision): payment resumes from the
+    month after the release; the months of detention are not paid back. Returns the resume month."""
+    if not held_by_detention(ent):
+        raise ValueError(f"entitlement {ent.id} is not suspended for a detention")
+    resume_month = YearMonth.of(released_on).next()
+    transition(
+        session,
+        ent,
+        PaymentState.ACTIVE,
+        actor=actor,
+        reason=reason,
+        release=True,
+        extra={
+            "resume_month": str(resume_month),
+            "released_on": released_on.isoformat(),
+            "back_pay_cents": 0,
+        },
+    )
+    return resume_month

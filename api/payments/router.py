@@ -1,0 +1,36 @@
+"""A reviewer lifts a detention suspension once the release is on record (a certification cannot)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.auth.deps import Reviewer
+from api.backoffice_deps import agency_today
+from api.beneficiaries.models import Entitlement
+from api.deps import SessionDep
+from api.errors import ApiError
+from api.payments.resume import release_from_detention
+from api.payments.transitions import held_by_detention
+from shared.backoffice_schemas import DetentionRelease, DetentionReleased
+from shared.schemas import ErrorResponse
+
+router = APIRouter(prefix="/api/v1/backoffice/entitlements", tags=["back office"])
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+
+
+@router.post("/{entitlement_id}/detention-release", response_model=DetentionReleased, responses=ERRORS)
+def release(
+    entitlement_id: int, body: DetentionRelease, reviewer: Reviewer, session: SessionDep
+) -> DetentionReleased:
+    ent = session.get(Entitlement, entitlement_id)
+    if ent is None:
+        raise ApiError(404, "not_found", "No such entitlement.")
+    if not held_by_detention(ent):
+        raise ApiError(409, "not_detained", "This entitlement is not suspended for a detention.")
+    if body.released_on > agency_today():
+        raise ApiError(422, "future_release", "The release date is in the future.")
+    month = release_from_detention(
+        session, ent, released_on=body.released_on, actor=f"staff:{reviewer.id}", reason=body.reason
+    )
+    session.commit()
+    return DetentionReleased(entitlement_id=ent.id, resume_month=str(month))
