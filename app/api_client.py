@@ -19,6 +19,7 @@ from typing import NoReturn, Self, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from shared.preview import PreviewResult
 from shared.schemas import (
     BindRequest,
     ChallengeRequest,
@@ -160,6 +161,14 @@ class ApiClient:
                                 body=body, content_type=encoded.headers["Content-Type"],
                                 idempotency_key=idempotency_key, on_progress=on_progress)
 
+    async def preview(self, challenge_id: str, picture: bytes) -> PreviewResult:
+        """``POST /api/v1/challenges/{id}/preview`` (one JPEG): the quality gate's hint for this picture.
+
+        One attempt only: the next picture follows within a second anyway.
+        """
+        return await self._send("POST", f"/api/v1/challenges/{challenge_id}/preview", PreviewResult,
+                                body=picture, content_type="image/jpeg", retries=0)
+
     async def submit_documents(self, *, overseas: bool, id_number: str, name: str,
                                files: Sequence[tuple[str, bytes, str]], note: str | None = None,
                                on_progress: ProgressCallback | None = None) -> ReviewStatusPublic:
@@ -192,13 +201,14 @@ class ApiClient:
     # --- plumbing -------------------------------------------------------------------------------------
     async def _send(self, method: str, path: str, model: type[M] | TypeAdapter, *, json: object | None = None,
                     body: bytes | None = None, content_type: str | None = None,
-                    idempotency_key: str | None = None, on_progress: ProgressCallback | None = None) -> M:
+                    idempotency_key: str | None = None, on_progress: ProgressCallback | None = None,
+                    retries: int | None = None) -> M:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         if body is not None:
             headers |= {"Content-Type": content_type or "application/octet-stream",
                         "Content-Length": str(len(body))}
         last_error: Exception | None = None
-        for attempt in range(self.retries + 1):
+        for attempt in range((self.retries if retries is None else retries) + 1):
             if attempt:
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
             content = None if body is None else _chunks(body, on_progress)

@@ -32,6 +32,8 @@ def instruction_key(flow: CaptureFlow) -> str:
             return "camera.hold_still"
         case CapturePhase.STARTING:
             return "camera.preparing"
+        case CapturePhase.PREVIEW:
+            return flow.gate.hint_key if flow.gate is not None else "hint.checking"
         case CapturePhase.ACTION:
             action = flow.current_action
             return f"action.{action}" if action else "camera.hold_still"
@@ -73,7 +75,7 @@ def build(ui: Ui) -> ft.View:
     async def changed() -> None:
         render()
         ui.page.update()
-        if instruction.value != spoken[0] and flow.phase in (CapturePhase.HOLD_STILL, CapturePhase.ACTION,
+        if instruction.value != spoken[0] and flow.phase in (CapturePhase.PREVIEW, CapturePhase.HOLD_STILL, CapturePhase.ACTION,
                                                                CapturePhase.NOT_SUBMITTED, CapturePhase.NO_CAMERA):
             spoken[0] = instruction.value
             ui.page.run_task(announce, instruction.value)
@@ -116,6 +118,10 @@ def build(ui: Ui) -> ft.View:
     async def retry() -> None:
         await flow.upload()
 
+    def continue_anyway() -> None:
+        flow.continue_anyway()
+        render()
+
     async def alternatives() -> None:
         await ui.go("/certify/alternatives")
 
@@ -128,6 +134,7 @@ def build(ui: Ui) -> ft.View:
     retry_button = buttons.primary(t("common.retry"), "camera-retry", retry)
     lens_button = buttons.secondary(t("camera.use_front") if certify.rear_camera else t("camera.use_rear"),
                                     "camera-lens", toggle_rear, icon=ft.Icons.CAMERASWITCH)
+    continue_button = buttons.primary(t("camera.continue_anyway"), "camera-continue", continue_anyway)
     alt_button = buttons.secondary(t("camera.alternatives"), "camera-alternatives", alternatives)
 
     def render() -> None:
@@ -138,8 +145,11 @@ def build(ui: Ui) -> ft.View:
         preview_box.visible = phase is not CapturePhase.NO_CAMERA  # no black box where no camera works
         lens_button.visible = phase is CapturePhase.READY
         retry_button.visible = phase is CapturePhase.NOT_SUBMITTED
+        stuck = phase is CapturePhase.PREVIEW and flow.gate is not None and flow.gate.offer_skip
+        continue_button.visible = stuck
+        stuck_text.visible = stuck
         alt_button.visible = phase in (CapturePhase.READY, CapturePhase.NO_CAMERA, CapturePhase.ERROR,
-                                       CapturePhase.NOT_SUBMITTED)
+                                       CapturePhase.NOT_SUBMITTED, CapturePhase.PREVIEW)
         progress_row.visible = phase is CapturePhase.UPLOADING
         progress.value = flow.progress
         progress_text.value = t("camera.progress", percent=round(flow.progress * 100)) \
@@ -149,6 +159,8 @@ def build(ui: Ui) -> ft.View:
         lens_button.content.controls[0].content = t("camera.use_front") if certify.rear_camera \
             else t("camera.use_rear")
 
+    stuck_text = ft.Semantics(identifier="camera-stuck", visible=False,
+                              content=text.body(t("camera.hints_stuck")))
     preview = ft.Container(content=camera.control, height=PREVIEW_HEIGHT, bgcolor="#000000", border_radius=16,
                            clip_behavior=ft.ClipBehavior.ANTI_ALIAS)
     preview_box = ft.Semantics(identifier="camera-preview", content=preview)
@@ -163,6 +175,8 @@ def build(ui: Ui) -> ft.View:
             progress_row,
             ft.Semantics(identifier="camera-progress-text", content=progress_text),
             notice_row,
+            stuck_text,
+            continue_button,
             start_button,
             retry_button,
             lens_button,

@@ -80,8 +80,12 @@ def test_plan_fits_the_servers_frame_limit() -> None:
                                   expires_at=datetime.now() + timedelta(minutes=2), max_frames=40,
                                   max_frame_bytes=2_000_000)
     plan = plan_for(challenge)
-    assert plan.neutral + plan.per_action * 3 <= 40 and plan.per_action >= 3 and plan.neutral >= 3
-    assert 0.1 <= plan.interval_s <= 0.15  # ~7-10 pictures a second: a blink lasts 100-400 ms
+    assert plan.neutral + plan.per_action * 3 + plan.tail <= 40 and plan.per_action >= 3 and plan.neutral >= 3
+    assert plan.interval_s == pytest.approx(0.1)  # 10 pictures a second: a blink lasts 100-400 ms
+    assert plan.tail * plan.interval_s == pytest.approx(0.6)  # pictures go on ~0.6 s after the last action
+    two = plan_for(challenge.model_copy(update={"actions": challenge.actions[:2]}))
+    assert two.per_action > plan.per_action and two.neutral + 2 * two.per_action + two.tail <= 40
+    assert plan_for(challenge.model_copy(update={"max_frames": 12})).per_action == 3  # never fewer than 3
 
 
 async def test_burst_gives_jpegs_with_increasing_capture_times() -> None:
@@ -118,7 +122,8 @@ async def test_lost_upload_is_not_submitted_and_retry_resends_same_frames_and_ke
     camera = ClipCamera()
     phases: list[CapturePhase] = []
     flow = CaptureFlow(api_over(network), camera, ChallengeRequest(id_number=person.id_number, name="周建华"),
-                       rear=True, plan=lambda c: FAST, on_change=lambda: phases.append(flow.phase))
+                       rear=True, plan=lambda c: FAST, on_change=lambda: phases.append(flow.phase),
+                       hints=False)  # the quality hints before the actions: tests/app/test_preview.py
     network.drop_uploads = True
     await flow.run()
     assert camera.started_rear is True and camera.stopped
