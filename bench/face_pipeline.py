@@ -93,7 +93,7 @@ def stage_timings(engine, repeats: int) -> dict[str, tuple[list[float], list[flo
             _, ms = timed(predictor, image, dlib.rectangle(b.x, b.y, b.x + b.w, b.y + b.h))
             stages["landmarks"].append(ms)
             current[0] = "embed"
-            _, ms = timed(verification.embed, faces[0], engine.config)
+            _, ms = timed(verification.embed, image, faces[0], engine.config)
             stages["embed"].append(ms)
             current[0] = "anti-spoof"
             _, ms = timed(antispoof.check, image, b, engine.config)

@@ -32,29 +32,27 @@ class FaceConfig:
 
     # --- detection and recognition -----------------------------------------------------------------
     model: str = "Dlib"  # the only DeepFace recogniser whose weights exist offline
-    # detector "dlib", align False: on all 210 identity pairs dlib separates genuine (max 0.570) from
-    # impostor (min 0.632) euclidean distances; opencv missed 2 of 21 faces and overlapped (0.604 vs
-    # 0.553); dlib+align overlapped too (0.658 vs 0.640) and cost 226 ms vs 60 ms per detection.
+    # The detector finds the box (quality gate, enrolment); the embedding is dlib's ResNet descriptor of the
+    # chip dlib aligns on the 68 landmarks of that box (face.verify.EMBEDDING_PATH). On all 210 identity
+    # pairs: genuine ≤ 0.519, impostor ≥ 0.700 (the unaligned DeepFace crop gave 0.570 vs 0.632), and a
+    # challenge's frames reuse the liveness stage's landmarks (no second detection). detector "dlib" (HOG
+    # ×2 upsampling) found every identity face; opencv missed 2 of 21.
     detector: str = "dlib"
-    align: bool = False
-    metric: str = "euclidean"  # dlib's native metric; cosine separated the same pairs (0.077 vs 0.102)
-    # Operating point "zero false accepts" on every impostor pair of ../shared/faces/identities: the
-    # closest impostor pair is at 0.632, the farthest genuine pair at 0.570 (detector dlib, no align).
-    # 0.59 keeps 0.04 below the closest impostor; the library default is 0.6.
-    threshold: float = 0.59
+    align: bool = False  # DeepFace's crop alignment (the embedding aligns on its own landmarks)
+    metric: str = "euclidean"  # dlib's native metric
+    # Operating point "zero false accepts" on every impostor pair of ../shared/faces/identities
+    # (docs/face-evaluation.md §1): closest impostor 0.700, farthest genuine 0.519. 0.60 (dlib's own
+    # operating point) keeps 0.10 below the closest impostor; the review band ends at 0.65.
+    threshold: float = 0.60
     # Distances in (threshold, threshold + review_band] are neither accepted nor rejected: NEEDS_REVIEW.
     review_band: float = 0.05
-    # Identity consistency on sampled challenge frames: a frame farther than this from the best frame
-    # means a different person was spliced in (genuine frames of one clip are typically < 0.35 apart).
-    same_person_threshold: float = 0.59
-    # Frames besides the best one embedded to check the same identity (the liveness stage's key frames,
-    # last first). Each costs ~70 ms (bench/face_pipeline.py: decide() on the 3-action d12 challenge
-    # 707 / 654 / 555 ms p50 with 2 / 1 / 0 frames); liveness already checks continuity between all frames
-    # (aligned-chip correlation, dlib descriptors on suspicious cuts), so one extra embedding is the default.
+    # Identity consistency within one challenge (the best frame against other frames, same descriptor as
+    # the liveness splice check): one face within a capture stays ≤ 0.36 apart, different people in the
+    # shared clips come as close as 0.44 — so the within-capture limit is liveness's 0.42.
+    same_person_threshold: float = 0.42
+    # Frames besides the best one compared for the same identity. Frames the liveness splice check already
+    # embedded count (free); otherwise the last key frame is embedded (~60 ms of CPU each).
     consistency_frames: int = 1
-    # Consistency frames use dlib HOG without upsampling at 320 px (~10 ms instead of ~60 ms per frame);
-    # the best frame, which is compared with the references, always uses the configured detector.
-    fast_consistency: bool = True
 
     # --- quality gate (measured on identities/, scenes/, not_live/, pad/ at ≤ 640 px) ----------------
     # Face widths of the identity photos: 62 px (obama-240p, kit1) .. 223 px; 480p/720p/1080p give 89 px.

@@ -72,33 +72,3 @@ def _point(value) -> Point | None:
     if value is None:
         return None
     return Point(int(value[0]), int(value[1]))
-
-
-def detect_faces_fast(image: np.ndarray, *, side: int = 320) -> list[DetectedFace]:
-    """dlib HOG without upsampling on a copy whose long side is `side` px, boxes mapped back to the image.
-
-    ~6x cheaper than DeepFace's dlib backend (which upsamples x2 at full size); finds faces at least ~40 px
-    wide in the copy — a face filling a selfie frame. Used for the identity-consistency frames of a
-    challenge, where the face is large and only "same person or not" is asked. No eye points.
-    """
-    import cv2
-
-    height, width = image.shape[:2]
-    scale = min(1.0, side / max(height, width))
-    small = cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA) \
-        if scale < 1.0 else image
-    rgb = np.ascontiguousarray(small[:, :, ::-1])
-    detector = models.frontal_face_detector()  # this thread's own instance: no lock needed
-    rects, scores, _ = detector.run(rgb, 0)
-    faces: list[DetectedFace] = []
-    for rect, score in zip(rects, scores, strict=True):
-        x0 = max(0, round(rect.left() / scale))
-        y0 = max(0, round(rect.top() / scale))
-        x1 = min(width, round((rect.right() + 1) / scale))
-        y1 = min(height, round((rect.bottom() + 1) / scale))
-        if x1 - x0 < 8 or y1 - y0 < 8:
-            continue
-        crop = np.ascontiguousarray(image[y0:y1, x0:x1])
-        faces.append(DetectedFace(Box(x0, y0, x1 - x0, y1 - y0), float(min(max(score, 0.0), 1.0)), None, None, crop))
-    faces.sort(key=lambda f: f.area, reverse=True)
-    return faces

@@ -1,8 +1,10 @@
 """FaceEngine: the one entry point api/ uses. Loads nothing until warm_up() or first use; thread-safe.
 
 Pipeline per picture: intake (face.intake) → detection (face.detect) → quality gate (face.quality) →
-embedding and comparison (face.verify) → passive anti-spoofing (face.antispoof). A certification
-(`decide`) runs active liveness first (face.liveness) and verifies its best frame.
+68 landmarks + dlib descriptor and comparison (face.verify) → passive anti-spoofing (face.antispoof).
+A certification (`decide`) runs active liveness first (face.liveness) and verifies its best frame with
+the box, landmarks and descriptor the liveness stage already has (no second detection, no frame
+embedded twice).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import numpy as np
 from face import antispoof, models, quality
 from face import verify as verification
 from face.config import FaceConfig
-from face.detect import DetectedFace, detect_faces, detect_faces_fast
+from face.detect import DetectedFace, detect_faces
 from face.intake import decode_image
+from face.liveness import FrameEmbeddings
 from face.types import (
     Action,
     CheckResult,
@@ -73,7 +76,7 @@ class FaceEngine:
                 return
             models.deepface_module()
             models.build_deepface_model("face_detector", self.config.detector)
-            models.build_deepface_model("facial_recognition", self.config.model)
+            models.face_recogniser()
             antispoof.load(self.config)
             quality._eye_cascades()
             models.frontal_face_detector()
@@ -83,7 +86,8 @@ class FaceEngine:
     def warm_up_verification(self) -> None:
         """Load only what verify() needs (detector and recogniser): the CLI's pair evaluation."""
         models.build_deepface_model("face_detector", self.config.detector)
-        models.build_deepface_model("facial_recognition", self.config.model)
+        models.face_recogniser()
+        models.landmarks_68()
 
     # --- single pictures ------------------------------------------------------------------------------
     def load_image(self, data: bytes) -> np.ndarray:
@@ -108,12 +112,12 @@ class FaceEngine:
         report = quality.assess(image, faces, self.config)
         if not report.ok:
             raise FaceInputError(report.reason, report.message)
-        return verification.embed(faces[0], self.config)
+        return verification.embed(image, faces[0], self.config)
 
     def template(self, data: bytes | np.ndarray) -> Template:
         """The embedding of the single face of a picture, without the lighting/blur gate (used for probes)."""
         image = self._image(data)
-        return verification.embed(self._single_face(image), self.config)
+        return verification.embed(image, self._single_face(image), self.config)
 
     def verify(self, references: Sequence[Template], probe: bytes | np.ndarray) -> VerifyResult:
         """Compare the single face of `probe` with a person's references (min distance, see face.verify)."""
@@ -136,42 +140,41 @@ class FaceEngine:
     ) -> Decision:
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        from face import liveness as liveness_module  # the active-liveness stage (its own module)
+        from face import liveness as liveness_module
 
         try:
-            live: LivenessResult = liveness_module.evaluate(actions, frames)
+            detail = liveness_module.evaluate_detail(actions, frames)
         except FaceInputError as exc:  # an undecodable frame
             return self._decision(Outcome.FAILED, exc.code, timings, start, message=exc.message)
+        live: LivenessResult = detail.result
         timings["liveness"] = _ms(start)
-        if not live.live or live.best_frame is None:
+        if not live.live or live.best_frame is None or detail.embeddings is None:
             reason = live.reason if live.reason is not ReasonCode.OK else ReasonCode.ACTION_NOT_SEEN
             return self._decision(Outcome.FAILED, reason, timings, start, liveness=live)
         if not verification.usable_references(references, self.config):
             return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.NO_REFERENCE, timings, start, liveness=live,
                                   best_frame=live.best_frame)
+        # The best frame's face box and 68 points come from the liveness stage: no second detection, and
+        # its descriptor is shared with the liveness splice check (computed once).
+        embeddings = detail.embeddings
         t = time.perf_counter()
-        try:
-            image = self.load_image(frames[live.best_frame].data)
-            face = self._single_face(image)
-        except FaceInputError as exc:
-            return self._decision(Outcome.FAILED, exc.code, timings, start, liveness=live,
-                                  best_frame=live.best_frame, message=exc.message)
-        timings["detect"] = _ms(t)
-        t = time.perf_counter()
-        probe = verification.embed(face, self.config)
+        best = live.best_frame
+        image = embeddings.image(best)
+        probe = Template(tuple(float(v) for v in embeddings.vector(best)), self.config.model,
+                         verification.EMBEDDING_PATH)
         result = verification.compare(references, probe, self.config)
         timings["embed"] = _ms(t)
         assert result is not None
         if not result.match and not result.borderline:  # a clear mismatch: nothing below can change it
             return self._decision(Outcome.FAILED, ReasonCode.FACE_MISMATCH, timings, start, liveness=live,
-                                  verify=result, best_frame=live.best_frame)
+                                  verify=result, best_frame=best)
         t = time.perf_counter()
-        spoof: SpoofResult = antispoof.check(image, face.box, self.config)
+        spoof: SpoofResult = antispoof.check(image, embeddings.measures(best).box, self.config)
         timings["antispoof"] = _ms(t)
         t = time.perf_counter()
-        changed = self._identity_changed(frames, live, probe)
+        changed = self._identity_changed(embeddings, live, len(frames))
         timings["consistency"] = _ms(t)
-        common = {"liveness": live, "verify": result, "spoof": spoof, "best_frame": live.best_frame}
+        common = {"liveness": live, "verify": result, "spoof": spoof, "best_frame": best}
         if changed:
             return self._decision(Outcome.FAILED, ReasonCode.IDENTITY_CHANGED, timings, start, **common)
         if spoof.ran and not spoof.is_real:
@@ -199,34 +202,33 @@ class FaceEngine:
             raise FaceInputError(ReasonCode.MULTIPLE_FACES, quality.MESSAGES[ReasonCode.MULTIPLE_FACES])
         return faces[0]
 
-    def _identity_changed(self, frames: Sequence[TimedFrame], live: LivenessResult, probe: Template) -> bool:
-        """Embed a few other frames (the liveness stage's key frames — action peaks, the last frame — else
-        frames spread over the clip); any that shows another person, or two faces, fails the decision."""
+    def _identity_changed(self, embeddings: FrameEmbeddings, live: LivenessResult, n_frames: int) -> bool:
+        """Compare the best frame's descriptor with other frames' (same embedding, within one capture): any
+        farther than `same_person_threshold` means another person was spliced in.
+
+        Frames the liveness splice check already embedded (action peaks across a suspicious cut) are
+        compared at no cost and count toward `consistency_frames`; the rest are taken from the key frames
+        (the last frame first: a splice usually sits at the end), else frames spread over the clip."""
         wanted = self.config.consistency_frames
         if wanted <= 0:
             return False
-        picks = [i for i in live.key_frames if i != live.best_frame and 0 <= i < len(frames)]
-        if len(picks) > wanted:  # keep the last frame (a splice usually sits at the end) and the first peaks
-            picks = [*picks[: wanted - 1], picks[-1]] if wanted > 1 else picks[-1:]
-        for i in sample_indices(len(frames), live.best_frame, wanted):
+        best = live.best_frame
+        free = [i for i in embeddings.computed if i != best]
+        picks = list(free)
+        others = [i for i in reversed(live.key_frames) if i != best and i not in picks and embeddings.has_face(i)]
+        for i in others:
             if len(picks) >= wanted:
                 break
-            if i not in picks:
-                picks.append(i)
-        for index in picks:
-            try:
-                image = self.load_image(frames[index].data)
-                faces = detect_faces_fast(image) if self.config.fast_consistency else self.detect(image)
-            except FaceInputError:
-                continue  # a corrupt frame is the liveness stage's business
-            if len(faces) > 1:
-                return True
-            if not faces:
-                continue
-            other = verification.embed(faces[0], self.config)
-            if verification.distance(other, probe, self.config.metric) > self.config.same_person_threshold:
-                return True
-        return False
+            picks.append(i)
+        if len(picks) < wanted:
+            for i in sample_indices(n_frames, best, wanted):
+                if len(picks) >= wanted:
+                    break
+                if i not in picks and embeddings.has_face(i):
+                    picks.append(i)
+        ref = embeddings.vector(best)
+        return any(float(np.linalg.norm(embeddings.vector(i) - ref)) > self.config.same_person_threshold
+                   for i in picks)
 
     def _decision(self, outcome: Outcome, reason: ReasonCode, timings: dict[str, float], start: float,
                   message: str | None = None, **parts) -> Decision:

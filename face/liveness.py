@@ -56,7 +56,6 @@ docs/face-evaluation.md):
 from __future__ import annotations
 
 import itertools
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -150,6 +149,47 @@ class LivenessDetail:
     baseline: dict[str, float] = field(default_factory=dict)
     notes: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # colour frames and dlib descriptors computed so far (the engine reuses them; None on early failures)
+    embeddings: FrameEmbeddings | None = None
+
+
+class FrameEmbeddings:
+    """Colour frames and dlib ResNet descriptors of one sequence, each computed at most once.
+
+    The liveness splice check, the engine's verification of the best frame and its identity-consistency
+    check all use the same descriptor (face.verify.descriptor on the frame's 68-point shape): a frame is
+    never embedded twice and never detected again.
+    """
+
+    def __init__(self, color: Callable[[int], np.ndarray], frames: Sequence[FrameAnalysis]):
+        self._color = color
+        self._frames = {f.index: f for f in frames}
+        self._images: dict[int, np.ndarray] = {}
+        self._vectors: dict[int, np.ndarray] = {}
+
+    def image(self, index: int) -> np.ndarray:
+        if index not in self._images:
+            self._images[index] = self._color(index)
+        return self._images[index]
+
+    def has_face(self, index: int) -> bool:
+        f = self._frames.get(index)
+        return f is not None and f.shape is not None
+
+    def measures(self, index: int) -> lm.FaceMeasures | None:
+        f = self._frames.get(index)
+        return None if f is None else f.measures
+
+    def vector(self, index: int) -> np.ndarray:
+        from face.verify import descriptor
+
+        if index not in self._vectors:
+            self._vectors[index] = descriptor(self.image(index), self._frames[index].shape)
+        return self._vectors[index]
+
+    @property
+    def computed(self) -> tuple[int, ...]:
+        return tuple(self._vectors)
 
 
 # --------------------------------------------------------------------------------------------- public
@@ -278,9 +318,10 @@ def _evaluate_gray(
         if rigid:
             reason, notes = ReasonCode.STILL_IMAGE, rigid
     key = _key_frames(best, results, seen)
+    embeddings = FrameEmbeddings(color, seen)
     if reason is ReasonCode.OK and cfg.descriptor_check != "never":
         t = time.perf_counter()
-        broken = _descriptor_break(color, seen, best, results, cfg)
+        broken = _descriptor_break(embeddings, seen, best, results, cfg)
         timings["descriptors"] = (time.perf_counter() - t) * 1000.0
         if broken:
             reason, notes = ReasonCode.IDENTITY_CHANGED, broken
@@ -291,6 +332,7 @@ def _evaluate_gray(
         baseline=baseline,
         notes=notes,
         timings_ms=timings,
+        embeddings=embeddings,
     )
 
 
@@ -514,58 +556,24 @@ def _suspicious_between(seen: list[FrameAnalysis], i: int, j: int, cfg: Liveness
 
 
 def _descriptor_break(
-    color: Callable[[int], np.ndarray],
+    embeddings: FrameEmbeddings,
     seen: list[FrameAnalysis],
     best: int,
     results: Sequence[ActionResult],
     cfg: LivenessConfig,
 ) -> str:
     """The person on the best frame (the one verified) must be the one on every action's peak frame."""
-    from face.models import dlib_models_dir
-
-    by_index = {f.index: f for f in seen}
     peaks = [r.frame for r in results if r.frame is not None and r.frame != best]
     if cfg.descriptor_check == "auto":
         peaks = [p for p in peaks if _suspicious_between(seen, best, p, cfg)]
     if not peaks:
         return ""
-    model = _recogniser(str(dlib_models_dir() / "dlib_face_recognition_resnet_model_v1.dat"))
-
-    def vector(idx: int) -> np.ndarray:
-        rgb = cv2.cvtColor(color(idx), cv2.COLOR_BGR2RGB)
-        return np.array(model.compute_face_descriptor(rgb, by_index[idx].shape))
-
-    ref = vector(best)
+    ref = embeddings.vector(best)
     for p in dict.fromkeys(peaks):
-        d = float(np.linalg.norm(ref - vector(p)))
+        d = float(np.linalg.norm(ref - embeddings.vector(p)))
         if d > cfg.descriptor_max_distance:
             return f"frames {best} and {p} look like different people (descriptor distance {d:.2f})"
     return ""
-
-
-_RECOGNISERS: dict[str, object] = {}
-_RECOGNISER_LOCK = threading.Lock()
-
-
-class _LockedRecogniser:
-    """dlib's ResNet recogniser shared by all threads; calls are serialised (re-entrancy undocumented)."""
-
-    def __init__(self, model):
-        self._model = model
-        self._lock = threading.Lock()
-
-    def compute_face_descriptor(self, image, shape):
-        with self._lock:
-            return self._model.compute_face_descriptor(image, shape)
-
-
-def _recogniser(path: str):
-    import dlib
-
-    with _RECOGNISER_LOCK:
-        if path not in _RECOGNISERS:
-            _RECOGNISERS[path] = _LockedRecogniser(dlib.face_recognition_model_v1(path))
-        return _RECOGNISERS[path]
 
 
 # ---------------------------------------------------------------------------------- neutral, actions

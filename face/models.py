@@ -80,6 +80,27 @@ def landmarks_68():
         return _LockedPredictor(_dlib().shape_predictor(str(dlib_models_dir() / "shape_predictor_68_face_landmarks.dat")))
 
 
+class _LockedRecogniser:
+    """dlib's ResNet face recogniser shared by all threads; calls are serialised (re-entrancy undocumented;
+    two instances on two threads were measured slower than one: dlib holds the GIL in this call)."""
+
+    def __init__(self, model):
+        self._model = model
+        self._lock = threading.Lock()
+
+    def compute_face_descriptor(self, image, shape):
+        with self._lock:
+            return self._model.compute_face_descriptor(image, shape)
+
+
+@lru_cache(maxsize=1)
+def face_recogniser():
+    """dlib's ResNet recogniser (the network DeepFace's "Dlib" model wraps), given an image and a landmark
+    shape: it cuts the aligned 150x150 chip itself (dlib.get_face_chip) and returns the 128-d descriptor."""
+    with _lock:
+        return _LockedRecogniser(_dlib().face_recognition_model_v1(str(dlib_models_dir() / DLIB_WEIGHT_FILES[0])))
+
+
 @lru_cache(maxsize=1)
 def landmarks_5():
     with _lock:

@@ -7,8 +7,12 @@ from dataclasses import replace
 import cv2
 import pytest
 
+from face import landmarks as lm
+from face import verify as verification
 from face.engine import FaceEngine, sample_indices
-from face.types import Action, LivenessResult, Outcome, ReasonCode, TimedFrame
+from face.frames import decode
+from face.liveness import FrameEmbeddings, LivenessConfig, analyse_frames
+from face.types import Action, LivenessResult, Outcome, ReasonCode, Template, TimedFrame
 
 pytestmark = pytest.mark.face
 CHALLENGE = [Action.OPEN_MOUTH, Action.BLINK]
@@ -72,13 +76,38 @@ def test_undecodable_frame_fails_with_reason(face_engine, live_d10, own_referenc
     assert decision.outcome is Outcome.FAILED and decision.reason is ReasonCode.NOT_AN_IMAGE
 
 
-def test_consistency_check_catches_a_spliced_person(face_engine, live_d10, own_reference, photo):
-    probe = face_engine.template(live_d10[10].data)
-    other = TimedFrame(photo("obama/obama.jpg"), live_d10[-1].t_ms)
-    spliced = [*live_d10[:-1], other]
+def embeddings_of(frames: list[TimedFrame]) -> FrameEmbeddings:
+    """The liveness stage's per-frame analysis of `frames`, as the engine receives it."""
+    grays = [lm.to_gray(decode(f, i)) for i, f in enumerate(frames)]
+    analysed = [f for f in analyse_frames(grays, [f.t_ms for f in frames], LivenessConfig()) if f.shape]
+    return FrameEmbeddings(lambda i: decode(frames[i], i), analysed)
+
+
+def test_consistency_check_catches_a_spliced_person(face_engine, live_d10, photo):
+    spliced = [*live_d10[:-1], TimedFrame(photo("obama/obama.jpg"), live_d10[-1].t_ms)]
     live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, len(spliced) - 1))
-    assert face_engine._identity_changed(spliced, live, probe) is True
-    assert face_engine._identity_changed(live_d10, live, probe) is False
+    assert face_engine._identity_changed(embeddings_of(spliced), live, len(spliced)) is True
+    same = embeddings_of(live_d10)
+    assert face_engine._identity_changed(same, live, len(live_d10)) is False
+    assert set(same.computed) == {10, len(live_d10) - 1}  # the best frame and one other, each embedded once
+
+
+def test_verification_reuses_the_liveness_landmarks(face_engine, live_d10, own_reference):
+    """The best frame's descriptor in decide() equals a fresh detection + embedding of that frame (same
+    embedding path as enrolment), to well within the same-person limit."""
+    decision = face_engine.decide(CHALLENGE, live_d10, [own_reference])
+    fresh = face_engine.template(live_d10[decision.best_frame].data)
+    assert fresh.detector == own_reference.detector == verification.EMBEDDING_PATH
+    again = face_engine.verify_template([fresh], fresh)
+    assert again.distance == 0.0
+    assert abs(face_engine.verify_template([own_reference], fresh).distance - decision.verify.distance) < 0.1
+    assert "detect" not in decision.timings_ms
+
+
+def test_templates_of_the_old_embedding_path_are_not_compared(face_engine, live_d10, own_reference):
+    old = Template(own_reference.vector, own_reference.model, "dlib")  # DeepFace-crop templates (before 2026-11)
+    decision = face_engine.decide(CHALLENGE, live_d10, [old])
+    assert decision.outcome is Outcome.NEEDS_REVIEW and decision.reason is ReasonCode.NO_REFERENCE
 
 
 def test_spoof_verdict_sends_to_review_or_fails_by_config(face_engine, faces_dir):
@@ -98,9 +127,8 @@ def test_sample_indices_spread_and_skip_best():
     assert sample_indices(1, 0, 2) == []
 
 
-def test_consistency_frames_zero_checks_nothing(face_engine, live_d10, own_reference, photo):
-    probe = face_engine.template(live_d10[10].data)
+def test_consistency_frames_zero_checks_nothing(face_engine, live_d10, photo):
     spliced = [*live_d10[:-1], TimedFrame(photo("obama/obama.jpg"), live_d10[-1].t_ms)]
     live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, len(spliced) - 1))
     off = FaceEngine(replace(face_engine.config, consistency_frames=0))
-    assert off._identity_changed(spliced, live, probe) is False
+    assert off._identity_changed(embeddings_of(spliced), live, len(spliced)) is False
