@@ -15,6 +15,7 @@ from api.certification.onsite_router import router as onsite_router
 from api.challenges.router import router as challenges_router
 from api.config import Environment
 from api.preview.router import router as preview_router
+from api.receipts.history import router as receipt_history_router
 from api.receipts.router import router as receipts_router
 from api.review.router import router as review_router
 
@@ -22,6 +23,7 @@ ROUTERS = (
     challenges_router,
     preview_router,
     receipts_router,
+    receipt_history_router,
     auth_router,
     family_router,
     onsite_router,
