@@ -16,6 +16,7 @@ from api.limits import BodySizeLimit
 from api.policy_loader import load_policy
 from api.ratelimit import TokenBucketLimiter
 from api.regions.service import RegionPaths
+from api.status.fast import StatusFastPath
 from api.status.router import router as status_router
 
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.status_limiter = TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst)
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(StatusFastPath)  # outermost: the busiest endpoint skips the framework's layers
 
     @app.get("/healthz", tags=["health"])
     def healthz(session: SessionDep) -> JSONResponse:

@@ -25,17 +25,23 @@ _errors = {
 }
 
 
+def rate_limited_error(wait: int) -> ApiError:
+    return ApiError(
+        429,
+        "rate_limited",
+        f"Too many lookups from this device. Please wait {wait} seconds and try again.",
+        headers={"Retry-After": str(wait)},
+        retry_after_seconds=wait,
+    )
+
+
+# The ordinary lookup is answered by api.status.fast.StatusFastPath before it reaches this route; keep
+# the two in step (same checks in the same order, same answers).
 @router.post("/status", response_model=StatusResponse, responses=_errors)
 def post_status(body: StatusRequest, request: Request, ip: ClientIp) -> Response:
     allowed, wait = request.app.state.status_limiter.allow(ip)
     if not allowed:
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"Too many lookups from this device. Please wait {wait} seconds and try again.",
-            headers={"Retry-After": str(wait)},
-            retry_after_seconds=wait,
-        )
+        raise rate_limited_error(wait)
     try:
         info = parse_id_number(body.id_number)
     except IdNumberError as exc:

@@ -213,3 +213,68 @@ def test_no_json_body_ever_gets_a_500(client, body) -> None:
     assert resp.status_code in (200, 404, 422), resp.text
     if resp.status_code != 200:
         assert_error_shape(resp, resp.status_code)
+
+
+def _pair(settings, **overrides):
+    """The app as served, and the same app without its fast path (every lookup through the route)."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from api.status.fast import StatusFastPath
+
+    fast = create_app(settings.model_copy(update=overrides))
+    slow = create_app(settings.model_copy(update=overrides))
+    slow.user_middleware = [m for m in slow.user_middleware if m.cls is not StatusFastPath]
+    assert len(slow.user_middleware) == len(fast.user_middleware) - 1
+    return TestClient(fast), TestClient(slow)
+
+
+def _same_answer(a, b) -> None:
+    assert (a.status_code, a.headers["content-type"], a.json()) == (
+        b.status_code,
+        b.headers["content-type"],
+        b.json(),
+    )
+    assert a.headers.get("retry-after") == b.headers.get("retry-after")
+
+
+def test_fast_path_answers_exactly_like_the_route(settings, make_person) -> None:
+    person = make_person(name="周九", certified_on=date.today() - timedelta(days=10))
+    unknown = make_id_number("110101", date(1952, 2, 2), 996)
+    good = person.id_number
+    bad_check = good[:-1] + ("0" if good[-1] != "0" else "1")
+    fast, slow = _pair(settings)
+    cases = [
+        ({"id_number": good, "name": "周九"}, "application/json"),
+        ({"id_number": good, "name": " 周 九 "}, "application/json; charset=utf-8"),
+        ({"id_number": good.lower(), "name": "周九"}, "application/json"),
+        ({"id_number": good, "name": "周十"}, "application/json"),
+        ({"id_number": unknown, "name": "周九"}, "application/json"),
+        ({"id_number": bad_check, "name": "周九"}, "application/json"),
+        ({"id_number": good, "name": "周九", "extra": 1}, "application/json"),
+        ({"id_number": good}, "application/json"),
+        ([good, "周九"], "application/json"),
+        ("[" * 3000 + "]" * 3000, "application/json"),
+        ({"id_number": good, "name": "周九"}, "text/plain"),
+    ]
+    for payload, content_type in cases:
+        content = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+        answers = [
+            c.post(URL, content=content.encode(), headers={"content-type": content_type})
+            for c in (fast, slow)
+        ]
+        assert answers[0].status_code < 500, answers[0].text
+        _same_answer(*answers)
+
+
+def test_fast_path_applies_the_same_rate_limit(settings, make_person) -> None:
+    person = make_person(name="吴十")
+    payload = {"id_number": person.id_number, "name": "吴十"}
+    fast, slow = _pair(settings, status_rate_per_minute=6, status_burst=2)
+    for c in (fast, slow):
+        assert c.post(URL, json=payload).status_code == 200
+        assert c.post(URL, json={**payload, "name": "wrong"}).status_code == 404
+    _same_answer(fast.post(URL, json=payload), slow.post(URL, json=payload))
+    # As in the route, the limit is checked before the ID number (an exhausted client learns nothing).
+    bad_id = {"id_number": "12345", "name": "x"}
+    _same_answer(fast.post(URL, json=bad_id), slow.post(URL, json=bad_id))
