@@ -21,7 +21,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import sqlalchemy as sa
+
 from bench._roster_data import FreshDatabase, write_roster_csv
+
+
+def sched_seconds() -> tuple[float, float]:
+    """(on-CPU, waiting-for-a-CPU) seconds of this thread, from /proc/self/schedstat (0, 0 if absent)."""
+    try:
+        on_cpu, waiting, _ = Path("/proc/thread-self/schedstat").read_text().split()
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return int(on_cpu) / 1e9, int(waiting) / 1e9
 
 
 def main() -> int:
@@ -45,10 +56,15 @@ def main() -> int:
         for backend in backends:
             db = FreshDatabase(backend, work, args.pg_url)
             engine = make_engine(db.url)
+            commit_at: list[float] = []
+            sa.event.listen(engine, "commit", lambda _conn, at=commit_at: at.append(time.perf_counter()))
             try:
-                t0, c0 = time.perf_counter(), time.process_time()
+                load = os.getloadavg()[0]
+                (r0, q0), t0, c0 = sched_seconds(), time.perf_counter(), time.process_time()
                 report = import_roster(engine, csv_path)
                 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+                r1, q1 = sched_seconds()
+                end = t0 + wall
             finally:
                 engine.dispose()
                 db.drop()
@@ -58,7 +74,16 @@ def main() -> int:
             print(
                 f"{backend}: imported {report.rows:,} rows ({report.beneficiaries:,} people, "
                 f"{report.entitlements:,} entitlements) in {wall:.1f} s wall = {report.rows / wall:,.0f} rows/s; "
-                f"this process used {cpu:.1f} s CPU; 1-min load average {os.getloadavg()[0]:.1f}"
+                f"this process used {cpu:.1f} s CPU; 1-min load average {load:.1f} → {os.getloadavg()[0]:.1f}"
+            )
+            # Where the wall time went: on a CPU, runnable but waiting for one (other jobs), or blocked
+            # (disk I/O, fsync, waiting for the database server).
+            on_cpu, queued = r1 - r0, q1 - q0
+            commit = end - commit_at[-1] if commit_at else float("nan")
+            print(
+                f"{backend}: wall {wall:.1f} s = on CPU {on_cpu:.1f} s + waiting for a CPU {queued:.1f} s"
+                f" + blocked/other {wall - on_cpu - queued:.1f} s; final commit {commit:.1f} s"
+                f" ({cpu * 1e6 / max(1, report.rows):.0f} µs CPU per row)"
             )
     return 0
 

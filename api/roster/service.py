@@ -107,6 +107,7 @@ def import_roster(
 
     with engine.connect() as conn:
         trans = conn.begin()
+        writer: BulkWriter | None = None
         try:
             writer = writer_for(conn)
             if not dry_run:
@@ -147,6 +148,9 @@ def import_roster(
             if trans.is_active:
                 trans.rollback()
             raise
+        finally:
+            if writer is not None and not dry_run:
+                writer.end_write()
     report.seconds = time.perf_counter() - started
     return report
 
