@@ -20,6 +20,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from shared.preview import PreviewResult
+from shared.receipt_history import ReceiptHistory
 from shared.schemas import (
     BindRequest,
     ChallengeRequest,
@@ -108,6 +109,11 @@ class ApiClient:
     async def status(self, request: StatusRequest) -> StatusResponse:
         """``POST /api/v1/status``: masked identity and the state of each entitlement."""
         return await self._send("POST", "/api/v1/status", StatusResponse, json=request.model_dump(mode="json"))
+
+    async def receipt_history(self, request: StatusRequest) -> ReceiptHistory:
+        """``POST /api/v1/receipts/history``: the person's last receipts kept by the service (masked)."""
+        return await self._send("POST", "/api/v1/receipts/history", ReceiptHistory,
+                                json=request.model_dump(mode="json"))
 
     # --- family helpers (bearer token) ---------------------------------------------------------------
     @property

@@ -237,6 +237,62 @@ class StatusLookup:
         self.result = None
 
 
+# --- Receipt history -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedReceipt:
+    """One receipt of the receipts screen and where it is kept."""
+
+    receipt: ReceiptPublic
+    on_device: bool
+    on_server: bool
+
+
+def merge_receipts(device: list[ReceiptPublic], server: list[ReceiptPublic]) -> list[ListedReceipt]:
+    """The device's receipts and the service's in one list, newest first, each receipt once."""
+    server_ids = {r.receipt_id for r in server}
+    device_ids = {r.receipt_id for r in device}
+    listed = [ListedReceipt(r, True, r.receipt_id in server_ids) for r in device]
+    listed += [ListedReceipt(r, False, True) for r in server if r.receipt_id not in device_ids]
+    # A stable sort: receipts of one day keep their order (the device's newest first, then the service's).
+    return sorted(listed, key=lambda item: item.receipt.certified_on, reverse=True)
+
+
+@dataclass
+class ReceiptHistoryLookup:
+    """The receipts screen's "show receipts from the service": ID number and name, then the list."""
+
+    form: IdentityForm = field(default_factory=IdentityForm)
+    busy: bool = False
+    notice: Notice | None = None
+    server: list[ReceiptPublic] | None = None  # None until asked
+
+    def prefill(self, other: IdentityForm) -> None:
+        """Start from what was typed on the status-lookup screen, if nothing was typed here yet."""
+        if not self.form.id_text and not self.form.name:
+            self.form.id_text, self.form.name = other.id_text, other.name
+
+    async def submit(self, api: ApiClient) -> bool:
+        """Ask the service; True when an answer (possibly empty) arrived. Invalid forms are not sent."""
+        self.notice = None
+        if self.busy or not self.form.attempt():
+            return False
+        self.busy = True
+        try:
+            request = StatusRequest(id_number=self.form.id_check.number, name=self.form.clean_name)
+            self.server = list((await api.receipt_history(request)).receipts)
+            return True
+        except ApiError as exc:
+            self.notice = notice_for(exc)
+            return False
+        finally:
+            self.busy = False
+
+    def listed(self, device: list[ReceiptPublic]) -> list[ListedReceipt]:
+        return merge_receipts(device, self.server or [])
+
+
 # --- Flows ------------------------------------------------------------------------------------------
 
 
@@ -401,4 +457,5 @@ class AppState:
     helper: HelperForms = field(default_factory=HelperForms)
     documents: DocumentUpload = field(default_factory=DocumentUpload)
     receipts: list[ReceiptPublic] = field(default_factory=list)  # kept on this device, newest first
+    history: ReceiptHistoryLookup = field(default_factory=ReceiptHistoryLookup)  # from the service
     receipt_shown: tuple[ReceiptPublic, bytes | None] | None = None

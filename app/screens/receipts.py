@@ -1,4 +1,5 @@
-"""Receipts kept on this device (newest first), each with its QR code on request."""
+"""Receipts kept on this device and, on request, those kept by the service (one list, newest first), each
+with its QR code on request."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import flet as ft
 
 from app.api_client import ApiError
 from app.components import buttons, text
+from app.components.identity_fields import IdentityFields
 from app.components.scaffold import screen
-from app.components.theme import CARD, OK
+from app.components.theme import ACCENT, CARD, ERROR, OK
 from app.dates import format_date
 from shared.schemas import ReceiptPublic
 
@@ -29,7 +31,8 @@ def receipt_lines(receipt: ReceiptPublic, t: Translator) -> list[str]:
 
 def build(ui: Ui) -> ft.View:
     t = ui.t
-    receipts = ui.state.receipts
+    history = ui.state.history
+    history.prefill(ui.state.lookup.form)
 
     def show(receipt: ReceiptPublic):
         async def handler() -> None:
@@ -43,17 +46,59 @@ def build(ui: Ui) -> ft.View:
         return handler
 
     cards: list[ft.Control] = []
-    for i, receipt in enumerate(receipts):
+    for i, item in enumerate(history.listed(ui.state.receipts)):
+        receipt = item.receipt
         lines = receipt_lines(receipt, t)
+        source = [text.body(t("receipts.source.server"), identifier=f"receipt-{i}-server", muted=True)] \
+            if item.on_server and not item.on_device else []
         cards.append(ft.Container(
             content=ft.Column([
                 *[text.body(line, identifier=f"receipt-{i}-{n}") for n, line in enumerate(lines)],
+                *source,
                 buttons.secondary(t("receipts.show_qr"), f"receipt-{i}-qr", show(receipt), icon=ft.Icons.QR_CODE),
             ], spacing=8),
-            bgcolor=CARD, border_radius=16, padding=18, border=ft.Border.all(2, OK)))
+            bgcolor=CARD, border_radius=16, padding=18, border=ft.Border.all(2, OK if item.on_device else ACCENT)))
     if not cards:
         cards = [text.body(t("receipts.none"), identifier="receipts-none")]
-    return screen(ui, "/receipts", t("receipts.title"), cards, back_to="/status")
+
+    notice = ft.Text("", color=ERROR, theme_style=ft.TextThemeStyle.BODY_LARGE)
+    notice_row = ft.Semantics(identifier="receipts-history-notice", live_region=True, content=notice,
+                              visible=False)
+    working = ft.Row([ft.ProgressRing(width=36, height=36), ft.Text(t("status.searching"))], visible=False)
+
+    async def ask_server() -> None:
+        if history.busy:
+            return
+        working.visible, notice_row.visible = True, False
+        ui.page.update()
+        ok = await history.submit(ui.api)
+        working.visible = False
+        fields.render()
+        if ok:
+            ui.refresh()  # this screen again, with the merged list
+            ui.page.update()
+            return
+        if history.notice:
+            notice.value, notice_row.visible = history.notice.render(t), True
+        ui.page.update()
+
+    fields = IdentityFields(history.form, t, id_prefix="receipts", on_submit=ask_server)
+    if history.server is None:
+        found: list[ft.Control] = []
+    elif history.server:
+        found = [text.body(t("receipts.history.found", count=len(history.server)), identifier="receipts-history-found")]
+    else:
+        found = [text.body(t("receipts.history.none"), identifier="receipts-history-found")]
+    return screen(ui, "/receipts", t("receipts.title"), [
+        *found,
+        *cards,
+        ft.Divider(height=24),
+        text.body(t("receipts.history.intro")),
+        *fields.controls,
+        notice_row,
+        working,
+        buttons.primary(t("receipts.history.submit"), "receipts-history-submit", ask_server),
+    ], back_to="/status")
 
 
 def build_qr(ui: Ui) -> ft.View:
