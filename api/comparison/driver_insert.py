@@ -47,3 +47,25 @@ def insert_rows(session: Session, table: sa.Table, columns: Sequence[str], rows:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     conn.exec_driver_sql(sql, rows)
+
+
+def stored_to_date(value: Any) -> date | None:
+    """A DATE column read through the driver: text on SQLite, a date on PostgreSQL."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def select_in(session: Session, sql: str, values: Sequence[Any]) -> list[tuple]:
+    """Run ``sql`` with its one ``{in_}`` placeholder bound to ``values``, through the driver.
+
+    ``… WHERE col {in_}`` becomes ``IN (?, ?, …)`` on SQLite and ``= ANY(%s)`` (one array parameter)
+    on PostgreSQL: no ORM rows, no per-value bound-parameter compilation. ``values`` must be non-empty
+    and at most a few thousand long (SQLite's limit on parameters is 32,766).
+    """
+    conn = session.connection()
+    if conn.dialect.paramstyle == "qmark":
+        return list(
+            conn.exec_driver_sql(sql.format(in_=f"IN ({','.join('?' * len(values))})"), tuple(values))
+        )
+    return list(conn.exec_driver_sql(sql.format(in_="= ANY(%s)"), (list(values),)))

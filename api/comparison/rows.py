@@ -13,6 +13,7 @@ Dates are YYYY-MM-DD. The row number is the one a clerk sees in a spreadsheet (t
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -117,11 +118,23 @@ def read_feed(path: Path, kind: FeedKind) -> Iterator[FeedRow | RowError]:
     with f:
         try:
             for line_no, values in enumerate(reader, start=2):
-                if not any(v.strip() for v in values):
+                if not values or not "".join(values).strip():
                     continue
                 yield _row(kind, line_no, values, index, today)
         except UnicodeDecodeError:
             raise FeedFileError(f"{path.name}: not UTF-8 text; save the file as 'CSV UTF-8'") from None
+
+
+_PLAIN_ID = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def id_problem(id_number: str, today: date | None = None) -> str | None:
+    """Why ``id_number`` is not a valid ID number (None when it is) — for rows not found on the roll."""
+    try:
+        parse_id_number(id_number, today=today)
+    except ValueError as exc:
+        return f"ID number: {exc}"
+    return None
 
 
 def _get(values: list[str], index: dict[str, int], column: str) -> str:
@@ -133,11 +146,11 @@ def _row(
     kind: FeedKind, line_no: int, values: list[str], index: dict[str, int], today: date
 ) -> FeedRow | RowError:
     raw_id = _get(values, index, "id_number")
-    try:
-        id_number = normalise_id_number(raw_id)
-        parse_id_number(id_number, today=today)
-    except ValueError as exc:
-        return RowError(line_no, raw_id, f"ID number: {exc}")
+    id_number = raw_id if _PLAIN_ID.fullmatch(raw_id) else normalise_id_number(raw_id)
+    if not id_number:
+        return RowError(line_no, raw_id, "ID number: empty")
+    # The full check (check digit, birth date) runs only for numbers not on the roll (see id_problem):
+    # every number on the roll was validated when it was enrolled.
     name = _get(values, index, "name")
     if not name:
         return RowError(line_no, id_number, "name is empty")

@@ -33,10 +33,17 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
 from api.comparison.bulk_audit import PendingEvent, append_many
-from api.comparison.driver_insert import insert_rows, stored_date, stored_json, stored_time
+from api.comparison.driver_insert import (
+    insert_rows,
+    select_in,
+    stored_date,
+    stored_json,
+    stored_time,
+    stored_to_date,
+)
 from api.comparison.models import FeedKind, FeedMismatch, FeedRun, MismatchStatus, RecoveryCase
 from api.comparison.overpayment import CREDIT_REFERRAL_CENTS, overpayment
-from api.comparison.rows import FeedRow, RowError, count_rows, normalise_name, read_feed
+from api.comparison.rows import FeedRow, RowError, count_rows, id_problem, normalise_name, read_feed
 from api.db import utcnow
 from api.notify import outbox
 from api.payments.resume import resume_after_certification
@@ -204,7 +211,8 @@ def _process(
     for row in batch:
         person = people.get(row.id_number)
         if person is None:
-            report.errors.append(RowError(row.row_number, row.id_number, "this ID number is not on the roll"))
+            problem = id_problem(row.id_number, ctx.today) or "this ID number is not on the roll"
+            report.errors.append(RowError(row.row_number, row.id_number, problem))
         elif normalise_name(person.name) != normalise_name(row.name):
             mismatches.append((person, row))
         else:
@@ -234,17 +242,19 @@ def _count(report: FeedReport, outcome: bool | str, row: FeedRow) -> None:
 
 
 def _people(session: Session, id_numbers: Iterable[str]) -> dict[str, _Person]:
-    cols = (
-        Beneficiary.id,
-        Beneficiary.id_number,
-        Beneficiary.name,
-        Beneficiary.birth_date,
-        Beneficiary.region_code,
-        Beneficiary.time_zone,
-        Beneficiary.deceased_on,
+    """The roll's people with these ID numbers (one driver-level query: no ORM rows)."""
+    numbers = list(id_numbers)
+    if not numbers:
+        return {}
+    found = select_in(
+        session,
+        "SELECT id, id_number, name, birth_date, region_code, time_zone, deceased_on FROM beneficiaries "
+        "WHERE id_number {in_}",
+        numbers,
     )
-    result = session.execute(sa.select(*cols).where(Beneficiary.id_number.in_(list(id_numbers))))
-    return {r.id_number: _Person(*r) for r in result}
+    return {
+        r[1]: _Person(r[0], r[1], r[2], stored_to_date(r[3]), r[4], r[5], stored_to_date(r[6])) for r in found
+    }
 
 
 def _open_mismatches(
@@ -294,6 +304,14 @@ def _open_mismatches(
 # --- sign of life (the bulk case: batched reads and inserts) ----------------------------------------
 
 
+class _JsonText(dict):
+    """``"source:<detail>"`` as JSON text, computed once per distinct detail."""
+
+    def __missing__(self, detail: str) -> str:
+        text = self[detail] = stored_json(f"source:{detail}")
+        return text
+
+
 @lru_cache(maxsize=4096)
 def _noon_in_beijing(day: date, dialect: str) -> object:
     """The instant recorded for a sign of life on ``day`` (04:00 UTC = noon in Beijing), stored form."""
@@ -313,17 +331,17 @@ def _signs_of_life(
         return
     ids = [p.id for p, _ in pairs]
     ents: dict[int, list[tuple[int, BenefitType, PaymentState]]] = {}
-    for ent_id, pid, benefit, state in session.execute(
-        sa.select(
-            Entitlement.id, Entitlement.beneficiary_id, Entitlement.benefit_type, Entitlement.payment_state
-        )
-        .where(Entitlement.beneficiary_id.in_(ids), Entitlement.payment_state != PaymentState.STOPPED)
-        .order_by(Entitlement.id)
+    for ent_id, pid, benefit, state in select_in(
+        session,
+        "SELECT id, beneficiary_id, benefit_type, payment_state FROM entitlements "
+        f"WHERE payment_state <> '{PaymentState.STOPPED.value}' AND beneficiary_id {{in_}} ORDER BY id",
+        ids,
     ):
-        ents.setdefault(pid, []).append((ent_id, benefit, state))
+        ents.setdefault(pid, []).append((ent_id, BenefitType(benefit), PaymentState(state)))
     # What each entitlement's current window is, and whether it is certified already.
     plans: list[tuple[_Person, FeedRow, int, PaymentState, date, date]] = []
     outcome: dict[int, bool | str] = {}
+    policies: dict[tuple[str, BenefitType], CyclePolicy] = {}
     for idx, (person, row) in enumerate(pairs):
         if person.deceased_on is not None:
             outcome[idx] = (
@@ -337,9 +355,12 @@ def _signs_of_life(
         if not mine:
             outcome[idx] = "no active or suspended entitlement to certify"
             continue
-        path = ctx.region_paths.path(session, person.region_code)
         for ent_id, benefit, state in mine:
-            policy = ctx.policy.policy_for(path, benefit)
+            key = (person.region_code, benefit)
+            policy = policies.get(key)
+            if policy is None:
+                path = ctx.region_paths.path(session, person.region_code)
+                policy = policies[key] = ctx.policy.policy_for(path, benefit)
             window = _window(policy, person.birth_date.month, row.event_date.year, row.event_date.month)
             current = _window(policy, person.birth_date.month, ctx.today.year, ctx.today.month)
             if window != current:
@@ -353,14 +374,15 @@ def _signs_of_life(
             outcome[idx] = False
     done: set[tuple[int, date]] = set()
     if plans:
-        for ent_id, start in session.execute(
-            sa.select(Certification.entitlement_id, Certification.window_start).where(
-                Certification.entitlement_id.in_({p[2] for p in plans}),
-                Certification.result == CertificationResult.PASSED,
-                Certification.window_start >= min(p[4] for p in plans),
-            )
+        earliest = stored_date(min(p[4] for p in plans), session.get_bind().dialect.name)
+        for ent_id, start in select_in(
+            session,
+            "SELECT entitlement_id, window_start FROM certifications "
+            f"WHERE result = '{CertificationResult.PASSED.value}' "
+            f"AND window_start >= '{earliest}' AND entitlement_id {{in_}}",
+            list({p[2] for p in plans}),
         ):
-            done.add((ent_id, start))
+            done.add((ent_id, stored_to_date(start)))
     dialect = session.get_bind().dialect.name
     new_rows: list[tuple] = []
     new_meta: list[tuple[_Person, FeedRow, int, PaymentState, date, date]] = []
@@ -369,6 +391,7 @@ def _signs_of_life(
     created_at = stored_time(utcnow(), dialect)
     method = CertificationMethod.DATA_COMPARISON.value
     passed = CertificationResult.PASSED.value
+    sources = _JsonText()
     for plan in plans:
         person, row, ent_id, state, start, end = plan
         if (ent_id, start) in done:
@@ -384,7 +407,7 @@ def _signs_of_life(
                 "system",
                 tag,
                 passed,
-                stored_json([f"{tag}:row:{row.row_number}", f"source:{row.detail}"]),
+                f'["{tag}:row:{row.row_number}",{sources[row.detail]}]',  # stored_json of the evidence
                 _noon_in_beijing(row.event_date, dialect),
                 stored_date(row.event_date, dialect),
                 created_at,
@@ -398,12 +421,12 @@ def _signs_of_life(
         # one SELECT finds their ids.
         insert_rows(session, Certification.__table__, CERT_COLUMNS, new_rows)
         found = {
-            (ent_id, start): cid
-            for cid, ent_id, start in session.execute(
-                sa.select(Certification.id, Certification.entitlement_id, Certification.window_start).where(
-                    Certification.operator_id == tag,
-                    Certification.entitlement_id.in_([m[2] for m in new_meta]),
-                )
+            (ent_id, stored_to_date(start)): cid
+            for cid, ent_id, start in select_in(
+                session,
+                f"SELECT id, entitlement_id, window_start FROM certifications WHERE operator_id = '{tag}' "
+                "AND entitlement_id {in_}",
+                [m[2] for m in new_meta],
             )
         }
         cert_ids = [found[(m[2], m[4])] for m in new_meta]
