@@ -11,6 +11,25 @@ from tests.shared_data import require_shared
 DECISION_TIMEOUT_MS = 180_000  # the API loads its face models on the first decision
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _warm_face_engine(stack) -> None:
+    """Load the API's face models before the first camera test (test mode loads them on first use): the
+    quality hints run on the first pictures, and the fake clips are timed for a warm engine."""
+    import cv2
+    import httpx
+
+    from tests.e2e.fake_video import read_clip
+
+    clip = require_shared("faces", "videos", "d10.mp4")
+    picture = cv2.imencode(".jpg", read_clip(clip, 0, 1)[0])[1].tobytes()
+    with httpx.Client(base_url=stack.api_url, timeout=600) as http:
+        challenge = http.post("/api/v1/challenges", json={"id_number": stack.due.id_number, "name": stack.due.name})
+        assert challenge.status_code == 201, challenge.text
+        answer = http.post(f"/api/v1/challenges/{challenge.json()['challenge_id']}/preview", content=picture,
+                           headers={"Content-Type": "image/jpeg"})
+        assert answer.status_code == 200 and answer.json()["ok"], answer.text
+
+
 def walk_to_camera(page, stack, shots) -> None:
     open_app(page, stack.web_url, "home-certify-self")
     tap(page, "home-certify-self")
@@ -123,6 +142,31 @@ def test_family_helper_adds_a_relative_by_their_face_check(camera_page, stack, s
     shots(page, "certified")
     expect_text(page, "outcome-title", "认证成功")
     expect_text(page, "receipt-certified", "家人协助刷脸")
+
+
+def test_quality_hints_before_the_instructions(camera_page, stack, shots, tmp_path) -> None:
+    """Too dark, then someone else in the picture: one large hint at a time; after ~15 s "continue anyway"
+    starts the instructions (and the non-face ways are on screen all along)."""
+    import cv2
+
+    from tests.e2e.fake_video import hints_y4m, read_clip
+
+    face = read_clip(require_shared("faces", "videos", "d10.mp4"), 0, 1)[0]
+    scene = cv2.imread(str(require_shared("faces", "scenes", "two_people.jpg")))
+    page = camera_page(hints_y4m(tmp_path / "hints.y4m", face, scene))
+    walk_to_camera(page, stack, shots)
+    tap(page, "camera-start")
+    expect_text(page, "camera-instruction", "太暗了")
+    assert widget(page, "camera-alternatives").count() == 1
+    shots(page, "hint-too-dark")
+    expect_text(page, "camera-instruction", "画面里还有别人")
+    shots(page, "hint-someone-else")
+    widget(page, "camera-continue").wait_for(timeout=30_000)
+    expect_text(page, "camera-stuck", "直接继续")
+    shots(page, "hint-continue-anyway")
+    tap(page, "camera-continue")
+    expect_text(page, "camera-instruction", "请张开嘴")
+    shots(page, "after-continue")
 
 
 def test_without_a_camera_the_app_says_so_and_offers_other_ways(page, stack, shots) -> None:
