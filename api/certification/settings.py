@@ -7,19 +7,15 @@ foundation's ``max_frames``, ``max_upload_bytes`` and ``max_request_bytes``.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from api.config import ENV_PREFIX, Environment, Settings
+from api.config import Environment, EnvSettings, Settings
 from shared.enums import ChallengeAction
 
 
-class CertSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class CertSettings(EnvSettings):
     challenge_ttl_seconds: int = Field(default=120, ge=10, le=3600)
     # Fixed challenge actions (comma-separated), so a test can match a challenge to a recorded clip.
     # Refused unless LIFECERT_ENV=test: in any other mode actions are always random.
@@ -36,6 +32,9 @@ class CertSettings(BaseModel):
     overseas_decision_working_days: int = Field(default=10, ge=1)
     max_evidence_bytes: int = Field(default=20 * 1024 * 1024, gt=0)  # one evidence file (videos)
     idempotency_wait_seconds: float = Field(default=60.0, gt=0)  # a retry waits for the first answer
+    # A claim still pending after this long (its process crashed) may be taken over by a retry with the
+    # same Idempotency-Key. Far longer than the worst decision (a queued engine, a slow database).
+    claim_lease_seconds: float = Field(default=300.0, gt=0)
     # Face decisions running at once in one process. The engine is thread-safe (per-thread dlib detectors,
     # locked predictors and recognisers: tests/face/test_concurrency.py); two at once keep both cores busy
     # (bench/cert_submission.py --engine-workers 2 ran 4 concurrent submissions without fault).
@@ -63,14 +62,3 @@ class CertSettings(BaseModel):
                 "LIFECERT_CHALLENGE_FIXED_ACTIONS is only allowed when LIFECERT_ENV=test: "
                 "challenge actions must be random in service"
             )
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> CertSettings:
-        environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name in cls.model_fields:
-            key = ENV_PREFIX + name.upper()
-            if key in environ:
-                values[name] = environ[key]
-        values.update(overrides)
-        return cls(**values)

@@ -38,7 +38,12 @@ class Challenge(Base):
 
 
 class IdempotencyRecord(Base):
-    """One submission per Idempotency-Key: a retry gets the stored answer; the key is unique."""
+    """One submission per Idempotency-Key: a retry gets the stored answer; the key is unique.
+
+    ``claimed_at`` (column ``created_at``) is when the current claim was taken: a claim left pending past
+    the lease (``claim_lease_seconds``, e.g. by a crashed process) may be taken over by a retry with the
+    same key, which moves ``claimed_at``; the owner completes the record only if it still holds it.
+    """
 
     __tablename__ = "idempotency_records"
 
@@ -47,7 +52,7 @@ class IdempotencyRecord(Base):
     challenge_id: Mapped[str] = mapped_column(sa.ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
     status_code: Mapped[int | None]
     response: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)  # the stored wire answer
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime] = mapped_column("created_at", default=utcnow)
     completed_at: Mapped[datetime | None]
 
 

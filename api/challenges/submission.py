@@ -6,6 +6,12 @@ conditional UPDATE in one transaction. Of two requests with the same key, the da
 and gives the other an IntegrityError; the loser then waits for the winner's stored answer. Of two
 requests with different keys for one challenge, the conditional UPDATE admits one; the other gets 409.
 If the decision cannot be made or recorded, the claim is released so a retry with the same key can run.
+
+Lease: a claim left pending by a crashed process would block its key forever, so a claim older than
+``claim_lease_seconds`` may be taken over by a retry with the same key — one conditional UPDATE
+(``… WHERE claimed_at < cutoff``), so of simultaneous takeovers exactly one wins and the rest wait for its
+answer. The owner completes the record only while it still holds the claim (same ``claimed_at``), so a
+process that was merely slow past its lease cannot record a second outcome.
 """
 
 from __future__ import annotations
@@ -13,8 +19,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -107,8 +113,10 @@ def _claim(
         stored = _stored_answer(session, key, challenge_id)
         if stored is not None:
             return stored
-        pending = session.execute(sa.select(IdempotencyRecord.id).where(IdempotencyRecord.key == key)).first()
-        if pending is None:
+        pending_since = session.execute(
+            sa.select(IdempotencyRecord.claimed_at).where(IdempotencyRecord.key == key)
+        ).scalar_one_or_none()
+        if pending_since is None:
             _refuse_spent(challenge, now)
         claim = Claim(
             challenge_id=challenge.id,
@@ -118,12 +126,16 @@ def _claim(
             operator=operator,
             relationship_label=challenge.relationship_label,
             key=key,
+            claimed_at=now,
         )
-    if pending is not None:
+    if pending_since is not None:
+        lease_over = pending_since < now - timedelta(seconds=ctx.cert.claim_lease_seconds)
+        if lease_over and _take_over(ctx, claim, upload):
+            return claim
         return _wait_for_answer(ctx, key, challenge_id)
     try:
         with session_scope(ctx.sessions) as session:
-            session.add(IdempotencyRecord(key=key, challenge_id=challenge_id, created_at=now))
+            session.add(IdempotencyRecord(key=key, challenge_id=challenge_id, claimed_at=now))
             session.flush()
             taken = session.execute(
                 sa.update(Challenge)
@@ -146,11 +158,64 @@ class _Spent(Exception):
     pass
 
 
-def _record_consent(session: Session, claim: Claim, upload: FrameUpload, now: datetime) -> None:
+class _LostClaim(Exception):
+    """The claim's lease ran out and a retry with the same key took it over."""
+
+
+def _take_over(ctx: CertContext, claim: Claim, upload: FrameUpload) -> bool:
+    """Take over the claim of ``claim.key`` if it is still pending past its lease (atomically: one wins).
+    The challenge stays used by this key; consents the first attempt did not record are recorded now."""
+    cutoff = claim.claimed_at - timedelta(seconds=ctx.cert.claim_lease_seconds)
+    with session_scope(ctx.sessions) as session:
+        taken = session.execute(
+            sa.update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.key == claim.key,
+                IdempotencyRecord.challenge_id == claim.challenge_id,
+                IdempotencyRecord.completed_at.is_(None),
+                IdempotencyRecord.claimed_at < cutoff,
+            )
+            .values(claimed_at=claim.claimed_at)
+        ).rowcount
+        if taken != 1:
+            return False
+        given = set(
+            session.execute(
+                sa.select(ConsentRecord.purpose).where(ConsentRecord.challenge_id == claim.challenge_id)
+            ).scalars()
+        )
+        _record_consent(session, claim, upload, claim.claimed_at, already=given)
+    log.warning("challenge %s: took over a claim pending past its lease", claim.challenge_id)
+    return True
+
+
+def _complete(session: Session, claim: Claim, now: datetime) -> None:
+    """Mark the claim's record complete if this request still holds the claim (first write of the
+    recording transaction, so a takeover waits for it or finds the record complete)."""
+    held = session.execute(
+        sa.update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.key == claim.key,
+            IdempotencyRecord.claimed_at == claim.claimed_at,
+            IdempotencyRecord.completed_at.is_(None),
+        )
+        .values(completed_at=now, status_code=200)
+    ).rowcount
+    if held != 1:
+        raise _LostClaim()
+
+
+def _record_consent(
+    session: Session,
+    claim: Claim,
+    upload: FrameUpload,
+    now: datetime,
+    already: Collection[ConsentPurpose] = (),
+) -> None:
     purposes = [ConsentPurpose.FACE_CAPTURE] + (
         [ConsentPurpose.KEEP_REFERENCE] if upload.keep_reference else []
     )
-    for purpose in purposes:
+    for purpose in (p for p in purposes if p not in already):
         row = ConsentRecord(
             beneficiary_id=claim.beneficiary_id,
             challenge_id=claim.challenge_id,
@@ -196,10 +261,20 @@ def _wait_for_answer(ctx: CertContext, key: str, challenge_id: str) -> FramesRes
 
 
 def _release(ctx: CertContext, claim: Claim) -> None:
-    """Undo a claim whose decision could not be made or recorded (nothing else was written)."""
+    """Undo a claim whose decision could not be made or recorded (nothing else was written) — only if this
+    request still holds it: a claim taken over by a retry belongs to that retry."""
     with session_scope(ctx.sessions) as session:
-        session.execute(sa.delete(IdempotencyRecord).where(IdempotencyRecord.key == claim.key))
-        session.execute(sa.update(Challenge).where(Challenge.id == claim.challenge_id).values(used_at=None))
+        released = session.execute(
+            sa.delete(IdempotencyRecord).where(
+                IdempotencyRecord.key == claim.key,
+                IdempotencyRecord.claimed_at == claim.claimed_at,
+                IdempotencyRecord.completed_at.is_(None),
+            )
+        ).rowcount
+        if released == 1:
+            session.execute(
+                sa.update(Challenge).where(Challenge.id == claim.challenge_id).values(used_at=None)
+            )
 
 
 def _references(ctx: CertContext, beneficiary_id: int) -> list[Template]:
@@ -261,6 +336,7 @@ def submit(
         refreshed = _refreshed_template(ctx, decision, upload)
         now = utcnow()
         with session_scope(ctx.sessions) as session:
+            _complete(session, claimed, now)
             person = session.get(Beneficiary, claimed.beneficiary_id, with_for_update=True)
             answer = outcomes.record(
                 session,
@@ -272,13 +348,14 @@ def submit(
                 refreshed=refreshed,
                 now=now,
             )
-            record = session.execute(
-                sa.select(IdempotencyRecord).where(IdempotencyRecord.key == key)
-            ).scalar_one()
-            record.response = answer.model_dump(mode="json")
-            record.status_code = 200
-            record.completed_at = now
+            session.execute(
+                sa.update(IdempotencyRecord)
+                .where(IdempotencyRecord.key == key)
+                .values(response=answer.model_dump(mode="json"))
+            )
         return answer
+    except _LostClaim:
+        return _wait_for_answer(ctx, key, challenge_id)  # the retry that took over answers for the key
     except BaseException as exc:
         _release(ctx, claimed)
         if isinstance(exc, ApiError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from api.challenges.models import ChallengePurpose
 from api.challenges.service import Operator
@@ -27,3 +28,4 @@ class Claim:
     operator: Operator
     relationship_label: str | None
     key: str
+    claimed_at: datetime  # this request's claim on the key (the fencing value when completing)
