@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -30,9 +30,25 @@ def default_database_url() -> str:
     return f"sqlite:///{Path.cwd() / 'var' / 'lifecert.sqlite3'}"
 
 
-class Settings(BaseModel):
+class EnvSettings(BaseModel):
+    """A frozen settings model whose every field can be set as ``LIFECERT_<FIELD>``."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
+        """Settings from ``LIFECERT_*`` variables (``environ`` defaults to os.environ), then overrides."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name in cls.model_fields:
+            key = ENV_PREFIX + name.upper()
+            if key in environ:
+                values[name] = environ[key]
+        values.update(overrides)
+        return cls(**values)
+
+
+class Settings(EnvSettings):
     env: Environment = Environment.DEVELOPMENT
     database_url: str = Field(default_factory=default_database_url)
     secret_key: str = DEV_SECRET_KEY
@@ -65,18 +81,6 @@ class Settings(BaseModel):
                 "LIFECERT_SECRET_KEY is the development default: set a real secret in production"
             )
         return self
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Settings from ``LIFECERT_*`` variables (``environ`` defaults to os.environ), then overrides."""
-        environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name in cls.model_fields:
-            key = ENV_PREFIX + name.upper()
-            if key in environ:
-                values[name] = environ[key]
-        values.update(overrides)
-        return cls(**values)
 
     @property
     def is_production(self) -> bool:

@@ -42,3 +42,15 @@ def test_bad_values_are_refused() -> None:
         Settings.from_env({"LIFECERT_STATUS_RATE_PER_MINUTE": "-1"})
     with pytest.raises(ValidationError):
         Settings.from_env({"LIFECERT_SECRET_KEY": "short"})
+
+
+def test_certification_settings_read_the_same_prefixed_variables() -> None:
+    from api.certification.settings import CertSettings
+
+    cert = CertSettings.from_env(
+        {"LIFECERT_CLAIM_LEASE_SECONDS": "90", "LIFECERT_MAX_BOUND_RELATIVES": "4", "LIFECERT_ENV": "test"},
+        min_frames=5,
+    )
+    assert (cert.claim_lease_seconds, cert.max_bound_relatives, cert.min_frames) == (90.0, 4, 5)
+    with pytest.raises(ValidationError):
+        CertSettings.from_env({"LIFECERT_CLAIM_LEASE_SECONDS": "0"})
