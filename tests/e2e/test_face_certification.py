@@ -88,6 +88,12 @@ def test_live_clip_passes_and_shows_the_receipt_qr(camera_page, stack, shots, tm
     tap(page, "home-check-status")
     tap(page, "status-receipts")
     expect_text(page, "receipt-0-0", r"孙\*庆")
+    type_into(page, "receipts-id", stack.face.id_number)  # and the receipts the service keeps
+    type_into(page, "receipts-name", stack.face.name)
+    tap(page, "receipts-history-submit")
+    expect_text(page, "receipts-history-found", r"服务端的 \d+ 张回执")
+    expect_text(page, "receipt-0-0", r"孙\*庆")
+    shots(page, "receipt-history-merged")
     tap(page, "receipt-0-qr")
     widget(page, "receipt-qr").wait_for()
     shots(page, "receipt-history-qr")
