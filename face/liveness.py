@@ -48,7 +48,7 @@ docs/face-evaluation.md):
 - turn_left / turn_right (the PERSON's left/right; in the unmirrored camera image the nose moves toward the
   image's right when they turn to their left): the nose-offset yaw proxy moves ≥ `turn_proxy_delta`
   inter-ocular distances from baseline in that direction AND the solvePnP yaw moves ≥ `turn_yaw_delta_deg`
-  the same way. 0.10 is about 15° on a generic face: the test clips only hold turns of 0.1–0.2;
+  the same way (or ≥ `turn_proxy_delta_wide` with ≥ `turn_yaw_wide_deg`). 0.10 is about 15° on a generic face: the test clips only hold turns of 0.1–0.2;
   a person asked to turn their head turns further. The proxy is unchanged when a flat photo is tilted or
   turned, so a photo cannot fake a turn.
 """
@@ -85,7 +85,10 @@ class LivenessConfig:
     detect_side: int = 320
     max_missing_fraction: float = 0.2
     # neutral start
-    neutral_window_ms: int = 1500
+    # The neutral pair may come in the first 2.5 s: a capture can start while the person is still talking
+    # (d10 at 5 frames/s had one closed-mouth frame in its first 1.5 s). Later frames never move the
+    # baseline: it is taken within `baseline_ms` of the first neutral frame, and actions count after it.
+    neutral_window_ms: int = 2500
     neutral_min_frames: int = 2
     baseline_frames: int = 5
     baseline_ms: int = 500
@@ -102,6 +105,11 @@ class LivenessConfig:
     mouth_open_delta: float = 0.25
     turn_proxy_delta: float = 0.10
     turn_yaw_delta_deg: float = 5.0
+    # ...or a clear solvePnP turn with a slightly smaller nose offset (at 8 frames/s a quick turn's peak
+    # can fall between pictures: d12 gave 0.089 with 29° of yaw). A flat photo turned or tilted keeps the
+    # nose offset near 0 (jittered stills ≤ 0.03), and the rigid-motion check below still applies.
+    turn_proxy_delta_wide: float = 0.08
+    turn_yaw_wide_deg: float = 20.0
     strict_order: bool = True
     # still picture
     repeat_max_diff: float = 0.1  # mean |Δ| (grey levels, 32×32 face crops) below which two frames are the same
@@ -674,7 +682,11 @@ def find_events(
         sign = 1.0 if action is Action.TURN_LEFT else -1.0
         d_proxy = [sign * (m.yaw_proxy - baseline["yaw_proxy"]) for m in ms]
         d_yaw = [sign * (m.yaw_deg - baseline["yaw_deg"]) for m in ms]
-        hits = [p >= cfg.turn_proxy_delta and y >= cfg.turn_yaw_delta_deg for p, y in zip(d_proxy, d_yaw, strict=True)]
+        hits = [
+            (p >= cfg.turn_proxy_delta and y >= cfg.turn_yaw_delta_deg)
+            or (p >= cfg.turn_proxy_delta_wide and y >= cfg.turn_yaw_wide_deg)
+            for p, y in zip(d_proxy, d_yaw, strict=True)
+        ]
         strength = d_proxy
     events: list[_Event] = []
     k = 0

@@ -167,3 +167,28 @@ def test_concurrent_decisions_agree(d18_mouth_then_blink, clips):
         results = list(pool.map(lambda fr: liveness.evaluate([M, B], fr), jobs))
     assert [r.live for r in results] == [True, False] * 3
     assert {r.reason for r in results[1::2]} == {ReasonCode.IDENTITY_CHANGED}
+
+
+def test_quick_turn_counts_by_a_clear_yaw_when_the_nose_offset_peak_falls_between_pictures(clips):
+    """d12 frames 0–90 at 8 frames/s, grid shifted by 2/3 of a frame: the right turn's best picture has the
+    nose 0.089 inter-ocular distances off (< 0.10) but 29° of solvePnP yaw; the stricter rule alone misses it."""
+    from bench.eval_liveness import api_rate
+
+    sub, fps = api_rate(clips("d12").window(0, 90), 2 / 3)
+    frames = to_timed_frames(sub.images, [t - sub.times_ms[0] for t in sub.times_ms])
+    turns = [Action.TURN_LEFT, Action.TURN_RIGHT]
+    assert fps == 8.0 and liveness.evaluate(turns, frames).live
+    narrow = replace(liveness.LivenessConfig(), turn_proxy_delta_wide=0.10)
+    assert liveness.evaluate(turns, frames, config=narrow).reason is ReasonCode.ACTION_NOT_SEEN
+
+
+def test_still_picture_jittered_never_turns(clips):
+    """A photo moved about (shift, scale, ±1.5° tilt, light, noise) gives no turn under either turn rule."""
+    from bench.eval_liveness import still_sequence
+
+    rng = np.random.default_rng(3)
+    seq = still_sequence(clips("d13").images[10], rng=rng)
+    frames = to_timed_frames(seq.images, list(seq.times_ms))
+    for actions in ([Action.TURN_LEFT, B], [Action.TURN_RIGHT, M]):
+        result = liveness.evaluate(actions, frames)
+        assert not result.live and result.reason is ReasonCode.ACTION_NOT_SEEN
