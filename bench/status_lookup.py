@@ -8,8 +8,9 @@ Builds a fresh database with N people (through the roster import; a passed certi
 third person), starts `uvicorn api.main:app` as a
 separate process (rate limit off, no access log), and drives ``POST /api/v1/status`` from this process with
 C concurrent keep-alive connections (a minimal asyncio HTTP/1.1 client, so the client costs little CPU)
-for a fixed time, asking for random people (90 % correct name, 10 % wrong name → 404). Prints requests/s
-and p50/p90/p99 latency. Target on the 2-core machine: ≥ 2,000 req/s with p99 ≤ 50 ms.
+for a fixed time, asking for random people (90 % correct name, 10 % wrong name → 404). Prints requests/s,
+p50/p90/p99 latency, and the CPU time per request of the server, of PostgreSQL's backends and of the load
+generator (load-independent, unlike the wall figures). Target on the 2-core machine: ≥ 2,000 req/s with p99 ≤ 50 ms.
 The client shares the machine's cores with the server: on 2 cores that costs the server part of one core.
 """
 
@@ -27,6 +28,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -104,12 +107,17 @@ async def drive(
     warmup: float,
     duration: float,
     server_pid: int,
+    db_name: str | None = None,
 ):
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     t_start = time.perf_counter()
     t_measure = t_start + warmup
     t_end = t_measure + duration
+
+    # Requests built up front, so the load generator spends its CPU on the wire, not on JSON.
+    right = [_request(i, n) for i, n in people]
+    wrong = [_request(i, n + "错") for i, n in people]
 
     async def worker(seed: int) -> None:
         rnd = random.Random(seed)
@@ -119,14 +127,7 @@ async def drive(
                 now = time.perf_counter()
                 if now >= t_end:
                     return
-                id_number, name = rnd.choice(people)
-                if rnd.random() < 0.1:
-                    name += "错"
-                body = json.dumps({"id_number": id_number, "name": name}, ensure_ascii=False).encode()
-                writer.write(
-                    b"POST /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-                )
+                writer.write(rnd.choice(wrong if rnd.random() < 0.1 else right))
                 head = await reader.readuntil(b"\r\n\r\n")
                 status = int(head[9:12])
                 length = 0
@@ -141,15 +142,25 @@ async def drive(
         finally:
             writer.close()
 
-    async def cpu_meter() -> float:
+    async def cpu_meter() -> tuple[float, float, float]:
+        """CPU seconds in the measured window: server, PostgreSQL backends of its database, this client."""
         await asyncio.sleep(max(0.0, t_measure - time.perf_counter()))
-        before = cpu_seconds(server_pid)
+        before = cpu_seconds(server_pid), backend_cpu_seconds(db_name), time.process_time()
         await asyncio.sleep(max(0.0, t_end - time.perf_counter()))
-        return cpu_seconds(server_pid) - before
+        after = cpu_seconds(server_pid), backend_cpu_seconds(db_name), time.process_time()
+        return after[0] - before[0], after[1] - before[1], after[2] - before[2]
 
     meter = asyncio.ensure_future(cpu_meter())
     await asyncio.gather(*(worker(i) for i in range(concurrency)))
     return latencies, statuses, duration, await meter
+
+
+def _request(id_number: str, name: str) -> bytes:
+    body = json.dumps({"id_number": id_number, "name": name}, ensure_ascii=False).encode()
+    return (
+        b"POST /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
 
 
 def cpu_seconds(pid: int) -> float:
@@ -175,6 +186,25 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def backend_cpu_seconds(db_name: str | None) -> float:
+    """User + system CPU time of the PostgreSQL backend processes serving ``db_name`` (0 for SQLite)."""
+    if not db_name:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if f" {db_name} ".encode() not in (entry / "cmdline").read_bytes():
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def percentile(sorted_values: list[float], p: float) -> float:
     if not sorted_values:
         return float("nan")
@@ -186,8 +216,9 @@ def run_server(url: str, backend: str, workers: int, people: list[tuple[str, str
     server = start_server(url, port, workers)
     load_before = f"{os.getloadavg()[0]:.1f}"
     try:
-        lat, statuses, secs, cpu = asyncio.run(
-            drive(port, people, args.concurrency, args.warmup, args.duration, server.pid)
+        db_name = make_url(url).database if backend == "postgresql" else None
+        lat, statuses, secs, (cpu, pg_cpu, client_cpu) = asyncio.run(
+            drive(port, people, args.concurrency, args.warmup, args.duration, server.pid, db_name)
         )
     finally:
         server.terminate()
@@ -199,7 +230,9 @@ def run_server(url: str, backend: str, workers: int, people: list[tuple[str, str
         f"{backend}: 1-min load average {load_before} → {load}; {len(lat) / secs:,.0f} req/s over {secs:.0f} s, "
         f"{workers} worker(s), {args.concurrency} connections; latency p50 {ms[0]:.1f} ms, p90 {ms[1]:.1f} ms, "
         f"p99 {ms[2]:.1f} ms; server CPU {cpu * 1000 / max(1, len(lat)):.2f} ms/request "
-        f"(= {len(lat) / max(cpu, 1e-9):,.0f} req/s per fully available core); "
+        f"(= {len(lat) / max(cpu, 1e-9):,.0f} req/s per fully available core)"
+        + (f", PostgreSQL backends {pg_cpu * 1000 / max(1, len(lat)):.2f} ms/request" if db_name else "")
+        + f", load generator {client_cpu * 1000 / max(1, len(lat)):.2f} ms/request; "
         f"statuses {dict(sorted(statuses.items()))}",
         flush=True,
     )
