@@ -1,4 +1,5 @@
-"""HTTP client of the staff console: sign-in, review queue, monthly run, statistics.
+"""HTTP client of the staff console: sign-in, review queue, monthly run, statistics, feed mismatches,
+spot checks and the audit viewer.
 
 Built on the same conventions as :mod:`app.api_client` (typed by shared schemas, 4xx → ``ApiError`` with
 the server's message, network failure → ``NetworkError``); every call after sign-in carries the bearer
@@ -13,7 +14,17 @@ import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.api_client import ApiError, NetworkError
-from shared.backoffice_schemas import CycleRunRequest, CycleRunResult, StatsOverview
+from shared.backoffice_schemas import (
+    AuditPage,
+    CycleRunRequest,
+    CycleRunResult,
+    FeedMismatchPublic,
+    MismatchDecision,
+    SpotCheckCreate,
+    SpotCheckPublic,
+    SpotOutcomeCreate,
+    StatsOverview,
+)
 from shared.schemas import (
     ErrorResponse,
     LoginRequest,
@@ -58,6 +69,32 @@ class ConsoleClient:
     async def stats(self, as_of: str | None = None) -> StatsOverview:
         params = {"as_of": as_of} if as_of else None
         return await self._send("GET", "/api/v1/backoffice/stats", StatsOverview, params=params)
+
+    async def feed_mismatches(self) -> list[FeedMismatchPublic]:
+        return await self._send("GET", "/api/v1/backoffice/feed-mismatches", list[FeedMismatchPublic])
+
+    async def decide_mismatch(self, item_id: int, *, apply: bool, reason: str) -> FeedMismatchPublic:
+        body = MismatchDecision(apply=apply, reason=reason).model_dump(mode="json")
+        return await self._send("POST", f"/api/v1/backoffice/feed-mismatches/{item_id}/decision",
+                                FeedMismatchPublic, json=body)
+
+    async def draw_spot_check(self, spec: SpotCheckCreate) -> SpotCheckPublic:
+        return await self._send("POST", "/api/v1/backoffice/spot-checks", SpotCheckPublic,
+                                json=spec.model_dump(mode="json"))
+
+    async def spot_check(self, check_id: int) -> SpotCheckPublic:
+        return await self._send("GET", f"/api/v1/backoffice/spot-checks/{check_id}", SpotCheckPublic)
+
+    async def spot_outcome(self, check_id: int, item_id: int, *, outcome: str, note: str | None) -> SpotCheckPublic:
+        body = SpotOutcomeCreate(outcome=outcome, note=note).model_dump(mode="json")
+        return await self._send("POST", f"/api/v1/backoffice/spot-checks/{check_id}/items/{item_id}/outcome",
+                                SpotCheckPublic, json=body)
+
+    async def audit(self, *, id_number: str = "", actor: str = "", date_from: str = "",
+                    date_to: str = "") -> AuditPage:
+        params = {k: v for k, v in (("id_number", id_number), ("actor", actor), ("date_from", date_from),
+                                    ("date_to", date_to)) if v}
+        return await self._send("GET", "/api/v1/backoffice/audit", AuditPage, params=params)
 
     async def _send(self, method: str, path: str, model: type[M], *, json: object | None = None,
                     params: dict[str, str] | None = None, auth: bool = True) -> M:

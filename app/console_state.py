@@ -9,14 +9,26 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from pydantic import ValidationError
 
 from app.api_client import ApiError
 from app.console_client import ConsoleClient
-from shared.backoffice_schemas import CycleRunResult, StatsOverview
+from shared.backoffice_schemas import (
+    AuditPage,
+    CycleRunResult,
+    FeedMismatchPublic,
+    SpotCheckCreate,
+    SpotCheckPublic,
+    StatsOverview,
+)
 from shared.schemas import ReviewItemPublic, StaffPublic
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+HALF_YEAR_RE = re.compile(r"^\d{4}-H[12]$")
+SPOT_OUTCOMES = ("confirmed", "not_confirmed", "unreachable")
 
 
 @dataclass
@@ -27,6 +39,10 @@ class ConsoleState:
     last_decision: tuple[bool, str] | None = None  # (approved, masked name)
     last_run: CycleRunResult | None = None
     stats: StatsOverview | None = None
+    mismatches: list[FeedMismatchPublic] = field(default_factory=list)
+    last_mismatch: FeedMismatchPublic | None = None  # the last one decided (its status says how)
+    spot_check: SpotCheckPublic | None = None
+    audit: AuditPage | None = None
     error: str | None = None
     busy: bool = False
 
@@ -58,6 +74,7 @@ class ConsoleState:
             await self.client.aclose()
         self.staff = self.client = None
         self.queue, self.last_run, self.stats, self.last_decision = [], None, None, None
+        self.mismatches, self.last_mismatch, self.spot_check, self.audit = [], None, None, None
 
     async def load_queue(self) -> bool:
         page = await self._call(self.client.review_items)
@@ -88,6 +105,86 @@ class ConsoleState:
         self.stats = stats
         return True
 
+    # --- feed mismatches: the review list of rows whose name differs from the roll ------------------
+
+    async def load_mismatches(self) -> bool:
+        items = await self._call(self.client.feed_mismatches)
+        if items is None:
+            return False
+        self.mismatches = list(items)
+        return True
+
+    async def decide_mismatch(self, item_id: int, *, apply: bool, reason: str) -> bool:
+        reason = reason.strip()
+        if len(reason) < 3:
+            self.error = "a reason of at least 3 characters is needed"
+            return False
+        item = await self._call(lambda: self.client.decide_mismatch(item_id, apply=apply, reason=reason))
+        if item is None:
+            return False
+        self.last_mismatch = item
+        self.mismatches = [m for m in self.mismatches if m.id != item_id]
+        return True
+
+    # --- spot checks --------------------------------------------------------------------------------
+
+    async def draw_spot_check(self, half_year: str, region_code: str, *, townships: int = 2,
+                              villages: int = 2, per_village: int = 5) -> bool:
+        try:
+            spec = SpotCheckCreate(half_year=half_year.strip().upper(), region_code=region_code.strip(),
+                                   townships=townships, villages_per_township=villages, per_village=per_village)
+        except ValidationError as exc:
+            self.error = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            return False
+        check = await self._call(lambda: self.client.draw_spot_check(spec))
+        if check is None:
+            return False
+        self.spot_check = check
+        return True
+
+    async def open_spot_check(self, check_id: int) -> bool:
+        check = await self._call(lambda: self.client.spot_check(check_id))
+        if check is None:
+            return False
+        self.spot_check = check
+        return True
+
+    async def record_outcome(self, item_id: int, outcome: str, note: str = "") -> bool:
+        if self.spot_check is None or outcome not in SPOT_OUTCOMES:
+            self.error = f"unknown outcome {outcome!r}" if self.spot_check else "no spot check is open"
+            return False
+        check_id = self.spot_check.id
+        check = await self._call(
+            lambda: self.client.spot_outcome(check_id, item_id, outcome=outcome, note=note.strip() or None)
+        )
+        if check is None:
+            return False
+        self.spot_check = check
+        return True
+
+    @property
+    def spot_progress(self) -> tuple[int, int]:
+        """(items with an outcome, items) of the open spot check."""
+        items = self.spot_check.items if self.spot_check else []
+        return sum(1 for i in items if i.outcome), len(items)
+
+    # --- audit viewer --------------------------------------------------------------------------------
+
+    async def search_audit(self, *, id_number: str = "", actor: str = "", date_from: str = "",
+                           date_to: str = "") -> bool:
+        dates = {"date_from": date_from.strip(), "date_to": date_to.strip()}
+        bad = [name for name, value in dates.items() if value and not valid_date(value)]
+        if bad:
+            self.error = f"{', '.join(bad)}: write dates as YYYY-MM-DD"
+            return False
+        page = await self._call(
+            lambda: self.client.audit(id_number=id_number.strip(), actor=actor.strip(), **dates)
+        )
+        if page is None:
+            return False
+        self.audit = page
+        return True
+
 
 _STATES: dict[int, ConsoleState] = {}
 
@@ -108,3 +205,15 @@ def console_for(page: Any) -> ConsoleState:
 
 def valid_month(text: str) -> bool:
     return bool(MONTH_RE.match(text.strip()))
+
+
+def valid_half_year(text: str) -> bool:
+    return bool(HALF_YEAR_RE.match(text.strip().upper()))
+
+
+def valid_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return len(text.strip()) == 10

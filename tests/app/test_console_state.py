@@ -77,3 +77,136 @@ async def test_console_flow(client, session, make_person, staff):
 def test_month_format():
     assert valid_month("2026-11") and valid_month(" 2026-01 ")
     assert not valid_month("2026-13") and not valid_month("26-11") and not valid_month("")
+
+
+@pytest.fixture
+def reviewer_state(client, session):
+    """A signed-in admin console state against the in-process API (admins may do everything here)."""
+    from api.auth import service
+
+    name = f"console_admin2_{id(session) % 100000}"
+    service.create_staff(session, username=name, name="审核人", role=StaffRole.ADMIN, password="correct horse",
+                         region_code=None, actor="system:test")
+    session.commit()
+    return name, httpx.ASGITransport(app=client.app)
+
+
+async def test_feed_mismatch_apply_and_dismiss(session, make_person, reviewer_state, tmp_path):
+    from api.beneficiaries.models import Certification
+    from api.comparison.models import FeedKind
+    from api.comparison.service import import_feed
+    from tests.api.backoffice.helpers import feed_ctx, write_csv
+
+    same = make_person(name="林秀英", birth=date(1951, 5, 1))
+    other = make_person(name="林国强", birth=date(1951, 5, 2))
+    today = date.today()
+    f = write_csv(tmp_path / "sol.csv", ["id_number", "name", "event_date", "source"],
+                  [[same.id_number, "林秀瑛", today.isoformat(), "hospital"],
+                   [other.id_number, "李国强", today.isoformat(), "hospital"]])
+    assert import_feed(session, FeedKind.SIGN_OF_LIFE, f, ctx=feed_ctx(today=today)).mismatched == 2
+    session.commit()
+    name, transport = reviewer_state
+    state = ConsoleState()
+    assert await state.sign_in("http://test", name, "correct horse", transport=transport)
+    assert await state.load_mismatches()
+    mine = {m.roll_name: m for m in state.mismatches if m.roll_name in ("林秀英", "林国强")}
+    assert {m.feed_name for m in mine.values()} == {"林秀瑛", "李国强"}
+    assert "*" in mine["林秀英"].id_number_masked
+
+    assert not await state.decide_mismatch(mine["林秀英"].id, apply=True, reason=" x ")  # reason too short
+    assert "3 characters" in state.error and len(state.mismatches) >= 2
+
+    assert await state.decide_mismatch(mine["林秀英"].id, apply=True, reason="电话核实为同一人")
+    assert state.last_mismatch.status == "applied"
+    assert await state.decide_mismatch(mine["林国强"].id, apply=False, reason="不是同一人")
+    assert state.last_mismatch.status == "dismissed"
+    assert all(m.id not in (mine["林秀英"].id, mine["林国强"].id) for m in state.mismatches)
+    session.expire_all()
+    certified = {pid for (pid,) in session.execute(sa.select(Certification.beneficiary_id).where(
+        Certification.beneficiary_id.in_([same.id, other.id])))}
+    assert certified == {same.id}  # applied → certified; dismissed → nothing
+
+    assert not await state.decide_mismatch(mine["林国强"].id, apply=True, reason="second thoughts")
+    assert "already decided" in state.error
+    await state.sign_out()
+
+
+async def test_spot_check_draw_and_record_outcomes(session, make_person, reviewer_state):
+    from api.beneficiaries.models import Certification
+    from tests.api.backoffice.conftest import ensure_tree
+
+    tree = ensure_tree(session)
+    for town, villages in tree.items():
+        for i, village in enumerate(villages):
+            p = make_person(name=f"抽{town[-1]}{i}", birth=date(1944, 1 + i, 1 + int(town[-1])))
+            p.region_code = village
+            session.add(Certification(beneficiary_id=p.id, window_start=date(2026, 1, 1), window_end=date(2026, 12, 31),
+                                      method=CertificationMethod.SELF_FACE, operator_kind="self", result="passed",
+                                      evidence=[], certified_at=sa.func.now(), local_date=date(2026, 8, 3)))
+    session.commit()
+    name, transport = reviewer_state
+    state = ConsoleState()
+    assert await state.sign_in("http://test", name, "correct horse", transport=transport)
+    assert not await state.draw_spot_check("2026-H3", "110101")  # refused before any request
+    assert "half_year" in state.error and state.spot_check is None
+    assert not await state.draw_spot_check("2026-h2", "110101", townships=1)
+    assert "townships" in state.error
+    assert not await state.record_outcome(1, "confirmed")  # nothing open yet
+    assert await state.draw_spot_check(" 2026-h2 ", "110101", per_village=1)
+    check = state.spot_check
+    assert (check.half_year, len(check.townships), len(check.villages), len(check.items)) == ("2026-H2", 2, 4, 4)
+    assert state.spot_progress == (0, 4)
+    first = check.items[0]
+    assert await state.record_outcome(first.id, "confirmed", "本人在家")
+    assert not await state.record_outcome(first.id, "maybe")
+    assert state.spot_progress == (1, 4)
+    assert next(i for i in state.spot_check.items if i.id == first.id).outcome == "confirmed"
+    # the same half year and region again: the same sample, outcomes kept
+    assert await state.draw_spot_check("2026-H2", "110101", per_village=1)
+    assert [i.id for i in state.spot_check.items] == [i.id for i in check.items]
+    assert state.spot_progress == (1, 4)
+    assert await state.open_spot_check(check.id) and state.spot_check.id == check.id
+    await state.sign_out()
+    assert state.spot_check is None
+
+
+async def test_audit_viewer_search_and_chain(session, make_person, reviewer_state):
+    from api import audit
+
+    p = make_person(name="审计甲", birth=date(1949, 9, 9))
+    audit.record(session, actor="staff:audit-test", action="beneficiary.update", entity_type="beneficiary",
+                 entity_id=p.id, after={"phone": "139"})
+    session.commit()
+    name, transport = reviewer_state
+    state = ConsoleState()
+    assert await state.sign_in("http://test", name, "correct horse", transport=transport)
+    assert not await state.search_audit(date_from="2026-13-01")
+    assert "date_from" in state.error and state.audit is None
+    assert await state.search_audit(id_number=p.id_number.lower())
+    assert state.audit.chain_ok and state.audit.chain_checked >= 1
+    assert any(e.action == "beneficiary.update" for e in state.audit.events)
+    assert await state.search_audit(actor="staff:audit-test", date_from=f"{date.today():%Y-%m-%d}")
+    assert [e.action for e in state.audit.events] == ["beneficiary.update"]
+    assert await state.search_audit(actor="staff:audit-test", date_to="2000-01-01")
+    assert state.audit.events == []
+    # a tampered event: the viewer says the chain does not verify
+    session.execute(sa.update(audit.AuditEvent).where(audit.AuditEvent.actor == "staff:audit-test")
+                    .values(reason="edited afterwards"))
+    session.commit()
+    assert await state.search_audit(actor="staff:audit-test")
+    assert not state.audit.chain_ok and state.audit.chain_problem
+    session.execute(sa.update(audit.AuditEvent).where(audit.AuditEvent.actor == "staff:audit-test")
+                    .values(reason=None))  # put it back: the module's database is shared
+    session.commit()
+    assert audit.verify_chain(session).ok
+    await state.sign_out()
+
+
+def test_half_year_and_date_formats():
+    from app.console_state import valid_date, valid_half_year
+    from app.screens.console_spotchecks import this_half_year
+
+    assert valid_half_year("2026-H1") and valid_half_year(" 2026-h2 ")
+    assert not valid_half_year("2026-H3") and not valid_half_year("2026H1")
+    assert valid_date("2026-11-01") and not valid_date("2026-11-31") and not valid_date("20261101")
+    assert this_half_year(date(2026, 6, 30)) == "2026-H1" and this_half_year(date(2026, 7, 1)) == "2026-H2"

@@ -1,5 +1,6 @@
 """The staff console in Chromium against a real API: sign in, approve an item in the review queue, run a
-month, and see the statistics change (its own API + web client on a freshly seeded demo database)."""
+month, see the statistics change, and open the audit viewer (chain verified) — its own API + web client on
+a freshly seeded demo database."""
 
 from __future__ import annotations
 
@@ -132,3 +133,8 @@ def test_sign_in_approve_run_month_and_see_statistics_change(console_page, conso
     tap(page, "console-nav-cycle")
     tap(page, "console-cycle-run")
     expect_text(page, "console-cycle-summary", "暂停 0 项，恢复 0 项")  # running a month twice changes nothing
+
+    tap(page, "console-nav-audit")  # the audit viewer searches on opening and checks the whole hash chain
+    expect_text(page, "console-audit-chain", r"哈希链校验通过（共校验 \d+ 条）")
+    expect_text(page, "console-audit-count", r"找到 [1-9]\d* 条记录")
+    shots(page, "audit")
