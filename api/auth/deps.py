@@ -8,7 +8,7 @@ public may call too (a challenge submission carries the helper's or staff member
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
@@ -22,6 +22,7 @@ from api.errors import ApiError
 from shared.enums import StaffRole
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
+A = TypeVar("A", StaffUser, HelperAccount)
 
 
 def _bearer(request: Request) -> str | None:
@@ -56,25 +57,29 @@ def current_principal(principal: OptionalPrincipal) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+def _active_account(
+    principal: Principal, session: SessionDep, model: type[A], *, kind: PrincipalKind, for_whom: str
+) -> A:
+    """The principal's account of ``model``: 403 for another kind of principal, 401 when inactive."""
+    if principal.kind is not kind:
+        raise ApiError(403, "forbidden", f"This is for {for_whom} only.")
+    account = session.get(model, principal.account_id)
+    if account is None or not account.active:
+        raise ApiError(401, "unauthorized", f"This {kind.value} account is not active; please sign in again.")
+    return account
+
+
 def current_staff(principal: CurrentPrincipal, session: SessionDep) -> StaffUser:
-    if principal.kind is not PrincipalKind.STAFF:
-        raise ApiError(403, "forbidden", "This is for agency staff only.")
-    staff = session.get(StaffUser, principal.account_id)
-    if staff is None or not staff.active:
-        raise ApiError(401, "unauthorized", "This staff account is not active; please sign in again.")
-    return staff
+    return _active_account(principal, session, StaffUser, kind=PrincipalKind.STAFF, for_whom="agency staff")
 
 
 CurrentStaff = Annotated[StaffUser, Depends(current_staff)]
 
 
 def current_helper(principal: CurrentPrincipal, session: SessionDep) -> HelperAccount:
-    if principal.kind is not PrincipalKind.HELPER:
-        raise ApiError(403, "forbidden", "This is for family helper accounts only.")
-    helper = session.get(HelperAccount, principal.account_id)
-    if helper is None or not helper.active:
-        raise ApiError(401, "unauthorized", "This helper account is not active; please sign in again.")
-    return helper
+    return _active_account(
+        principal, session, HelperAccount, kind=PrincipalKind.HELPER, for_whom="family helper accounts"
+    )
 
 
 CurrentHelper = Annotated[HelperAccount, Depends(current_helper)]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from api.auth import service
 from api.auth.deps import Admin, CurrentStaff
 from api.auth.models import StaffUser
-from api.certification.context import CertContextDep, RateLimited
+from api.certification.context import CertContext, CertContextDep, RateLimited
 from api.db import session_scope, utcnow
 from api.deps import SessionDep
 from shared.idnumber import mask_id, mask_name
@@ -36,29 +39,23 @@ def staff_public(staff: StaffUser) -> StaffPublic:
     )
 
 
+def _login(
+    login: Callable[..., TokenResponse], body: LoginRequest, session: Session, ctx: CertContext, minutes: int
+) -> TokenResponse:
+    return login(
+        session, body.username, body.password, key=ctx.settings.secret_key, minutes=minutes, now=utcnow()
+    )
+
+
 @router.post("/auth/staff/login", response_model=TokenResponse, responses=ERRORS, dependencies=[RateLimited])
 def staff_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
-    return service.login_staff(
-        session,
-        body.username,
-        body.password,
-        key=ctx.settings.secret_key,
-        minutes=ctx.cert.staff_token_minutes,
-        now=utcnow(),
-    )
+    return _login(service.login_staff, body, session, ctx, ctx.cert.staff_token_minutes)
 
 
 @router.post("/auth/helper/login", response_model=TokenResponse, responses=ERRORS, dependencies=[RateLimited])
 def helper_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
     """Helpers sign in with their ID number as user name."""
-    return service.login_helper(
-        session,
-        body.username,
-        body.password,
-        key=ctx.settings.secret_key,
-        minutes=ctx.cert.helper_token_minutes,
-        now=utcnow(),
-    )
+    return _login(service.login_helper, body, session, ctx, ctx.cert.helper_token_minutes)
 
 
 @router.post(

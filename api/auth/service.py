@@ -92,16 +92,30 @@ def _token(kind: PrincipalKind, account_id: int, *, key: str, minutes: int, now:
     return TokenResponse(access_token=tokens.encode(principal, key=key), expires_at=principal.expires_at)
 
 
+def _signed_in(
+    account: StaffUser | HelperAccount | None,
+    password: str,
+    kind: PrincipalKind,
+    *,
+    key: str,
+    minutes: int,
+    now: datetime,
+) -> TokenResponse:
+    """A token for an active account whose password matches; the same 401 (after the same work) for an
+    unknown or inactive account and for a wrong password."""
+    if account is None or not account.active:
+        burn_verification_time(password)
+        raise ApiError(401, "bad_credentials", BAD_LOGIN)
+    if not verify_password(account.password_hash, password):
+        raise ApiError(401, "bad_credentials", BAD_LOGIN)
+    return _token(kind, account.id, key=key, minutes=minutes, now=now)
+
+
 def login_staff(
     session: Session, username: str, password: str, *, key: str, minutes: int, now: datetime
 ) -> TokenResponse:
     staff = session.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
-    if staff is None or not staff.active:
-        burn_verification_time(password)
-        raise ApiError(401, "bad_credentials", BAD_LOGIN)
-    if not verify_password(staff.password_hash, password):
-        raise ApiError(401, "bad_credentials", BAD_LOGIN)
-    return _token(PrincipalKind.STAFF, staff.id, key=key, minutes=minutes, now=now)
+    return _signed_in(staff, password, PrincipalKind.STAFF, key=key, minutes=minutes, now=now)
 
 
 def login_helper(
@@ -116,9 +130,4 @@ def login_helper(
         helper = session.execute(
             sa.select(HelperAccount).where(HelperAccount.id_number == number)
         ).scalar_one_or_none()
-    if helper is None or not helper.active:
-        burn_verification_time(password)
-        raise ApiError(401, "bad_credentials", BAD_LOGIN)
-    if not verify_password(helper.password_hash, password):
-        raise ApiError(401, "bad_credentials", BAD_LOGIN)
-    return _token(PrincipalKind.HELPER, helper.id, key=key, minutes=minutes, now=now)
+    return _signed_in(helper, password, PrincipalKind.HELPER, key=key, minutes=minutes, now=now)
