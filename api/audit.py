@@ -142,39 +142,55 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain in the caller's transaction (flushed, not committed)."""
     head = _lock_head(session)
-    before_j, after_j = _jsonable(before), _jsonable(after)
-    created_at = utcnow()
-    seq = head.last_seq + 1
-    h = event_hash(
-        seq=seq,
-        actor=actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        before=before_j,
-        after=after_j,
-        reason=reason,
-        created_at=created_at,
-        prev_hash=head.last_hash,
-    )
-    ev = AuditEvent(
-        seq=seq,
-        actor=actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        before=before_j,
-        after=after_j,
-        reason=reason,
-        created_at=created_at,
-        prev_hash=head.last_hash,
-        hash=h,
-    )
+    fields: dict[str, Any] = {
+        "seq": head.last_seq + 1,
+        "actor": actor,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "before": _jsonable(before),
+        "after": _jsonable(after),
+        "reason": reason,
+        "created_at": utcnow(),
+        "prev_hash": head.last_hash,
+    }
+    ev = AuditEvent(**fields, hash=event_hash(**fields))
     session.add(ev)
-    head.last_seq = seq
-    head.last_hash = h
+    head.last_seq = ev.seq
+    head.last_hash = ev.hash
     session.flush()
     return ev
+
+
+def add_recorded(
+    session: Session,
+    row: Base,
+    *,
+    actor: str,
+    action: str,
+    entity_type: str,
+    after: Any,
+    entity_id: str | int | None = None,
+) -> None:
+    """Add a new row, flush it (so it has its id) and record the event describing it (``entity_id``
+    defaults to the row's id) in the same transaction."""
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=row.id if entity_id is None else entity_id,
+        after=after,
+    )
+
+
+def _hashed_fields(ev: AuditEvent) -> dict[str, Any]:
+    """Every stored field of the event but its hash: the arguments of :func:`event_hash`."""
+    return {
+        column.key: getattr(ev, column.key) for column in AuditEvent.__table__.columns if column.key != "hash"
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,19 +217,7 @@ def verify_chain(session: Session, *, batch: int = 5000) -> ChainReport:
                 ev.seq,
                 f"event {ev.seq} does not follow event {ev.seq - 1} (removed or reordered)",
             )
-        h = event_hash(
-            seq=ev.seq,
-            actor=ev.actor,
-            action=ev.action,
-            entity_type=ev.entity_type,
-            entity_id=ev.entity_id,
-            before=ev.before,
-            after=ev.after,
-            reason=ev.reason,
-            created_at=ev.created_at,
-            prev_hash=ev.prev_hash,
-        )
-        if h != ev.hash:
+        if event_hash(**_hashed_fields(ev)) != ev.hash:
             return ChainReport(False, checked, ev.seq, f"event {ev.seq} was altered (hash mismatch)")
         prev = ev.hash
         expected_seq += 1

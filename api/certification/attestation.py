@@ -5,6 +5,7 @@ collected, then it goes to an agency reviewer (approval records a certification 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,6 +24,8 @@ from api.review.models import ReviewItem, ReviewKind
 from shared.enums import CertificationMethod
 from shared.schemas import AttestationPublic, SignoffPublic
 
+R = TypeVar("R", AttestationSignoff, EvidenceFile)
+
 
 def open_attestation(
     session: Session, *, person: Beneficiary, reason: str, staff: StaffUser, rules: Rules
@@ -34,14 +37,12 @@ def open_attestation(
         required_signoffs=list(rules.policy.signoffs_for(path)),
         opened_by=staff.id,
     )
-    session.add(attestation)
-    session.flush()
-    audit.record(
+    audit.add_recorded(
         session,
+        attestation,
         actor=f"staff:{staff.id}",
         action="attestation.open",
         entity_type="attestation",
-        entity_id=attestation.id,
         after={
             "beneficiary_id": person.id,
             "reason": reason,
@@ -67,24 +68,20 @@ def require_collecting(attestation: Attestation) -> None:
         )
 
 
-def signoffs(session: Session, attestation_id: int) -> list[AttestationSignoff]:
+def _of_attestation(session: Session, model: type[R], attestation_id: int) -> list[R]:
     return list(
         session.execute(
-            sa.select(AttestationSignoff)
-            .where(AttestationSignoff.attestation_id == attestation_id)
-            .order_by(AttestationSignoff.id)
+            sa.select(model).where(model.attestation_id == attestation_id).order_by(model.id)
         ).scalars()
     )
+
+
+def signoffs(session: Session, attestation_id: int) -> list[AttestationSignoff]:
+    return _of_attestation(session, AttestationSignoff, attestation_id)
 
 
 def evidence(session: Session, attestation_id: int) -> list[EvidenceFile]:
-    return list(
-        session.execute(
-            sa.select(EvidenceFile)
-            .where(EvidenceFile.attestation_id == attestation_id)
-            .order_by(EvidenceFile.id)
-        ).scalars()
-    )
+    return _of_attestation(session, EvidenceFile, attestation_id)
 
 
 def add_signoff(
@@ -112,10 +109,9 @@ def add_signoff(
         signed_on=signed_on,
         recorded_by=staff.id,
     )
-    session.add(row)
-    session.flush()
-    audit.record(
+    audit.add_recorded(
         session,
+        row,
         actor=f"staff:{staff.id}",
         action="attestation.signoff",
         entity_type="attestation",

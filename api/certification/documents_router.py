@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api.certification import documents
-from api.certification.context import CertContextDep, RateLimited
+from api.certification.context import CertContext, CertContextDep, RateLimited
 from api.certification.people import find_person, require_certifiable
 from api.db import session_scope, utcnow
 from api.errors import ApiError
@@ -26,13 +26,43 @@ Name = Annotated[str, Form(min_length=1, max_length=100)]
 Note = Annotated[str | None, Form(max_length=500)]
 
 
-@router.post(
-    "/overseas/submissions",
-    response_model=ReviewStatusPublic,
-    status_code=201,
-    responses=ERRORS,
-    dependencies=[RateLimited],
-)
+_SUBMISSION = {
+    "response_model": ReviewStatusPublic,
+    "status_code": 201,
+    "responses": ERRORS,
+    "dependencies": [RateLimited],
+}
+
+
+def _submit(
+    ctx: CertContext,
+    id_number: str,
+    name: str,
+    uploads: list[UploadFile],
+    note: str | None,
+    *,
+    kind: ReviewKind,
+    method: CertificationMethod,
+    overseas_only: bool = False,
+) -> ReviewStatusPublic:
+    """Check the files, find the person, open the review item with the files; answer its public status."""
+    files = read_checked(uploads, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
+    with session_scope(ctx.sessions) as session:
+        person = find_person(session, id_number, name)
+        require_certifiable(session, person)
+        if overseas_only and person.residence_kind is not ResidenceKind.OVERSEAS:
+            raise ApiError(
+                409,
+                "not_overseas",
+                "This path is for residents abroad. Please certify by face or at a service point.",
+            )
+        item = documents.submit(
+            session, ctx, person=person, kind=kind, method=method, files=files, note=note, now=utcnow()
+        )
+        return status_public(session, item, key=ctx.settings.secret_key)
+
+
+@router.post("/overseas/submissions", **_SUBMISSION)
 def submit_overseas_form(
     ctx: CertContextDep,
     id_number: IdNumber,
@@ -44,36 +74,19 @@ def submit_overseas_form(
 ) -> ReviewStatusPublic:
     """Residents abroad: upload the consulate-issued certification form; the answer gives the expected
     decision date (10 working days) and the id to look up the outcome at /api/v1/review/status/{id}."""
-    files = read_checked(documents_, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
-    with session_scope(ctx.sessions) as session:
-        person = find_person(session, id_number, name)
-        require_certifiable(session, person)
-        if person.residence_kind is not ResidenceKind.OVERSEAS:
-            raise ApiError(
-                409,
-                "not_overseas",
-                "This path is for residents abroad. Please certify by face or at a service point.",
-            )
-        item = documents.submit(
-            session,
-            ctx,
-            person=person,
-            kind=ReviewKind.OVERSEAS,
-            method=CertificationMethod.OVERSEAS_DOCUMENT,
-            files=files,
-            note=note,
-            now=utcnow(),
-        )
-        return status_public(session, item, key=ctx.settings.secret_key)
+    return _submit(
+        ctx,
+        id_number,
+        name,
+        documents_,
+        note,
+        kind=ReviewKind.OVERSEAS,
+        method=CertificationMethod.OVERSEAS_DOCUMENT,
+        overseas_only=True,
+    )
 
 
-@router.post(
-    "/manual-review",
-    response_model=ReviewStatusPublic,
-    status_code=201,
-    responses=ERRORS,
-    dependencies=[RateLimited],
-)
+@router.post("/manual-review", **_SUBMISSION)
 def submit_manual_review(
     ctx: CertContextDep,
     id_number: IdNumber,
@@ -82,18 +95,6 @@ def submit_manual_review(
     note: Note = None,
 ) -> ReviewStatusPublic:
     """When the face check does not work: send photos or documents for an officer to review."""
-    checked = read_checked(files, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
-    with session_scope(ctx.sessions) as session:
-        person = find_person(session, id_number, name)
-        require_certifiable(session, person)
-        item = documents.submit(
-            session,
-            ctx,
-            person=person,
-            kind=ReviewKind.EVIDENCE,
-            method=CertificationMethod.MANUAL_REVIEW,
-            files=checked,
-            note=note,
-            now=utcnow(),
-        )
-        return status_public(session, item, key=ctx.settings.secret_key)
+    return _submit(
+        ctx, id_number, name, files, note, kind=ReviewKind.EVIDENCE, method=CertificationMethod.MANUAL_REVIEW
+    )

@@ -58,14 +58,12 @@ def bind(
         challenge_id=claim.challenge_id,
         created_at=now,
     )
-    session.add(binding)
-    session.flush()
-    audit.record(
+    audit.add_recorded(
         session,
+        binding,
         actor=claim.operator.actor,
         action="helper.bind",
         entity_type="helper_binding",
-        entity_id=binding.id,
         after={
             "helper_id": helper_id,
             "beneficiary_id": person.id,

@@ -14,7 +14,7 @@ from api.certification.context import CertContextDep
 from api.certification.people import find_person, require_certifiable
 from api.challenges import service
 from api.challenges.models import ChallengePurpose
-from api.db import session_scope, utcnow
+from api.db import session_scope
 from api.deps import SessionDep
 from shared.idnumber import mask_id, mask_name
 from shared.schemas import BindRequest, ChallengeResponse, ErrorResponse, RelativePublic
@@ -50,16 +50,14 @@ def start_binding(body: BindRequest, helper: CurrentHelper, ctx: CertContextDep)
         person = find_person(session, body.id_number, body.name)
         require_certifiable(session, person)
         family.check_can_bind(session, ctx, helper.id, person)
-        challenge = service.issue(
+        return service.start(
             session,
+            ctx,
             person=person,
             purpose=ChallengePurpose.FAMILY_BIND,
             operator=service.operator_of(PrincipalKind.HELPER, helper.id),
-            cert=ctx.cert,
-            now=utcnow(),
             relationship_label=body.relationship,
         )
-        return service.public(challenge, ctx.settings)
 
 
 @router.post(
@@ -73,15 +71,13 @@ def start_family_certification(
         binding = family.binding_of(session, helper, binding_id)
         person = session.get(Beneficiary, binding.beneficiary_id)
         require_certifiable(session, person)
-        challenge = service.issue(
+        return service.start(
             session,
+            ctx,
             person=person,
             purpose=ChallengePurpose.FAMILY,
             operator=service.operator_of(PrincipalKind.HELPER, helper.id),
-            cert=ctx.cert,
-            now=utcnow(),
         )
-        return service.public(challenge, ctx.settings)
 
 
 @router.delete("/relatives/{binding_id}", status_code=204, responses=ERRORS)

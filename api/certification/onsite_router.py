@@ -40,15 +40,13 @@ def start_onsite_challenge(
     with session_scope(ctx.sessions) as session:
         person = find_person(session, body.id_number, body.name)
         require_certifiable(session, person)
-        challenge = service.issue(
+        return service.start(
             session,
+            ctx,
             person=person,
             purpose=ChallengePurpose.STAFF_ONSITE,
             operator=service.operator_of(PrincipalKind.STAFF, staff.id),
-            cert=ctx.cert,
-            now=utcnow(),
         )
-        return service.public(challenge, ctx.settings)
 
 
 @router.post("/onsite/references", response_model=ReferencePublic, status_code=201, responses=ERRORS)

@@ -4,6 +4,7 @@ failures), needs review → a review item with the frames kept for the review pe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -76,16 +77,22 @@ def _keep_frames(
     return ids
 
 
-def _passed(
-    session: Session,
-    ctx: CertContext,
-    claim: Claim,
-    person: Beneficiary,
-    decision: Decision,
-    upload: FrameUpload,
-    refreshed: tuple[Template, bytes] | None,
-    now: datetime,
-) -> FramesResult:
+@dataclass(frozen=True, slots=True)
+class _Recording:
+    """What one outcome is recorded from, in the submission's transaction."""
+
+    session: Session
+    ctx: CertContext
+    claim: Claim
+    person: Beneficiary
+    decision: Decision
+    upload: FrameUpload
+    refreshed: tuple[Template, bytes] | None
+    now: datetime
+
+
+def _passed(r: _Recording) -> FramesResult:
+    session, ctx, claim, person, decision, now = r.session, r.ctx, r.claim, r.person, r.decision, r.now
     if claim.purpose is ChallengePurpose.FAMILY_BIND:
         binding = family.bind(session, ctx, claim=claim, person=person, now=now)
         return FramesResult(
@@ -96,7 +103,7 @@ def _passed(
         )
     evidence: list[str] = [f"challenge:{claim.challenge_id}"]
     if ctx.cert.keep_frames_days_passed > 0:
-        ids = _keep_frames(session, ctx, upload, ctx.cert.keep_frames_days_passed, now)
+        ids = _keep_frames(session, ctx, r.upload, ctx.cert.keep_frames_days_passed, now)
         evidence += [f"evidence:{i}" for i in ids]
     recorded = record_passed(
         session,
@@ -107,8 +114,8 @@ def _passed(
         now=now,
         evidence=evidence,
     )
-    if refreshed is not None:
-        template, photo = refreshed
+    if r.refreshed is not None:
+        template, photo = r.refreshed
         add_reference(
             session,
             person=person,
@@ -129,24 +136,23 @@ def _passed(
     )
 
 
-def _failed(
-    session: Session, ctx: CertContext, claim: Claim, person: Beneficiary, decision: Decision, now: datetime
-) -> FramesResult:
-    row = FailedAttempt(
-        beneficiary_id=person.id, challenge_id=claim.challenge_id, reason=decision.reason.value, failed_at=now
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
+def _failed(r: _Recording) -> FramesResult:
+    session, claim, person, decision, now = r.session, r.claim, r.person, r.decision, r.now
+    audit.add_recorded(
         session,
+        FailedAttempt(
+            beneficiary_id=person.id,
+            challenge_id=claim.challenge_id,
+            reason=decision.reason.value,
+            failed_at=now,
+        ),
         actor=claim.operator.actor,
         action="certification.fail",
         entity_type="failed_attempt",
-        entity_id=row.id,
         after={"beneficiary_id": person.id, "challenge_id": claim.challenge_id, "reason": decision.reason},
     )
-    failures = failures_since(session, person.id, now - timedelta(hours=ctx.cert.failure_window_hours))
-    offer = manual_review_offer() if failures >= ctx.cert.failures_before_manual_review else None
+    failures = failures_since(session, person.id, now - timedelta(hours=r.ctx.cert.failure_window_hours))
+    offer = manual_review_offer() if failures >= r.ctx.cert.failures_before_manual_review else None
     return FramesResult(
         result=CertificationResult.FAILED,
         reason=decision.reason.value,
@@ -156,36 +162,28 @@ def _failed(
     )
 
 
-def _needs_review(
-    session: Session,
-    ctx: CertContext,
-    claim: Claim,
-    person: Beneficiary,
-    decision: Decision,
-    upload: FrameUpload,
-    now: datetime,
-) -> FramesResult:
-    if claim.purpose is ChallengePurpose.FAMILY_BIND:
+def _needs_review(r: _Recording) -> FramesResult:
+    if r.claim.purpose is ChallengePurpose.FAMILY_BIND:
         # A binding is not worth an officer's review: the relative simply tries again.
-        return _failed(session, ctx, claim, person, decision, now).model_copy(
+        return _failed(r).model_copy(
             update={"message": "We could not confirm your relative's face. Please try again in good light."}
         )
     item = review.open_item(
-        session,
+        r.session,
         kind=ReviewKind.FACE,
-        person=person,
-        method=METHODS[claim.purpose],
-        operator=claim.operator,
-        now=now,
-        challenge_id=claim.challenge_id,
-        reason_code=decision.reason.value,
+        person=r.person,
+        method=METHODS[r.claim.purpose],
+        operator=r.claim.operator,
+        now=r.now,
+        challenge_id=r.claim.challenge_id,
+        reason_code=r.decision.reason.value,
     )
     # Kept while the review needs them; the retention period starts at the decision (api.review.decisions).
-    _keep_frames(session, ctx, upload, None, now, review_item_id=item.id)
+    _keep_frames(r.session, r.ctx, r.upload, None, r.now, review_item_id=item.id)
     return FramesResult(
         result=CertificationResult.NEEDS_REVIEW,
-        reason=decision.reason.value,
-        message=decision.message or "An officer will review your certification.",
+        reason=r.decision.reason.value,
+        message=r.decision.message or "An officer will review your certification.",
         review_id=item.public_id,
     )
 
@@ -201,10 +199,11 @@ def record(
     refreshed: tuple[Template, bytes] | None,
     now: datetime,
 ) -> FramesResult:
+    r = _Recording(session, ctx, claim, person, decision, upload, refreshed, now)
     match decision.outcome:
         case Outcome.PASSED:
-            return _passed(session, ctx, claim, person, decision, upload, refreshed, now)
+            return _passed(r)
         case Outcome.NEEDS_REVIEW:
-            return _needs_review(session, ctx, claim, person, decision, upload, now)
+            return _needs_review(r)
         case _:
-            return _failed(session, ctx, claim, person, decision, now)
+            return _failed(r)

@@ -16,7 +16,7 @@ from api.challenges import service, submission
 from api.challenges.models import ChallengePurpose
 from api.challenges.types import FrameUpload
 from api.config import Settings
-from api.db import session_scope, utcnow
+from api.db import session_scope
 from api.errors import ApiError
 from face.types import TimedFrame
 from shared.schemas import ChallengeRequest, ChallengeResponse, ErrorResponse, FramesResult
@@ -34,15 +34,9 @@ def create_challenge(body: ChallengeRequest, ctx: CertContextDep) -> ChallengeRe
     with session_scope(ctx.sessions) as session:
         person = find_person(session, body.id_number, body.name)
         require_certifiable(session, person)
-        challenge = service.issue(
-            session,
-            person=person,
-            purpose=ChallengePurpose.SELF,
-            operator=service.SELF,
-            cert=ctx.cert,
-            now=utcnow(),
+        return service.start(
+            session, ctx, person=person, purpose=ChallengePurpose.SELF, operator=service.SELF
         )
-        return service.public(challenge, ctx.settings)
 
 
 def _flag(value: object, name: str) -> bool:

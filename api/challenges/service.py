@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -15,8 +16,12 @@ from api.beneficiaries.models import Beneficiary
 from api.certification.settings import CertSettings
 from api.challenges.models import Challenge, ChallengePurpose
 from api.config import Settings
+from api.db import utcnow
 from shared.enums import ChallengeAction
 from shared.schemas import ChallengeResponse
+
+if TYPE_CHECKING:  # the context imports this module (through recording)
+    from api.certification.context import CertContext
 
 _random = secrets.SystemRandom()
 
@@ -68,14 +73,12 @@ def issue(
         created_at=now,
         expires_at=now + timedelta(seconds=cert.challenge_ttl_seconds),
     )
-    session.add(challenge)
-    session.flush()
-    audit.record(  # what was asked of whom, by whom: no face data exists yet
+    audit.add_recorded(  # what was asked of whom, by whom: no face data exists yet
         session,
+        challenge,
         actor=operator.actor,
         action="challenge.issue",
         entity_type="challenge",
-        entity_id=challenge.id,
         after={
             "beneficiary_id": person.id,
             "purpose": purpose,
@@ -85,6 +88,28 @@ def issue(
         },
     )
     return challenge
+
+
+def start(
+    session: Session,
+    ctx: CertContext,
+    *,
+    person: Beneficiary,
+    purpose: ChallengePurpose,
+    operator: Operator,
+    relationship_label: str | None = None,
+) -> ChallengeResponse:
+    """Issue a challenge now for a person already checked, and answer it as every endpoint does."""
+    challenge = issue(
+        session,
+        person=person,
+        purpose=purpose,
+        operator=operator,
+        cert=ctx.cert,
+        now=utcnow(),
+        relationship_label=relationship_label,
+    )
+    return public(challenge, ctx.settings)
 
 
 def public(challenge: Challenge, settings: Settings) -> ChallengeResponse:

@@ -224,14 +224,12 @@ def _record_consent(
             operator_id=claim.operator.account_id,
             given_at=now,
         )
-        session.add(row)
-        session.flush()
-        audit.record(
+        audit.add_recorded(
             session,
+            row,
             actor=claim.operator.actor,
             action="consent.give",
             entity_type="consent",
-            entity_id=row.id,
             after={
                 "beneficiary_id": claim.beneficiary_id,
                 "purpose": purpose,

@@ -58,14 +58,12 @@ def open_item(
         expected_by=expected_by,
         created_at=now,
     )
-    session.add(item)
-    session.flush()
-    audit.record(
+    audit.add_recorded(
         session,
+        item,
         actor=operator.actor,
         action="review.open",
         entity_type="review_item",
-        entity_id=item.id,
         after={
             "kind": kind,
             "beneficiary_id": person.id,

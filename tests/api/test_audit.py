@@ -63,18 +63,7 @@ def test_reordered_rows_are_detected(session, chain) -> None:
     rows = {
         e.seq: e for e in session.execute(sa.select(AuditEvent).where(AuditEvent.seq.in_([2, 3]))).scalars()
     }
-    cols = [
-        "actor",
-        "action",
-        "entity_type",
-        "entity_id",
-        "before",
-        "after",
-        "reason",
-        "created_at",
-        "prev_hash",
-        "hash",
-    ]
+    cols = [column.key for column in AuditEvent.__table__.columns if column.key != "seq"]
     two = {c: getattr(rows[2], c) for c in cols}
     three = {c: getattr(rows[3], c) for c in cols}
     session.execute(sa.delete(AuditEvent).where(AuditEvent.seq.in_([2, 3])))
