@@ -18,10 +18,13 @@ Fixtures (scope):
   settings on the same database (e.g. ``status_rate_per_minute=6``).
 * ``make_person`` (function) — inserts a region + beneficiary + entitlement(s) and returns the
   Beneficiary; see ``tests/api/factories.py``.
+* ``make_staff`` (function) — ``make_staff(role)`` → Authorization headers of a new staff member (real
+  account, real login on ``client``); ``with_id=True`` → (headers, staff id).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -163,6 +166,37 @@ def make_person(session):
     from tests.api.factories import PersonFactory
 
     return PersonFactory(session)
+
+
+_staff_names = itertools.count(1)
+
+
+@pytest.fixture
+def make_staff(client, session) -> Callable[..., dict[str, str]]:
+    """``make_staff(role)`` → Authorization headers of a new staff member with that role (real account, real
+    login); ``make_staff(role, with_id=True)`` → (headers, staff id)."""
+    from api.auth import service
+
+    def factory(role, *, with_id: bool = False):
+        username = f"{role.value}{next(_staff_names)}_{uuid.uuid4().hex[:6]}"
+        staff = service.create_staff(
+            session,
+            username=username,
+            name=f"Staff {role.value}",
+            role=role,
+            password="correct horse",
+            region_code=None,
+            actor="system:test",
+        )
+        session.commit()
+        resp = client.post(
+            "/api/v1/auth/staff/login", json={"username": username, "password": "correct horse"}
+        )
+        assert resp.status_code == 200, resp.text
+        headers = {"Authorization": f"Bearer {resp.json()['access_token']}"}
+        return (headers, staff.id) if with_id else headers
+
+    return factory
 
 
 @pytest.fixture

@@ -2,42 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-import uuid
-from collections.abc import Callable
-
-import pytest
-
-from shared.enums import RegionLevel, StaffRole
-
-_names = itertools.count(1)
-
-
-@pytest.fixture
-def make_staff(client, session) -> Callable[..., dict[str, str]]:
-    """``make_staff(role)`` → Authorization headers; ``make_staff(role, with_id=True)`` → (headers, staff id)."""
-    from api.auth import service
-
-    def factory(role: StaffRole, *, with_id: bool = False):
-        username = f"bo_{role.value}{next(_names)}_{uuid.uuid4().hex[:6]}"
-        staff = service.create_staff(
-            session,
-            username=username,
-            name=f"Staff {role.value}",
-            role=role,
-            password="correct horse",
-            region_code=None,
-            actor="system:test",
-        )
-        session.commit()
-        resp = client.post(
-            "/api/v1/auth/staff/login", json={"username": username, "password": "correct horse"}
-        )
-        assert resp.status_code == 200, resp.text
-        headers = {"Authorization": f"Bearer {resp.json()['access_token']}"}
-        return (headers, staff.id) if with_id else headers
-
-    return factory
+from shared.enums import RegionLevel
 
 
 def ensure_tree(

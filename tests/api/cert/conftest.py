@@ -3,15 +3,10 @@ actions (allowed because these tests run with env=test)."""
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Callable
 
 import pytest
-
-from shared.enums import StaffRole
-
-_names = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
@@ -38,32 +33,6 @@ def fixed_actions(client) -> Callable[[tuple[str, ...] | None], None]:
 
 def new_key() -> str:
     return uuid.uuid4().hex
-
-
-@pytest.fixture
-def make_staff(client, session) -> Callable[[StaffRole], dict[str, str]]:
-    """``make_staff(role)`` → Authorization headers of a new staff member with that role."""
-    from api.auth import service
-
-    def factory(role: StaffRole) -> dict[str, str]:
-        username = f"{role.value}{next(_names)}_{uuid.uuid4().hex[:6]}"
-        service.create_staff(
-            session,
-            username=username,
-            name=f"Staff {role.value}",
-            role=role,
-            password="correct horse",
-            region_code=None,
-            actor="system:test",
-        )
-        session.commit()
-        resp = client.post(
-            "/api/v1/auth/staff/login", json={"username": username, "password": "correct horse"}
-        )
-        assert resp.status_code == 200, resp.text
-        return {"Authorization": f"Bearer {resp.json()['access_token']}"}
-
-    return factory
 
 
 @pytest.fixture
