@@ -162,6 +162,16 @@ class _LostClaim(Exception):
     """The claim's lease ran out and a retry with the same key took it over."""
 
 
+def _pending(key: str) -> tuple[sa.ColumnElement[bool], ...]:
+    """The key's record while no answer is stored."""
+    return IdempotencyRecord.key == key, IdempotencyRecord.completed_at.is_(None)
+
+
+def _held(claim: Claim) -> tuple[sa.ColumnElement[bool], ...]:
+    """The key's record while pending and still claimed by ``claim`` (not taken over since)."""
+    return *_pending(claim.key), IdempotencyRecord.claimed_at == claim.claimed_at
+
+
 def _take_over(ctx: CertContext, claim: Claim, upload: FrameUpload) -> bool:
     """Take over the claim of ``claim.key`` if it is still pending past its lease (atomically: one wins).
     The challenge stays used by this key; consents the first attempt did not record are recorded now."""
@@ -170,9 +180,8 @@ def _take_over(ctx: CertContext, claim: Claim, upload: FrameUpload) -> bool:
         taken = session.execute(
             sa.update(IdempotencyRecord)
             .where(
-                IdempotencyRecord.key == claim.key,
+                *_pending(claim.key),
                 IdempotencyRecord.challenge_id == claim.challenge_id,
-                IdempotencyRecord.completed_at.is_(None),
                 IdempotencyRecord.claimed_at < cutoff,
             )
             .values(claimed_at=claim.claimed_at)
@@ -193,13 +202,7 @@ def _complete(session: Session, claim: Claim, now: datetime) -> None:
     """Mark the claim's record complete if this request still holds the claim (first write of the
     recording transaction, so a takeover waits for it or finds the record complete)."""
     held = session.execute(
-        sa.update(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.key == claim.key,
-            IdempotencyRecord.claimed_at == claim.claimed_at,
-            IdempotencyRecord.completed_at.is_(None),
-        )
-        .values(completed_at=now, status_code=200)
+        sa.update(IdempotencyRecord).where(*_held(claim)).values(completed_at=now, status_code=200)
     ).rowcount
     if held != 1:
         raise _LostClaim()
@@ -262,13 +265,7 @@ def _release(ctx: CertContext, claim: Claim) -> None:
     """Undo a claim whose decision could not be made or recorded (nothing else was written) — only if this
     request still holds it: a claim taken over by a retry belongs to that retry."""
     with session_scope(ctx.sessions) as session:
-        released = session.execute(
-            sa.delete(IdempotencyRecord).where(
-                IdempotencyRecord.key == claim.key,
-                IdempotencyRecord.claimed_at == claim.claimed_at,
-                IdempotencyRecord.completed_at.is_(None),
-            )
-        ).rowcount
+        released = session.execute(sa.delete(IdempotencyRecord).where(*_held(claim))).rowcount
         if released == 1:
             session.execute(
                 sa.update(Challenge).where(Challenge.id == claim.challenge_id).values(used_at=None)
