@@ -295,10 +295,15 @@ def liveness_section() -> str:
     out.append(
         "Why runs are rejected at the API rate: the clips' blinks last 80–150 ms and their head turns move the "
         "nose only 0.10–0.13 of the inter-ocular distance for a few frames, so at 5–8 pictures a second a "
-        "picture can miss the closed eyes or the turn's peak; a capture that starts while the person talks "
-        "has no neutral start. A person asked to blink or turn moves slower and further than these clips "
-        "(not verified with users); the client should send ≥ 10 pictures a second and keep capturing ~0.5 s "
-        "after the last instruction."
+        "picture can miss the closed eyes or the turn's peak. A quick turn whose best picture has the nose "
+        f"{cfg.turn_proxy_delta_wide}–{cfg.turn_proxy_delta} off counts when solvePnP sees ≥ {cfg.turn_yaw_wide_deg:g}° "
+        f"of yaw; the neutral pair may come within the first {cfg.neutral_window_ms} ms (a capture that "
+        "starts while the person talks). What still fails: a blink in the last 0.3 s of the capture, before "
+        "the eyes are seen open again (d12[55:145], one grid phase) — a blink needs its reopening, or a smile "
+        "would count. A single partially closed frame (the blink seen halfway) was considered and not added: "
+        "it rescues none of these runs, and a narrowed eye on one frame is what a smile or a squint gives. "
+        "Client: send 10 pictures a second (one every 100 ms catches a 100–150 ms blink on 1–2 pictures; "
+        "5–8 a second misses some) and keep capturing ≥ 0.6 s after the last instruction, as app/capture.py does."
     )
     out.append("")
     out.append("Not evaluated: " + "; ".join(f"{c} — {why}" for c, why in NOT_EVALUATED) + ".")
@@ -323,10 +328,12 @@ def liveness_section() -> str:
     out.append(
         "The last column re-decides every sequence refused as identity_changed with "
         "`descriptor_check=\"never\"`: the cheap chip-continuity check alone. The default (`\"auto\"`) adds "
-        "dlib ResNet descriptors of the best frame and each action's peak (must be ≤ 0.42 apart, ≈120 ms "
-        "per frame) whenever a suspicious cut lies between them. dlib puts several of the clips' men only "
+        "dlib ResNet descriptors of the best frame and each action's peak (must be ≤ 0.42 apart, ≈60 ms of "
+        "CPU per frame) whenever a suspicious cut lies between them; the engine reuses the same descriptors "
+        "for verification and its consistency check (face.liveness.FrameEmbeddings), so none is computed twice. dlib puts several of the clips' men only "
         "0.44–0.55 apart (the cross-session threshold 0.6 would call them the same person), while one face "
-        "within a capture stays ≤ 0.36. The engine's consistency check on sampled frames is a second line."
+        "within a capture stays ≤ 0.36. The engine's consistency check (best frame against a key frame, same "
+        "descriptor, ≤ 0.42) is a second line."
     )
     out.append("")
     out.append("<details><summary>Every attack attempt</summary>")
