@@ -40,10 +40,18 @@ def stored_enum(value: Enum | None) -> str | None:
 
 
 def insert_rows(session: Session, table: sa.Table, columns: Sequence[str], rows: list[tuple]) -> None:
-    """``INSERT INTO table (columns) VALUES (…)`` for every row, through the session's connection."""
+    """Every row into ``table`` through the session's connection: ``COPY … FROM STDIN`` on PostgreSQL
+    (psycopg), ``INSERT … VALUES`` with ``executemany`` elsewhere."""
     if not rows:
         return
     conn = session.connection()
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        cursor = conn.connection.dbapi_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.close()
+        return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     conn.exec_driver_sql(sql, rows)
