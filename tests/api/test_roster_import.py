@@ -321,3 +321,31 @@ def test_wrong_file_type_is_refused(engine, tmp_path) -> None:
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(RosterFileError, match="xlsx"):
         import_roster(engine, broken)
+
+
+def test_sqlite_import_page_cache_is_restored_afterwards(db_url, tmp_path) -> None:
+    """The import enlarges SQLite's page cache on its connection; the pooled connection gets it back."""
+    from api.db import is_sqlite, make_engine
+    from api.roster.bulk import IMPORT_CACHE_KIB
+    from api.roster.service import Progress
+
+    if not is_sqlite(db_url):
+        pytest.skip("an SQLite setting")
+    engine = make_engine(db_url, poolclass=sa.pool.StaticPool)  # one connection, the import's included
+    try:
+        with engine.connect() as conn:
+            default = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        during: list[int] = []
+
+        def progress(_total: int, _desc: str) -> Progress:
+            with engine.connect() as conn:  # the import's own connection, mid-import
+                during.append(conn.exec_driver_sql("PRAGMA cache_size").scalar())
+            return Progress()
+
+        report = import_roster(engine, write_csv(tmp_path / "r.csv", [row(), row()]), progress=progress)
+        assert report.imported, report.errors
+        assert during == [IMPORT_CACHE_KIB] and default != IMPORT_CACHE_KIB
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == default
+    finally:
+        engine.dispose()
