@@ -18,8 +18,9 @@
    crude splices only: faces of similar people correlate as well as one lively face between frames.
    So (``descriptor_check="auto"``) when a suspicious cut (correlation < 0.7 or a jump) lies between
    the best frame and an action's peak, dlib's ResNet descriptors of the two frames must be ≤ 0.42
-   apart (≈120 ms per frame, only paid on suspicious sequences). The engine's embedding check on sampled
-   frames is a second line; `LivenessResult.key_frames` lists the frames worth embedding.
+   apart (≈60 ms of CPU per frame, only paid on suspicious sequences). The descriptors are kept in
+   `LivenessDetail.embeddings` (FrameEmbeddings): the engine verifies the best frame and runs its
+   consistency check on key frames (`LivenessResult.key_frames`) with them, never embedding a frame twice.
 5. **A neutral start** — among the frames of the first `neutral_window_ms` (at least the first 3), at
    least `neutral_min_frames` with eyes open, mouth closed and a near-frontal head (NO_NEUTRAL_START).
    The neutral frames within `baseline_ms` of the first one are the person's own baseline (medians).
@@ -34,7 +35,7 @@
    re-lit and noised stays at ≤ 0.13 (mouth, face) while real actions reach 0.2–1.1 (STILL_IMAGE).
    Every challenge has at least one non-blink action, whose check is the decisive one.
 
-The best frame (what the engine verifies) is the sharpest of the most frontal neutral frames.
+The best frame (what the engine verifies, from the landmarks found here) is the sharpest of the most frontal neutral frames.
 
 Action rules (thresholds in `LivenessConfig`, calibrated on ../shared/faces/videos, see
 docs/face-evaluation.md):
@@ -123,7 +124,7 @@ class LivenessConfig:
     min_chip_correlation: float = 0.1
     max_jump: float = 1.5  # face centre move between consecutive frames, in inter-ocular distances
     max_scale_change: float = 1.5
-    # dlib ResNet descriptors (≈120 ms per frame) compare the best frame with each action's peak frame:
+    # dlib ResNet descriptors (≈60 ms of CPU per frame, shared with the engine) compare the best frame with each action's peak frame:
     # "auto" only when a suspicious transition (chip correlation < suspicious_correlation, or a jump of more
     # than suspicious_jump) lies between them, "always", or "never" (leave it to the engine).
     descriptor_check: str = "auto"
