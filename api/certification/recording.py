@@ -13,6 +13,7 @@ from api.beneficiaries.models import Beneficiary, Certification
 from api.certification.people import require_certifiable
 from api.challenges.service import Operator
 from api.payments.resume import resume_after_certification
+from api.payments.transitions import held_by_detention
 from api.receipts import service as receipts
 from api.receipts.models import Receipt
 from api.regions.service import RegionPaths
@@ -93,7 +94,8 @@ def record_passed(
             },
             reason=reason,
         )
-        if entitlement.payment_state is PaymentState.SUSPENDED:
+        # A detention suspension stays: only a release record or a reviewer lifts it (api.payments).
+        if entitlement.payment_state is PaymentState.SUSPENDED and not held_by_detention(entitlement):
             row = resume_after_certification(
                 session,
                 entitlement,

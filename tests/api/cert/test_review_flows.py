@@ -282,3 +282,31 @@ def test_an_overseas_certification_is_dated_in_the_residents_time_zone(client, s
     session.commit()
     assert recorded.certifications[0].local_date == date(2026, 2, 28)
     assert recorded.receipts[0].certified_on == date(2026, 2, 28)
+
+
+def test_a_certification_records_but_does_not_lift_a_detention_suspension(client, session, make_person):
+    from datetime import UTC
+
+    from api.beneficiaries.models import Entitlement
+    from api.certification.recording import record_passed
+    from api.challenges.service import SELF
+    from shared.enums import CertificationMethod, PaymentState, SuspensionReason
+
+    person = make_person(name="钱七")
+    ent = session.query(Entitlement).filter_by(beneficiary_id=person.id).one()
+    ent.payment_state = PaymentState.SUSPENDED
+    ent.suspended_since = "2026-10"
+    ent.suspension_reason = SuspensionReason.DETENTION
+    session.commit()
+    recorded = record_passed(
+        session,
+        person=person,
+        method=CertificationMethod.SELF_FACE,
+        operator=SELF,
+        rules=client.app.state.cert.rules,
+        now=datetime(2026, 11, 20, 4, 0, tzinfo=UTC),
+    )
+    session.commit()
+    assert len(recorded.certifications) == 1 and recorded.resumed == ()
+    session.refresh(ent)
+    assert (ent.payment_state, ent.suspension_reason) == (PaymentState.SUSPENDED, SuspensionReason.DETENTION)
