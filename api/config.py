@@ -64,7 +64,7 @@ class Settings(EnvSettings):
     # Uploads (frames, evidence, photos).
     max_upload_bytes: int = Field(default=2 * 1024 * 1024, gt=0)  # per file
     max_request_bytes: int = Field(default=20 * 1024 * 1024, gt=0)  # per request
-    max_frames: int = Field(default=40, gt=0)
+    max_frames: int = Field(default=60, gt=0)  # 10 pictures/s: 5 still + 3 actions × ~1.6 s + 0.6 s tail
     max_photo_bytes: int = Field(default=5 * 1024 * 1024, gt=0)  # roster reference photos
 
     @field_validator("secret_key")

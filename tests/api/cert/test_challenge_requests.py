@@ -43,7 +43,7 @@ def test_challenge_has_two_or_three_distinct_random_actions(client, make_person)
         assert 2 <= len(actions) <= 3 and len(set(actions)) == len(actions)
         assert set(actions) <= {a.value for a in ChallengeAction}
         seen.add(tuple(actions))
-        assert body["max_frames"] == 40
+        assert body["max_frames"] == 60
     assert len(seen) > 1, "twelve challenges in a row had the same actions: not random"
 
 
@@ -101,7 +101,7 @@ def test_fixed_actions_are_used_in_test_mode(client, make_person, fixed_actions)
         ({"Idempotency-Key": new_key()}, frames_form(consent="false"), 422, "consent_required"),
         ({"Idempotency-Key": new_key()}, frames_form(consent="maybe"), 422, "validation_error"),
         ({"Idempotency-Key": new_key()}, frames_form(count=2), 422, "frame_count"),
-        ({"Idempotency-Key": new_key()}, frames_form(count=41), 413, "invalid_upload"),
+        ({"Idempotency-Key": new_key()}, frames_form(count=Settings().max_frames + 1), 413, "invalid_upload"),
         ({"Idempotency-Key": new_key()}, frames_form(times="0,100"), 422, "invalid_times"),
         ({"Idempotency-Key": new_key()}, frames_form(times="0,200,100"), 422, "invalid_times"),
         ({"Idempotency-Key": new_key()}, frames_form(times="0,a,100"), 422, "invalid_times"),
