@@ -5,7 +5,7 @@
     lifecert db upgrade [--revision REV] | db current
     lifecert regions import FILE.csv   (code, name, level, parent_code)
     lifecert roster import FILE [--photos DIR] [--dry-run] [--report PATH] [--enrol]
-    lifecert faces enrol-pending       compute templates for reference photos stored without one
+    lifecert faces enrol-pending       compute templates for reference photos without a current one
     lifecert audit verify
 
 Settings come from ``LIFECERT_*`` environment variables (api/config.py); ``--database-url`` overrides
@@ -197,18 +197,23 @@ def cmd_faces_enrol_pending(args: argparse.Namespace) -> int:
     from api.beneficiaries.models import ReferenceFace
     from api.db import make_engine, make_sessionmaker
     from face.engine import FaceEngine
+    from face.verify import EMBEDDING_PATH
 
     engine = make_engine(_settings(args).database_url)
     factory = make_sessionmaker(engine)
     face_engine = FaceEngine()
+    # No template yet, or one from an older embedding path (verify ignores those): compute it from the photo.
+    stale = sa.or_(
+        ReferenceFace.template.is_(None),
+        ReferenceFace.detector.is_(None),
+        ReferenceFace.detector != EMBEDDING_PATH,
+    )
     done = failed = 0
     try:
         with factory() as session:
             ids = (
                 session.execute(
-                    sa.select(ReferenceFace.id).where(
-                        ReferenceFace.template.is_(None), ReferenceFace.photo.is_not(None)
-                    )
+                    sa.select(ReferenceFace.id).where(stale, ReferenceFace.photo.is_not(None))
                 )
                 .scalars()
                 .all()
@@ -216,7 +221,9 @@ def cmd_faces_enrol_pending(args: argparse.Namespace) -> int:
         for rid in ids:
             with factory() as session:
                 ref = session.get(ReferenceFace, rid)
-                if ref is None or ref.template is not None or ref.photo is None:
+                if ref is None or ref.photo is None or (
+                    ref.template is not None and ref.detector == EMBEDDING_PATH
+                ):
                     continue
                 try:
                     t = face_engine.enrol(ref.photo)
@@ -330,7 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="faces_command", metavar="ACTION"
     )
     faces.required = True
-    p = faces.add_parser("enrol-pending", help="compute templates for stored photos that have none")
+    p = faces.add_parser(
+        "enrol-pending", help="compute templates for stored photos that have none or an outdated one"
+    )
     p.add_argument("--actor", default="system:faces")
     p.set_defaults(func=cmd_faces_enrol_pending)
 
