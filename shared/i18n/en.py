@@ -100,8 +100,8 @@ MESSAGES: dict[str, str] = {
     "consent.why.title": "What for",
     "consent.why": "Only to compare with the photo in your pension record, to confirm it is you.",
     "consent.keep.title": "How long it is kept",
-    "consent.keep": "The photos are deleted within 30 days after the check. The result and its date stay in "
-    "your pension record.",
+    "consent.keep": "When the check passes, the photos are deleted at once; if an officer has to review them, "
+    "they are kept for 30 days after the review. The result and its date stay in your pension record.",
     "consent.alt.title": "Rather not use your face?",
     "consent.alt": "Community or village staff can visit you and confirm, or you can go to a pension office.",
     "consent.agree": "I agree, start",

@@ -99,7 +99,7 @@ MESSAGES: dict[str, str] = {
     "consent.why.title": "做什么用",
     "consent.why": "只用来和社保档案中的照片比对，确认是您本人。",
     "consent.keep.title": "保存多久",
-    "consent.keep": "照片在认证完成后 30 天内删除。认证结果和时间会保存在社保档案中。",
+    "consent.keep": "认证通过后照片立即删除；需要工作人员审核的，照片在审核后保留 30 天再删除。认证结果和时间会保存在社保档案中。",
     "consent.alt.title": "不想刷脸？",
     "consent.alt": "您也可以请社区或村委会工作人员上门证明，或者到社保经办窗口办理。",
     "consent.agree": "我同意，开始认证",

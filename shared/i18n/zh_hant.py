@@ -99,7 +99,7 @@ MESSAGES: dict[str, str] = {
     "consent.why.title": "做什麼用",
     "consent.why": "只用來和社保檔案中的照片比對，確認是您本人。",
     "consent.keep.title": "保存多久",
-    "consent.keep": "照片在認證完成後 30 天內刪除。認證結果和時間會保存在社保檔案中。",
+    "consent.keep": "認證通過後照片立即刪除；需要工作人員審核的，照片在審核後保留 30 天再刪除。認證結果和時間會保存在社保檔案中。",
     "consent.alt.title": "不想刷臉？",
     "consent.alt": "您也可以請社區或村委會工作人員上門證明，或者到社保經辦窗口辦理。",
     "consent.agree": "我同意，開始認證",
