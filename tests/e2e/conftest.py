@@ -1,5 +1,5 @@
 """Browser tests: a real API (uvicorn, seeded SQLite) and the web client (``python -m app``) as subprocesses,
-driven by Playwright with Debian's Chromium (never ``playwright install``). One browser per session.
+driven by Playwright with Debian's Chromium (never Playwright's own browser download). One browser per session.
 
 Skipped with a clear message when /usr/bin/chromium is absent (``apt-get install -y chromium``), failed
 when CI=true. Screenshots of each step go to ``test-artifacts/e2e/`` (git-ignored): look at them.
