@@ -31,6 +31,9 @@ HALF_YEAR_RE = re.compile(r"^\d{4}-H[12]$")
 SPOT_OUTCOMES = ("confirmed", "not_confirmed", "unreachable")
 
 
+MIN_REASON = 3  # characters a staff decision's reason needs (the screens check it before calling)
+
+
 @dataclass
 class ConsoleState:
     staff: StaffPublic | None = None
@@ -116,7 +119,7 @@ class ConsoleState:
 
     async def decide_mismatch(self, item_id: int, *, apply: bool, reason: str) -> bool:
         reason = reason.strip()
-        if len(reason) < 3:
+        if len(reason) < MIN_REASON:
             self.error = "a reason of at least 3 characters is needed"
             return False
         item = await self._call(lambda: self.client.decide_mismatch(item_id, apply=apply, reason=reason))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import flet as ft
 
 from app.components import buttons
 from app.components.theme import ERROR
-from app.console_state import ConsoleState
+from app.console_state import MIN_REASON, ConsoleState
 
 if TYPE_CHECKING:
     from app.ui import Ui
@@ -86,3 +87,26 @@ def bar(fraction: float, *, width: int = 320, height: int = 22, color: str | Non
             spacing=0,
         ),
     )
+
+
+def reasoned_decision(
+    ui: Ui,
+    reason: ft.TextField,
+    message: ft.Text,
+    reason_required: str,
+    act: Callable[[str], Awaitable[object]],
+    after: Callable[[], None],
+) -> Callable[[], Awaitable[None]]:
+    """A click handler for a staff decision that needs a reason: refuse a short reason with
+    ``reason_required``, else ``await act(reason)``, then ``after()`` (re-render) and update the page."""
+
+    async def handler() -> None:
+        if len((reason.value or "").strip()) < MIN_REASON:
+            message.value = reason_required
+            ui.page.update()
+            return
+        await act(reason.value or "")
+        after()
+        ui.page.update()
+
+    return handler

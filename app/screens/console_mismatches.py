@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.components import buttons, text
-from app.components.console_nav import error_line, nav, signed_out
+from app.components.console_nav import error_line, nav, reasoned_decision, signed_out
 from app.components.fields import tagged, text_field
 from app.components.scaffold import screen
 from app.components.theme import CARD, OK
@@ -44,16 +44,10 @@ def build(ui: Ui) -> ft.View:
         reason = text_field(t("console.mismatches.reason"), t("console.mismatches.reason_hint"), "", lambda e: None)
 
         def decide(apply: bool):
-            async def handler() -> None:
-                if len((reason.value or "").strip()) < 3:
-                    message.value = t("console.mismatches.reason_required")
-                    ui.page.update()
-                    return
-                await state.decide_mismatch(item.id, apply=apply, reason=reason.value or "")
-                render()
-                ui.page.update()
-
-            return handler
+            return reasoned_decision(
+                ui, reason, message, t("console.mismatches.reason_required"),
+                lambda text: state.decide_mismatch(item.id, apply=apply, reason=text), render,
+            )
 
         line = t("console.mismatches.item", kind=t(f"console.feed.{item.kind}"), row=item.row_number,
                  date=item.event_date.isoformat(), roll=item.roll_name, feed=item.feed_name,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.components import buttons
-from app.components.console_nav import error_line, nav, signed_out
+from app.components.console_nav import error_line, nav, reasoned_decision, signed_out
 from app.components.fields import tagged, text_field
 from app.components.scaffold import screen
 from app.components.theme import CARD, OK
@@ -39,16 +39,10 @@ def build(ui: Ui) -> ft.View:
         reason = text_field(t("console.review.reason"), t("console.review.reason_hint"), "", lambda e: None)
 
         def decide(approve: bool):
-            async def handler() -> None:
-                if len((reason.value or "").strip()) < 3:
-                    message.value = t("console.review.reason_required")
-                    ui.page.update()
-                    return
-                await state.decide(item.review_id, approve=approve, reason=reason.value or "")
-                render()
-                ui.page.update()
-
-            return handler
+            return reasoned_decision(
+                ui, reason, message, t("console.review.reason_required"),
+                lambda text: state.decide(item.review_id, approve=approve, reason=text), render,
+            )
 
         return ft.Container(
             bgcolor=CARD,
