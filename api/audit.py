@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from api.db import Base, BigId, utcnow
+from api.core.db import Base, BigId, utcnow
 
 GENESIS_HASH = "0" * 64
 CHAIN_HEAD_ID = 1

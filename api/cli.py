@@ -8,7 +8,7 @@
     lifecert faces enrol-pending       compute templates for reference photos without a current one
     lifecert audit verify
 
-Settings come from ``LIFECERT_*`` environment variables (api/config.py); ``--database-url`` overrides
+Settings come from ``LIFECERT_*`` environment variables (api/core/settings.py); ``--database-url`` overrides
 ``LIFECERT_DATABASE_URL``. Other domains add commands with a module ``api/<domain>/cli.py`` defining
 ``register(subparsers)``: each sub-command sets ``func(args) -> int`` via ``set_defaults``.
 """
@@ -16,36 +16,27 @@ Settings come from ``LIFECERT_*`` environment variables (api/config.py); ``--dat
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from pathlib import Path
 
-import api
-from api.config import Settings
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {"database_url": args.database_url} if getattr(args, "database_url", None) else {}
-    return Settings.from_env(**overrides)
-
+from api.core.settings import settings_for_command
 
 # --- db -------------------------------------------------------------------------------------------
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from api.db import upgrade
+    from api.core.db import upgrade
 
-    url = _settings(args).database_url
+    url = settings_for_command(args).database_url
     upgrade(url, args.revision)
     print(f"database at {args.revision}: {_redact(url)}")
     return 0
 
 
 def cmd_db_current(args: argparse.Namespace) -> int:
-    from api.db import current_revision, make_engine
+    from api.core.db import current_revision, make_engine
 
-    engine = make_engine(_settings(args).database_url)
+    engine = make_engine(settings_for_command(args).database_url)
     try:
         print(current_revision(engine) or "(empty: run `lifecert db upgrade`)")
     finally:
@@ -96,7 +87,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_regions_import(args: argparse.Namespace) -> int:
-    from api.db import make_engine, make_sessionmaker, session_scope
+    from api.core.db import make_engine, make_sessionmaker, session_scope
     from api.regions.importer import RegionFileError, read_regions_csv, upsert_regions
 
     try:
@@ -104,7 +95,7 @@ def cmd_regions_import(args: argparse.Namespace) -> int:
     except (OSError, RegionFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    engine = make_engine(_settings(args).database_url)
+    engine = make_engine(settings_for_command(args).database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             changed = upsert_regions(session, specs, actor=args.actor)
@@ -124,12 +115,12 @@ def _tqdm_progress(total: int, desc: str):
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
-    from api.db import make_engine
+    from api.core.db import make_engine
     from api.roster.reader import RosterFileError
     from api.roster.report import default_report_path, write_error_report
     from api.roster.service import import_roster
 
-    settings = _settings(args)
+    settings = settings_for_command(args)
     path = Path(args.file)
     enrol = None
     if args.enrol:
@@ -195,11 +186,11 @@ def cmd_faces_enrol_pending(args: argparse.Namespace) -> int:
 
     from api import audit
     from api.beneficiaries.models import ReferenceFace
-    from api.db import make_engine, make_sessionmaker
+    from api.core.db import make_engine, make_sessionmaker
     from face.engine import FaceEngine
     from face.verify import EMBEDDING_PATH
 
-    engine = make_engine(_settings(args).database_url)
+    engine = make_engine(settings_for_command(args).database_url)
     factory = make_sessionmaker(engine)
     face_engine = FaceEngine()
     # No template yet, or one from an older embedding path (verify ignores those): compute it from the photo.
@@ -253,9 +244,9 @@ def cmd_faces_enrol_pending(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from api.audit import verify_chain
-    from api.db import make_engine, make_sessionmaker
+    from api.core.db import make_engine, make_sessionmaker
 
-    engine = make_engine(_settings(args).database_url)
+    engine = make_engine(settings_for_command(args).database_url)
     try:
         with make_sessionmaker(engine)() as session:
             report = verify_chain(session)
@@ -273,6 +264,13 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 # --- parser ----------------------------------------------------------------------------------------
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from api.core.settings_table import markdown
+
+    print(markdown(), end="")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -349,21 +347,25 @@ def build_parser() -> argparse.ArgumentParser:
     audit_p.required = True
     audit_p.add_parser("verify", help="recompute the hash chain").set_defaults(func=cmd_audit_verify)
 
+    sub.add_parser(
+        "settings", help="list every LIFECERT_* setting with its default (the README's table)"
+    ).set_defaults(func=cmd_settings)
+
     _register_domain_commands(sub)
     return parser
 
 
 def _register_domain_commands(sub: argparse._SubParsersAction) -> None:
-    """Let each api/<domain>/cli.py with ``register(subparsers)`` add its commands."""
-    for info in sorted(pkgutil.iter_modules(api.__path__), key=lambda i: i.name):
-        if not info.ispkg:
-            continue
-        if not (Path(api.__path__[0]) / info.name / "cli.py").exists():
-            continue
-        module = importlib.import_module(f"api.{info.name}.cli")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(sub)
+    """Each domain's ``cli.register(subparsers)`` adds its commands (imported here, when the CLI starts)."""
+    from api.auth import cli as auth_cli
+    from api.comparison import cli as comparison_cli
+    from api.cycle_jobs import cli as cycle_cli
+    from api.disclosure import cli as disclosure_cli
+    from api.evidence import cli as evidence_cli
+    from api.spotchecks import cli as spotchecks_cli
+
+    for module in (auth_cli, comparison_cli, cycle_cli, disclosure_cli, evidence_cli, spotchecks_cli):
+        module.register(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -368,11 +368,11 @@ def run_demo(
 ) -> int:
     import uvicorn
 
-    from api.config import Settings
-    from api.db import make_engine, make_sessionmaker, session_scope, upgrade
+    from api.core.db import make_engine, make_sessionmaker, session_scope, upgrade
+    from api.core.settings import Settings
     from api.main import create_app
 
-    settings = Settings.from_env()
+    settings = Settings()
     if settings.is_production:
         print("error: lifecert demo seeds demo people and a demo staff account; not in production", file=sys.stderr)
         return 2

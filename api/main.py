@@ -1,31 +1,84 @@
-"""The FastAPI application: ``create_app(settings)`` builds one; ``api.main:app`` is the ASGI entry point."""
+"""The FastAPI application: ``create_app(settings)`` builds one; ``api.main:app`` is the ASGI entry point.
+
+Every router is listed in ``ROUTERS``, in the order the OpenAPI document shows them; one lifespan starts the
+face models loading (outside test mode) and disposes of the database engine at shutdown.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
-from api import errors
-from api.config import Settings
-from api.db import make_engine, make_sessionmaker
-from api.deps import SessionDep
-from api.limits import BodySizeLimit
+from api.audit_viewer.router import router as audit_router
+from api.auth.router import router as auth_router
+from api.certification.attestation_router import router as attestation_router
+from api.certification.documents_router import router as documents_router
+from api.certification.family_router import router as family_router
+from api.certification.onsite_router import router as onsite_router
+from api.challenges.router import router as challenges_router
+from api.comparison.router import router as mismatch_router
+from api.core import errors
+from api.core.body_limit import BodySizeLimit
+from api.core.context import configure
+from api.core.db import make_engine, make_sessionmaker
+from api.core.deps import SessionDep
+from api.core.limiter import TokenBucketLimiter
+from api.core.region_paths import RegionPaths
+from api.core.settings import Environment, Settings
+from api.cycle_jobs.router import router as cycle_router
+from api.disclosure.router import router as disclosure_router
+from api.institutions.router import router as institutions_router
+from api.payments.router import router as payments_router
 from api.policy_loader import load_policy
-from api.ratelimit import TokenBucketLimiter
-from api.regions.service import RegionPaths
+from api.preview.router import router as preview_router
+from api.receipts.history import router as receipt_history_router
+from api.receipts.router import router as receipts_router
+from api.review.router import router as review_router
+from api.spotchecks.router import router as spotchecks_router
+from api.stats.router import router as stats_router
 from api.status.fast import StatusFastPath
 from api.status.router import router as status_router
 
+ROUTERS: tuple[APIRouter, ...] = (
+    # citizens, family helpers and the public
+    status_router,
+    challenges_router,
+    preview_router,
+    receipts_router,
+    receipt_history_router,
+    auth_router,
+    family_router,
+    documents_router,
+    # staff: home visits, attestation, review
+    onsite_router,
+    attestation_router,
+    review_router,
+    # back office
+    stats_router,
+    cycle_router,
+    mismatch_router,
+    audit_router,
+    spotchecks_router,
+    disclosure_router,
+    institutions_router,
+    payments_router,
+)
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
+    async def lifespan(the_app: FastAPI) -> AsyncIterator[None]:
+        if settings.env is not Environment.TEST:
+            # Start loading the face models without holding up start-up (tests load them lazily, once per
+            # session); the first certification waits for them.
+            the_app.state.cert.engines.warm_in_background()
         yield
         engine.dispose()
 
@@ -41,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.policy = load_policy(settings.policy_file)
     app.state.region_paths = RegionPaths()
     app.state.status_limiter = TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst)
+    configure(app)
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(StatusFastPath)  # outermost: the busiest endpoint skips the framework's layers
@@ -53,23 +107,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return errors.error_response(503, "database_unavailable", "The database cannot be reached.")
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    app.include_router(status_router)
-    _include_optional_routers(app)
+    for router in ROUTERS:
+        app.include_router(router)
     return app
-
-
-def _include_optional_routers(app: FastAPI) -> None:
-    """Routers of other domains register here as they land (certification API, back office)."""
-    import importlib
-
-    for module_name in ("api.routers", "api.backoffice_routers"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        module.include_all(app)
 
 
 app = create_app()

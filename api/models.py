@@ -1,7 +1,12 @@
-"""Every ORM model in one import, so ``Base.metadata`` is complete (Alembic, tests, create_all).
+"""Every ORM model in one import, so ``Base.metadata`` is complete (Alembic, tests, create_all), and
+``schema_diff`` that compares the live schema with them.
 
 Other domains (certification API, back office) add their model modules to this list.
 """
+
+from typing import Any
+
+from sqlalchemy.engine import Engine
 
 from api.audit import AuditChainHead, AuditEvent
 from api.auth.models import HelperAccount, HelperBinding, StaffUser
@@ -14,8 +19,8 @@ from api.certification.models import (
 )
 from api.challenges.models import Challenge, ConsentRecord, FailedAttempt, IdempotencyRecord
 from api.comparison.models import FeedMismatch, FeedRun, RecoveryCase
+from api.core.db import Base, alembic_compare_type, alembic_render_item
 from api.cycle_jobs.models import CycleRun
-from api.db import Base
 from api.evidence.models import EvidenceFile
 from api.institutions.models import BatchAttestation, Institution, InstitutionAdmin, InstitutionMember
 from api.notify.models import OutboxMessage
@@ -59,3 +64,20 @@ __all__ = [
     "SpotCheckItem",
     "StaffUser",
 ]
+
+
+def schema_diff(engine: Engine) -> list[Any]:
+    """Differences between the live schema and the models (empty when migrations match the models)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": alembic_compare_type, "render_item": alembic_render_item}
+        )
+        return [d for d in compare_metadata(ctx, Base.metadata) if not _ignorable(d)]
+
+
+def _ignorable(diff: Any) -> bool:
+    # alembic_version is Alembic's own bookkeeping table.
+    return isinstance(diff, tuple) and diff[0] == "remove_table" and diff[1].name == "alembic_version"

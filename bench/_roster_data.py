@@ -57,7 +57,7 @@ def write_roster_csv(path: Path, n: int) -> Path:
 
 
 def seed_regions(url: str) -> None:
-    from api.db import make_engine, make_sessionmaker, session_scope
+    from api.core.db import make_engine, make_sessionmaker, session_scope
     from api.regions.importer import RegionSpec, upsert_regions
     from shared.enums import RegionLevel
 
@@ -92,7 +92,7 @@ class FreshDatabase:
             with self._admin.connect() as c:
                 c.execute(sa.text(f'CREATE DATABASE "{self.name}"'))
             self.url = make_url(server).set(database=self.name).render_as_string(hide_password=False)
-        from api.db import upgrade
+        from api.core.db import upgrade
 
         upgrade(self.url)
         seed_regions(self.url)

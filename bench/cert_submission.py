@@ -41,10 +41,9 @@ def main() -> int:
     from fastapi.testclient import TestClient
 
     from api.beneficiaries.models import Beneficiary, Entitlement, ReferenceFace
-    from api.certification.context import configure
-    from api.certification.settings import CertSettings
-    from api.config import Environment, Settings
-    from api.db import make_sessionmaker, session_scope, upgrade
+    from api.core.context import configure
+    from api.core.db import make_sessionmaker, session_scope, upgrade
+    from api.core.settings import CertificationSettings, Environment, Settings
     from api.main import create_app
     from shared.enums import BenefitType, ReferenceSource
     from shared.idnumber import make_id_number
@@ -58,7 +57,7 @@ def main() -> int:
         env=Environment.TEST, database_url=url, data_dir=tmp / "data", status_rate_per_minute=0
     )
     app = create_app(settings)
-    ctx = configure(app, CertSettings(
+    ctx = configure(app, CertificationSettings(
         challenge_fixed_actions=",".join(PASSING_ACTIONS),
         **({"engine_workers": args.engine_workers} if args.engine_workers else {}),
     ))

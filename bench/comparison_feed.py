@@ -32,9 +32,9 @@ import api.models  # noqa: F401  (every model registered: foreign keys resolve)
 from api.beneficiaries.models import Beneficiary, Entitlement
 from api.comparison.models import FeedKind
 from api.comparison.service import FeedContext, import_feed
-from api.db import make_engine, make_sessionmaker, upgrade
+from api.core.db import make_engine, make_sessionmaker, upgrade
+from api.core.region_paths import RegionPaths
 from api.regions.models import Region
-from api.regions.service import RegionPaths
 from shared.enums import BenefitType, PaymentState, RegionLevel, ResidenceKind
 from shared.idnumber import make_id_number
 from shared.policy import PolicyTable

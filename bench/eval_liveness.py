@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from face import liveness
+from face.config import LivenessConfig
 from face.frames import FrameSequence, read_video, to_timed_frames
 from face.types import Action, ReasonCode
 
@@ -131,7 +132,7 @@ def _grid(seq: FrameSequence, fps: float, offset_ms: float) -> FrameSequence:
     return seq.pick(keep)
 
 
-def run(actions, seq: FrameSequence, cfg: liveness.LivenessConfig | None = None):
+def run(actions, seq: FrameSequence, cfg: LivenessConfig | None = None):
     """Encode like the API receives, decide, and time the decision (decode included)."""
     frames = to_timed_frames(seq.images, [t - seq.times_ms[0] for t in seq.times_ms])
     t0, c0 = time.perf_counter(), time.process_time()
@@ -205,7 +206,7 @@ def splice(a: FrameSequence, b: FrameSequence) -> FrameSequence:
 def attack_rows():
     """(kind, description, challenge, liveness detail, ms, detail with the identity-descriptor check)."""
     rng = np.random.default_rng(20261122)
-    cheap = replace(liveness.LivenessConfig(), descriptor_check="never")
+    cheap = replace(LivenessConfig(), descriptor_check="never")
     rows = []
 
     def add(kind, desc, actions, seq, sub=True):
@@ -244,7 +245,7 @@ def attack_rows():
 def liveness_section() -> str:
     if not VIDEOS.is_dir():
         return "## 5. Active liveness\n\nNot run: ../shared/faces/videos is missing.\n"
-    cfg = liveness.LivenessConfig()
+    cfg = LivenessConfig()
     out = ["## 5. Active liveness", ""]
     out.append(
         "Produced by `bench/eval_liveness.py` (`face.liveness`, default `LivenessConfig`): blink = eye "

@@ -43,7 +43,7 @@ def main() -> int:
     ap.add_argument("--workdir", type=Path, help="where to put the CSV and SQLite file (default: a temp dir)")
     args = ap.parse_args()
 
-    from api.db import make_engine
+    from api.core.db import make_engine
     from api.roster.service import import_roster
 
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:

@@ -250,7 +250,7 @@ def main() -> int:
     ap.add_argument("--workdir", type=Path)
     args = ap.parse_args()
 
-    from api.db import make_engine
+    from api.core.db import make_engine
     from api.roster.service import import_roster
 
     try:

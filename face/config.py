@@ -23,6 +23,71 @@ def _env_flag(name: str, default: bool) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class LivenessConfig:
+    """Active liveness (face.liveness): timing, neutral start, action and continuity thresholds."""
+
+    # timing
+    min_frames: int = 6
+    max_frames: int = 2000
+    min_duration_ms: int = 1500
+    max_duration_ms: int = 60_000
+    max_gap_ms: int = 3000
+    # face presence and tracking
+    detect_face_px: int = 100  # detect on a copy where the face (as first found) is about this wide
+    detect_side: int = 320
+    max_missing_fraction: float = 0.2
+    # neutral start
+    # The neutral pair may come in the first 2.5 s: a capture can start while the person is still talking
+    # (d10 at 5 frames/s had one closed-mouth frame in its first 1.5 s). Later frames never move the
+    # baseline: it is taken within `baseline_ms` of the first neutral frame, and actions count after it.
+    neutral_window_ms: int = 2500
+    neutral_min_frames: int = 2
+    baseline_frames: int = 5
+    baseline_ms: int = 500
+    open_eye_min: float = 0.17
+    mouth_closed_max: float = 0.25
+    frontal_proxy_max: float = 0.25
+    frontal_yaw_max_deg: float = 35.0
+    # actions
+    blink_ratio: float = 0.7
+    blink_dip_ratio: float = 0.7
+    blink_recover_ratio: float = 0.8
+    blink_window_ms: int = 1000
+    mouth_open_min: float = 0.45
+    mouth_open_delta: float = 0.25
+    turn_proxy_delta: float = 0.10
+    turn_yaw_delta_deg: float = 5.0
+    # ...or a clear solvePnP turn with a slightly smaller nose offset (at 8 frames/s a quick turn's peak
+    # can fall between pictures: d12 gave 0.089 with 29° of yaw). A flat photo turned or tilted keeps the
+    # nose offset near 0 (jittered stills ≤ 0.03), and the rigid-motion check below still applies.
+    turn_proxy_delta_wide: float = 0.08
+    turn_yaw_wide_deg: float = 20.0
+    strict_order: bool = True
+    # still picture
+    repeat_max_diff: float = 0.1  # mean |Δ| (grey levels, 32×32 face crops) below which two frames are the same
+    still_run_ms: int = 1000
+    # an action's region (eyes / mouth / whole face) must change this much beyond a rigid motion of the
+    # neutral frame; a jittered still reaches ≤0.13 on the mouth and face, ≤0.30 on the eyes (a cartoon)
+    blink_min_change: float = 0.12
+    mouth_min_change: float = 0.2
+    turn_min_change: float = 0.2
+    # identity continuity
+    min_chip_correlation: float = 0.1
+    max_jump: float = 1.5  # face centre move between consecutive frames, in inter-ocular distances
+    max_scale_change: float = 1.5
+    # dlib ResNet descriptors (≈60 ms of CPU per frame, shared with the engine) compare the best frame with each action's peak frame:
+    # "auto" only when a suspicious transition (chip correlation < suspicious_correlation, or a jump of more
+    # than suspicious_jump) lies between them, "always", or "never" (leave it to the engine).
+    descriptor_check: str = "auto"
+    suspicious_correlation: float = 0.7
+    suspicious_jump: float = 0.5
+    # Within one capture the same face stays ≤ 0.36 apart (measured on every clip, mouth open included)
+    # while different people in the shared clips come as close as 0.44 (dlib's cross-session 0.6 would let
+    # a splice of two similar-looking people through).
+    descriptor_max_distance: float = 0.42
+
+
+@dataclass(frozen=True, slots=True)
 class FaceConfig:
     # --- intake -------------------------------------------------------------------------------------
     max_bytes: int = 8 * 1024 * 1024  # a phone JPEG at 12 MP is 3-5 MB
@@ -48,10 +113,8 @@ class FaceConfig:
     threshold: float = 0.55
     # Distances in (threshold, threshold + review_band] are neither accepted nor rejected: NEEDS_REVIEW.
     review_band: float = 0.05
-    # Identity consistency within one challenge (the best frame against other frames, same descriptor as
-    # the liveness splice check): one face within a capture stays ≤ 0.36 apart, different people in the
-    # shared clips come as close as 0.44 — so the within-capture limit is liveness's 0.42.
-    same_person_threshold: float = 0.42
+    # Identity consistency within one challenge (the best frame against other frames) uses the liveness
+    # splice check's limit, `liveness.descriptor_max_distance` (one value: see `same_person_threshold`).
     # Frames besides the best one compared for the same identity. Frames the liveness splice check already
     # embedded count (free); otherwise the last key frame is embedded (~60 ms of CPU each).
     consistency_frames: int = 1
@@ -87,6 +150,15 @@ class FaceConfig:
     antispoof_failure: Outcome = Outcome.NEEDS_REVIEW
     # MiniFASNet runs two 80x80 crops: more torch threads only add contention on a 2-core worker.
     torch_threads: int = 1
+
+    # --- active liveness ------------------------------------------------------------------------------
+    liveness: LivenessConfig = field(default_factory=LivenessConfig)
+
+    @property
+    def same_person_threshold(self) -> float:
+        """Identity consistency within one capture: one face stays ≤ 0.36 apart, different people in the
+        shared clips come as close as 0.44 — the liveness splice check's limit serves both."""
+        return self.liveness.descriptor_max_distance
 
     @property
     def review_limit(self) -> float:

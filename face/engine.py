@@ -143,7 +143,7 @@ class FaceEngine:
         from face import liveness as liveness_module
 
         try:
-            detail = liveness_module.evaluate_detail(actions, frames)
+            detail = liveness_module.evaluate_detail(actions, frames, config=self.config.liveness)
         except FaceInputError as exc:  # an undecodable frame
             return self._decision(Outcome.FAILED, exc.code, timings, start, message=exc.message)
         live: LivenessResult = detail.result

@@ -11,7 +11,7 @@ Fixtures (scope):
   Test ids carry ``[sqlite]`` / ``[postgresql]``. All tests of a module share it: use unique ID numbers.
 * ``engine`` (module) — a SQLAlchemy engine on ``db_url``.
 * ``session`` (function) — a Session on ``engine``; closed (uncommitted work rolled back) after the test.
-* ``settings`` (module) — ``api.config.Settings`` for that database (env=test, temp data_dir, status
+* ``settings`` (module) — ``api.core.settings.Settings`` for that database (env=test, temp data_dir, status
   rate limit off).
 * ``client`` (module) — ``fastapi.testclient.TestClient`` over ``create_app(settings)``.
 * ``make_client`` (function) — ``make_client(**settings_overrides)`` → a TestClient with changed
@@ -87,7 +87,7 @@ def _create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from api.db import upgrade
+    from api.core.db import upgrade
 
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("db") / "lifecert.sqlite3"
@@ -105,7 +105,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture(scope="module")
 def engine(db_url: str):
-    from api.db import make_engine
+    from api.core.db import make_engine
 
     eng = make_engine(db_url)
     yield eng
@@ -114,7 +114,7 @@ def engine(db_url: str):
 
 @pytest.fixture
 def session(engine):
-    from api.db import make_sessionmaker
+    from api.core.db import make_sessionmaker
 
     with make_sessionmaker(engine)() as s:
         yield s
@@ -122,7 +122,7 @@ def session(engine):
 
 @pytest.fixture(scope="module")
 def settings(db_url: str, tmp_path_factory: pytest.TempPathFactory):
-    from api.config import Environment, Settings
+    from api.core.settings import Environment, Settings
 
     return Settings(
         env=Environment.TEST,

@@ -47,5 +47,5 @@ def test_package_respects_import_direction(package: str) -> None:
 
 def test_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "m.py"
-    sample.write_text("import os\nfrom api.db import x\nfrom . import y\n", encoding="utf-8")
+    sample.write_text("import os\nfrom api.core.db import x\nfrom . import y\n", encoding="utf-8")
     assert imported_roots(sample) & FORBIDDEN["shared"] == {"api"}

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.audit_viewer.service import search
 from api.auth.deps import Reviewer
-from api.deps import SessionDep
+from api.core.deps import SessionDep
 from shared.backoffice_schemas import AuditPage
 from shared.schemas import ErrorResponse
 

@@ -15,9 +15,9 @@ PASSWORD_ENV = "LIFECERT_STAFF_PASSWORD"
 
 def cmd_staff_create(args: argparse.Namespace) -> int:
     from api.auth import service
-    from api.cli import _settings
-    from api.db import make_engine, make_sessionmaker, session_scope
-    from api.errors import ApiError
+    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.errors import ApiError
+    from api.core.settings import settings_for_command
 
     password = os.environ.get(PASSWORD_ENV)
     if not password:
@@ -28,7 +28,7 @@ def cmd_staff_create(args: argparse.Namespace) -> int:
         if password != getpass.getpass("again: "):
             print("error: the passwords differ", file=sys.stderr)
             return 2
-    engine = make_engine(_settings(args).database_url)
+    engine = make_engine(settings_for_command(args).database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             staff = service.create_staff(

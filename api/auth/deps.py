@@ -16,9 +16,9 @@ from api.auth import tokens
 from api.auth.models import HelperAccount, StaffUser
 from api.auth.signing import BadSignature
 from api.auth.tokens import Principal, PrincipalKind
-from api.db import utcnow
-from api.deps import SessionDep, SettingsDep
-from api.errors import ApiError
+from api.core.db import utcnow
+from api.core.deps import SessionDep, SettingsDep
+from api.core.errors import ApiError
 from shared.enums import StaffRole
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}

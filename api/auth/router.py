@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from api.auth import service
 from api.auth.deps import Admin, CurrentStaff
 from api.auth.models import StaffUser
-from api.certification.context import CertContext, CertContextDep, RateLimited
-from api.db import session_scope, utcnow
-from api.deps import SessionDep
+from api.core.context import CertContext, CertContextDep, RateLimited
+from api.core.db import session_scope, utcnow
+from api.core.deps import SessionDep
 from shared.idnumber import mask_id, mask_name
 from shared.schemas import (
     ErrorResponse,

@@ -14,7 +14,7 @@ from api.auth.models import HelperAccount, StaffUser
 from api.auth.passwords import MIN_PASSWORD_LENGTH, burn_verification_time, hash_password, verify_password
 from api.auth.tokens import PrincipalKind
 from api.certification.people import normalised_id
-from api.errors import ApiError
+from api.core.errors import ApiError
 from api.regions.models import Region
 from shared.enums import StaffRole
 from shared.schemas import TokenResponse

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, BigId, EnumString, utcnow
+from api.core.db import Base, BigId, EnumString, utcnow
 from shared.enums import (
     BenefitType,
     CertificationMethod,

@@ -15,9 +15,9 @@ from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary
 from api.certification.models import Attestation, AttestationSignoff, AttestationStatus
 from api.certification.people import masked
-from api.certification.recording import Rules
-from api.challenges.service import Operator
-from api.errors import ApiError
+from api.core.context import Rules
+from api.core.errors import ApiError
+from api.core.operator import Operator, OperatorKind
 from api.evidence.models import EvidenceFile
 from api.review import service as review
 from api.review.models import ReviewItem, ReviewKind
@@ -149,7 +149,7 @@ def submit_if_complete(
         kind=ReviewKind.ATTESTATION,
         person=session.get(Beneficiary, attestation.beneficiary_id),
         method=CertificationMethod.ATTESTATION,
-        operator=Operator("staff", staff.id),
+        operator=Operator(OperatorKind.STAFF, staff.id),
         now=now,
         attestation_id=attestation.id,
         note=attestation.reason[:500],

@@ -10,12 +10,12 @@ from fastapi import APIRouter, File, Form, UploadFile
 from api import audit
 from api.auth.deps import Coordinator, FieldStaff
 from api.certification import attestation as flow
-from api.certification.context import CertContextDep
 from api.certification.models import Attestation
 from api.certification.people import find_person, require_certifiable
-from api.db import session_scope, utcnow
-from api.deps import SessionDep
-from api.errors import ApiError
+from api.core.context import CertContextDep
+from api.core.db import session_scope, utcnow
+from api.core.deps import SessionDep
+from api.core.errors import ApiError
 from api.evidence import storage
 from api.evidence.filetypes import EVIDENCE_KINDS, MP4, PDF
 from api.evidence.models import EvidenceKind

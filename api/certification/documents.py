@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary
-from api.certification.context import CertContext
-from api.challenges.service import SELF
+from api.core.context import CertContext
+from api.core.operator import SELF
 from api.evidence import storage
 from api.evidence.filetypes import PDF, FileKind
 from api.evidence.models import EvidenceKind

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api.certification import documents
-from api.certification.context import CertContext, CertContextDep, RateLimited
 from api.certification.people import find_person, require_certifiable
-from api.db import session_scope, utcnow
-from api.errors import ApiError
+from api.core.context import CertContext, CertContextDep, RateLimited
+from api.core.db import session_scope, utcnow
+from api.core.errors import ApiError
 from api.evidence.filetypes import DOCUMENT_KINDS
 from api.evidence.uploads import read_checked
 from api.review.models import ReviewKind

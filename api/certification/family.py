@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.auth.models import HelperAccount, HelperBinding
 from api.beneficiaries.models import Beneficiary
-from api.certification.context import CertContext
 from api.challenges.types import Claim
-from api.errors import ApiError
+from api.core.context import CertContext
+from api.core.errors import ApiError
 
 
 def bound_count(session: Session, helper_id: int) -> int:

@@ -10,12 +10,13 @@ from api.auth.models import HelperBinding
 from api.auth.tokens import PrincipalKind
 from api.beneficiaries.models import Beneficiary
 from api.certification import family
-from api.certification.context import CertContextDep
 from api.certification.people import find_person, require_certifiable
 from api.challenges import service
 from api.challenges.models import ChallengePurpose
-from api.db import session_scope
-from api.deps import SessionDep
+from api.core.context import CertContextDep
+from api.core.db import session_scope
+from api.core.deps import SessionDep
+from api.core.operator import operator_of
 from shared.idnumber import mask_id, mask_name
 from shared.schemas import BindRequest, ChallengeResponse, ErrorResponse, RelativePublic
 
@@ -55,7 +56,7 @@ def start_binding(body: BindRequest, helper: CurrentHelper, ctx: CertContextDep)
             ctx,
             person=person,
             purpose=ChallengePurpose.FAMILY_BIND,
-            operator=service.operator_of(PrincipalKind.HELPER, helper.id),
+            operator=operator_of(PrincipalKind.HELPER, helper.id),
             relationship_label=body.relationship,
         )
 
@@ -76,7 +77,7 @@ def start_family_certification(
             ctx,
             person=person,
             purpose=ChallengePurpose.FAMILY,
-            operator=service.operator_of(PrincipalKind.HELPER, helper.id),
+            operator=operator_of(PrincipalKind.HELPER, helper.id),
         )
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.db import Base, BigId, EnumString, utcnow
+from api.core.db import Base, BigId, EnumString, utcnow
 
 
 class AttestationStatus(enum.StrEnum):

@@ -10,12 +10,13 @@ from fastapi import APIRouter, File, Form, UploadFile
 from api.auth.deps import Coordinator
 from api.auth.tokens import PrincipalKind
 from api.certification import contact, onsite
-from api.certification.context import CertContextDep, RateLimited
 from api.certification.people import find_person, require_certifiable
 from api.challenges import service
 from api.challenges.models import ChallengePurpose
-from api.db import session_scope, utcnow
-from api.errors import ApiError
+from api.core.context import CertContextDep, RateLimited
+from api.core.db import session_scope, utcnow
+from api.core.errors import ApiError
+from api.core.operator import operator_of
 from api.evidence.filetypes import IMAGE_KINDS, UnacceptableFile, check_upload
 from api.receipts import service as receipts
 from face.types import FaceInputError
@@ -45,7 +46,7 @@ def start_onsite_challenge(
             ctx,
             person=person,
             purpose=ChallengePurpose.STAFF_ONSITE,
-            operator=service.operator_of(PrincipalKind.STAFF, staff.id),
+            operator=operator_of(PrincipalKind.STAFF, staff.id),
         )
 
 

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.beneficiaries.models import Beneficiary
 from api.certification import family
-from api.certification.context import CertContext
 from api.certification.recording import record_passed
 from api.certification.references import add_reference
 from api.challenges.models import ChallengePurpose, FailedAttempt
 from api.challenges.types import Claim, FrameUpload
+from api.core.context import CertContext
 from api.evidence import storage
 from api.evidence.filetypes import JPEG
 from api.evidence.models import EvidenceKind

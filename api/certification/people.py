@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Entitlement
-from api.errors import ApiError
+from api.core.errors import ApiError
 from api.status.service import names_match
 from shared.enums import PaymentState
 from shared.idnumber import IdNumberError, mask_id, mask_name, parse_id_number

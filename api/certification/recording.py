@@ -11,25 +11,15 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.beneficiaries.models import Beneficiary, Certification
 from api.certification.people import require_certifiable
-from api.challenges.service import Operator
+from api.core.context import Rules
+from api.core.operator import Operator
 from api.payments.resume import resume_after_certification
 from api.payments.transitions import held_by_detention
 from api.receipts import service as receipts
 from api.receipts.models import Receipt
-from api.regions.service import RegionPaths
 from shared.cycle import local_date, window_for
 from shared.enums import CertificationMethod, CertificationResult, PaymentState
-from shared.policy import PolicyTable
 from shared.schemas import PaymentResumed, ReceiptPublic
-
-
-@dataclass(frozen=True, slots=True)
-class Rules:
-    """What recording needs from the application: the policy table, region paths and the signing key."""
-
-    policy: PolicyTable
-    region_paths: RegionPaths
-    secret_key: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.db import Base, BigId, EnumString, utcnow
+from api.core.db import Base, BigId, EnumString, utcnow
 
 
 class ChallengePurpose(enum.StrEnum):

@@ -10,14 +10,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.auth.deps import OptionalPrincipal
-from api.certification.context import CertContextDep, RateLimited
 from api.certification.people import find_person, require_certifiable
 from api.challenges import service, submission
 from api.challenges.models import ChallengePurpose
 from api.challenges.types import FrameUpload
-from api.config import Settings
-from api.db import session_scope
-from api.errors import ApiError
+from api.core.context import CertContextDep, RateLimited
+from api.core.db import session_scope
+from api.core.errors import ApiError
+from api.core.operator import SELF
+from api.core.settings import Settings
 from face.types import TimedFrame
 from shared.schemas import ChallengeRequest, ChallengeResponse, ErrorResponse, FramesResult
 
@@ -35,7 +36,7 @@ def create_challenge(body: ChallengeRequest, ctx: CertContextDep) -> ChallengeRe
         person = find_person(session, body.id_number, body.name)
         require_certifiable(session, person)
         return service.start(
-            session, ctx, person=person, purpose=ChallengePurpose.SELF, operator=service.SELF
+            session, ctx, person=person, purpose=ChallengePurpose.SELF, operator=SELF
         )
 
 
@@ -64,7 +65,7 @@ def _times(value: object, count: int) -> list[int]:
     return times
 
 
-async def read_frames(request: Request, settings: Settings, min_frames: int) -> FrameUpload:
+async def read_frames(request: Request, settings: Settings) -> FrameUpload:
     """Parse and check a multipart frame upload: limits on count, bytes per frame and in total; JPEG only."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > settings.max_request_bytes:
@@ -90,8 +91,10 @@ async def read_frames(request: Request, settings: Settings, min_frames: int) -> 
             )
         keep_reference = _flag(form.get("keep_reference"), "keep_reference")
         files = [f for f in form.getlist("frames") if isinstance(f, UploadFile)]
-        if not min_frames <= len(files) <= settings.max_frames:
-            raise ApiError(422, "frame_count", f"Send between {min_frames} and {settings.max_frames} frames.")
+        if not settings.min_frames <= len(files) <= settings.max_frames:
+            raise ApiError(
+                422, "frame_count", f"Send between {settings.min_frames} and {settings.max_frames} frames."
+            )
         times = _times(form.get("times_ms"), len(files))
         frames: list[TimedFrame] = []
         total = 0
@@ -143,7 +146,7 @@ async def submit_frames(
 ) -> FramesResult:
     """Submit the captured frames; a retry with the same Idempotency-Key returns the same answer."""
     submission.check_key(idempotency_key)
-    upload = await read_frames(request, ctx.settings, ctx.cert.min_frames)
+    upload = await read_frames(request, ctx.settings)
     return await run_in_threadpool(
         submission.submit,
         ctx,

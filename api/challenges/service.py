@@ -4,24 +4,22 @@ issue is audited in the caller's transaction."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from api import audit
-from api.auth.tokens import PrincipalKind
 from api.beneficiaries.models import Beneficiary
-from api.certification.settings import CertSettings
 from api.challenges.models import Challenge, ChallengePurpose
-from api.config import Settings
-from api.db import utcnow
+from api.core.db import utcnow
+from api.core.operator import Operator
+from api.core.settings import CertificationSettings, Settings
 from shared.enums import ChallengeAction
 from shared.schemas import ChallengeResponse
 
 if TYPE_CHECKING:  # the context imports this module (through recording)
-    from api.certification.context import CertContext
+    from api.core.context import CertContext
 
 _random = secrets.SystemRandom()
 
@@ -32,32 +30,13 @@ def random_actions() -> tuple[ChallengeAction, ...]:
     return tuple(_random.sample(list(ChallengeAction), count))
 
 
-@dataclass(frozen=True, slots=True)
-class Operator:
-    """Who runs a certification: the person themself, a helper or a staff member."""
-
-    kind: str  # "self" | PrincipalKind values
-    account_id: int | None = None
-
-    @property
-    def actor(self) -> str:
-        return "self" if self.account_id is None else f"{self.kind}:{self.account_id}"
-
-
-SELF = Operator("self")
-
-
-def operator_of(kind: PrincipalKind, account_id: int) -> Operator:
-    return Operator(kind.value, account_id)
-
-
 def issue(
     session: Session,
     *,
     person: Beneficiary,
     purpose: ChallengePurpose,
     operator: Operator,
-    cert: CertSettings,
+    cert: CertificationSettings,
     now: datetime,
     relationship_label: str | None = None,
 ) -> Challenge:

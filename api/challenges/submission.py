@@ -30,17 +30,17 @@ from api import audit
 from api.auth.tokens import Principal
 from api.beneficiaries.models import Beneficiary, ReferenceFace
 from api.certification import outcomes
-from api.certification.context import CertContext
 from api.challenges.models import (
     Challenge,
     ConsentPurpose,
     ConsentRecord,
     IdempotencyRecord,
 )
-from api.challenges.service import Operator
 from api.challenges.types import Claim, FrameUpload
-from api.db import session_scope, utcnow
-from api.errors import ApiError
+from api.core.context import CertContext
+from api.core.db import session_scope, utcnow
+from api.core.errors import ApiError
+from api.core.operator import Operator
 from face.types import Action, Decision, FaceInputError, Outcome, Template, TimedFrame
 from shared.schemas import FramesResult
 

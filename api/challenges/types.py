@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from api.challenges.models import ChallengePurpose
-from api.challenges.service import Operator
+from api.core.operator import Operator
 from face.types import Action, TimedFrame
 
 

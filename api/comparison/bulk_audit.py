@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.comparison.driver_insert import insert_rows, stored_time
-from api.db import utcnow
+from api.core.db import utcnow
 
 COLUMNS = (
     "seq",

@@ -19,12 +19,12 @@ def _tqdm(total: int, desc: str):
 
 def cmd_feed_import(args: argparse.Namespace) -> int:
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
-    from api.cli import _settings
     from api.comparison.rows import FeedFileError
     from api.comparison.service import FeedContext, import_feed, no_progress
-    from api.db import make_engine, make_sessionmaker, session_scope
+    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.region_paths import RegionPaths
+    from api.core.settings import settings_for_command
     from api.policy_loader import load_policy
-    from api.regions.service import RegionPaths
     from shared.months import YearMonth
 
     try:
@@ -33,7 +33,7 @@ def cmd_feed_import(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    settings = _settings(args)
+    settings = settings_for_command(args)
     path = Path(args.file)
     ctx = FeedContext(
         policy=load_policy(settings.policy_file),

@@ -2,7 +2,7 @@
 
 SQLAlchemy's executemany processes every parameter of every row in Python (type decorators, compiled
 parameter maps): a third of a feed import's CPU. Here the caller hands rows already in the stored form —
-what :class:`api.db.UTCDateTime`, :class:`api.db.EnumString` and ``sa.JSON`` would have produced — and
+what :class:`api.core.db.UTCDateTime`, :class:`api.core.db.EnumString` and ``sa.JSON`` would have produced — and
 the driver inserts them. Only the helpers below produce those forms, so they stay in one place.
 """
 

@@ -6,13 +6,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
 from api.auth.deps import Reviewer
-from api.backoffice_deps import PolicyDep, RegionPathsDep, agency_today
 from api.beneficiaries.models import Beneficiary
 from api.comparison.models import FeedMismatch, MismatchStatus
 from api.comparison.rows import FeedRow
 from api.comparison.service import FeedContext, decide_mismatch
-from api.deps import SessionDep
-from api.errors import ApiError
+from api.core.deps import PolicyDep, RegionPathsDep, SessionDep, agency_today
+from api.core.errors import ApiError
 from shared.backoffice_schemas import FeedMismatchPublic, MismatchDecision
 from shared.idnumber import mask_id
 from shared.schemas import ErrorResponse

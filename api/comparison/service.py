@@ -44,11 +44,11 @@ from api.comparison.driver_insert import (
 from api.comparison.models import FeedKind, FeedMismatch, FeedRun, MismatchStatus, RecoveryCase
 from api.comparison.overpayment import CREDIT_REFERRAL_CENTS, overpayment
 from api.comparison.rows import FeedRow, RowError, count_rows, id_problem, normalise_name, read_feed
-from api.db import utcnow
+from api.core.db import utcnow
+from api.core.region_paths import RegionPaths
 from api.notify import outbox
 from api.payments.resume import resume_after_certification
 from api.payments.transitions import held_by_detention, transition
-from api.regions.service import RegionPaths
 from shared.cycle import Window, window_for
 from shared.enums import (
     BenefitType,

@@ -8,11 +8,11 @@ import sys
 
 def cmd_cycle_run(args: argparse.Namespace) -> int:
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
-    from api.cli import _settings
+    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.region_paths import RegionPaths
+    from api.core.settings import settings_for_command
     from api.cycle_jobs.service import run_month
-    from api.db import make_engine, make_sessionmaker, session_scope
     from api.policy_loader import load_policy
-    from api.regions.service import RegionPaths
     from shared.months import YearMonth
 
     try:
@@ -20,7 +20,7 @@ def cmd_cycle_run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    settings = _settings(args)
+    settings = settings_for_command(args)
     engine = make_engine(settings.database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
@@ -48,8 +48,8 @@ def cmd_cycle_run(args: argparse.Namespace) -> int:
 
 def cmd_notify_send(args: argparse.Namespace) -> int:
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
-    from api.cli import _settings
-    from api.db import make_engine, make_sessionmaker, session_scope
+    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.settings import settings_for_command
     from api.notify.adapters import notifier_for
     from api.notify.outbox import deliver
 
@@ -58,7 +58,7 @@ def cmd_notify_send(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    engine = make_engine(_settings(args).database_url)
+    engine = make_engine(settings_for_command(args).database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             result = deliver(session, notifier, limit=args.limit)

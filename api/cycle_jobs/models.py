@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.db import Base, BigId, utcnow
+from api.core.db import Base, BigId, utcnow
 
 
 class CycleRun(Base):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth.deps import Admin
-from api.backoffice_deps import PolicyDep, RegionPathsDep
+from api.core.deps import PolicyDep, RegionPathsDep, SessionDep
 from api.cycle_jobs.service import run_month
-from api.deps import SessionDep
 from shared.backoffice_schemas import CycleChange, CycleRunRequest, CycleRunResult
 from shared.months import YearMonth
 from shared.schemas import ErrorResponse

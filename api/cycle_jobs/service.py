@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.core.region_paths import RegionPaths
 from api.cycle_jobs.models import CycleRun
 from api.notify import outbox
 from api.payments.began import began_on
 from api.payments.resume import resume_after_certification
 from api.payments.transitions import held_by_detention, transition
-from api.regions.service import RegionPaths
 from shared.cycle import evaluate
 from shared.enums import CertificationResult, CycleState, PaymentState, SuspensionReason
 from shared.idnumber import mask_id, mask_name

@@ -10,8 +10,8 @@ from pathlib import Path
 
 def cmd_disclosure(args: argparse.Namespace) -> int:
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
-    from api.cli import _settings
-    from api.db import make_engine, make_sessionmaker
+    from api.core.db import make_engine, make_sessionmaker
+    from api.core.settings import settings_for_command
     from api.disclosure import service
 
     try:
@@ -19,7 +19,7 @@ def cmd_disclosure(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    engine = make_engine(_settings(args).database_url)
+    engine = make_engine(settings_for_command(args).database_url)
     try:
         with make_sessionmaker(engine)() as session:
             d = service.build(

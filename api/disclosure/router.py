@@ -9,10 +9,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth.deps import FieldStaff
-from api.backoffice_deps import agency_today
-from api.deps import SessionDep
+from api.core.deps import SessionDep, agency_today
+from api.core.errors import ApiError
 from api.disclosure import service
-from api.errors import ApiError
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/disclosure", tags=["back office"])

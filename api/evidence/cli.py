@@ -7,11 +7,11 @@ import argparse
 
 def cmd_retention_purge(args: argparse.Namespace) -> int:
     from api import audit
-    from api.cli import _settings
-    from api.db import make_engine, make_sessionmaker, session_scope
+    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.settings import settings_for_command
     from api.evidence.storage import purge_expired
 
-    settings = _settings(args)
+    settings = settings_for_command(args)
     engine = make_engine(settings.database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:

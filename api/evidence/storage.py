@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from api.db import utcnow
+from api.core.db import utcnow
 from api.evidence.filetypes import FileKind
 from api.evidence.models import EvidenceFile, EvidenceKind
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import UploadFile
 
-from api.errors import ApiError
+from api.core.errors import ApiError
 from api.evidence.filetypes import FileKind, UnacceptableFile, check_upload
 
 MAX_FILES = 10

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Depends
 
 from api.auth.deps import Reviewer, require_role
 from api.auth.models import StaffUser
-from api.backoffice_deps import agency_today
-from api.certification.context import CertContextDep
-from api.deps import SessionDep
-from api.errors import ApiError
+from api.core.context import CertContextDep
+from api.core.deps import SessionDep, agency_today
+from api.core.errors import ApiError
 from api.institutions import service
 from api.institutions.models import BatchAttestation, BatchStatus
 from shared.backoffice_schemas import (

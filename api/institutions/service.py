@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
-from api.certification.recording import Rules, record_passed
-from api.challenges.service import Operator
-from api.db import utcnow
-from api.errors import ApiError
+from api.certification.recording import record_passed
+from api.core.context import Rules
+from api.core.db import utcnow
+from api.core.errors import ApiError
+from api.core.operator import Operator, OperatorKind
 from api.institutions.models import (
     BatchAttestation,
     BatchStatus,
@@ -142,7 +143,7 @@ def decide(
         raise ApiError(409, "already_decided", "This batch was already decided.")
     certified = 0
     if approve:
-        operator = Operator("unit", batch.institution_id)
+        operator = Operator(OperatorKind.UNIT, batch.institution_id)
         now = utcnow()
         for pid in batch.beneficiary_ids:
             person = session.get(Beneficiary, pid)

@@ -1,4 +1,4 @@
-"""Alembic environment: online migrations against the URL set by api.db.alembic_config (or env)."""
+"""Alembic environment: online migrations against the URL set by api.core.db.alembic_config (or env)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import sqlalchemy as sa
 from alembic import context
 
-from api.db import alembic_compare_type, alembic_render_item, make_engine
+from api.core.db import alembic_compare_type, alembic_render_item, make_engine
 from api.models import Base
 
 config = context.config
@@ -18,9 +18,9 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from api.config import Settings
+    from api.core.settings import Settings
 
-    return os.environ.get("LIFECERT_DATABASE_URL") or Settings.from_env().database_url
+    return os.environ.get("LIFECERT_DATABASE_URL") or Settings().database_url
 
 
 def run_migrations_online() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from api.db import utcnow
+from api.core.db import utcnow
 from api.notify.adapters import Notice, Notifier
 from api.notify.models import OutboxMessage, OutboxStatus
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Entitlement
 from api.certification.models import PaymentResumption
+from api.core.region_paths import RegionPaths
 from api.payments.transitions import HeldByDetention, held_by_detention, transition
-from api.regions.service import RegionPaths
 from shared.cycle import resumption
 from shared.enums import PaymentState
 from shared.months import YearMonth

@@ -5,10 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth.deps import Reviewer
-from api.backoffice_deps import agency_today
 from api.beneficiaries.models import Entitlement
-from api.deps import SessionDep
-from api.errors import ApiError
+from api.core.deps import SessionDep, agency_today
+from api.core.errors import ApiError
 from api.payments.resume import release_from_detention
 from api.payments.transitions import held_by_detention
 from shared.backoffice_schemas import DetentionRelease, DetentionReleased

@@ -11,12 +11,12 @@ import threading
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from api.certification.context import CertContextDep
-from api.db import utcnow
-from api.deps import ClientIp
-from api.errors import ApiError
+from api.core.context import CertContextDep
+from api.core.db import utcnow
+from api.core.deps import ClientIp
+from api.core.errors import ApiError
+from api.core.limiter import TokenBucketLimiter
 from api.preview import service
-from api.ratelimit import TokenBucketLimiter
 from shared.preview import PreviewResult
 from shared.schemas import ErrorResponse
 

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from api.certification.engine import EngineHolder
 from api.challenges.models import Challenge
-from api.errors import ApiError
+from api.core.engines import EngineHolder
+from api.core.errors import ApiError
 from face.types import FaceInputError, ReasonCode
 from shared.preview import PreviewResult
 

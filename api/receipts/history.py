@@ -11,8 +11,8 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Certification
-from api.deps import ClientIp, SessionDep
-from api.errors import ApiError
+from api.core.deps import ClientIp, SessionDep
+from api.core.errors import ApiError
 from api.receipts import service
 from api.receipts.models import Receipt
 from api.status.router import NOT_FOUND_MESSAGE

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.db import Base, utcnow
+from api.core.db import Base, utcnow
 
 
 class Receipt(Base):

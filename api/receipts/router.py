@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth.signing import BadSignature
-from api.config import Settings
-from api.deps import SessionDep, SettingsDep
-from api.errors import ApiError
+from api.core.deps import SessionDep, SettingsDep
+from api.core.errors import ApiError
+from api.core.settings import Settings
 from api.receipts import service
 from api.receipts import token as receipt_token
 from api.receipts.qr import qr_png, qr_svg

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, EnumString, utcnow
+from api.core.db import Base, EnumString, utcnow
 from shared.enums import RegionLevel
 
 

@@ -16,9 +16,10 @@ from api import audit
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary
 from api.certification.models import Attestation, AttestationStatus
-from api.certification.recording import Rules, record_passed
-from api.challenges.service import Operator
-from api.errors import ApiError
+from api.certification.recording import record_passed
+from api.core.context import Rules
+from api.core.errors import ApiError
+from api.core.operator import Operator
 from api.evidence.models import EvidenceFile, EvidenceKind
 from api.review.models import ReviewItem, ReviewStatus
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from api.auth.deps import Reviewer
 from api.beneficiaries.models import Beneficiary
-from api.certification.context import CertContextDep
-from api.db import session_scope, utcnow
-from api.deps import SessionDep
-from api.errors import ApiError
+from api.core.context import CertContextDep
+from api.core.db import session_scope, utcnow
+from api.core.deps import SessionDep
+from api.core.errors import ApiError
 from api.evidence import storage
 from api.evidence.models import EvidenceFile
 from api.receipts import service as receipts

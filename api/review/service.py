@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary
-from api.challenges.service import Operator
-from api.errors import ApiError
+from api.core.errors import ApiError
+from api.core.operator import Operator
 from api.evidence.models import EvidenceFile
 from api.review.models import ReviewItem, ReviewKind
 from shared.enums import CertificationMethod

@@ -10,9 +10,9 @@ def cmd_spotcheck_draw(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
-    from api.cli import _settings
-    from api.db import make_engine, make_sessionmaker, session_scope
-    from api.errors import ApiError
+    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.errors import ApiError
+    from api.core.settings import settings_for_command
     from api.spotchecks import service
     from shared.backoffice_schemas import SpotCheckCreate
 
@@ -27,7 +27,7 @@ def cmd_spotcheck_draw(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         print(f"error: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
-    engine = make_engine(_settings(args).database_url)
+    engine = make_engine(settings_for_command(args).database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             check = service.draw(session, spec, actor=args.actor)

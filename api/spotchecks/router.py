@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth.deps import Admin, FieldStaff
-from api.deps import SessionDep
-from api.errors import ApiError
+from api.core.deps import SessionDep
+from api.core.errors import ApiError
 from api.spotchecks import service
 from api.spotchecks.models import SpotCheck, SpotCheckItem, SpotOutcome
 from shared.backoffice_schemas import SpotCheckCreate, SpotCheckPublic, SpotOutcomeCreate

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary, Certification
-from api.db import utcnow
-from api.errors import ApiError
+from api.core.db import utcnow
+from api.core.errors import ApiError
 from api.regions.models import Region
 from api.spotchecks.models import SpotCheck, SpotCheckItem, SpotOutcome
 from shared.backoffice_schemas import SpotCheckCreate, SpotCheckPublic, SpotItemPublic

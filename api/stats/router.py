@@ -8,8 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth.deps import FieldStaff
-from api.backoffice_deps import PolicyDep, RegionPathsDep, agency_today
-from api.deps import SessionDep
+from api.core.deps import PolicyDep, RegionPathsDep, SessionDep, agency_today
 from api.stats import service
 from shared.backoffice_schemas import StatsOverview
 from shared.schemas import ErrorResponse

@@ -23,10 +23,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.core.region_paths import RegionPaths
 from api.cycle_jobs.models import CycleRun
 from api.payments.began import began_on
 from api.regions.models import Region
-from api.regions.service import RegionPaths
 from shared.backoffice_schemas import MethodCount, MonthPoint, RegionCoverage, StatsOverview
 from shared.cycle import evaluate
 from shared.enums import CertificationMethod, CertificationResult, CycleState, PaymentState

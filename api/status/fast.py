@@ -26,9 +26,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.db import utcnow
-from api.deps import client_ip
-from api.errors import error_response
+from api.core.db import utcnow
+from api.core.deps import client_ip
+from api.core.errors import error_response
 from api.status.router import NOT_FOUND_MESSAGE, rate_limited_error
 from api.status.service import lookup_status
 from shared.idnumber import IdNumberError, parse_id_number

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from api.db import utcnow
-from api.deps import ClientIp
-from api.errors import ApiError
+from api.core.db import utcnow
+from api.core.deps import ClientIp
+from api.core.errors import ApiError
 from api.status.service import lookup_status
 from shared.idnumber import IdNumberError, parse_id_number
 from shared.schemas import ErrorDetail, ErrorResponse, StatusRequest, StatusResponse

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from api.audit import AuditEvent, record, verify_chain
-from api.db import make_sessionmaker
+from api.core.db import make_sessionmaker
 
 
 @pytest.fixture(scope="module")

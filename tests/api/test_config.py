@@ -1,15 +1,32 @@
-"""Settings come from LIFECERT_* variables; production refuses the development secret."""
+"""Settings come from LIFECERT_* variables (nested groups with ``__``); production refuses the development
+secret; the API's minimum frame count is the face engine's."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from api.config import DEV_SECRET_KEY, Environment, Settings
+from api.core.settings import DEV_SECRET_KEY, Environment, Settings
 
 
-def test_reads_prefixed_environment_variables(tmp_path) -> None:
-    s = Settings.from_env(
+@pytest.fixture
+def environ(monkeypatch):
+    """Set LIFECERT_* variables for one test, starting from none."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("LIFECERT_"):
+            monkeypatch.delenv(key)
+
+    def set_all(values: dict[str, str]) -> None:
+        for key, value in values.items():
+            monkeypatch.setenv(key, value)
+
+    return set_all
+
+
+def test_reads_prefixed_environment_variables(tmp_path, environ) -> None:
+    environ(
         {
             "LIFECERT_DATABASE_URL": "sqlite:///x.sqlite3",
             "LIFECERT_STATUS_RATE_PER_MINUTE": "120",
@@ -17,40 +34,70 @@ def test_reads_prefixed_environment_variables(tmp_path) -> None:
             "UNRELATED": "1",
         }
     )
+    s = Settings()
     assert s.database_url == "sqlite:///x.sqlite3"
     assert s.status_rate_per_minute == 120
     assert s.data_dir == tmp_path
     assert s.env is Environment.DEVELOPMENT
 
 
-def test_default_database_is_a_sqlite_file_under_var() -> None:
-    s = Settings.from_env({})
+def test_default_database_is_a_sqlite_file_under_var(environ) -> None:
+    s = Settings()
     assert s.database_url.startswith("sqlite:///") and s.database_url.endswith("var/lifecert.sqlite3")
 
 
-def test_production_refuses_the_development_secret() -> None:
+def test_production_refuses_the_development_secret(environ) -> None:
+    environ({"LIFECERT_ENV": "production"})
     with pytest.raises(ValidationError, match="LIFECERT_SECRET_KEY"):
-        Settings.from_env({"LIFECERT_ENV": "production"})
-    ok = Settings.from_env({"LIFECERT_ENV": "production", "LIFECERT_SECRET_KEY": "x" * 40})
+        Settings()
+    environ({"LIFECERT_SECRET_KEY": "x" * 40})
+    ok = Settings()
     assert ok.is_production and ok.secret_key != DEV_SECRET_KEY
 
 
-def test_bad_values_are_refused() -> None:
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"LIFECERT_ENV": "staging"},
+        {"LIFECERT_STATUS_RATE_PER_MINUTE": "-1"},
+        {"LIFECERT_SECRET_KEY": "short"},
+        {"LIFECERT_CERTIFICATION__CLAIM_LEASE_SECONDS": "0"},
+        {"LIFECERT_FACE__THRESHOLD": "close"},
+    ],
+)
+def test_bad_values_are_refused(environ, values) -> None:
+    environ(values)
     with pytest.raises(ValidationError):
-        Settings.from_env({"LIFECERT_ENV": "staging"})
-    with pytest.raises(ValidationError):
-        Settings.from_env({"LIFECERT_STATUS_RATE_PER_MINUTE": "-1"})
-    with pytest.raises(ValidationError):
-        Settings.from_env({"LIFECERT_SECRET_KEY": "short"})
+        Settings()
 
 
-def test_certification_settings_read_the_same_prefixed_variables() -> None:
-    from api.certification.settings import CertSettings
-
-    cert = CertSettings.from_env(
-        {"LIFECERT_CLAIM_LEASE_SECONDS": "90", "LIFECERT_MAX_BOUND_RELATIVES": "4", "LIFECERT_ENV": "test"},
-        min_frames=5,
+def test_nested_groups_read_double_underscore_variables(environ) -> None:
+    environ(
+        {
+            "LIFECERT_CERTIFICATION__CLAIM_LEASE_SECONDS": "90",
+            "LIFECERT_CERTIFICATION__MAX_BOUND_RELATIVES": "4",
+            "LIFECERT_FACE__THRESHOLD": "0.5",
+            "LIFECERT_FACE__LIVENESS__MIN_FRAMES": "8",
+        }
     )
-    assert (cert.claim_lease_seconds, cert.max_bound_relatives, cert.min_frames) == (90.0, 4, 5)
-    with pytest.raises(ValidationError):
-        CertSettings.from_env({"LIFECERT_CLAIM_LEASE_SECONDS": "0"})
+    s = Settings()
+    assert (s.certification.claim_lease_seconds, s.certification.max_bound_relatives) == (90.0, 4)
+    assert s.face.threshold == 0.5 and s.face.liveness.min_frames == 8
+    assert s.face.liveness.descriptor_max_distance == s.face.same_person_threshold
+
+
+def test_the_api_needs_as_many_frames_as_liveness(environ) -> None:
+    assert Settings().min_frames == Settings().face.liveness.min_frames == 6
+    environ({"LIFECERT_FACE__LIVENESS__MIN_FRAMES": "70"})
+    with pytest.raises(ValidationError, match="max_frames"):
+        Settings()  # more than an upload may carry (60)
+
+
+def test_readme_lists_every_setting(repo_root) -> None:
+    from api.core.settings_table import markdown, rows
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    assert markdown() in readme, "README's settings table is out of date: paste `lifecert settings` into it"
+    names = [name for name, _ in rows()]
+    assert "LIFECERT_FACE__LIVENESS__MIN_FRAMES" in names and "LIFECERT_CERTIFICATION__ENGINE_WORKERS" in names
+    assert len(names) == len(set(names))

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from api.audit import verify_chain
 from api.beneficiaries.models import Beneficiary
 from api.cli import main as cli_main
-from api.config import Settings
-from api.db import make_sessionmaker, session_scope
+from api.core.db import make_sessionmaker, session_scope
+from api.core.settings import Settings
 from api.demo import DEMO_PEOPLE, seed_demo
 from api.policy_loader import load_policy
 

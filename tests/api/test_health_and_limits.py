@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from api.config import Environment, Settings
+from api.core.limiter import TokenBucketLimiter
+from api.core.settings import Environment, Settings
 from api.main import create_app
-from api.ratelimit import TokenBucketLimiter
 
 
 def test_healthz_says_503_when_the_database_is_unreachable(tmp_path) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from api.db import current_revision, schema_diff
+from api.core.db import current_revision
+from api.models import schema_diff
 
 
 def test_migrated_schema_matches_models(engine) -> None:
@@ -14,7 +15,7 @@ def test_migrated_schema_matches_models(engine) -> None:
 def test_database_is_at_the_latest_revision(engine) -> None:
     from alembic.script import ScriptDirectory
 
-    from api.db import alembic_config
+    from api.core.db import alembic_config
 
     heads = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_heads()
     assert len(heads) == 1, f"migrations have several heads: {heads}"
@@ -28,7 +29,7 @@ def test_schema_diff_notices_a_drifted_column(engine) -> None:
         from alembic.autogenerate import compare_metadata
         from alembic.runtime.migration import MigrationContext
 
-        from api.db import alembic_compare_type
+        from api.core.db import alembic_compare_type
         from api.models import Base
 
         ctx = MigrationContext.configure(conn, opts={"compare_type": alembic_compare_type})

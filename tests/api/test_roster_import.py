@@ -63,7 +63,7 @@ def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER
 
 @pytest.fixture(scope="module", autouse=True)
 def regions(engine) -> None:
-    from api.db import make_sessionmaker
+    from api.core.db import make_sessionmaker
 
     with make_sessionmaker(engine)() as s:
         ensure_regions(s)
@@ -325,7 +325,7 @@ def test_wrong_file_type_is_refused(engine, tmp_path) -> None:
 
 def test_sqlite_import_page_cache_is_restored_afterwards(db_url, tmp_path) -> None:
     """The import enlarges SQLite's page cache on its connection; the pooled connection gets it back."""
-    from api.db import is_sqlite, make_engine
+    from api.core.db import is_sqlite, make_engine
     from api.roster.bulk import IMPORT_CACHE_KIB
     from api.roster.service import Progress
 

@@ -9,7 +9,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from api.db import upgrade
+    from api.core.db import upgrade
 
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'lifecert.sqlite3'}"
     upgrade(url)

@@ -29,8 +29,8 @@ def staff(session):
 
 async def test_console_flow(client, session, make_person, staff):
     from api.beneficiaries.models import Entitlement
-    from api.challenges.service import Operator
-    from api.db import utcnow
+    from api.core.db import utcnow
+    from api.core.operator import SELF
     from api.review.models import ReviewKind
     from api.review.service import open_item
 
@@ -40,7 +40,7 @@ async def test_console_flow(client, session, make_person, staff):
         ent = session.execute(sa.select(Entitlement).where(Entitlement.beneficiary_id == p.id)).scalar_one()
         ent.entitled_since = date(2020, 1, 1)
     open_item(session, kind=ReviewKind.EVIDENCE, person=person, method=CertificationMethod.STAFF_ONSITE,
-              operator=Operator("self"), now=utcnow(), note="photos of the person at home")
+              operator=SELF, now=utcnow(), note="photos of the person at home")
     session.commit()
     transport = httpx.ASGITransport(app=client.app)
 

@@ -106,7 +106,7 @@ class PhotoCamera(ClipCamera):
 
 @pytest.fixture(scope="module")
 def asgi_app(settings, face_engines):  # noqa: F811 - the fixture imported above
-    from api.certification.context import configure
+    from api.core.context import configure
     from api.main import create_app
 
     app = create_app(settings)
@@ -191,7 +191,7 @@ async def test_an_expired_challenge_is_replaced_during_the_hints(network, make_p
     from datetime import timedelta
 
     from api.challenges.models import Challenge
-    from api.db import utcnow
+    from api.core.db import utcnow
 
     person = make_person(name="预览旧")
     seen: list[str] = []

@@ -96,8 +96,8 @@ def seed(db_url: str) -> tuple[DemoPerson, DemoPerson, DemoPerson, DemoPerson]:
     孙国庆 (overdue; certified by the face tests) gets an ID-card reference photo: frame 0 of ../shared/faces/videos/d10.mp4, so a face
     certification compares the camera frames with a real reference (when ../shared is present).
     """
-    from api.config import Settings
-    from api.db import make_engine, make_sessionmaker, session_scope, upgrade
+    from api.core.db import make_engine, make_sessionmaker, session_scope, upgrade
+    from api.core.settings import Settings
     from api.demo import DEMO_PEOPLE, seed_demo
     from api.policy_loader import load_policy
 
@@ -166,7 +166,7 @@ def stack(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
                LIFECERT_STATUS_RATE_PER_MINUTE="0", PYTHONUNBUFFERED="1",
                # the challenge the passing clip performs (refused by the API outside LIFECERT_ENV=test)
-               LIFECERT_CHALLENGE_FIXED_ACTIONS="open_mouth,blink")
+               LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS="open_mouth,blink")
     api_log, web_log = work / "api.log", work / "web.log"
     api_url, web_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
     procs: list[subprocess.Popen] = []

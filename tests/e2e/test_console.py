@@ -33,8 +33,8 @@ def console_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
 
     from api.auth import service
     from api.beneficiaries.models import Beneficiary
-    from api.challenges.service import Operator
-    from api.db import make_engine, make_sessionmaker, session_scope, utcnow
+    from api.core.db import make_engine, make_sessionmaker, session_scope, utcnow
+    from api.core.operator import SELF
     from api.review.models import ReviewKind
     from api.review.service import open_item
     from shared.enums import CertificationMethod, StaffRole
@@ -48,7 +48,7 @@ def console_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
                              region_code=None, actor="system:test")
         suspended = session.execute(sa.select(Beneficiary).where(Beneficiary.name == "王德明")).scalar_one()
         open_item(session, kind=ReviewKind.EVIDENCE, person=suspended, method=CertificationMethod.STAFF_ONSITE,
-                  operator=Operator("self"), now=utcnow(), note="home visit photos")
+                  operator=SELF, now=utcnow(), note="home visit photos")
     engine.dispose()
     api_port, web_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}

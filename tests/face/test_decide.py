@@ -9,9 +9,10 @@ import pytest
 
 from face import landmarks as lm
 from face import verify as verification
+from face.config import LivenessConfig
 from face.engine import FaceEngine, sample_indices
 from face.frames import decode
-from face.liveness import FrameEmbeddings, LivenessConfig, analyse_frames
+from face.liveness import FrameEmbeddings, analyse_frames
 from face.types import Action, LivenessResult, Outcome, ReasonCode, Template, TimedFrame
 
 pytestmark = pytest.mark.face

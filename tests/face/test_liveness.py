@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from face import liveness
+from face.config import LivenessConfig
 from face.frames import FrameSequence, read_video, to_timed_frames
 from face.types import Action, FaceInputError, ReasonCode, TimedFrame
 
@@ -110,7 +111,7 @@ def test_two_people_spliced_are_rejected(clips):
     assert not result.live and result.reason is ReasonCode.IDENTITY_CHANGED
     # it is the dlib-descriptor check that catches this pair: the cheap continuity check alone lets it
     # through (the two faces look alike at 48×48; documented in docs/face-evaluation.md)
-    off = replace(liveness.LivenessConfig(), descriptor_check="never")
+    off = replace(LivenessConfig(), descriptor_check="never")
     assert liveness.evaluate([M, B], to_timed_frames(images, times), config=off).live
 
 
@@ -178,7 +179,7 @@ def test_quick_turn_counts_by_a_clear_yaw_when_the_nose_offset_peak_falls_betwee
     frames = to_timed_frames(sub.images, [t - sub.times_ms[0] for t in sub.times_ms])
     turns = [Action.TURN_LEFT, Action.TURN_RIGHT]
     assert fps == 8.0 and liveness.evaluate(turns, frames).live
-    narrow = replace(liveness.LivenessConfig(), turn_proxy_delta_wide=0.10)
+    narrow = replace(LivenessConfig(), turn_proxy_delta_wide=0.10)
     assert liveness.evaluate(turns, frames, config=narrow).reason is ReasonCode.ACTION_NOT_SEEN
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from api.comparison.service import FeedContext
-from api.regions.service import RegionPaths
+from api.core.region_paths import RegionPaths
 from shared.months import YearMonth
 from shared.policy import PolicyTable
 

@@ -38,7 +38,7 @@ ENDPOINTS = [
 @pytest.fixture(scope="module")
 def role_headers(client, engine):
     from api.auth import service
-    from api.db import make_sessionmaker
+    from api.core.db import make_sessionmaker
 
     headers = {}
     with make_sessionmaker(engine)() as s:

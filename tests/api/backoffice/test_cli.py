@@ -26,7 +26,7 @@ def lifecert(url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> str:
-    from api.db import make_engine, make_sessionmaker, session_scope, upgrade
+    from api.core.db import make_engine, make_sessionmaker, session_scope, upgrade
     from api.demo import seed_demo
 
     url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'demo.sqlite3'}"

@@ -9,12 +9,12 @@ import sqlalchemy as sa
 
 from api.audit import AuditEvent, verify_chain
 from api.beneficiaries.models import Entitlement
+from api.core.region_paths import RegionPaths
 from api.cycle_jobs.models import CycleRun
 from api.cycle_jobs.service import run_month
 from api.notify.adapters import FileNotifier
 from api.notify.models import OutboxMessage, OutboxStatus
 from api.notify.outbox import deliver
-from api.regions.service import RegionPaths
 from shared.enums import PaymentState
 from shared.months import YearMonth
 from shared.policy import PolicyTable

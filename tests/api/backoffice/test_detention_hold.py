@@ -12,10 +12,10 @@ from api.audit import verify_chain
 from api.beneficiaries.models import Certification, Entitlement
 from api.comparison.models import FeedKind
 from api.comparison.service import import_feed
+from api.core.region_paths import RegionPaths
 from api.cycle_jobs.service import run_month
 from api.payments.resume import release_from_detention, resume_after_certification
 from api.payments.transitions import HeldByDetention, TransitionError, apply, transition
-from api.regions.service import RegionPaths
 from shared.enums import PaymentState, StaffRole, SuspensionReason
 from shared.months import YearMonth
 from shared.policy import PolicyTable
@@ -185,7 +185,7 @@ def empty_db_url(request, tmp_path):
 
 def test_migration_backfills_detention_from_the_audit_trail(empty_db_url):
     """Entitlements suspended for a detention before the column existed get the reason from the trail."""
-    from api.db import make_engine, upgrade
+    from api.core.db import make_engine, upgrade
 
     upgrade(empty_db_url, "0004_entitled_since")
     engine = make_engine(empty_db_url)

@@ -16,11 +16,11 @@ def cert_ctx(client):
 
 
 def _fixed(client, actions: tuple[str, ...] | None) -> None:
-    from api.certification.context import configure
-    from api.certification.settings import CertSettings
+    from api.core.context import configure
+    from api.core.settings import CertificationSettings
 
     ctx = client.app.state.cert
-    cert = CertSettings.model_validate({**ctx.cert.model_dump(), "challenge_fixed_actions": actions})
+    cert = CertificationSettings.model_validate({**ctx.cert.model_dump(), "challenge_fixed_actions": actions})
     configure(client.app, cert, ctx.engines)
 
 
@@ -67,10 +67,10 @@ def face_engines():
 
     require_shared("faces", "videos")
     require_shared("models", "anti_spoofing")
-    from api.certification.engine import EngineHolder
-    from api.certification.settings import CertSettings
+    from api.core.engines import EngineHolder
+    from api.core.settings import Environment, Settings
 
-    holder = EngineHolder(workers=CertSettings().engine_workers)
+    holder = EngineHolder.for_settings(Settings(env=Environment.TEST))
     holder.get()
     return holder
 
@@ -78,7 +78,7 @@ def face_engines():
 @pytest.fixture(scope="module")
 def face_client(client, face_engines):
     """The module's client with the session's face engine."""
-    from api.certification.context import configure
+    from api.core.context import configure
 
     configure(client.app, client.app.state.cert.cert, face_engines)
     return client

@@ -7,10 +7,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from api.certification.settings import CertSettings
 from api.challenges.models import Challenge, ConsentRecord, IdempotencyRecord
-from api.config import Environment, Settings
-from api.db import utcnow
+from api.core.db import utcnow
+from api.core.settings import CertificationSettings, Environment, Settings
 from shared.enums import ChallengeAction, PaymentState
 from tests.api.cert.conftest import new_key
 
@@ -19,7 +18,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 
 
 def frames_form(
-    count: int = 3, *, data: bytes = JPEG, consent: str | None = "true", times: str | None = None
+    count: int = Settings().min_frames, *, data: bytes = JPEG, consent: str | None = "true", times: str | None = None
 ):
     files = [("frames", (f"f{i}.jpg", data, "image/jpeg")) for i in range(count)]
     form = {"times_ms": times if times is not None else ",".join(str(i * 125) for i in range(count))}
@@ -65,24 +64,25 @@ def test_stopped_entitlement_gets_no_challenge(client, make_person) -> None:
 
 
 def test_fixed_actions_only_in_test_mode() -> None:
-    fixed = CertSettings(challenge_fixed_actions="open_mouth,blink")
+    fixed = CertificationSettings(challenge_fixed_actions="open_mouth,blink")
     assert fixed.challenge_fixed_actions == (ChallengeAction.OPEN_MOUTH, ChallengeAction.BLINK)
-    fixed.check_against(Settings(env=Environment.TEST))
+    Settings(env=Environment.TEST, certification=fixed)
     for env in (Environment.DEVELOPMENT, Environment.PRODUCTION):
         with pytest.raises(ValueError, match="only allowed when LIFECERT_ENV=test"):
-            fixed.check_against(Settings(env=env, secret_key="a-real-production-secret-key"))
-    CertSettings().check_against(
-        Settings(env=Environment.PRODUCTION, secret_key="a-real-production-secret-key")
-    )
+            Settings(env=env, secret_key="a-real-production-secret-key", certification=fixed)
+    Settings(env=Environment.PRODUCTION, secret_key="a-real-production-secret-key")
 
 
 def test_create_app_refuses_fixed_actions_outside_test_mode(settings, monkeypatch) -> None:
     from api.main import create_app
 
-    monkeypatch.setenv("LIFECERT_CHALLENGE_FIXED_ACTIONS", "blink,open_mouth")
+    monkeypatch.setenv("LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS", "blink,open_mouth")
+    monkeypatch.setenv("LIFECERT_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LIFECERT_ENV", "development")
     with pytest.raises(ValueError, match="only allowed"):
-        create_app(settings.model_copy(update={"env": Environment.DEVELOPMENT}))
-    app = create_app(settings)  # env=test: accepted
+        create_app()
+    monkeypatch.setenv("LIFECERT_ENV", "test")
+    app = create_app()  # env=test: accepted
     assert app.state.cert.cert.challenge_fixed_actions == (ChallengeAction.BLINK, ChallengeAction.OPEN_MOUTH)
 
 
@@ -101,10 +101,12 @@ def test_fixed_actions_are_used_in_test_mode(client, make_person, fixed_actions)
         ({"Idempotency-Key": new_key()}, frames_form(consent="false"), 422, "consent_required"),
         ({"Idempotency-Key": new_key()}, frames_form(consent="maybe"), 422, "validation_error"),
         ({"Idempotency-Key": new_key()}, frames_form(count=2), 422, "frame_count"),
+        # fewer than liveness needs is refused before any decision (and counts as no failed attempt)
+        ({"Idempotency-Key": new_key()}, frames_form(count=Settings().min_frames - 1), 422, "frame_count"),
         ({"Idempotency-Key": new_key()}, frames_form(count=Settings().max_frames + 1), 413, "invalid_upload"),
         ({"Idempotency-Key": new_key()}, frames_form(times="0,100"), 422, "invalid_times"),
-        ({"Idempotency-Key": new_key()}, frames_form(times="0,200,100"), 422, "invalid_times"),
-        ({"Idempotency-Key": new_key()}, frames_form(times="0,a,100"), 422, "invalid_times"),
+        ({"Idempotency-Key": new_key()}, frames_form(times="0,100,200,300,500,400"), 422, "invalid_times"),
+        ({"Idempotency-Key": new_key()}, frames_form(times="0,a,200,300,400,500"), 422, "invalid_times"),
         ({"Idempotency-Key": new_key()}, frames_form(data=b"GIF89a" + b"0" * 50), 415, "not_jpeg"),
         (
             {"Idempotency-Key": new_key()},

@@ -12,13 +12,13 @@ import pytest
 import sqlalchemy as sa
 
 from api.audit import verify_chain
-from api.certification.context import configure
-from api.certification.settings import CertSettings
 from api.challenges import submission
 from api.challenges.models import Challenge, ConsentRecord, FailedAttempt, IdempotencyRecord
-from api.challenges.service import SELF
 from api.challenges.types import Claim, FrameUpload
-from api.db import utcnow
+from api.core.context import configure
+from api.core.db import utcnow
+from api.core.operator import SELF
+from api.core.settings import CertificationSettings
 from face.types import Action, TimedFrame
 from tests.api.cert.clips import multipart, still_frames
 from tests.api.cert.conftest import new_key
@@ -34,7 +34,7 @@ def cert_changes(client):
     original = ctx.cert
 
     def change(**values) -> None:
-        configure(client.app, CertSettings.model_validate({**original.model_dump(), **values}), ctx.engines)
+        configure(client.app, CertificationSettings.model_validate({**original.model_dump(), **values}), ctx.engines)
 
     yield change
     configure(client.app, original, client.app.state.cert.engines)

@@ -120,7 +120,7 @@ def test_binding_needs_the_relatives_live_face(face_client, session, relative, m
 
 
 def test_bound_relatives_are_limited(face_client, session, make_person, make_helper, fixed_actions):
-    from api.certification.context import configure
+    from api.core.context import configure
 
     ctx = face_client.app.state.cert
     configure(face_client.app, ctx.cert.model_copy(update={"max_bound_relatives": 1}), ctx.engines)

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from api.challenges.models import Challenge, FailedAttempt
-from api.db import utcnow
+from api.core.db import utcnow
 from tests.shared_data import require_shared
 
 URL = "/api/v1/challenges"

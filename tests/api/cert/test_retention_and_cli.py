@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from api.audit import AuditEvent
 from api.auth.models import StaffUser
 from api.cli import main
-from api.db import utcnow
+from api.core.db import utcnow
 from api.evidence import storage
 from api.evidence.filetypes import JPEG
 from api.evidence.models import EvidenceFile, EvidenceKind

@@ -263,7 +263,7 @@ def test_an_overseas_certification_is_dated_in_the_residents_time_zone(client, s
     from datetime import UTC
 
     from api.certification.recording import record_passed
-    from api.challenges.service import SELF
+    from api.core.operator import SELF
     from shared.enums import CertificationMethod
 
     abroad = make_person(
@@ -289,7 +289,7 @@ def test_a_certification_records_but_does_not_lift_a_detention_suspension(client
 
     from api.beneficiaries.models import Entitlement
     from api.certification.recording import record_passed
-    from api.challenges.service import SELF
+    from api.core.operator import SELF
     from shared.enums import CertificationMethod, PaymentState, SuspensionReason
 
     person = make_person(name="钱七")

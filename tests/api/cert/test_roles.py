@@ -1,4 +1,4 @@
-"""Every staff endpoint of the certification API, called by every role (and by a helper and by nobody):
+"""Every staff endpoint of the API, called by every role (and by a helper and by nobody):
 allowed roles get past the check, every other caller is refused. The table is built from the routes
 themselves, so a new staff endpoint is covered the moment it is added."""
 
@@ -10,7 +10,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from api.auth.deps import current_helper, current_staff
-from api.routers import ROUTERS
+from api.main import ROUTERS
 from shared.enums import StaffRole
 
 ROLES = tuple(StaffRole)
@@ -77,12 +77,13 @@ def test_the_table_covers_the_staff_and_helper_endpoints() -> None:
 def tokens(client):
     """Headers per caller kind: one staff member per role, one helper, and none."""
     from api.auth import service
-    from api.db import make_sessionmaker, session_scope
+    from api.core.db import make_sessionmaker, session_scope
+    from api.institutions.models import Institution, InstitutionAdmin
 
     headers: dict[str, dict[str, str]] = {"none": {}}
     with session_scope(make_sessionmaker(client.app.state.engine)) as session:
         for role in ROLES:
-            service.create_staff(
+            staff = service.create_staff(
                 session,
                 username=f"roles_{role.value}",
                 name=role.value,
@@ -91,6 +92,11 @@ def tokens(client):
                 region_code=None,
                 actor="system:test",
             )
+            if role is StaffRole.UNIT_ADMIN:  # a unit admin administers an institution
+                unit = Institution(name="角色测试单位")
+                session.add(unit)
+                session.flush()
+                session.add(InstitutionAdmin(staff_id=staff.id, institution_id=unit.id))
     for role in ROLES:
         resp = client.post(
             "/api/v1/auth/staff/login", json={"username": f"roles_{role.value}", "password": "role password"}

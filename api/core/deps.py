@@ -1,18 +1,23 @@
-"""Short dependency types for routers: ``SessionDep``, ``ConnectionDep``, ``SettingsDep``, ``ClientIp``.
-
-The certification API adds ``CurrentUser`` / ``require_role`` next to these.
+"""Short dependency types for routers: ``SessionDep``, ``ConnectionDep``, ``SettingsDep``, ``ClientIp``,
+``PolicyDep``, ``RegionPathsDep`` and ``agency_today``. Staff and helper sign-in (``CurrentStaff`` …) are in
+``api/auth/deps.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from api.config import Settings
+from api.core.db import utcnow
+from api.core.region_paths import RegionPaths
+from api.core.settings import Settings
+from shared.cycle import local_date
+from shared.policy import PolicyTable
 
 
 async def get_settings(request: Request) -> Settings:
@@ -45,7 +50,22 @@ async def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def get_policy(request: Request) -> PolicyTable:
+    return request.app.state.policy
+
+
+def get_region_paths(request: Request) -> RegionPaths:
+    return request.app.state.region_paths
+
+
+def agency_today() -> date:
+    """Today in Beijing (the agency's calendar)."""
+    return local_date(utcnow())
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 ConnectionDep = Annotated[Connection, Depends(get_connection)]
 ClientIp = Annotated[str, Depends(client_ip)]
+PolicyDep = Annotated[PolicyTable, Depends(get_policy)]
+RegionPathsDep = Annotated[RegionPaths, Depends(get_region_paths)]

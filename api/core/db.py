@@ -22,7 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 # BIGINT on PostgreSQL; SQLite only autoincrements an "INTEGER PRIMARY KEY".
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -168,7 +168,7 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def alembic_render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
-    """Render our TypeDecorators as the plain types they store, so migrations don't import api.db."""
+    """Render our TypeDecorators as the plain types they store, so migrations don't import api.core.db."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     if type_ == "type" and isinstance(obj, EnumString):
@@ -185,25 +185,6 @@ def alembic_compare_type(
             inspected_column, sa.Column(metadata_column.name, metadata_type.impl)
         )
     return None
-
-
-def schema_diff(engine: Engine) -> list[Any]:
-    """Differences between the live schema and the models (empty when migrations match the models)."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-
-    import api.models  # noqa: F401  (register every model)
-
-    with engine.connect() as conn:
-        ctx = MigrationContext.configure(
-            conn, opts={"compare_type": alembic_compare_type, "render_item": alembic_render_item}
-        )
-        return [d for d in compare_metadata(ctx, Base.metadata) if not _ignorable(d)]
-
-
-def _ignorable(diff: Any) -> bool:
-    # alembic_version is Alembic's own bookkeeping table.
-    return isinstance(diff, tuple) and diff[0] == "remove_table" and diff[1].name == "alembic_version"
 
 
 def current_revision(engine: Engine) -> str | None:

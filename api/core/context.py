@@ -1,4 +1,6 @@
-"""What the certification endpoints share, built once per application and kept on ``app.state.cert``."""
+"""What the certification endpoints share, built once per application and kept on ``app.state.cert``:
+settings, the agency policy and region paths (``Rules``), sessions, the face engines and the limiter for
+public lookups of a person."""
 
 from __future__ import annotations
 
@@ -8,19 +10,28 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.certification.engine import EngineHolder
-from api.certification.recording import Rules
-from api.certification.settings import CertSettings
-from api.config import Settings
-from api.deps import ClientIp
-from api.errors import ApiError
-from api.ratelimit import TokenBucketLimiter
+from api.core.deps import ClientIp
+from api.core.engines import EngineHolder
+from api.core.errors import ApiError
+from api.core.limiter import TokenBucketLimiter
+from api.core.region_paths import RegionPaths
+from api.core.settings import CertificationSettings, Settings
+from shared.policy import PolicyTable
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What recording needs from the application: the policy table, region paths and the signing key."""
+
+    policy: PolicyTable
+    region_paths: RegionPaths
+    secret_key: str
 
 
 @dataclass(frozen=True, slots=True)
 class CertContext:
     settings: Settings
-    cert: CertSettings
+    cert: CertificationSettings  # settings.certification
     rules: Rules
     sessions: sessionmaker[Session]
     engines: EngineHolder
@@ -28,21 +39,24 @@ class CertContext:
 
 
 def configure(
-    app: FastAPI, cert: CertSettings | None = None, engines: EngineHolder | None = None
+    app: FastAPI, cert: CertificationSettings | None = None, engines: EngineHolder | None = None
 ) -> CertContext:
-    """Build (or rebuild, in tests) the context; refuses fixed challenge actions outside test mode."""
+    """Build (or rebuild, in tests, with other certification settings) the context."""
     settings: Settings = app.state.settings
-    cert = cert or CertSettings.from_env()
-    cert.check_against(settings)
+    if cert is not None:
+        # validated again as a whole: fixed challenge actions stay refused outside test mode
+        settings = Settings.model_validate({**settings.model_dump(), "certification": cert.model_dump()})
+        app.state.settings = settings
     previous: CertContext | None = getattr(app.state, "cert", None)
     ctx = CertContext(
         settings=settings,
-        cert=cert,
+        cert=settings.certification,
         rules=Rules(
             policy=app.state.policy, region_paths=app.state.region_paths, secret_key=settings.secret_key
         ),
         sessions=app.state.sessionmaker,
-        engines=engines or (previous.engines if previous else EngineHolder(cert.engine_workers)),
+        engines=engines
+        or (previous.engines if previous else EngineHolder.for_settings(settings)),
         limiter=previous.limiter
         if previous
         else TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst),

@@ -1,4 +1,5 @@
-"""Region lookups. Regions change rarely, so each process caches the path of every code it has seen."""
+"""Region paths (province → … → village). Regions change rarely, so each process caches the path of every
+code it has seen. Reads the ``regions`` table by name: core imports no domain model."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from api.regions.models import Region
-
-PARENT_OF = sa.select(Region.__table__.c.parent_code).where(Region.__table__.c.code == sa.bindparam("code"))
+_REGIONS = sa.table("regions", sa.column("code", sa.String), sa.column("parent_code", sa.String))
+PARENT_OF = sa.select(_REGIONS.c.parent_code).where(_REGIONS.c.code == sa.bindparam("code"))
 
 
 class RegionPaths:

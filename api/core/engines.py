@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from face.engine import FaceEngine
+
+if TYPE_CHECKING:
+    from api.core.settings import Settings
 
 T = TypeVar("T")
 
@@ -18,6 +21,11 @@ class EngineHolder:
         self._engine: FaceEngine | None = None
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(workers)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> EngineHolder:
+        """The engine the settings describe (``settings.face``), ``certification.engine_workers`` at once."""
+        return cls(settings.certification.engine_workers, lambda: FaceEngine(settings.face))
 
     def get(self) -> FaceEngine:
         if self._engine is None:

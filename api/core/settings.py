@@ -1,0 +1,144 @@
+"""One settings tree for the whole service, read from ``LIFECERT_*`` environment variables (pydantic-settings).
+
+Top-level values are ``LIFECERT_<FIELD>`` (``LIFECERT_DATABASE_URL``, ``LIFECERT_STATUS_RATE_PER_MINUTE``);
+nested groups use ``__``: ``LIFECERT_CERTIFICATION__CLAIM_LEASE_SECONDS``, ``LIFECERT_FACE__THRESHOLD``,
+``LIFECERT_FACE__LIVENESS__MIN_FRAMES``. The face engine's thresholds are the engine's own ``FaceConfig``
+(``face/config.py``), so each value is written once. In production (``LIFECERT_ENV=production``) the
+development secret key is refused, and fixed challenge actions are refused outside test mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from face.config import FaceConfig
+from shared.enums import ChallengeAction
+
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+API_DIR = Path(__file__).resolve().parents[1]
+ENV_PREFIX = "LIFECERT_"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{Path.cwd() / 'var' / 'lifecert.sqlite3'}"
+
+
+class CertificationSettings(BaseModel):
+    """Challenges, sign-in tokens, helpers, failures, kept frames and idempotency of the certification API."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    challenge_ttl_seconds: int = Field(default=120, ge=10, le=3600)
+    # Fixed challenge actions (comma-separated), so a test can match a challenge to a recorded clip.
+    # Refused unless LIFECERT_ENV=test: in any other mode actions are always random.
+    challenge_fixed_actions: Annotated[tuple[ChallengeAction, ...] | None, NoDecode] = None
+    helper_token_minutes: int = Field(default=60, ge=1)
+    staff_token_minutes: int = Field(default=480, ge=1)
+    max_bound_relatives: int = Field(default=10, ge=1)
+    failures_before_manual_review: int = Field(default=3, ge=1)
+    failure_window_hours: int = Field(default=24, ge=1)
+    # Raw frames: kept this many days after the decision; 0 means none are kept.
+    keep_frames_days_passed: int = Field(default=0, ge=0)
+    keep_frames_days_review: int = Field(default=30, ge=0)
+    overseas_decision_working_days: int = Field(default=10, ge=1)
+    max_evidence_bytes: int = Field(default=20 * 1024 * 1024, gt=0)  # one evidence file (videos)
+    idempotency_wait_seconds: float = Field(default=60.0, gt=0)  # a retry waits for the first answer
+    # A claim still pending after this long (its process crashed) may be taken over by a retry with the
+    # same Idempotency-Key. Far longer than the worst decision (a queued engine, a slow database).
+    claim_lease_seconds: float = Field(default=300.0, gt=0)
+    # Face decisions running at once in one process. The engine is thread-safe (per-thread dlib detectors,
+    # locked predictors and recognisers: tests/face/test_concurrency.py); two at once keep both cores busy
+    # (bench/cert_submission.py --engine-workers 2 ran 4 concurrent submissions without fault).
+    engine_workers: int = Field(default=2, ge=1)
+
+    @field_validator("challenge_fixed_actions", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            return tuple(parts) or None
+        return value
+
+    @field_validator("challenge_fixed_actions")
+    @classmethod
+    def _one_to_three(cls, value: tuple[ChallengeAction, ...] | None) -> tuple[ChallengeAction, ...] | None:
+        if value is not None and not 1 <= len(value) <= 3:
+            raise ValueError("challenge_fixed_actions must name 1 to 3 actions")
+        return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", frozen=True, extra="forbid"
+    )
+
+    env: Environment = Environment.DEVELOPMENT
+    database_url: str = Field(default_factory=default_database_url)
+    secret_key: str = DEV_SECRET_KEY
+    policy_file: Path = API_DIR / "policy.toml"
+    data_dir: Path = Field(default_factory=lambda: Path.cwd() / "var" / "data")
+
+    # Status lookup and the other public lookups of a person: a token bucket per client IP (burst, then
+    # rate per minute). 0 disables the limit.
+    status_rate_per_minute: int = Field(default=30, ge=0)
+    status_burst: int = Field(default=10, ge=1)
+    # Honour X-Forwarded-For only behind a proxy you control.
+    trust_forwarded_for: bool = False
+
+    # Uploads (frames, evidence, photos).
+    max_upload_bytes: int = Field(default=2 * 1024 * 1024, gt=0)  # per file
+    max_request_bytes: int = Field(default=20 * 1024 * 1024, gt=0)  # per request
+    max_frames: int = Field(default=60, gt=0)  # 10 pictures/s: 5 still + 3 actions × ~1.6 s + 0.6 s tail
+    max_photo_bytes: int = Field(default=5 * 1024 * 1024, gt=0)  # roster reference photos
+
+    certification: CertificationSettings = Field(default_factory=CertificationSettings)
+    face: FaceConfig = Field(default_factory=FaceConfig)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_not_empty(cls, v: str) -> str:
+        if len(v) < 16:
+            raise ValueError("secret_key must be at least 16 characters")
+        return v
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_combinations(self) -> Settings:
+        if self.env is Environment.PRODUCTION and self.secret_key == DEV_SECRET_KEY:
+            raise ValueError(
+                "LIFECERT_SECRET_KEY is the development default: set a real secret in production"
+            )
+        if self.certification.challenge_fixed_actions is not None and self.env is not Environment.TEST:
+            raise ValueError(
+                "LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS is only allowed when LIFECERT_ENV=test: "
+                "challenge actions must be random in service"
+            )
+        if self.max_frames < self.min_frames:
+            raise ValueError("max_frames must be at least the face engine's minimum frame count")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def min_frames(self) -> int:
+        """Fewest frames a challenge upload may carry: what active liveness needs to decide at all."""
+        return self.face.liveness.min_frames
+
+
+def settings_for_command(args: argparse.Namespace) -> Settings:
+    """Settings for a ``lifecert`` command: ``LIFECERT_*`` variables, ``--database-url`` over them."""
+    url = getattr(args, "database_url", None)
+    return Settings(database_url=url) if url else Settings()
