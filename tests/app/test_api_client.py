@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from app.api_client import ApiClient, ApiError, NetworkError
-from app.state import StatusLookup, notice_for
+from app.citizen.state import StatusLookup
+from app.common.api_client import ApiClient, ApiError, NetworkError
+from app.common.notices import notice_for
 from shared.enums import BenefitType, CycleState
 from shared.idnumber import make_id_number, mask_id
 from shared.schemas import StatusRequest

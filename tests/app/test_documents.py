@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from app.api_client import ApiClient
-from app.state import MAX_DOCUMENT_BYTES, DocumentUpload, document_type
+from app.citizen.state import MAX_DOCUMENT_BYTES, DocumentUpload, document_type
+from app.common.api_client import ApiClient
 from shared.enums import ResidenceKind
 from tests.shared_data import require_shared
 

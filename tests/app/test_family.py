@@ -7,8 +7,8 @@ from datetime import date
 import httpx
 import pytest
 
-from app.api_client import ApiClient, ApiError
-from app.state import HelperForms
+from app.citizen.state import HelperForms
+from app.common.api_client import ApiClient, ApiError
 from shared.idnumber import make_id_number
 from shared.schemas import LoginRequest
 

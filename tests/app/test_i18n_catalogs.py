@@ -1,7 +1,8 @@
 """Every user-visible string comes from the catalogs, and every catalog has every key.
 
 Two checks fail the build: a key missing in any language (or with different ``{fields}``), and a string
-literal handed to a Flet control in ``app/screens`` or ``app/components`` instead of a catalog lookup.
+literal handed to a Flet control in a ``screens`` or ``components`` folder of app/ (either app or common)
+instead of a catalog lookup.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from shared.enums import BenefitType, CertificationMethod, ChallengeAction, Cycl
 from shared.i18n import CATALOGS, LANGUAGES, Translator, translate
 from tests.shared_data import REPO_ROOT
 
-VIEW_DIRS = [REPO_ROOT / "app" / "screens", REPO_ROOT / "app" / "components"]
 APP_DIR = REPO_ROOT / "app"
+VIEW_DIRS = sorted(d for d in APP_DIR.rglob("*") if d.is_dir() and d.name in {"screens", "components"})
 
 # Keyword arguments of Flet controls whose value is shown to (or read out to) the user.
 VISIBLE_KWARGS = {
@@ -67,6 +68,8 @@ def literal_strings_in_views(source: str, filename: str = "<src>") -> list[str]:
 
 
 def view_sources() -> list[Path]:
+    assert {d.relative_to(APP_DIR).as_posix() for d in VIEW_DIRS} >= {
+        "citizen/screens", "common/screens", "common/components", "staff/screens", "staff/components"}
     files = sorted(p for d in VIEW_DIRS for p in d.rglob("*.py"))
     assert files, "no view modules found"
     return files

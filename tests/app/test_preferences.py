@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from app import preferences
-from app.preferences import PREFIX, load_settings, save_settings
-from app.state import Settings
+from app.common.preferences import PREFIX, load_settings, save_settings
+from app.common.settings import Settings
 
 
 class DictStore:
@@ -62,7 +62,7 @@ def _receipt(i: int):
 
 
 async def test_receipt_history_newest_first_once_each_and_capped() -> None:
-    from app.preferences import MAX_RECEIPTS, load_receipts, remember_receipt
+    from app.citizen.receipt_store import MAX_RECEIPTS, load_receipts, remember_receipt
 
     store = DictStore()
     assert await load_receipts(store) == []

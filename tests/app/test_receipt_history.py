@@ -8,8 +8,8 @@ from datetime import date
 import httpx
 import pytest
 
-from app.api_client import ApiClient
-from app.state import ReceiptHistoryLookup, merge_receipts
+from app.citizen.state import ReceiptHistoryLookup, merge_receipts
+from app.common.api_client import ApiClient
 from shared.enums import CertificationMethod
 from shared.schemas import ReceiptPublic
 from tests.api.test_receipt_history import certify
@@ -63,7 +63,7 @@ async def test_wrong_name_gives_the_not_found_notice_and_bad_forms_are_not_sent(
 
 
 def test_prefill_takes_the_status_forms_text_only_when_empty() -> None:
-    from app.state import IdentityForm
+    from app.common.identity import IdentityForm
 
     lookup = ReceiptHistoryLookup()
     lookup.prefill(IdentityForm(id_text="110101", name="张三"))

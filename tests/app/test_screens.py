@@ -1,4 +1,5 @@
-"""Every screen builds in every language from state alone (no browser): texts translated, identifiers unique."""
+"""Every screen of both apps builds in every language from state alone (no browser): texts translated,
+identifiers unique; the staff app's home shows the entries of the signed-in role."""
 
 from __future__ import annotations
 
@@ -8,16 +9,21 @@ from datetime import date
 import flet as ft
 import pytest
 
-from app.api_client import ApiClient
-from app.components.identity_fields import IdentityFields
-from app.screens import ROUTES
-from app.screens.status_result import entitlement_lines
-from app.state import AppState, CertifyFor, IdentityForm
-from app.ui import Ui
-from shared.enums import BenefitType, CertificationMethod, CycleState, PaymentState, ResidenceKind
+from app.citizen.screens import ROUTES
+from app.citizen.screens.status_result import entitlement_lines
+from app.citizen.state import AppState, CertifyFor
+from app.common.api_client import ApiClient
+from app.common.components.identity_fields import IdentityFields
+from app.common.identity import IdentityForm
+from app.common.ui import Ui
+from app.staff.console_client import ConsoleClient
+from app.staff.navigation import ENTRIES, allowed, entries_for
+from app.staff.screens import ROUTES as STAFF_ROUTES
+from app.staff.state import StaffAppState
+from shared.enums import BenefitType, CertificationMethod, CycleState, PaymentState, ResidenceKind, StaffRole
 from shared.i18n import CATALOGS, LANGUAGES, Translator
 from shared.idnumber import make_id_number
-from shared.schemas import EntitlementStatus, StatusResponse
+from shared.schemas import EntitlementStatus, StaffPublic, StatusResponse
 
 RESULT = StatusResponse(
     masked_name="张*明",
@@ -71,10 +77,7 @@ def make_ui(language: str) -> Ui:
     return Ui(page=None, state=state, routes=ROUTES, api_factory=ApiClient)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("route", sorted(ROUTES))
-def test_screen_builds_translated(route: str, language: str) -> None:
-    view = ROUTES[route](make_ui(language))
+def assert_translated(view: ft.View, route: str, language: str) -> None:
     assert view.route == route
     shown = texts(view)
     assert shown, route
@@ -86,6 +89,75 @@ def test_screen_builds_translated(route: str, language: str) -> None:
     if language != "en":  # Chinese screens contain no English words from the English catalog
         english = set(CATALOGS["en"].values()) - set(CATALOGS[language].values())
         assert not [s for s in shown if s in english]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_screen_builds_translated(route: str, language: str) -> None:
+    assert_translated(ROUTES[route](make_ui(language)), route, language)
+
+
+def test_citizens_app_has_no_staff_screen() -> None:
+    assert not set(ROUTES) & (set(STAFF_ROUTES) - {"/", "/settings"})
+    assert not [r for r in ROUTES if r.startswith("/console")]
+
+
+# --- the staff app ---------------------------------------------------------------------------------------
+
+
+def make_staff_ui(language: str, role: StaffRole | None = None) -> Ui:
+    state = StaffAppState()
+    state.settings.set_language(language)
+    if role is not None:  # signed in (no request is made while the screens below are built)
+        state.console.staff = StaffPublic(staff_id=1, username="wang", name="王管理", role=role)
+        state.console.client = ConsoleClient("http://127.0.0.1:9")
+    return Ui(page=None, state=state, routes=STAFF_ROUTES, api_factory=ApiClient,  # type: ignore[arg-type]
+              title_key="console.title")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("route", sorted(STAFF_ROUTES))
+def test_staff_screen_builds_translated_signed_out(route: str, language: str) -> None:
+    view = STAFF_ROUTES[route](make_staff_ui(language))
+    assert_translated(view, route, language)
+    ids = set(identifiers(view))
+    if route == "/":
+        assert {"console-username", "console-password", "console-sign-in"} <= ids
+    elif route != "/settings":
+        assert "console-go-login" in ids  # sign in first
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", list(StaffRole))
+def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str) -> None:
+    view = STAFF_ROUTES["/"](make_staff_ui(language, role))
+    assert_translated(view, "/", language)
+    ids = set(identifiers(view))
+    assert "console-username" not in ids and {"staff-home-heading", "console-who", "console-sign-out"} <= ids
+    shown = {i.removeprefix("staff-home-") for i in ids if i.startswith("staff-home-")} - {"heading"}
+    expected = {
+        StaffRole.ADMIN: {"review", "mismatches", "spotchecks", "stats", "cycle", "audit"},
+        StaffRole.REVIEWER: {"review", "mismatches", "spotchecks", "stats", "audit"},
+        StaffRole.COORDINATOR: {"spotchecks", "stats"},
+        StaffRole.UNIT_ADMIN: {"none"},  # nothing for a unit administrator in this app yet
+    }[role]
+    assert shown == expected
+    assert shown == ({e.slug for e in entries_for(role)} or {"none"})
+
+
+def test_staff_screen_refuses_a_role_it_is_not_for() -> None:
+    ids = identifiers(STAFF_ROUTES["/cycle"](make_staff_ui("zh-Hans", StaffRole.COORDINATOR)))
+    assert "console-not-allowed" in ids and "console-cycle-run" not in ids
+    assert "console-not-allowed" not in identifiers(STAFF_ROUTES["/settings"](make_staff_ui("en", StaffRole.UNIT_ADMIN)))
+
+
+def test_every_staff_entry_has_a_screen_a_label_and_a_hint() -> None:
+    assert {e.route for e in ENTRIES} == set(STAFF_ROUTES) - {"/", "/settings"}
+    for entry in ENTRIES:
+        for language in LANGUAGES:
+            assert entry.label_key in CATALOGS[language] and entry.hint_key in CATALOGS[language], entry
+    assert allowed("/settings", StaffRole.UNIT_ADMIN) and not allowed("/cycle", StaffRole.REVIEWER)
+    assert entries_for(None) == []
 
 
 def test_home_has_four_choices_with_identifiers() -> None:
@@ -141,7 +213,7 @@ def test_identity_fields_render_live_check_messages() -> None:
 
 
 def _outcome_ui(result, failures: int = 0, qr: bytes | None = None) -> Ui:
-    from app.capture import CaptureFlow
+    from app.common.capture import CaptureFlow
 
     ui = make_ui("zh-Hans")
     flow = CaptureFlow.__new__(CaptureFlow)  # only the fields the result screen reads

@@ -8,16 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.state import (
-    AppState,
-    CertifyFlow,
-    CertifyFor,
-    IdentityForm,
-    Settings,
-    check_id_as_typed,
-    normalise_api_url,
-    submit_id_error,
-)
+from app.citizen.state import AppState, CertifyFlow, CertifyFor
+from app.common.identity import IdentityForm, check_id_as_typed, submit_id_error
+from app.common.settings import Settings, normalise_api_url
 from shared.i18n import CATALOGS
 from shared.idnumber import is_valid_id_number, make_id_number
 

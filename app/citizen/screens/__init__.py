@@ -1,0 +1,42 @@
+"""One module per screen; each exposes ``build(ui) -> ft.View``. ``ROUTES`` maps paths to them."""
+
+from __future__ import annotations
+
+from app.citizen.screens import (
+    abroad,
+    alternatives,
+    camera,
+    consent,
+    documents,
+    family_bind,
+    family_login,
+    family_register,
+    family_relatives,
+    home,
+    identity,
+    outcome,
+    receipts,
+    status,
+    status_result,
+)
+from app.common.screens import settings
+
+ROUTES = {
+    "/": home.build,
+    "/status": status.build,
+    "/status/result": status_result.build,
+    "/settings": settings.build,
+    "/certify/consent": consent.build,
+    "/certify/alternatives": alternatives.build,
+    "/certify/identity": identity.build,
+    "/certify/camera": camera.build,
+    "/certify/result": outcome.build,
+    "/receipts": receipts.build,
+    "/receipts/qr": receipts.build_qr,
+    "/abroad": abroad.build,
+    "/documents": documents.build,
+    "/family": family_login.build,
+    "/family/register": family_register.build,
+    "/family/relatives": family_relatives.build,
+    "/family/bind": family_bind.build,
+}

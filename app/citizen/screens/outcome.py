@@ -1,0 +1,111 @@
+"""The result of a face certification: passed (receipt + QR), needs review, or failed (reason, what next)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from app.citizen.state import DocumentUpload
+from app.common.components import buttons, text
+from app.common.components.scaffold import screen
+from app.common.components.theme import CARD, ERROR, OK
+from app.common.dates import format_date
+from shared.enums import CertificationResult
+from shared.i18n import Translator, has_key
+
+if TYPE_CHECKING:
+    from app.common.ui import Ui
+
+
+def reason_text(reason: str, server_message: str, t: Translator) -> str:
+    """Our translation of a face-check reason code; the server's own sentence for codes we do not know."""
+    key = f"reason.{reason}"
+    return t(key) if has_key(key) else server_message
+
+
+def build(ui: Ui) -> ft.View:
+    t = ui.t
+    certify = ui.state.certify
+    flow = certify.capture
+    result = flow.result if flow is not None else None
+
+    async def home() -> None:
+        await ui.go("/")
+
+    async def again() -> None:
+        await ui.go("/certify/camera")
+
+    async def evidence() -> None:
+        upload = DocumentUpload(overseas=False)
+        upload.form.id_text, upload.form.name = certify.identity.id_text, certify.identity.name
+        ui.state.documents = upload
+        await ui.go("/documents")
+
+    async def alternatives() -> None:
+        await ui.go("/certify/alternatives")
+
+    async def family() -> None:
+        ui.state.helper.relatives = await ui.api.relatives()
+        await ui.go("/family/relatives")
+
+    controls: list[ft.Control] = []
+    if result is not None and result.binding_id is not None:  # a relative was added (not certified)
+        controls += [
+            ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
+                    text.heading(t("outcome.bound.title"), identifier="outcome-title")]),
+            text.body(t("outcome.bound.body")),
+            buttons.primary(t("outcome.bound.next"), "outcome-family", family),
+        ]
+    elif result is None:
+        controls.append(text.body(t("camera.not_submitted"), identifier="outcome-none"))
+    elif result.result is CertificationResult.PASSED:
+        controls += [
+            ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
+                    text.heading(t("outcome.passed.title"), identifier="outcome-title")]),
+            text.body(t("outcome.passed.body")),
+        ]
+        receipt = result.receipt
+        if receipt is not None:
+            lang = t.language
+            card: list[ft.Control] = [
+                text.subheading(t("outcome.receipt")),
+                text.body(t("result.person", name=receipt.holder_name), identifier="receipt-name"),
+                text.body(t("result.id", id_number=receipt.holder_id)),
+                text.body(t("outcome.certified_on", date=format_date(receipt.certified_on, lang),
+                            method=t(f"method.{receipt.method}")), identifier="receipt-certified"),
+                text.body(t("result.valid_until", date=format_date(receipt.valid_until, lang)),
+                          identifier="receipt-valid-until"),
+            ]
+            if flow is not None and flow.receipt_qr_png:
+                card += [
+                    ft.Semantics(identifier="receipt-qr", image=True, label=t("outcome.receipt.hint"),
+                                 content=ft.Image(src=flow.receipt_qr_png, width=260, height=260)),
+                    text.body(t("outcome.receipt.hint"), muted=True),
+                ]
+            controls.append(ft.Container(content=ft.Column(card, spacing=10), bgcolor=CARD, border_radius=16,
+                                         padding=20, border=ft.Border.all(3, OK)))
+    elif result.result is CertificationResult.NEEDS_REVIEW:
+        controls += [
+            text.heading(t("outcome.needs_review.title"), identifier="outcome-title"),
+            text.body(t("outcome.needs_review.body")),
+        ]
+    else:
+        controls += [
+            ft.Row([ft.Icon(ft.Icons.ERROR, color=ERROR, size=56),
+                    text.heading(t("outcome.failed.title"), identifier="outcome-title")]),
+            text.body(t("outcome.reason", reason=reason_text(result.reason, result.message, t)),
+                      identifier="outcome-reason"),
+        ]
+        if certify.too_many_failures or result.manual_review is not None:
+            controls.append(text.body(t("outcome.too_many"), identifier="outcome-too-many"))
+            if result.manual_review is not None:
+                offer = result.manual_review
+                controls += [text.body(offer.message), text.body(offer.assisted), text.body(offer.onsite)]
+        else:
+            controls.append(buttons.primary(t("common.retry"), "outcome-retry", again))
+        if certify.too_many_failures or result.manual_review is not None:
+            controls.append(buttons.primary(t("outcome.evidence"), "outcome-evidence", evidence))
+        controls.append(buttons.secondary(t("camera.alternatives"), "outcome-alternatives", alternatives))
+    controls.append(buttons.secondary(t("common.home"), "outcome-home", home, icon=ft.Icons.HOME))
+    return screen(ui, "/certify/result", t("app.title"), controls, back_to="/")

@@ -1,0 +1,86 @@
+"""Status result: masked name and ID, then one card per entitlement (state, dates, last certification)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from app.common.components import buttons, text
+from app.common.components.scaffold import screen
+from app.common.components.theme import ACCENT, CARD, ERROR, OK
+from app.common.dates import format_date
+from shared.enums import CycleState
+from shared.schemas import EntitlementStatus
+
+if TYPE_CHECKING:
+    from app.common.ui import Ui
+    from shared.i18n import Translator
+
+_GOOD = {CycleState.CERTIFIED}
+_BAD = {CycleState.OVERDUE, CycleState.SUSPENDED, CycleState.STOPPED}
+
+
+def entitlement_lines(item: EntitlementStatus, t: Translator) -> list[tuple[str, str]]:
+    """(semantics identifier suffix, text) for one entitlement, in reading order; no UI involved."""
+    lang = t.language
+    lines = [("state", t("result.state", state=t(f"cycle.{item.state}")))]
+    lines.append(("payment", t("result.payment", payment=t(f"payment.{item.payment_state}"))))
+    if item.last_certified_on and item.last_method:
+        lines.append(("last", t("result.last", date=format_date(item.last_certified_on, lang),
+                                method=t(f"method.{item.last_method}"))))
+    else:
+        lines.append(("last", t("result.last_none")))
+    if item.window_start and item.window_end:
+        lines.append(("window", t("result.window", start=format_date(item.window_start, lang),
+                                  end=format_date(item.window_end, lang))))
+    if item.valid_until:
+        lines.append(("valid-until", t("result.valid_until", date=format_date(item.valid_until, lang))))
+    if item.next_due:
+        lines.append(("next-due", t("result.next_due", date=format_date(item.next_due, lang))))
+    return lines
+
+
+def _card(item: EntitlementStatus, index: int, t: Translator) -> ft.Control:
+    colour = OK if item.state in _GOOD else ERROR if item.state in _BAD else ACCENT
+    icon = ft.Icons.CHECK_CIRCLE if item.state in _GOOD else ft.Icons.WARNING if item.state in _BAD \
+        else ft.Icons.SCHEDULE
+    rows: list[ft.Control] = [
+        ft.Row([ft.Icon(icon, color=colour, size=40),
+                text.subheading(t(f"benefit.{item.benefit_type}"), identifier=f"result-{index}-benefit")]),
+    ]
+    rows += [text.body(line, identifier=f"result-{index}-{suffix}") for suffix, line in entitlement_lines(item, t)]
+    return ft.Container(
+        content=ft.Column(rows, spacing=10),
+        bgcolor=CARD,
+        border=ft.Border.all(3, colour),
+        border_radius=16,
+        padding=20,
+    )
+
+
+def build(ui: Ui) -> ft.View:
+    t = ui.t
+    result = ui.state.lookup.result
+
+    async def again() -> None:
+        ui.state.lookup.reset()
+        await ui.go("/status")
+
+    async def home() -> None:
+        await ui.go("/")
+
+    if result is None:  # e.g. a reload of the result URL after the server restarted
+        controls: list[ft.Control] = [text.body(t("status.intro"))]
+    else:
+        controls = [
+            text.subheading(t("result.person", name=result.masked_name), identifier="result-name"),
+            text.body(t("result.id", id_number=result.masked_id_number), identifier="result-id"),
+            *([_card(item, i, t) for i, item in enumerate(result.entitlements)]
+              or [text.body(t("result.no_entitlements"), identifier="result-none")]),
+        ]
+    controls += [
+        buttons.primary(t("result.again"), "result-again", again),
+        buttons.secondary(t("common.home"), "result-home", home, icon=ft.Icons.HOME),
+    ]
+    return screen(ui, "/status/result", t("result.title"), controls, back_to="/status")

@@ -1,0 +1,75 @@
+"""Big buttons: at least 72 px tall, full width, one clear label (and an optional second line)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from app.common.components.theme import ACCENT, CARD, INK, MUTED_INK, SURFACE
+
+Handler = Callable[..., Any]
+
+
+def choice(title: str, hint: str, icon: ft.IconData, identifier: str, on_click: Handler) -> ft.Control:
+    """A home-screen choice: icon, title and a plain one-line explanation, the whole card tappable."""
+    card = ft.Container(
+        content=ft.Row(
+            [
+                ft.Icon(icon, size=48, color=ACCENT),
+                ft.Column(
+                    [
+                        ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_LARGE, color=INK),
+                        ft.Text(hint, theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=MUTED_INK),
+                    ],
+                    spacing=4,
+                    expand=True,
+                ),
+                ft.Icon(ft.Icons.CHEVRON_RIGHT, size=40, color=ACCENT),
+            ],
+            spacing=20,
+        ),
+        bgcolor=CARD,
+        border=ft.Border.all(2, ACCENT),
+        border_radius=16,
+        padding=ft.Padding.symmetric(horizontal=20, vertical=18),
+        on_click=on_click,
+        ink=True,
+    )
+    return ft.Semantics(identifier=identifier, button=True, content=card)
+
+
+def _style(primary: bool) -> ft.ButtonStyle:
+    return ft.ButtonStyle(
+        bgcolor=ACCENT if primary else SURFACE,
+        color=SURFACE if primary else ACCENT,
+        side=ft.BorderSide(2, ACCENT),
+        shape=ft.RoundedRectangleBorder(radius=14),
+        padding=ft.Padding.symmetric(horizontal=24, vertical=18),
+    )
+
+
+def primary(text: str, identifier: str, on_click: Handler, disabled: bool = False) -> ft.Control:
+    button = ft.Button(content=text, on_click=on_click, style=_style(True), height=76, expand=True,
+                       disabled=disabled)
+    return ft.Semantics(identifier=identifier, content=ft.Row([button]))
+
+
+def secondary(text: str, identifier: str, on_click: Handler, icon: ft.IconData | None = None) -> ft.Control:
+    button = ft.OutlinedButton(content=text, icon=icon, on_click=on_click, style=_style(False), height=76,
+                               expand=True)
+    return ft.Semantics(identifier=identifier, content=ft.Row([button]))
+
+
+def toggle(text: str, identifier: str, selected: bool, on_click: Handler) -> ft.Control:
+    """One option of a choice (language, text size): the chosen one is filled and ticked."""
+    button = ft.Button(
+        content=text,
+        icon=ft.Icons.CHECK if selected else None,
+        on_click=on_click,
+        style=_style(selected),
+        height=72,
+        expand=True,
+    )
+    return ft.Semantics(identifier=identifier, selected=selected, content=ft.Row([button]))

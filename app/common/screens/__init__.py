@@ -1,0 +1,1 @@
+"""Screens both apps route to (settings)."""

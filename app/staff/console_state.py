@@ -1,0 +1,205 @@
+"""What the staff app remembers of the signed-in staff member and the back-office screens, and their
+actions (testable without a UI). One per session, in ``app.staff.state.StaffAppState``.
+
+Each action returns True on success; on failure ``error`` holds the server's message (shown via the
+``console.error`` catalog string). Screens only render this state and call these actions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.common.api_client import ApiError
+from app.staff.console_client import ConsoleClient
+from shared.backoffice_schemas import (
+    AuditPage,
+    CycleRunResult,
+    FeedMismatchPublic,
+    SpotCheckCreate,
+    SpotCheckPublic,
+    StatsOverview,
+)
+from shared.schemas import ReviewItemPublic, StaffPublic
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+HALF_YEAR_RE = re.compile(r"^\d{4}-H[12]$")
+SPOT_OUTCOMES = ("confirmed", "not_confirmed", "unreachable")
+
+
+MIN_REASON = 3  # characters a staff decision's reason needs (the screens check it before calling)
+
+
+@dataclass
+class ConsoleState:
+    staff: StaffPublic | None = None
+    client: ConsoleClient | None = None
+    queue: list[ReviewItemPublic] = field(default_factory=list)
+    last_decision: tuple[bool, str] | None = None  # (approved, masked name)
+    last_run: CycleRunResult | None = None
+    stats: StatsOverview | None = None
+    mismatches: list[FeedMismatchPublic] = field(default_factory=list)
+    last_mismatch: FeedMismatchPublic | None = None  # the last one decided (its status says how)
+    spot_check: SpotCheckPublic | None = None
+    audit: AuditPage | None = None
+    error: str | None = None
+    busy: bool = False
+
+    @property
+    def signed_in(self) -> bool:
+        return self.staff is not None and self.client is not None
+
+    async def _call(self, coro_fn) -> Any:
+        self.busy, self.error = True, None
+        try:
+            return await coro_fn()
+        except ApiError as exc:
+            self.error = exc.message
+            return None
+        finally:
+            self.busy = False
+
+    async def sign_in(self, api_url: str, username: str, password: str, *, transport: Any = None) -> bool:
+        client = ConsoleClient(api_url, transport=transport)
+        staff = await self._call(lambda: client.login(username.strip(), password))
+        if staff is None:
+            await client.aclose()
+            return False
+        self.staff, self.client = staff, client
+        return True
+
+    async def sign_out(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+        self.staff = self.client = None
+        self.queue, self.last_run, self.stats, self.last_decision = [], None, None, None
+        self.mismatches, self.last_mismatch, self.spot_check, self.audit = [], None, None, None
+
+    async def load_queue(self) -> bool:
+        page = await self._call(self.client.review_items)
+        if page is None:
+            return False
+        self.queue = list(page.items)
+        return True
+
+    async def decide(self, review_id: str, *, approve: bool, reason: str) -> bool:
+        item = await self._call(lambda: self.client.decide(review_id, approve=approve, reason=reason.strip()))
+        if item is None:
+            return False
+        self.last_decision = (approve, item.holder_name)
+        self.queue = [i for i in self.queue if i.review_id != review_id]
+        return True
+
+    async def run_month(self, month: str) -> bool:
+        result = await self._call(lambda: self.client.run_month(month.strip()))
+        if result is None:
+            return False
+        self.last_run = result
+        return True
+
+    async def load_stats(self) -> bool:
+        stats = await self._call(self.client.stats)
+        if stats is None:
+            return False
+        self.stats = stats
+        return True
+
+    # --- feed mismatches: the review list of rows whose name differs from the roll ------------------
+
+    async def load_mismatches(self) -> bool:
+        items = await self._call(self.client.feed_mismatches)
+        if items is None:
+            return False
+        self.mismatches = list(items)
+        return True
+
+    async def decide_mismatch(self, item_id: int, *, apply: bool, reason: str) -> bool:
+        reason = reason.strip()
+        if len(reason) < MIN_REASON:
+            self.error = "a reason of at least 3 characters is needed"
+            return False
+        item = await self._call(lambda: self.client.decide_mismatch(item_id, apply=apply, reason=reason))
+        if item is None:
+            return False
+        self.last_mismatch = item
+        self.mismatches = [m for m in self.mismatches if m.id != item_id]
+        return True
+
+    # --- spot checks --------------------------------------------------------------------------------
+
+    async def draw_spot_check(self, half_year: str, region_code: str, *, townships: int = 2,
+                              villages: int = 2, per_village: int = 5) -> bool:
+        try:
+            spec = SpotCheckCreate(half_year=half_year.strip().upper(), region_code=region_code.strip(),
+                                   townships=townships, villages_per_township=villages, per_village=per_village)
+        except ValidationError as exc:
+            self.error = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            return False
+        check = await self._call(lambda: self.client.draw_spot_check(spec))
+        if check is None:
+            return False
+        self.spot_check = check
+        return True
+
+    async def open_spot_check(self, check_id: int) -> bool:
+        check = await self._call(lambda: self.client.spot_check(check_id))
+        if check is None:
+            return False
+        self.spot_check = check
+        return True
+
+    async def record_outcome(self, item_id: int, outcome: str, note: str = "") -> bool:
+        if self.spot_check is None or outcome not in SPOT_OUTCOMES:
+            self.error = f"unknown outcome {outcome!r}" if self.spot_check else "no spot check is open"
+            return False
+        check_id = self.spot_check.id
+        check = await self._call(
+            lambda: self.client.spot_outcome(check_id, item_id, outcome=outcome, note=note.strip() or None)
+        )
+        if check is None:
+            return False
+        self.spot_check = check
+        return True
+
+    @property
+    def spot_progress(self) -> tuple[int, int]:
+        """(items with an outcome, items) of the open spot check."""
+        items = self.spot_check.items if self.spot_check else []
+        return sum(1 for i in items if i.outcome), len(items)
+
+    # --- audit viewer --------------------------------------------------------------------------------
+
+    async def search_audit(self, *, id_number: str = "", actor: str = "", date_from: str = "",
+                           date_to: str = "") -> bool:
+        dates = {"date_from": date_from.strip(), "date_to": date_to.strip()}
+        bad = [name for name, value in dates.items() if value and not valid_date(value)]
+        if bad:
+            self.error = f"{', '.join(bad)}: write dates as YYYY-MM-DD"
+            return False
+        page = await self._call(
+            lambda: self.client.audit(id_number=id_number.strip(), actor=actor.strip(), **dates)
+        )
+        if page is None:
+            return False
+        self.audit = page
+        return True
+
+
+def valid_month(text: str) -> bool:
+    return bool(MONTH_RE.match(text.strip()))
+
+
+def valid_half_year(text: str) -> bool:
+    return bool(HALF_YEAR_RE.match(text.strip().upper()))
+
+
+def valid_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return len(text.strip()) == 10

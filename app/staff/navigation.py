@@ -1,0 +1,55 @@
+"""The staff app's entries: (route, label key, roles) — the home screen and the navigation row show the
+entries the signed-in role may use, and a screen refuses a role not listed for it.
+
+To add an entry, append a ``NavEntry`` here, add its screen to ``app/staff/screens/__init__.py`` and its
+label (``label_key``) and one-line hint (``label_key + ".hint"``) to ``shared/i18n/console.py``. The roles
+mirror what the API admits for the entry's endpoints (``api/auth/deps.py``); the API still decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import flet as ft
+
+from shared.enums import StaffRole
+
+COORDINATOR, REVIEWER, ADMIN = StaffRole.COORDINATOR, StaffRole.REVIEWER, StaffRole.ADMIN
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    route: str
+    label_key: str
+    roles: frozenset[StaffRole]
+    icon: ft.IconData = ft.Icons.CHEVRON_RIGHT
+
+    @property
+    def hint_key(self) -> str:
+        return f"{self.label_key}.hint"
+
+    @property
+    def slug(self) -> str:
+        """The route as an identifier part: ``/review`` → ``review``."""
+        return self.route.strip("/").replace("/", "-")
+
+
+ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry("/review", "console.nav.review", frozenset({REVIEWER, ADMIN}), ft.Icons.FACT_CHECK),
+    NavEntry("/mismatches", "console.nav.mismatches", frozenset({REVIEWER, ADMIN}), ft.Icons.COMPARE_ARROWS),
+    NavEntry("/spotchecks", "console.nav.spotchecks", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.CHECKLIST),
+    NavEntry("/stats", "console.nav.stats", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.BAR_CHART),
+    NavEntry("/cycle", "console.nav.cycle", frozenset({ADMIN}), ft.Icons.EVENT_REPEAT),
+    NavEntry("/audit", "console.nav.audit", frozenset({REVIEWER, ADMIN}), ft.Icons.HISTORY),
+)
+
+
+def entries_for(role: StaffRole | None) -> list[NavEntry]:
+    """The entries ``role`` may use, in menu order (none when nobody is signed in)."""
+    return [entry for entry in ENTRIES if role in entry.roles]
+
+
+def allowed(route: str, role: StaffRole | None) -> bool:
+    """Whether ``role`` may open ``route`` (routes that are no entry, e.g. /settings, are open to all)."""
+    entry = next((e for e in ENTRIES if e.route == route), None)
+    return entry is None or role in entry.roles

@@ -1,0 +1,34 @@
+"""The staff app's screens; each exposes ``build(ui) -> ft.View``. ``ROUTES`` maps paths to them.
+
+``/`` is the sign-in screen, or the role-aware home once signed in; the other routes are the entries of
+``app.staff.navigation.ENTRIES`` (each screen checks sign-in and role itself) and the settings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.common.screens import settings
+from app.staff.screens import audit, cycle, home, mismatches, review, signin, spotchecks, stats
+
+if TYPE_CHECKING:
+    import flet as ft
+
+    from app.common.ui import Ui
+
+
+def start(ui: Ui) -> ft.View:
+    """``/``: the home screen when signed in, else the sign-in screen."""
+    return home.build(ui) if ui.state.console.signed_in else signin.build(ui)
+
+
+ROUTES = {
+    "/": start,
+    "/settings": settings.build,
+    "/review": review.build,
+    "/cycle": cycle.build,
+    "/stats": stats.build,
+    "/mismatches": mismatches.build,
+    "/spotchecks": spotchecks.build,
+    "/audit": audit.build,
+}

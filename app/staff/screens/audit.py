@@ -1,0 +1,82 @@
+"""The audit viewer: search events by person (ID number), actor and date; show whether the hash chain
+verifies (the server recomputes the whole chain on every search)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from app.common.components import buttons, text
+from app.common.components.fields import tagged, text_field
+from app.common.components.scaffold import screen
+from app.common.components.theme import ERROR, OK
+from app.staff.components.console_nav import error_line, gate, nav
+from app.staff.console_state import valid_date
+
+if TYPE_CHECKING:
+    from app.common.ui import Ui
+
+ROUTE = "/audit"
+
+
+def build(ui: Ui) -> ft.View:
+    t = ui.t
+    state = ui.state.console
+    if (shut := gate(ui, state, ROUTE, t("console.audit.title"))) is not None:
+        return shut
+    id_number = text_field(t("console.audit.id_number"), "", "", lambda e: None)
+    actor = text_field(t("console.audit.actor"), "", "", lambda e: None)
+    date_from = text_field(t("console.audit.date_from"), t("console.audit.date_hint"), "", lambda e: None)
+    date_to = text_field(t("console.audit.date_to"), t("console.audit.date_hint"), "", lambda e: None)
+    chain = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
+    count = ft.Text("")
+    events = ft.Column(spacing=4)
+    message, message_row = error_line("console-audit-error")
+
+    def render() -> None:
+        message.value = t("console.error", message=state.error) if state.error else ""
+        page = state.audit
+        if page is None:
+            return
+        if page.chain_ok:
+            chain.value, chain.color = t("console.audit.chain_ok", count=page.chain_checked), OK
+        else:
+            chain.value, chain.color = t("console.audit.chain_bad", problem=page.chain_problem or "?"), ERROR
+        count.value = t("console.audit.count", count=len(page.events))
+        events.controls = [
+            ft.Text(t("console.audit.event", seq=e.seq, time=e.created_at.strftime("%Y-%m-%d %H:%M"), actor=e.actor,
+                      action=e.action, entity=f"{e.entity_type} {e.entity_id}"), selectable=True)
+            for e in page.events
+        ]
+
+    async def search() -> None:
+        if any(f.value and not valid_date(f.value) for f in (date_from, date_to)):
+            message.value = t("console.audit.date_invalid")
+            ui.page.update()
+            return
+        await state.search_audit(id_number=id_number.value or "", actor=actor.value or "",
+                                 date_from=date_from.value or "", date_to=date_to.value or "")
+        render()
+        ui.page.update()
+
+    render()
+    if state.audit is None:
+        ui.page.run_task(search)
+    return screen(
+        ui,
+        ROUTE,
+        t("console.audit.title"),
+        [
+            nav(ui, state),
+            text.body(t("console.audit.intro")),
+            tagged("console-audit-id-number", id_number),
+            tagged("console-audit-actor", actor),
+            ft.Row([tagged("console-audit-from", date_from), tagged("console-audit-to", date_to)], wrap=True),
+            message_row,
+            buttons.primary(t("console.audit.search"), "console-audit-search", search),
+            ft.Semantics(identifier="console-audit-chain", live_region=True, content=chain),
+            ft.Semantics(identifier="console-audit-count", content=count),
+            events,
+        ],
+    )
