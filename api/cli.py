@@ -1,6 +1,6 @@
 """The ``lifecert`` command.
 
-    lifecert demo                      migrate + seed an SQLite demo DB, run API (:8000) and web client (:8550)
+    lifecert demo                      migrate + seed an SQLite demo DB, run API (:8000), citizens' app (:8550), staff app (:8551)
     lifecert serve [--host --port --workers]
     lifecert db upgrade [--revision REV] | db current
     lifecert regions import FILE.csv   (code, name, level, parent_code)
@@ -79,7 +79,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if getattr(args, "database_url", None):
         os.environ["LIFECERT_DATABASE_URL"] = args.database_url
     return run_demo(
-        host=args.host, port=args.port, client_port=args.client_port, with_client=not args.no_client
+        host=args.host,
+        port=args.port,
+        client_port=args.client_port,
+        staff_port=args.staff_port,
+        with_client=not args.no_client,
     )
 
 
@@ -281,11 +285,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("demo", help="demo roster + API on :8000 + web client on :8550 (Ctrl-C stops both)")
+    p = sub.add_parser(
+        "demo", help="demo roster + API on :8000 + citizens' app on :8550 + staff app on :8551 (Ctrl-C stops all)"
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--client-port", type=int, default=8550)
-    p.add_argument("--no-client", action="store_true", help="run the API only")
+    p.add_argument("--client-port", type=int, default=8550, help="the citizens' web app (default 8550)")
+    p.add_argument("--staff-port", type=int, default=8551, help="the staff web app (default 8551)")
+    p.add_argument("--no-client", action="store_true", help="run the API only (neither web app)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="run the API (uvicorn api.main:app)")

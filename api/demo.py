@@ -1,4 +1,5 @@
-"""`lifecert demo`: an SQLite database with a small demo roster, the API on :8000 and the web client on :8550.
+"""`lifecert demo`: an SQLite database with a small demo roster, the API on :8000, the citizens' web app on
+:8550 and the staff web app on :8551 (each app a subprocess: ``python -m app.citizen`` / ``app.staff``).
 
 Seeding is idempotent (people are matched by ID number), so running the demo twice changes nothing.
 """
@@ -38,7 +39,7 @@ from shared.months import YearMonth
 from shared.policy import PolicyTable
 
 ACTOR = "system:demo"
-# A staff account for the console (/console) in the local demo only; `lifecert demo` refuses production.
+# A staff account for the staff app (:8551) in the local demo only; `lifecert demo` refuses production.
 DEMO_STAFF_USERNAME = "demo-admin"
 DEMO_STAFF_PASSWORD = "lifecert-demo"
 ENTITLED_SINCE = date(2015, 1, 1)  # everyone has been on the roll for years
@@ -356,15 +357,25 @@ def print_people(out=sys.stdout) -> None:
         print(f"  {p.id_number}  {p.name}  — {p.note}", file=out)
 
 
-def client_available() -> bool:
+# The web apps the demo starts: (what, module), each served on its own port.
+WEB_APPS = (("citizens' app", "app.citizen"), ("staff app", "app.staff"))
+
+
+def client_available(module: str = "app.citizen") -> bool:
+    """Whether the web app ``module`` is installed here (the ``client`` extra)."""
     try:
-        return importlib.util.find_spec("app.__main__") is not None
+        return importlib.util.find_spec(f"{module}.__main__") is not None
     except (ImportError, ValueError):
         return False
 
 
 def run_demo(
-    *, host: str = "127.0.0.1", port: int = 8000, client_port: int = 8550, with_client: bool = True
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    client_port: int = 8550,
+    staff_port: int = 8551,
+    with_client: bool = True,
 ) -> int:
     import uvicorn
 
@@ -387,26 +398,25 @@ def run_demo(
         engine.dispose()
     print(f"demo roster: {added} people added ({len(DEMO_PEOPLE) - added} already there)")
     print_people()
-    print(f"staff console: http://127.0.0.1:{client_port}/console  user {DEMO_STAFF_USERNAME}, password {DEMO_STAFF_PASSWORD}")
 
     api_url = f"http://{host}:{port}"
-    client: subprocess.Popen[bytes] | None = None
+    clients: list[subprocess.Popen[bytes]] = []
     if with_client:
-        if client_available():
-            cmd = [sys.executable, "-m", "app", "--port", str(client_port), "--api", api_url]
-            client = subprocess.Popen(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-            print(f"web client: http://127.0.0.1:{client_port}  (pid {client.pid})")
-        else:
-            print(
-                "warning: the web client (python -m app) is not available yet; running the API only",
-                file=sys.stderr,
-            )
+        for (what, module), web_port in zip(WEB_APPS, (client_port, staff_port), strict=True):
+            if not client_available(module):
+                print(f"warning: the {what} (python -m {module}) is not available; not started", file=sys.stderr)
+                continue
+            cmd = [sys.executable, "-m", module, "--port", str(web_port), "--api", api_url]
+            clients.append(subprocess.Popen(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"}))
+            print(f"{what}: http://127.0.0.1:{web_port}  (pid {clients[-1].pid})")
+            if module == "app.staff":
+                print(f"  sign in as {DEMO_STAFF_USERNAME}, password {DEMO_STAFF_PASSWORD}")
     print(f"API: {api_url}  (OpenAPI {api_url}/docs, health {api_url}/healthz) — Ctrl-C stops everything")
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=port, log_level="info"))
     try:
         server.run()
     finally:
-        if client is not None:
+        for client in clients:
             _stop(client)
     return 0
 

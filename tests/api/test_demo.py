@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from api.audit import verify_chain
@@ -111,6 +113,76 @@ def test_lifecert_demo_serves_the_demo_people_and_stops_on_ctrl_c(tmp_path) -> N
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode in (0, 130), out
     assert person.id_number in out and person.name in out  # the demo people are printed on start
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_lifecert_demo_serves_both_web_apps_and_stops_them_on_ctrl_c(tmp_path) -> None:
+    """`lifecert demo` with its web apps: the citizens' app and the staff app each answer on their own port
+    (``--client-port`` / ``--staff-port``), both URLs are printed, and Ctrl-C stops both subprocesses."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from api.demo import client_available
+
+    assert client_available("app.citizen") and client_available("app.staff")
+    api_port, citizen_port, staff_port = _free_port(), _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "LIFECERT_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "LIFECERT_ENV": "test",
+    }
+    env.pop("DISPLAY", None)
+    log = tmp_path / "demo.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "demo", "--port", str(api_port), "--client-port", str(citizen_port),
+             "--staff-port", str(staff_port)],
+            env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
+        )
+    try:
+        pending = {f"http://127.0.0.1:{api_port}/healthz", f"http://127.0.0.1:{citizen_port}/",
+                   f"http://127.0.0.1:{staff_port}/"}
+        deadline = time.monotonic() + 180
+        while pending and time.monotonic() < deadline:
+            assert proc.poll() is None, log.read_text()
+            for url in sorted(pending):
+                try:
+                    if httpx.get(url, timeout=2).is_success:
+                        pending.discard(url)
+                except httpx.TransportError:
+                    pass
+            time.sleep(0.3)
+        assert not pending, f"{sorted(pending)} did not answer within 180 s:\n{log.read_text()[-3000:]}"
+        started = dict(re.findall(r"^(citizens' app|staff app): http://127\.0\.0\.1:\d+ +\(pid (\d+)\)$",
+                                  log.read_text(), re.MULTILINE))
+        assert set(started) == {"citizens' app", "staff app"}, log.read_text()
+        for what, module, port in (("citizens' app", "app.citizen", citizen_port),
+                                   ("staff app", "app.staff", staff_port)):
+            cmdline = Path(f"/proc/{started[what]}/cmdline").read_bytes().split(b"\0")
+            assert [b"-m", module.encode(), b"--port", str(port).encode()] == cmdline[1:5], cmdline
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    out = log.read_text()
+    assert proc.returncode in (0, 130), out
+    assert f"citizens' app: http://127.0.0.1:{citizen_port} " in out
+    assert f"staff app: http://127.0.0.1:{staff_port} " in out
+    assert "sign in as demo-admin" in out
+    for pid in started.values():  # Ctrl-C stopped both web apps (the demo waited for them)
+        assert not Path(f"/proc/{pid}").exists(), f"web app {pid} still runs"
 
 
 def test_demo_staff_account_signs_in_to_the_console(client, engine) -> None:

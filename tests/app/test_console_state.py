@@ -203,7 +203,7 @@ async def test_audit_viewer_search_and_chain(session, make_person, reviewer_stat
 
 
 def test_half_year_and_date_formats():
-    from app.citizen.screens.console_spotchecks import this_half_year
+    from app.staff.screens.spotchecks import this_half_year
 
     from app.staff.console_state import valid_date, valid_half_year
 
