@@ -304,7 +304,7 @@ def liveness_section() -> str:
         "would count. A single partially closed frame (the blink seen halfway) was considered and not added: "
         "it rescues none of these runs, and a narrowed eye on one frame is what a smile or a squint gives. "
         "Client: send 10 pictures a second (one every 100 ms catches a 100–150 ms blink on 1–2 pictures; "
-        "5–8 a second misses some) and keep capturing ≥ 0.6 s after the last instruction, as app/capture.py does."
+        "5–8 a second misses some) and keep capturing ≥ 0.6 s after the last instruction, as app/common/capture.py does."
     )
     out.append("")
     out.append("Not evaluated: " + "; ".join(f"{c} — {why}" for c, why in NOT_EVALUATED) + ".")

@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.preview_check [--frames 30]
 
 Prints the p50/p90/max milliseconds per check after warm-up, and the verdicts seen. The app sends about
-one preview picture a second (app/preview.py), so one engine slot serves roughly 1000 / p50 phones at
+one preview picture a second (app/common/preview.py), so one engine slot serves roughly 1000 / p50 phones at
 once while they are getting ready.
 """
 

@@ -2,7 +2,7 @@
 
 States (``CapturePhase``): READY (explained, waiting for "Start") → STARTING (camera opening, challenge
 requested) → PREVIEW (about one picture a second checked by the API's quality gate, one large hint shown,
-until two good pictures in a row; "continue anyway" is offered after ~15 s, see ``app/preview.py``) →
+until two good pictures in a row; "continue anyway" is offered after ~15 s, see ``app/common/preview.py``) →
 HOLD_STILL (a few pictures of the still face: the liveness check wants a neutral start) →
 ACTION (one instruction on screen while a burst of pictures is taken; after the last one the
 pictures go on for ``TAIL_S``) → UPLOADING (progress)

@@ -1,5 +1,6 @@
-"""Browser tests: a real API (uvicorn, seeded SQLite) and the web client (``python -m app``) as subprocesses,
-driven by Playwright with Debian's Chromium (never Playwright's own browser download). One browser per session.
+"""Browser tests: a real API (uvicorn, seeded SQLite) and a web app (``python -m app.citizen``; the staff
+tests start ``python -m app.staff``) as subprocesses, driven by Playwright with Debian's Chromium (never
+Playwright's own browser download). One browser per session.
 
 Skipped with a clear message when /usr/bin/chromium is absent (``apt-get install -y chromium``), failed
 when CI=true. Screenshots of each step go to ``test-artifacts/e2e/`` (git-ignored): look at them.
@@ -28,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 PHONE_VIEWPORT = {"width": 480, "height": 960}
+SMALL_PHONE_VIEWPORT = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -75,6 +77,13 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90.0
             pass
         time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer within {timeout} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def start_web_app(module: str, port: int, api_url: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """``python -m <module>`` (``app.citizen`` or ``app.staff``) serving on ``port``, output to ``log``."""
+    with log.open("wb") as out:
+        return subprocess.Popen([sys.executable, "-m", module, "--port", str(port), "--api", api_url],
+                                cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -175,10 +184,7 @@ def stack(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(api_port)],
                 cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
-        with web_log.open("wb") as out:
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "app", "--port", str(web_port), "--api", api_url],
-                cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+        procs.append(start_web_app("app.citizen", web_port, api_url, env, web_log))
         wait_http(f"{api_url}/healthz", procs[0], api_log)
         wait_http(web_url, procs[1], web_log)
         yield Stack(api_url, web_url, certified, due, face, relative, api_log)

@@ -47,7 +47,7 @@ def _fill(frames: list[np.ndarray], count: int) -> list[np.ndarray]:
     return [cycle[i % len(cycle)] for i in range(count)]
 
 
-# The quality hints before the first instruction (app/preview.py) take about this long in the browser with
+# The quality hints before the first instruction (app/common/preview.py) take about this long in the browser with
 # a warm face engine: the first preview picture right after the camera opens, the second ~1 s later, its
 # answer ~0.3-0.6 s after that (take_picture, WebSocket, HTTP, FaceEngine.check).
 PREVIEW_LEAD_S = 1.5
@@ -59,7 +59,7 @@ def challenge_y4m(path: Path, clip: Path, fps: int = 25, lead_s: float = PREVIEW
     The file starts when the camera opens. The client first checks preview pictures until two in a row are
     good (``lead_s``, the face is neutral meanwhile), then waits 0.5 s and takes 5 still-face pictures
     (lead+0.5-1.0 s), then shows each instruction for 1 s before 14 pictures at 10 a second: open_mouth at
-    ~lead+2.0-3.4 s, blink at ~lead+4.4-5.8 s, and 0.6 s more pictures after it (app/capture.py). Per-frame
+    ~lead+2.0-3.4 s, blink at ~lead+4.4-5.8 s, and 0.6 s more pictures after it (app/common/capture.py). Per-frame
     landmark measures of d10 (68-point eye and inner-lip ratios): frames 152-220 are neutral (eyes open,
     mouth closed), 94-110 a wide-open mouth, 221-225 a clear blink. So: neutral to lead+1.8 s, the mouth
     lead+1.8-3.8 s (each frame three times), neutral to lead+4.6 s, the blink lead+4.6-5.9 s (frames 218-228,

@@ -1,6 +1,7 @@
-"""The staff console in Chromium against a real API: sign in, approve an item in the review queue, run a
-month, see the statistics change, and open the audit viewer (chain verified) — its own API + web client on
-a freshly seeded demo database."""
+"""The staff app (``python -m app.staff``, its own server) in Chromium against a real API: sign in to a home
+that shows the signed-in role's entries, approve an item in the review queue, run a month, see the
+statistics change, and open the audit viewer (chain verified) — its own API + staff app on a freshly
+seeded demo database."""
 
 from __future__ import annotations
 
@@ -14,7 +15,15 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import PHONE_VIEWPORT, free_port, seed, stop, wait_http
+from tests.e2e.conftest import (
+    PHONE_VIEWPORT,
+    SMALL_PHONE_VIEWPORT,
+    free_port,
+    seed,
+    start_web_app,
+    stop,
+    wait_http,
+)
 from tests.e2e.flutter import expect_text, open_app, tap, type_into, widget
 from tests.shared_data import REPO_ROOT
 
@@ -23,8 +32,9 @@ PASSWORD = "console e2e pass"
 
 @dataclass(frozen=True)
 class ConsoleStack:
-    web_url: str
+    web_url: str  # the staff app
     admin: str
+    coordinator: str
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +56,8 @@ def console_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
     with session_scope(make_sessionmaker(engine)) as session:
         service.create_staff(session, username="e2e_admin", name="王管理", role=StaffRole.ADMIN, password=PASSWORD,
                              region_code=None, actor="system:test")
+        service.create_staff(session, username="e2e_coordinator", name="李协办", role=StaffRole.COORDINATOR,
+                             password=PASSWORD, region_code=None, actor="system:test")
         suspended = session.execute(sa.select(Beneficiary).where(Beneficiary.name == "王德明")).scalar_one()
         open_item(session, kind=ReviewKind.EVIDENCE, person=suspended, method=CertificationMethod.STAFF_ONSITE,
                   operator=SELF, now=utcnow(), note="home visit photos")
@@ -62,13 +74,10 @@ def console_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(api_port)],
                 cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
-        with web_log.open("wb") as out:
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "app", "--port", str(web_port), "--api", api_url],
-                cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+        procs.append(start_web_app("app.staff", web_port, api_url, env, web_log))
         wait_http(f"{api_url}/healthz", procs[0], api_log)
         wait_http(web_url, procs[1], web_log)
-        yield ConsoleStack(web_url, "e2e_admin")
+        yield ConsoleStack(web_url, "e2e_admin", "e2e_coordinator")
     finally:
         for proc in procs:
             stop(proc)
@@ -82,6 +91,55 @@ def console_page(browser):
     context.close()
 
 
+@pytest.fixture
+def small_phone_page(browser):
+    context = browser.new_context(viewport=SMALL_PHONE_VIEWPORT, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _sign_in(page, username: str) -> None:
+    type_into(page, "console-username", username)
+    type_into(page, "console-password", PASSWORD)
+    tap(page, "console-sign-in")
+    widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
+
+
+HOME_ENTRIES = ("review", "mismatches", "spotchecks", "stats", "cycle", "audit")
+
+
+def _home_entries(page) -> set[str]:
+    return {e for e in HOME_ENTRIES if page.locator(f'[flt-semantics-identifier="staff-home-{e}"]').count()}
+
+
+def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(small_phone_page, console_stack, shots) -> None:
+    """At 390×844: the sign-in screen, then a coordinator's home (their two entries only), sign-out, and an
+    administrator's home with every entry."""
+    page = small_phone_page
+    open_app(page, console_stack.web_url, "console-username")
+    expect_text(page, "screen-title", "工作人员登录")
+    shots(page, "signin")
+
+    _sign_in(page, console_stack.coordinator)
+    expect_text(page, "console-who", "李协办（协办员）")
+    assert _home_entries(page) == {"spotchecks", "stats"}
+    shots(page, "home-coordinator")
+
+    tap(page, "console-sign-out")
+    widget(page, "console-username").wait_for(state="attached", timeout=30_000)
+    _sign_in(page, console_stack.admin)
+    expect_text(page, "console-who", "王管理（管理员）")
+    expect_text(page, "staff-home-review", "待审核")
+    assert _home_entries(page) == set(HOME_ENTRIES)
+    shots(page, "home-admin")
+
+    tap(page, "staff-home-stats")  # an entry opens its screen; back returns home
+    _suspended(page)
+    tap(page, "nav-back")
+    widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
+
+
 def _suspended(page) -> int:
     widget(page, "console-stats-suspended").wait_for(state="attached", timeout=30_000)
     expect_text(page, "console-stats-suspended", r"^\d+$")
@@ -91,13 +149,14 @@ def _suspended(page) -> int:
 
 def test_sign_in_approve_run_month_and_see_statistics_change(console_page, console_stack, shots) -> None:
     page = console_page
-    open_app(page, console_stack.web_url + "/console", "console-username")
+    open_app(page, console_stack.web_url, "console-username")
     type_into(page, "console-username", console_stack.admin)
     type_into(page, "console-password", PASSWORD)
     shots(page, "login")
     tap(page, "console-sign-in")
-    expect_text(page, "console-review-item-0", r"王\*明")
     expect_text(page, "console-who", "王管理")
+    tap(page, "staff-home-review")
+    expect_text(page, "console-review-item-0", r"王\*明")
 
     tap(page, "console-nav-stats")
     suspended_before = _suspended(page)
