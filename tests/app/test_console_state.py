@@ -203,9 +203,8 @@ async def test_audit_viewer_search_and_chain(session, make_person, reviewer_stat
 
 
 def test_half_year_and_date_formats():
-    from app.staff.screens.spotchecks import this_half_year
-
     from app.staff.console_state import valid_date, valid_half_year
+    from app.staff.screens.spotchecks import this_half_year
 
     assert valid_half_year("2026-H1") and valid_half_year(" 2026-h2 ")
     assert not valid_half_year("2026-H3") and not valid_half_year("2026H1")
