@@ -42,6 +42,9 @@ from api.spotchecks.router import router as spotchecks_router
 from api.stats.router import router as stats_router
 from api.status.fast import StatusFastPath
 from api.status.router import router as status_router
+from api.worklist.public_router import router as visit_requests_router
+from api.worklist.router import router as worklist_router
+from api.worklist.visits_router import router as visits_router
 
 ROUTERS: tuple[APIRouter, ...] = (
     # citizens, family helpers and the public
@@ -53,7 +56,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     auth_router,
     family_router,
     documents_router,
+    visit_requests_router,
     # staff: home visits, attestation, review
+    worklist_router,
+    visits_router,
     onsite_router,
     attestation_router,
     review_router,

@@ -28,6 +28,7 @@ from api.receipts.models import Receipt
 from api.regions.models import Region
 from api.review.models import ReviewItem
 from api.spotchecks.models import SpotCheck, SpotCheckItem
+from api.worklist.models import VisitRecord, VisitRequest
 
 __all__ = [
     "Attestation",
@@ -63,6 +64,8 @@ __all__ = [
     "SpotCheck",
     "SpotCheckItem",
     "StaffUser",
+    "VisitRecord",
+    "VisitRequest",
 ]
 
 

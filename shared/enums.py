@@ -38,6 +38,7 @@ class CertificationMethod(StrEnum):
     DATA_COMPARISON = "data_comparison"
     OVERSEAS_DOCUMENT = "overseas_document"
     MANUAL_REVIEW = "manual_review"  # evidence an officer approved after repeated failed face checks
+    HOME_VISIT = "home_visit"  # a coordinator's home-visit record (no face check possible), reviewed
 
 
 class CertificationResult(StrEnum):
@@ -85,3 +86,43 @@ class ChallengeAction(StrEnum):
     OPEN_MOUTH = "open_mouth"
     TURN_LEFT = "turn_left"
     TURN_RIGHT = "turn_right"
+
+
+class SpecialGroup(StrEnum):
+    """Why a person is visited at home by default (policy 001_58d305678a1f47a1.txt: 80+ and disabled)."""
+
+    AGED = "aged"  # at or over the policy's home_visit_age
+    SEVERELY_DISABLED = "severely_disabled"
+    BEDRIDDEN = "bedridden"
+    LIVES_ALONE = "lives_alone"
+
+
+class VisitState(StrEnum):
+    """A home-visit request: requested → scheduled → done | could_not_reach (api.worklist.visits)."""
+
+    REQUESTED = "requested"
+    SCHEDULED = "scheduled"
+    DONE = "done"
+    COULD_NOT_REACH = "could_not_reach"
+
+
+class VisitRequestReason(StrEnum):
+    """Why a visit is asked for (chosen from a list in the app)."""
+
+    ELDERLY = "elderly"
+    BEDRIDDEN = "bedridden"
+    DISABLED = "disabled"
+    NO_SMARTPHONE = "no_smartphone"
+    FACE_CHECK_FAILED = "face_check_failed"
+    OTHER = "other"
+
+
+class VisitRecordReason(StrEnum):
+    """Why the face check could not be done on a home visit (the coordinator records the visit instead)."""
+
+    BEDRIDDEN_NO_CAMERA = "bedridden_no_camera"
+    DEMENTIA = "dementia"
+    SEVERE_ILLNESS = "severe_illness"
+    FACE_NOT_RECOGNISED = "face_not_recognised"
+    NO_REFERENCE_FACE = "no_reference_face"
+    OTHER = "other"

@@ -8,6 +8,7 @@ The agency edits one TOML file (``api/policy.toml``); the service reads the file
     cycle = "annual_birthday"          # or "fixed_months"
     remind_days_before = 30
     attestation_signoffs = ["group_leader", "coordinator", "village_director"]
+    home_visit_age = 80                # from this age people are visited at home by default
 
     [[rule]]                           # every region, one benefit type
     benefit = "work_injury"
@@ -31,6 +32,9 @@ So a region rule without ``benefit`` also overrides the national ``work_injury``
 rule with both ``region`` and ``benefit`` to keep a different cycle for one benefit type there.
 
 ``remind_days_before`` missing from a rule is taken from ``[default]`` (30 when absent there too).
+``home_visit_age`` (``[default]`` only, 60 to 120, default 80): people of this age or older are on the
+coordinators' work list from the first day of their window and visited at home by default (Foshan
+guidance, ``001_58d305678a1f47a1.txt``: 80+ and disabled people are visited).
 ``attestation_signoffs`` (the roles that must sign a neighbour/coordinator attestation, in order) may be set
 in ``[default]`` and in rules without ``benefit``; the most specific region that sets it wins.
 
@@ -54,6 +58,7 @@ from shared.enums import BenefitType
 __all__ = [
     "ANNUAL_BIRTHDAY",
     "DEFAULT_REMIND_DAYS",
+    "DEFAULT_HOME_VISIT_AGE",
     "DEFAULT_SIGNOFFS",
     "CycleKind",
     "CyclePolicy",
@@ -69,10 +74,13 @@ FIXED_MONTHS = (3, 6, 12)
 DEFAULT_REMIND_DAYS = 30
 MAX_REMIND_DAYS = 180
 DEFAULT_SIGNOFFS: tuple[str, ...] = ("group_leader", "coordinator", "village_director")
+DEFAULT_HOME_VISIT_AGE = 80
+HOME_VISIT_AGE_RANGE = (60, 120)
 
 _ROLE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_DEFAULT_KEYS = frozenset({"cycle", "months", "remind_days_before", "attestation_signoffs", "note"})
-_RULE_KEYS = _DEFAULT_KEYS | {"region", "benefit", "name"}
+_COMMON_KEYS = frozenset({"cycle", "months", "remind_days_before", "attestation_signoffs", "note"})
+_DEFAULT_KEYS = _COMMON_KEYS | {"home_visit_age"}
+_RULE_KEYS = _COMMON_KEYS | {"region", "benefit", "name"}
 _CYCLE_KEYS = frozenset({"cycle", "months", "remind_days_before"})
 
 
@@ -122,6 +130,7 @@ class PolicyTable:
     default: CyclePolicy = ANNUAL_BIRTHDAY
     default_signoffs: tuple[str, ...] = DEFAULT_SIGNOFFS
     rules: tuple[PolicyRule, ...] = ()
+    home_visit_age: int = DEFAULT_HOME_VISIT_AGE  # from this age: visited at home by default
     _cycles: Mapping[tuple[str | None, BenefitType | None], CyclePolicy] = field(
         init=False, repr=False, compare=False
     )
@@ -180,6 +189,7 @@ def parse_policy(text: str) -> PolicyTable:
     else:
         default = CyclePolicy(remind_days_before=default_remind)
     default_signoffs = _signoffs(raw_default, "[default]") or DEFAULT_SIGNOFFS
+    home_visit_age = _home_visit_age(raw_default)
 
     raw_rules = doc.get("rule", [])
     if not isinstance(raw_rules, list):
@@ -205,7 +215,9 @@ def parse_policy(text: str) -> PolicyTable:
                 )
             seen_signoffs[rule.region] = index
         rules.append(rule)
-    return PolicyTable(default=default, default_signoffs=default_signoffs, rules=tuple(rules))
+    return PolicyTable(
+        default=default, default_signoffs=default_signoffs, rules=tuple(rules), home_visit_age=home_visit_age
+    )
 
 
 def _rule(raw: Any, index: int, default_remind: int) -> PolicyRule:
@@ -277,6 +289,16 @@ def _remind_days(raw: Mapping[str, Any], where: str, fallback: int) -> int:
     if not _is_int(value) or not 0 <= value <= MAX_REMIND_DAYS:
         raise PolicyError(
             f"{where}: remind_days_before must be a whole number from 0 to {MAX_REMIND_DAYS}, got {value!r}"
+        )
+    return value
+
+
+def _home_visit_age(raw_default: Mapping[str, Any]) -> int:
+    value = raw_default.get("home_visit_age", DEFAULT_HOME_VISIT_AGE)
+    low, high = HOME_VISIT_AGE_RANGE
+    if not _is_int(value) or not low <= value <= high:
+        raise PolicyError(
+            f"[default]: home_visit_age must be a whole number of years from {low} to {high}, got {value!r}"
         )
     return value
 

@@ -11,7 +11,14 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.enums import BenefitType, CertificationMethod, CycleState, PaymentState, ResidenceKind
+from shared.enums import (
+    BenefitType,
+    CertificationMethod,
+    CycleState,
+    PaymentState,
+    ResidenceKind,
+    VisitState,
+)
 
 __all__ = [
     "EntitlementStatus",
@@ -19,6 +26,7 @@ __all__ = [
     "ErrorResponse",
     "StatusRequest",
     "StatusResponse",
+    "VisitStatusPublic",
 ]
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -77,6 +85,17 @@ class EntitlementStatus(_Wire):
     suspended_since: str | None = Field(default=None, pattern=MONTH_PATTERN)
 
 
+class VisitStatusPublic(_Wire):
+    """The person's home-visit request as the status lookup shows it: an open one, or one closed in the
+    last 30 days (so "done" or "could not reach" is seen once)."""
+
+    state: VisitState
+    requested_on: date  # local dates (the person's time zone)
+    scheduled_on: date | None = None
+    worker_name: str | None = None  # the staff member who will visit (full name: people should know)
+    closed_on: date | None = None
+
+
 class StatusResponse(_Wire):
     """A person's masked identity and the state of each of their entitlements."""
 
@@ -86,6 +105,7 @@ class StatusResponse(_Wire):
     time_zone: str  # IANA name; dates above are in this zone
     today: date  # the local date the answer was computed for
     entitlements: list[EntitlementStatus]
+    visit: VisitStatusPublic | None = None  # a home-visit request (api.worklist), when there is one
 
 
 # === Certification API (issue 4: challenges, family, attestation, overseas, review, receipts) ==========
@@ -239,13 +259,19 @@ class StaffPublic(_Wire):
     region_code: str | None = None
 
 
+ID_CARD_LAST4_PATTERN = r"^[0-9]{3}[0-9Xx]$"
+
+
 class OnsiteChallengeRequest(_Wire):
-    """A staff member starts a face challenge for the person in front of them (ID document checked)."""
+    """A staff member starts a face challenge for the person in front of them: ``id_card_last4`` are the
+    last 4 characters the staff member reads off the ID card in hand (422 ``id_card_mismatch`` when they
+    differ from the roll)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     id_number: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=100)
+    id_card_last4: str = Field(pattern=ID_CARD_LAST4_PATTERN, description="last 4 characters of the ID card")
 
 
 class ReferencePublic(_Wire):

@@ -41,6 +41,11 @@ class Beneficiary(Base):
     country: Mapped[str | None] = mapped_column(sa.String(2))  # ISO 3166-1 alpha-2 when overseas
     time_zone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIME_ZONE)  # IANA name
     deceased_on: Mapped[date | None]
+    # Special groups (roster columns): with the aged (policy home_visit_age) they are visited at home by
+    # default and on the coordinators' work list from the first day of their window.
+    severely_disabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    bedridden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    lives_alone: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -10,8 +10,20 @@ from sqlalchemy.orm import Session
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary, ReferenceFace
 from api.certification.references import add_reference
+from api.errors import ApiError
 from face.types import Template
 from shared.enums import ReferenceSource
+
+
+def check_id_card(person: Beneficiary, last4: str) -> None:
+    """422 ``id_card_mismatch`` unless ``last4`` (typed by the staff member from the ID card in hand) are
+    the last 4 characters of the person's ID number: the card shown belongs to the person on the roll."""
+    if last4.strip().upper() != person.id_number[-4:]:
+        raise ApiError(
+            422,
+            "id_card_mismatch",
+            "The last 4 characters of the ID card do not match this person's record: check the card.",
+        )
 
 
 def enrol_reference(

@@ -24,6 +24,7 @@ from shared.schemas import (
     ChallengeResponse,
     ContactResult,
     ContactUpdate,
+    ID_CARD_LAST4_PATTERN,
     ErrorResponse,
     OnsiteChallengeRequest,
     ReferencePublic,
@@ -40,6 +41,7 @@ def start_onsite_challenge(
     """A face challenge the staff member runs on their device; submit it with the staff token."""
     with session_scope(ctx.sessions) as session:
         person = find_person(session, body.id_number, body.name)
+        onsite.check_id_card(person, body.id_card_last4)
         require_certifiable(session, person)
         return service.start(
             session,
@@ -57,10 +59,14 @@ def enrol_reference(
     id_number: Annotated[str, Form(min_length=1, max_length=40)],
     name: Annotated[str, Form(min_length=1, max_length=100)],
     photo: Annotated[UploadFile, File(description="a JPEG or PNG of the person's face")],
+    id_card_last4: Annotated[
+        str, Form(pattern=ID_CARD_LAST4_PATTERN, description="last 4 characters of the ID card in hand")
+    ],
     id_document_checked: Annotated[bool, Form()] = False,
     replace: Annotated[bool, Form()] = False,
 ) -> ReferencePublic:
-    """Enrol (人脸建模) or refresh the person's reference face; the ID document must have been checked."""
+    """Enrol (人脸建模) or refresh the person's reference face; the ID document must have been checked and
+    its last 4 characters typed back (``id_card_last4``)."""
     if not id_document_checked:
         raise ApiError(
             422, "id_document_not_checked", "Check the person's ID document before enrolling a face."
@@ -71,7 +77,8 @@ def enrol_reference(
     except UnacceptableFile as exc:
         raise ApiError(422, "invalid_photo", str(exc)) from None
     with session_scope(ctx.sessions) as session:
-        find_person(session, id_number, name)  # 404 before spending time on the face
+        # 404 or a card mismatch before spending time on the face
+        onsite.check_id_card(find_person(session, id_number, name), id_card_last4)
     try:
         template = ctx.engines.run(lambda engine: engine.enrol(data))  # in a worker thread (sync endpoint)
     except FaceInputError as exc:

@@ -17,6 +17,7 @@ class ReviewKind(enum.StrEnum):
     ATTESTATION = "attestation"  # neighbour / coordinator attestation with its sign-offs
     OVERSEAS = "overseas"  # a consulate-issued certification form
     EVIDENCE = "evidence"  # evidence uploaded after repeated failed face attempts
+    HOME_VISIT = "home_visit"  # a coordinator's visit record: the face check could not be done
 
 
 class ReviewStatus(enum.StrEnum):

@@ -1,7 +1,7 @@
 """Status lookup: find the person, check the name, evaluate each entitlement's certification cycle.
 
 This is the busiest public endpoint, so it runs two pre-built Core statements (person joined with their
-entitlements; their passed certifications) instead of ORM queries.
+entitlements and their latest home-visit request; their passed certifications) instead of ORM queries.
 """
 
 from __future__ import annotations
@@ -9,23 +9,36 @@ from __future__ import annotations
 import hmac
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.worklist.models import OPEN_STATES, VisitRequest
 from shared import cycle
 from shared.enums import CertificationMethod, CertificationResult, PaymentState
 from shared.idnumber import mask_id, mask_name
 from shared.months import YearMonth
 from shared.policy import PolicyTable
-from shared.schemas import EntitlementStatus, StatusResponse
+from shared.schemas import EntitlementStatus, StatusResponse, VisitStatusPublic
 
 _B = Beneficiary.__table__
 _E = Entitlement.__table__
 _C = Certification.__table__
+_V = VisitRequest.__table__
+_S = StaffUser.__table__
+# A closed visit request is still shown this long (the person sees "done" or "could not reach" once).
+CLOSED_VISIT_SHOWN = timedelta(days=30)
+_V_LATEST = _V.alias("latest_visit")
+_LATEST_VISIT = (
+    sa.select(sa.func.max(_V_LATEST.c.id))
+    .where(_V_LATEST.c.beneficiary_id == _B.c.id)
+    .correlate(_B)
+    .scalar_subquery()
+)
 
 PERSON_WITH_ENTITLEMENTS = (
     sa.select(
@@ -42,8 +55,17 @@ PERSON_WITH_ENTITLEMENTS = (
         _E.c.suspended_since,
         _E.c.entitled_since,
         _E.c.created_at.label("entitlement_created_at"),
+        _V.c.state.label("visit_state"),
+        _V.c.created_at.label("visit_requested_at"),
+        _V.c.scheduled_on.label("visit_scheduled_on"),
+        _V.c.closed_at.label("visit_closed_at"),
+        _S.c.name.label("visit_worker_name"),
     )
-    .select_from(_B.outerjoin(_E, _E.c.beneficiary_id == _B.c.id))
+    .select_from(
+        _B.outerjoin(_E, _E.c.beneficiary_id == _B.c.id)
+        .outerjoin(_V, _V.c.id == _LATEST_VISIT)
+        .outerjoin(_S, _S.c.id == _V.c.worker_id)
+    )
     .where(_B.c.id_number == sa.bindparam("id_number"))
     .order_by(_E.c.id)
 )
@@ -98,6 +120,24 @@ def lookup_status(
         time_zone=person.time_zone,
         today=today,
         entitlements=statuses,
+        visit=_visit(person, now_utc),
+    )
+
+
+def _visit(row: sa.Row[Any], now_utc: datetime) -> VisitStatusPublic | None:
+    """The latest visit request: shown while open, and for 30 days after it was closed."""
+    if row.visit_state is None:
+        return None
+    if row.visit_state not in OPEN_STATES and (
+        row.visit_closed_at is None or now_utc - row.visit_closed_at > CLOSED_VISIT_SHOWN
+    ):
+        return None
+    return VisitStatusPublic(
+        state=row.visit_state,
+        requested_on=cycle.local_date(row.visit_requested_at, row.time_zone),
+        scheduled_on=row.visit_scheduled_on,
+        worker_name=row.visit_worker_name,
+        closed_on=None if row.visit_closed_at is None else cycle.local_date(row.visit_closed_at, row.time_zone),
     )
 
 

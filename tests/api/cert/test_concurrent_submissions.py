@@ -59,7 +59,12 @@ def test_same_key_at_once_gives_one_answer_and_one_record(
     resp = face_client.post(
         "/api/v1/onsite/references",
         headers=make_staff(StaffRole.COORDINATOR),
-        data={"id_number": person.id_number, "name": NAME, "id_document_checked": "true"},
+        data={
+                "id_number": person.id_number,
+                "name": NAME,
+                "id_document_checked": "true",
+                "id_card_last4": person.id_number[-4:],
+            },
         files={"photo": ("ref.jpg", reference_photo(), "image/jpeg")},
     )
     assert resp.status_code == 201

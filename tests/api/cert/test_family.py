@@ -25,7 +25,12 @@ def relative(face_client, make_person, make_staff):
         resp = face_client.post(
             "/api/v1/onsite/references",
             headers=coordinator,
-            data={"id_number": person.id_number, "name": NAME, "id_document_checked": "true"},
+            data={
+                "id_number": person.id_number,
+                "name": NAME,
+                "id_document_checked": "true",
+                "id_card_last4": person.id_number[-4:],
+            },
             files={"photo": ("ref.jpg", reference_photo(), "image/jpeg")},
         )
         assert resp.status_code == 201

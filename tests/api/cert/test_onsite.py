@@ -18,7 +18,13 @@ NAME = "马大爷"
 
 
 def enrol(client, headers, person, photo: bytes, **extra):
-    data = {"id_number": person.id_number, "name": NAME, "id_document_checked": "true", **extra}
+    data = {
+        "id_number": person.id_number,
+        "name": NAME,
+        "id_document_checked": "true",
+        "id_card_last4": person.id_number[-4:],
+        **extra,
+    }
     return client.post(
         "/api/v1/onsite/references",
         headers=headers,
@@ -66,7 +72,9 @@ def test_onsite_challenge_records_the_staff_member_as_operator(
     assert enrol(face_client, coordinator, person, reference_photo()).status_code == 201
     fixed_actions(PASSING_ACTIONS)
     started = face_client.post(
-        "/api/v1/onsite/challenges", headers=coordinator, json={"id_number": person.id_number, "name": NAME}
+        "/api/v1/onsite/challenges",
+        headers=coordinator,
+        json={"id_number": person.id_number, "name": NAME, "id_card_last4": person.id_number[-4:].lower()},
     )
     assert started.status_code == 201
     url = f"/api/v1/challenges/{started.json()['challenge_id']}/frames"

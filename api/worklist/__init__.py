@@ -1,0 +1,1 @@
+"""Assisted certification: the coordinators' work list, home-visit requests and visit records."""
