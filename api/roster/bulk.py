@@ -26,6 +26,9 @@ BENEFICIARY_COLUMNS = (
     "residence_kind",
     "country",
     "time_zone",
+    "severely_disabled",
+    "bedridden",
+    "lives_alone",
     "created_at",
     "updated_at",
 )

@@ -20,7 +20,12 @@ payment_state       no        active (default) | suspended
 suspended_since     suspended YYYY-MM month the suspension started
 entitled_since      no        YYYY-MM-DD the benefit began (default: the import date; windows
                               before it are never required)
+severely_disabled   no        yes | no (default no): severe disability (visited at home)
+bedridden           no        yes | no (default no)
+lives_alone         no        yes | no (default no)
 ==================  ========  ==============================================================
+
+Yes/no columns also take 1/0, true/false, y/n, 是/否 (an Excel TRUE/FALSE cell too); empty means no.
 
 A person with several entitlements has one row per benefit type (same ID number and name).
 """
@@ -40,6 +45,7 @@ from shared.enums import BenefitType, PaymentState, ResidenceKind
 from shared.idnumber import IdNumberError, parse_id_number
 from shared.months import YearMonth
 
+FLAG_COLUMNS = ("severely_disabled", "bedridden", "lives_alone")  # special groups (visited at home)
 REQUIRED_COLUMNS = ("id_number", "name", "region_code", "benefit_type", "monthly_amount")
 OPTIONAL_COLUMNS = (
     "phone",
@@ -49,6 +55,7 @@ OPTIONAL_COLUMNS = (
     "payment_state",
     "suspended_since",
     "entitled_since",
+    *FLAG_COLUMNS,
 )
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
@@ -71,6 +78,8 @@ _ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 _ID_CHECK = "10X98765432"
 _ID_ZERO_SUM = 48 * sum(_ID_WEIGHTS)
 _EARLIEST_BIRTH = date(1900, 1, 1)
+_YES = frozenset({"1", "yes", "y", "true", "是", "√", "✓", "x"})
+_NO = frozenset({"", "0", "no", "n", "false", "否"})
 
 
 def _fast_id(text: str, today: date) -> tuple[str, date, str] | None:
@@ -115,6 +124,13 @@ class RosterRow:
     payment_state: PaymentState
     suspended_since: str | None
     entitled_since: date | None
+    severely_disabled: bool = False
+    bedridden: bool = False
+    lives_alone: bool = False
+
+    @property
+    def flags(self) -> tuple[bool, bool, bool]:
+        return (self.severely_disabled, self.bedridden, self.lives_alone)
 
 
 def header_errors(header: tuple[str, ...]) -> list[RowError]:
@@ -311,6 +327,17 @@ def validate_row(
             elif info is not None and entitled < info[1]:
                 err("entitled_since", "the start date is before the birth date in the ID number")
 
+    # special groups
+    flags: dict[str, bool] = {}
+    for column in FLAG_COLUMNS:
+        text = _clean(values.get(column)).lower()
+        if text in _YES:
+            flags[column] = True
+        elif text in _NO:
+            flags[column] = False
+        else:
+            err(column, "write yes or no (also 1/0 or 是/否); leave empty for no")
+
     if errors or info is None or benefit is None:
         return errors
     return RosterRow(
@@ -329,4 +356,5 @@ def validate_row(
         payment_state=state,
         suspended_since=since,
         entitled_since=entitled,
+        **flags,
     )

@@ -74,6 +74,7 @@ class _Seen:
     name: str
     beneficiary_id: int  # 0 until allocated (or in a dry run)
     benefits: int  # bit set of BenefitType positions already listed for this ID
+    flags: tuple[bool, bool, bool]  # severely_disabled, bedridden, lives_alone of the first row
 
 
 _BENEFIT_BIT = {b: 1 << i for i, b in enumerate(BenefitType)}
@@ -200,7 +201,7 @@ class _Run:
         bit = _BENEFIT_BIT[row.benefit_type]
         seen = self.seen.get(row.id_number)
         if seen is None:
-            self.seen[row.id_number] = _Seen(row.row, row.name, 0, bit)
+            self.seen[row.id_number] = _Seen(row.row, row.name, 0, bit, row.flags)
             self.batch.append(row)
             return
         if seen.benefits & bit:
@@ -213,6 +214,13 @@ class _Run:
         elif seen.name != row.name:
             self._error(
                 row, "name", row.name, f"row {seen.row} has the same ID number with the name '{seen.name}'"
+            )
+        elif seen.flags != row.flags:
+            self._error(
+                row,
+                "id_number",
+                row.id_number,
+                f"row {seen.row} has the same person with other severely_disabled, bedridden or lives_alone values",
             )
         else:
             seen.benefits |= bit
@@ -260,6 +268,7 @@ class _Run:
                 r.residence_kind.value,
                 r.country,
                 r.time_zone,
+                *r.flags,
             )
             for r, bid in zip(new_people, ids, strict=True)
         )

@@ -349,3 +349,70 @@ def test_sqlite_import_page_cache_is_restored_afterwards(db_url, tmp_path) -> No
             assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == default
     finally:
         engine.dispose()
+
+
+FLAGS = ["severely_disabled", "bedridden", "lives_alone"]
+
+
+def flags_of(session, id_number: str) -> tuple[bool, bool, bool]:
+    person = session.execute(sa.select(Beneficiary).where(Beneficiary.id_number == id_number)).scalar_one()
+    return (person.severely_disabled, person.bedridden, person.lives_alone)
+
+
+def test_special_group_columns_are_read_from_csv_and_default_to_no(engine, session, tmp_path) -> None:
+    header = HEADER + FLAGS
+    disabled, alone, plain = row(severely_disabled="是"), row(lives_alone="YES", bedridden="1"), row()
+    twice = new_id()
+    rows = [
+        disabled,
+        alone,
+        plain,
+        row(id_number=twice, name="李四", bedridden="y"),
+        row(id_number=twice, name="李四", bedridden="true", benefit_type="work_injury"),
+    ]
+    report = import_roster(engine, write_csv(tmp_path / "flags.csv", rows, header))
+    assert report.imported, report.errors
+    session.expire_all()
+    assert flags_of(session, disabled["id_number"]) == (True, False, False)
+    assert flags_of(session, alone["id_number"]) == (False, True, True)
+    assert flags_of(session, plain["id_number"]) == (False, False, False)
+    assert flags_of(session, twice) == (False, True, False)
+    # An old file without the columns imports as before: nobody is in a special group.
+    old = row()
+    assert import_roster(engine, write_csv(tmp_path / "old.csv", [old])).imported
+    session.expire_all()
+    assert flags_of(session, old["id_number"]) == (False, False, False)
+
+
+def test_bad_or_inconsistent_special_group_values_are_reported(engine, session, tmp_path) -> None:
+    header = HEADER + FLAGS
+    twice = new_id()
+    rows = [
+        row(bedridden="maybe"),
+        row(id_number=twice, name="李四", lives_alone="1"),
+        row(id_number=twice, name="李四", lives_alone="0", benefit_type="work_injury"),
+    ]
+    people_before = count(session, Beneficiary)
+    report = import_roster(engine, write_csv(tmp_path / "bad_flags.csv", rows, header))
+    assert not report.imported
+    assert [(e.row, e.column) for e in report.errors] == [(2, "bedridden"), (4, "id_number")]
+    assert "yes or no" in report.errors[0].message and "lives_alone" in report.errors[1].message
+    assert count(session, Beneficiary) == people_before
+
+
+def test_special_group_columns_are_read_from_xlsx(engine, session, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id_number", "name", "region_code", "benefit_type", "monthly_amount", *FLAGS])
+    bedridden, none = row(), row()
+    ws.append([bedridden["id_number"], "王五", "110101", "survivor", 1500, False, True, 1])
+    ws.append([none["id_number"], "赵六", "110101", "survivor", 1500, None, "否", 0])
+    path = tmp_path / "flags.xlsx"
+    wb.save(path)
+    report = import_roster(engine, path)
+    assert report.imported, report.errors
+    session.expire_all()
+    assert flags_of(session, bedridden["id_number"]) == (False, True, True)
+    assert flags_of(session, none["id_number"]) == (False, False, False)
