@@ -22,7 +22,7 @@ from api.evidence.models import EvidenceFile, EvidenceKind
 from api.review import service as review
 from api.review.models import ReviewItem, ReviewKind
 from api.worklist.models import VisitRecord, VisitRequest
-from api.worklist.visits import transition
+from api.worklist.visits import check_move, transition
 from shared.enums import CertificationMethod, VisitRecordReason, VisitState
 from shared.worklist_schemas import VisitRecordPublic
 
@@ -41,6 +41,7 @@ def record_visit(
     staff: StaffUser,
     now: datetime,
 ) -> VisitRecord:
+    check_move(request.state, VisitState.DONE)
     person = session.get(Beneficiary, request.beneficiary_id)
     require_certifiable(session, person)
     transition(session, request, VisitState.DONE, actor=f"staff:{staff.id}", now=now)

@@ -111,18 +111,8 @@ def create(
     return request, True
 
 
-def transition(
-    session: Session,
-    request: VisitRequest,
-    new: VisitState,
-    *,
-    actor: str,
-    now: datetime,
-    changes: dict[str, Any] | None = None,
-    reason: str | None = None,
-) -> VisitRequest:
-    """The only way a request changes state; 409 ``invalid_transition`` for any move not drawn above."""
-    old = request.state
+def check_move(old: VisitState, new: VisitState) -> None:
+    """409 ``invalid_transition`` unless ``old`` → ``new`` is drawn in the module docstring."""
     match (old, new):
         case (VisitState.REQUESTED | VisitState.SCHEDULED, VisitState.SCHEDULED):
             pass
@@ -136,6 +126,21 @@ def transition(
                 "invalid_transition",
                 f"A visit request that is {old.value} cannot become {new.value}.",
             )
+
+
+def transition(
+    session: Session,
+    request: VisitRequest,
+    new: VisitState,
+    *,
+    actor: str,
+    now: datetime,
+    changes: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> VisitRequest:
+    """The only way a request changes state; 409 ``invalid_transition`` for any move not drawn above."""
+    old = request.state
+    check_move(old, new)
     changes = dict(changes or {})
     before = {"state": old, **{k: getattr(request, k) for k in changes}}
     for key, value in changes.items():
@@ -196,6 +201,7 @@ def schedule(
     now: datetime,
 ) -> VisitRequest:
     """Set (or move) the visit date and the visiting worker; the person gets a notice naming them."""
+    check_move(request.state, VisitState.SCHEDULED)
     if on < local_date(now, None):
         raise ApiError(422, "past_date", "A visit cannot be scheduled for a day that has passed.")
     worker = _worker(session, worker_id, request.beneficiary_id)
@@ -256,6 +262,7 @@ def _certification_for(
 def mark_done(
     session: Session, request: VisitRequest, *, certification_id: int | None, staff: StaffUser, now: datetime
 ) -> VisitRequest:
+    check_move(request.state, VisitState.DONE)  # before looking for the certification
     certification = _certification_for(session, request, certification_id)
     return transition(
         session,
