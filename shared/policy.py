@@ -57,8 +57,8 @@ from shared.enums import BenefitType
 
 __all__ = [
     "ANNUAL_BIRTHDAY",
-    "DEFAULT_REMIND_DAYS",
     "DEFAULT_HOME_VISIT_AGE",
+    "DEFAULT_REMIND_DAYS",
     "DEFAULT_SIGNOFFS",
     "CycleKind",
     "CyclePolicy",

@@ -21,10 +21,10 @@ from api.evidence.filetypes import IMAGE_KINDS, UnacceptableFile, check_upload
 from api.receipts import service as receipts
 from face.types import FaceInputError
 from shared.schemas import (
+    ID_CARD_LAST4_PATTERN,
     ChallengeResponse,
     ContactResult,
     ContactUpdate,
-    ID_CARD_LAST4_PATTERN,
     ErrorResponse,
     OnsiteChallengeRequest,
     ReferencePublic,

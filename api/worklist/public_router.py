@@ -84,7 +84,11 @@ def request_visit(
     responses=ERRORS,
 )
 def request_visit_for_relative(
-    binding_id: int, body: RelativeVisitRequestCreate, helper: CurrentHelper, ctx: CertContextDep, response: Response
+    binding_id: int,
+    body: RelativeVisitRequestCreate,
+    helper: CurrentHelper,
+    ctx: CertContextDep,
+    response: Response,
 ) -> VisitRequestAck:
     """A family helper asks for a home visit for a bound relative (the open one is returned if any)."""
     with session_scope(ctx.sessions) as session:

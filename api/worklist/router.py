@@ -39,7 +39,9 @@ def get_worklist(
         policy=request.app.state.policy,
         region_paths=request.app.state.region_paths,
         now=utcnow(),
-        filters=Filters(state=state, village=village, special_only=special_only, visit_requested=visit_requested),
+        filters=Filters(
+            state=state, village=village, special_only=special_only, visit_requested=visit_requested
+        ),
         limit=limit,
         offset=offset,
     )

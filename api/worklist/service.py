@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -149,7 +150,9 @@ def _entitlement_dues(
             [d for e, d in loaded.passed[person.id] if e in (None, ent.id)],
             today,
             payment_state=ent.payment_state,
-            suspended_since=YearMonth.parse(ent.suspended_since) if suspended and ent.suspended_since else None,
+            suspended_since=YearMonth.parse(ent.suspended_since)
+            if suspended and ent.suspended_since
+            else None,
             entitled_since=began_on(ent, person.time_zone),
         )
         due = EntitlementDue(
@@ -226,8 +229,10 @@ def _village_of(entry: WorklistEntry) -> RegionRef:
     villages = [r for r in entry.regions if r.level is RegionLevel.VILLAGE]
     if villages:
         return villages[-1]
-    return entry.regions[-1] if entry.regions else RegionRef(
-        code=entry.region_code, name=entry.region_code, level=RegionLevel.VILLAGE
+    return (
+        entry.regions[-1]
+        if entry.regions
+        else RegionRef(code=entry.region_code, name=entry.region_code, level=RegionLevel.VILLAGE)
     )
 
 
@@ -274,6 +279,7 @@ def worklist(
         total=len(entries),
         items=entries[offset : offset + limit],
         villages=[
-            VillageCount(region_code=code, region_name=names[code], count=n) for code, n in sorted(counts.items())
+            VillageCount(region_code=code, region_name=names[code], count=n)
+            for code, n in sorted(counts.items())
         ],
     )

@@ -93,7 +93,9 @@ def create(
         session.flush()
     except IntegrityError:
         # Another request for this person (or with this key) was committed meanwhile.
-        raise ApiError(409, "conflict", "A visit request was just made for this person; please reload.") from None
+        raise ApiError(
+            409, "conflict", "A visit request was just made for this person; please reload."
+        ) from None
     audit.record(
         session,
         actor=requested_by.actor,
@@ -164,7 +166,9 @@ def transition(
     return request
 
 
-def get_in_scope(session: Session, request_id: int, staff: StaffUser, *, for_update: bool = False) -> VisitRequest:
+def get_in_scope(
+    session: Session, request_id: int, staff: StaffUser, *, for_update: bool = False
+) -> VisitRequest:
     """The request, when its person is in the staff member's region (404 otherwise, as for none)."""
     query = (
         sa.select(VisitRequest)
@@ -182,7 +186,9 @@ def get_in_scope(session: Session, request_id: int, staff: StaffUser, *, for_upd
 def _worker(session: Session, worker_id: int, person_id: int) -> StaffUser:
     worker = session.get(StaffUser, worker_id)
     if worker is None or not worker.active or worker.role not in VISITING_ROLES:
-        raise ApiError(422, "invalid_worker", "The visiting worker must be an active coordinator, reviewer or admin.")
+        raise ApiError(
+            422, "invalid_worker", "The visiting worker must be an active coordinator, reviewer or admin."
+        )
     covers = session.execute(
         sa.select(Beneficiary.id).where(Beneficiary.id == person_id, staff_scope(worker))
     ).first()

@@ -94,7 +94,9 @@ def get_request(request_id: int, staff: FieldStaff, session: SessionDep) -> Visi
 
 
 @router.post("/{request_id}/schedule", response_model=VisitRequestPublic, responses=ERRORS)
-def schedule(request_id: int, body: VisitSchedule, staff: Coordinator, ctx: CertContextDep) -> VisitRequestPublic:
+def schedule(
+    request_id: int, body: VisitSchedule, staff: Coordinator, ctx: CertContextDep
+) -> VisitRequestPublic:
     """Set (or move) the date and the visiting worker; the person is sent a notice naming them."""
     with session_scope(ctx.sessions) as session:
         request = visits.get_in_scope(session, request_id, staff, for_update=True)
@@ -105,7 +107,9 @@ def schedule(request_id: int, body: VisitSchedule, staff: Coordinator, ctx: Cert
 
 
 @router.post("/{request_id}/done", response_model=VisitRequestPublic, responses=ERRORS)
-def mark_done(request_id: int, body: VisitDone, staff: Coordinator, ctx: CertContextDep) -> VisitRequestPublic:
+def mark_done(
+    request_id: int, body: VisitDone, staff: Coordinator, ctx: CertContextDep
+) -> VisitRequestPublic:
     """Close a scheduled visit with the certification it produced (e.g. the on-site face check)."""
     with session_scope(ctx.sessions) as session:
         request = visits.get_in_scope(session, request_id, staff, for_update=True)

@@ -66,7 +66,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("open_for", name=op.f("uq_visit_requests_open_for")),
     )
     with op.batch_alter_table("visit_requests") as batch_op:
-        batch_op.create_index(batch_op.f("ix_visit_requests_beneficiary_id"), ["beneficiary_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_visit_requests_beneficiary_id"), ["beneficiary_id"], unique=False
+        )
 
     op.create_table(
         "visit_records",

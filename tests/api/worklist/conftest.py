@@ -38,10 +38,19 @@ def new_area(session) -> Callable[[], Area]:
         while session.get(Region, township) is not None:
             number = next(_townships)
             township = f"{county}{100 + number:03d}"
-        session.add(Region(code=township, name=f"街道{township[-3:]}", level=RegionLevel.TOWNSHIP, parent_code=county))
+        session.add(
+            Region(code=township, name=f"街道{township[-3:]}", level=RegionLevel.TOWNSHIP, parent_code=county)
+        )
         villages = (f"{township}001", f"{township}002")
         for i, code in enumerate(villages, start=1):
-            session.add(Region(code=code, name=f"第{i}社区{township[-3:]}", level=RegionLevel.VILLAGE, parent_code=township))
+            session.add(
+                Region(
+                    code=code,
+                    name=f"第{i}社区{township[-3:]}",
+                    level=RegionLevel.VILLAGE,
+                    parent_code=township,
+                )
+            )
         session.commit()
         return Area(township, villages)
 
@@ -72,7 +81,9 @@ def make_region_staff(client, session) -> Callable[..., Staff]:
             actor="system:test",
         )
         session.commit()
-        resp = client.post("/api/v1/auth/staff/login", json={"username": username, "password": "correct horse"})
+        resp = client.post(
+            "/api/v1/auth/staff/login", json={"username": username, "password": "correct horse"}
+        )
         assert resp.status_code == 200, resp.text
         return Staff(staff.id, {"Authorization": f"Bearer {resp.json()['access_token']}"}, staff.name)
 

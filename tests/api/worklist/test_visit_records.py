@@ -44,7 +44,11 @@ def scheduled_request(client, session, person, name, coordinator, today) -> int:
 
 
 def record(client, request_id, coordinator, today, photos, **fields):
-    data = {"reason": "bedridden_no_camera", "notes": "本人卧床，神志清楚，与其交谈确认健在", "visited_on": today.isoformat()}
+    data = {
+        "reason": "bedridden_no_camera",
+        "notes": "本人卧床，神志清楚，与其交谈确认健在",
+        "visited_on": today.isoformat(),
+    }
     data.update(fields)
     return client.post(
         f"{STAFF}/{request_id}/record",
@@ -71,8 +75,14 @@ def test_a_visit_record_is_reviewed_and_approval_certifies_as_home_visit(
 
     reviewer = make_region_staff(StaffRole.REVIEWER, area.township)
     item = client.get(f"/api/v1/review/items/{body['review_id']}", headers=reviewer.headers).json()
-    assert (item["kind"], item["method"], item["reason_code"]) == ("home_visit", "home_visit", "bedridden_no_camera")
-    assert len(item["evidence"]) == 2 and {e["taken_on"] for e in item["evidence"]} == {births.today.isoformat()}
+    assert (item["kind"], item["method"], item["reason_code"]) == (
+        "home_visit",
+        "home_visit",
+        "bedridden_no_camera",
+    )
+    assert len(item["evidence"]) == 2 and {e["taken_on"] for e in item["evidence"]} == {
+        births.today.isoformat()
+    }
     photo = client.get(
         f"/api/v1/review/items/{body['review_id']}/evidence/{item['evidence'][0]['evidence_id']}",
         headers=reviewer.headers,
@@ -86,8 +96,14 @@ def test_a_visit_record_is_reviewed_and_approval_certifies_as_home_visit(
     )
     assert decided.status_code == 200, decided.text
     session.expire_all()
-    cert = session.execute(sa.select(Certification).where(Certification.beneficiary_id == person.id)).scalar_one()
-    assert (cert.method.value, cert.operator_kind, cert.operator_id) == ("home_visit", "staff", str(coordinator.id))
+    cert = session.execute(
+        sa.select(Certification).where(Certification.beneficiary_id == person.id)
+    ).scalar_one()
+    assert (cert.method.value, cert.operator_kind, cert.operator_id) == (
+        "home_visit",
+        "staff",
+        str(coordinator.id),
+    )
     status = client.post("/api/v1/status", json={"id_number": person.id_number, "name": "卧床老人"}).json()
     assert status["entitlements"][0]["state"] == "certified"
     assert status["entitlements"][0]["last_method"] == "home_visit"
@@ -145,18 +161,25 @@ def test_a_visit_record_needs_a_scheduled_visit_real_photos_and_a_past_date(
     assert record(client, request_id, reviewer, births.today, [jpeg()]).status_code == 403
     ok = record(client, request_id, coordinator, births.today, [jpeg()], reason="dementia")
     assert ok.status_code == 201, ok.text
-    assert session.execute(
-        sa.select(ReviewItem.kind).where(ReviewItem.public_id == ok.json()["review_id"])
-    ).scalar_one().value == "home_visit"
+    assert (
+        session.execute(sa.select(ReviewItem.kind).where(ReviewItem.public_id == ok.json()["review_id"]))
+        .scalar_one()
+        .value
+        == "home_visit"
+    )
 
 
-def test_the_home_visit_face_path_checks_the_id_card(client, new_area, place, make_region_staff, births) -> None:
+def test_the_home_visit_face_path_checks_the_id_card(
+    client, new_area, place, make_region_staff, births
+) -> None:
     area = new_area()
     person = place(area.villages[0], name="核对证件", birth=births.window_just_opened(81))
     coordinator = make_region_staff(StaffRole.COORDINATOR, area.villages[0])
     wrong = "0000" if person.id_number[-4:] != "0000" else "1111"
     body = {"id_number": person.id_number, "name": "核对证件"}
-    mismatch = client.post("/api/v1/onsite/challenges", json={**body, "id_card_last4": wrong}, headers=coordinator.headers)
+    mismatch = client.post(
+        "/api/v1/onsite/challenges", json={**body, "id_card_last4": wrong}, headers=coordinator.headers
+    )
     assert mismatch.status_code == 422 and mismatch.json()["error"] == "id_card_mismatch"
     missing = client.post("/api/v1/onsite/challenges", json=body, headers=coordinator.headers)
     assert missing.status_code == 422 and missing.json()["error"] == "validation_error"

@@ -27,16 +27,37 @@ def test_who_is_on_the_list_and_in_which_order(client, new_area, place, make_reg
     area = new_area()
     village = area.villages[0]
     # Special groups show from the first day of their window; others only in the reminder period.
-    aged = place(village, name="高龄甲", birth=births.window_just_opened(85), certified_on=births.in_window_before_opened())
+    aged = place(
+        village,
+        name="高龄甲",
+        birth=births.window_just_opened(85),
+        certified_on=births.in_window_before_opened(),
+    )
     bedridden = place(
-        village, name="卧床乙", birth=births.window_just_opened(70), certified_on=births.in_window_before_opened(),
+        village,
+        name="卧床乙",
+        birth=births.window_just_opened(70),
+        certified_on=births.in_window_before_opened(),
         bedridden=True,
     )
-    early = place(village, name="普通丙", birth=births.window_just_opened(70), certified_on=births.in_window_before_opened())
-    closing = place(village, name="临期丁", birth=births.window_closing(70), certified_on=births.in_window_before_closing())
+    early = place(
+        village,
+        name="普通丙",
+        birth=births.window_just_opened(70),
+        certified_on=births.in_window_before_opened(),
+    )
+    closing = place(
+        village,
+        name="临期丁",
+        birth=births.window_closing(70),
+        certified_on=births.in_window_before_closing(),
+    )
     overdue = place(village, name="逾期戊", birth=births.window_just_opened(70))
     suspended = place(
-        village, name="暂停己", birth=births.window_just_opened(70), payment_state=PaymentState.SUSPENDED,
+        village,
+        name="暂停己",
+        birth=births.window_just_opened(70),
+        payment_state=PaymentState.SUSPENDED,
         suspended_since=f"{births.today:%Y-%m}",
     )
     certified = place(village, name="已认庚", birth=births.window_just_opened(85), certified_on=births.today)
@@ -70,12 +91,16 @@ def test_entries_carry_full_identity_regions_reference_and_visit(
 
     old = datetime.now(UTC) - timedelta(days=6 * 365)
     session.add(
-        ReferenceFace(beneficiary_id=person.id, source="id_photo", template=[0.1, 0.2], active=True, created_at=old)
+        ReferenceFace(
+            beneficiary_id=person.id, source="id_photo", template=[0.1, 0.2], active=True, created_at=old
+        )
     )
     session.commit()
     entry = listed(client, coordinator)["items"][0]
     assert (entry["reference_face"], entry["reference_outdated"]) == (True, True)
-    session.add(ReferenceFace(beneficiary_id=person.id, source="onsite_enrolment", template=[0.3], active=True))
+    session.add(
+        ReferenceFace(beneficiary_id=person.id, source="onsite_enrolment", template=[0.3], active=True)
+    )
     session.commit()
     entry = listed(client, coordinator)["items"][0]
     assert (entry["reference_face"], entry["reference_outdated"]) == (True, False)
@@ -112,7 +137,9 @@ def test_region_subtree_scope(client, new_area, place, make_region_staff, births
 def test_filters_and_counts_per_village(client, new_area, place, make_region_staff, births) -> None:
     area = new_area()
     first, second = area.villages
-    aged = place(first, name="甲", birth=births.window_just_opened(81), certified_on=births.in_window_before_opened())
+    aged = place(
+        first, name="甲", birth=births.window_just_opened(81), certified_on=births.in_window_before_opened()
+    )
     overdue = place(first, name="乙", birth=births.window_just_opened(60))
     disabled_overdue = place(second, name="丙", birth=births.window_just_opened(60), severely_disabled=True)
     staff = make_region_staff(StaffRole.ADMIN, area.township)
@@ -128,7 +155,12 @@ def test_filters_and_counts_per_village(client, new_area, place, make_region_sta
     assert ids(listed(client, staff, visit_requested="true")) == []
     client.post(
         "/api/v1/visit-requests",
-        json={"id_number": overdue.id_number, "name": "乙", "phone": "13800000002", "reason": "no_smartphone"},
+        json={
+            "id_number": overdue.id_number,
+            "name": "乙",
+            "phone": "13800000002",
+            "reason": "no_smartphone",
+        },
     )
     assert ids(listed(client, staff, visit_requested="true")) == [overdue.id]
     two = listed(client, staff, limit=1, offset=1)
@@ -146,7 +178,10 @@ def test_detention_stopped_overseas_and_deceased_people_are_not_listed(
     area = new_area()
     village = area.villages[0]
     detained = place(
-        village, name="羁押", birth=births.window_just_opened(70), payment_state=PaymentState.SUSPENDED,
+        village,
+        name="羁押",
+        birth=births.window_just_opened(70),
+        payment_state=PaymentState.SUSPENDED,
         suspended_since=f"{births.today:%Y-%m}",
     )
     session.execute(
@@ -154,9 +189,15 @@ def test_detention_stopped_overseas_and_deceased_people_are_not_listed(
         .where(Entitlement.beneficiary_id == detained.id)
         .values(suspension_reason=SuspensionReason.DETENTION)
     )
-    stopped = place(village, name="停发", birth=births.window_just_opened(85), payment_state=PaymentState.STOPPED)
+    stopped = place(
+        village, name="停发", birth=births.window_just_opened(85), payment_state=PaymentState.STOPPED
+    )
     abroad = place(
-        village, name="Abroad", birth=births.window_just_opened(85), residence_kind="overseas", country="US",
+        village,
+        name="Abroad",
+        birth=births.window_just_opened(85),
+        residence_kind="overseas",
+        country="US",
         time_zone="America/New_York",
     )
     deceased = place(village, name="已故", birth=births.window_just_opened(85))
