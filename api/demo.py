@@ -1,7 +1,13 @@
 """`lifecert demo`: an SQLite database with a small demo roster, the API on :8000, the citizens' web app on
 :8550 and the staff web app on :8551 (each app a subprocess: ``python -m app.citizen`` / ``app.staff``).
 
-Seeding is idempotent (people are matched by ID number), so running the demo twice changes nothing.
+The roster spans two townships of Dongcheng (110101) with two villages each (enough for a spot check:
+policy ``002_a97ef5265602fef9.txt`` draws ≥ 2 townships × ≥ 2 villages), with people aged 80 or more, a
+bedridden and a severely disabled person, and one who asked for a home visit. Staff accounts: two village
+coordinators (one per township), a reviewer and an admin for the county, all with the demo password.
+
+Seeding is idempotent (people are matched by ID number, staff by user name), so running the demo twice
+changes nothing.
 """
 
 from __future__ import annotations
@@ -33,13 +39,14 @@ from shared.enums import (
     ResidenceKind,
     StaffRole,
     StopReason,
+    VisitRequestReason,
 )
 from shared.idnumber import make_id_number
 from shared.months import YearMonth
 from shared.policy import PolicyTable
 
 ACTOR = "system:demo"
-# A staff account for the staff app (:8551) in the local demo only; `lifecert demo` refuses production.
+# Staff accounts for the staff app (:8551) in the local demo only; `lifecert demo` refuses production.
 DEMO_STAFF_USERNAME = "demo-admin"
 DEMO_STAFF_PASSWORD = "lifecert-demo"
 ENTITLED_SINCE = date(2015, 1, 1)  # everyone has been on the roll for years
@@ -50,6 +57,10 @@ DEMO_REGIONS = [
     RegionSpec("110101", "东城区", RegionLevel.COUNTY, "1101"),
     RegionSpec("110101001", "东华门街道", RegionLevel.TOWNSHIP, "110101"),
     RegionSpec("110101001001", "多福巷社区", RegionLevel.VILLAGE, "110101001"),
+    RegionSpec("110101001002", "银闸社区", RegionLevel.VILLAGE, "110101001"),
+    RegionSpec("110101002", "景山街道", RegionLevel.TOWNSHIP, "110101"),
+    RegionSpec("110101002001", "隆福寺社区", RegionLevel.VILLAGE, "110101002"),
+    RegionSpec("110101002002", "吉祥社区", RegionLevel.VILLAGE, "110101002"),
     RegionSpec("33", "浙江省", RegionLevel.PROVINCE, None),
     RegionSpec("3301", "杭州市", RegionLevel.CITY, "33"),
     RegionSpec("330106", "西湖区", RegionLevel.COUNTY, "3301"),
@@ -75,6 +86,10 @@ class DemoPerson:
     country: str | None = None
     time_zone: str = "Asia/Shanghai"
     phone: str | None = None
+    severely_disabled: bool = False
+    bedridden: bool = False
+    lives_alone: bool = False
+    visit: VisitRequestReason | None = None  # asked for a home visit (still open)
 
     @property
     def id_number(self) -> str:
@@ -194,6 +209,103 @@ DEMO_PEOPLE = [
         "deceased: payment stopped",
         deceased=True,
     ),
+    DemoPerson(
+        "刘桂芝",
+        "110101",
+        date(1941, 3, 16),
+        4,
+        "110101001002",
+        ((BenefitType.RESIDENT_PENSION, 20_500),),
+        "aged 80+, lives alone, due (on the coordinators' work list)",
+        certified="previous",
+        phone="13700137001",
+        lives_alone=True,
+    ),
+    DemoPerson(
+        "马德胜",
+        "110101",
+        date(1939, 8, 9),
+        13,
+        "110101002001",
+        ((BenefitType.ENTERPRISE_PENSION, 298_000),),
+        "aged 80+, bedridden, due (home visit by default)",
+        certified="previous",
+        phone="13700137002",
+        bedridden=True,
+    ),
+    DemoPerson(
+        "钱玉兰",
+        "110101",
+        date(1944, 5, 21),
+        24,
+        "110101002001",
+        ((BenefitType.RESIDENT_PENSION, 19_800),),
+        "aged 80+, due, asked for a home visit",
+        certified="previous",
+        phone="13700137003",
+        visit=VisitRequestReason.ELDERLY,
+    ),
+    DemoPerson(
+        "黄振华",
+        "110101",
+        date(1945, 1, 10),
+        33,
+        "110101002002",
+        ((BenefitType.ENTERPRISE_PENSION, 330_000),),
+        "aged 80+, severely disabled, overdue: missed the last window",
+        certified="older",
+        severely_disabled=True,
+    ),
+    DemoPerson(
+        "周秀云",
+        "110101",
+        date(1962, 7, 15),
+        42,
+        "110101001002",
+        ((BenefitType.ENTERPRISE_PENSION, 365_000),),
+        "certified this window (self face)",
+        certified="current",
+        phone="13700137004",
+    ),
+    DemoPerson(
+        "郭淑华",
+        "110101",
+        date(1936, 10, 5),
+        62,
+        "110101002001",
+        ((BenefitType.RESIDENT_PENSION, 21_500),),
+        "aged 90, bedridden, certified this window on a home visit",
+        certified="current",
+        method=CertificationMethod.HOME_VISIT,
+        bedridden=True,
+    ),
+    DemoPerson(
+        "吴建华",
+        "110101",
+        date(1958, 2, 3),
+        51,
+        "110101002002",
+        ((BenefitType.ENTERPRISE_PENSION, 342_000),),
+        "certified this window by staff on site",
+        certified="current",
+        method=CertificationMethod.STAFF_ONSITE,
+    ),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoStaff:
+    username: str
+    name: str
+    role: StaffRole
+    region: str  # the region the account serves (its work list and visits)
+
+
+DEMO_STAFF = [
+    DemoStaff("demo-coordinator", "张协办", StaffRole.COORDINATOR, "110101001001"),
+    DemoStaff("demo-coordinator-2", "李协办", StaffRole.COORDINATOR, "110101002001"),
+    DemoStaff("demo-reviewer", "王审核", StaffRole.REVIEWER, "110101"),
+    DemoStaff(DEMO_STAFF_USERNAME, "演示管理员", StaffRole.ADMIN, "110101"),
 ]
 
 
@@ -236,6 +348,9 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
         country=p.country,
         time_zone=p.time_zone,
         deceased_on=today - timedelta(days=45) if p.deceased else None,
+        severely_disabled=p.severely_disabled,
+        bedridden=p.bedridden,
+        lives_alone=p.lives_alone,
     )
     session.add(person)
     session.flush()
@@ -245,7 +360,14 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
         action="beneficiary.create",
         entity_type="beneficiary",
         entity_id=person.id,
-        after={"id_number": p.id_number, "name": p.name, "region": p.region},
+        after={
+            "id_number": p.id_number,
+            "name": p.name,
+            "region": p.region,
+            "severely_disabled": p.severely_disabled,
+            "bedridden": p.bedridden,
+            "lives_alone": p.lives_alone,
+        },
         reason="demo roster",
     )
     path = _region_path(session, p.region)
@@ -311,6 +433,11 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
             after={"method": p.method, "local_date": local},
             reason="demo roster",
         )
+    if p.visit is not None:
+        from api.challenges.service import SELF
+        from api.worklist import visits
+
+        visits.create(session, person=person, reason=p.visit, requested_by=SELF, now=now, phone=p.phone)
 
 
 def _certified_on(
@@ -332,29 +459,40 @@ def _certified_on(
     return window, window.start + (window.end - window.start) / 2
 
 
-def seed_demo_staff(session: Session) -> bool:
-    """Create the demo console account (an admin) unless it exists; returns whether it was created."""
+def seed_demo_staff(session: Session) -> list[str]:
+    """Create the demo staff accounts that are missing (their regions too); returns the user names made."""
     from api.auth import service
     from api.auth.models import StaffUser
 
-    if session.execute(sa.select(StaffUser.id).where(StaffUser.username == DEMO_STAFF_USERNAME)).first():
-        return False
-    service.create_staff(
-        session,
-        username=DEMO_STAFF_USERNAME,
-        name="演示管理员",
-        role=StaffRole.ADMIN,
-        password=DEMO_STAFF_PASSWORD,
-        region_code=None,
-        actor=ACTOR,
-    )
-    return True
+    upsert_regions(session, DEMO_REGIONS, actor=ACTOR)
+    made = []
+    for s in DEMO_STAFF:
+        if session.execute(sa.select(StaffUser.id).where(StaffUser.username == s.username)).first():
+            continue
+        service.create_staff(
+            session,
+            username=s.username,
+            name=s.name,
+            role=s.role,
+            password=DEMO_STAFF_PASSWORD,
+            region_code=s.region,
+            actor=ACTOR,
+        )
+        made.append(s.username)
+    return made
 
 
 def print_people(out=sys.stdout) -> None:
     print("Demo people (ID number, name — try them in the status lookup):", file=out)
     for p in DEMO_PEOPLE:
         print(f"  {p.id_number}  {p.name}  — {p.note}", file=out)
+
+
+def print_staff(out=sys.stdout) -> None:
+    names = {r.code: r.name for r in DEMO_REGIONS}
+    print(f"Demo staff (password {DEMO_STAFF_PASSWORD} for each):", file=out)
+    for s in DEMO_STAFF:
+        print(f"  {s.username:<20} {s.role.value:<12} {s.region} {names.get(s.region, '')}", file=out)
 
 
 # The web apps the demo starts: (what, module), each served on its own port.
@@ -398,6 +536,7 @@ def run_demo(
         engine.dispose()
     print(f"demo roster: {added} people added ({len(DEMO_PEOPLE) - added} already there)")
     print_people()
+    print_staff()
 
     api_url = f"http://{host}:{port}"
     clients: list[subprocess.Popen[bytes]] = []

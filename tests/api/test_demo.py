@@ -25,6 +25,19 @@ EXPECTED_STATE = {
     "周丽娟": ["certified"],
     "吴天佑": ["due"],
     "郑桂兰": ["stopped"],
+    "刘桂芝": ["due"],
+    "马德胜": ["due"],
+    "钱玉兰": ["due"],
+    "黄振华": ["overdue"],
+    "周秀云": ["certified"],
+    "郭淑华": ["certified"],
+    "吴建华": ["certified"],
+}
+# The README's table: these three keep their ID numbers and names.
+README_PEOPLE = {
+    "110101195506120115": "张建国",
+    "11010119500308022X": "李秀英",
+    "110101194811020319": "王德明",
 }
 
 
@@ -55,6 +68,25 @@ def test_every_demo_person_answers_as_described(client, engine) -> None:
             if e["state"] == "suspended":
                 # Missed the window right before this one: suspended from this window's first month.
                 assert e["suspended_since"] == e["window_start"][:7], (p.name, e)
+        visit = resp.json()["visit"]
+        if p.visit is None:
+            assert visit is None, (p.name, visit)
+        else:
+            assert visit["state"] == "requested" and visit["scheduled_on"] is None, (p.name, visit)
+
+
+def test_readme_people_and_the_shape_of_the_roster() -> None:
+    from api.demo import DEMO_REGIONS
+
+    assert {p.id_number: p.name for p in DEMO_PEOPLE if p.id_number in README_PEOPLE} == README_PEOPLE
+    townships = [r.code for r in DEMO_REGIONS if r.level.value == "township" and r.parent_code == "110101"]
+    villages = {t: [r.code for r in DEMO_REGIONS if r.parent_code == t] for t in townships}
+    assert len(townships) >= 2 and all(len(v) >= 2 for v in villages.values()), villages
+    lengths = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
+    assert all(len(r.code) == lengths[r.level.value] for r in DEMO_REGIONS)
+    aged = [p for p in DEMO_PEOPLE if p.birth.year <= 1945 and not p.deceased]  # 80 or more in 2026
+    assert len(aged) >= 3
+    assert any(p.bedridden for p in DEMO_PEOPLE) and any(p.visit for p in DEMO_PEOPLE)
 
 
 def test_cli_db_upgrade_and_audit_verify(db_url, monkeypatch, capsys) -> None:
@@ -113,6 +145,7 @@ def test_lifecert_demo_serves_the_demo_people_and_stops_on_ctrl_c(tmp_path) -> N
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode in (0, 130), out
     assert person.id_number in out and person.name in out  # the demo people are printed on start
+    assert "demo-coordinator-2" in out and "110101002001 隆福寺社区" in out  # and the staff with their regions
 
 
 def _free_port() -> int:
@@ -185,19 +218,49 @@ def test_lifecert_demo_serves_both_web_apps_and_stops_them_on_ctrl_c(tmp_path) -
         assert not Path(f"/proc/{pid}").exists(), f"web app {pid} still runs"
 
 
-def test_demo_staff_account_signs_in_to_the_console(client, engine) -> None:
+def test_demo_staff_accounts_sign_in_with_their_regions(client, engine) -> None:
     from api.demo import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, seed_demo_staff
 
+    expected = {
+        "demo-coordinator": ("coordinator", "110101001001"),
+        "demo-coordinator-2": ("coordinator", "110101002001"),
+        "demo-reviewer": ("reviewer", "110101"),
+        DEMO_STAFF_USERNAME: ("admin", "110101"),
+    }
     with session_scope(make_sessionmaker(engine)) as s:
-        assert seed_demo_staff(s) is True
+        assert sorted(seed_demo_staff(s)) == sorted(expected)
     with session_scope(make_sessionmaker(engine)) as s:
-        assert seed_demo_staff(s) is False  # idempotent
-    ok = client.post(
-        "/api/v1/auth/staff/login", json={"username": DEMO_STAFF_USERNAME, "password": DEMO_STAFF_PASSWORD}
-    )
-    assert ok.status_code == 200, ok.text
-    me = client.get("/api/v1/staff/me", headers={"Authorization": f"Bearer {ok.json()['access_token']}"})
-    assert me.status_code == 200 and me.json()["role"] == "admin", me.text
+        assert seed_demo_staff(s) == []  # idempotent
+    for username, (role, region) in expected.items():
+        ok = client.post("/api/v1/auth/staff/login", json={"username": username, "password": DEMO_STAFF_PASSWORD})
+        assert ok.status_code == 200, ok.text
+        me = client.get("/api/v1/staff/me", headers={"Authorization": f"Bearer {ok.json()['access_token']}"})
+        assert me.status_code == 200 and (me.json()["role"], me.json()["region_code"]) == (role, region), me.text
+
+
+def test_demo_work_lists_follow_the_coordinators_villages(client, engine) -> None:
+    from api.demo import DEMO_STAFF_PASSWORD, seed_demo_staff
+
+    with session_scope(make_sessionmaker(engine)) as s:
+        seed_demo(s, policy=load_policy(Settings().policy_file))
+        seed_demo_staff(s)
+
+    def names(username: str) -> dict[str, dict]:
+        token = client.post(
+            "/api/v1/auth/staff/login", json={"username": username, "password": DEMO_STAFF_PASSWORD}
+        ).json()["access_token"]
+        page = client.get("/api/v1/worklist", headers={"Authorization": f"Bearer {token}"})
+        assert page.status_code == 200, page.text
+        return {e["name"]: e for e in page.json()["items"]}
+
+    first, second, county = names("demo-coordinator"), names("demo-coordinator-2"), names("demo-admin")
+    assert {"王德明", "孙国庆"} <= set(first) and not {"马德胜", "钱玉兰", "刘桂芝"} & set(first)
+    assert set(second) == {"马德胜", "钱玉兰"}
+    assert second["马德胜"]["special_groups"] == ["aged", "bedridden"]
+    assert second["钱玉兰"]["visit"]["state"] == "requested"
+    assert {"刘桂芝", "黄振华", "王德明", "马德胜"} <= set(county)
+    assert county["黄振华"]["state"] == "overdue" and "severely_disabled" in county["黄振华"]["special_groups"]
+    assert "陈美华" not in county  # Hangzhou is outside the county
 
 
 def test_demo_refuses_to_run_in_production(monkeypatch, tmp_path, capsys) -> None:

@@ -88,7 +88,12 @@ def test_commands_end_to_end(demo_db, tmp_path):
     assert (tmp_path / "list.pdf").read_bytes().startswith(b"%PDF")
 
     draw = lifecert(demo_db, "spotcheck", "draw", "2026-H2", "110101", cwd=tmp_path)
-    assert draw.returncode == 2 and "needs 2" in draw.stderr  # the demo county has one township
+    assert draw.returncode == 0, draw.stderr  # the demo county has 2 townships × 2 villages
+    assert "townships 110101001, 110101002; villages 110101001001, 110101001002, 110101002001, 110101002002" in (
+        draw.stdout
+    )
+    too_many = lifecert(demo_db, "spotcheck", "draw", "2026-H1", "110101", "--townships", "3", cwd=tmp_path)
+    assert too_many.returncode == 2 and "needs 3" in too_many.stderr
 
     verify = lifecert(demo_db, "audit", "verify", cwd=tmp_path)
     assert verify.returncode == 0 and "audit chain OK" in verify.stdout
