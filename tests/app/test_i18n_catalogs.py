@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from shared.enums import BenefitType, CertificationMethod, ChallengeAction, CycleState, PaymentState
+from shared.enums import (
+    BenefitType,
+    CertificationMethod,
+    ChallengeAction,
+    CycleState,
+    PaymentState,
+    SpecialGroup,
+    VisitRecordReason,
+    VisitRequestReason,
+    VisitState,
+)
 from shared.i18n import CATALOGS, LANGUAGES, Translator, translate
 from tests.shared_data import REPO_ROOT
 
@@ -164,7 +174,8 @@ def test_every_key_the_app_uses_exists() -> None:
 
 @pytest.mark.parametrize("prefix, values", [
     ("benefit", BenefitType), ("cycle", CycleState), ("payment", PaymentState),
-    ("method", CertificationMethod), ("action", ChallengeAction),
+    ("method", CertificationMethod), ("action", ChallengeAction), ("special", SpecialGroup),
+    ("visit.state", VisitState), ("visit.reason", VisitRequestReason), ("visit.record", VisitRecordReason),
 ])
 def test_every_wire_enum_value_has_a_label(prefix: str, values) -> None:
     for value in values:

@@ -184,6 +184,22 @@ def test_entitlement_lines_in_english_skip_missing_dates() -> None:
     assert first["next-due"] == "Next certification: by 29 February 2028"
 
 
+def test_visit_line_names_the_date_and_the_visiting_worker() -> None:
+    from app.citizen.screens.status_result import visit_line
+    from shared.schemas import VisitStatusPublic
+
+    asked = VisitStatusPublic(state="requested", requested_on=date(2026, 11, 30))
+    scheduled = VisitStatusPublic(state="scheduled", requested_on=date(2026, 11, 30),
+                                  scheduled_on=date(2026, 12, 3), worker_name="李走访")
+    missed = VisitStatusPublic(state="could_not_reach", requested_on=date(2026, 11, 30),
+                               closed_on=date(2026, 12, 3))
+    zh, en = Translator("zh-Hans"), Translator("en")
+    assert visit_line(scheduled, zh) == "上门认证：2026年12月3日，上门工作人员：李走访"
+    assert visit_line(scheduled, en) == "Home visit: on 3 December 2026 by 李走访"
+    assert visit_line(asked, en).startswith("Home visit: requested on 30 November 2026")
+    assert "未见到本人" in visit_line(missed, zh)
+
+
 @pytest.mark.parametrize("kind, note_id", [(CertifyFor.SELF, None), (CertifyFor.FAMILY, "identity-note"),
                                            (CertifyFor.ABROAD, "identity-note")])
 def test_identity_screen_depends_on_who_is_certified(kind: CertifyFor, note_id: str | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,25 @@ def test_policy_errors_say_where_and_why(text: str, expected: str) -> None:
     with pytest.raises(PolicyError) as err:
         parse_policy(text)
     assert expected in str(err.value)
+
+
+def test_home_visit_age_defaults_to_80_and_is_read_from_default() -> None:
+    assert PolicyTable().home_visit_age == 80
+    assert parse_policy("").home_visit_age == 80
+    assert parse_policy("[default]\nhome_visit_age = 75\n").home_visit_age == 75
+    shipped = parse_policy((REPO_ROOT / "api" / "policy.toml").read_text(encoding="utf-8"))
+    assert shipped.home_visit_age == 80
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[default]\nhome_visit_age = 59\n", "home_visit_age must be a whole number of years from 60 to 120"),
+        ('[default]\nhome_visit_age = "80"\n', "home_visit_age must be a whole number"),
+        ("[default]\nhome_visit_age = 80.5\n", "home_visit_age must be a whole number"),
+        ('[[rule]]\nregion = "33"\nhome_visit_age = 70\n', "unknown key(s) home_visit_age"),
+    ],
+)
+def test_home_visit_age_mistakes_are_named(text: str, expected: str) -> None:
+    with pytest.raises(PolicyError, match=re.escape(expected)):
+        parse_policy(text)

@@ -1,4 +1,5 @@
-"""Status result: masked name and ID, then one card per entitlement (state, dates, last certification)."""
+"""Status result: masked name and ID, one card per entitlement (state, dates, last certification), and the
+home-visit request when there is one."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from app.common.components import buttons, text
 from app.common.components.scaffold import screen
 from app.common.components.theme import ACCENT, CARD, ERROR, OK
 from app.common.dates import format_date
-from shared.enums import CycleState
-from shared.schemas import EntitlementStatus
+from shared.enums import CycleState, VisitState
+from shared.schemas import EntitlementStatus, VisitStatusPublic
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -39,6 +40,16 @@ def entitlement_lines(item: EntitlementStatus, t: Translator) -> list[tuple[str,
     if item.next_due:
         lines.append(("next-due", t("result.next_due", date=format_date(item.next_due, lang))))
     return lines
+
+
+def visit_line(visit: VisitStatusPublic, t: Translator) -> str:
+    """The home-visit request in one sentence: asked for, arranged (date and worker), done, not reached."""
+    lang = t.language
+    if visit.state is VisitState.SCHEDULED and visit.scheduled_on is not None:
+        return t("result.visit.scheduled", date=format_date(visit.scheduled_on, lang), worker=visit.worker_name or "")
+    if visit.state in (VisitState.DONE, VisitState.COULD_NOT_REACH) and visit.closed_on is not None:
+        return t(f"result.visit.{visit.state}", date=format_date(visit.closed_on, lang))
+    return t("result.visit.requested", date=format_date(visit.requested_on, lang))
 
 
 def _card(item: EntitlementStatus, index: int, t: Translator) -> ft.Control:
@@ -79,6 +90,8 @@ def build(ui: Ui) -> ft.View:
             *([_card(item, i, t) for i, item in enumerate(result.entitlements)]
               or [text.body(t("result.no_entitlements"), identifier="result-none")]),
         ]
+        if result.visit is not None:
+            controls.append(text.body(visit_line(result.visit, t), identifier="result-visit"))
     controls += [
         buttons.primary(t("result.again"), "result-again", again),
         buttons.secondary(t("common.home"), "result-home", home, icon=ft.Icons.HOME),
