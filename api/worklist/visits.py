@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import audit
+from api.audit import CHAIN_HEAD_ID, AuditChainHead
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary, Certification
 from api.certification.people import require_certifiable
@@ -47,6 +48,19 @@ def open_request_of(session: Session, person_id: int) -> VisitRequest | None:
     ).scalar_one_or_none()
 
 
+def _writer_lock(session: Session) -> None:
+    """Take the audit chain's append lock before reading (every change here ends with an audit event, which
+    takes it anyway): on SQLite the transaction becomes the single writer before it looks for an open
+    request, on PostgreSQL the chain head row is locked until commit — so of two simultaneous requests the
+    second sees the first one's row instead of failing on the one-open-request constraint."""
+    session.execute(
+        sa.update(AuditChainHead)
+        .where(AuditChainHead.id == CHAIN_HEAD_ID)
+        .values(last_seq=AuditChainHead.last_seq)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def create(
     session: Session,
     *,
@@ -59,8 +73,9 @@ def create(
     idempotency_key: str | None = None,
 ) -> tuple[VisitRequest, bool]:
     """The person's open request: a new one (True), or the one already open or made with this
-    Idempotency-Key (False). Call with the person's row locked (``find_person(..., for_update=True)``) so
-    two requests for one person at once cannot both be made."""
+    Idempotency-Key (False). Two requests at once for one person make one request: the second waits for
+    the first (see :func:`_writer_lock`) and then finds it."""
+    _writer_lock(session)
     if idempotency_key is not None:
         earlier = session.execute(
             sa.select(VisitRequest).where(VisitRequest.idempotency_key == idempotency_key)

@@ -401,3 +401,24 @@ def test_transition_allows_exactly_the_drawn_moves(
         assert (refused.value.status_code, refused.value.code) == (409, "invalid_transition")
         assert request.state is old
     session.rollback()
+
+
+def test_simultaneous_requests_for_one_person_make_one_request(client, session, new_area, place, births) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    person = place(new_area().villages[0], name="同时", birth=births.window_just_opened(85))
+    threads = 6
+    barrier = threading.Barrier(threads)
+
+    def one(_: int):
+        barrier.wait()
+        return ask(client, person, "同时")
+
+    with ThreadPoolExecutor(threads) as pool:
+        answers = list(pool.map(one, range(threads)))
+    assert sorted(a.status_code for a in answers) == [200] * (threads - 1) + [201], [a.text for a in answers]
+    assert session.execute(
+        sa.select(sa.func.count()).select_from(VisitRequest).where(VisitRequest.beneficiary_id == person.id)
+    ).scalar_one() == 1
+    assert verify_chain(session).ok
