@@ -434,7 +434,7 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
             reason="demo roster",
         )
     if p.visit is not None:
-        from api.challenges.service import SELF
+        from api.core.operator import SELF
         from api.worklist import visits
 
         visits.create(session, person=person, reason=p.visit, requested_by=SELF, now=now, phone=p.phone)

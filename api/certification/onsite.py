@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary, ReferenceFace
 from api.certification.references import add_reference
-from api.errors import ApiError
+from api.core.errors import ApiError
 from face.types import Template
 from shared.enums import ReferenceSource
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.db import Base, BigId, EnumString, utcnow
+from api.core.db import Base, BigId, EnumString, utcnow
 from shared.enums import VisitRecordReason, VisitRequestReason, VisitState
 
 OPEN_STATES = (VisitState.REQUESTED, VisitState.SCHEDULED)

@@ -12,11 +12,11 @@ from api.auth.deps import CurrentHelper
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary
 from api.certification import family
-from api.certification.context import CertContextDep, RateLimited
 from api.certification.people import find_person
-from api.challenges.service import SELF, Operator
 from api.challenges.submission import check_key
-from api.db import session_scope, utcnow
+from api.core.context import CertContextDep, RateLimited
+from api.core.db import session_scope, utcnow
+from api.core.operator import SELF, Operator, OperatorKind
 from api.worklist import visits
 from api.worklist.models import VisitRequest
 from shared.cycle import local_date
@@ -98,7 +98,7 @@ def request_visit_for_relative(
             session,
             person=person,
             reason=body.reason,
-            requested_by=Operator("helper", helper.id),
+            requested_by=Operator(OperatorKind.HELPER, helper.id),
             now=utcnow(),
             phone=body.phone,
             note=body.note,

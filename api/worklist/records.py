@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary
-from api.certification.context import CertContext
 from api.certification.people import require_certifiable
-from api.challenges.service import Operator
+from api.core.context import CertContext
+from api.core.operator import Operator, OperatorKind
 from api.evidence import storage
 from api.evidence.filetypes import FileKind
 from api.evidence.models import EvidenceFile, EvidenceKind
@@ -50,7 +50,7 @@ def record_visit(
         kind=ReviewKind.HOME_VISIT,
         person=person,
         method=CertificationMethod.HOME_VISIT,
-        operator=Operator("staff", staff.id),
+        operator=Operator(OperatorKind.STAFF, staff.id),
         now=now,
         reason_code=reason.value,
         note=notes[:500],

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from api.auth.deps import FieldStaff
-from api.db import utcnow
-from api.deps import SessionDep
+from api.core.db import utcnow
+from api.core.deps import SessionDep
 from api.worklist.service import Filters, worklist
 from shared.enums import CycleState
 from shared.schemas import ErrorResponse

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary
-from api.errors import ApiError
+from api.core.errors import ApiError
 from api.regions.models import Region
 
 _R = Region.__table__

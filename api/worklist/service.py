@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session
 
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement, ReferenceFace
+from api.core.region_paths import RegionPaths
 from api.payments.began import began_on
 from api.payments.transitions import held_by_detention
 from api.regions.models import Region
-from api.regions.service import RegionPaths
 from api.worklist.models import VisitRequest
 from api.worklist.scope import staff_scope
 from shared.cycle import evaluate, local_date

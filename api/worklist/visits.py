@@ -28,8 +28,8 @@ from api.audit import CHAIN_HEAD_ID, AuditChainHead
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary, Certification
 from api.certification.people import require_certifiable
-from api.challenges.service import Operator
-from api.errors import ApiError
+from api.core.errors import ApiError
+from api.core.operator import Operator
 from api.notify import outbox
 from api.worklist.models import OPEN_STATES, VisitRequest
 from api.worklist.scope import staff_scope

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from api.auth.deps import Coordinator, FieldStaff
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary
-from api.certification.context import CertContextDep
 from api.certification.people import find_person
-from api.challenges.service import Operator
-from api.db import session_scope, utcnow
-from api.deps import SessionDep
-from api.errors import ApiError
+from api.core.context import CertContextDep
+from api.core.db import session_scope, utcnow
+from api.core.deps import SessionDep
+from api.core.errors import ApiError
+from api.core.operator import Operator, OperatorKind
 from api.evidence.filetypes import IMAGE_KINDS
 from api.evidence.uploads import read_checked
 from api.worklist import records, visits
@@ -79,7 +79,7 @@ def open_request(
             session,
             person=person,
             reason=body.reason,
-            requested_by=Operator("staff", staff.id),
+            requested_by=Operator(OperatorKind.STAFF, staff.id),
             now=utcnow(),
             phone=body.phone,
             note=body.note,

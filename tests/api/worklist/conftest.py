@@ -137,7 +137,8 @@ class Births:
 
 @pytest.fixture
 def births() -> Births:
-    from api.db import utcnow
+    from api.core.db import utcnow
+
     from shared.cycle import local_date
 
     return Births(local_date(utcnow(), None))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from api.audit import AuditEvent, verify_chain
 from api.beneficiaries.models import Certification
-from api.errors import ApiError
+from api.core.errors import ApiError
 from api.notify.models import OutboxMessage
 from api.worklist import visits
 from api.worklist.models import OPEN_STATES, VisitRequest
