@@ -138,7 +138,6 @@ class Births:
 @pytest.fixture
 def births() -> Births:
     from api.core.db import utcnow
-
     from shared.cycle import local_date
 
     return Births(local_date(utcnow(), None))
