@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app import preferences
+from app.common import preferences
 from app.common.preferences import PREFIX, load_settings, save_settings
 from app.common.settings import Settings
 
