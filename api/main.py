@@ -26,6 +26,7 @@ from api.core.body_limit import BodySizeLimit
 from api.core.context import configure
 from api.core.db import make_engine, make_sessionmaker
 from api.core.deps import SessionDep
+from api.core.idempotency import IdempotentPosts
 from api.core.limiter import TokenBucketLimiter
 from api.core.region_paths import RegionPaths
 from api.core.settings import Environment, Settings
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.status_limiter = TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst)
     configure(app)
     errors.install(app)
+    # a POST with an Idempotency-Key runs at most once; a retry gets the stored answer
+    app.add_middleware(IdempotentPosts, lease_seconds=settings.certification.claim_lease_seconds)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(StatusFastPath)  # outermost: the busiest endpoint skips the framework's layers
 

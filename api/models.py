@@ -20,6 +20,7 @@ from api.certification.models import (
 from api.challenges.models import Challenge, ConsentRecord, FailedAttempt, IdempotencyRecord
 from api.comparison.models import FeedMismatch, FeedRun, RecoveryCase
 from api.core.db import Base, alembic_compare_type, alembic_render_item
+from api.core.idempotency import IdempotentRequest
 from api.cycle_jobs.models import CycleRun
 from api.evidence.models import EvidenceFile
 from api.institutions.models import BatchAttestation, Institution, InstitutionAdmin, InstitutionMember
@@ -49,6 +50,7 @@ __all__ = [
     "FeedMismatch",
     "FeedRun",
     "HelperAccount",
+    "IdempotentRequest",
     "HelperBinding",
     "IdempotencyRecord",
     "Institution",

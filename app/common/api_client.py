@@ -1,8 +1,10 @@
 """The only module of the client that talks HTTP: typed calls to the lifecert API (``shared/schemas.py``).
 
-* Every call has a timeout; network failures (connection refused, reset, timeouts) are retried with a
-  short back-off, and a call that carries an ``Idempotency-Key`` sends the same key on every attempt, so
-  the server processes an upload at most once even when an answer was lost on the way back.
+* Every call has a timeout. A request that never reached the server (connection refused, connect
+  timeout) is retried with a short back-off. Any other network failure (a reset, a read timeout: the
+  server may have acted) is retried only when repeating the request is safe: reads, look-ups marked
+  ``safe``, and every POST that creates something — those carry an ``Idempotency-Key``, the same on every
+  attempt, and the server answers a repeated key with its first answer (``api/core/idempotency.py``).
 * Any non-2xx answer becomes an :class:`ApiError` carrying the server's ``error`` code and ``message``
   (the ``ErrorResponse`` body); a network failure that outlasts the retries becomes a
   :class:`NetworkError` (code ``network``), which the screens show as "not submitted yet".
@@ -48,6 +50,8 @@ UPLOAD_CHUNK = 16 * 1024
 M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+# Failures that prove the request never left this device: retrying them cannot repeat anything.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class ApiError(Exception):
@@ -108,12 +112,13 @@ class ApiClient:
     # --- endpoints -------------------------------------------------------------------------------------
     async def status(self, request: StatusRequest) -> StatusResponse:
         """``POST /api/v1/status``: masked identity and the state of each entitlement."""
-        return await self._send("POST", "/api/v1/status", StatusResponse, json=request.model_dump(mode="json"))
+        return await self._send("POST", "/api/v1/status", StatusResponse, json=request.model_dump(mode="json"),
+                                safe=True)
 
     async def receipt_history(self, request: StatusRequest) -> ReceiptHistory:
         """``POST /api/v1/receipts/history``: the person's last receipts kept by the service (masked)."""
         return await self._send("POST", "/api/v1/receipts/history", ReceiptHistory,
-                                json=request.model_dump(mode="json"))
+                                json=request.model_dump(mode="json"), safe=True)
 
     # --- family helpers (bearer token) ---------------------------------------------------------------
     @property
@@ -125,12 +130,13 @@ class ApiClient:
 
     async def register_helper(self, request: HelperRegisterRequest) -> HelperPublic:
         """``POST /api/v1/helpers``: a family helper account (ID number, name, phone, password)."""
-        return await self._send("POST", "/api/v1/helpers", HelperPublic, json=request.model_dump(mode="json"))
+        return await self._send("POST", "/api/v1/helpers", HelperPublic, json=request.model_dump(mode="json"),
+                                idempotency_key=new_idempotency_key())
 
     async def login_helper(self, request: LoginRequest) -> TokenResponse:
         """``POST /api/v1/auth/helper/login``; later calls of this client carry the token."""
         token = await self._send("POST", "/api/v1/auth/helper/login", TokenResponse,
-                                 json=request.model_dump(mode="json"))
+                                 json=request.model_dump(mode="json"), safe=True)
         self._http.headers["Authorization"] = f"Bearer {token.access_token}"
         return token
 
@@ -141,16 +147,17 @@ class ApiClient:
     async def start_binding(self, request: BindRequest) -> ChallengeResponse:
         """``POST /api/v1/family/relatives``: the relative passes this challenge to be bound (and certified)."""
         return await self._send("POST", "/api/v1/family/relatives", ChallengeResponse,
-                                json=request.model_dump(mode="json"))
+                                json=request.model_dump(mode="json"), idempotency_key=new_idempotency_key())
 
     async def start_family_challenge(self, binding_id: int) -> ChallengeResponse:
         """``POST /api/v1/family/relatives/{id}/challenges``: certify a bound relative."""
-        return await self._send("POST", f"/api/v1/family/relatives/{binding_id}/challenges", ChallengeResponse)
+        return await self._send("POST", f"/api/v1/family/relatives/{binding_id}/challenges", ChallengeResponse,
+                                idempotency_key=new_idempotency_key())
 
     async def create_challenge(self, request: ChallengeRequest) -> ChallengeResponse:
         """``POST /api/v1/challenges``: the actions to perform (in order) and the limits of the upload."""
         return await self._send("POST", "/api/v1/challenges", ChallengeResponse,
-                                json=request.model_dump(mode="json"))
+                                json=request.model_dump(mode="json"), idempotency_key=new_idempotency_key())
 
     async def submit_frames(self, challenge_id: str, frames: Sequence[Frame], *, idempotency_key: str,
                             consent: bool = True, on_progress: ProgressCallback | None = None) -> FramesResult:
@@ -177,16 +184,20 @@ class ApiClient:
 
     async def submit_documents(self, *, overseas: bool, id_number: str, name: str,
                                files: Sequence[tuple[str, bytes, str]], note: str | None = None,
-                               on_progress: ProgressCallback | None = None) -> ReviewStatusPublic:
+                               on_progress: ProgressCallback | None = None,
+                               idempotency_key: str | None = None) -> ReviewStatusPublic:
         """Documents for an officer: the consulate form of a resident abroad (``/overseas/submissions``)
-        or evidence after failed face checks (``/manual-review``); ``files`` are (name, bytes, MIME type)."""
+        or evidence after failed face checks (``/manual-review``); ``files`` are (name, bytes, MIME type).
+        Pass the same ``idempotency_key`` when the person sends the same documents again after a network
+        failure, so the officer gets them once."""
         path, field = ("/api/v1/overseas/submissions", "documents") if overseas else ("/api/v1/manual-review",
                                                                                        "files")
         data = {"id_number": id_number, "name": name} | ({"note": note} if note else {})
         encoded = httpx.Request("POST", self.base_url, data=data,
                                 files=[(field, (n, b, mime)) for n, b, mime in files])
         return await self._send("POST", path, ReviewStatusPublic, body=encoded.read(),
-                                content_type=encoded.headers["Content-Type"], on_progress=on_progress)
+                                content_type=encoded.headers["Content-Type"], on_progress=on_progress,
+                                idempotency_key=idempotency_key or new_idempotency_key())
 
     async def fetch_bytes(self, path_or_url: str) -> bytes:
         """GET a binary resource of the API (e.g. a receipt's ``qr_png_url``)."""
@@ -208,7 +219,10 @@ class ApiClient:
     async def _send(self, method: str, path: str, model: type[M] | TypeAdapter, *, json: object | None = None,
                     body: bytes | None = None, content_type: str | None = None,
                     idempotency_key: str | None = None, on_progress: ProgressCallback | None = None,
-                    retries: int | None = None) -> M:
+                    retries: int | None = None, safe: bool = False) -> M:
+        """One request; see the module docstring for when a failure is retried (``safe``: repeating this
+        request changes nothing on the server, e.g. a look-up sent as POST)."""
+        repeatable = method in {"GET", "HEAD"} or safe or idempotency_key is not None
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         if body is not None:
             headers |= {"Content-Type": content_type or "application/octet-stream",
@@ -222,7 +236,9 @@ class ApiClient:
                 response = await self._http.request(method, path, json=json, content=content, headers=headers)
             except httpx.TransportError as exc:  # connect/read/write errors and timeouts
                 last_error = exc
-                continue
+                if isinstance(exc, NOT_SENT) or repeatable:
+                    continue
+                break  # the server may have acted: repeating could do it twice
             return _parse(response, model)
         raise NetworkError(f"{type(last_error).__name__}: {last_error}")
 

@@ -100,6 +100,46 @@ async def test_retries_resend_the_same_idempotency_key(asgi_app, make_person) ->
     assert flaky.seen_keys == ["k-1", "k-1", "k-1"]
 
 
+class LostAnswerTransport(httpx.AsyncBaseTransport):
+    """The real app behind a network that loses the first ``losses`` answers after the server acted."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, losses: int) -> None:
+        self.inner, self.losses = inner, losses
+        self.sent: list[str | None] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request.headers.get("Idempotency-Key"))
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        if self.losses:
+            self.losses -= 1
+            raise httpx.ReadTimeout("answer lost after the server acted", request=request)
+        return response
+
+
+async def test_a_creating_post_whose_answer_was_lost_is_retried_with_its_key(asgi_app) -> None:
+    from shared.schemas import HelperRegisterRequest
+
+    number = make_id_number("110101", date(1977, 7, 7), 321)
+    lossy = LostAnswerTransport(httpx.ASGITransport(app=asgi_app), losses=1)
+    async with ApiClient("http://lifecert.test", transport=lossy, retries=2, backoff_seconds=0.01) as client:
+        helper = await client.register_helper(HelperRegisterRequest(
+            id_number=number, name="帮手", phone="13900000000", password="helper password"))
+    assert helper.id_number == mask_id(number)
+    # the account was created by the first attempt; the retry carried the same key and got that answer
+    assert len(lossy.sent) == 2 and lossy.sent[0] == lossy.sent[1] and lossy.sent[0]
+
+
+async def test_a_post_without_a_key_is_not_repeated_after_the_server_may_have_acted(asgi_app) -> None:
+    from shared.schemas import FramesResult
+
+    lossy = LostAnswerTransport(httpx.ASGITransport(app=asgi_app), losses=1)
+    async with ApiClient("http://lifecert.test", transport=lossy, retries=2, backoff_seconds=0.01) as client:
+        with pytest.raises(NetworkError):
+            await client._send("POST", "/api/v1/challenges/none/frames", FramesResult)
+    assert lossy.sent == [None]  # one attempt: a read timeout after sending is not retried without a key
+
+
 async def test_lookup_with_a_bad_check_digit_never_calls_the_server() -> None:
     number = make_id_number("110101", date(1950, 3, 15), 7)
     lookup = StatusLookup()

@@ -1,0 +1,204 @@
+"""Idempotent POSTs: a request that carries an ``Idempotency-Key`` is processed at most once.
+
+The apps send a fresh key with every POST that creates something (an account, a challenge, a document
+upload, a visit request …) and the same key on each retry of that request, so a retry after a lost answer
+— a read timeout on a slow line — gets the first answer instead of creating the thing twice.
+
+Per (key, method, path, caller) the middleware keeps one row:
+
+* no row → a *pending* row is inserted (the claim) and the request runs; a 2xx answer is stored with the
+  row, any other answer deletes the row so that a retry runs again;
+* a *done* row → its stored answer is replayed (header ``Idempotent-Replayed: true``), nothing runs;
+* a *pending* row younger than the lease → 409 ``request_in_progress`` with ``Retry-After``; an older one
+  (its process died) is taken over.
+
+The caller is the ``Authorization`` header's hash: another account's request with the same key never sees
+this answer. The frames endpoint keeps its own claim (``api/challenges/submission.py``): it is exempt here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.core.db import Base, utcnow
+from shared.schemas import ErrorResponse
+
+HEADER = b"idempotency-key"
+KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,128}$")
+# Paths that hold their own claim on the key (the face decision's idempotent submission).
+EXEMPT = re.compile(r"^/api/v1/challenges/[^/]+/frames$")
+MAX_STORED_BYTES = 256 * 1024  # answers larger than this are not stored (none of ours is)
+
+
+class IdempotentRequest(Base):
+    __tablename__ = "idempotent_requests"
+
+    key: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # sha256 of method, path, caller
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_code: Mapped[int | None]
+    content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    body: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    completed_at: Mapped[datetime | None]
+
+
+def _scope_hash(method: str, path: str, authorization: bytes) -> str:
+    caller = hashlib.sha256(authorization).hexdigest()
+    return hashlib.sha256(f"{method} {path} {caller}".encode()).hexdigest()
+
+
+class _Claim:
+    """Database side of one keyed request (runs in a worker thread)."""
+
+    def __init__(self, sessions: sessionmaker[Session], key: str, scope: str, lease: timedelta) -> None:
+        self.sessions, self.key, self.scope, self.lease = sessions, key, scope, lease
+        self.claimed_at = utcnow()
+
+    def take(self) -> IdempotentRequest | None:
+        """None when this request now holds the claim; else the row that stands in its way."""
+        with self.sessions() as session:
+            session.add(IdempotentRequest(key=self.key, scope=self.scope, claimed_at=self.claimed_at))
+            try:
+                session.commit()
+                return None
+            except IntegrityError:
+                session.rollback()
+            row = session.get(IdempotentRequest, (self.key, self.scope))
+            if row is None:  # deleted between our insert and this read: try once more
+                session.add(IdempotentRequest(key=self.key, scope=self.scope, claimed_at=self.claimed_at))
+                try:
+                    session.commit()
+                    return None
+                except IntegrityError:
+                    session.rollback()
+                    return session.get(IdempotentRequest, (self.key, self.scope))
+            if row.completed_at is None and row.claimed_at < self.claimed_at - self.lease:
+                taken = session.execute(
+                    sa.update(IdempotentRequest)
+                    .where(
+                        IdempotentRequest.key == self.key,
+                        IdempotentRequest.scope == self.scope,
+                        IdempotentRequest.claimed_at == row.claimed_at,
+                        IdempotentRequest.completed_at.is_(None),
+                    )
+                    .values(claimed_at=self.claimed_at)
+                )
+                session.commit()
+                if taken.rowcount == 1:
+                    return None
+                return session.get(IdempotentRequest, (self.key, self.scope))
+            session.expunge(row)
+            return row
+
+    def finish(self, status: int, content_type: str | None, body: bytes | None) -> None:
+        """Store a 2xx answer; forget the claim otherwise (a retry runs again)."""
+        mine = (
+            (IdempotentRequest.key == self.key)
+            & (IdempotentRequest.scope == self.scope)
+            & (IdempotentRequest.claimed_at == self.claimed_at)
+        )
+        with self.sessions() as session:
+            if 200 <= status < 300 and body is not None:
+                session.execute(
+                    sa.update(IdempotentRequest)
+                    .where(mine)
+                    .values(status_code=status, content_type=content_type, body=body, completed_at=utcnow())
+                )
+            else:
+                session.execute(sa.delete(IdempotentRequest).where(mine))
+            session.commit()
+
+
+def _error(status: int, code: str, message: str, retry_after: int | None = None) -> tuple[Message, Message]:
+    body = ErrorResponse(error=code, message=message, retry_after_seconds=retry_after).model_dump_json()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    return (
+        {"type": "http.response.start", "status": status, "headers": headers},
+        {"type": "http.response.body", "body": body.encode()},
+    )
+
+
+class IdempotentPosts:
+    """Pure ASGI middleware; ``lease_seconds``: how long a pending claim blocks a retry."""
+
+    def __init__(self, app: ASGIApp, lease_seconds: float = 300.0) -> None:
+        self.app = app
+        self.lease = timedelta(seconds=lease_seconds)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or EXEMPT.match(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        raw_key = headers.get(HEADER)
+        if raw_key is None:
+            await self.app(scope, receive, send)
+            return
+        key = raw_key.decode("latin-1")
+        if not KEY_RE.match(key):
+            for message in _error(
+                400, "invalid_idempotency_key", "The Idempotency-Key must be 8 to 128 letters, digits, or - _ : ."
+            ):
+                await send(message)
+            return
+        sessions: sessionmaker[Session] = scope["app"].state.sessionmaker
+        claim = _Claim(sessions, key, _scope_hash("POST", scope["path"], headers.get(b"authorization", b"")),
+                       self.lease)
+        standing = await run_in_threadpool(claim.take)
+        if standing is not None:
+            await self._answer_for(standing, send)
+            return
+
+        started: dict[str, object] = {}
+        chunks: list[bytes] = []
+        size = 0
+
+        async def capture(message: Message) -> None:
+            nonlocal size
+            if message["type"] == "http.response.start":
+                started["status"] = message["status"]
+                started["content_type"] = dict(message.get("headers", [])).get(b"content-type", b"").decode()
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+                if size <= MAX_STORED_BYTES:
+                    chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            status = int(started.get("status", 500))  # type: ignore[call-overload]
+            body = b"".join(chunks) if size <= MAX_STORED_BYTES else None
+            await run_in_threadpool(claim.finish, status, str(started.get("content_type") or ""), body)
+
+    async def _answer_for(self, row: IdempotentRequest, send: Send) -> None:
+        if row.completed_at is None:
+            wait = max(1, int(self.lease.total_seconds() - (utcnow() - row.claimed_at).total_seconds()))
+            messages = _error(
+                409, "request_in_progress", "This request is still being processed: try again shortly.",
+                min(wait, 5),
+            )
+            for message in messages:
+                await send(message)
+            return
+        body = row.body or b""
+        await send({
+            "type": "http.response.start",
+            "status": row.status_code or 200,
+            "headers": [
+                (b"content-type", (row.content_type or "application/json").encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"idempotent-replayed", b"true"),
+            ],
+        })
+        await send({"type": "http.response.body", "body": body})
