@@ -112,14 +112,9 @@ def cmd_regions_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tqdm_progress(total: int, desc: str):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit=" " + desc, unit_scale=True, file=sys.stderr, dynamic_ncols=True)
-
-
 def cmd_roster_import(args: argparse.Namespace) -> int:
     from api.core.db import make_engine
+    from api.core.progress import on_terminal, quiet
     from api.roster.reader import RosterFileError
     from api.roster.report import default_report_path, write_error_report
     from api.roster.service import import_roster
@@ -144,7 +139,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             actor=args.actor,
             max_photo_bytes=settings.max_photo_bytes,
             enrol=enrol,
-            progress=(lambda total, desc: _NoBar()) if args.quiet else _tqdm_progress,
+            progress=quiet if args.quiet else on_terminal(" items"),
         )
     except RosterFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -172,14 +167,6 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         f"({report.templates} face templates)" + (" — dry run, nothing written" if report.dry_run else "")
     )
     return 0
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 # --- faces / audit ---------------------------------------------------------------------------------

@@ -11,17 +11,12 @@ from pathlib import Path
 from api.comparison.models import FeedKind
 
 
-def _tqdm(total: int, desc: str):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit=" rows", unit_scale=True, file=sys.stderr, dynamic_ncols=True)
-
-
 def cmd_feed_import(args: argparse.Namespace) -> int:
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
     from api.comparison.rows import FeedFileError
-    from api.comparison.service import FeedContext, import_feed, no_progress
+    from api.comparison.service import FeedContext, import_feed
     from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.progress import on_terminal, quiet
     from api.core.region_paths import RegionPaths
     from api.core.settings import settings_for_command
     from api.policy_loader import load_policy
@@ -46,7 +41,7 @@ def cmd_feed_import(args: argparse.Namespace) -> int:
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             report = import_feed(
-                session, FeedKind(args.kind), path, ctx=ctx, progress=no_progress if args.quiet else _tqdm
+                session, FeedKind(args.kind), path, ctx=ctx, progress=quiet if args.quiet else on_terminal(" rows")
             )
     except FeedFileError as exc:
         print(f"error: {exc} (nothing imported)", file=sys.stderr)

@@ -20,7 +20,7 @@ Consequences:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as dtime
@@ -45,6 +45,7 @@ from api.comparison.models import FeedKind, FeedMismatch, FeedRun, MismatchStatu
 from api.comparison.overpayment import CREDIT_REFERRAL_CENTS, overpayment
 from api.comparison.rows import FeedRow, RowError, count_rows, id_problem, normalise_name, read_feed
 from api.core.db import utcnow
+from api.core.progress import ProgressFactory, quiet
 from api.core.region_paths import RegionPaths
 from api.notify import outbox
 from api.payments.resume import resume_after_certification
@@ -77,21 +78,6 @@ CERT_COLUMNS = (
     "local_date",
     "created_at",
 )
-
-
-class Progress:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-ProgressFactory = Callable[[int, str], Progress]
-
-
-def no_progress(_total: int, _desc: str) -> Progress:
-    return Progress()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +125,7 @@ def import_feed(
     path: Path,
     *,
     ctx: FeedContext,
-    progress: ProgressFactory = no_progress,
+    progress: ProgressFactory = quiet,
     chunk: int = CHUNK,
 ) -> FeedReport:
     """Import ``path`` as a ``kind`` feed in the caller's transaction (FeedFileError if unusable)."""

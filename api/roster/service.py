@@ -21,9 +21,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from tqdm import tqdm
 
 from api import audit
 from api.beneficiaries.models import ReferenceFace
+from api.core.progress import ProgressFactory, quiet
 from api.roster.bulk import BulkWriter, writer_for
 from api.roster.reader import RosterFile, open_roster
 from api.roster.rows import RosterRow, RowError, header_errors, validate_row
@@ -32,23 +34,6 @@ from shared.idnumber import IdNumberError, parse_id_number
 
 BATCH = 20_000
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
-
-ProgressFactory = Callable[[int, str], "Progress"]
-
-
-class Progress:
-    """What the import reports progress to (tqdm in the CLI; a no-op in tests)."""
-
-    def update(self, n: int) -> None:  # pragma: no cover - trivial
-        pass
-
-    def close(self) -> None:  # pragma: no cover - trivial
-        pass
-
-
-def no_progress(_total: int, _desc: str) -> Progress:
-    return Progress()
-
 
 @dataclass
 class ImportReport:
@@ -90,7 +75,7 @@ def import_roster(
     today: date | None = None,
     max_photo_bytes: int = 5 * 1024 * 1024,
     enrol: Callable[[bytes], object] | None = None,
-    progress: ProgressFactory = no_progress,
+    progress: ProgressFactory = quiet,
 ) -> ImportReport:
     """Import ``path`` (CSV or XLSX) into the database behind ``engine``.
 
@@ -179,7 +164,7 @@ class _Run:
 
     # -- rows ------------------------------------------------------------------------------------
 
-    def read_all(self, roster: RosterFile, bar: Progress) -> None:
+    def read_all(self, roster: RosterFile, bar: tqdm) -> None:
         pending = 0
         for rownum, values in roster.rows():
             self.report.rows += 1

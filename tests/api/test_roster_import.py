@@ -326,8 +326,8 @@ def test_wrong_file_type_is_refused(engine, tmp_path) -> None:
 def test_sqlite_import_page_cache_is_restored_afterwards(db_url, tmp_path) -> None:
     """The import enlarges SQLite's page cache on its connection; the pooled connection gets it back."""
     from api.core.db import is_sqlite, make_engine
+    from api.core.progress import quiet
     from api.roster.bulk import IMPORT_CACHE_KIB
-    from api.roster.service import Progress
 
     if not is_sqlite(db_url):
         pytest.skip("an SQLite setting")
@@ -337,10 +337,10 @@ def test_sqlite_import_page_cache_is_restored_afterwards(db_url, tmp_path) -> No
             default = conn.exec_driver_sql("PRAGMA cache_size").scalar()
         during: list[int] = []
 
-        def progress(_total: int, _desc: str) -> Progress:
+        def progress(total: int, desc: str):
             with engine.connect() as conn:  # the import's own connection, mid-import
                 during.append(conn.exec_driver_sql("PRAGMA cache_size").scalar())
-            return Progress()
+            return quiet(total, desc)
 
         report = import_roster(engine, write_csv(tmp_path / "r.csv", [row(), row()]), progress=progress)
         assert report.imported, report.errors
