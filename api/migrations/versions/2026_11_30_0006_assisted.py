@@ -20,9 +20,10 @@ FLAGS = ("severely_disabled", "bedridden", "lives_alone")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("beneficiaries") as batch_op:
-        for flag in FLAGS:
-            batch_op.add_column(sa.Column(flag, sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ALTER TABLE … ADD COLUMN on both databases: a batch copy of beneficiaries on SQLite would drop a
+    # table that entitlements and certifications reference.
+    for flag in FLAGS:
+        op.add_column("beneficiaries", sa.Column(flag, sa.Boolean(), server_default=sa.false(), nullable=False))
 
     op.create_table(
         "visit_requests",
@@ -119,6 +120,5 @@ def downgrade() -> None:
     with op.batch_alter_table("visit_requests") as batch_op:
         batch_op.drop_index(batch_op.f("ix_visit_requests_beneficiary_id"))
     op.drop_table("visit_requests")
-    with op.batch_alter_table("beneficiaries") as batch_op:
-        for flag in reversed(FLAGS):
-            batch_op.drop_column(flag)
+    for flag in reversed(FLAGS):
+        op.drop_column("beneficiaries", flag)  # SQLite ≥ 3.35 drops a column in place
