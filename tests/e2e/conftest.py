@@ -238,6 +238,29 @@ def camera_page(playwright_session, chromium_path: Path, stack: Stack):
 
 
 @pytest.fixture
+def scripted_camera_page(playwright_session, chromium_path: Path, stack: Stack):
+    """``scripted_camera_page(segments)`` → a page whose camera loops segments of a real clip that the test
+    switches by the app's state (tests/e2e/scripted_camera.py): no wall-clock timing. Closed after the test."""
+    from tests.e2e.scripted_camera import init_script
+
+    pw = playwright_session
+    browsers = []
+
+    def open_with(segments: dict[str, list[str]], viewport: dict[str, int] = PHONE_VIEWPORT):
+        browser = pw.chromium.launch(executable_path=str(chromium_path), args=[
+            *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
+        browsers.append(browser)
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        context.grant_permissions(["camera"])
+        context.add_init_script(init_script(segments))
+        return context.new_page()
+
+    yield open_with
+    for b in browsers:
+        b.close()
+
+
+@pytest.fixture
 def shots(request: pytest.FixtureRequest):
     """``shots(page, "step")`` saves test-artifacts/e2e/<test>-NN-step.png."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.flutter import expect_text, open_app, tap, type_into, widget
+from tests.e2e.scripted_camera import act, segments_from
 from tests.shared_data import require_shared
 
 DECISION_TIMEOUT_MS = 180_000  # the API loads its face models on the first decision
@@ -28,6 +29,21 @@ def _warm_face_engine(stack) -> None:
         answer = http.post(f"/api/v1/challenges/{challenge.json()['challenge_id']}/preview", content=picture,
                            headers={"Content-Type": "image/jpeg"})
         assert answer.status_code == 200 and answer.json()["ok"], answer.text
+
+
+INSTRUCTIONS = {"open_mouth": "请张开嘴", "blink": "请眨眨眼"}
+
+
+def perform_challenge(page, actions: tuple[str, ...] = ("open_mouth", "blink"), shots=None) -> None:
+    """Follow the instructions as a person would: when the app shows one, the camera shows that action;
+    then wait for the decision and show the still face again."""
+    for action in actions:
+        expect_text(page, "camera-instruction", INSTRUCTIONS[action])
+        act(page, action)
+        if shots:
+            shots(page, f"action-{action.replace('_', '-')}")
+    widget(page, "outcome-title").wait_for(timeout=DECISION_TIMEOUT_MS)
+    act(page, "neutral")
 
 
 def walk_to_camera(page, stack, shots) -> None:
@@ -64,18 +80,11 @@ def _needs_shared_faces() -> None:
     require_shared("faces", "videos")
 
 
-def test_live_clip_passes_and_shows_the_receipt_qr(camera_page, stack, shots, tmp_path) -> None:
-    from tests.e2e.fake_video import challenge_y4m
-
-    clip = require_shared("faces", "videos", "d10.mp4")
-    page = camera_page(challenge_y4m(tmp_path / "live.y4m", clip))
+def test_live_clip_passes_and_shows_the_receipt_qr(scripted_camera_page, stack, shots) -> None:
+    page = scripted_camera_page(segments_from(require_shared("faces", "videos", "d10.mp4")))
     walk_to_camera(page, stack, shots)
     tap(page, "camera-start")
-    expect_text(page, "camera-instruction", "请张开嘴")
-    shots(page, "action-open-mouth")
-    expect_text(page, "camera-instruction", "请眨眨眼")
-    shots(page, "action-blink")
-    widget(page, "outcome-title").wait_for(timeout=DECISION_TIMEOUT_MS)
+    perform_challenge(page, shots=shots)
     shots(page, "outcome")
     expect_text(page, "outcome-title", "认证成功")
     expect_text(page, "receipt-name", r"孙\*庆")
@@ -99,14 +108,12 @@ def test_live_clip_passes_and_shows_the_receipt_qr(camera_page, stack, shots, tm
     shots(page, "receipt-history-qr")
 
 
-def test_family_helper_adds_a_relative_by_their_face_check(camera_page, stack, shots, tmp_path) -> None:
+def test_family_helper_adds_a_relative_by_their_face_check(scripted_camera_page, stack, shots) -> None:
     from datetime import date
 
     from shared.idnumber import make_id_number
-    from tests.e2e.fake_video import challenge_y4m
 
-    clip = require_shared("faces", "videos", "d10.mp4")
-    page = camera_page(challenge_y4m(tmp_path / "live.y4m", clip))
+    page = scripted_camera_page(segments_from(require_shared("faces", "videos", "d10.mp4")))
     helper_id = make_id_number("110101", date(1985, 8, 8), 123)
     open_app(page, stack.web_url, "home-certify-family")
     tap(page, "home-certify-family")
@@ -132,8 +139,7 @@ def test_family_helper_adds_a_relative_by_their_face_check(camera_page, stack, s
     widget(page, "camera-start").wait_for()
     shots(page, "camera-ready")
     tap(page, "camera-start")
-    expect_text(page, "camera-instruction", "请张开嘴")
-    widget(page, "outcome-title").wait_for(timeout=DECISION_TIMEOUT_MS)
+    perform_challenge(page)
     shots(page, "bound")
     expect_text(page, "outcome-title", "已添加家人")
     tap(page, "outcome-family")
@@ -143,8 +149,7 @@ def test_family_helper_adds_a_relative_by_their_face_check(camera_page, stack, s
     tap(page, "consent-agree")
     widget(page, "camera-start").wait_for()
     tap(page, "camera-start")
-    expect_text(page, "camera-instruction", "请张开嘴")
-    widget(page, "outcome-title").wait_for(timeout=DECISION_TIMEOUT_MS)
+    perform_challenge(page)
     shots(page, "certified")
     expect_text(page, "outcome-title", "认证成功")
     expect_text(page, "receipt-certified", "家人协助刷脸")
