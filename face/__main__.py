@@ -15,10 +15,15 @@ import csv
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from face.types import FaceInputError, ReasonCode
+from face.types import FaceInputError, ReasonCode, Template
+
+if TYPE_CHECKING:
+    from face.engine import FaceEngine
 
 EXIT_UNUSABLE = 2
 
@@ -40,7 +45,7 @@ def _read(path: str) -> bytes:
     return p.read_bytes()
 
 
-def _engine():
+def _engine() -> FaceEngine:
     from face.engine import FaceEngine
 
     return FaceEngine()
@@ -81,21 +86,27 @@ def cmd_eval_pairs(args: argparse.Namespace) -> int:
     engine = _engine()
     engine.warm_up_verification()  # model load is excluded from ms_per_pair
     start = time.perf_counter()
-    templates: dict[str, object] = {}
+    templates: dict[str, Template | FaceInputError] = {}
+
+    def template_of(name: str) -> Template:
+        """The picture's template, computed once (a picture that failed raises the same error again)."""
+        if name not in templates:
+            try:
+                templates[name] = engine.template(_read(str(root / name)))
+            except FaceInputError as exc:
+                templates[name] = exc
+            except FileNotFoundError:
+                templates[name] = FaceInputError(ReasonCode.EMPTY_INPUT, f"No such file: {name}")
+        found = templates[name]
+        if isinstance(found, FaceInputError):
+            raise found
+        return found
+
     correct = false_accepts = false_rejects = errors = 0
     for a, b, same in pairs:
         try:
-            for name in (a, b):
-                if name not in templates:
-                    try:
-                        templates[name] = engine.template(_read(str(root / name)))
-                    except FaceInputError as exc:
-                        templates[name] = exc
-                    except FileNotFoundError:
-                        templates[name] = FaceInputError(ReasonCode.EMPTY_INPUT, f"No such file: {name}")
-                if isinstance(templates[name], FaceInputError):
-                    raise templates[name]
-            result = engine.verify_template([templates[a]], templates[b])
+            reference = template_of(a)
+            result = engine.verify_template([reference], template_of(b))
         except FaceInputError as exc:
             errors += 1
             _emit({"a": a, "b": b, "same": same, "error": exc.code.value, "message": exc.message})
@@ -146,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "liveness":
         return cmd_liveness(argv[1:])
     args = build_parser().parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.func
     try:
-        return args.func(args)
+        return command(args)
     except FaceInputError as exc:
         return _fail(exc.code.value, exc.message)
     except FileNotFoundError as exc:

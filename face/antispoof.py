@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from typing import Protocol
 
 import numpy as np
 
@@ -22,6 +23,14 @@ _spoof_lock = threading.Lock()
 warnings.filterwarnings("ignore", message="Implicit dimension choice for softmax", category=UserWarning)
 
 
+class _Fasnet(Protocol):
+    """What we call of DeepFace's (untyped) Fasnet model."""
+
+    def analyze(self, img: np.ndarray, facial_area: tuple[int, int, int, int]) -> tuple[bool, float]:
+        """(whether the face is real, the winning label's probability)."""
+        ...
+
+
 def unavailable_reason(config: FaceConfig) -> str | None:
     """Why the check cannot run under this configuration, or None when it can."""
     if not config.antispoof_enabled:
@@ -32,7 +41,9 @@ def unavailable_reason(config: FaceConfig) -> str | None:
     if missing:
         return f"anti-spoofing not run: weights missing from {config.antispoof_dir}: {', '.join(missing)}"
     if models.engine() != "pytorch":
-        return f"anti-spoofing not run: DeepFace engine is {models.engine()}, the offline weights need pytorch"
+        return (
+            f"anti-spoofing not run: DeepFace engine is {models.engine()}, the offline weights need pytorch"
+        )
     return None
 
 
@@ -55,10 +66,10 @@ def check(image: np.ndarray, box: Box, config: FaceConfig) -> SpoofResult:
     if reason is not None:
         return SpoofResult(ran=False, note=reason)
     load(config)
-    model = models.build_deepface_model("spoofing", "Fasnet")
+    model: _Fasnet = models.build_deepface_model("spoofing", "Fasnet")
     with _spoof_lock:
-        is_real, score = model.analyze(img=image, facial_area=(box.x, box.y, box.w, box.h))
-    score = float(score)
+        is_real, raw_score = model.analyze(img=image, facial_area=(box.x, box.y, box.w, box.h))
+    score = float(raw_score)  # a numpy float from the model
     # DeepFace's score is the probability of the winning label (real, or one of two attack classes),
     # averaged over the two models; "real" must also reach the configured confidence.
     real = bool(is_real) and score >= config.antispoof_min_real

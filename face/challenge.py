@@ -39,7 +39,8 @@ def issue(
     count: int | None = None,
     choices: tuple[Action, ...] = tuple(Action),
 ) -> Challenge:
-    """A fresh challenge: `count` (default: 2 or 3 at random) distinct actions from `choices`, random order."""
+    """A fresh challenge: `count` (default: 2 or 3 at random) distinct actions from `choices`, in random
+    order."""
     if ttl <= timedelta(0):
         raise ValueError("ttl must be positive")
     pool = list(dict.fromkeys(choices))

@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from face.types import Action, FaceInputError
 
@@ -27,7 +28,7 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse would print usage and exit 2 without JSON
+    def error(self, message: str) -> NoReturn:  # argparse would print usage and exit 2 without JSON
         raise _UsageError(message)
 
 
@@ -60,9 +61,13 @@ def parse_actions(text: str) -> list[Action]:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m face liveness", description=__doc__.split("\n\n")[0])
-    p.add_argument("--actions", required=True, help="comma-separated: blink, open_mouth, turn_left, turn_right")
+    p.add_argument(
+        "--actions", required=True, help="comma-separated: blink, open_mouth, turn_left, turn_right"
+    )
     p.add_argument("--frames", required=True, help="a video file or a folder of images (name order)")
-    p.add_argument("--fps", type=float, default=None, help="folder: capture rate (default 10); video: subsample")
+    p.add_argument(
+        "--fps", type=float, default=None, help="folder: capture rate (default 10); video: subsample"
+    )
     return p
 
 
@@ -95,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         {
             "live": result.live,
             "actions": [
-                {"action": a.action.value, "passed": a.passed, "frame": number(a.frame)} for a in result.actions
+                {"action": a.action.value, "passed": a.passed, "frame": number(a.frame)}
+                for a in result.actions
             ],
             "reason": result.reason.value,
             "best_frame": number(result.best_frame),

@@ -64,7 +64,8 @@ class LivenessConfig:
     turn_yaw_wide_deg: float = 20.0
     strict_order: bool = True
     # still picture
-    repeat_max_diff: float = 0.1  # mean |Δ| (grey levels, 32×32 face crops) below which two frames are the same
+    # mean |Δ| (grey levels, 32×32 face crops) below which two frames are the same
+    repeat_max_diff: float = 0.1
     still_run_ms: int = 1000
     # an action's region (eyes / mouth / whole face) must change this much beyond a rigid motion of the
     # neutral frame; a jittered still reaches ≤0.13 on the mouth and face, ≤0.30 on the eyes (a cartoon)
@@ -75,9 +76,10 @@ class LivenessConfig:
     min_chip_correlation: float = 0.1
     max_jump: float = 1.5  # face centre move between consecutive frames, in inter-ocular distances
     max_scale_change: float = 1.5
-    # dlib ResNet descriptors (≈60 ms of CPU per frame, shared with the engine) compare the best frame with each action's peak frame:
-    # "auto" only when a suspicious transition (chip correlation < suspicious_correlation, or a jump of more
-    # than suspicious_jump) lies between them, "always", or "never" (leave it to the engine).
+    # dlib ResNet descriptors (≈60 ms of CPU per frame, shared with the engine) compare the best frame with
+    # each action's peak frame: "auto" only when a suspicious transition (chip correlation <
+    # suspicious_correlation, or a jump of more than suspicious_jump) lies between them, "always", or
+    # "never" (leave it to the engine).
     descriptor_check: str = "auto"
     suspicious_correlation: float = 0.7
     suspicious_jump: float = 0.5

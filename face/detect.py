@@ -7,7 +7,9 @@ serves both the quality gate and the embedding (DeepFace.represent would detect 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +39,7 @@ def detect_faces(image: np.ndarray, *, detector: str, align: bool) -> list[Detec
     deepface = models.deepface_module()
     models.build_deepface_model("face_detector", detector)
     with _detect_lock:
-        found = deepface.extract_faces(
+        found: list[dict[str, Any]] = deepface.extract_faces(
             image,
             detector_backend=detector,
             enforce_detection=False,
@@ -68,7 +70,7 @@ def detect_faces(image: np.ndarray, *, detector: str, align: bool) -> list[Detec
     return faces
 
 
-def _point(value) -> Point | None:
+def _point(value: Sequence[float] | None) -> Point | None:
     if value is None:
         return None
     return Point(int(value[0]), int(value[1]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from typing import TypedDict, Unpack
 
 import numpy as np
 
@@ -60,6 +61,15 @@ LIVENESS_MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.IMPLAUSIBLE_TIMING: "The recording timing was not valid. Please try again.",
     ReasonCode.TOO_FEW_FRAMES: "The recording was too short. Please try again.",
 }
+
+
+class _DecisionParts(TypedDict, total=False):
+    """What a Decision carries besides its outcome, reason and message (whatever the stages reached)."""
+
+    liveness: LivenessResult
+    verify: VerifyResult
+    spoof: SpoofResult
+    best_frame: int
 
 
 class FaceEngine:
@@ -152,8 +162,8 @@ class FaceEngine:
             reason = live.reason if live.reason is not ReasonCode.OK else ReasonCode.ACTION_NOT_SEEN
             return self._decision(Outcome.FAILED, reason, timings, start, liveness=live)
         if not verification.usable_references(references, self.config):
-            return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.NO_REFERENCE, timings, start, liveness=live,
-                                  best_frame=live.best_frame)
+            return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.NO_REFERENCE, timings, start,
+                                  liveness=live, best_frame=live.best_frame)
         # The best frame's face box and 68 points come from the liveness stage: no second detection, and
         # its descriptor is shared with the liveness splice check (computed once).
         embeddings = detail.embeddings
@@ -174,7 +184,7 @@ class FaceEngine:
         t = time.perf_counter()
         changed = self._identity_changed(embeddings, live, len(frames))
         timings["consistency"] = _ms(t)
-        common = {"liveness": live, "verify": result, "spoof": spoof, "best_frame": best}
+        common: _DecisionParts = {"liveness": live, "verify": result, "spoof": spoof, "best_frame": best}
         if changed:
             return self._decision(Outcome.FAILED, ReasonCode.IDENTITY_CHANGED, timings, start, **common)
         if spoof.ran and not spoof.is_real:
@@ -213,9 +223,13 @@ class FaceEngine:
         if wanted <= 0:
             return False
         best = live.best_frame
+        if best is None:
+            raise ValueError("the identity check needs the liveness stage's best frame")
         free = [i for i in embeddings.computed if i != best]
         picks = list(free)
-        others = [i for i in reversed(live.key_frames) if i != best and i not in picks and embeddings.has_face(i)]
+        others = [
+            i for i in reversed(live.key_frames) if i != best and i not in picks and embeddings.has_face(i)
+        ]
         for i in others:
             if len(picks) >= wanted:
                 break
@@ -231,7 +245,7 @@ class FaceEngine:
                    for i in picks)
 
     def _decision(self, outcome: Outcome, reason: ReasonCode, timings: dict[str, float], start: float,
-                  message: str | None = None, **parts) -> Decision:
+                  message: str | None = None, **parts: Unpack[_DecisionParts]) -> Decision:
         timings["total"] = _ms(start)
         text = message or DECISION_MESSAGES.get(reason) or LIVENESS_MESSAGES.get(reason) \
             or quality.MESSAGES.get(reason) or "The certification could not be completed. Please try again."

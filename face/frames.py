@@ -76,7 +76,8 @@ def downscale(image: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
     if long_side <= max_side:
         return image
     scale = max_side / long_side
-    return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
 def read_video(path: str | Path, *, fps: float | None = None, max_side: int = MAX_SIDE) -> FrameSequence:
@@ -104,12 +105,14 @@ def read_video(path: str | Path, *, fps: float | None = None, max_side: int = MA
     return seq.subsample(fps) if fps else seq
 
 
-def natural_key(path: Path) -> tuple:
+def natural_key(path: Path) -> tuple[int | str, ...]:
     """Name order with numbers compared as numbers: frame_9.jpg before frame_10.jpg."""
     return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name))
 
 
-def read_folder(path: str | Path, *, fps: float = DEFAULT_FOLDER_FPS, max_side: int = MAX_SIDE) -> FrameSequence:
+def read_folder(
+    path: str | Path, *, fps: float = DEFAULT_FOLDER_FPS, max_side: int = MAX_SIDE
+) -> FrameSequence:
     """The images of a folder in name order (numbers compared as numbers), one every 1/fps seconds."""
     path = Path(path)
     if fps <= 0:
@@ -148,7 +151,9 @@ def encode(image: np.ndarray, *, quality: int = 90) -> bytes:
     return buf.tobytes()
 
 
-def to_timed_frames(images: Sequence[np.ndarray], times_ms: Sequence[int], *, quality: int = 90) -> list[TimedFrame]:
+def to_timed_frames(
+    images: Sequence[np.ndarray], times_ms: Sequence[int], *, quality: int = 90
+) -> list[TimedFrame]:
     """JPEG-encode decoded frames into what the API receives."""
     return [TimedFrame(encode(img, quality=quality), int(t)) for img, t in zip(images, times_ms, strict=True)]
 

@@ -59,9 +59,8 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int, max_side: int,
         )
     if max(image.size) > max_side:
         scale = max_side / max(image.size)
-        image = image.resize(
-            (max(1, round(image.size[0] * scale)), max(1, round(image.size[1] * scale))), Image.Resampling.LANCZOS
-        )
+        size = (max(1, round(image.size[0] * scale)), max(1, round(image.size[1] * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS)
     rgb = np.asarray(image, dtype=np.uint8)
     return np.ascontiguousarray(rgb[:, :, ::-1])
 

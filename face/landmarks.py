@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from face import dlib_api
+from face.dlib_api import HogDetector, ShapePredictor
 from face.types import Box
 
 RIGHT_EYE = slice(36, 42)  # the person's right eye (image left)
@@ -160,7 +162,7 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 
 def detect_faces(
-    gray: np.ndarray, *, detect_side: int = 320, detector=None, fallback: bool = True
+    gray: np.ndarray, *, detect_side: int = 320, detector: HogDetector | None = None, fallback: bool = True
 ) -> list[tuple[Box, float]]:
     """HOG faces as (box in `gray`'s pixels, detector score), best first.
 
@@ -173,17 +175,19 @@ def detect_faces(
 
         detector = frontal_face_detector()
     h, w = gray.shape[:2]
-    scales = []
+    scales: list[float] = []
     long_side = max(h, w)
     if long_side > detect_side:
         scales.append(detect_side / long_side)
     if fallback or not scales:
         scales.append(1.0)
     for scale in scales:
-        small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        small = (
+            gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        )
         rects, scores, _ = detector.run(small, 0, 0.0)
         if len(rects):
-            found = []
+            found: list[tuple[Box, float]] = []
             for r, s in zip(rects, scores, strict=True):
                 x0, y0 = r.left() / scale, r.top() / scale
                 x1, y1 = (r.right() + 1) / scale, (r.bottom() + 1) / scale
@@ -193,16 +197,13 @@ def detect_faces(
     return []
 
 
-def landmarks(gray: np.ndarray, box: Box, *, predictor=None) -> np.ndarray:
+def landmarks(gray: np.ndarray, box: Box, *, predictor: ShapePredictor | None = None) -> np.ndarray:
     """The 68 landmark points (float32, image pixels) inside `box`."""
-    import dlib
-
     if predictor is None:
         from face.models import landmarks_68
 
         predictor = landmarks_68()
-    rect = dlib.rectangle(int(box.x), int(box.y), int(box.x + box.w - 1), int(box.y + box.h - 1))
-    shape = predictor(gray, rect)
+    shape = predictor(gray, dlib_api.rectangle(box))
     return np.array([(shape.part(i).x, shape.part(i).y) for i in range(68)], dtype=np.float32)
 
 

@@ -35,7 +35,8 @@
    re-lit and noised stays at ≤ 0.13 (mouth, face) while real actions reach 0.2–1.1 (STILL_IMAGE).
    Every challenge has at least one non-blink action, whose check is the decisive one.
 
-The best frame (what the engine verifies, from the landmarks found here) is the sharpest of the most frontal neutral frames.
+The best frame (what the engine verifies, from the landmarks found here) is the sharpest of the most frontal
+neutral frames.
 
 Action rules (thresholds in `LivenessConfig`, calibrated on ../shared/faces/videos, see
 docs/face-evaluation.md):
@@ -49,23 +50,25 @@ docs/face-evaluation.md):
 - turn_left / turn_right (the PERSON's left/right; in the unmirrored camera image the nose moves toward the
   image's right when they turn to their left): the nose-offset yaw proxy moves ≥ `turn_proxy_delta`
   inter-ocular distances from baseline in that direction AND the solvePnP yaw moves ≥ `turn_yaw_delta_deg`
-  the same way (or ≥ `turn_proxy_delta_wide` with ≥ `turn_yaw_wide_deg`). 0.10 is about 15° on a generic face: the test clips only hold turns of 0.1–0.2;
-  a person asked to turn their head turns further. The proxy is unchanged when a flat photo is tilted or
-  turned, so a photo cannot fake a turn.
+  the same way (or ≥ `turn_proxy_delta_wide` with ≥ `turn_yaw_wide_deg`). 0.10 is about 15° on a generic
+  face: the test clips only hold turns of 0.1–0.2; a person asked to turn their head turns further. The
+  proxy is unchanged when a flat photo is tilted or turned, so a photo cannot fake a turn.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
+from face import dlib_api
 from face import landmarks as lm
 from face.config import LivenessConfig
+from face.dlib_api import Shape
 from face.frames import decode, downscale
 from face.types import Action, ActionResult, Box, FaceInputError, LivenessResult, ReasonCode, TimedFrame
 
@@ -84,7 +87,29 @@ class FrameAnalysis:
     faces: int  # faces the detector saw on this frame
     chip: np.ndarray | None  # CHIP_SIZE² float32, zero mean, unit variance
     sharpness: float
-    shape: object | None = None  # the dlib full_object_detection (for the optional descriptor check)
+    shape: Shape | None = None  # the 68 dlib landmarks (for the descriptor check)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FaceFrame:
+    """A frame on which a face was found: its measures, chip and landmark shape, none of them None. Every
+    stage after detection works on these."""
+
+    index: int
+    t_ms: int
+    measures: lm.FaceMeasures
+    chip: np.ndarray
+    sharpness: float
+    shape: Shape
+
+
+def face_frames(frames: Iterable[FrameAnalysis]) -> list[FaceFrame]:
+    """The frames on which a face was found, in order."""
+    return [
+        FaceFrame(f.index, f.t_ms, f.measures, f.chip, f.sharpness, f.shape)
+        for f in frames
+        if f.measures is not None and f.chip is not None and f.shape is not None
+    ]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -108,7 +133,7 @@ class FrameEmbeddings:
     never embedded twice and never detected again.
     """
 
-    def __init__(self, color: Callable[[int], np.ndarray], frames: Sequence[FrameAnalysis]):
+    def __init__(self, color: Callable[[int], np.ndarray], frames: Sequence[FaceFrame]):
         self._color = color
         self._frames = {f.index: f for f in frames}
         self._images: dict[int, np.ndarray] = {}
@@ -120,12 +145,11 @@ class FrameEmbeddings:
         return self._images[index]
 
     def has_face(self, index: int) -> bool:
-        f = self._frames.get(index)
-        return f is not None and f.shape is not None
+        return index in self._frames
 
-    def measures(self, index: int) -> lm.FaceMeasures | None:
-        f = self._frames.get(index)
-        return None if f is None else f.measures
+    def measures(self, index: int) -> lm.FaceMeasures:
+        """The measures of a frame with a face (KeyError for a frame without one)."""
+        return self._frames[index].measures
 
     def vector(self, index: int) -> np.ndarray:
         from face.verify import descriptor
@@ -206,9 +230,21 @@ def _decode_gray(frame: TimedFrame, index: int) -> np.ndarray:
     return downscale(gray)
 
 
-def _fail(actions: Sequence[Action], reason: ReasonCode, notes: str, **kw) -> LivenessDetail:
+def _fail(
+    actions: Sequence[Action],
+    reason: ReasonCode,
+    notes: str,
+    *,
+    frames: tuple[FrameAnalysis, ...] = (),
+    timings_ms: dict[str, float] | None = None,
+) -> LivenessDetail:
     results = tuple(ActionResult(Action(a), False, None) for a in actions)
-    return LivenessDetail(LivenessResult(False, results, reason, kw.pop("best_frame", None)), notes=notes, **kw)
+    return LivenessDetail(
+        LivenessResult(False, results, reason),
+        frames=frames,
+        notes=notes,
+        timings_ms={} if timings_ms is None else timings_ms,
+    )
 
 
 def _evaluate_gray(
@@ -223,7 +259,9 @@ def _evaluate_gray(
         raise ValueError("a challenge needs at least one action")
     timings: dict[str, float] = {}
     if len(grays) < cfg.min_frames:
-        return _fail(actions, ReasonCode.TOO_FEW_FRAMES, f"{len(grays)} frames, at least {cfg.min_frames} needed")
+        return _fail(
+            actions, ReasonCode.TOO_FEW_FRAMES, f"{len(grays)} frames, at least {cfg.min_frames} needed"
+        )
     bad_timing = _check_timing(times, cfg)
     if bad_timing:
         return _fail(actions, ReasonCode.IMPLAUSIBLE_TIMING, bad_timing)
@@ -232,10 +270,10 @@ def _evaluate_gray(
     frames = analyse_frames(grays, times, cfg)
     timings["landmarks"] = (time.perf_counter() - t) * 1000.0
 
-    def fail(reason: ReasonCode, notes: str, **kw) -> LivenessDetail:
-        return _fail(actions, reason, notes, frames=tuple(frames), timings_ms=timings, **kw)
+    def fail(reason: ReasonCode, notes: str) -> LivenessDetail:
+        return _fail(actions, reason, notes, frames=tuple(frames), timings_ms=timings)
 
-    seen = [f for f in frames if f.measures is not None]
+    seen = face_frames(frames)
     missing = len(frames) - len(seen)
     if len(seen) < cfg.min_frames or missing > cfg.max_missing_fraction * len(frames):
         return fail(ReasonCode.NO_FACE, f"no face on {missing} of {len(frames)} frames")
@@ -251,7 +289,10 @@ def _evaluate_gray(
 
     neutral = _neutral_start(seen, cfg)
     if neutral is None:
-        return fail(ReasonCode.NO_NEUTRAL_START, "no frames with open eyes, closed mouth and a frontal face at the start")
+        return fail(
+            ReasonCode.NO_NEUTRAL_START,
+            "no frames with open eyes, closed mouth and a frontal face at the start",
+        )
     start_pos, baseline = neutral
     best = _best_frame(seen, baseline, cfg)
 
@@ -300,7 +341,9 @@ def _check_timing(times: list[int], cfg: LivenessConfig) -> str:
 # ------------------------------------------------------------------------------------------ per frame
 
 
-def analyse_frames(grays: Sequence[np.ndarray], times: Sequence[int], cfg: LivenessConfig) -> list[FrameAnalysis]:
+def analyse_frames(
+    grays: Sequence[np.ndarray], times: Sequence[int], cfg: LivenessConfig
+) -> list[FrameAnalysis]:
     """Landmarks and measures for every frame.
 
     The HOG detector runs on every frame, on a copy scaled so that the face (as first seen) is
@@ -331,17 +374,12 @@ def analyse_frames(grays: Sequence[np.ndarray], times: Sequence[int], cfg: Liven
         if ref_w is None or not (0.75 <= box.w / ref_w <= 1.33):
             ref_w = float(box.w)
             side = int(min(long_side, max(160.0, long_side * cfg.detect_face_px / ref_w)))
-        shape = predictor(gray, _rect(box))
+        shape = predictor(gray, dlib_api.rectangle(box))
         pts = np.array([(shape.part(k).x, shape.part(k).y) for k in range(68)], dtype=np.float32)
         m = lm.measure(pts, (gray.shape[1], gray.shape[0]), box)
-        out.append(FrameAnalysis(i, int(times[i]), m, len(found), _chip(gray, pts), _sharpness(gray, box), shape))
+        chip, sharpness = _chip(gray, pts), _sharpness(gray, box)
+        out.append(FrameAnalysis(i, int(times[i]), m, len(found), chip, sharpness, shape))
     return out
-
-
-def _rect(box: Box):
-    import dlib
-
-    return dlib.rectangle(int(box.x), int(box.y), int(box.x + box.w - 1), int(box.y + box.h - 1))
 
 
 def _chip(gray: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -351,7 +389,9 @@ def _chip(gray: np.ndarray, pts: np.ndarray) -> np.ndarray:
     m, _ = cv2.estimateAffinePartial2D(src, _CHIP_ANCHORS)
     if m is None:
         m = cv2.getAffineTransform(src, _CHIP_ANCHORS)
-    chip = cv2.warpAffine(gray, m, (CHIP_SIZE, CHIP_SIZE), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+    chip = cv2.warpAffine(
+        gray, m, (CHIP_SIZE, CHIP_SIZE), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
+    )
     chip = cv2.GaussianBlur(chip.astype(np.float32), (3, 3), 0)
     chip -= chip.mean()
     sd = float(chip.std())
@@ -378,7 +418,7 @@ def _face_thumb(gray: np.ndarray, box: Box) -> np.ndarray:
     return cv2.resize(gray[y0:y1, x0:x1], (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
-def _repeat_reason(grays: list[np.ndarray], seen: list[FrameAnalysis], cfg: LivenessConfig) -> str:
+def _repeat_reason(grays: list[np.ndarray], seen: list[FaceFrame], cfg: LivenessConfig) -> str:
     """Identical frames (the same picture sent again): a run lasting `still_run_ms`, or more than half of
     all consecutive pairs. Compared on the face region (the first face box) so a static background does
     not count; a live camera at 5–13 frames/s never gives two identical face crops (measured ≥ 0.13 grey
@@ -394,7 +434,10 @@ def _repeat_reason(grays: list[np.ndarray], seen: list[FrameAnalysis], cfg: Live
         if not same[k - 1]:
             run_start = k
         elif times[k] - times[run_start] >= cfg.still_run_ms:
-            return f"frames {seen[run_start].index}–{seen[k].index} are identical ({times[k] - times[run_start]} ms)"
+            return (
+                f"frames {seen[run_start].index}–{seen[k].index} are identical "
+                f"({times[k] - times[run_start]} ms)"
+            )
     return ""
 
 
@@ -415,20 +458,25 @@ def region_change(
     m = np.array([[k, 0, size / 2 - cx * k], [0, k, size / 2 - cy * k]], dtype=np.float32)
 
     def cut(g: np.ndarray) -> np.ndarray:
-        c = cv2.warpAffine(g, m, (size, size), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
-        c = c.astype(np.float32)
-        return (c - c.mean()) / max(float(c.std()), 1e-3)
+        c = np.asarray(
+            cv2.warpAffine(g, m, (size, size), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE),
+            dtype=np.float32,
+        )
+        return (c - float(c.mean())) / max(float(c.std()), 1e-3)
 
     ref, cur = cut(gray_a), cut(gray_b)
     warp = np.eye(2, 3, dtype=np.float32)
+    # An all-ones mask is what OpenCV uses when none is given; the call that sets the Gaussian filter
+    # size takes one explicitly.
+    everywhere = np.ones((size, size), dtype=np.uint8)
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4)
     try:
-        _, warp = cv2.findTransformECC(
-            ref, cur, warp, cv2.MOTION_AFFINE, (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4), None, 3
-        )
+        _, fitted = cv2.findTransformECC(ref, cur, warp, cv2.MOTION_AFFINE, criteria, everywhere, 3)
     except cv2.error:
         return None
     aligned = cv2.warpAffine(
-        cur, warp, (size, size), flags=cv2.INTER_LINEAR + cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE
+        cur, fitted, (size, size), flags=cv2.INTER_LINEAR + cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
     )
     diff = np.abs(ref - aligned)
     pts = a.points @ m[:, :2].T + m[:, 2]
@@ -443,16 +491,27 @@ def region_change(
         return float(diff[ya:yb, xa:xb].mean()) if xb > xa and yb > ya else 0.0
 
     inner = diff[size // 8 : size - size // 8, size // 8 : size - size // 8]
-    return {"eyes": region(slice(36, 48), 0.15), "mouth": region(slice(48, 68), 0.15), "face": float(inner.mean())}
+    return {
+        "eyes": region(slice(36, 48), 0.15),
+        "mouth": region(slice(48, 68), 0.15),
+        "face": float(inner.mean()),
+    }
 
 
-_ACTION_REGION = {Action.BLINK: "eyes", Action.OPEN_MOUTH: "mouth", Action.TURN_LEFT: "face", Action.TURN_RIGHT: "face"}
+_ACTION_REGION = {
+    Action.BLINK: "eyes", Action.OPEN_MOUTH: "mouth", Action.TURN_LEFT: "face", Action.TURN_RIGHT: "face"
+}
 
 
 def _rigid_actions(
-    grays: list[np.ndarray], seen: list[FrameAnalysis], best: int, results: Sequence[ActionResult], cfg: LivenessConfig
+    grays: list[np.ndarray],
+    seen: list[FaceFrame],
+    best: int,
+    results: Sequence[ActionResult],
+    cfg: LivenessConfig,
 ) -> str:
-    """An action whose peak frame is only a rigid copy of the neutral best frame is a still picture moved about."""
+    """An action whose peak frame is only a rigid copy of the neutral best frame is a still picture moved
+    about."""
     by_index = {f.index: f for f in seen}
     ref = by_index[best]
     for r in results:
@@ -474,7 +533,7 @@ def _rigid_actions(
     return ""
 
 
-def _identity_break(seen: list[FrameAnalysis], cfg: LivenessConfig) -> str:
+def _identity_break(seen: list[FaceFrame], cfg: LivenessConfig) -> str:
     for a, b in itertools.pairwise(seen):
         corr = float((a.chip * b.chip).mean())
         ma, mb = a.measures, b.measures
@@ -486,25 +545,28 @@ def _identity_break(seen: list[FrameAnalysis], cfg: LivenessConfig) -> str:
         if corr < cfg.min_chip_correlation:
             return f"the face changed between frames {a.index} and {b.index} (chip correlation {corr:.2f})"
         if jump > cfg.max_jump or not (1 / cfg.max_scale_change <= scale <= cfg.max_scale_change):
-            return f"the face jumped between frames {a.index} and {b.index} (move {jump:.2f}, scale {scale:.2f})"
+            return (
+                f"the face jumped between frames {a.index} and {b.index} (move {jump:.2f}, scale {scale:.2f})"
+            )
     return ""
 
 
-def _suspicious_between(seen: list[FrameAnalysis], i: int, j: int, cfg: LivenessConfig) -> bool:
+def _suspicious_between(seen: list[FaceFrame], i: int, j: int, cfg: LivenessConfig) -> bool:
     """Is there a transition between frames i and j (frame indexes) that could be a cut to another face?"""
     lo, hi = min(i, j), max(i, j)
     span = [f for f in seen if lo <= f.index <= hi]
     for a, b in itertools.pairwise(span):
         corr = float((a.chip * b.chip).mean())
         jump = float(np.hypot(*(b.measures.points.mean(axis=0) - a.measures.points.mean(axis=0))))
-        if corr < cfg.suspicious_correlation or jump / max(a.measures.inter_ocular, 1e-6) > cfg.suspicious_jump:
+        relative_jump = jump / max(a.measures.inter_ocular, 1e-6)
+        if corr < cfg.suspicious_correlation or relative_jump > cfg.suspicious_jump:
             return True
     return False
 
 
 def _descriptor_break(
     embeddings: FrameEmbeddings,
-    seen: list[FrameAnalysis],
+    seen: list[FaceFrame],
     best: int,
     results: Sequence[ActionResult],
     cfg: LivenessConfig,
@@ -535,7 +597,7 @@ def _is_neutral_pose(m: lm.FaceMeasures, cfg: LivenessConfig) -> bool:
     )
 
 
-def _neutral_start(seen: list[FrameAnalysis], cfg: LivenessConfig) -> tuple[int, dict[str, float]] | None:
+def _neutral_start(seen: list[FaceFrame], cfg: LivenessConfig) -> tuple[int, dict[str, float]] | None:
     t_first = seen[0].t_ms
     window = [k for k, f in enumerate(seen) if f.t_ms - t_first <= cfg.neutral_window_ms or k < 3]
     neutral = [k for k in window if _is_neutral_pose(seen[k].measures, cfg)]
@@ -544,7 +606,8 @@ def _neutral_start(seen: list[FrameAnalysis], cfg: LivenessConfig) -> tuple[int,
     # The baseline is the neutral frames close to the first one: later frames in the window may already
     # be part of the first action (a turn keeps eyes open and mouth closed, so it still looks "neutral").
     t_start = seen[neutral[0]].t_ms
-    ms = [seen[k].measures for k in neutral if seen[k].t_ms - t_start <= cfg.baseline_ms][: cfg.baseline_frames]
+    close = [k for k in neutral if seen[k].t_ms - t_start <= cfg.baseline_ms]
+    ms = [seen[k].measures for k in close[: cfg.baseline_frames]]
     baseline = {
         "ear": float(np.median([m.ear for m in ms])),
         "mouth": float(np.median([m.mouth for m in ms])),
@@ -554,7 +617,7 @@ def _neutral_start(seen: list[FrameAnalysis], cfg: LivenessConfig) -> tuple[int,
     return neutral[0], baseline
 
 
-def _best_frame(seen: list[FrameAnalysis], baseline: dict[str, float], cfg: LivenessConfig) -> int:
+def _best_frame(seen: list[FaceFrame], baseline: dict[str, float], cfg: LivenessConfig) -> int:
     """The sharpest of the most frontal neutral frames (eyes as open as at the start, mouth closed)."""
     cands = [
         f
@@ -568,7 +631,7 @@ def _best_frame(seen: list[FrameAnalysis], baseline: dict[str, float], cfg: Live
     return max(frontal, key=lambda f: f.sharpness).index
 
 
-def _key_frames(best: int, results: Sequence[ActionResult], seen: list[FrameAnalysis]) -> tuple[int, ...]:
+def _key_frames(best: int, results: Sequence[ActionResult], seen: list[FaceFrame]) -> tuple[int, ...]:
     """Frames worth an identity embedding: the best frame, each action's peak, then the last frame."""
     key = [best]
     for r in results:
@@ -588,7 +651,7 @@ class _Event:
 
 
 def find_events(
-    action: Action, seen: Sequence[FrameAnalysis], baseline: dict[str, float], cfg: LivenessConfig
+    action: Action, seen: Sequence[FaceFrame], baseline: dict[str, float], cfg: LivenessConfig
 ) -> list[_Event]:
     """Every occurrence of `action` in the sequence (positions into `seen`), in time order."""
     n = len(seen)
@@ -644,7 +707,7 @@ def find_events(
 
 def _match_actions(
     actions: list[Action],
-    seen: list[FrameAnalysis],
+    seen: list[FaceFrame],
     start: int,
     baseline: dict[str, float],
     cfg: LivenessConfig,

@@ -16,8 +16,16 @@ import importlib.util
 import os
 import shutil
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from face import dlib_api
+from face.dlib_api import FaceDescriptorModel, HogDetector, Rectangle, Shape, ShapePredictor
 
 _lock = threading.Lock()
 
@@ -37,22 +45,16 @@ def dlib_models_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))).resolve() / "models"
 
 
-def _dlib():
-    import dlib
-
-    return dlib
-
-
 _local = threading.local()
 
 
-def frontal_face_detector():
+def frontal_face_detector() -> HogDetector:
     """dlib's HOG detector (built in, no weights file), ONE PER THREAD: dlib's object_detector keeps scratch
     buffers and is not re-entrant — two threads sharing one corrupted the heap (api's cert benchmark).
     Building one takes a few milliseconds; each thread keeps its own."""
-    detector = getattr(_local, "hog", None)
+    detector: HogDetector | None = getattr(_local, "hog", None)
     if detector is None:
-        detector = _local.hog = _dlib().get_frontal_face_detector()
+        detector = _local.hog = dlib_api.hog_detector()
     return detector
 
 
@@ -60,11 +62,11 @@ class _LockedPredictor:
     """A shared dlib shape_predictor (68 points: ~100 MB, 1 s to load) called under a lock: calls take
     ~2 ms, so serialising them costs nothing, and no one documents shape_predictor as re-entrant."""
 
-    def __init__(self, predictor):
+    def __init__(self, predictor: ShapePredictor):
         self._predictor = predictor
         self._call_lock = threading.Lock()
 
-    def __call__(self, image, rect):
+    def __call__(self, image: np.ndarray, rect: Rectangle) -> Shape:
         with self._call_lock:
             return self._predictor(image, rect)
 
@@ -74,37 +76,39 @@ class _LockedPredictor:
 
 
 @lru_cache(maxsize=1)
-def landmarks_68():
+def landmarks_68() -> ShapePredictor:
     """dlib's 68-point shape predictor (eye, lip and pose landmarks for active liveness); thread-safe."""
+    path = dlib_models_dir() / "shape_predictor_68_face_landmarks.dat"
     with _lock:
-        return _LockedPredictor(_dlib().shape_predictor(str(dlib_models_dir() / "shape_predictor_68_face_landmarks.dat")))
+        return _LockedPredictor(dlib_api.shape_predictor(path))
 
 
 class _LockedRecogniser:
     """dlib's ResNet face recogniser shared by all threads; calls are serialised (re-entrancy undocumented;
     two instances on two threads were measured slower than one: dlib holds the GIL in this call)."""
 
-    def __init__(self, model):
+    def __init__(self, model: FaceDescriptorModel):
         self._model = model
         self._lock = threading.Lock()
 
-    def compute_face_descriptor(self, image, shape):
+    def compute_face_descriptor(self, image: np.ndarray, shape: Shape) -> Sequence[float]:
         with self._lock:
             return self._model.compute_face_descriptor(image, shape)
 
 
 @lru_cache(maxsize=1)
-def face_recogniser():
+def face_recogniser() -> FaceDescriptorModel:
     """dlib's ResNet recogniser (the network DeepFace's "Dlib" model wraps), given an image and a landmark
     shape: it cuts the aligned 150x150 chip itself (dlib.get_face_chip) and returns the 128-d descriptor."""
     with _lock:
-        return _LockedRecogniser(_dlib().face_recognition_model_v1(str(dlib_models_dir() / DLIB_WEIGHT_FILES[0])))
+        return _LockedRecogniser(dlib_api.face_recognition_model(dlib_models_dir() / DLIB_WEIGHT_FILES[0]))
 
 
 @lru_cache(maxsize=1)
-def landmarks_5():
+def landmarks_5() -> ShapePredictor:
+    path = dlib_models_dir() / "shape_predictor_5_face_landmarks.dat"
     with _lock:
-        return _LockedPredictor(_dlib().shape_predictor(str(dlib_models_dir() / "shape_predictor_5_face_landmarks.dat")))
+        return _LockedPredictor(dlib_api.shape_predictor(path))
 
 
 def deepface_home() -> Path:
@@ -166,8 +170,9 @@ def link_weights(source: Path | None = None) -> Path:
 
 
 @lru_cache(maxsize=1)
-def deepface_module():
-    """`deepface.DeepFace`, imported once after the engine and home are set and the weights are linked."""
+def deepface_module() -> ModuleType:
+    """`deepface.DeepFace`, imported once after the engine and home are set and the weights are linked.
+    (DeepFace is untyped: its functions return Any.)"""
     with _lock:
         os.environ.setdefault("DEEPFACE_BACKEND_ENGINE", DEFAULT_ENGINE)
         os.environ["DEEPFACE_HOME"] = str(deepface_home().resolve())
@@ -175,11 +180,13 @@ def deepface_module():
         link_weights(antispoof_dir())
         from deepface import DeepFace
 
-        return DeepFace
+        module: ModuleType = DeepFace
+        return module
 
 
-def build_deepface_model(task: str, model_name: str):
-    """DeepFace's cached model registry has no lock: build under ours (once per process)."""
+def build_deepface_model(task: str, model_name: str) -> Any:
+    """DeepFace's cached model registry has no lock: build under ours (once per process). The model is
+    one of DeepFace's untyped classes (callers give it a Protocol of what they call)."""
     deepface_module()
     from deepface.modules import modeling
 

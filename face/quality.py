@@ -4,8 +4,10 @@ reason code and a plain message the app shows as is. Thresholds live in face/con
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TypedDict, Unpack
 
 import cv2
+import cv2.data
 import numpy as np
 
 from face.config import FaceConfig
@@ -26,6 +28,15 @@ MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.EYES_NOT_VISIBLE: "Your eyes are not visible. Remove sunglasses or anything covering your "
     "eyes, and keep them open.",
 }
+
+
+class _Measures(TypedDict, total=False):
+    """The QualityReport measures of a face (none when there is no single face to measure)."""
+
+    face_px: int
+    luminance: float
+    background_ratio: float
+    sharpness: float
 
 
 @lru_cache(maxsize=1)
@@ -73,8 +84,8 @@ def assess(image: np.ndarray, faces: list[DetectedFace], config: FaceConfig) -> 
     height, width = image.shape[:2]
     edge = min(box.x, box.y, width - (box.x + box.w), height - (box.y + box.h))
     luminance, ratio, sharpness = face_measures(image, box)
-    measures = {"face_px": box.w, "luminance": round(luminance, 1), "background_ratio": round(ratio, 3),
-                    "sharpness": round(sharpness, 1)}
+    measures: _Measures = {"face_px": box.w, "luminance": round(luminance, 1),
+                           "background_ratio": round(ratio, 3), "sharpness": round(sharpness, 1)}
     if edge < config.edge_margin_px:
         return _report(ReasonCode.FACE_CUT_OFF, 1, box, **measures)
     if box.w < config.min_face_px:
@@ -92,6 +103,9 @@ def assess(image: np.ndarray, faces: list[DetectedFace], config: FaceConfig) -> 
     return _report(ReasonCode.OK, 1, box, eyes_found=eyes, **measures)
 
 
-def _report(reason: ReasonCode, faces: int, box: Box | None = None, **measures) -> QualityReport:
+def _report(
+    reason: ReasonCode, faces: int, box: Box | None = None, eyes_found: int | None = None,
+    **measures: Unpack[_Measures],
+) -> QualityReport:
     return QualityReport(ok=reason is ReasonCode.OK, reason=reason, message=MESSAGES[reason], faces=faces,
-                         box=box, **measures)
+                         box=box, eyes_found=eyes_found, **measures)

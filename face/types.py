@@ -81,7 +81,8 @@ class TimedFrame:
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """A reference face: the embedding plus what produced it, so templates from another model are never mixed."""
+    """A reference face: the embedding plus what produced it, so templates from another model are never
+    mixed."""
 
     vector: tuple[float, ...]
     model: str

@@ -1,4 +1,5 @@
-"""Face embeddings (dlib ResNet, DeepFace's "Dlib" model, on dlib's aligned chip) and the comparison of a probe with a person's references.
+"""Face embeddings (dlib ResNet, DeepFace's "Dlib" model, on dlib's aligned chip) and the comparison of a
+probe with a person's references.
 
 How several references combine: a person may have an ID-card photo, an on-site enrolment and templates
 refreshed from passed certifications. Only templates made by the configured recogniser (`Template.model`)
@@ -17,9 +18,10 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from face import models
+from face import dlib_api, models
 from face.config import FaceConfig
 from face.detect import DetectedFace
+from face.dlib_api import Shape
 from face.types import Template, VerifyResult
 
 # What made a template (Template.detector): the face box from the DeepFace/HOG detector, dlib's 68 landmarks
@@ -29,7 +31,7 @@ from face.types import Template, VerifyResult
 EMBEDDING_PATH = "dlib-68chip"
 
 
-def embed_shape(image: np.ndarray, shape, config: FaceConfig) -> Template:
+def embed_shape(image: np.ndarray, shape: Shape, config: FaceConfig) -> Template:
     """The 128-d Dlib descriptor of the face whose 68-point dlib shape is `shape` in the BGR `image`.
 
     The challenge's frames already have their 68 points from the liveness stage, so a certification embeds
@@ -38,7 +40,7 @@ def embed_shape(image: np.ndarray, shape, config: FaceConfig) -> Template:
     return Template(vector=tuple(float(v) for v in vector), model=config.model, detector=EMBEDDING_PATH)
 
 
-def descriptor(image: np.ndarray, shape) -> np.ndarray:
+def descriptor(image: np.ndarray, shape: Shape) -> np.ndarray:
     """dlib's 128-d descriptor of the face with 68-point `shape` in a BGR image (~60 ms of CPU)."""
     rgb = np.ascontiguousarray(image[:, :, ::-1]) if image.ndim == 3 else image
     return np.asarray(models.face_recogniser().compute_face_descriptor(rgb, shape), dtype=np.float64)
@@ -46,11 +48,8 @@ def descriptor(image: np.ndarray, shape) -> np.ndarray:
 
 def embed(image: np.ndarray, face: DetectedFace, config: FaceConfig) -> Template:
     """The embedding of a detected face: 68 landmarks on its box, then `embed_shape`."""
-    import dlib
-
-    b = face.box
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    shape = models.landmarks_68()(gray, dlib.rectangle(b.x, b.y, b.x + b.w - 1, b.y + b.h - 1))
+    shape = models.landmarks_68()(gray, dlib_api.rectangle(face.box))
     return embed_shape(image, shape, config)
 
 
@@ -65,7 +64,11 @@ def distance(a: Template, b: Template, metric: str = "euclidean") -> float:
 
 
 def usable_references(references: Sequence[Template], config: FaceConfig) -> list[Template]:
-    return [r for r in references if r.model == config.model and r.detector == EMBEDDING_PATH and len(r.vector) > 0]
+    return [
+        r
+        for r in references
+        if r.model == config.model and r.detector == EMBEDDING_PATH and len(r.vector) > 0
+    ]
 
 
 def compare(references: Sequence[Template], probe: Template, config: FaceConfig) -> VerifyResult | None:
@@ -76,4 +79,6 @@ def compare(references: Sequence[Template], probe: Template, config: FaceConfig)
     best = min(distance(r, probe, config.metric) for r in usable)
     match = best <= config.threshold
     borderline = (not match) and best <= config.review_limit
-    return VerifyResult(match=match, distance=round(best, 4), threshold=config.threshold, borderline=borderline)
+    return VerifyResult(
+        match=match, distance=round(best, 4), threshold=config.threshold, borderline=borderline
+    )

@@ -51,7 +51,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeGuard, get_args
 
 from shared.enums import BenefitType
 
@@ -336,5 +336,5 @@ def _names(keys: set[str] | frozenset[str]) -> str:
     return ", ".join(sorted(keys))
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)

@@ -7,16 +7,19 @@ Every 4xx answer has the :class:`ErrorResponse` shape, so the app can always sho
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.enums import (
     BenefitType,
     CertificationMethod,
+    CertificationResult,
+    ChallengeAction,
     CycleState,
     PaymentState,
     ResidenceKind,
+    StaffRole,
     VisitState,
 )
 
@@ -111,10 +114,6 @@ class StatusResponse(_Wire):
 # === Certification API (issue 4: challenges, family, attestation, overseas, review, receipts) ==========
 # Owned by the certification-API engineer. Multipart endpoints (frames, evidence, documents) take form
 # fields, documented on each response model's endpoint; their JSON answers are these models.
-
-from datetime import datetime
-
-from shared.enums import CertificationResult, ChallengeAction, StaffRole
 
 
 class ChallengeRequest(_Wire):

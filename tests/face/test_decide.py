@@ -12,7 +12,7 @@ from face import verify as verification
 from face.config import LivenessConfig
 from face.engine import FaceEngine, sample_indices
 from face.frames import decode
-from face.liveness import FrameEmbeddings, analyse_frames
+from face.liveness import FrameEmbeddings, analyse_frames, face_frames
 from face.types import Action, LivenessResult, Outcome, ReasonCode, Template, TimedFrame
 
 pytestmark = pytest.mark.face
@@ -80,7 +80,7 @@ def test_undecodable_frame_fails_with_reason(face_engine, live_d10, own_referenc
 def embeddings_of(frames: list[TimedFrame]) -> FrameEmbeddings:
     """The liveness stage's per-frame analysis of `frames`, as the engine receives it."""
     grays = [lm.to_gray(decode(f, i)) for i, f in enumerate(frames)]
-    analysed = [f for f in analyse_frames(grays, [f.t_ms for f in frames], LivenessConfig()) if f.shape]
+    analysed = face_frames(analyse_frames(grays, [f.t_ms for f in frames], LivenessConfig()))
     return FrameEmbeddings(lambda i: decode(frames[i], i), analysed)
 
 

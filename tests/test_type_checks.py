@@ -1,0 +1,70 @@
+"""face/ and shared/ stay type-checked and linted: mypy (strict for both, configured in pyproject.toml) and
+ruff (the rule families below) report nothing, so a type error or a lint regression fails the suite."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+
+from tests.shared_data import REPO_ROOT
+
+CHECKED = ("shared", "face")
+RUFF_RULES = ("E", "W", "F", "I", "B", "UP", "C4", "SIM")
+# what `mypy --strict` switches on (mypy --help), minus the global-only warn_redundant_casts
+STRICT_FLAGS = {
+    "disallow_any_generics": True,
+    "disallow_subclassing_any": True,
+    "disallow_untyped_calls": True,
+    "disallow_untyped_defs": True,
+    "disallow_incomplete_defs": True,
+    "check_untyped_defs": True,
+    "disallow_untyped_decorators": True,
+    "warn_unused_ignores": True,
+    "warn_return_any": True,
+    "implicit_reexport": False,
+    "strict_equality": True,
+    "extra_checks": True,
+}
+
+
+def run_module(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m ARGS` from the repository root (where pyproject.toml configures both tools)."""
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=900, check=False
+    )
+
+
+def pyproject() -> dict[str, object]:
+    with (REPO_ROOT / "pyproject.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def test_mypy_finds_no_errors_in_face_and_shared() -> None:
+    done = run_module("mypy", *CHECKED)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Success: no issues found" in done.stdout
+
+
+def test_face_and_shared_are_checked_strictly() -> None:
+    """`strict = true` cannot be set per module (mypy applies it globally), so the override lists the
+    strict flags one by one: all of them, for both packages."""
+    tool = pyproject()["tool"]
+    assert isinstance(tool, dict)
+    mypy = tool["mypy"]
+    assert mypy["warn_redundant_casts"] is True and "strict" not in mypy
+    overrides = [o for o in mypy["overrides"] if set(o["module"]) == {f"{p}.*" for p in CHECKED}]
+    assert len(overrides) == 1
+    assert {k: overrides[0].get(k) for k in STRICT_FLAGS} == STRICT_FLAGS
+
+
+def test_ruff_finds_nothing_in_face_and_shared() -> None:
+    done = run_module("ruff", "check", "--no-fix", "--select", ",".join(RUFF_RULES), *CHECKED)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_configuration_selects_the_checked_rules() -> None:
+    tool = pyproject()["tool"]
+    assert isinstance(tool, dict)
+    assert tool["ruff"]["lint"]["select"] == list(RUFF_RULES)
+    assert tool["ruff"]["line-length"] == 110
