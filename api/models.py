@@ -22,7 +22,7 @@ from api.comparison.models import FeedMismatch, FeedRun, RecoveryCase
 from api.core.db import Base, alembic_compare_type, alembic_render_item
 from api.core.idempotency import IdempotentRequest
 from api.cycle_jobs.models import CycleRun
-from api.evidence.models import EvidenceFile
+from api.evidence.models import EvidenceFile, EvidenceView
 from api.institutions.models import BatchAttestation, Institution, InstitutionAdmin, InstitutionMember
 from api.notify.models import OutboxMessage
 from api.receipts.models import Receipt
@@ -46,6 +46,7 @@ __all__ = [
     "CycleRun",
     "Entitlement",
     "EvidenceFile",
+    "EvidenceView",
     "FailedAttempt",
     "FeedMismatch",
     "FeedRun",

@@ -1,4 +1,4 @@
-"""Certification policy: which cycle applies to whom, and who signs an attestation.
+"""Certification policy: which cycle applies to whom, and which levels sign an attestation.
 
 The agency edits one TOML file (``api/policy.toml``); the service reads the file and hands its text to
 :func:`parse_policy` (this module does no I/O). The file has a ``[default]`` table and any number of
@@ -7,7 +7,7 @@ The agency edits one TOML file (``api/policy.toml``); the service reads the file
     [default]
     cycle = "annual_birthday"          # or "fixed_months"
     remind_days_before = 30
-    attestation_signoffs = ["group_leader", "coordinator", "village_director"]
+    attestation_signoffs = ["village", "township", "county"]
     home_visit_age = 80                # from this age people are visited at home by default
 
     [[rule]]                           # every region, one benefit type
@@ -35,8 +35,13 @@ rule with both ``region`` and ``benefit`` to keep a different cycle for one bene
 ``home_visit_age`` (``[default]`` only, 60 to 120, default 80): people of this age or older are on the
 coordinators' work list from the first day of their window and visited at home by default (Foshan
 guidance, ``001_58d305678a1f47a1.txt``: 80+ and disabled people are visited).
-``attestation_signoffs`` (the roles that must sign a neighbour/coordinator attestation, in order) may be set
-in ``[default]`` and in rules without ``benefit``; the most specific region that sets it wins.
+
+``attestation_signoffs`` is the sign-off chain of a neighbour/coordinator attestation: region levels
+(``village``, ``township``, ``county``, ``city``, ``province``) in signing order, from the lowest level up.
+Each level is signed by a staff account of that level whose region contains the person (the village's
+coordinator, the township's staff, the county's staff). It may be set in ``[default]`` and in any rule,
+and is chosen like a cycle (most specific region, then benefit type, then ``[default]``) for each benefit
+the person receives; :meth:`PolicyTable.signoffs_for` joins the chains of their benefits, lowest level first.
 
 Cycle kinds: ``annual_birthday`` — one window a year from the birthday month (``months`` must be 12 or
 absent); ``fixed_months`` — calendar-aligned blocks of ``months`` = 12 (Jan–Dec), 6 (Jan–Jun, Jul–Dec) or 3
@@ -47,19 +52,19 @@ Every mistake in the file raises :class:`PolicyError` naming the rule and the ke
 
 from __future__ import annotations
 
-import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeGuard, get_args
 
-from shared.enums import BenefitType
+from shared.enums import BenefitType, RegionLevel
 
 __all__ = [
     "ANNUAL_BIRTHDAY",
     "DEFAULT_HOME_VISIT_AGE",
     "DEFAULT_REMIND_DAYS",
     "DEFAULT_SIGNOFFS",
+    "SIGNOFF_LEVELS",
     "CycleKind",
     "CyclePolicy",
     "PolicyError",
@@ -73,11 +78,12 @@ CYCLE_KINDS: tuple[str, ...] = get_args(CycleKind)
 FIXED_MONTHS = (3, 6, 12)
 DEFAULT_REMIND_DAYS = 30
 MAX_REMIND_DAYS = 180
-DEFAULT_SIGNOFFS: tuple[str, ...] = ("group_leader", "coordinator", "village_director")
+# Sign-off levels from the lowest up (the order a chain is signed in).
+SIGNOFF_LEVELS: tuple[str, ...] = tuple(reversed([level.value for level in RegionLevel]))
+DEFAULT_SIGNOFFS: tuple[str, ...] = ("village", "township", "county")
 DEFAULT_HOME_VISIT_AGE = 80
 HOME_VISIT_AGE_RANGE = (60, 120)
 
-_ROLE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _COMMON_KEYS = frozenset({"cycle", "months", "remind_days_before", "attestation_signoffs", "note"})
 _DEFAULT_KEYS = _COMMON_KEYS | {"home_visit_age"}
 _RULE_KEYS = _COMMON_KEYS | {"region", "benefit", "name"}
@@ -119,7 +125,7 @@ class PolicyRule:
     region: str | None
     benefit: BenefitType | None
     cycle: CyclePolicy | None  # None: the rule only sets attestation_signoffs
-    attestation_signoffs: tuple[str, ...] | None = None
+    attestation_signoffs: tuple[str, ...] | None = None  # region levels, lowest first
     name: str = ""
 
 
@@ -134,16 +140,18 @@ class PolicyTable:
     _cycles: Mapping[tuple[str | None, BenefitType | None], CyclePolicy] = field(
         init=False, repr=False, compare=False
     )
-    _signoffs: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _signoffs: Mapping[tuple[str | None, BenefitType | None], tuple[str, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         cycles: dict[tuple[str | None, BenefitType | None], CyclePolicy] = {}
-        signoffs: dict[str, tuple[str, ...]] = {}
+        signoffs: dict[tuple[str | None, BenefitType | None], tuple[str, ...]] = {}
         for rule in self.rules:
             if rule.cycle is not None:
                 cycles[(rule.region, rule.benefit)] = rule.cycle
-            if rule.attestation_signoffs is not None and rule.region is not None:
-                signoffs[rule.region] = rule.attestation_signoffs
+            if rule.attestation_signoffs is not None:
+                signoffs[(rule.region, rule.benefit)] = rule.attestation_signoffs
         object.__setattr__(self, "_cycles", cycles)
         object.__setattr__(self, "_signoffs", signoffs)
 
@@ -157,12 +165,25 @@ class PolicyTable:
                     return found
         return self.default
 
-    def signoffs_for(self, region_codes: Sequence[str]) -> tuple[str, ...]:
-        """Roles that must sign an attestation in this region, in signing order."""
-        for region in reversed(region_codes):
-            found = self._signoffs.get(region)
-            if found is not None:
-                return found
+    def signoffs_for(
+        self, region_codes: Sequence[str], benefit_types: Iterable[BenefitType] = ()
+    ) -> tuple[str, ...]:
+        """The region levels that sign an attestation for a person in ``region_codes`` receiving
+        ``benefit_types``, lowest level first (the union of each benefit's chain; with no benefit given,
+        the chain of rules without ``benefit``)."""
+        benefits = [BenefitType(b) for b in benefit_types] or [None]
+        levels: set[str] = set()
+        for benefit in benefits:
+            levels.update(self._chain_for(region_codes, benefit))
+        return tuple(level for level in SIGNOFF_LEVELS if level in levels)
+
+    def _chain_for(self, region_codes: Sequence[str], benefit: BenefitType | None) -> tuple[str, ...]:
+        for region in [*reversed(region_codes), None]:
+            keys = ((region, benefit), (region, None)) if benefit is not None else ((region, None),)
+            for key in keys:
+                found = self._signoffs.get(key)
+                if found is not None:
+                    return found
         return self.default_signoffs
 
 
@@ -196,7 +217,7 @@ def parse_policy(text: str) -> PolicyTable:
         raise PolicyError("policy file: rules must be written as [[rule]] tables")
     rules: list[PolicyRule] = []
     seen_cycle: dict[tuple[str | None, BenefitType | None], int] = {}
-    seen_signoffs: dict[str, int] = {}
+    seen_signoffs: dict[tuple[str | None, BenefitType | None], int] = {}
     for index, raw in enumerate(raw_rules, start=1):
         rule = _rule(raw, index, default_remind)
         where = _where(index, rule.region, rule.benefit)
@@ -207,13 +228,14 @@ def parse_policy(text: str) -> PolicyTable:
                     f"{where}: the same region and benefit already have a cycle in rule {seen_cycle[key]}"
                 )
             seen_cycle[key] = index
-        if rule.attestation_signoffs is not None and rule.region is not None:
-            if rule.region in seen_signoffs:
+        if rule.attestation_signoffs is not None:
+            key = (rule.region, rule.benefit)
+            if key in seen_signoffs:
                 raise PolicyError(
-                    f"{where}: attestation_signoffs for this region are already set in rule "
-                    f"{seen_signoffs[rule.region]}"
+                    f"{where}: attestation_signoffs for the same region and benefit are already set in rule "
+                    f"{seen_signoffs[key]}"
                 )
-            seen_signoffs[rule.region] = index
+            seen_signoffs[key] = index
         rules.append(rule)
     return PolicyTable(
         default=default, default_signoffs=default_signoffs, rules=tuple(rules), home_visit_age=home_visit_age
@@ -241,13 +263,6 @@ def _rule(raw: Any, index: int, default_remind: int) -> PolicyRule:
         cycle = _cycle(raw, where, _remind_days(raw, where, default_remind))
 
     signoffs = _signoffs(raw, where)
-    if signoffs is not None:
-        if benefit is not None:
-            raise PolicyError(
-                f"{where}: attestation_signoffs apply to a whole region; put them in a rule without benefit"
-            )
-        if region is None:
-            raise PolicyError(f"{where}: attestation_signoffs without a region belong in [default]")
     if cycle is None and signoffs is None:
         raise PolicyError(f"{where}: sets neither a cycle nor attestation_signoffs")
     if region is None and benefit is None:
@@ -308,14 +323,22 @@ def _signoffs(raw: Mapping[str, Any], where: str) -> tuple[str, ...] | None:
         return None
     value = raw["attestation_signoffs"]
     if not isinstance(value, list) or not value:
-        raise PolicyError(f'{where}: attestation_signoffs must be a non-empty list like ["coordinator"]')
-    for role in value:
-        if not isinstance(role, str) or not _ROLE_RE.match(role):
+        raise PolicyError(
+            f'{where}: attestation_signoffs must be a non-empty list like ["village", "township", "county"]'
+        )
+    for level in value:
+        if level not in SIGNOFF_LEVELS:
             raise PolicyError(
-                f"{where}: attestation_signoffs: {role!r} is not a role name (lower-case letters, digits, _)"
+                f"{where}: attestation_signoffs: {level!r} is not a region level; use "
+                + ", ".join(f'"{name}"' for name in SIGNOFF_LEVELS)
             )
     if len(set(value)) != len(value):
-        raise PolicyError(f"{where}: attestation_signoffs lists a role twice")
+        raise PolicyError(f"{where}: attestation_signoffs lists a level twice")
+    if list(value) != sorted(value, key=SIGNOFF_LEVELS.index):
+        raise PolicyError(
+            f"{where}: attestation_signoffs are signed from the lowest level up; write them in the order "
+            + ", ".join(sorted(value, key=SIGNOFF_LEVELS.index))
+        )
     return tuple(value)
 
 

@@ -300,20 +300,35 @@ class AttestationCreate(_Wire):
     id_number: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=3, max_length=500, description="why a face scan is impossible")
+    witness_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="the neighbour who vouches for the person (typed by the coordinator: no account)",
+    )
 
 
 class SignoffCreate(_Wire):
+    """The signed-in staff member signs the next level of the chain; ``level``, when sent, must be it."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-    role: str = Field(min_length=1, max_length=64)
-    signer_name: str = Field(min_length=1, max_length=100)
-    signed_on: date
+    level: str | None = Field(default=None, max_length=16, description="the level you sign as (a check)")
+
+
+class StaffRef(_Wire):
+    """A staff account as other staff see it in a case's history."""
+
+    staff_id: int
+    name: str
+    region_code: str | None = None
 
 
 class SignoffPublic(_Wire):
-    role: str
-    signer_name: str
+    level: str  # village | township | county | city | province
+    signer: StaffRef
     signed_on: date
+    signed_at: datetime
 
 
 class EvidencePublic(_Wire):
@@ -323,6 +338,20 @@ class EvidencePublic(_Wire):
     size_bytes: int
     taken_on: date | None = None
     purged: bool = False
+    uploaded_at: datetime | None = None
+    uploaded_by: StaffRef | None = None  # None: the applicant (or the person's own device) sent it
+    opened_by_me: bool = False  # in a review item: whether the signed-in reviewer opened this file
+
+
+class CaseEvent(_Wire):
+    """One step of a case's history: who opened or submitted it, uploaded, signed, viewed a file, decided."""
+
+    action: str  # opened | submitted | uploaded | signed | viewed | decided
+    at: datetime
+    staff: StaffRef | None = None  # None: the applicant, a helper or the system
+    actor: str  # the audit actor ("staff:12", "helper:3", "self")
+    evidence_id: int | None = None
+    level: str | None = None  # for "signed"
 
 
 class AttestationPublic(_Wire):
@@ -331,9 +360,12 @@ class AttestationPublic(_Wire):
     holder_id: str  # masked
     reason: str
     status: str  # collecting | in_review | approved | rejected
-    required_signoffs: list[str]
+    witness_name: str | None = None
+    opened_by: StaffRef | None = None
+    required_signoffs: list[str]  # region levels, in signing order
     signoffs: list[SignoffPublic]
     missing_signoffs: list[str]
+    next_signoff: str | None = None  # the level that signs next
     evidence: list[EvidencePublic]
     review_id: str | None = None
 
@@ -367,7 +399,11 @@ class ReviewItemPublic(_Wire):
     expected_by: date | None = None
     decided_at: datetime | None = None
     decision_reason: str | None = None
+    decided_by: StaffRef | None = None
     evidence: list[EvidencePublic] = Field(default_factory=list)
+    history: list[CaseEvent] = Field(default_factory=list)  # oldest first (single-item answers only)
+    # Why the signed-in reviewer may not approve now: same_staff | evidence_not_opened (None: they may).
+    approval_blocked: str | None = None
 
 
 class ReviewPage(_Wire):

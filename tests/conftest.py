@@ -19,7 +19,8 @@ Fixtures (scope):
 * ``make_person`` (function) — inserts a region + beneficiary + entitlement(s) and returns the
   Beneficiary; see ``tests/api/factories.py``.
 * ``make_staff`` (function) — ``make_staff(role)`` → Authorization headers of a new staff member (real
-  account, real login on ``client``); ``with_id=True`` → (headers, staff id).
+  account, real login on ``client``); ``with_id=True`` → (headers, staff id); ``region_code=`` a code of
+  ``tests/api/factories.TREE`` gives the account that region (default None: the whole country).
 """
 
 from __future__ import annotations
@@ -174,18 +175,22 @@ _staff_names = itertools.count(1)
 @pytest.fixture
 def make_staff(client, session) -> Callable[..., dict[str, str]]:
     """``make_staff(role)`` → Authorization headers of a new staff member with that role (real account, real
-    login); ``make_staff(role, with_id=True)`` → (headers, staff id)."""
+    login); ``make_staff(role, with_id=True)`` → (headers, staff id); ``region_code=`` the account's
+    region (None: national scope)."""
     from api.auth import service
+    from tests.api.factories import ensure_regions
 
-    def factory(role, *, with_id: bool = False):
+    def factory(role, *, with_id: bool = False, region_code: str | None = None):
         username = f"{role.value}{next(_staff_names)}_{uuid.uuid4().hex[:6]}"
+        if region_code is not None:
+            ensure_regions(session, region_code)
         staff = service.create_staff(
             session,
             username=username,
             name=f"Staff {role.value}",
             role=role,
             password="correct horse",
-            region_code=None,
+            region_code=region_code,
             actor="system:test",
         )
         session.commit()

@@ -1,4 +1,5 @@
-"""The audit viewer (reviewers and admins): search events, see whether the hash chain verifies."""
+"""The audit viewer (reviewers and admins): search events, see whether the hash chain verifies. Regional
+staff see the events about people in their region subtree only (api/audit_viewer/service.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Query
 
 from api.audit_viewer.service import search
-from api.auth.deps import Reviewer
+from api.auth.deps import Reviewer, StaffScope
 from api.core.deps import SessionDep
 from shared.backoffice_schemas import AuditPage
 from shared.schemas import ErrorResponse
@@ -19,6 +20,7 @@ ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
 @router.get("", response_model=AuditPage, responses=ERRORS)
 def audit_events(
     _staff: Reviewer,
+    scope: StaffScope,
     session: SessionDep,
     id_number: str | None = Query(None, max_length=40),
     actor: str | None = Query(None, max_length=128),
@@ -37,4 +39,5 @@ def audit_events(
         date_to=date_to,
         limit=limit,
         verify=verify,
+        scope=scope,
     )

@@ -1,4 +1,11 @@
-"""Search the audit trail by person (ID number), actor and date, and say whether the hash chain verifies."""
+"""Search the audit trail by person (ID number), actor and date, and say whether the hash chain verifies.
+
+Regional staff (a ``scope`` with a region) see only events about people registered in their region
+subtree — events whose entity is the person or one of their records (entitlements, certifications,
+review items, attestations, …). Events about no person (cycle runs, feed runs, staff accounts, regions,
+spot-check draws) are for national staff. Searching a person outside the scope finds nothing, exactly as
+for an unknown ID number. Whether the chain verifies is reported to everyone (it names no person).
+"""
 
 from __future__ import annotations
 
@@ -8,29 +15,66 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.audit import AuditEvent, verify_chain
-from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.auth.models import HelperBinding
+from api.beneficiaries.models import Beneficiary, Certification, Entitlement, ReferenceFace
+from api.certification.models import Attestation
+from api.challenges.models import Challenge, ConsentRecord, FailedAttempt
 from api.comparison.models import FeedMismatch, RecoveryCase
+from api.regions.scope import NATIONAL, RegionScope
 from api.review.models import ReviewItem
+from api.spotchecks.models import SpotCheckItem
 from shared.backoffice_schemas import AuditEventPublic, AuditPage
 
+# Audit entity types recorded about one person, and the model whose ``beneficiary_id`` says whom.
+PERSON_RECORDS = {
+    "entitlement": Entitlement,
+    "certification": Certification,
+    "review_item": ReviewItem,
+    "feed_mismatch": FeedMismatch,
+    "recovery_case": RecoveryCase,
+    "attestation": Attestation,
+    "reference_face": ReferenceFace,
+    "challenge": Challenge,
+    "consent": ConsentRecord,
+    "failed_attempt": FailedAttempt,
+    "helper_binding": HelperBinding,
+    "spot_check_item": SpotCheckItem,
+}
 
-def _person_entities(session: Session, id_number: str) -> list[tuple[str, str]]:
+
+def _person_entities(session: Session, id_number: str, scope: RegionScope) -> list[tuple[str, str]]:
     person_id = session.execute(
-        sa.select(Beneficiary.id).where(Beneficiary.id_number == id_number.strip().upper())
+        sa.select(Beneficiary.id).where(Beneficiary.id_number == id_number.strip().upper(), scope.people())
     ).scalar_one_or_none()
     if person_id is None:
         return []
     pairs = [("beneficiary", str(person_id))]
-    for entity, model in (
-        ("entitlement", Entitlement),
-        ("certification", Certification),
-        ("review_item", ReviewItem),
-        ("feed_mismatch", FeedMismatch),
-        ("recovery_case", RecoveryCase),
-    ):
+    for entity, model in PERSON_RECORDS.items():
         ids = session.execute(sa.select(model.id).where(model.beneficiary_id == person_id)).scalars()
         pairs.extend((entity, str(i)) for i in ids)
     return pairs
+
+
+def _about_people_in(scope: RegionScope) -> sa.ColumnElement[bool]:
+    """A condition on AuditEvent: the event is about a person in ``scope`` (true for national staff)."""
+    if scope.national:
+        return sa.true()
+    people = scope.person_ids()
+    return sa.or_(
+        sa.and_(
+            AuditEvent.entity_type == "beneficiary",
+            AuditEvent.entity_id.in_(sa.select(sa.cast(Beneficiary.id, sa.String(64))).where(scope.people())),
+        ),
+        *(
+            sa.and_(
+                AuditEvent.entity_type == entity,
+                AuditEvent.entity_id.in_(
+                    sa.select(sa.cast(model.id, sa.String(64))).where(model.beneficiary_id.in_(people))
+                ),
+            )
+            for entity, model in PERSON_RECORDS.items()
+        ),
+    )
 
 
 def search(
@@ -43,10 +87,11 @@ def search(
     date_to: date | None = None,
     limit: int = 100,
     verify: bool = True,
+    scope: RegionScope = NATIONAL,
 ) -> AuditPage:
-    query = sa.select(AuditEvent)
+    query = sa.select(AuditEvent).where(_about_people_in(scope))
     if id_number:
-        pairs = _person_entities(session, id_number)
+        pairs = _person_entities(session, id_number, scope)
         if not pairs:
             query = query.where(sa.false())
         else:

@@ -58,6 +58,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--username", required=True)
     p.add_argument("--name", required=True)
     p.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
-    p.add_argument("--region", default=None, help="region code the staff member works in")
+    p.add_argument(
+        "--region",
+        default=None,
+        help="region code the staff member works in (they act on people in it and below it); "
+        "omit for national scope (the whole country)",
+    )
     p.add_argument("--database-url", default=None)
     p.set_defaults(func=cmd_staff_create)

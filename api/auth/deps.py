@@ -3,6 +3,8 @@
 ``CurrentStaff`` / ``CurrentHelper`` answer 401 without a valid token; ``require_role(...)`` answers 403
 to a staff member whose role is not listed (and to helpers). ``OptionalPrincipal`` is for endpoints the
 public may call too (a challenge submission carries the helper's or staff member's token when they run it).
+``StaffScope`` is the signed-in staff member's region scope (:mod:`api.regions.scope`): every staff
+endpoint that touches people takes it and puts ``scope.people()`` into its queries.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from api.auth.tokens import Principal, PrincipalKind
 from api.core.db import utcnow
 from api.core.deps import SessionDep, SettingsDep
 from api.core.errors import ApiError
+from api.regions.scope import RegionScope
 from shared.enums import StaffRole
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
@@ -74,6 +77,33 @@ def current_staff(principal: CurrentPrincipal, session: SessionDep) -> StaffUser
 
 
 CurrentStaff = Annotated[StaffUser, Depends(current_staff)]
+
+
+def staff_scope(staff: CurrentStaff) -> RegionScope:
+    """The region subtree the signed-in staff member acts on (NULL region: the whole country)."""
+    return RegionScope.of(staff)
+
+
+StaffScope = Annotated[RegionScope, Depends(staff_scope)]
+
+
+def optional_staff(request: Request, settings: SettingsDep, session: SessionDep) -> StaffUser | None:
+    """For public endpoints staff may also call: the active staff account behind a valid staff token, else
+    None (no token, a helper's token, or one that no longer verifies — the public path, as before)."""
+    token = _bearer(request)
+    if token is None:
+        return None
+    try:
+        principal = tokens.decode(token, key=settings.secret_key, now=utcnow())
+    except BadSignature:
+        return None
+    if principal.kind is not PrincipalKind.STAFF:
+        return None
+    staff = session.get(StaffUser, principal.account_id)
+    return staff if staff is not None and staff.active else None
+
+
+OptionalStaff = Annotated[StaffUser | None, Depends(optional_staff)]
 
 
 def current_helper(principal: CurrentPrincipal, session: SessionDep) -> HelperAccount:

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from api.auth import service
-from api.auth.deps import Admin, CurrentStaff
+from api.auth.deps import Admin, CurrentStaff, StaffScope
 from api.auth.models import StaffUser
 from api.core.context import CertContext, CertContextDep, RateLimited
 from api.core.db import session_scope, utcnow
@@ -77,14 +77,19 @@ def staff_me(staff: CurrentStaff) -> StaffPublic:
 
 
 @router.get("/staff", response_model=list[StaffPublic], responses=ERRORS)
-def list_staff(_admin: Admin, session: SessionDep) -> list[StaffPublic]:
-    rows = session.execute(sa.select(StaffUser).order_by(StaffUser.id)).scalars()
+def list_staff(_admin: Admin, scope: StaffScope, session: SessionDep) -> list[StaffPublic]:
+    """Accounts of the admin's region subtree (every account for a national admin)."""
+    rows = session.execute(
+        sa.select(StaffUser).where(scope.covers(StaffUser.region_code)).order_by(StaffUser.id)
+    ).scalars()
     return [staff_public(s) for s in rows]
 
 
 @router.post("/staff", response_model=StaffPublic, status_code=201, responses=ERRORS)
-def create_staff(body: StaffCreate, admin: Admin, ctx: CertContextDep) -> StaffPublic:
+def create_staff(body: StaffCreate, admin: Admin, scope: StaffScope, ctx: CertContextDep) -> StaffPublic:
+    """A regional admin creates accounts for regions inside their own subtree only."""
     with session_scope(ctx.sessions) as session:
+        service.require_region_in_scope(session, body.region_code, scope)
         staff = service.create_staff(
             session,
             username=body.username,

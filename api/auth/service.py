@@ -16,10 +16,22 @@ from api.auth.tokens import PrincipalKind
 from api.certification.people import normalised_id
 from api.core.errors import ApiError
 from api.regions.models import Region
+from api.regions.scope import RegionScope
 from shared.enums import StaffRole
 from shared.schemas import TokenResponse
 
 BAD_LOGIN = "The user name or password is not right."
+
+
+def require_region_in_scope(session: Session, region_code: str | None, scope: RegionScope) -> None:
+    """A regional admin may give new accounts only regions of their subtree: a region outside it answers
+    like an unknown one (422 ``unknown_region``), and no region (national scope) is refused (403)."""
+    if scope.national:
+        return
+    if region_code is None:
+        raise ApiError(403, "forbidden", "Only national administrators create accounts without a region.")
+    if not scope.includes_region(session, region_code):
+        raise ApiError(422, "unknown_region", f"There is no region with code {region_code}.")
 
 
 def create_staff(

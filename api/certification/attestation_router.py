@@ -1,4 +1,6 @@
-"""Attestation endpoints: coordinators open and complete them; reviewers and admins may read them."""
+"""Attestation endpoints: coordinators open them and add evidence; each level of the sign-off chain signs
+with its own account (coordinators, reviewers or admins of that level); reviewers and admins may read them.
+Every lookup is limited to the staff member's region scope."""
 
 from __future__ import annotations
 
@@ -8,9 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api import audit
-from api.auth.deps import Coordinator, FieldStaff
+from api.auth.deps import Coordinator, FieldStaff, StaffScope
 from api.certification import attestation as flow
-from api.certification.models import Attestation
 from api.certification.people import find_person, require_certifiable
 from api.core.context import CertContextDep
 from api.core.db import session_scope, utcnow
@@ -33,28 +34,35 @@ def _today() -> date:
 
 
 @router.post("", response_model=AttestationPublic, status_code=201, responses=ERRORS)
-def open_attestation(body: AttestationCreate, staff: Coordinator, ctx: CertContextDep) -> AttestationPublic:
+def open_attestation(
+    body: AttestationCreate, staff: Coordinator, scope: StaffScope, ctx: CertContextDep
+) -> AttestationPublic:
     with session_scope(ctx.sessions) as session:
-        person = find_person(session, body.id_number, body.name)
+        person = find_person(session, body.id_number, body.name, scope=scope)
         require_certifiable(session, person)
         attestation = flow.open_attestation(
-            session, person=person, reason=body.reason, staff=staff, rules=ctx.rules
+            session,
+            person=person,
+            reason=body.reason,
+            witness_name=body.witness_name,
+            staff=staff,
+            rules=ctx.rules,
         )
         return flow.public(session, attestation)
 
 
 @router.get("/{attestation_id}", response_model=AttestationPublic, responses=ERRORS)
-def get_attestation(attestation_id: int, _staff: FieldStaff, session: SessionDep) -> AttestationPublic:
-    attestation = session.get(Attestation, attestation_id)
-    if attestation is None:
-        raise ApiError(404, "not_found", "No attestation with this number.")
-    return flow.public(session, attestation)
+def get_attestation(
+    attestation_id: int, _staff: FieldStaff, scope: StaffScope, session: SessionDep
+) -> AttestationPublic:
+    return flow.public(session, flow.get(session, attestation_id, scope=scope))
 
 
 @router.post("/{attestation_id}/evidence", response_model=AttestationPublic, responses=ERRORS)
 def add_evidence(
     attestation_id: int,
     staff: Coordinator,
+    scope: StaffScope,
     ctx: CertContextDep,
     files: Annotated[list[UploadFile], File(description="photos (JPEG/PNG), videos (MP4) or PDF documents")],
     taken_on: Annotated[date, Form(description="the date the photos or videos were taken")],
@@ -63,7 +71,7 @@ def add_evidence(
     if taken_on > _today():
         raise ApiError(422, "future_date", "Evidence cannot be dated in the future.")
     with session_scope(ctx.sessions) as session:
-        attestation = flow.get_for_update(session, attestation_id)
+        attestation = flow.get(session, attestation_id, scope=scope, for_update=True)
         flow.require_collecting(attestation)
         for data, kind in checked:
             evidence_kind = {MP4: EvidenceKind.VIDEO, PDF: EvidenceKind.DOCUMENT}.get(
@@ -74,6 +82,7 @@ def add_evidence(
                 ctx.settings.data_dir,
                 storage.Upload(data, kind, evidence_kind, taken_on),
                 attestation_id=attestation.id,
+                uploaded_by=staff.id,
             )
         audit.record(
             session,
@@ -89,17 +98,21 @@ def add_evidence(
 
 @router.post("/{attestation_id}/signoffs", response_model=AttestationPublic, responses=ERRORS)
 def add_signoff(
-    attestation_id: int, body: SignoffCreate, staff: Coordinator, ctx: CertContextDep
+    attestation_id: int,
+    staff: FieldStaff,
+    scope: StaffScope,
+    ctx: CertContextDep,
+    body: SignoffCreate | None = None,
 ) -> AttestationPublic:
+    """The signed-in staff member signs the next level of the chain with their own account: their region
+    must be at that level and contain the person (the village's coordinator, the township's staff …)."""
     with session_scope(ctx.sessions) as session:
-        attestation = flow.get_for_update(session, attestation_id)
+        attestation = flow.get(session, attestation_id, scope=scope, for_update=True)
         flow.add_signoff(
             session,
             attestation=attestation,
-            role=body.role,
-            signer_name=body.signer_name,
-            signed_on=body.signed_on,
             staff=staff,
+            level=body.level if body is not None else None,
             today=_today(),
         )
         flow.submit_if_complete(session, attestation=attestation, staff=staff, now=utcnow())

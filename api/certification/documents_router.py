@@ -1,4 +1,7 @@
-"""Public upload endpoints: the overseas consulate form and evidence after failed face checks."""
+"""Public upload endpoints: the overseas consulate form and evidence after failed face checks.
+
+Staff may call them too, with their token, for the person in front of them: the person must then be in
+their region scope (the same 404 as an unknown person otherwise), and they are recorded as the uploader."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
+from api.auth.deps import OptionalStaff
+from api.auth.models import StaffUser
 from api.certification import documents
 from api.certification.people import find_person, require_certifiable
 from api.core.context import CertContext, CertContextDep, RateLimited
@@ -13,6 +18,7 @@ from api.core.db import session_scope, utcnow
 from api.core.errors import ApiError
 from api.evidence.filetypes import DOCUMENT_KINDS
 from api.evidence.uploads import read_checked
+from api.regions.scope import RegionScope
 from api.review.models import ReviewKind
 from api.review.router import status_public
 from shared.enums import CertificationMethod, ResidenceKind
@@ -43,12 +49,13 @@ def _submit(
     *,
     kind: ReviewKind,
     method: CertificationMethod,
+    staff: StaffUser | None,
     overseas_only: bool = False,
 ) -> ReviewStatusPublic:
     """Check the files, find the person, open the review item with the files; answer its public status."""
     files = read_checked(uploads, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
     with session_scope(ctx.sessions) as session:
-        person = find_person(session, id_number, name)
+        person = find_person(session, id_number, name, scope=RegionScope.of(staff))
         require_certifiable(session, person)
         if overseas_only and person.residence_kind is not ResidenceKind.OVERSEAS:
             raise ApiError(
@@ -57,7 +64,15 @@ def _submit(
                 "This path is for residents abroad. Please certify by face or at a service point.",
             )
         item = documents.submit(
-            session, ctx, person=person, kind=kind, method=method, files=files, note=note, now=utcnow()
+            session,
+            ctx,
+            person=person,
+            kind=kind,
+            method=method,
+            files=files,
+            note=note,
+            now=utcnow(),
+            staff_id=staff.id if staff is not None else None,
         )
         return status_public(session, item, key=ctx.settings.secret_key)
 
@@ -65,6 +80,7 @@ def _submit(
 @router.post("/overseas/submissions", **_SUBMISSION)
 def submit_overseas_form(
     ctx: CertContextDep,
+    staff: OptionalStaff,
     id_number: IdNumber,
     name: Name,
     documents_: Annotated[
@@ -82,6 +98,7 @@ def submit_overseas_form(
         note,
         kind=ReviewKind.OVERSEAS,
         method=CertificationMethod.OVERSEAS_DOCUMENT,
+        staff=staff,
         overseas_only=True,
     )
 
@@ -89,6 +106,7 @@ def submit_overseas_form(
 @router.post("/manual-review", **_SUBMISSION)
 def submit_manual_review(
     ctx: CertContextDep,
+    staff: OptionalStaff,
     id_number: IdNumber,
     name: Name,
     files: Annotated[list[UploadFile], File(description="photos or documents an officer can check")],
@@ -96,5 +114,12 @@ def submit_manual_review(
 ) -> ReviewStatusPublic:
     """When the face check does not work: send photos or documents for an officer to review."""
     return _submit(
-        ctx, id_number, name, files, note, kind=ReviewKind.EVIDENCE, method=CertificationMethod.MANUAL_REVIEW
+        ctx,
+        id_number,
+        name,
+        files,
+        note,
+        kind=ReviewKind.EVIDENCE,
+        method=CertificationMethod.MANUAL_REVIEW,
+        staff=staff,
     )

@@ -27,7 +27,10 @@ class Attestation(Base):
         sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True
     )
     reason: Mapped[str] = mapped_column(sa.String(500))  # why a face scan is impossible
-    required_signoffs: Mapped[list[str]] = mapped_column(sa.JSON)  # the roles the region's policy names
+    # The neighbour who vouches for the person, typed by the coordinator (a neighbour has no account).
+    witness_name: Mapped[str | None] = mapped_column(sa.String(100))
+    # The region levels that sign, lowest first (the policy's chain for the person's region and benefits).
+    required_signoffs: Mapped[list[str]] = mapped_column(sa.JSON)
     status: Mapped[AttestationStatus] = mapped_column(
         EnumString(AttestationStatus), default=AttestationStatus.COLLECTING
     )
@@ -36,17 +39,19 @@ class Attestation(Base):
 
 
 class AttestationSignoff(Base):
+    """One level of the chain, signed by a staff account of that level (``recorded_by``) in person."""
+
     __tablename__ = "attestation_signoffs"
-    __table_args__ = (sa.UniqueConstraint("attestation_id", "role", name="uq_attestation_signoffs_role"),)
+    __table_args__ = (sa.UniqueConstraint("attestation_id", "level", name="uq_attestation_signoffs_level"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     attestation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("attestations.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[str] = mapped_column(sa.String(64))  # e.g. village_group_leader
-    signer_name: Mapped[str] = mapped_column(sa.String(100))
+    level: Mapped[str] = mapped_column(sa.String(64))  # village | township | county | city | province
+    signer_name: Mapped[str] = mapped_column(sa.String(100))  # the account's name when it signed
     signed_on: Mapped[date]
-    recorded_by: Mapped[int] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="RESTRICT"))
+    recorded_by: Mapped[int] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="RESTRICT"))  # signer
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from api.auth.deps import Coordinator
+from api.auth.deps import Coordinator, StaffScope
 from api.auth.tokens import PrincipalKind
 from api.certification import contact, onsite
 from api.certification.people import find_person, require_certifiable
@@ -36,11 +36,11 @@ ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 4
 
 @router.post("/onsite/challenges", response_model=ChallengeResponse, status_code=201, responses=ERRORS)
 def start_onsite_challenge(
-    body: OnsiteChallengeRequest, staff: Coordinator, ctx: CertContextDep
+    body: OnsiteChallengeRequest, staff: Coordinator, scope: StaffScope, ctx: CertContextDep
 ) -> ChallengeResponse:
     """A face challenge the staff member runs on their device; submit it with the staff token."""
     with session_scope(ctx.sessions) as session:
-        person = find_person(session, body.id_number, body.name)
+        person = find_person(session, body.id_number, body.name, scope=scope)
         onsite.check_id_card(person, body.id_card_last4)
         require_certifiable(session, person)
         return service.start(
@@ -55,6 +55,7 @@ def start_onsite_challenge(
 @router.post("/onsite/references", response_model=ReferencePublic, status_code=201, responses=ERRORS)
 def enrol_reference(
     staff: Coordinator,
+    scope: StaffScope,
     ctx: CertContextDep,
     id_number: Annotated[str, Form(min_length=1, max_length=40)],
     name: Annotated[str, Form(min_length=1, max_length=100)],
@@ -77,14 +78,14 @@ def enrol_reference(
     except UnacceptableFile as exc:
         raise ApiError(422, "invalid_photo", str(exc)) from None
     with session_scope(ctx.sessions) as session:
-        # 404 or a card mismatch before spending time on the face
-        onsite.check_id_card(find_person(session, id_number, name), id_card_last4)
+        # 404 (also outside the region scope) or a card mismatch before spending time on the face
+        onsite.check_id_card(find_person(session, id_number, name, scope=scope), id_card_last4)
     try:
         template = ctx.engines.run(lambda engine: engine.enrol(data))  # in a worker thread (sync endpoint)
     except FaceInputError as exc:
         raise ApiError(422, exc.code.value, exc.message) from None
     with session_scope(ctx.sessions) as session:
-        person = find_person(session, id_number, name)
+        person = find_person(session, id_number, name, scope=scope)
         row = onsite.enrol_reference(
             session, person=person, template=template, photo=data, staff=staff, replace=replace
         )

@@ -18,6 +18,7 @@ from api.certification.references import add_reference
 from api.challenges.models import ChallengePurpose, FailedAttempt
 from api.challenges.types import Claim, FrameUpload
 from api.core.context import CertContext
+from api.core.operator import OperatorKind
 from api.evidence import storage
 from api.evidence.filetypes import JPEG
 from api.evidence.models import EvidenceKind
@@ -61,7 +62,13 @@ def failures_since(session: Session, beneficiary_id: int, since: datetime) -> in
 
 
 def _keep_frames(
-    session: Session, ctx: CertContext, upload: FrameUpload, days: int | None, now: datetime, **link: int
+    session: Session,
+    ctx: CertContext,
+    upload: FrameUpload,
+    days: int | None,
+    now: datetime,
+    uploaded_by: int | None = None,
+    **link: int,
 ) -> list[int]:
     ids = []
     for frame in upload.frames:
@@ -71,6 +78,7 @@ def _keep_frames(
             storage.Upload(frame.data, JPEG, EvidenceKind.FRAME),
             keep_days=days,
             now=now,
+            uploaded_by=uploaded_by,
             **link,
         )
         ids.append(row.id)
@@ -179,7 +187,9 @@ def _needs_review(r: _Recording) -> FramesResult:
         reason_code=r.decision.reason.value,
     )
     # Kept while the review needs them; the retention period starts at the decision (api.review.decisions).
-    _keep_frames(r.session, r.ctx, r.upload, None, r.now, review_item_id=item.id)
+    operator = r.claim.operator
+    staff_id = operator.account_id if operator.kind is OperatorKind.STAFF else None
+    _keep_frames(r.session, r.ctx, r.upload, None, r.now, uploaded_by=staff_id, review_item_id=item.id)
     return FramesResult(
         result=CertificationResult.NEEDS_REVIEW,
         reason=r.decision.reason.value,

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Entitlement
 from api.core.errors import ApiError
+from api.regions.scope import NATIONAL, RegionScope
 from api.status.service import names_match
 from shared.enums import PaymentState
 from shared.idnumber import IdNumberError, mask_id, mask_name, parse_id_number
@@ -25,10 +26,18 @@ def normalised_id(id_number: str) -> str:
         raise ApiError(422, "invalid_id_number", exc.message) from None
 
 
-def find_person(session: Session, id_number: str, name: str, *, for_update: bool = False) -> Beneficiary:
-    """The beneficiary with this ID number and name; the same 404 for an unknown ID or a wrong name."""
+def find_person(
+    session: Session,
+    id_number: str,
+    name: str,
+    *,
+    scope: RegionScope = NATIONAL,
+    for_update: bool = False,
+) -> Beneficiary:
+    """The beneficiary with this ID number and name; the same 404 for an unknown ID, a wrong name and a
+    person outside the staff member's region ``scope``."""
     number = normalised_id(id_number)
-    query = sa.select(Beneficiary).where(Beneficiary.id_number == number)
+    query = sa.select(Beneficiary).where(Beneficiary.id_number == number, scope.people())
     if for_update:
         query = query.with_for_update()
     person = session.execute(query).scalar_one_or_none()

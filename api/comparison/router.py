@@ -1,11 +1,12 @@
-"""The feed review list: rows whose name did not match, for a reviewer to apply or dismiss."""
+"""The feed review list: rows whose name did not match, for a reviewer to apply or dismiss (rows about
+people in the reviewer's region subtree only)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
-from api.auth.deps import Reviewer
+from api.auth.deps import Reviewer, StaffScope
 from api.beneficiaries.models import Beneficiary
 from api.comparison.models import FeedMismatch, MismatchStatus
 from api.comparison.rows import FeedRow
@@ -39,6 +40,7 @@ def _public(item: FeedMismatch, person: Beneficiary) -> FeedMismatchPublic:
 @router.get("", response_model=list[FeedMismatchPublic], responses=ERRORS)
 def list_mismatches(
     _staff: Reviewer,
+    scope: StaffScope,
     session: SessionDep,
     status: MismatchStatus = MismatchStatus.PENDING,
     limit: int = Query(100, ge=1, le=500),
@@ -46,7 +48,7 @@ def list_mismatches(
     rows = session.execute(
         sa.select(FeedMismatch, Beneficiary)
         .join(Beneficiary, Beneficiary.id == FeedMismatch.beneficiary_id)
-        .where(FeedMismatch.status == status)
+        .where(FeedMismatch.status == status, scope.people())
         .order_by(FeedMismatch.id)
         .limit(limit)
     ).all()
@@ -58,11 +60,16 @@ def decide(
     item_id: int,
     body: MismatchDecision,
     reviewer: Reviewer,
+    scope: StaffScope,
     session: SessionDep,
     policy: PolicyDep,
     paths: RegionPathsDep,
 ) -> FeedMismatchPublic:
-    item = session.get(FeedMismatch, item_id)
+    item = session.execute(
+        sa.select(FeedMismatch)
+        .join(Beneficiary, Beneficiary.id == FeedMismatch.beneficiary_id)
+        .where(FeedMismatch.id == item_id, scope.people())
+    ).scalar_one_or_none()
     if item is None:
         raise ApiError(404, "not_found", "No such review-list item.")
     ctx = FeedContext(policy=policy, region_paths=paths, today=agency_today(), actor=f"staff:{reviewer.id}")

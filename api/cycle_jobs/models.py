@@ -16,6 +16,8 @@ class CycleRun(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     month: Mapped[str] = mapped_column(sa.String(7), index=True)  # "YYYY-MM"
+    # The region the run covered (its subtree), NULL: the whole country.
+    region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code", ondelete="RESTRICT"))
     actor: Mapped[str] = mapped_column(sa.String(128))
     suspended: Mapped[int] = mapped_column(default=0)
     resumed: Mapped[int] = mapped_column(default=0)

@@ -1,10 +1,11 @@
-"""Run a month from the console (admins); the same job as ``lifecert cycle run``."""
+"""Run a month from the console (admins); the same job as ``lifecert cycle run``. A regional admin's run
+covers their region subtree only."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.auth.deps import Admin
+from api.auth.deps import Admin, StaffScope
 from api.core.deps import PolicyDep, RegionPathsDep, SessionDep
 from api.cycle_jobs.service import run_month
 from shared.backoffice_schemas import CycleChange, CycleRunRequest, CycleRunResult
@@ -17,10 +18,20 @@ ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
 
 @router.post("/run", response_model=CycleRunResult, responses=ERRORS)
 def run(
-    body: CycleRunRequest, admin: Admin, session: SessionDep, policy: PolicyDep, paths: RegionPathsDep
+    body: CycleRunRequest,
+    admin: Admin,
+    scope: StaffScope,
+    session: SessionDep,
+    policy: PolicyDep,
+    paths: RegionPathsDep,
 ) -> CycleRunResult:
     report = run_month(
-        session, YearMonth.parse(body.month), policy=policy, region_paths=paths, actor=f"staff:{admin.id}"
+        session,
+        YearMonth.parse(body.month),
+        policy=policy,
+        region_paths=paths,
+        actor=f"staff:{admin.id}",
+        scope=scope,
     )
     session.commit()
     changes = [

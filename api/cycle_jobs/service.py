@@ -14,6 +14,8 @@ For month M (the run stands on the 1st of M, when payroll for M is prepared):
 Running a month twice changes nothing the second time: suspended people are no longer ACTIVE, resumed
 ones no longer SUSPENDED, and reminders are keyed by (entitlement, deadline). Everything happens in the
 caller's transaction; each change goes through :func:`api.payments.transitions.transition` (audited).
+
+A regional administrator runs it for their region subtree only (``scope``; the run records its region).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from api.notify import outbox
 from api.payments.began import began_on
 from api.payments.resume import resume_after_certification
 from api.payments.transitions import held_by_detention, transition
+from api.regions.scope import NATIONAL, RegionScope
 from shared.cycle import evaluate
 from shared.enums import CertificationResult, CycleState, PaymentState, SuspensionReason
 from shared.idnumber import mask_id, mask_name
@@ -40,6 +43,7 @@ from shared.months import YearMonth
 from shared.policy import PolicyTable
 
 BATCH = 2000
+RUN_REASON = "monthly run "  # every audit reason of a run's change starts so, then "YYYY-MM:" (stats count them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +91,15 @@ def run_month(
     policy: PolicyTable,
     region_paths: RegionPaths,
     actor: str,
+    scope: RegionScope = NATIONAL,
 ) -> CycleReport:
     today = month.first_day()
     report = CycleReport(month=str(month))
     ids = (
         session.execute(
             sa.select(Entitlement.id)
-            .where(Entitlement.payment_state != PaymentState.STOPPED)
+            .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+            .where(Entitlement.payment_state != PaymentState.STOPPED, scope.people())
             .order_by(Entitlement.id)
         )
         .scalars()
@@ -103,6 +109,7 @@ def run_month(
         _batch(session, ids[i : i + BATCH], today, month, policy, region_paths, actor, report)
     run = CycleRun(
         month=str(month),
+        region_code=scope.region_code,
         actor=actor,
         suspended=len(report.suspended),
         resumed=len(report.resumed),
@@ -125,6 +132,7 @@ def run_month(
         entity_id=run.id,
         after={
             "month": str(month),
+            "region_code": scope.region_code,
             "checked": report.checked,
             "suspended": len(report.suspended),
             "resumed": len(report.resumed),
@@ -182,7 +190,7 @@ def _batch(
                     policy=policy,
                     region_paths=region_paths,
                     actor=actor,
-                    reason=f"monthly run {month}: certified on {day} after suspension",
+                    reason=f"{RUN_REASON}{month}: certified on {day} after suspension",
                 )
                 report.resumed.append(
                     Resumed(
@@ -210,7 +218,7 @@ def _batch(
                 ent,
                 PaymentState.SUSPENDED,
                 actor=actor,
-                reason=f"monthly run {month}: not certified for the window that closed before {status.window.start}",
+                reason=f"{RUN_REASON}{month}: not certified for the window that closed before {status.window.start}",
                 month=start,
                 suspension_reason=SuspensionReason.MISSED_CERTIFICATION,
             )

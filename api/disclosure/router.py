@@ -8,7 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.auth.deps import FieldStaff
+from api.auth.deps import FieldStaff, StaffScope
 from api.core.deps import SessionDep, agency_today
 from api.core.errors import ApiError
 from api.disclosure import service
@@ -24,6 +24,7 @@ def disclosure(
     half_year: str,
     fmt: Literal["csv", "pdf"],
     _staff: FieldStaff,
+    scope: StaffScope,
     session: SessionDep,
     posting_from: date | None = None,
     working_days: int = Query(service.MIN_POSTING_DAYS, ge=service.MIN_POSTING_DAYS, le=60),
@@ -37,6 +38,7 @@ def disclosure(
             posting_from=posting_from or agency_today(),
             working_days=working_days,
             tipoff_contact=tipoff,
+            scope=scope,
         )
     except LookupError as exc:
         raise ApiError(404, "unknown_region", str(exc)) from None

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
 from api.regions.models import Region
+from api.regions.scope import NATIONAL, RegionScope
 from api.review.service import add_working_days
 from api.spotchecks.service import half_year_range
 from shared.enums import CertificationResult, PaymentState
@@ -68,19 +69,24 @@ def build(
     posting_from: date,
     working_days: int = MIN_POSTING_DAYS,
     tipoff_contact: str = DEFAULT_TIPOFF,
+    scope: RegionScope = NATIONAL,
 ) -> DisclosureList:
+    """The list of ``village_code`` — which must lie in the staff member's ``scope`` (a village outside it
+    is reported exactly like an unknown one)."""
     if working_days < MIN_POSTING_DAYS:
         raise ValueError(f"a disclosure list is posted for at least {MIN_POSTING_DAYS} working days")
     if not tipoff_contact.strip():
         raise ValueError("a disclosure list must name the contact for tip-offs")
-    village = session.get(Region, village_code)
+    village = session.execute(
+        sa.select(Region).where(Region.code == village_code, scope.covers(Region.code))
+    ).scalar_one_or_none()
     if village is None:
         raise LookupError(f"no region with code {village_code}")
     start, end = half_year_range(half_year)
     people = (
         session.execute(
             sa.select(Beneficiary)
-            .where(Beneficiary.region_code == village_code)
+            .where(Beneficiary.region_code == village_code, scope.people())
             .order_by(Beneficiary.id_number)
         )
         .scalars()

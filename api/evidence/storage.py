@@ -39,12 +39,13 @@ def store(
     attestation_id: int | None = None,
     keep_days: int | None = None,
     now: datetime | None = None,
+    uploaded_by: int | None = None,
 ) -> EvidenceFile:
     """Write the file, then add its row (flushed, in the caller's transaction).
 
     ``keep_days`` None keeps the file as long as its record; otherwise it is purged after that many days.
     A file written for a transaction that then rolls back is an orphan with no row: `retention purge`
-    removes such files too.
+    removes such files too. ``uploaded_by``: the staff member who uploaded it (None: the applicant).
     """
     now = now or utcnow()
     relative = Path(f"{now:%Y/%m}") / f"{secrets.token_hex(16)}.{upload.kind.extension}"
@@ -61,6 +62,7 @@ def store(
         path=relative.as_posix(),
         taken_on=upload.taken_on,
         purge_after=None if keep_days is None else now + timedelta(days=keep_days),
+        uploaded_by=uploaded_by,
     )
     session.add(row)
     session.flush()

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends
 
-from api.auth.deps import Reviewer, require_role
+from api.auth.deps import Reviewer, StaffScope, require_role
 from api.auth.models import StaffUser
 from api.core.context import CertContextDep
 from api.core.deps import SessionDep, agency_today
-from api.core.errors import ApiError
 from api.institutions import service
-from api.institutions.models import BatchAttestation, BatchStatus
 from shared.backoffice_schemas import (
     BatchAttestationCreate,
     BatchAttestationPublic,
@@ -29,37 +26,40 @@ UnitAdmin = Annotated[StaffUser, Depends(require_role(StaffRole.UNIT_ADMIN))]
 
 
 @router.get("/mine/retirees", response_model=list[RetireePublic], responses=ERRORS)
-def my_retirees(staff: UnitAdmin, session: SessionDep, ctx: CertContextDep) -> list[RetireePublic]:
+def my_retirees(
+    staff: UnitAdmin, scope: StaffScope, session: SessionDep, ctx: CertContextDep
+) -> list[RetireePublic]:
     inst = service.institution_of(session, staff)
-    return service.retirees(session, inst, today=agency_today(), rules=ctx.rules)
+    return service.retirees(session, inst, today=agency_today(), rules=ctx.rules, scope=scope)
 
 
 @router.post("/mine/batches", response_model=BatchAttestationPublic, status_code=201, responses=ERRORS)
 def submit_batch(
-    body: BatchAttestationCreate, staff: UnitAdmin, session: SessionDep
+    body: BatchAttestationCreate, staff: UnitAdmin, scope: StaffScope, session: SessionDep
 ) -> BatchAttestationPublic:
-    batch = service.submit(session, staff, beneficiary_ids=body.beneficiary_ids, statement=body.statement)
+    batch = service.submit(
+        session, staff, beneficiary_ids=body.beneficiary_ids, statement=body.statement, scope=scope
+    )
     session.commit()
     return service.public(session, batch)
 
 
 @router.get("/batches", response_model=list[BatchAttestationPublic], responses=ERRORS)
-def pending_batches(_staff: Reviewer, session: SessionDep) -> list[BatchAttestationPublic]:
-    rows = session.execute(
-        sa.select(BatchAttestation)
-        .where(BatchAttestation.status == BatchStatus.PENDING)
-        .order_by(BatchAttestation.id)
-    ).scalars()
-    return [service.public(session, b) for b in rows]
+def pending_batches(_staff: Reviewer, scope: StaffScope, session: SessionDep) -> list[BatchAttestationPublic]:
+    """Pending batches whose every person is in the reviewer's region subtree."""
+    return [service.public(session, b) for b in service.pending(session, scope=scope)]
 
 
 @router.post("/batches/{batch_id}/decision", response_model=BatchAttestationPublic, responses=ERRORS)
 def decide_batch(
-    batch_id: int, body: BatchDecision, reviewer: Reviewer, session: SessionDep, ctx: CertContextDep
+    batch_id: int,
+    body: BatchDecision,
+    reviewer: Reviewer,
+    scope: StaffScope,
+    session: SessionDep,
+    ctx: CertContextDep,
 ) -> BatchAttestationPublic:
-    batch = session.get(BatchAttestation, batch_id)
-    if batch is None:
-        raise ApiError(404, "not_found", "No such batch.")
+    batch = service.get(session, batch_id, scope=scope)
     certified = service.decide(
         session, batch, reviewer, approve=body.approve, reason=body.reason, rules=ctx.rules
     )

@@ -1,7 +1,12 @@
 """Institutions certifying their own retirees: a unit administrator sees only the unit's retirees and
 submits a batch attestation; an agency reviewer approves it (each person then gets a passed certification,
 method attestation, operator "unit", with a receipt — recorded through the certification API's
-``record_passed``) or rejects it with a reason."""
+``record_passed``) or rejects it with a reason.
+
+Region scope applies on top: a unit administrator with a region sees only their retirees in it, and a
+regional reviewer sees and decides only batches whose every person is in their subtree (a batch about
+anyone outside answers 404, as an unknown batch). The unit administrator who submitted a batch never
+decides it (403 ``same_staff``)."""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from api.institutions.models import (
     InstitutionMember,
 )
 from api.payments.began import began_on
+from api.regions.scope import NATIONAL, RegionScope
 from shared.backoffice_schemas import BatchAttestationPublic, RetireePublic
 from shared.cycle import evaluate
 from shared.enums import CertificationMethod, CertificationResult, PaymentState
@@ -39,12 +45,14 @@ def institution_of(session: Session, staff: StaffUser) -> Institution:
     return session.get(Institution, link.institution_id)
 
 
-def retirees(session: Session, institution: Institution, *, today: date, rules: Rules) -> list[RetireePublic]:
+def retirees(
+    session: Session, institution: Institution, *, today: date, rules: Rules, scope: RegionScope = NATIONAL
+) -> list[RetireePublic]:
     people = (
         session.execute(
             sa.select(Beneficiary)
             .join(InstitutionMember, InstitutionMember.beneficiary_id == Beneficiary.id)
-            .where(InstitutionMember.institution_id == institution.id)
+            .where(InstitutionMember.institution_id == institution.id, scope.people())
             .order_by(Beneficiary.id)
         )
         .scalars()
@@ -96,14 +104,23 @@ def retirees(session: Session, institution: Institution, *, today: date, rules: 
 
 
 def submit(
-    session: Session, staff: StaffUser, *, beneficiary_ids: list[int], statement: str
+    session: Session,
+    staff: StaffUser,
+    *,
+    beneficiary_ids: list[int],
+    statement: str,
+    scope: RegionScope = NATIONAL,
 ) -> BatchAttestation:
     inst = institution_of(session, staff)
     wanted = sorted(set(beneficiary_ids))
     members = set(
         session.execute(
-            sa.select(InstitutionMember.beneficiary_id).where(
-                InstitutionMember.institution_id == inst.id, InstitutionMember.beneficiary_id.in_(wanted)
+            sa.select(InstitutionMember.beneficiary_id)
+            .join(Beneficiary, Beneficiary.id == InstitutionMember.beneficiary_id)
+            .where(
+                InstitutionMember.institution_id == inst.id,
+                InstitutionMember.beneficiary_id.in_(wanted),
+                scope.people(),
             )
         ).scalars()
     )
@@ -129,6 +146,32 @@ def submit(
     return batch
 
 
+def in_scope(session: Session, batch: BatchAttestation, scope: RegionScope) -> bool:
+    """Whether every person of the batch is in ``scope`` (one counting query with the scope condition)."""
+    inside = session.execute(
+        sa.select(sa.func.count())
+        .select_from(Beneficiary)
+        .where(Beneficiary.id.in_(batch.beneficiary_ids), scope.people())
+    ).scalar_one()
+    return inside == len(batch.beneficiary_ids)
+
+
+def pending(session: Session, *, scope: RegionScope = NATIONAL) -> list[BatchAttestation]:
+    rows = session.execute(
+        sa.select(BatchAttestation)
+        .where(BatchAttestation.status == BatchStatus.PENDING)
+        .order_by(BatchAttestation.id)
+    ).scalars()
+    return [b for b in rows if scope.national or in_scope(session, b, scope)]
+
+
+def get(session: Session, batch_id: int, *, scope: RegionScope = NATIONAL) -> BatchAttestation:
+    batch = session.get(BatchAttestation, batch_id)
+    if batch is None or not (scope.national or in_scope(session, batch, scope)):
+        raise ApiError(404, "not_found", "No such batch.")
+    return batch
+
+
 def decide(
     session: Session,
     batch: BatchAttestation,
@@ -141,6 +184,10 @@ def decide(
     """Approve (certify everyone still certifiable) or reject; returns how many were certified."""
     if batch.status is not BatchStatus.PENDING:
         raise ApiError(409, "already_decided", "This batch was already decided.")
+    if batch.submitted_by == reviewer.id:
+        raise ApiError(
+            403, "same_staff", "You submitted this batch, so another reviewer must decide it (separation of duties)."
+        )
     certified = 0
     if approve:
         operator = Operator(OperatorKind.UNIT, batch.institution_id)

@@ -1,11 +1,13 @@
-"""A reviewer lifts a detention suspension once the release is on record (a certification cannot)."""
+"""A reviewer lifts a detention suspension once the release is on record (a certification cannot);
+only for people in the reviewer's region subtree."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from fastapi import APIRouter
 
-from api.auth.deps import Reviewer
-from api.beneficiaries.models import Entitlement
+from api.auth.deps import Reviewer, StaffScope
+from api.beneficiaries.models import Beneficiary, Entitlement
 from api.core.deps import SessionDep, agency_today
 from api.core.errors import ApiError
 from api.payments.resume import release_from_detention
@@ -19,9 +21,13 @@ ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
 
 @router.post("/{entitlement_id}/detention-release", response_model=DetentionReleased, responses=ERRORS)
 def release(
-    entitlement_id: int, body: DetentionRelease, reviewer: Reviewer, session: SessionDep
+    entitlement_id: int, body: DetentionRelease, reviewer: Reviewer, scope: StaffScope, session: SessionDep
 ) -> DetentionReleased:
-    ent = session.get(Entitlement, entitlement_id)
+    ent = session.execute(
+        sa.select(Entitlement)
+        .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+        .where(Entitlement.id == entitlement_id, scope.people())
+    ).scalar_one_or_none()
     if ent is None:
         raise ApiError(404, "not_found", "No such entitlement.")
     if not held_by_detention(ent):

@@ -1,8 +1,12 @@
 """Approving or rejecting a review item: the only way an item leaves ``pending``.
 
 Approval records a certification with the item's method (operator: whoever submitted it; the reviewer
-is recorded on the item and in the audit trail); rejection records the reason the applicant will see.
-An attestation follows its review item.
+is recorded on the item and is the actor of the ``review.approve`` audit event); rejection records the
+reason the applicant will see. An attestation follows its review item.
+
+Separation of duties (:mod:`api.review.duties`): a staff member who took part in the case decides
+neither way (403 ``same_staff``); an approval needs every evidence file opened by the approving
+reviewer first (409 ``evidence_not_opened``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from api.core.context import Rules
 from api.core.errors import ApiError
 from api.core.operator import Operator
 from api.evidence.models import EvidenceFile, EvidenceKind
+from api.review import duties
 from api.review.models import ReviewItem, ReviewStatus
 
 
@@ -42,6 +47,9 @@ def decide(
             new_status = ReviewStatus.REJECTED
         case _:
             raise ApiError(409, "already_decided", f"This item was already {item.status.value}.")
+    duties.require_independent(session, item, reviewer)
+    if approve:
+        duties.require_everything_opened(session, item, reviewer)
     before = {"status": item.status}
     if new_status is ReviewStatus.APPROVED:
         person = session.get(Beneficiary, item.beneficiary_id, with_for_update=True)

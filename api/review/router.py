@@ -9,16 +9,17 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.auth.deps import Reviewer
+from api import audit
+from api.auth.deps import Reviewer, StaffScope
+from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary
 from api.core.context import CertContextDep
 from api.core.db import session_scope, utcnow
 from api.core.deps import SessionDep
 from api.core.errors import ApiError
-from api.evidence import storage
-from api.evidence.models import EvidenceFile
+from api.evidence import storage, views
 from api.receipts import service as receipts
-from api.review import decisions, service
+from api.review import decisions, duties, history, service
 from api.review.models import ReviewItem, ReviewKind, ReviewStatus
 from shared.idnumber import mask_id, mask_name
 from shared.schemas import ErrorResponse, ReviewDecision, ReviewItemPublic, ReviewPage, ReviewStatusPublic
@@ -27,16 +28,20 @@ router = APIRouter(prefix="/api/v1/review", tags=["review"])
 ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
 
 
-def _evidence_rows(session: Session, item: ReviewItem) -> list[EvidenceFile]:
-    where = EvidenceFile.review_item_id == item.id
-    if item.attestation_id is not None:
-        where = sa.or_(where, EvidenceFile.attestation_id == item.attestation_id)
-    return list(session.execute(sa.select(EvidenceFile).where(where).order_by(EvidenceFile.id)).scalars())
-
-
 def item_public(
-    session: Session, item: ReviewItem, person: Beneficiary, *, with_evidence: bool
+    session: Session,
+    item: ReviewItem,
+    person: Beneficiary,
+    *,
+    with_evidence: bool,
+    reviewer: StaffUser | None = None,
 ) -> ReviewItemPublic:
+    """The item as staff see it; with ``with_evidence`` its files (and whether ``reviewer`` opened each),
+    its history, and what (if anything) keeps ``reviewer`` from approving it."""
+    files = duties.evidence_rows(session, item) if with_evidence else []
+    refs = history.staff_refs(session, [item.decided_by, *(f.uploaded_by for f in files)])
+    mine = views.opened_by(session, reviewer.id, [f.id for f in files]) if reviewer is not None else set()
+    pending = item.status is ReviewStatus.PENDING
     return ReviewItemPublic(
         review_id=item.public_id,
         kind=item.kind.value,
@@ -51,13 +56,26 @@ def item_public(
         expected_by=item.expected_by,
         decided_at=item.decided_at,
         decision_reason=item.decision_reason,
-        evidence=[service.evidence_public(r) for r in _evidence_rows(session, item)] if with_evidence else [],
+        decided_by=refs.get(item.decided_by) if item.decided_by is not None else None,
+        evidence=[
+            service.evidence_public(
+                f,
+                uploaded_by=refs.get(f.uploaded_by) if f.uploaded_by is not None else None,
+                opened_by_me=f.id in mine,
+            )
+            for f in files
+        ],
+        history=history.case_history(session, item, files) if with_evidence else [],
+        approval_blocked=duties.blocker(session, item, reviewer)
+        if with_evidence and pending and reviewer is not None
+        else None,
     )
 
 
 @router.get("/items", response_model=ReviewPage, responses=ERRORS)
 def list_items(
     _staff: Reviewer,
+    scope: StaffScope,
     session: SessionDep,
     status: ReviewStatus | None = ReviewStatus.PENDING,
     kind: ReviewKind | None = None,
@@ -65,7 +83,12 @@ def list_items(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ReviewPage:
-    query = sa.select(ReviewItem, Beneficiary).join(Beneficiary, Beneficiary.id == ReviewItem.beneficiary_id)
+    """The queue of items about people in the reviewer's region (all of them for national staff)."""
+    query = (
+        sa.select(ReviewItem, Beneficiary)
+        .join(Beneficiary, Beneficiary.id == ReviewItem.beneficiary_id)
+        .where(scope.people())
+    )
     if status is not None:
         query = query.where(ReviewItem.status == status)
     if kind is not None:
@@ -80,35 +103,51 @@ def list_items(
 
 
 @router.get("/items/{review_id}", response_model=ReviewItemPublic, responses=ERRORS)
-def get_item(review_id: str, _staff: Reviewer, session: SessionDep) -> ReviewItemPublic:
-    item = service.by_public_id(session, review_id)
-    return item_public(session, item, session.get(Beneficiary, item.beneficiary_id), with_evidence=True)
+def get_item(review_id: str, reviewer: Reviewer, scope: StaffScope, session: SessionDep) -> ReviewItemPublic:
+    item = service.by_public_id(session, review_id, scope=scope)
+    return item_public(
+        session, item, session.get(Beneficiary, item.beneficiary_id), with_evidence=True, reviewer=reviewer
+    )
 
 
 @router.get("/items/{review_id}/evidence/{evidence_id}", response_class=Response, responses=ERRORS)
 def get_evidence(
-    review_id: str, evidence_id: int, _staff: Reviewer, session: SessionDep, ctx: CertContextDep
+    review_id: str,
+    evidence_id: int,
+    reviewer: Reviewer,
+    scope: StaffScope,
+    session: SessionDep,
+    ctx: CertContextDep,
 ) -> Response:
-    item = service.by_public_id(session, review_id)
-    row = next((r for r in _evidence_rows(session, item) if r.id == evidence_id), None)
+    """One evidence file of the item; the reviewer's first opening is recorded (approval needs it)."""
+    item = service.by_public_id(session, review_id, scope=scope)
+    row = next((r for r in duties.evidence_rows(session, item) if r.id == evidence_id), None)
     if row is None:
         raise ApiError(404, "not_found", "This evidence file does not belong to this item.")
     data = storage.read(ctx.settings.data_dir, row)
     if data is None:
         raise ApiError(410, "purged", "This file was deleted at the end of its retention period.")
+    if views.record_opened(session, evidence_id=row.id, staff_id=reviewer.id, now=utcnow()):
+        audit.record(
+            session,
+            actor=f"staff:{reviewer.id}",
+            action="evidence.open",
+            entity_type="review_item",
+            entity_id=item.id,
+            after={"evidence_id": row.id},
+        )
+    session.commit()
     return Response(data, media_type=row.content_type, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/items/{review_id}/decision", response_model=ReviewItemPublic, responses=ERRORS)
 def decide_item(
-    review_id: str, body: ReviewDecision, reviewer: Reviewer, ctx: CertContextDep
+    review_id: str, body: ReviewDecision, reviewer: Reviewer, scope: StaffScope, ctx: CertContextDep
 ) -> ReviewItemPublic:
+    """Approve or reject. A reviewer who took part in the case gets 403 ``same_staff``; approving before
+    opening every evidence file gets 409 ``evidence_not_opened``."""
     with session_scope(ctx.sessions) as session:
-        item = session.execute(
-            sa.select(ReviewItem).where(ReviewItem.public_id == review_id).with_for_update()
-        ).scalar_one_or_none()
-        if item is None:
-            raise ApiError(404, "not_found", "No submission with this number was found.")
+        item = service.by_public_id(session, review_id, scope=scope, for_update=True)
         decisions.decide(
             session,
             item=item,
@@ -119,7 +158,13 @@ def decide_item(
             now=utcnow(),
             keep_frames_days=ctx.cert.keep_frames_days_review,
         )
-        return item_public(session, item, session.get(Beneficiary, item.beneficiary_id), with_evidence=True)
+        return item_public(
+            session,
+            item,
+            session.get(Beneficiary, item.beneficiary_id),
+            with_evidence=True,
+            reviewer=reviewer,
+        )
 
 
 def status_public(session: Session, item: ReviewItem, *, key: str) -> ReviewStatusPublic:

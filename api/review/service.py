@@ -13,9 +13,10 @@ from api.beneficiaries.models import Beneficiary
 from api.core.errors import ApiError
 from api.core.operator import Operator
 from api.evidence.models import EvidenceFile
+from api.regions.scope import NATIONAL, RegionScope
 from api.review.models import ReviewItem, ReviewKind
 from shared.enums import CertificationMethod
-from shared.schemas import EvidencePublic
+from shared.schemas import EvidencePublic, StaffRef
 
 
 def add_working_days(start: date, days: int) -> date:
@@ -77,16 +78,30 @@ def open_item(
     return item
 
 
-def by_public_id(session: Session, public_id: str) -> ReviewItem:
-    item = session.execute(
-        sa.select(ReviewItem).where(ReviewItem.public_id == public_id)
-    ).scalar_one_or_none()
+NOT_FOUND_MESSAGE = "No submission with this number was found."
+
+
+def by_public_id(
+    session: Session, public_id: str, *, scope: RegionScope = NATIONAL, for_update: bool = False
+) -> ReviewItem:
+    """The item with this public id — for staff, only about a person inside their region ``scope``
+    (the same 404 otherwise)."""
+    query = (
+        sa.select(ReviewItem)
+        .join(Beneficiary, Beneficiary.id == ReviewItem.beneficiary_id)
+        .where(ReviewItem.public_id == public_id, scope.people())
+    )
+    if for_update:
+        query = query.with_for_update(of=ReviewItem)
+    item = session.execute(query).scalar_one_or_none()
     if item is None:
-        raise ApiError(404, "not_found", "No submission with this number was found.")
+        raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
     return item
 
 
-def evidence_public(row: EvidenceFile) -> EvidencePublic:
+def evidence_public(
+    row: EvidenceFile, *, uploaded_by: StaffRef | None = None, opened_by_me: bool = False
+) -> EvidencePublic:
     return EvidencePublic(
         evidence_id=row.id,
         kind=row.kind.value,
@@ -94,4 +109,7 @@ def evidence_public(row: EvidenceFile) -> EvidencePublic:
         size_bytes=row.size_bytes,
         taken_on=row.taken_on,
         purged=row.purged_at is not None,
+        uploaded_at=row.created_at,
+        uploaded_by=uploaded_by,
+        opened_by_me=opened_by_me,
     )

@@ -1,14 +1,14 @@
-"""Spot checks: draw the half-year sample (admins), view it and record outcomes (field staff)."""
+"""Spot checks: draw the half-year sample (admins), view it and record outcomes (field staff), each
+within the staff member's region scope."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.auth.deps import Admin, FieldStaff
+from api.auth.deps import Admin, FieldStaff, StaffScope
 from api.core.deps import SessionDep
-from api.core.errors import ApiError
 from api.spotchecks import service
-from api.spotchecks.models import SpotCheck, SpotCheckItem, SpotOutcome
+from api.spotchecks.models import SpotOutcome
 from shared.backoffice_schemas import SpotCheckCreate, SpotCheckPublic, SpotOutcomeCreate
 from shared.schemas import ErrorResponse
 
@@ -17,27 +17,27 @@ ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 422)}
 
 
 @router.post("", response_model=SpotCheckPublic, status_code=201, responses=ERRORS)
-def draw(body: SpotCheckCreate, admin: Admin, session: SessionDep) -> SpotCheckPublic:
-    check = service.draw(session, body, actor=f"staff:{admin.id}")
+def draw(body: SpotCheckCreate, admin: Admin, scope: StaffScope, session: SessionDep) -> SpotCheckPublic:
+    check = service.draw(session, body, actor=f"staff:{admin.id}", scope=scope)
     session.commit()
-    return service.public(session, check)
+    return service.public(session, check, scope=scope)
 
 
 @router.get("/{check_id}", response_model=SpotCheckPublic, responses=ERRORS)
-def show(check_id: int, _staff: FieldStaff, session: SessionDep) -> SpotCheckPublic:
-    check = session.get(SpotCheck, check_id)
-    if check is None:
-        raise ApiError(404, "not_found", "No such spot check.")
-    return service.public(session, check)
+def show(check_id: int, _staff: FieldStaff, scope: StaffScope, session: SessionDep) -> SpotCheckPublic:
+    return service.public(session, service.get(session, check_id, scope=scope), scope=scope)
 
 
 @router.post("/{check_id}/items/{item_id}/outcome", response_model=SpotCheckPublic, responses=ERRORS)
 def outcome(
-    check_id: int, item_id: int, body: SpotOutcomeCreate, staff: FieldStaff, session: SessionDep
+    check_id: int,
+    item_id: int,
+    body: SpotOutcomeCreate,
+    staff: FieldStaff,
+    scope: StaffScope,
+    session: SessionDep,
 ) -> SpotCheckPublic:
-    item = session.get(SpotCheckItem, item_id)
-    if item is None or item.spot_check_id != check_id:
-        raise ApiError(404, "not_found", "No such item in this spot check.")
+    item = service.get_item(session, check_id, item_id, scope=scope)
     service.record_outcome(
         session,
         item,
@@ -47,4 +47,4 @@ def outcome(
         actor=f"staff:{staff.id}",
     )
     session.commit()
-    return service.public(session, session.get(SpotCheck, check_id))
+    return service.public(session, service.get(session, check_id, scope=scope), scope=scope)

@@ -21,6 +21,7 @@ from api.beneficiaries.models import Beneficiary, Certification
 from api.core.db import utcnow
 from api.core.errors import ApiError
 from api.regions.models import Region
+from api.regions.scope import NATIONAL, RegionScope
 from api.spotchecks.models import SpotCheck, SpotCheckItem, SpotOutcome
 from shared.backoffice_schemas import SpotCheckCreate, SpotCheckPublic, SpotItemPublic
 from shared.enums import CertificationResult, RegionLevel
@@ -58,8 +59,11 @@ def _descendants(session: Session, code: str, level: RegionLevel) -> list[str]:
     return sorted(found)
 
 
-def draw(session: Session, spec: SpotCheckCreate, *, actor: str) -> SpotCheck:
-    """Draw (or return the already drawn) sample for the half year and region."""
+def draw(session: Session, spec: SpotCheckCreate, *, actor: str, scope: RegionScope = NATIONAL) -> SpotCheck:
+    """Draw (or return the already drawn) sample for the half year and region — a region inside the
+    staff member's ``scope`` (one outside it is reported exactly like an unknown one)."""
+    if not scope.includes_region(session, spec.region_code):
+        raise ApiError(404, "unknown_region", f"No region with code {spec.region_code}.")
     existing = session.execute(
         sa.select(SpotCheck).where(
             SpotCheck.half_year == spec.half_year, SpotCheck.region_code == spec.region_code
@@ -67,8 +71,6 @@ def draw(session: Session, spec: SpotCheckCreate, *, actor: str) -> SpotCheck:
     ).scalar_one_or_none()
     if existing is not None:
         return existing
-    if session.get(Region, spec.region_code) is None:
-        raise ApiError(404, "unknown_region", f"No region with code {spec.region_code}.")
     start, end = half_year_range(spec.half_year)
     seed = seed_for(spec.half_year, spec.region_code)
     rng = random.Random(seed)
@@ -134,12 +136,36 @@ def draw(session: Session, spec: SpotCheckCreate, *, actor: str) -> SpotCheck:
     return check
 
 
-def public(session: Session, check: SpotCheck) -> SpotCheckPublic:
+def get(session: Session, check_id: int, *, scope: RegionScope = NATIONAL) -> SpotCheck:
+    """The spot check, if its region overlaps ``scope`` (inside it, or containing the staff member's
+    region); 404 otherwise, as for an unknown check."""
+    check = session.execute(
+        sa.select(SpotCheck).where(SpotCheck.id == check_id, scope.overlaps(SpotCheck.region_code))
+    ).scalar_one_or_none()
+    if check is None:
+        raise ApiError(404, "not_found", "No such spot check.")
+    return check
+
+
+def get_item(session: Session, check_id: int, item_id: int, *, scope: RegionScope = NATIONAL) -> SpotCheckItem:
+    """An item of the check about a person in ``scope``; 404 otherwise."""
+    item = session.execute(
+        sa.select(SpotCheckItem)
+        .join(Beneficiary, Beneficiary.id == SpotCheckItem.beneficiary_id)
+        .where(SpotCheckItem.id == item_id, SpotCheckItem.spot_check_id == check_id, scope.people())
+    ).scalar_one_or_none()
+    if item is None:
+        raise ApiError(404, "not_found", "No such item in this spot check.")
+    return item
+
+
+def public(session: Session, check: SpotCheck, *, scope: RegionScope = NATIONAL) -> SpotCheckPublic:
+    """The check with its items about people in ``scope`` (a township sees its own villages' items)."""
     rows = session.execute(
         sa.select(SpotCheckItem, Certification, Beneficiary)
         .join(Certification, Certification.id == SpotCheckItem.certification_id)
         .join(Beneficiary, Beneficiary.id == SpotCheckItem.beneficiary_id)
-        .where(SpotCheckItem.spot_check_id == check.id)
+        .where(SpotCheckItem.spot_check_id == check.id, scope.people())
         .order_by(SpotCheckItem.village_code, SpotCheckItem.certification_id)
     ).all()
     villages = sorted({item.village_code for item, _, _ in rows})

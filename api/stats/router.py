@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.auth.deps import FieldStaff
+from api.auth.deps import FieldStaff, StaffScope
 from api.core.deps import PolicyDep, RegionPathsDep, SessionDep, agency_today
 from api.stats import service
 from shared.backoffice_schemas import StatsOverview
@@ -20,6 +20,7 @@ ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
 @router.get("", response_model=StatsOverview, responses=ERRORS)
 def stats(
     _staff: FieldStaff,
+    scope: StaffScope,
     session: SessionDep,
     policy: PolicyDep,
     paths: RegionPathsDep,
@@ -27,14 +28,22 @@ def stats(
     depth: int = Query(3, ge=1, le=5),
     months: int = Query(12, ge=1, le=60),
 ) -> StatsOverview:
+    """Figures for the people of the staff member's region subtree (the whole country: national staff)."""
     return service.overview(
-        session, as_of=as_of or agency_today(), policy=policy, region_paths=paths, depth=depth, months=months
+        session,
+        as_of=as_of or agency_today(),
+        policy=policy,
+        region_paths=paths,
+        depth=depth,
+        months=months,
+        scope=scope,
     )
 
 
 @router.get("/export.csv", response_class=Response, responses=ERRORS)
 def stats_csv(
     _staff: FieldStaff,
+    scope: StaffScope,
     session: SessionDep,
     policy: PolicyDep,
     paths: RegionPathsDep,
@@ -42,7 +51,7 @@ def stats_csv(
     depth: int = Query(3, ge=1, le=5),
 ) -> Response:
     data = service.overview(
-        session, as_of=as_of or agency_today(), policy=policy, region_paths=paths, depth=depth
+        session, as_of=as_of or agency_today(), policy=policy, region_paths=paths, depth=depth, scope=scope
     )
     return Response(
         service.to_csv(data).encode("utf-8-sig"),

@@ -10,6 +10,10 @@ Definitions (stated once, used everywhere):
 * suspended / stopped — entitlements in that payment state;
 * coverage by region — grouped by the region ``depth`` levels below the top of the hierarchy (county = 3);
 * trend — per month: people certified, electronic, and entitlements suspended by that month's cycle run.
+
+Regional staff see the same figures for the people of their region subtree only (``scope``): every query
+carries the scope condition; the trend's suspensions are then counted from the runs' audit events for the
+entitlements in scope (a national run's total covers the whole country).
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from api.audit import AuditEvent
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
 from api.core.region_paths import RegionPaths
 from api.cycle_jobs.models import CycleRun
+from api.cycle_jobs.service import RUN_REASON
 from api.payments.began import began_on
 from api.regions.models import Region
+from api.regions.scope import NATIONAL, RegionScope
 from shared.backoffice_schemas import MethodCount, MonthPoint, RegionCoverage, StatsOverview
 from shared.cycle import evaluate
 from shared.enums import CertificationMethod, CertificationResult, CycleState, PaymentState
@@ -47,6 +54,7 @@ def overview(
     region_paths: RegionPaths,
     depth: int = 3,
     months: int = 12,
+    scope: RegionScope = NATIONAL,
 ) -> StatsOverview:
     last = YearMonth.of(as_of)
     first = last.plus(-(months - 1))
@@ -60,16 +68,19 @@ def overview(
     )
     people_regions = dict(
         session.execute(
-            sa.select(Beneficiary.id, Beneficiary.region_code).join(
-                live, live.c.beneficiary_id == Beneficiary.id
-            )
+            sa.select(Beneficiary.id, Beneficiary.region_code)
+            .join(live, live.c.beneficiary_id == Beneficiary.id)
+            .where(scope.people())
         ).all()
     )
     certs = session.execute(
-        sa.select(Certification.beneficiary_id, Certification.method, Certification.local_date).where(
+        sa.select(Certification.beneficiary_id, Certification.method, Certification.local_date)
+        .join(Beneficiary, Beneficiary.id == Certification.beneficiary_id)
+        .where(
             Certification.result == CertificationResult.PASSED,
             Certification.local_date >= period_from,
             Certification.local_date <= as_of,
+            scope.people(),
         )
     ).all()
     certified: set[int] = set()
@@ -108,10 +119,15 @@ def overview(
         for code, pids in sorted(groups.items())
     ]
 
-    states = Counter(s for (s,) in session.execute(sa.select(Entitlement.payment_state)))
-    suspended_by_run: dict[str, int] = {}
-    for month, n in session.execute(sa.select(CycleRun.month, CycleRun.suspended).order_by(CycleRun.id)):
-        suspended_by_run[month] = suspended_by_run.get(month, 0) + n
+    states = Counter(
+        s
+        for (s,) in session.execute(
+            sa.select(Entitlement.payment_state)
+            .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+            .where(scope.people())
+        )
+    )
+    suspended_by_run = _suspended_by_run(session, scope)
     trend = [
         MonthPoint(
             month=str(m),
@@ -131,7 +147,7 @@ def overview(
         electronic_rate=round(len(electronic) / len(certified), 4) if certified else 0.0,
         target_rate=TARGET_RATE,
         electronic_methods=sorted(m.value for m in ELECTRONIC),
-        overdue=_overdue(session, as_of, policy, region_paths),
+        overdue=_overdue(session, as_of, policy, region_paths, scope),
         suspended=states.get(PaymentState.SUSPENDED, 0),
         stopped=states.get(PaymentState.STOPPED, 0),
         by_method=[MethodCount(method=m, people=len(p)) for m, p in sorted(methods.items())],
@@ -140,19 +156,45 @@ def overview(
     )
 
 
-def _overdue(session: Session, today: date, policy: PolicyTable, region_paths: RegionPaths) -> int:
+def _suspended_by_run(session: Session, scope: RegionScope) -> dict[str, int]:
+    """Month → entitlements suspended by that month's cycle run(s), in ``scope``."""
+    counts: dict[str, int] = defaultdict(int)
+    if scope.national:
+        for month, n in session.execute(sa.select(CycleRun.month, CycleRun.suspended).order_by(CycleRun.id)):
+            counts[month] += n
+        return counts
+    in_scope = (
+        sa.select(sa.cast(Entitlement.id, sa.String(64)))
+        .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+        .where(scope.people())
+    )
+    for (reason,) in session.execute(
+        sa.select(AuditEvent.reason).where(
+            AuditEvent.action == "entitlement.suspend",
+            AuditEvent.entity_type == "entitlement",
+            AuditEvent.reason.startswith(RUN_REASON),
+            AuditEvent.entity_id.in_(in_scope),
+        )
+    ):
+        counts[reason[len(RUN_REASON) : len(RUN_REASON) + 7]] += 1
+    return counts
+
+
+def _overdue(
+    session: Session, today: date, policy: PolicyTable, region_paths: RegionPaths, scope: RegionScope
+) -> int:
     passed: dict[int, list[tuple[int | None, date]]] = defaultdict(list)
     for pid, ent_id, day in session.execute(
-        sa.select(Certification.beneficiary_id, Certification.entitlement_id, Certification.local_date).where(
-            Certification.result == CertificationResult.PASSED
-        )
+        sa.select(Certification.beneficiary_id, Certification.entitlement_id, Certification.local_date)
+        .join(Beneficiary, Beneficiary.id == Certification.beneficiary_id)
+        .where(Certification.result == CertificationResult.PASSED, scope.people())
     ):
         passed[pid].append((ent_id, day))
     count = 0
     for ent, person in session.execute(
         sa.select(Entitlement, Beneficiary)
         .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
-        .where(Entitlement.payment_state == PaymentState.ACTIVE)
+        .where(Entitlement.payment_state == PaymentState.ACTIVE, scope.people())
     ):
         rule = policy.policy_for(region_paths.path(session, person.region_code), ent.benefit_type)
         days = [d for e, d in passed[person.id] if e in (None, ent.id)]

@@ -63,6 +63,7 @@ def record_visit(
             storage.Upload(data, kind, EvidenceKind.PHOTO, visited_on),
             review_item_id=item.id,
             now=now,
+            uploaded_by=staff.id,
         )
     record = VisitRecord(
         visit_request_id=request.id,

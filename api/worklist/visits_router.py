@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Response, UploadFile
 from sqlalchemy.orm import Session
 
-from api.auth.deps import Coordinator, FieldStaff
+from api.auth.deps import Coordinator, FieldStaff, StaffScope
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary
 from api.certification.people import find_person
@@ -25,7 +25,6 @@ from api.evidence.filetypes import IMAGE_KINDS
 from api.evidence.uploads import read_checked
 from api.worklist import records, visits
 from api.worklist.models import VisitRequest
-from api.worklist.scope import require_in_scope
 from shared.cycle import local_date
 from shared.enums import VisitRecordReason
 from shared.schemas import ErrorResponse
@@ -69,12 +68,16 @@ def public(session: Session, request: VisitRequest) -> VisitRequestPublic:
 
 @router.post("", response_model=VisitRequestPublic, status_code=201, responses=ERRORS)
 def open_request(
-    body: StaffVisitRequestCreate, staff: Coordinator, ctx: CertContextDep, response: Response
+    body: StaffVisitRequestCreate,
+    staff: Coordinator,
+    scope: StaffScope,
+    ctx: CertContextDep,
+    response: Response,
 ) -> VisitRequestPublic:
     """Open a visit request for a person in your region (201); an open one is returned instead (200)."""
     with session_scope(ctx.sessions) as session:
-        person = find_person(session, body.id_number, body.name, for_update=True)
-        require_in_scope(session, staff, person.id)
+        # outside the staff member's region: the same 404 as for an unknown person
+        person = find_person(session, body.id_number, body.name, scope=scope, for_update=True)
         request, created = visits.create(
             session,
             person=person,

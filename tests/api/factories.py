@@ -28,15 +28,38 @@ REGIONS = [
     ("1101", "市辖区", RegionLevel.CITY, "11"),
     ("110101", "东城区", RegionLevel.COUNTY, "1101"),
 ]
+# Regions below and beside the default county, for region-scope tests: added only when a test names one.
+TREE = {
+    code: (name, level, parent)
+    for code, name, level, parent in [
+        *REGIONS,
+        ("110101001", "东华门街道", RegionLevel.TOWNSHIP, "110101"),
+        ("110101001001", "多福巷社区", RegionLevel.VILLAGE, "110101001"),
+        ("110101001002", "银闸社区", RegionLevel.VILLAGE, "110101001"),
+        ("110101002", "景山街道", RegionLevel.TOWNSHIP, "110101"),
+        ("110101002001", "吉祥社区", RegionLevel.VILLAGE, "110101002"),
+        ("110102", "西城区", RegionLevel.COUNTY, "1101"),
+        ("110102001", "西长安街街道", RegionLevel.TOWNSHIP, "110102"),
+        ("110102001001", "府右街社区", RegionLevel.VILLAGE, "110102001"),
+    ]
+}
 
 
-def ensure_regions(session: Session) -> str:
-    """The test region path 11 › 1101 › 110101; returns the county code."""
-    for code, name, level, parent in REGIONS:
-        if session.get(Region, code) is None:
-            session.add(Region(code=code, name=name, level=level, parent_code=parent))
+def ensure_regions(session: Session, code: str | None = None) -> str:
+    """The test region path 11 › 1101 › 110101, or the path down to ``code`` (a key of ``TREE``);
+    returns the last code."""
+    code = code or REGIONS[-1][0]
+    path: list[str] = []
+    current: str | None = code
+    while current is not None:
+        path.append(current)
+        current = TREE[current][2]
+    for each in reversed(path):
+        if session.get(Region, each) is None:
+            name, level, parent = TREE[each]
+            session.add(Region(code=each, name=name, level=level, parent_code=parent))
             session.flush()
-    return REGIONS[-1][0]
+    return code
 
 
 @dataclass
@@ -57,12 +80,13 @@ class PersonFactory:
         time_zone: str = "Asia/Shanghai",
         certified_on: date | None = None,
         entitled_since: date | None = date(2015, 1, 1),
+        region_code: str | None = None,
         commit: bool = True,
     ) -> Beneficiary:
-        region = ensure_regions(self.session)
+        region = ensure_regions(self.session, region_code)
         # A unique sequence per person keeps ID numbers distinct across a test module.
         seq = next(_counter) % 1000
-        number = _unique_number(self.session, region, birth, seq)
+        number = _unique_number(self.session, region[:6], birth, seq)
         info = parse_id_number(number)
         person = Beneficiary(
             id_number=number,

@@ -46,18 +46,27 @@ remind_days_before = 10
 [[rule]]
 region = "330106001"
 cycle = "annual_birthday"
-attestation_signoffs = ["coordinator"]
+attestation_signoffs = ["village"]
 
 [[rule]]
 region = "3301"
-attestation_signoffs = ["group_leader", "coordinator"]
+attestation_signoffs = ["village", "township"]
+
+[[rule]]
+region = "3301"
+benefit = "work_injury"
+attestation_signoffs = ["township", "county", "city"]
+
+[[rule]]
+benefit = "survivor"
+attestation_signoffs = ["village", "county"]
 """
 
 
 def test_builtin_default_is_annual_birthday() -> None:
     table = PolicyTable()
     assert table.policy_for(XIHU, BenefitType.ENTERPRISE_PENSION) == CyclePolicy("annual_birthday", 12, 30)
-    assert table.signoffs_for(XIHU) == ("group_leader", "coordinator", "village_director")
+    assert table.signoffs_for(XIHU) == ("village", "township", "county")
 
 
 def test_empty_file_is_the_builtin_default() -> None:
@@ -84,10 +93,25 @@ def test_most_specific_region_wins_then_benefit_type() -> None:
 
 def test_signoffs_most_specific_region_wins() -> None:
     table = parse_policy(LAYERED)
-    assert table.signoffs_for(XIHU) == ("coordinator",)
-    assert table.signoffs_for(XIHU[:3]) == ("group_leader", "coordinator")
+    assert table.signoffs_for(XIHU) == ("village",)
+    assert table.signoffs_for(XIHU[:3]) == ("village", "township")
     assert table.signoffs_for(["33"]) == DEFAULT_SIGNOFFS
     assert table.signoffs_for([]) == DEFAULT_SIGNOFFS
+
+
+def test_signoffs_per_benefit_type_join_lowest_level_first() -> None:
+    table = parse_policy(LAYERED)
+    pension, injury, survivor = BenefitType.ENTERPRISE_PENSION, BenefitType.WORK_INJURY, BenefitType.SURVIVOR
+    # City 3301: the work-injury rule beats the generic one for that benefit only.
+    assert table.signoffs_for(XIHU[:3], [injury]) == ("township", "county", "city")
+    assert table.signoffs_for(XIHU[:3], [pension]) == ("village", "township")
+    # Two benefits: every level either chain names, signed from the village up.
+    assert table.signoffs_for(XIHU[:3], [pension, injury]) == ("village", "township", "county", "city")
+    # The township rule (deeper) beats the city's benefit rule; the region-less survivor rule applies
+    # only where no region on the path sets a chain.
+    assert table.signoffs_for(XIHU, [injury]) == ("village",)
+    assert table.signoffs_for(ELSEWHERE, [survivor]) == ("village", "county")
+    assert table.signoffs_for(ELSEWHERE, [pension, survivor]) == ("village", "township", "county")
 
 
 def test_shipped_policy_file() -> None:
@@ -98,7 +122,7 @@ def test_shipped_policy_file() -> None:
     assert (xihu.kind, xihu.months) == ("fixed_months", 6)
     assert table.policy_for(XIHU, BenefitType.WORK_INJURY).months == 3
     assert table.signoffs_for(ELSEWHERE) == DEFAULT_SIGNOFFS
-    assert table.signoffs_for(XIHU) == ("coordinator", "village_director")
+    assert table.signoffs_for(XIHU) == ("village", "township")
 
 
 def test_default_cycle_can_be_fixed() -> None:
@@ -133,8 +157,15 @@ def test_cycle_policy_refuses_inconsistent_values() -> None:
         ("[default]\nremind_days_before = true\n", "remind_days_before must be a whole number"),
         ('[default]\ncycel = "annual_birthday"\n', "[default]: unknown key(s) cycel"),
         ("[default]\nattestation_signoffs = []\n", "attestation_signoffs must be a non-empty list"),
-        ('[default]\nattestation_signoffs = ["Village Head"]\n', "'Village Head' is not a role name"),
-        ('[default]\nattestation_signoffs = ["a", "a"]\n', "lists a role twice"),
+        (
+            '[default]\nattestation_signoffs = ["village_director"]\n',
+            "'village_director' is not a region level; use \"village\", \"township\"",
+        ),
+        ('[default]\nattestation_signoffs = ["village", "village"]\n', "lists a level twice"),
+        (
+            '[default]\nattestation_signoffs = ["county", "village"]\n',
+            "signed from the lowest level up; write them in the order village, county",
+        ),
         (
             '[[rule]]\nregion = "33"\nbenefit = "pension"\ncycle = "annual_birthday"\n',
             "rule 1 (region 33): unknown benefit 'pension'; use one of \"enterprise_pension\"",
@@ -148,14 +179,6 @@ def test_cycle_policy_refuses_inconsistent_values() -> None:
         ('[[rule]]\ncycle = "annual_birthday"\n', "names neither a region nor a benefit"),
         ('[[rule]]\nregion = "33"\ncycle = "fixed_months"\nmonths = 3\nmonht = 1\n', "unknown key(s) monht"),
         (
-            '[[rule]]\nregion = "33"\nbenefit = "survivor"\nattestation_signoffs = ["coordinator"]\n',
-            "attestation_signoffs apply to a whole region",
-        ),
-        (
-            '[[rule]]\nbenefit = "survivor"\nattestation_signoffs = ["coordinator"]\n',
-            "attestation_signoffs apply to a whole region",
-        ),
-        (
             (
                 '[[rule]]\nregion = "33"\ncycle = "annual_birthday"\n'
                 '[[rule]]\nregion = "33"\ncycle = "fixed_months"\nmonths = 6\n'
@@ -164,10 +187,10 @@ def test_cycle_policy_refuses_inconsistent_values() -> None:
         ),
         (
             (
-                '[[rule]]\nregion = "33"\nattestation_signoffs = ["a"]\n'
-                '[[rule]]\nregion = "33"\nattestation_signoffs = ["b"]\n'
+                '[[rule]]\nregion = "33"\nattestation_signoffs = ["village"]\n'
+                '[[rule]]\nregion = "33"\nattestation_signoffs = ["county"]\n'
             ),
-            "attestation_signoffs for this region are already set in rule 1",
+            "attestation_signoffs for the same region and benefit are already set in rule 1",
         ),
         ("default = 3\n", "'default' must be a table"),
         ("rule = 3\n", "rules must be written as [[rule]] tables"),

@@ -35,17 +35,27 @@ def test_working_days_skip_weekends() -> None:
 def test_attestation_collects_policy_signoffs_then_reviewer_approves(
     client, session, make_person, make_staff
 ):
-    coordinator, reviewer = make_staff(StaffRole.COORDINATOR), make_staff(StaffRole.REVIEWER)
-    person = make_person(name="陈卧床")
+    village, township, county = "110101001001", "110101001", "110101"
+    coordinator = make_staff(StaffRole.COORDINATOR, region_code=village)
+    township_staff = make_staff(StaffRole.COORDINATOR, region_code=township)
+    county_staff = make_staff(StaffRole.ADMIN, region_code=county)
+    reviewer = make_staff(StaffRole.REVIEWER)
+    person = make_person(name="陈卧床", region_code=village)
     resp = client.post(
         "/api/v1/attestations",
         headers=coordinator,
-        json={"id_number": person.id_number, "name": "陈卧床", "reason": "bedridden since a stroke"},
+        json={
+            "id_number": person.id_number,
+            "name": "陈卧床",
+            "reason": "bedridden since a stroke",
+            "witness_name": "隔壁王大妈",
+        },
     )
     assert resp.status_code == 201, resp.text
     att = resp.json()
-    assert att["required_signoffs"] == ["group_leader", "coordinator", "village_director"]  # api/policy.toml
+    assert att["required_signoffs"] == ["village", "township", "county"]  # api/policy.toml
     assert att["status"] == "collecting" and att["missing_signoffs"] == att["required_signoffs"]
+    assert att["witness_name"] == "隔壁王大妈" and att["next_signoff"] == "village"
     base = f"/api/v1/attestations/{att['attestation_id']}"
 
     future = client.post(
@@ -71,28 +81,24 @@ def test_attestation_collects_policy_signoffs_then_reviewer_approves(
     assert ok.status_code == 200, ok.text
     assert [e["kind"] for e in ok.json()["evidence"]] == ["photo", "document"]
 
-    wrong_role = client.post(
+    typed = client.post(
         f"{base}/signoffs",
         headers=coordinator,
-        json={"role": "mayor", "signer_name": "X", "signed_on": date.today().isoformat()},
+        json={"role": "village", "signer_name": "X", "signed_on": date.today().isoformat()},
     )
-    assert wrong_role.status_code == 422 and wrong_role.json()["error"] == "unknown_signoff_role"
-    for i, role in enumerate(att["required_signoffs"]):
-        step = client.post(
-            f"{base}/signoffs",
-            headers=coordinator,
-            json={"role": role, "signer_name": f"签字人{i}", "signed_on": date.today().isoformat()},
-        )
+    assert typed.status_code == 422  # names of others are no longer typed in
+    too_early = client.post(f"{base}/signoffs", headers=township_staff, json={})
+    assert too_early.status_code == 403 and too_early.json()["error"] == "signoff_level"
+    for i, signer in enumerate((coordinator, township_staff, county_staff)):
+        step = client.post(f"{base}/signoffs", headers=signer, json={})
         assert step.status_code == 200, step.text
         if i < 2:
             assert step.json()["status"] == "collecting" and step.json()["review_id"] is None
     done = step.json()
     assert done["status"] == "in_review" and done["missing_signoffs"] == [] and done["review_id"]
-    again = client.post(
-        f"{base}/signoffs",
-        headers=coordinator,
-        json={"role": "coordinator", "signer_name": "again", "signed_on": date.today().isoformat()},
-    )
+    assert [s["level"] for s in done["signoffs"]] == ["village", "township", "county"]
+    assert [s["signer"]["region_code"] for s in done["signoffs"]] == [village, township, county]
+    again = client.post(f"{base}/signoffs", headers=coordinator, json={})
     assert again.status_code == 409
 
     queue = client.get("/api/v1/review/items", headers=reviewer, params={"kind": "attestation"}).json()
@@ -106,6 +112,11 @@ def test_attestation_collects_policy_signoffs_then_reviewer_approves(
     assert (
         photo.status_code == 200 and photo.content == jpeg() and photo.headers["content-type"] == "image/jpeg"
     )
+    document = client.get(
+        f"/api/v1/review/items/{done['review_id']}/evidence/{item['evidence'][1]['evidence_id']}",
+        headers=reviewer,
+    )
+    assert document.status_code == 200 and document.content == PDF
 
     decided = client.post(
         f"/api/v1/review/items/{done['review_id']}/decision",
@@ -228,6 +239,13 @@ def test_manual_review_evidence_is_kept_and_approval_certifies(client, session, 
         session.execute(sa.select(EvidenceFile).where(EvidenceFile.review_item_id == item.id)).scalars().all()
     )
     assert [e.content_type for e in stored] == ["image/jpeg"] and stored[0].purge_after is None
+    unseen = client.post(
+        f"/api/v1/review/items/{review_id}/decision",
+        headers=reviewer,
+        json={"approve": True, "reason": "seen alive"},
+    )
+    assert unseen.status_code == 409 and unseen.json()["error"] == "evidence_not_opened"
+    assert client.get(f"/api/v1/review/items/{review_id}/evidence/{stored[0].id}", headers=reviewer).status_code == 200
     approved = client.post(
         f"/api/v1/review/items/{review_id}/decision",
         headers=reviewer,
