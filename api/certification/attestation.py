@@ -141,7 +141,9 @@ def add_signoff(
     next_level = missing[0]
     if level is not None and level != next_level:
         raise ApiError(
-            409, "signoff_out_of_order", f"The next sign-off is by the {next_level} level, not the {level} level."
+            409,
+            "signoff_out_of_order",
+            f"The next sign-off is by the {next_level} level, not the {level} level.",
         )
     mine = next((s for s in done if s.recorded_by == staff.id), None)
     if mine is not None:
@@ -237,7 +239,9 @@ def public(session: Session, attestation: Attestation) -> AttestationPublic:
         opened_by=refs.get(attestation.opened_by),
         required_signoffs=list(attestation.required_signoffs),
         signoffs=[
-            SignoffPublic(level=s.level, signer=refs[s.recorded_by], signed_on=s.signed_on, signed_at=s.created_at)
+            SignoffPublic(
+                level=s.level, signer=refs[s.recorded_by], signed_on=s.signed_on, signed_at=s.created_at
+            )
             for s in signed
         ],
         missing_signoffs=missing,

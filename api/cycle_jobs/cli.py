@@ -1,4 +1,5 @@
-"""``lifecert cycle run --month YYYY-MM`` and ``lifecert notify send``."""
+"""``lifecert cycle run --month YYYY-MM [--as-staff USERNAME]`` and ``lifecert notify send``. With
+``--as-staff`` (an admin account) the run covers that account's region subtree only."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import sys
 
 def cmd_cycle_run(args: argparse.Namespace) -> int:
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
+    from api.auth import acting
     from api.core.db import make_engine, make_sessionmaker, session_scope
     from api.core.region_paths import RegionPaths
     from api.core.settings import settings_for_command
     from api.cycle_jobs.service import run_month
     from api.policy_loader import load_policy
+    from shared.enums import StaffRole
     from shared.months import YearMonth
 
     try:
@@ -24,13 +27,18 @@ def cmd_cycle_run(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
+            who = acting.resolve(session, args.as_staff, roles={StaffRole.ADMIN}, system_actor=args.actor)
             report = run_month(
                 session,
                 month,
                 policy=load_policy(settings.policy_file),
                 region_paths=RegionPaths(),
-                actor=args.actor,
+                actor=who.actor,
+                scope=who.scope,
             )
+    except acting.ActingStaffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
     print(report.summary())
@@ -69,6 +77,8 @@ def cmd_notify_send(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from api.auth.acting import add_argument
+
     cycle = sub.add_parser("cycle", help="monthly certification cycle").add_subparsers(
         dest="cycle_command", metavar="ACTION"
     )
@@ -77,6 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("--actor", default="system:cycle")
     p.add_argument("--show", type=int, default=50, help="list at most this many changes")
+    add_argument(p)
     p.set_defaults(func=cmd_cycle_run)
 
     notify = sub.add_parser("notify", help="outbox of notices").add_subparsers(

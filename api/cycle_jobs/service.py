@@ -43,7 +43,9 @@ from shared.months import YearMonth
 from shared.policy import PolicyTable
 
 BATCH = 2000
-RUN_REASON = "monthly run "  # every audit reason of a run's change starts so, then "YYYY-MM:" (stats count them)
+RUN_REASON = (
+    "monthly run "  # every audit reason of a run's change starts so, then "YYYY-MM:" (stats count them)
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""``lifecert disclosure VILLAGE HALF_YEAR [--pdf OUT.pdf] [--csv OUT.csv]``."""
+"""``lifecert disclosure VILLAGE HALF_YEAR [--pdf OUT.pdf] [--csv OUT.csv] [--as-staff USERNAME]``."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from pathlib import Path
 
 def cmd_disclosure(args: argparse.Namespace) -> int:
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
+    from api.auth import acting
     from api.core.db import make_engine, make_sessionmaker
     from api.core.settings import settings_for_command
     from api.disclosure import service
+    from shared.enums import StaffRole
 
     try:
         posting_from = date.fromisoformat(args.posting_from) if args.posting_from else date.today()
@@ -22,6 +24,12 @@ def cmd_disclosure(args: argparse.Namespace) -> int:
     engine = make_engine(settings_for_command(args).database_url)
     try:
         with make_sessionmaker(engine)() as session:
+            who = acting.resolve(
+                session,
+                args.as_staff,
+                roles={StaffRole.COORDINATOR, StaffRole.REVIEWER, StaffRole.ADMIN},
+                system_actor="system:disclosure",
+            )
             d = service.build(
                 session,
                 village_code=args.village,
@@ -29,7 +37,11 @@ def cmd_disclosure(args: argparse.Namespace) -> int:
                 posting_from=posting_from,
                 working_days=args.working_days,
                 tipoff_contact=args.tipoff,
+                scope=who.scope,
             )
+    except acting.ActingStaffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except (LookupError, ValueError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
@@ -53,6 +65,7 @@ def cmd_disclosure(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from api.auth.acting import add_argument
     from api.disclosure.service import DEFAULT_TIPOFF, MIN_POSTING_DAYS
 
     p = sub.add_parser("disclosure", help="disclosure list of a village for a half year (CSV, optional PDF)")
@@ -63,4 +76,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tipoff", default=DEFAULT_TIPOFF, help="contact for tip-offs (phone or office)")
     p.add_argument("--csv", metavar="PATH")
     p.add_argument("--pdf", metavar="PATH")
+    add_argument(p)
     p.set_defaults(func=cmd_disclosure)

@@ -20,12 +20,13 @@ def record_opened(session: Session, *, evidence_id: int, staff_id: int, now: dat
     ``INSERT … ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL alike): a concurrent first opening by the
     same reviewer neither fails nor counts twice."""
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    result = session.execute(
+    inserted = session.execute(
         insert(EvidenceView)
         .values(evidence_id=evidence_id, staff_id=staff_id, opened_at=now)
         .on_conflict_do_nothing(index_elements=["evidence_id", "staff_id"])
-    )
-    return result.rowcount == 1
+        .returning(EvidenceView.id)
+    ).scalar_one_or_none()
+    return inserted is not None
 
 
 def opened_by(session: Session, staff_id: int, evidence_ids: Iterable[int]) -> set[int]:

@@ -85,7 +85,9 @@ class RegionScope:
         spot check seen by a village coordinator of that county)."""
         if self.region_code is None:
             return sa.true()
-        return sa.or_(region_column.in_(subtree(self.region_code)), region_column.in_(path_up(self.region_code)))
+        return sa.or_(
+            region_column.in_(subtree(self.region_code)), region_column.in_(path_up(self.region_code))
+        )
 
     def people(self) -> ColumnElement[bool]:
         """A condition on :class:`Beneficiary`: the person's registered region is inside this scope."""

@@ -1,4 +1,5 @@
-"""``lifecert spotcheck draw HALF_YEAR REGION [--townships 2 --villages 2 --per-village 5]``."""
+"""``lifecert spotcheck draw HALF_YEAR REGION [--townships 2 --villages 2 --per-village 5]
+[--as-staff USERNAME]`` (an admin account: the region must lie in its own)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ def cmd_spotcheck_draw(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
+    from api.auth import acting
     from api.core.db import make_engine, make_sessionmaker, session_scope
     from api.core.errors import ApiError
     from api.core.settings import settings_for_command
     from api.spotchecks import service
     from shared.backoffice_schemas import SpotCheckCreate
+    from shared.enums import StaffRole
 
     try:
         spec = SpotCheckCreate(
@@ -30,8 +33,12 @@ def cmd_spotcheck_draw(args: argparse.Namespace) -> int:
     engine = make_engine(settings_for_command(args).database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
-            check = service.draw(session, spec, actor=args.actor)
-            public = service.public(session, check)
+            who = acting.resolve(session, args.as_staff, roles={StaffRole.ADMIN}, system_actor=args.actor)
+            check = service.draw(session, spec, actor=who.actor, scope=who.scope)
+            public = service.public(session, check, scope=who.scope)
+    except acting.ActingStaffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except ApiError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
@@ -50,6 +57,8 @@ def cmd_spotcheck_draw(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from api.auth.acting import add_argument
+
     spot = sub.add_parser("spotcheck", help="half-yearly spot checks").add_subparsers(
         dest="spotcheck_command", metavar="ACTION"
     )
@@ -61,4 +70,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--villages", type=int, default=2, help="villages per township")
     p.add_argument("--per-village", type=int, default=5)
     p.add_argument("--actor", default="system:spotcheck")
+    add_argument(p)
     p.set_defaults(func=cmd_spotcheck_draw)

@@ -147,7 +147,9 @@ def get(session: Session, check_id: int, *, scope: RegionScope = NATIONAL) -> Sp
     return check
 
 
-def get_item(session: Session, check_id: int, item_id: int, *, scope: RegionScope = NATIONAL) -> SpotCheckItem:
+def get_item(
+    session: Session, check_id: int, item_id: int, *, scope: RegionScope = NATIONAL
+) -> SpotCheckItem:
     """An item of the check about a person in ``scope``; 404 otherwise."""
     item = session.execute(
         sa.select(SpotCheckItem)

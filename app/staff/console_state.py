@@ -2,7 +2,8 @@
 actions (testable without a UI). One per session, in ``app.staff.state.StaffAppState``.
 
 Each action returns True on success; on failure ``error`` holds the server's message (shown via the
-``console.error`` catalog string). Screens only render this state and call these actions.
+``console.error`` catalog string) and ``error_key`` the catalog key of its code when there is one
+(``error.same_staff`` …). Screens only render this state and call these actions.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from shared.backoffice_schemas import (
     SpotCheckPublic,
     StatsOverview,
 )
+from shared.i18n import has_key
 from shared.schemas import ReviewItemPublic, StaffPublic
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -47,6 +49,7 @@ class ConsoleState:
     spot_check: SpotCheckPublic | None = None
     audit: AuditPage | None = None
     error: str | None = None
+    error_key: str | None = None  # catalog key for the error code, when the catalogs have one
     busy: bool = False
 
     @property
@@ -54,11 +57,13 @@ class ConsoleState:
         return self.staff is not None and self.client is not None
 
     async def _call(self, coro_fn) -> Any:
-        self.busy, self.error = True, None
+        self.busy, self.error, self.error_key = True, None, None
         try:
             return await coro_fn()
         except ApiError as exc:
             self.error = exc.message
+            key = f"error.{exc.code}"
+            self.error_key = key if has_key(key) else None
             return None
         finally:
             self.busy = False

@@ -38,6 +38,7 @@ TREE = {
         ("110101001002", "银闸社区", RegionLevel.VILLAGE, "110101001"),
         ("110101002", "景山街道", RegionLevel.TOWNSHIP, "110101"),
         ("110101002001", "吉祥社区", RegionLevel.VILLAGE, "110101002"),
+        ("110101002002", "景山东街社区", RegionLevel.VILLAGE, "110101002"),
         ("110102", "西城区", RegionLevel.COUNTY, "1101"),
         ("110102001", "西长安街街道", RegionLevel.TOWNSHIP, "110102"),
         ("110102001001", "府右街社区", RegionLevel.VILLAGE, "110102001"),

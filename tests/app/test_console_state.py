@@ -210,3 +210,25 @@ def test_half_year_and_date_formats():
     assert not valid_half_year("2026-H3") and not valid_half_year("2026H1")
     assert valid_date("2026-11-01") and not valid_date("2026-11-31") and not valid_date("20261101")
     assert this_half_year(date(2026, 6, 30)) == "2026-H1" and this_half_year(date(2026, 7, 1)) == "2026-H2"
+
+
+async def test_a_refusal_with_a_catalog_code_names_its_key(client, session, make_person, staff):
+    from api.auth.models import StaffUser
+    from api.core.db import utcnow
+    from api.core.operator import Operator
+    from api.review.models import ReviewKind
+    from api.review.service import open_item
+
+    admin_id = session.execute(
+        sa.select(StaffUser.id).where(StaffUser.username == staff[StaffRole.ADMIN])
+    ).scalar_one()
+    person = make_person(name="郑上门")
+    item = open_item(session, kind=ReviewKind.FACE, person=person, method=CertificationMethod.STAFF_ONSITE,
+                     operator=Operator("staff", admin_id), now=utcnow(), reason_code="low_similarity")
+    session.commit()
+    state = ConsoleState()
+    transport = httpx.ASGITransport(app=client.app)
+    assert await state.sign_in("http://test", staff[StaffRole.ADMIN], "correct horse", transport=transport)
+    assert not await state.decide(item.public_id, approve=True, reason="I visited her myself")
+    assert state.error_key == "error.same_staff" and state.error
+    assert await state.load_queue() and state.error_key is None

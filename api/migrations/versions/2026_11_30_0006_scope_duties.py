@@ -99,7 +99,11 @@ def upgrade() -> None:
     with op.batch_alter_table("cycle_runs") as batch_op:
         batch_op.add_column(sa.Column("region_code", sa.String(length=12), nullable=True))
         batch_op.create_foreign_key(
-            op.f("fk_cycle_runs_region_code_regions"), "regions", ["region_code"], ["code"], ondelete="RESTRICT"
+            op.f("fk_cycle_runs_region_code_regions"),
+            "regions",
+            ["region_code"],
+            ["code"],
+            ondelete="RESTRICT",
         )
 
 

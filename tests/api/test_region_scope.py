@@ -1,0 +1,853 @@
+"""Route × role × region: every staff route of the app, called by staff of another region, answers exactly
+as it does for something that does not exist (the same status and body: no existence leak) or leaves the
+person out of its list; called by staff of the person's county (a parent region of their village) it gets
+through.
+
+The table below is checked against the app's routes: a route that depends on the staff sign-in
+(``current_staff``) and is missing from the table fails ``test_every_staff_route_is_in_the_table``, and a
+table route that does not take the region scope (``staff_scope``) fails ``test_scoped_routes_take_the_scope``.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from PIL import Image
+
+from api.auth.deps import current_staff, staff_scope
+from shared.enums import StaffRole
+
+VILLAGE = "110101001001"  # where every case's person lives
+COUNTY = "110101"  # staff here (a parent region of the village) get through
+OTHER_COUNTY = "110102"  # staff here are outsiders; nobody in this module lives there
+UNKNOWN_ID = "999999999"
+
+_seq = itertools.count(1)
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 90, 60)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Req:
+    method: str
+    path: str
+    json: Any = None
+    data: dict[str, str] | None = None
+    files: list[tuple[str, tuple[str, bytes, str]]] | None = None
+    params: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one case built: the request about the in-region thing, and how to judge the answers."""
+
+    real: Req
+    unknown: Req | None = None  # the same request about something that does not exist (item routes)
+    unknown_status: int = 404
+    seen: Callable[[Any], bool] | None = None  # list routes: does this answer show the thing?
+    insider: frozenset[int] = frozenset({200})
+    echo: tuple[str, str] | None = None  # (real key, unknown key) when the message repeats the input
+    context: dict[str, Any] = field(default_factory=dict)  # what prepare_staff needs
+
+
+@dataclass
+class Env:
+    client: Any
+    session: Any
+    make_person: Any
+    make_staff: Any
+    admin: dict[str, str] = field(default_factory=dict)  # a national admin, to build cases over HTTP
+
+    def person(self, name: str = "区域测"):
+        return self.make_person(name=name, region_code=VILLAGE)
+
+    def unknown_person(self) -> str:
+        from shared.idnumber import make_id_number
+
+        return make_id_number("110101", date(1911, 1, 1), next(_seq) % 1000)
+
+    def manual_review(self) -> tuple[str, int, Any]:
+        """A review item (with one photo) about a new person in the village: (review id, evidence id, person)."""
+        import sqlalchemy as sa
+
+        from api.evidence.models import EvidenceFile
+        from api.review.models import ReviewItem
+
+        person = self.person("审核测")
+        resp = self.client.post(
+            "/api/v1/manual-review",
+            data={"id_number": person.id_number, "name": person.name},
+            files=[("files", ("me.jpg", jpeg(), "image/jpeg"))],
+        )
+        assert resp.status_code == 201, resp.text
+        review_id = resp.json()["review_id"]
+        self.session.expire_all()
+        evidence_id = self.session.execute(
+            sa.select(EvidenceFile.id)
+            .join(ReviewItem, ReviewItem.id == EvidenceFile.review_item_id)
+            .where(ReviewItem.public_id == review_id)
+        ).scalar_one()
+        return review_id, evidence_id, person
+
+    def attestation(self) -> int:
+        person = self.person("证明测")
+        resp = self.client.post(
+            "/api/v1/attestations",
+            headers=self.admin,
+            json={"id_number": person.id_number, "name": person.name, "reason": "cannot leave bed"},
+        )
+        assert resp.status_code == 201, resp.text
+        return resp.json()["attestation_id"]
+
+    def add(self, *rows) -> None:
+        self.session.add_all(rows)
+        self.session.flush()
+
+    def certification(self, person):
+        from api.beneficiaries.models import Certification
+        from shared.enums import CertificationMethod, CertificationResult
+
+        cert = Certification(
+            beneficiary_id=person.id,
+            window_start=date(2026, 1, 1),
+            window_end=date(2026, 12, 31),
+            method=CertificationMethod.SELF_FACE,
+            operator_kind="self",
+            result=CertificationResult.PASSED,
+            evidence=[],
+            certified_at=datetime(2026, 3, 3, 2, tzinfo=UTC),
+            local_date=date(2026, 3, 3),
+        )
+        self.add(cert)
+        return cert
+
+    def institution(self):
+        from api.institutions.models import Institution, InstitutionMember
+
+        inst = Institution(name=f"单位{uuid.uuid4().hex[:8]}")
+        self.add(inst)
+        person = self.person("单位测")
+        self.add(InstitutionMember(beneficiary_id=person.id, institution_id=inst.id))
+        return inst, person
+
+
+@dataclass(frozen=True)
+class Case:
+    build: Callable[[Env], Probe]
+    outsider_region: str = OTHER_COUNTY
+    insider_region: str = COUNTY
+    # Called for each staff account the case makes (e.g. link a unit administrator to the unit).
+    prepare_staff: Callable[[Env, Probe, int], None] | None = None
+
+
+# --- the cases -------------------------------------------------------------------------------------------
+
+
+def _staff_list(env: Env) -> Probe:
+    _, staff_id = env.make_staff(StaffRole.COORDINATOR, with_id=True, region_code=VILLAGE)
+    return Probe(Req("GET", "/api/v1/staff"), seen=lambda body: staff_id in [s["staff_id"] for s in body])
+
+
+def _staff_create(env: Env) -> Probe:
+    body = {
+        "username": f"scoped_{uuid.uuid4().hex[:8]}",
+        "name": "新协管员",
+        "role": "coordinator",
+        "password": "long enough password",
+    }
+    return Probe(
+        Req("POST", "/api/v1/staff", json={**body, "region_code": VILLAGE}),
+        Req("POST", "/api/v1/staff", json={**body, "region_code": "110101001999"}),
+        unknown_status=422,
+        insider=frozenset({201}),
+        echo=(VILLAGE, "110101001999"),
+    )
+
+
+def _onsite_challenge(env: Env) -> Probe:
+    person = env.person()
+    body = {"name": person.name, "id_card_last4": person.id_number[-4:]}
+    return Probe(
+        Req("POST", "/api/v1/onsite/challenges", json={**body, "id_number": person.id_number}),
+        Req("POST", "/api/v1/onsite/challenges", json={**body, "id_number": env.unknown_person()}),
+        insider=frozenset({201}),
+    )
+
+
+def _onsite_reference(env: Env) -> Probe:
+    person = env.person()
+
+    def req(number: str) -> Req:
+        return Req(
+            "POST",
+            "/api/v1/onsite/references",
+            data={
+                "id_number": number,
+                "name": person.name,
+                "id_document_checked": "true",
+                "id_card_last4": person.id_number[-4:],
+            },
+            files=[("photo", ("face.jpg", jpeg(), "image/jpeg"))],
+        )
+
+    # The insider gets past the lookup to the face engine, which finds the tiny picture unusable (422).
+    return Probe(req(person.id_number), req(env.unknown_person()), insider=frozenset({422}))
+
+
+def _open_attestation(env: Env) -> Probe:
+    person = env.person()
+    body = {"name": person.name, "reason": "cannot leave bed"}
+    return Probe(
+        Req("POST", "/api/v1/attestations", json={**body, "id_number": person.id_number}),
+        Req("POST", "/api/v1/attestations", json={**body, "id_number": env.unknown_person()}),
+        insider=frozenset({201}),
+    )
+
+
+def _get_attestation(env: Env) -> Probe:
+    att = env.attestation()
+    return Probe(Req("GET", f"/api/v1/attestations/{att}"), Req("GET", f"/api/v1/attestations/{UNKNOWN_ID}"))
+
+
+def _attestation_evidence(env: Env) -> Probe:
+    att = env.attestation()
+
+    def req(att_id: object) -> Req:
+        return Req(
+            "POST",
+            f"/api/v1/attestations/{att_id}/evidence",
+            data={"taken_on": date.today().isoformat()},
+            files=[("files", ("p.jpg", jpeg(), "image/jpeg"))],
+        )
+
+    return Probe(req(att), req(UNKNOWN_ID))
+
+
+def _attestation_signoff(env: Env) -> Probe:
+    att = env.attestation()
+    return Probe(
+        Req("POST", f"/api/v1/attestations/{att}/signoffs", json={}),
+        Req("POST", f"/api/v1/attestations/{UNKNOWN_ID}/signoffs", json={}),
+    )
+
+
+def _review_list(env: Env) -> Probe:
+    review_id, _, _ = env.manual_review()
+    return Probe(
+        Req("GET", "/api/v1/review/items", params={"limit": "200"}),
+        seen=lambda body: review_id in [i["review_id"] for i in body["items"]],
+    )
+
+
+def _review_item(env: Env) -> Probe:
+    review_id, _, _ = env.manual_review()
+    return Probe(
+        Req("GET", f"/api/v1/review/items/{review_id}"), Req("GET", "/api/v1/review/items/no-such-item")
+    )
+
+
+def _review_evidence(env: Env) -> Probe:
+    review_id, evidence_id, _ = env.manual_review()
+    return Probe(
+        Req("GET", f"/api/v1/review/items/{review_id}/evidence/{evidence_id}"),
+        Req("GET", f"/api/v1/review/items/no-such-item/evidence/{evidence_id}"),
+    )
+
+
+def _review_decision(env: Env) -> Probe:
+    review_id, _, _ = env.manual_review()
+    body = {"approve": False, "reason": "the photo does not show the person"}
+    return Probe(
+        Req("POST", f"/api/v1/review/items/{review_id}/decision", json=body),
+        Req("POST", "/api/v1/review/items/no-such-item/decision", json=body),
+    )
+
+
+def _stats(env: Env) -> Probe:
+    env.person("统计测")
+    env.session.commit()
+    return Probe(
+        Req("GET", "/api/v1/backoffice/stats", params={"as_of": "2026-11-22"}),
+        seen=lambda body: COUNTY in [r["region_code"] for r in body["by_region"]],
+    )
+
+
+def _stats_csv(env: Env) -> Probe:
+    env.person("统计测")
+    env.session.commit()
+    return Probe(
+        Req("GET", "/api/v1/backoffice/stats/export.csv", params={"as_of": "2026-11-22"}),
+        seen=lambda text: f"\nregion,{COUNTY}," in text,
+    )
+
+
+def _cycle_run(env: Env) -> Probe:
+    env.person("周期测")
+    env.session.commit()
+    return Probe(
+        Req("POST", "/api/v1/backoffice/cycle/run", json={"month": "2027-01"}),
+        seen=lambda body: body["checked"] > 0,
+    )
+
+
+def _mismatch(env: Env) -> int:
+    from api.comparison.models import FeedKind, FeedMismatch, FeedRun
+
+    person = env.person("林黛玉")
+    run = FeedRun(kind=FeedKind.DETENTION, file_name="d.csv", actor="system:test")
+    env.add(run)
+    row = {
+        "row_number": 2,
+        "id_number": person.id_number,
+        "name": "林代玉",
+        "event_date": "2026-10-01",
+        "detail": "detention",
+        "heir_name": None,
+        "heir_phone": None,
+    }
+    item = FeedMismatch(
+        feed_run_id=run.id,
+        kind=FeedKind.DETENTION,
+        row_number=2,
+        beneficiary_id=person.id,
+        feed_name="林代玉",
+        row=row,
+    )
+    env.add(item)
+    env.session.commit()
+    return item.id
+
+
+def _mismatch_list(env: Env) -> Probe:
+    item_id = _mismatch(env)
+    return Probe(
+        Req("GET", "/api/v1/backoffice/feed-mismatches", params={"limit": "500"}),
+        seen=lambda body: item_id in [i["id"] for i in body],
+    )
+
+
+def _mismatch_decision(env: Env) -> Probe:
+    item_id = _mismatch(env)
+    body = {"apply": False, "reason": "not the same person"}
+    return Probe(
+        Req("POST", f"/api/v1/backoffice/feed-mismatches/{item_id}/decision", json=body),
+        Req("POST", f"/api/v1/backoffice/feed-mismatches/{UNKNOWN_ID}/decision", json=body),
+    )
+
+
+def _audit(env: Env) -> Probe:
+    _, _, person = env.manual_review()  # review.open is recorded about the person's review item
+    return Probe(
+        Req("GET", "/api/v1/backoffice/audit", params={"id_number": person.id_number, "verify": "false"}),
+        seen=lambda body: len(body["events"]) > 0,
+    )
+
+
+def _audit_unfiltered(env: Env) -> Probe:
+    import sqlalchemy as sa
+
+    from api.review.models import ReviewItem
+
+    review_id, _, _ = env.manual_review()
+    item_id = env.session.execute(
+        sa.select(ReviewItem.id).where(ReviewItem.public_id == review_id)
+    ).scalar_one()
+
+    def seen(body) -> bool:
+        return any(e["action"] == "review.open" and e["entity_id"] == str(item_id) for e in body["events"])
+
+    return Probe(
+        Req("GET", "/api/v1/backoffice/audit", params={"action": "review.open", "verify": "false"}), seen=seen
+    )
+
+
+def _spot_draw(env: Env) -> Probe:
+    from tests.api.factories import TREE, ensure_regions
+
+    for code in TREE:
+        if code.startswith(COUNTY):
+            ensure_regions(env.session, code)
+    env.session.commit()
+    half = f"{2030 + next(_seq) % 60}-H1"
+    return Probe(
+        Req("POST", "/api/v1/backoffice/spot-checks", json={"half_year": half, "region_code": COUNTY}),
+        Req("POST", "/api/v1/backoffice/spot-checks", json={"half_year": half, "region_code": "110109"}),
+        insider=frozenset({201}),
+        echo=(COUNTY, "110109"),
+    )
+
+
+def _spot_check(env: Env, person) -> tuple[int, int]:
+    from api.spotchecks.models import SpotCheck, SpotCheckItem
+
+    cert = env.certification(person)
+    check = SpotCheck(
+        half_year=f"{2100 + next(_seq)}-H1",
+        region_code="110101001",
+        seed="0" * 64,
+        townships=2,
+        villages_per_township=2,
+        per_village=5,
+        created_by="system:test",
+    )
+    env.add(check)
+    item = SpotCheckItem(
+        spot_check_id=check.id, certification_id=cert.id, beneficiary_id=person.id, village_code=VILLAGE
+    )
+    env.add(item)
+    env.session.commit()
+    return check.id, item.id
+
+
+def _spot_show(env: Env) -> Probe:
+    check_id, _ = _spot_check(env, env.person("抽查测"))
+    return Probe(
+        Req("GET", f"/api/v1/backoffice/spot-checks/{check_id}"),
+        Req("GET", f"/api/v1/backoffice/spot-checks/{UNKNOWN_ID}"),
+    )
+
+
+def _spot_outcome(env: Env) -> Probe:
+    check_id, item_id = _spot_check(env, env.person("抽查测"))
+    body = {"outcome": "confirmed", "note": None}
+    return Probe(
+        Req("POST", f"/api/v1/backoffice/spot-checks/{check_id}/items/{item_id}/outcome", json=body),
+        Req("POST", f"/api/v1/backoffice/spot-checks/{check_id}/items/{UNKNOWN_ID}/outcome", json=body),
+    )
+
+
+def _disclosure(env: Env) -> Probe:
+    env.person("公示测")
+    env.session.commit()
+    return Probe(
+        Req("GET", f"/api/v1/backoffice/disclosure/{VILLAGE}/2026-H2.csv"),
+        Req("GET", "/api/v1/backoffice/disclosure/110101001999/2026-H2.csv"),
+        echo=(VILLAGE, "110101001999"),
+    )
+
+
+def _link_unit_admin(env: Env, probe: Probe, staff_id: int) -> None:
+    from api.institutions.models import InstitutionAdmin
+
+    env.add(InstitutionAdmin(staff_id=staff_id, institution_id=probe.context["institution"]))
+    env.session.commit()
+
+
+def _retirees(env: Env) -> Probe:
+    inst, person = env.institution()
+    env.session.commit()
+    return Probe(
+        Req("GET", "/api/v1/backoffice/institutions/mine/retirees"),
+        seen=lambda body: person.id in [r["beneficiary_id"] for r in body],
+        context={"institution": inst.id},
+    )
+
+
+def _submit_batch(env: Env) -> Probe:
+    inst, person = env.institution()
+    env.session.commit()
+    statement = "all alive, checked on site today"
+    return Probe(
+        Req(
+            "POST",
+            "/api/v1/backoffice/institutions/mine/batches",
+            json={"beneficiary_ids": [person.id], "statement": statement},
+        ),
+        Req(
+            "POST",
+            "/api/v1/backoffice/institutions/mine/batches",
+            json={"beneficiary_ids": [int(UNKNOWN_ID)], "statement": statement},
+        ),
+        unknown_status=422,
+        insider=frozenset({201}),
+        context={"institution": inst.id},
+    )
+
+
+def _batch(env: Env) -> int:
+    from api.institutions.models import BatchAttestation
+
+    inst, person = env.institution()
+    unit_admin = env.make_staff(StaffRole.UNIT_ADMIN, with_id=True)[1]
+    batch = BatchAttestation(
+        institution_id=inst.id,
+        beneficiary_ids=[person.id],
+        statement="all alive, checked on site today",
+        submitted_by=unit_admin,
+    )
+    env.add(batch)
+    env.session.commit()
+    return batch.id
+
+
+def _batch_list(env: Env) -> Probe:
+    batch_id = _batch(env)
+    return Probe(
+        Req("GET", "/api/v1/backoffice/institutions/batches"),
+        seen=lambda body: batch_id in [b["id"] for b in body],
+    )
+
+
+def _batch_decision(env: Env) -> Probe:
+    batch_id = _batch(env)
+    body = {"approve": False, "reason": "the statement is not signed"}
+    return Probe(
+        Req("POST", f"/api/v1/backoffice/institutions/batches/{batch_id}/decision", json=body),
+        Req("POST", f"/api/v1/backoffice/institutions/batches/{UNKNOWN_ID}/decision", json=body),
+    )
+
+
+def _detention_release(env: Env) -> Probe:
+    person = env.person("羁押测")
+    body = {"released_on": "2026-11-01", "reason": "release record seen"}
+    return Probe(
+        Req(
+            "POST",
+            f"/api/v1/backoffice/entitlements/{person.entitlements[0].id}/detention-release",
+            json=body,
+        ),
+        Req("POST", f"/api/v1/backoffice/entitlements/{UNKNOWN_ID}/detention-release", json=body),
+        insider=frozenset({409}),  # past the lookup: this entitlement is not held for a detention
+    )
+
+
+def _worklist(env: Env) -> Probe:
+    person = env.person("名单测")  # never certified: overdue, so on the list
+    env.session.commit()
+    return Probe(
+        Req("GET", "/api/v1/worklist", params={"limit": "500"}),
+        seen=lambda body: person.id in [e["person_id"] for e in body["items"]],
+    )
+
+
+def _open_visit(env: Env) -> Probe:
+    person = env.person("上门测")
+    body = {"name": person.name, "reason": "bedridden"}
+    return Probe(
+        Req("POST", "/api/v1/visits", json={**body, "id_number": person.id_number}),
+        Req("POST", "/api/v1/visits", json={**body, "id_number": env.unknown_person()}),
+        insider=frozenset({201}),
+    )
+
+
+def _visit(env: Env, *, scheduled: bool = False) -> int:
+    person = env.person("上门测")
+    resp = env.client.post(
+        "/api/v1/visits",
+        headers=env.admin,
+        json={"id_number": person.id_number, "name": person.name, "reason": "bedridden"},
+    )
+    assert resp.status_code == 201, resp.text
+    request_id = resp.json()["request_id"]
+    if scheduled:
+        _, worker = env.make_staff(StaffRole.COORDINATOR, with_id=True)
+        done = env.client.post(
+            f"/api/v1/visits/{request_id}/schedule",
+            headers=env.admin,
+            json={"scheduled_on": date.today().isoformat(), "worker_id": worker},
+        )
+        assert done.status_code == 200, done.text
+    return request_id
+
+
+def _get_visit(env: Env) -> Probe:
+    request_id = _visit(env)
+    return Probe(Req("GET", f"/api/v1/visits/{request_id}"), Req("GET", f"/api/v1/visits/{UNKNOWN_ID}"))
+
+
+def _schedule_visit(env: Env) -> Probe:
+    request_id = _visit(env)
+    _, worker = env.make_staff(StaffRole.COORDINATOR, with_id=True)  # national: covers everyone
+    body = {"scheduled_on": date.today().isoformat(), "worker_id": worker}
+    return Probe(
+        Req("POST", f"/api/v1/visits/{request_id}/schedule", json=body),
+        Req("POST", f"/api/v1/visits/{UNKNOWN_ID}/schedule", json=body),
+    )
+
+
+def _visit_done(env: Env) -> Probe:
+    request_id = _visit(env, scheduled=True)
+    # Past the lookup: the person has no certification since the request yet (409 no_certification).
+    return Probe(
+        Req("POST", f"/api/v1/visits/{request_id}/done", json={}),
+        Req("POST", f"/api/v1/visits/{UNKNOWN_ID}/done", json={}),
+        insider=frozenset({409}),
+    )
+
+
+def _visit_unreached(env: Env) -> Probe:
+    request_id = _visit(env)
+    body = {"reason": "nobody at home twice"}
+    return Probe(
+        Req("POST", f"/api/v1/visits/{request_id}/could-not-reach", json=body),
+        Req("POST", f"/api/v1/visits/{UNKNOWN_ID}/could-not-reach", json=body),
+    )
+
+
+def _visit_record(env: Env) -> Probe:
+    request_id = _visit(env, scheduled=True)
+
+    def req(visit_id: object) -> Req:
+        return Req(
+            "POST",
+            f"/api/v1/visits/{visit_id}/record",
+            data={
+                "reason": "bedridden_no_camera",
+                "notes": "seen in bed, talked",
+                "visited_on": date.today().isoformat(),
+            },
+            files=[("photos", ("v.jpg", jpeg(), "image/jpeg"))],
+        )
+
+    return Probe(req(request_id), req(UNKNOWN_ID), insider=frozenset({201}))
+
+
+BACKOFFICE = "/api/v1/backoffice"
+CASES: dict[tuple[str, str], Case] = {
+    ("GET", "/api/v1/staff"): Case(_staff_list),
+    ("POST", "/api/v1/staff"): Case(_staff_create),
+    ("POST", "/api/v1/onsite/challenges"): Case(_onsite_challenge),
+    ("POST", "/api/v1/onsite/references"): Case(_onsite_reference),
+    ("GET", "/api/v1/worklist"): Case(_worklist),
+    ("POST", "/api/v1/visits"): Case(_open_visit),
+    ("GET", "/api/v1/visits/{request_id}"): Case(_get_visit),
+    ("POST", "/api/v1/visits/{request_id}/schedule"): Case(_schedule_visit),
+    ("POST", "/api/v1/visits/{request_id}/done"): Case(_visit_done),
+    ("POST", "/api/v1/visits/{request_id}/could-not-reach"): Case(_visit_unreached),
+    ("POST", "/api/v1/visits/{request_id}/record"): Case(_visit_record),
+    ("POST", "/api/v1/attestations"): Case(_open_attestation),
+    ("GET", "/api/v1/attestations/{attestation_id}"): Case(_get_attestation),
+    ("POST", "/api/v1/attestations/{attestation_id}/evidence"): Case(_attestation_evidence),
+    # A sign-off needs an account at the next level (the village): the insider is the village's own.
+    ("POST", "/api/v1/attestations/{attestation_id}/signoffs"): Case(
+        _attestation_signoff, insider_region=VILLAGE
+    ),
+    ("GET", "/api/v1/review/items"): Case(_review_list),
+    ("GET", "/api/v1/review/items/{review_id}"): Case(_review_item),
+    ("GET", "/api/v1/review/items/{review_id}/evidence/{evidence_id}"): Case(_review_evidence),
+    ("POST", "/api/v1/review/items/{review_id}/decision"): Case(_review_decision),
+    ("GET", f"{BACKOFFICE}/stats"): Case(_stats),
+    ("GET", f"{BACKOFFICE}/stats/export.csv"): Case(_stats_csv),
+    ("POST", f"{BACKOFFICE}/cycle/run"): Case(_cycle_run),
+    ("GET", f"{BACKOFFICE}/feed-mismatches"): Case(_mismatch_list),
+    ("POST", f"{BACKOFFICE}/feed-mismatches/{{item_id}}/decision"): Case(_mismatch_decision),
+    ("GET", f"{BACKOFFICE}/audit"): Case(_audit),
+    ("POST", f"{BACKOFFICE}/spot-checks"): Case(_spot_draw),
+    ("GET", f"{BACKOFFICE}/spot-checks/{{check_id}}"): Case(_spot_show),
+    ("POST", f"{BACKOFFICE}/spot-checks/{{check_id}}/items/{{item_id}}/outcome"): Case(_spot_outcome),
+    ("GET", f"{BACKOFFICE}/disclosure/{{village_code}}/{{half_year}}.{{fmt}}"): Case(_disclosure),
+    ("GET", f"{BACKOFFICE}/institutions/mine/retirees"): Case(_retirees, prepare_staff=_link_unit_admin),
+    ("POST", f"{BACKOFFICE}/institutions/mine/batches"): Case(_submit_batch, prepare_staff=_link_unit_admin),
+    ("GET", f"{BACKOFFICE}/institutions/batches"): Case(_batch_list),
+    ("POST", f"{BACKOFFICE}/institutions/batches/{{batch_id}}/decision"): Case(_batch_decision),
+    ("POST", f"{BACKOFFICE}/entitlements/{{entitlement_id}}/detention-release"): Case(_detention_release),
+}
+# Staff routes that are about no person, with the reason.
+EXEMPT = {
+    ("GET", "/api/v1/staff/me"): "the caller's own account",
+}
+# Staff routes whose service applies the scope from the staff account (api/worklist/scope.py staff_scope)
+# instead of taking the StaffScope dependency; the behavioural test below covers them like the others.
+SCOPED_IN_SERVICE = {
+    ("GET", "/api/v1/worklist"),
+    ("GET", "/api/v1/visits/{request_id}"),
+    ("POST", "/api/v1/visits/{request_id}/schedule"),
+    ("POST", "/api/v1/visits/{request_id}/done"),
+    ("POST", "/api/v1/visits/{request_id}/could-not-reach"),
+    ("POST", "/api/v1/visits/{request_id}/record"),
+}
+EXTRA = {"audit, unfiltered": ("GET", f"{BACKOFFICE}/audit", Case(_audit_unfiltered))}
+
+
+# --- the route table against the app -------------------------------------------------------------------
+
+
+def _calls(route: APIRoute) -> set[Any]:
+    stack, calls = [route.dependant], set()
+    while stack:
+        current = stack.pop()
+        calls.add(current.call)
+        stack.extend(current.dependencies)
+    return calls
+
+
+def _allowed_roles(route: APIRoute) -> frozenset[StaffRole]:
+    for call in _calls(route):
+        allowed = getattr(call, "allowed_roles", None)
+        if allowed is not None:
+            return frozenset(allowed)
+    return frozenset(StaffRole)
+
+
+def _api_routes(routes) -> list[APIRoute]:
+    """Every APIRoute of the app, also inside included routers (FastAPI ≥ 0.165 keeps an included router
+    as one entry holding ``original_router``; older versions copied its routes into ``app.routes``)."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif (inner := getattr(route, "original_router", None)) is not None:
+            found += _api_routes(inner.routes)
+    return found
+
+
+def _staff_routes() -> dict[tuple[str, str], APIRoute]:
+    from api.main import create_app
+
+    return {
+        (method, route.path): route
+        for route in _api_routes(create_app().routes)
+        if current_staff in _calls(route)
+        for method in route.methods
+    }
+
+
+STAFF_ROUTES = _staff_routes()
+
+
+def test_every_staff_route_is_in_the_table() -> None:
+    missing = sorted(set(STAFF_ROUTES) - set(CASES) - set(EXEMPT))
+    assert not missing, f"staff routes without a region-scope case in this table: {missing}"
+    stale = sorted((set(CASES) | set(EXEMPT)) - set(STAFF_ROUTES))
+    assert not stale, f"table entries for routes that are gone: {stale}"
+
+
+def test_scoped_routes_take_the_scope() -> None:
+    unscoped = sorted(
+        key for key in CASES if key not in SCOPED_IN_SERVICE and staff_scope not in _calls(STAFF_ROUTES[key])
+    )
+    assert not unscoped, f"staff routes that never read the region scope: {unscoped}"
+
+
+# --- calling each route as an outsider and as an insider -----------------------------------------------
+
+
+def _role_for(key: tuple[str, str]) -> StaffRole:
+    allowed = _allowed_roles(STAFF_ROUTES[key])
+    return StaffRole.ADMIN if StaffRole.ADMIN in allowed else min(allowed)
+
+
+def _call(client, req: Req, headers: dict[str, str]):
+    return client.request(
+        req.method,
+        req.path,
+        headers=headers,
+        json=req.json,
+        data=req.data,
+        files=req.files,
+        params=req.params,
+    )
+
+
+def _body(resp) -> Any:
+    return resp.json() if resp.headers.get("content-type", "").startswith("application/json") else resp.text
+
+
+@pytest.fixture
+def env(client, session, make_person, make_staff) -> Env:
+    return Env(client, session, make_person, make_staff, admin=make_staff(StaffRole.ADMIN))
+
+
+PARAMS = [pytest.param(key, case, id=f"{key[0]} {key[1]}") for key, case in CASES.items()] + [
+    pytest.param((method, path), case, id=name) for name, (method, path, case) in EXTRA.items()
+]
+
+
+@pytest.mark.parametrize(("key", "case"), PARAMS)
+def test_outsiders_are_answered_as_for_the_unknown_and_insiders_get_through(
+    env: Env, key, case: Case
+) -> None:
+    probe = case.build(env)
+    role = _role_for(key)
+    headers = {}
+    for who, region in (("outsider", case.outsider_region), ("insider", case.insider_region)):
+        headers[who], staff_id = env.make_staff(role, with_id=True, region_code=region)
+        if case.prepare_staff is not None:
+            case.prepare_staff(env, probe, staff_id)
+
+    outside = _call(env.client, probe.real, headers["outsider"])
+    if probe.unknown is not None:
+        unknown = _call(env.client, probe.unknown, headers["outsider"])
+        assert unknown.status_code == probe.unknown_status, unknown.text
+        assert outside.status_code == unknown.status_code, f"{key}: {outside.status_code} {outside.text}"
+        expected = _body(unknown)
+        if probe.echo is not None:
+            real_key, unknown_key = probe.echo
+            expected = {**expected, "message": expected["message"].replace(unknown_key, real_key)}
+        assert _body(outside) == expected
+    else:
+        assert outside.status_code == 200, outside.text
+        assert not probe.seen(_body(outside)), f"{key}: an outsider sees the person"
+
+    inside = _call(env.client, probe.real, headers["insider"])
+    assert inside.status_code in probe.insider, f"{key}: insider got {inside.status_code} {inside.text}"
+    if probe.seen is not None:
+        assert probe.seen(_body(inside)), f"{key}: an insider does not see the person"
+
+
+def test_a_sibling_village_is_outside_too(env: Env) -> None:
+    person = env.person("邻村测")
+    sibling = env.make_staff(StaffRole.COORDINATOR, region_code="110101001002")
+    own = env.make_staff(StaffRole.COORDINATOR, region_code=VILLAGE)
+    body = {"id_number": person.id_number, "name": person.name, "id_card_last4": person.id_number[-4:]}
+    assert env.client.post("/api/v1/onsite/challenges", headers=sibling, json=body).status_code == 404
+    assert env.client.post("/api/v1/onsite/challenges", headers=own, json=body).status_code == 201
+
+
+def test_national_staff_see_everyone(env: Env) -> None:
+    review_id, _, _ = env.manual_review()
+    national = env.make_staff(StaffRole.REVIEWER)
+    assert env.client.get(f"/api/v1/review/items/{review_id}", headers=national).status_code == 200
+
+
+def test_regional_statistics_count_only_their_people(env: Env) -> None:
+    import sqlalchemy as sa
+
+    from api.beneficiaries.models import Beneficiary, Entitlement
+
+    env.person("趋势测")  # never certified: the November run suspends them
+    env.session.commit()
+    assert (
+        env.client.post(
+            "/api/v1/backoffice/cycle/run", headers=env.admin, json={"month": "2026-11"}
+        ).status_code
+        == 200
+    )
+    params = {"as_of": "2026-11-22"}
+    county = env.client.get(
+        "/api/v1/backoffice/stats",
+        headers=env.make_staff(StaffRole.REVIEWER, region_code=COUNTY),
+        params=params,
+    ).json()
+    outside = env.client.get(
+        "/api/v1/backoffice/stats",
+        headers=env.make_staff(StaffRole.REVIEWER, region_code=OTHER_COUNTY),
+        params=params,
+    ).json()
+    national = env.client.get("/api/v1/backoffice/stats", headers=env.admin, params=params).json()
+
+    env.session.expire_all()
+    suspended_here = env.session.execute(
+        sa.select(sa.func.count())
+        .select_from(Entitlement)
+        .join(Beneficiary, Beneficiary.id == Entitlement.beneficiary_id)
+        .where(Beneficiary.region_code.startswith(COUNTY), Entitlement.suspended_since == "2026-11")
+    ).scalar_one()
+    november = {s["month"]: s for s in county["trend"]}["2026-11"]
+    assert november["suspended"] == suspended_here >= 1
+    assert county["suspended"] >= suspended_here and county["people"] >= 1
+    assert outside["people"] == 0 and outside["suspended"] == 0
+    assert all(p["suspended"] == 0 for p in outside["trend"]) and outside["by_region"] == []
+    assert {s["month"]: s for s in national["trend"]}["2026-11"]["suspended"] >= november["suspended"]
