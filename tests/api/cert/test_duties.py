@@ -244,3 +244,35 @@ def test_staff_who_uploaded_an_overseas_form_cannot_approve_it(client, make_pers
     assert refused.status_code == 403 and refused.json()["error"] == "same_staff"
     _open_all(client, reviewer, review_id)
     assert _decide(client, reviewer, review_id).status_code == 200
+
+
+def test_the_staff_member_who_recorded_a_home_visit_cannot_approve_it(client, make_person, make_staff):
+    visitor, visitor_id = make_staff(StaffRole.ADMIN, with_id=True, region_code=COUNTY)
+    reviewer = make_staff(StaffRole.REVIEWER, region_code=COUNTY)
+    person = make_person(name="家访测", region_code=VILLAGE)
+    request = client.post(
+        "/api/v1/visits",
+        headers=visitor,
+        json={"id_number": person.id_number, "name": "家访测", "reason": "bedridden"},
+    ).json()
+    base = f"/api/v1/visits/{request['request_id']}"
+    today = date.today().isoformat()
+    scheduled = client.post(
+        f"{base}/schedule", headers=visitor, json={"scheduled_on": today, "worker_id": visitor_id}
+    )
+    assert scheduled.status_code == 200, scheduled.text
+    recorded = client.post(
+        f"{base}/record",
+        headers=visitor,
+        data={"reason": "bedridden_no_camera", "notes": "seen in bed, talked a while", "visited_on": today},
+        files=[("photos", ("v.jpg", jpeg(), "image/jpeg"))],
+    )
+    assert recorded.status_code == 201, recorded.text
+    review_id = recorded.json()["review_id"]
+
+    _open_all(client, visitor, review_id)
+    refused = _decide(client, visitor, review_id)
+    assert refused.status_code == 403 and refused.json()["error"] == "same_staff"
+    assert "ran" in refused.json()["message"] and "uploaded" in refused.json()["message"]
+    _open_all(client, reviewer, review_id)
+    assert _decide(client, reviewer, review_id).status_code == 200

@@ -83,11 +83,14 @@ def test_a_visit_record_is_reviewed_and_approval_certifies_as_home_visit(
     assert len(item["evidence"]) == 2 and {e["taken_on"] for e in item["evidence"]} == {
         births.today.isoformat()
     }
-    photo = client.get(
-        f"/api/v1/review/items/{body['review_id']}/evidence/{item['evidence'][0]['evidence_id']}",
-        headers=reviewer.headers,
-    )
-    assert photo.status_code == 200 and photo.content == jpeg()
+    assert {e["uploaded_by"]["staff_id"] for e in item["evidence"]} == {coordinator.id}
+    photos = [
+        client.get(
+            f"/api/v1/review/items/{body['review_id']}/evidence/{e['evidence_id']}", headers=reviewer.headers
+        )
+        for e in item["evidence"]  # an approval needs every file opened by the approving reviewer
+    ]
+    assert photos[0].status_code == 200 and photos[0].content == jpeg()
 
     decided = client.post(
         f"/api/v1/review/items/{body['review_id']}/decision",
