@@ -171,7 +171,7 @@ class PolicyTable:
         """The region levels that sign an attestation for a person in ``region_codes`` receiving
         ``benefit_types``, lowest level first (the union of each benefit's chain; with no benefit given,
         the chain of rules without ``benefit``)."""
-        benefits = [BenefitType(b) for b in benefit_types] or [None]
+        benefits: list[BenefitType | None] = [BenefitType(b) for b in benefit_types] or [None]
         levels: set[str] = set()
         for benefit in benefits:
             levels.update(self._chain_for(region_codes, benefit))

@@ -79,7 +79,7 @@ class Env:
         return make_id_number("110101", date(1911, 1, 1), next(_seq) % 1000)
 
     def manual_review(self) -> tuple[str, int, Any]:
-        """A review item (with one photo) about a new person in the village: (review id, evidence id, person)."""
+        """A review item (one photo) about a new person in the village: (review id, evidence id, person)."""
         import sqlalchemy as sa
 
         from api.evidence.models import EvidenceFile

@@ -11,7 +11,8 @@ region level with the signer's own account, the neighbour's typed name, and the 
 * ``cycle_runs.region_code``: the subtree a regional administrator's run covered (NULL: the country).
 
 Revision ID: 0006_scope_duties
-Revises: 0007_idempotent_requests (written against 0005_suspension_reason; chained after main's head on rebase)
+Revises: 0007_idempotent_requests (written against 0005_suspension_reason; chained after main's
+head when rebased)
 Create Date: 2026-11-30 09:00:00+00:00
 """
 

@@ -245,7 +245,8 @@ def test_manual_review_evidence_is_kept_and_approval_certifies(client, session, 
         json={"approve": True, "reason": "seen alive"},
     )
     assert unseen.status_code == 409 and unseen.json()["error"] == "evidence_not_opened"
-    assert client.get(f"/api/v1/review/items/{review_id}/evidence/{stored[0].id}", headers=reviewer).status_code == 200
+    opened = client.get(f"/api/v1/review/items/{review_id}/evidence/{stored[0].id}", headers=reviewer)
+    assert opened.status_code == 200
     approved = client.post(
         f"/api/v1/review/items/{review_id}/decision",
         headers=reviewer,
