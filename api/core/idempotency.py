@@ -9,6 +9,7 @@ Per (key, method, path, caller) the middleware keeps one row:
 * no row → a *pending* row is inserted (the claim) and the request runs; a 2xx answer is stored with the
   row, any other answer deletes the row so that a retry runs again;
 * a *done* row → its stored answer is replayed (header ``Idempotent-Replayed: true``), nothing runs;
+* a row whose request body differs (the key was reused for something else) → 422 ``idempotency_key_reused``;
 * a *pending* row younger than the lease → 409 ``request_in_progress`` with ``Retry-After``; an older one
   (its process died) is taken over.
 
@@ -43,6 +44,7 @@ class IdempotentRequest(Base):
 
     key: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
     scope: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # sha256 of method, path, caller
+    body_hash: Mapped[str] = mapped_column(sa.String(64))  # sha256 of the request body
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_code: Mapped[int | None]
     content_type: Mapped[str | None] = mapped_column(sa.String(100))
@@ -58,14 +60,21 @@ def _scope_hash(method: str, path: str, authorization: bytes) -> str:
 class _Claim:
     """Database side of one keyed request (runs in a worker thread)."""
 
-    def __init__(self, sessions: sessionmaker[Session], key: str, scope: str, lease: timedelta) -> None:
-        self.sessions, self.key, self.scope, self.lease = sessions, key, scope, lease
+    def __init__(
+        self, sessions: sessionmaker[Session], key: str, scope: str, body_hash: str, lease: timedelta
+    ) -> None:
+        self.sessions, self.key, self.scope, self.body_hash, self.lease = sessions, key, scope, body_hash, lease
         self.claimed_at = utcnow()
+
+    def _row(self) -> IdempotentRequest:
+        return IdempotentRequest(
+            key=self.key, scope=self.scope, body_hash=self.body_hash, claimed_at=self.claimed_at
+        )
 
     def take(self) -> IdempotentRequest | None:
         """None when this request now holds the claim; else the row that stands in its way."""
         with self.sessions() as session:
-            session.add(IdempotentRequest(key=self.key, scope=self.scope, claimed_at=self.claimed_at))
+            session.add(self._row())
             try:
                 session.commit()
                 return None
@@ -73,13 +82,16 @@ class _Claim:
                 session.rollback()
             row = session.get(IdempotentRequest, (self.key, self.scope))
             if row is None:  # deleted between our insert and this read: try once more
-                session.add(IdempotentRequest(key=self.key, scope=self.scope, claimed_at=self.claimed_at))
+                session.add(self._row())
                 try:
                     session.commit()
                     return None
                 except IntegrityError:
                     session.rollback()
                     return session.get(IdempotentRequest, (self.key, self.scope))
+            if row.body_hash != self.body_hash:
+                session.expunge(row)
+                return row
             if row.completed_at is None and row.claimed_at < self.claimed_at - self.lease:
                 taken = session.execute(
                     sa.update(IdempotentRequest)
@@ -128,6 +140,32 @@ def _error(status: int, code: str, message: str, retry_after: int | None = None)
     )
 
 
+async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+    """The whole request body, and whether the client went away meanwhile."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"", True
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+
+
+def _replay(body: bytes, original: Receive) -> Receive:
+    """A ``receive`` that hands the app the body already read, then the real one (its disconnect)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await original()
+
+    return receive
+
+
 class IdempotentPosts:
     """Pure ASGI middleware; ``lease_seconds``: how long a pending claim blocks a retry."""
 
@@ -151,13 +189,19 @@ class IdempotentPosts:
             ):
                 await send(message)
             return
+        # The body is read first (BodySizeLimit, outside, bounds it): its hash tells a retry from a reuse.
+        body, disconnected = await _read_body(receive)
+        if disconnected:
+            return
+        body_hash = hashlib.sha256(body).hexdigest()
         sessions: sessionmaker[Session] = scope["app"].state.sessionmaker
-        claim = _Claim(sessions, key, _scope_hash("POST", scope["path"], headers.get(b"authorization", b"")),
-                       self.lease)
+        caller = _scope_hash("POST", scope["path"], headers.get(b"authorization", b""))
+        claim = _Claim(sessions, key, caller, body_hash, self.lease)
         standing = await run_in_threadpool(claim.take)
         if standing is not None:
-            await self._answer_for(standing, send)
+            await self._answer_for(standing, body_hash, send)
             return
+        receive = _replay(body, receive)
 
         started: dict[str, object] = {}
         chunks: list[bytes] = []
@@ -181,7 +225,13 @@ class IdempotentPosts:
             body = b"".join(chunks) if size <= MAX_STORED_BYTES else None
             await run_in_threadpool(claim.finish, status, str(started.get("content_type") or ""), body)
 
-    async def _answer_for(self, row: IdempotentRequest, send: Send) -> None:
+    async def _answer_for(self, row: IdempotentRequest, body_hash: str, send: Send) -> None:
+        if row.body_hash != body_hash:
+            for message in _error(
+                422, "idempotency_key_reused", "This Idempotency-Key was already used for another request."
+            ):
+                await send(message)
+            return
         if row.completed_at is None:
             wait = max(1, int(self.lease.total_seconds() - (utcnow() - row.claimed_at).total_seconds()))
             messages = _error(

@@ -55,13 +55,19 @@ def test_a_failed_answer_is_not_kept(client, session) -> None:
 
 
 def test_a_request_still_running_answers_409_and_an_abandoned_claim_is_taken_over(client, session) -> None:
+    import hashlib
+    import json
+
     from api.core.idempotency import _scope_hash
 
     body, k = helper_body(), key()
+    raw = json.dumps(body).encode()
     scope = _scope_hash("POST", "/api/v1/helpers", b"")
-    session.add(IdempotentRequest(key=k, scope=scope, claimed_at=utcnow()))
+    session.add(IdempotentRequest(key=k, scope=scope, body_hash=hashlib.sha256(raw).hexdigest(),
+                                  claimed_at=utcnow()))
     session.commit()
-    busy = client.post("/api/v1/helpers", json=body, headers={"Idempotency-Key": k})
+    headers = {"Idempotency-Key": k, "Content-Type": "application/json"}
+    busy = client.post("/api/v1/helpers", content=raw, headers=headers)
     assert busy.status_code == 409 and busy.json()["error"] == "request_in_progress"
     assert int(busy.headers["retry-after"]) >= 1
     assert helpers_with(session, body["id_number"]) == 0
@@ -70,7 +76,7 @@ def test_a_request_still_running_answers_409_and_an_abandoned_claim_is_taken_ove
     session.execute(sa.update(IdempotentRequest).where(IdempotentRequest.key == k).values(
         claimed_at=utcnow() - timedelta(seconds=lease + 1)))
     session.commit()
-    taken = client.post("/api/v1/helpers", json=body, headers={"Idempotency-Key": k})
+    taken = client.post("/api/v1/helpers", content=raw, headers=headers)
     assert taken.status_code == 201, taken.text
     assert helpers_with(session, body["id_number"]) == 1
 
@@ -86,6 +92,14 @@ def test_another_caller_with_the_same_key_is_not_answered_from_it(client, make_s
     assert [a.status_code for a in answers] == [201, 201], answers[1].text
     assert answers[0].json()["request_id"] != answers[1].json()["request_id"]
     assert "idempotent-replayed" not in answers[1].headers
+
+
+def test_a_key_reused_for_another_request_is_refused(client, session) -> None:
+    first, other, k = helper_body(), helper_body(), key()
+    assert client.post("/api/v1/helpers", json=first, headers={"Idempotency-Key": k}).status_code == 201
+    reused = client.post("/api/v1/helpers", json=other, headers={"Idempotency-Key": k})
+    assert reused.status_code == 422 and reused.json()["error"] == "idempotency_key_reused"
+    assert helpers_with(session, other["id_number"]) == 0
 
 
 def test_a_malformed_key_is_refused(client) -> None:

@@ -21,6 +21,7 @@ def upgrade() -> None:
         "idempotent_requests",
         sa.Column("key", sa.String(length=128), nullable=False),
         sa.Column("scope", sa.String(length=64), nullable=False),
+        sa.Column("body_hash", sa.String(length=64), nullable=False),
         sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("content_type", sa.String(length=100), nullable=True),
