@@ -1,5 +1,6 @@
 """The import graph of our four packages, built by grimp (function-level imports included): no cycle
-anywhere, and ``api.core`` — what every domain uses — imports no domain, only itself, ``face`` and ``shared``."""
+anywhere, and ``api.core`` — what every domain uses — imports no domain, only itself, ``face`` and
+``shared``."""
 
 from __future__ import annotations
 

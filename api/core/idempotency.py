@@ -63,7 +63,13 @@ class _Claim:
     def __init__(
         self, sessions: sessionmaker[Session], key: str, scope: str, body_hash: str, lease: timedelta
     ) -> None:
-        self.sessions, self.key, self.scope, self.body_hash, self.lease = sessions, key, scope, body_hash, lease
+        self.sessions, self.key, self.scope, self.body_hash, self.lease = (
+            sessions,
+            key,
+            scope,
+            body_hash,
+            lease,
+        )
         self.claimed_at = utcnow()
 
     def _row(self) -> IdempotentRequest:
@@ -185,7 +191,9 @@ class IdempotentPosts:
         key = raw_key.decode("latin-1")
         if not KEY_RE.match(key):
             for message in _error(
-                400, "invalid_idempotency_key", "The Idempotency-Key must be 8 to 128 letters, digits, or - _ : ."
+                400,
+                "invalid_idempotency_key",
+                "The Idempotency-Key must be 8 to 128 letters, digits, or - _ : .",
             ):
                 await send(message)
             return
@@ -235,20 +243,24 @@ class IdempotentPosts:
         if row.completed_at is None:
             wait = max(1, int(self.lease.total_seconds() - (utcnow() - row.claimed_at).total_seconds()))
             messages = _error(
-                409, "request_in_progress", "This request is still being processed: try again shortly.",
+                409,
+                "request_in_progress",
+                "This request is still being processed: try again shortly.",
                 min(wait, 5),
             )
             for message in messages:
                 await send(message)
             return
         body = row.body or b""
-        await send({
-            "type": "http.response.start",
-            "status": row.status_code or 200,
-            "headers": [
-                (b"content-type", (row.content_type or "application/json").encode()),
-                (b"content-length", str(len(body)).encode()),
-                (b"idempotent-replayed", b"true"),
-            ],
-        })
+        await send(
+            {
+                "type": "http.response.start",
+                "status": row.status_code or 200,
+                "headers": [
+                    (b"content-type", (row.content_type or "application/json").encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"idempotent-replayed", b"true"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -1,4 +1,5 @@
-"""One settings tree for the whole service, read from ``LIFECERT_*`` environment variables (pydantic-settings).
+"""One settings tree for the whole service, read from ``LIFECERT_*`` environment variables
+(pydantic-settings).
 
 Top-level values are ``LIFECERT_<FIELD>`` (``LIFECERT_DATABASE_URL``, ``LIFECERT_STATUS_RATE_PER_MINUTE``);
 nested groups use ``__``: ``LIFECERT_CERTIFICATION__CLAIM_LEASE_SECONDS``, ``LIFECERT_FACE__THRESHOLD``,

@@ -28,8 +28,9 @@ def key() -> str:
 
 
 def helpers_with(session, id_number: str) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(HelperAccount).where(
-        HelperAccount.id_number == id_number))
+    return session.scalar(
+        sa.select(sa.func.count()).select_from(HelperAccount).where(HelperAccount.id_number == id_number)
+    )
 
 
 def test_a_retry_with_the_same_key_gets_the_first_answer(client, session) -> None:
@@ -63,8 +64,9 @@ def test_a_request_still_running_answers_409_and_an_abandoned_claim_is_taken_ove
     body, k = helper_body(), key()
     raw = json.dumps(body).encode()
     scope = _scope_hash("POST", "/api/v1/helpers", b"")
-    session.add(IdempotentRequest(key=k, scope=scope, body_hash=hashlib.sha256(raw).hexdigest(),
-                                  claimed_at=utcnow()))
+    session.add(
+        IdempotentRequest(key=k, scope=scope, body_hash=hashlib.sha256(raw).hexdigest(), claimed_at=utcnow())
+    )
     session.commit()
     headers = {"Idempotency-Key": k, "Content-Type": "application/json"}
     busy = client.post("/api/v1/helpers", content=raw, headers=headers)
@@ -73,8 +75,11 @@ def test_a_request_still_running_answers_409_and_an_abandoned_claim_is_taken_ove
     assert helpers_with(session, body["id_number"]) == 0
     # a claim older than the lease belongs to a process that died: the retry takes it over and runs
     lease = client.app.state.settings.certification.claim_lease_seconds
-    session.execute(sa.update(IdempotentRequest).where(IdempotentRequest.key == k).values(
-        claimed_at=utcnow() - timedelta(seconds=lease + 1)))
+    session.execute(
+        sa.update(IdempotentRequest)
+        .where(IdempotentRequest.key == k)
+        .values(claimed_at=utcnow() - timedelta(seconds=lease + 1))
+    )
     session.commit()
     taken = client.post("/api/v1/helpers", content=raw, headers=headers)
     assert taken.status_code == 201, taken.text
@@ -87,8 +92,13 @@ def test_another_caller_with_the_same_key_is_not_answered_from_it(client, make_s
     for name in ("甲一", "乙二"):
         person = make_person(name=name)
         headers = make_staff(StaffRole.COORDINATOR) | {"Idempotency-Key": k}
-        answers.append(client.post("/api/v1/visits", headers=headers, json={
-            "id_number": person.id_number, "name": name, "reason": "bedridden"}))
+        answers.append(
+            client.post(
+                "/api/v1/visits",
+                headers=headers,
+                json={"id_number": person.id_number, "name": name, "reason": "bedridden"},
+            )
+        )
     assert [a.status_code for a in answers] == [201, 201], answers[1].text
     assert answers[0].json()["request_id"] != answers[1].json()["request_id"]
     assert "idempotent-replayed" not in answers[1].headers
@@ -103,5 +113,7 @@ def test_a_key_reused_for_another_request_is_refused(client, session) -> None:
 
 
 def test_a_malformed_key_is_refused(client) -> None:
-    resp = client.post("/api/v1/helpers", json=helper_body(), headers={"Idempotency-Key": "no spaces allowed"})
+    resp = client.post(
+        "/api/v1/helpers", json=helper_body(), headers={"Idempotency-Key": "no spaces allowed"}
+    )
     assert resp.status_code == 400 and resp.json()["error"] == "invalid_idempotency_key"

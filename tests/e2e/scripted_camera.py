@@ -33,8 +33,11 @@ D10_SEGMENTS = {"neutral": (152, 221), "open_mouth": (94, 111), "blink": (218, 2
 NEUTRAL = "neutral"
 
 
-def segments_from(clip: Path, ranges: dict[str, tuple[int, int]] = D10_SEGMENTS, width: int = 480,
-                  ) -> dict[str, list[str]]:
+def segments_from(
+    clip: Path,
+    ranges: dict[str, tuple[int, int]] = D10_SEGMENTS,
+    width: int = 480,
+) -> dict[str, list[str]]:
     """``{segment: [JPEG data URL, …]}`` cut from ``clip``."""
     last = max(stop for _, stop in ranges.values())
     source = read_clip(clip, 0, last)
