@@ -10,7 +10,8 @@ from api.auth.deps import Reviewer, StaffScope
 from api.beneficiaries.models import Beneficiary
 from api.comparison.models import FeedMismatch, MismatchStatus
 from api.comparison.rows import FeedRow
-from api.comparison.service import FeedContext, decide_mismatch
+from api.comparison.feed import FeedContext
+from api.comparison.mismatches import decide_mismatch
 from api.core.deps import PolicyDep, RegionPathsDep, SessionDep, agency_today
 from api.core.errors import ApiError
 from shared.backoffice_schemas import FeedMismatchPublic, MismatchDecision
@@ -76,8 +77,8 @@ def decide(
     outcome = decide_mismatch(
         session, item, apply=body.apply, reviewer_id=reviewer.id, reason=body.reason, ctx=ctx
     )
-    if isinstance(outcome, str):
+    if outcome.refused is not None:
         session.rollback()
-        raise ApiError(409, "cannot_apply", outcome)
+        raise ApiError(409, "cannot_apply", outcome.refused)
     session.commit()
     return _public(item, session.get(Beneficiary, item.beneficiary_id))

@@ -13,7 +13,8 @@ from api.beneficiaries.models import Certification, Entitlement
 from api.certification.models import PaymentResumption
 from api.comparison.models import FeedKind, FeedMismatch, MismatchStatus, RecoveryCase
 from api.comparison.rows import FeedFileError
-from api.comparison.service import decide_mismatch, import_feed
+from api.comparison.mismatches import decide_mismatch
+from api.comparison.service import import_feed
 from api.notify.models import OutboxMessage
 from shared.enums import BenefitType, CertificationMethod, PaymentState, StopReason
 from shared.idnumber import make_id_number
@@ -83,12 +84,10 @@ def test_name_mismatch_goes_to_review_list_never_applied(session, make_person, t
     assert import_feed(session, FeedKind.SIGN_OF_LIFE, f, ctx=feed_ctx()).mismatched == 0
     session.commit()
     # A reviewer confirms it is the same person: now it is applied.
-    assert (
-        decide_mismatch(
-            session, item, apply=True, reviewer_id=None, reason="same person, typo", ctx=feed_ctx()
-        )
-        is True
+    outcome = decide_mismatch(
+        session, item, apply=True, reviewer_id=None, reason="same person, typo", ctx=feed_ctx()
     )
+    assert outcome.changed and outcome.refused is None
     session.commit()
     assert item.status is MismatchStatus.APPLIED
     assert len(_certs(session, p.id)) == 1

@@ -1,0 +1,185 @@
+"""Death, detention and survivor-end records: rare events, applied one row at a time through the ORM.
+
+* death — deceased_on set; every entitlement stopped from the month after the death; overpayment (paid
+  months after the death × monthly amount) opens a recovery case, referred to the credit list at ≥ 3,000
+  yuan; a notice to the heir (or the phone on file) is queued in the outbox.
+* detention — payment suspended from the month after detention began (only a release lifts it).
+* survivor_end — the survivor entitlement stopped from the month after the event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from api import audit
+from api.beneficiaries.models import Beneficiary, Entitlement
+from api.comparison.feed import APPLIED, UNCHANGED, FeedContext, FeedPerson, FeedReport, RowOutcome, refused
+from api.comparison.models import FeedKind, RecoveryCase
+from api.comparison.overpayment import overpayment
+from api.comparison.rows import FeedRow
+from api.notify import outbox
+from api.payments.transitions import held_by_detention, transition
+from shared.enums import BenefitType, PaymentState, StopReason, SuspensionReason
+from shared.idnumber import mask_name
+from shared.months import YearMonth
+
+EventHandler = Callable[[Session, FeedPerson, FeedRow, FeedContext, FeedReport], RowOutcome]
+
+
+def _entitlements(session: Session, person_id: int) -> list[Entitlement]:
+    return list(
+        session.execute(
+            sa.select(Entitlement).where(Entitlement.beneficiary_id == person_id).order_by(Entitlement.id)
+        ).scalars()
+    )
+
+
+def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, report: FeedReport) -> RowOutcome:
+    person = session.get(Beneficiary, p.id)
+    if row.event_date > ctx.today:
+        return refused(f"death_date {row.event_date} is in the future")
+    if person.deceased_on is not None and person.deceased_on != row.event_date:
+        return refused(
+            f"already recorded as deceased on {person.deceased_on}, this record says {row.event_date}: "
+            "a clerk must check which is right"
+        )
+    changed = False
+    if person.deceased_on is None:
+        person.deceased_on = row.event_date
+        audit.record(
+            session,
+            actor=ctx.actor,
+            action="beneficiary.deceased",
+            entity_type="beneficiary",
+            entity_id=person.id,
+            before={"deceased_on": None},
+            after={"deceased_on": row.event_date, "source": row.detail},
+            reason=f"{row.detail} record",
+        )
+        changed = True
+    stop_from = YearMonth.of(row.event_date).next()
+    for ent in _entitlements(session, person.id):
+        if ent.payment_state is PaymentState.STOPPED:
+            continue
+        over = overpayment(
+            death_date=row.event_date,
+            paid_through=ctx.paid_until,
+            monthly_cents=ent.monthly_cents,
+            suspended_since=YearMonth.parse(ent.suspended_since) if ent.suspended_since else None,
+        )
+        transition(
+            session,
+            ent,
+            PaymentState.STOPPED,
+            actor=ctx.actor,
+            reason=f"death on {row.event_date} ({row.detail} record)",
+            month=stop_from,
+            stop_reason=StopReason.DECEASED,
+        )
+        changed = True
+        if over.months:
+            case = RecoveryCase(
+                beneficiary_id=person.id,
+                entitlement_id=ent.id,
+                death_date=row.event_date,
+                first_month=str(over.months[0]),
+                last_month=str(over.months[-1]),
+                months=len(over.months),
+                monthly_cents=ent.monthly_cents,
+                amount_cents=over.amount_cents,
+                credit_list_referral=over.referral(ctx.referral_cents),
+            )
+            session.add(case)
+            session.flush()
+            audit.record(
+                session,
+                actor=ctx.actor,
+                action="recovery.open",
+                entity_type="recovery_case",
+                entity_id=case.id,
+                after={
+                    "entitlement_id": ent.id,
+                    "months": [str(m) for m in over.months],
+                    "amount_cents": over.amount_cents,
+                    "credit_list_referral": case.credit_list_referral,
+                },
+                reason="paid after death",
+            )
+            report.recovery_cases += 1
+            report.referrals += int(case.credit_list_referral)
+    if changed:
+        heir = row.heir_name or "家属"
+        outbox.queue(
+            session,
+            dedupe_key=f"heir:{person.id}",
+            template="heir_notice",
+            beneficiary_id=person.id,
+            recipient=row.heir_phone or person.phone,
+            body=(
+                f"{heir}：{mask_name(person.name)}的社会保险待遇已自{stop_from}起停发。"
+                "如有多发待遇需退回，经办机构将与您联系；丧葬补助金和抚恤金请到社保经办机构申领。"
+            ),
+        )
+    return APPLIED if changed else UNCHANGED
+
+
+def detention(
+    session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, report: FeedReport
+) -> RowOutcome:
+    month = YearMonth.of(row.event_date).next()
+    changed = False
+    for ent in _entitlements(session, p.id):
+        current = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
+        if ent.payment_state is PaymentState.STOPPED:
+            continue
+        if (
+            ent.payment_state is PaymentState.SUSPENDED
+            and current is not None
+            and current <= month
+            and held_by_detention(ent)
+        ):
+            continue
+        transition(
+            session,
+            ent,
+            PaymentState.SUSPENDED,
+            actor=ctx.actor,
+            reason=f"detention from {row.event_date} ({row.detail})",
+            month=min(month, current) if current is not None else month,
+            suspension_reason=SuspensionReason.DETENTION,
+        )
+        changed = True
+    return APPLIED if changed else UNCHANGED
+
+
+def survivor_end(
+    session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, report: FeedReport
+) -> RowOutcome:
+    ents = [e for e in _entitlements(session, p.id) if e.benefit_type is BenefitType.SURVIVOR]
+    if not ents:
+        return refused("this person receives no survivor benefit")
+    changed = False
+    for ent in ents:
+        if ent.payment_state is PaymentState.STOPPED:
+            continue
+        transition(
+            session,
+            ent,
+            PaymentState.STOPPED,
+            actor=ctx.actor,
+            reason=f"survivor benefit ended: {row.detail} on {row.event_date}",
+            month=YearMonth.of(row.event_date).next(),
+            stop_reason=StopReason.SURVIVOR_ENDED,
+        )
+        changed = True
+    return APPLIED if changed else UNCHANGED
+
+
+HANDLERS: dict[FeedKind, EventHandler] = {
+    FeedKind.DEATH: death,
+    FeedKind.DETENTION: detention,
+    FeedKind.SURVIVOR_END: survivor_end,
+}
