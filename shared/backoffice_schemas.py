@@ -10,29 +10,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from shared.wire import Answer, Request
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 HALF_YEAR_PATTERN = r"^\d{4}-H[12]$"
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
 # --- statistics --------------------------------------------------------------------------------------
 
 
-class MethodCount(_Wire):
+class MethodCount(Answer):
     method: str
     people: int
 
 
-class RegionCoverage(_Wire):
+class RegionCoverage(Answer):
     region_code: str
     region_name: str
     people: int  # people with a payment not stopped
@@ -41,14 +35,14 @@ class RegionCoverage(_Wire):
     coverage: float  # certified / people (0..1)
 
 
-class MonthPoint(_Wire):
+class MonthPoint(Answer):
     month: str
     certified: int  # people certified in the month
     electronic: int
     suspended: int  # entitlements suspended by that month's cycle run
 
 
-class StatsOverview(_Wire):
+class StatsOverview(Answer):
     as_of: date
     period_from: date
     period_to: date
@@ -69,11 +63,11 @@ class StatsOverview(_Wire):
 # --- monthly run -------------------------------------------------------------------------------------
 
 
-class CycleRunRequest(_Request):
+class CycleRunRequest(Request):
     month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM")
 
 
-class CycleChange(_Wire):
+class CycleChange(Answer):
     entitlement_id: int
     masked_id: str
     benefit_type: str
@@ -83,7 +77,7 @@ class CycleChange(_Wire):
     back_pay_cents: int = 0
 
 
-class CycleRunResult(_Wire):
+class CycleRunResult(Answer):
     run_id: int
     month: str
     checked: int
@@ -96,7 +90,7 @@ class CycleRunResult(_Wire):
 # --- feed review list --------------------------------------------------------------------------------
 
 
-class FeedMismatchPublic(_Wire):
+class FeedMismatchPublic(Answer):
     id: int
     kind: str
     status: str
@@ -109,7 +103,7 @@ class FeedMismatchPublic(_Wire):
     created_at: datetime
 
 
-class MismatchDecision(_Request):
+class MismatchDecision(Request):
     apply: bool
     reason: str = Field(min_length=3, max_length=500)
 
@@ -117,7 +111,7 @@ class MismatchDecision(_Request):
 # --- audit viewer ------------------------------------------------------------------------------------
 
 
-class AuditEventPublic(_Wire):
+class AuditEventPublic(Answer):
     seq: int
     actor: str
     action: str
@@ -129,7 +123,7 @@ class AuditEventPublic(_Wire):
     created_at: datetime
 
 
-class AuditPage(_Wire):
+class AuditPage(Answer):
     events: list[AuditEventPublic]
     chain_ok: bool
     chain_checked: int
@@ -139,7 +133,7 @@ class AuditPage(_Wire):
 # --- spot checks -------------------------------------------------------------------------------------
 
 
-class SpotCheckCreate(_Request):
+class SpotCheckCreate(Request):
     half_year: str = Field(pattern=HALF_YEAR_PATTERN, description="e.g. 2026-H1")
     region_code: str = Field(min_length=2, max_length=12, description="the county (or city) to sample in")
     townships: int = Field(default=2, ge=2, le=50)
@@ -147,7 +141,7 @@ class SpotCheckCreate(_Request):
     per_village: int = Field(default=5, ge=1, le=200)
 
 
-class SpotItemPublic(_Wire):
+class SpotItemPublic(Answer):
     id: int
     village_code: str
     certification_id: int
@@ -159,7 +153,7 @@ class SpotItemPublic(_Wire):
     note: str | None = None
 
 
-class SpotCheckPublic(_Wire):
+class SpotCheckPublic(Answer):
     id: int
     half_year: str
     region_code: str
@@ -169,7 +163,7 @@ class SpotCheckPublic(_Wire):
     items: list[SpotItemPublic]
 
 
-class SpotOutcomeCreate(_Request):
+class SpotOutcomeCreate(Request):
     outcome: str = Field(pattern=r"^(confirmed|not_confirmed|unreachable)$")
     note: str | None = Field(default=None, max_length=500)
 
@@ -177,7 +171,7 @@ class SpotOutcomeCreate(_Request):
 # --- institutions ------------------------------------------------------------------------------------
 
 
-class RetireePublic(_Wire):
+class RetireePublic(Answer):
     beneficiary_id: int
     holder_name: str  # masked
     holder_id: str  # masked
@@ -185,12 +179,12 @@ class RetireePublic(_Wire):
     next_due: date
 
 
-class BatchAttestationCreate(_Request):
+class BatchAttestationCreate(Request):
     beneficiary_ids: list[int] = Field(min_length=1, max_length=5000)
     statement: str = Field(min_length=10, max_length=500)
 
 
-class BatchAttestationPublic(_Wire):
+class BatchAttestationPublic(Answer):
     id: int
     institution_id: int
     institution_name: str
@@ -203,7 +197,7 @@ class BatchAttestationPublic(_Wire):
     certified: int = 0
 
 
-class BatchDecision(_Request):
+class BatchDecision(Request):
     approve: bool
     reason: str = Field(min_length=3, max_length=500)
 
@@ -211,13 +205,13 @@ class BatchDecision(_Request):
 # --- detention release -------------------------------------------------------------------------------
 
 
-class DetentionRelease(_Request):
+class DetentionRelease(Request):
     """A reviewer lifts a detention suspension (release record seen): payment from the month after."""
 
     released_on: date
     reason: str = Field(min_length=3, max_length=500)
 
 
-class DetentionReleased(_Wire):
+class DetentionReleased(Answer):
     entitlement_id: int
     resume_month: str

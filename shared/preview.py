@@ -3,7 +3,7 @@ and which hint the app shows for each quality reason (pure data, no I/O)."""
 
 from __future__ import annotations
 
-from shared.schemas import _Wire
+from shared.wire import Answer
 
 # The quality-gate reason codes (face.types.ReasonCode values) grouped into the few hints a person can act
 # on. Anything else (a reason added later) falls back to "face the camera".
@@ -26,7 +26,7 @@ def hint_key(reason: str) -> str:
     return HINT_KEYS.get(reason, DEFAULT_HINT_KEY)
 
 
-class PreviewResult(_Wire):
+class PreviewResult(Answer):
     """The quality gate's verdict on one preview picture (nothing is stored or counted)."""
 
     ok: bool

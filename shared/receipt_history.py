@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from shared.schemas import ReceiptPublic, _Wire
+from shared.schemas import ReceiptPublic
+from shared.wire import Answer
 
 MAX_HISTORY = 20
 
 
-class ReceiptHistory(_Wire):
+class ReceiptHistory(Answer):
     """Masked receipts, newest first, at most :data:`MAX_HISTORY` (the request is a ``StatusRequest``)."""
 
     receipts: list[ReceiptPublic]

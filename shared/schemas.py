@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.enums import (
     BenefitType,
@@ -22,6 +22,7 @@ from shared.enums import (
     StaffRole,
     VisitState,
 )
+from shared.wire import Answer, IdNumber, PersonName, Request
 
 __all__ = [
     "EntitlementStatus",
@@ -35,11 +36,7 @@ __all__ = [
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class ErrorDetail(_Wire):
+class ErrorDetail(Answer):
     """One problem with one field of a request."""
 
     field: str  # dotted path, e.g. "id_number" or "body"
@@ -47,7 +44,7 @@ class ErrorDetail(_Wire):
     message: str
 
 
-class ErrorResponse(_Wire):
+class ErrorResponse(Answer):
     """The body of every 4xx answer.
 
     ``error`` is a stable machine code (``validation_error``, ``invalid_id_number``, ``not_found``,
@@ -60,16 +57,14 @@ class ErrorResponse(_Wire):
     retry_after_seconds: int | None = None
 
 
-class StatusRequest(_Wire):
+class StatusRequest(Request):
     """Look up one's own certification status: ID number and name as on the ID card."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    id_number: str = Field(min_length=1, max_length=40, description="18-character resident ID number")
-    name: str = Field(min_length=1, max_length=100, description="name as on the ID card")
+    id_number: IdNumber
+    name: PersonName
 
 
-class EntitlementStatus(_Wire):
+class EntitlementStatus(Answer):
     """Where one entitlement stands in its certification cycle."""
 
     benefit_type: BenefitType
@@ -88,7 +83,7 @@ class EntitlementStatus(_Wire):
     suspended_since: str | None = Field(default=None, pattern=MONTH_PATTERN)
 
 
-class VisitStatusPublic(_Wire):
+class VisitStatusPublic(Answer):
     """The person's home-visit request as the status lookup shows it: an open one, or one closed in the
     last 30 days (so "done" or "could not reach" is seen once)."""
 
@@ -99,7 +94,7 @@ class VisitStatusPublic(_Wire):
     closed_on: date | None = None
 
 
-class StatusResponse(_Wire):
+class StatusResponse(Answer):
     """A person's masked identity and the state of each of their entitlements."""
 
     masked_name: str  # 张*明
@@ -116,16 +111,14 @@ class StatusResponse(_Wire):
 # fields, documented on each response model's endpoint; their JSON answers are these models.
 
 
-class ChallengeRequest(_Wire):
+class ChallengeRequest(Request):
     """Ask for a face challenge: ID number and name as on the ID card."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    id_number: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=100)
+    id_number: IdNumber
+    name: PersonName
 
 
-class ChallengeResponse(_Wire):
+class ChallengeResponse(Answer):
     """The actions to perform, in order, before ``expires_at`` (UTC); the id is single use."""
 
     challenge_id: str
@@ -135,7 +128,7 @@ class ChallengeResponse(_Wire):
     max_frame_bytes: int
 
 
-class ReceiptPublic(_Wire):
+class ReceiptPublic(Answer):
     """A certification receipt: masked facts and the signed token (shown as a QR code)."""
 
     receipt_id: str
@@ -149,7 +142,7 @@ class ReceiptPublic(_Wire):
     qr_svg_url: str
 
 
-class PaymentResumed(_Wire):
+class PaymentResumed(Answer):
     """A suspended payment resumed by this certification."""
 
     benefit_type: BenefitType
@@ -158,7 +151,7 @@ class PaymentResumed(_Wire):
     back_pay_cents: int
 
 
-class ManualReviewOffer(_Wire):
+class ManualReviewOffer(Answer):
     """After repeated failed attempts: other ways to certify (never a silent lockout)."""
 
     message: str
@@ -167,7 +160,7 @@ class ManualReviewOffer(_Wire):
     onsite: str  # how to certify at a service window or ask for a home visit
 
 
-class FramesResult(_Wire):
+class FramesResult(Answer):
     """The answer to one frame submission; a retry with the same Idempotency-Key returns it again."""
 
     result: CertificationResult
@@ -182,7 +175,7 @@ class FramesResult(_Wire):
     binding_id: int | None = None  # family binding made by this challenge
 
 
-class ReceiptVerification(_Wire):
+class ReceiptVerification(Answer):
     valid: bool
     message: str
     receipt_id: str | None = None
@@ -193,46 +186,40 @@ class ReceiptVerification(_Wire):
     valid_until: date | None = None
 
 
-class LoginRequest(_Wire):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
+class LoginRequest(Request):
     username: str = Field(min_length=1, max_length=64, description="staff user name, or a helper's ID number")
     password: str = Field(min_length=1, max_length=200)
 
 
-class TokenResponse(_Wire):
+class TokenResponse(Answer):
     access_token: str
     token_type: str = "bearer"
     expires_at: datetime
 
 
-class HelperRegisterRequest(_Wire):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    id_number: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=100)
+class HelperRegisterRequest(Request):
+    id_number: IdNumber
+    name: PersonName
     phone: str = Field(min_length=5, max_length=32, pattern=r"^\+?[0-9 \-]{5,32}$")
     password: str = Field(min_length=8, max_length=200)
 
 
-class HelperPublic(_Wire):
+class HelperPublic(Answer):
     helper_id: int
     name: str  # masked
     id_number: str  # masked
 
 
-class BindRequest(_Wire):
+class BindRequest(Request):
     """Bind a relative: their ID number and name, and the relationship; answered with a face challenge
     that the relative must pass (``POST /api/v1/challenges/{id}/frames`` with the helper's token)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    id_number: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=100)
+    id_number: IdNumber
+    name: PersonName
     relationship: str = Field(min_length=1, max_length=32)
 
 
-class RelativePublic(_Wire):
+class RelativePublic(Answer):
     binding_id: int
     name: str  # masked
     id_number: str  # masked
@@ -240,17 +227,15 @@ class RelativePublic(_Wire):
     bound_at: datetime
 
 
-class StaffCreate(_Wire):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
+class StaffCreate(Request):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    name: str = Field(min_length=1, max_length=100)
+    name: PersonName
     role: StaffRole
     password: str = Field(min_length=8, max_length=200)
     region_code: str | None = Field(default=None, max_length=12)
 
 
-class StaffPublic(_Wire):
+class StaffPublic(Answer):
     staff_id: int
     username: str
     name: str
@@ -261,44 +246,38 @@ class StaffPublic(_Wire):
 ID_CARD_LAST4_PATTERN = r"^[0-9]{3}[0-9Xx]$"
 
 
-class OnsiteChallengeRequest(_Wire):
+class OnsiteChallengeRequest(Request):
     """A staff member starts a face challenge for the person in front of them: ``id_card_last4`` are the
     last 4 characters the staff member reads off the ID card in hand (422 ``id_card_mismatch`` when they
     differ from the roll)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    id_number: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=100)
+    id_number: IdNumber
+    name: PersonName
     id_card_last4: str = Field(pattern=ID_CARD_LAST4_PATTERN, description="last 4 characters of the ID card")
 
 
-class ReferencePublic(_Wire):
+class ReferencePublic(Answer):
     reference_id: int
     source: str
     created_at: datetime
 
 
-class ContactUpdate(_Wire):
+class ContactUpdate(Request):
     """At the end of a certification: confirm (no fields) or update phone and address."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     receipt_token: str = Field(min_length=1, max_length=4096)
     phone: str | None = Field(default=None, min_length=5, max_length=32, pattern=r"^\+?[0-9 \-]{5,32}$")
     address: str | None = Field(default=None, min_length=1, max_length=300)
 
 
-class ContactResult(_Wire):
+class ContactResult(Answer):
     changed: bool
     message: str
 
 
-class AttestationCreate(_Wire):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    id_number: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=100)
+class AttestationCreate(Request):
+    id_number: IdNumber
+    name: PersonName
     reason: str = Field(min_length=3, max_length=500, description="why a face scan is impossible")
     witness_name: str | None = Field(
         default=None,
@@ -308,15 +287,13 @@ class AttestationCreate(_Wire):
     )
 
 
-class SignoffCreate(_Wire):
+class SignoffCreate(Request):
     """The signed-in staff member signs the next level of the chain; ``level``, when sent, must be it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     level: str | None = Field(default=None, max_length=16, description="the level you sign as (a check)")
 
 
-class StaffRef(_Wire):
+class StaffRef(Answer):
     """A staff account as other staff see it in a case's history."""
 
     staff_id: int
@@ -324,14 +301,14 @@ class StaffRef(_Wire):
     region_code: str | None = None
 
 
-class SignoffPublic(_Wire):
+class SignoffPublic(Answer):
     level: str  # village | township | county | city | province
     signer: StaffRef
     signed_on: date
     signed_at: datetime
 
 
-class EvidencePublic(_Wire):
+class EvidencePublic(Answer):
     evidence_id: int
     kind: str
     content_type: str
@@ -343,7 +320,7 @@ class EvidencePublic(_Wire):
     opened_by_me: bool = False  # in a review item: whether the signed-in reviewer opened this file
 
 
-class CaseEvent(_Wire):
+class CaseEvent(Answer):
     """One step of a case's history: who opened or submitted it, uploaded, signed, viewed a file, decided."""
 
     action: str  # opened | submitted | uploaded | signed | viewed | decided
@@ -354,7 +331,7 @@ class CaseEvent(_Wire):
     level: str | None = None  # for "signed"
 
 
-class AttestationPublic(_Wire):
+class AttestationPublic(Answer):
     attestation_id: int
     holder_name: str  # masked
     holder_id: str  # masked
@@ -370,7 +347,7 @@ class AttestationPublic(_Wire):
     review_id: str | None = None
 
 
-class ReviewStatusPublic(_Wire):
+class ReviewStatusPublic(Answer):
     """What an applicant sees about their submission (overseas document, evidence, borderline face)."""
 
     review_id: str
@@ -383,7 +360,7 @@ class ReviewStatusPublic(_Wire):
     receipt: ReceiptPublic | None = None
 
 
-class ReviewItemPublic(_Wire):
+class ReviewItemPublic(Answer):
     """One item of the staff review queue."""
 
     review_id: str
@@ -406,18 +383,16 @@ class ReviewItemPublic(_Wire):
     approval_blocked: str | None = None
 
 
-class ReviewPage(_Wire):
+class ReviewPage(Answer):
     items: list[ReviewItemPublic]
     total: int
 
 
-class ReviewDecision(_Wire):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
+class ReviewDecision(Request):
     approve: bool
     reason: str = Field(min_length=3, max_length=500)
 
 
-class RetentionReport(_Wire):
+class RetentionReport(Answer):
     purged_files: int
     freed_bytes: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.enums import (
     BenefitType,
@@ -20,32 +20,25 @@ from shared.enums import (
     VisitRequestReason,
     VisitState,
 )
+from shared.wire import Answer, IdNumber, PersonName, Request
 
 PHONE_PATTERN = r"^\+?[0-9 \-]{5,32}$"
-
-
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 # --- visit requests ----------------------------------------------------------------------------------
 
 
-class VisitRequestCreate(_Request):
+class VisitRequestCreate(Request):
     """A citizen asks for a home visit: ID number and name as on the ID card, a phone to arrange it."""
 
-    id_number: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=100)
+    id_number: IdNumber
+    name: PersonName
     phone: str = Field(min_length=5, max_length=32, pattern=PHONE_PATTERN)
     reason: VisitRequestReason
     note: str | None = Field(default=None, max_length=300)
 
 
-class RelativeVisitRequestCreate(_Request):
+class RelativeVisitRequestCreate(Request):
     """A family helper asks for a home visit for a bound relative."""
 
     phone: str = Field(min_length=5, max_length=32, pattern=PHONE_PATTERN)
@@ -53,17 +46,17 @@ class RelativeVisitRequestCreate(_Request):
     note: str | None = Field(default=None, max_length=300)
 
 
-class StaffVisitRequestCreate(_Request):
+class StaffVisitRequestCreate(Request):
     """A coordinator or admin opens a visit request for a person in their region."""
 
-    id_number: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=100)
+    id_number: IdNumber
+    name: PersonName
     reason: VisitRequestReason
     phone: str | None = Field(default=None, min_length=5, max_length=32, pattern=PHONE_PATTERN)
     note: str | None = Field(default=None, max_length=300)
 
 
-class VisitRequestAck(_Wire):
+class VisitRequestAck(Answer):
     """What the citizen (or helper) is told: the request that is open for the person — the one just made,
     or the one already open (a second request returns it, ``created`` false)."""
 
@@ -75,23 +68,23 @@ class VisitRequestAck(_Wire):
     message: str
 
 
-class VisitSchedule(_Request):
+class VisitSchedule(Request):
     scheduled_on: date
     worker_id: int = Field(ge=1, description="the staff account that will visit")
 
 
-class VisitDone(_Request):
+class VisitDone(Request):
     """Close a visit with the certification it produced (the person's latest passed certification since
     the request when omitted)."""
 
     certification_id: int | None = Field(default=None, ge=1)
 
 
-class VisitCouldNotReach(_Request):
+class VisitCouldNotReach(Request):
     reason: str = Field(min_length=3, max_length=500)
 
 
-class VisitRecordPublic(_Wire):
+class VisitRecordPublic(Answer):
     """A home visit where the face check could not be done: it waits for a reviewer."""
 
     record_id: int
@@ -105,7 +98,7 @@ class VisitRecordPublic(_Wire):
     photos: int
 
 
-class VisitRequestPublic(_Wire):
+class VisitRequestPublic(Answer):
     """A visit request as staff see it."""
 
     request_id: int
@@ -130,13 +123,13 @@ class VisitRequestPublic(_Wire):
 # --- the work list ------------------------------------------------------------------------------------
 
 
-class RegionRef(_Wire):
+class RegionRef(Answer):
     code: str
     name: str
     level: RegionLevel
 
 
-class EntitlementDue(_Wire):
+class EntitlementDue(Answer):
     benefit_type: BenefitType
     state: CycleState
     window_start: date
@@ -145,7 +138,7 @@ class EntitlementDue(_Wire):
     days_left: int
 
 
-class OpenVisit(_Wire):
+class OpenVisit(Answer):
     request_id: int
     state: VisitState
     reason: VisitRequestReason
@@ -155,7 +148,7 @@ class OpenVisit(_Wire):
     worker_name: str | None = None
 
 
-class WorklistEntry(_Wire):
+class WorklistEntry(Answer):
     """One person to see to: why (state, special groups, a visit request) and what to bring (reference)."""
 
     person_id: int
@@ -174,13 +167,13 @@ class WorklistEntry(_Wire):
     visit: OpenVisit | None = None
 
 
-class VillageCount(_Wire):
+class VillageCount(Answer):
     region_code: str
     region_name: str
     count: int
 
 
-class WorklistPage(_Wire):
+class WorklistPage(Answer):
     today: date
     home_visit_age: int
     total: int
