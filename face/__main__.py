@@ -1,4 +1,4 @@
-"""Command line (a stable contract other tools call; see issue 3):
+"""Command line (a stable contract other tools call):
 
     python -m face verify REF PROBE
     python -m face eval-pairs --pairs PAIRS.csv --root DIR

@@ -1,6 +1,6 @@
 """Certification cycle rules: windows, state, suspension, resumption and back pay (pure functions).
 
-Policy statements this module implements (issue 2, "Cycle rules"; team brief):
+Policy statements this module implements (the policy texts; see ../shared/policies/README.md):
 
 * Retirees "prove once per cycle they are alive … or their pension is suspended".
 * "annual window from the birthday month to the month before the next birthday (the default); fixed 6-month

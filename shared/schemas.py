@@ -106,7 +106,7 @@ class StatusResponse(Answer):
     visit: VisitStatusPublic | None = None  # a home-visit request (api.worklist), when there is one
 
 
-# === Certification API (issue 4: challenges, family, attestation, overseas, review, receipts) ==========
+# === Certification API (challenges, family, attestation, overseas, review, receipts) ==========
 # Owned by the certification-API engineer. Multipart endpoints (frames, evidence, documents) take form
 # fields, documented on each response model's endpoint; their JSON answers are these models.
 
