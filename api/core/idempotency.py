@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.core.asgi import replay_body
 from api.core.db import Base, utcnow
 from shared.schemas import ErrorResponse
 
@@ -158,20 +159,6 @@ async def _read_body(receive: Receive) -> tuple[bytes, bool]:
             return b"".join(chunks), False
 
 
-def _replay(body: bytes, original: Receive) -> Receive:
-    """A ``receive`` that hands the app the body already read, then the real one (its disconnect)."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await original()
-
-    return receive
-
-
 class IdempotentPosts:
     """Pure ASGI middleware; ``lease_seconds``: how long a pending claim blocks a retry."""
 
@@ -209,7 +196,7 @@ class IdempotentPosts:
         if standing is not None:
             await self._answer_for(standing, body_hash, send)
             return
-        receive = _replay(body, receive)
+        receive = replay_body(body, receive)
 
         started: dict[str, object] = {}
         chunks: list[bytes] = []

@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.core.asgi import replay_body
 from api.core.db import utcnow
 from api.core.deps import client_ip
 from api.core.errors import error_response
@@ -77,7 +78,7 @@ class StatusFastPath:
         body = b"".join(chunks)
         if seen == length and await self._answer(scope, body, send):
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replay_body(body, receive), send)
 
     async def _answer(self, scope: Scope, body: bytes, send: Send) -> bool:
         """Answer the lookup; False hands it on to the regular route (nothing sent yet)."""
@@ -160,19 +161,6 @@ def _lookup(engine: Engine, id_number: str, name: str, state: Any) -> StatusResp
 
 async def _no_body() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 __all__ = ["StatusFastPath"]
