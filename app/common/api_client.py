@@ -39,6 +39,7 @@ from shared.schemas import (
     StatusResponse,
     TokenResponse,
 )
+from shared.worklist_schemas import RelativeVisitRequestCreate, VisitRequestAck, VisitRequestCreate
 
 _RELATIVES = TypeAdapter(list[RelativePublic])
 
@@ -128,6 +129,11 @@ class ApiClient:
     def sign_out(self) -> None:
         self._http.headers.pop("Authorization", None)
 
+    def use_token(self, token: str) -> None:
+        """Carry ``token`` on every later call (a staff member's token for the frames of an on-site
+        challenge: the API accepts them only from the account that started the challenge)."""
+        self._http.headers["Authorization"] = f"Bearer {token}"
+
     async def register_helper(self, request: HelperRegisterRequest) -> HelperPublic:
         """``POST /api/v1/helpers``: a family helper account (ID number, name, phone, password)."""
         return await self._send("POST", "/api/v1/helpers", HelperPublic, json=request.model_dump(mode="json"),
@@ -153,6 +159,18 @@ class ApiClient:
         """``POST /api/v1/family/relatives/{id}/challenges``: certify a bound relative."""
         return await self._send("POST", f"/api/v1/family/relatives/{binding_id}/challenges", ChallengeResponse,
                                 idempotency_key=new_idempotency_key())
+
+    # --- home visits ------------------------------------------------------------------------------------
+    async def request_visit(self, request: VisitRequestCreate, *, idempotency_key: str) -> VisitRequestAck:
+        """``POST /api/v1/visit-requests``: ask for a home visit; a retry with the key gets the same request,
+        and a person with an open request gets that one (``created`` false)."""
+        return await self._send("POST", "/api/v1/visit-requests", VisitRequestAck,
+                                json=request.model_dump(mode="json"), idempotency_key=idempotency_key)
+
+    async def request_relative_visit(self, binding_id: int, request: RelativeVisitRequestCreate) -> VisitRequestAck:
+        """``POST /api/v1/family/relatives/{id}/visit-requests``: a helper asks for a bound relative."""
+        return await self._send("POST", f"/api/v1/family/relatives/{binding_id}/visit-requests", VisitRequestAck,
+                                json=request.model_dump(mode="json"))
 
     async def create_challenge(self, request: ChallengeRequest) -> ChallengeResponse:
         """``POST /api/v1/challenges``: the actions to perform (in order) and the limits of the upload."""

@@ -1,4 +1,8 @@
-"""What to tell the user about an API error: a catalog key when there is one, else the server's text."""
+"""What to tell the user about an API error: a catalog key when there is one, else the server's text.
+
+The key is the one named for the code below, else ``error.<code>`` when the catalogs have it (e.g.
+``error.id_card_mismatch``), else ``reason.<code>`` for a face reason code (a reference photo refused by
+the quality gate answers ``no_face``, ``too_dark`` …)."""
 
 from __future__ import annotations
 
@@ -33,6 +37,8 @@ def notice_for(error: ApiError) -> Notice:
     if error.code == "invalid_id_number" and error.details:
         key = f"id.error.{error.details[0].code}"
         key = key if has_key(key) else "id.error.format"
+    if key is None:
+        key = next((k for k in (f"error.{error.code}", f"reason.{error.code}") if has_key(k)), None)
     if key is None and error.status >= 500:
         key = "error.server"
     return Notice(key=key, text=error.message)

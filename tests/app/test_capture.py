@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from app.citizen.screens.camera import instruction_key
 from app.common.api_client import ApiClient
 from app.common.camera import CameraUnavailable, capture_burst
 from app.common.capture import CaptureFlow, CapturePhase, CapturePlan, plan_for
+from app.common.components.capture_panel import instruction_key
 from shared.enums import ChallengeAction
 from shared.schemas import ChallengeRequest, ChallengeResponse
 

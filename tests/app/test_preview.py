@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from app.citizen.screens.camera import instruction_key
 from app.common.capture import CaptureFlow, CapturePhase, CapturePlan
+from app.common.components.capture_panel import instruction_key
 from app.common.preview import MAX_ERRORS_IN_A_ROW, OFFER_AFTER_S, GateEnd, PreviewGate
 from shared.i18n import has_key
 from shared.preview import HINT_KEYS, PreviewResult
