@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from app.citizen.visit_request import VisitRequestForm
 from app.common.api_client import ApiError
 from app.common.identity import IdentityForm, check_id_as_typed, submit_id_error
 from app.common.notices import Notice, notice_for
@@ -290,3 +291,4 @@ class AppState:
     receipts: list[ReceiptPublic] = field(default_factory=list)  # kept on this device, newest first
     history: ReceiptHistoryLookup = field(default_factory=ReceiptHistoryLookup)  # from the service
     receipt_shown: tuple[ReceiptPublic, bytes | None] | None = None
+    visit_request: VisitRequestForm = field(default_factory=VisitRequestForm)  # 请工作人员上门

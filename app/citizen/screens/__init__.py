@@ -18,6 +18,7 @@ from app.citizen.screens import (
     receipts,
     status,
     status_result,
+    visit_request,
 )
 from app.common.screens import settings
 
@@ -39,4 +40,5 @@ ROUTES = {
     "/family/register": family_register.build,
     "/family/relatives": family_relatives.build,
     "/family/bind": family_bind.build,
+    "/visit-request": visit_request.build,
 }

@@ -1,4 +1,5 @@
-"""The helper's bound relatives, one large button each, and "add a family member"."""
+"""The helper's bound relatives, one large button each (with "request a home visit" under it), and "add a
+family member"."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.citizen.state import CertifyFor
+from app.citizen.visit_request import VisitRequestForm
 from app.common.components import buttons, text
 from app.common.components.scaffold import screen
 
@@ -27,6 +29,13 @@ def build(ui: Ui) -> ft.View:
 
         return handler
 
+    def request_visit(binding_id: int, name: str):
+        async def handler() -> None:
+            ui.state.visit_request = VisitRequestForm.for_relative(binding_id, name)
+            await ui.go("/visit-request")
+
+        return handler
+
     async def add() -> None:
         forms.attempted = False
         await ui.go("/family/bind")
@@ -36,12 +45,16 @@ def build(ui: Ui) -> ft.View:
         forms.relatives = []
         await ui.go("/")
 
-    cards = [
-        buttons.choice(t("family.relative.certify", name=r.name, relationship=r.relationship),
-                       t("family.relative.hint"), ft.Icons.ELDERLY, f"family-relative-{i}",
-                       certify_relative(r.binding_id))
-        for i, r in enumerate(forms.relatives)
-    ] or [text.body(t("family.relatives.none"), identifier="family-relatives-none")]
+    cards: list[ft.Control] = []
+    for i, r in enumerate(forms.relatives):
+        cards += [
+            buttons.choice(t("family.relative.certify", name=r.name, relationship=r.relationship),
+                           t("family.relative.hint"), ft.Icons.ELDERLY, f"family-relative-{i}",
+                           certify_relative(r.binding_id)),
+            buttons.secondary(t("family.relative.visit", name=r.name), f"family-relative-{i}-visit",
+                              request_visit(r.binding_id, r.name), icon=ft.Icons.HOME_WORK),
+        ]
+    cards = cards or [text.body(t("family.relatives.none"), identifier="family-relatives-none")]
     return screen(ui, "/family/relatives", t("family.relatives.title"), [
         *cards,
         buttons.primary(t("family.add"), "family-add", add),

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.citizen.state import DocumentUpload
+from app.citizen.visit_request import VisitRequestForm
 from app.common.components import buttons, text
+from app.common.components.receipt import receipt_card
 from app.common.components.scaffold import screen
-from app.common.components.theme import CARD, ERROR, OK
-from app.common.dates import format_date
-from shared.enums import CertificationResult
+from app.common.components.theme import ERROR, OK
+from app.common.identity import IdentityForm
+from shared.enums import CertificationResult, VisitRequestReason
 from shared.i18n import Translator, has_key
 
 if TYPE_CHECKING:
@@ -45,6 +47,20 @@ def build(ui: Ui) -> ft.View:
     async def alternatives() -> None:
         await ui.go("/certify/alternatives")
 
+    async def request_visit() -> None:
+        reason = VisitRequestReason.FACE_CHECK_FAILED
+        if certify.binding_id is not None:  # a helper's bound relative
+            name = next((r.name for r in ui.state.helper.relatives if r.binding_id == certify.binding_id), "")
+            form = VisitRequestForm.for_relative(certify.binding_id, name)
+            form.reason = reason
+        elif certify.bind_request is not None:  # a relative being added
+            typed = IdentityForm(id_text=certify.bind_request.id_number, name=certify.bind_request.name)
+            form = VisitRequestForm.for_person(typed, reason)
+        else:
+            form = VisitRequestForm.for_person(certify.identity, reason)
+        ui.state.visit_request = form
+        await ui.go("/visit-request")
+
     async def family() -> None:
         ui.state.helper.relatives = await ui.api.relatives()
         await ui.go("/family/relatives")
@@ -65,26 +81,8 @@ def build(ui: Ui) -> ft.View:
                     text.heading(t("outcome.passed.title"), identifier="outcome-title")]),
             text.body(t("outcome.passed.body")),
         ]
-        receipt = result.receipt
-        if receipt is not None:
-            lang = t.language
-            card: list[ft.Control] = [
-                text.subheading(t("outcome.receipt")),
-                text.body(t("result.person", name=receipt.holder_name), identifier="receipt-name"),
-                text.body(t("result.id", id_number=receipt.holder_id)),
-                text.body(t("outcome.certified_on", date=format_date(receipt.certified_on, lang),
-                            method=t(f"method.{receipt.method}")), identifier="receipt-certified"),
-                text.body(t("result.valid_until", date=format_date(receipt.valid_until, lang)),
-                          identifier="receipt-valid-until"),
-            ]
-            if flow is not None and flow.receipt_qr_png:
-                card += [
-                    ft.Semantics(identifier="receipt-qr", image=True, label=t("outcome.receipt.hint"),
-                                 content=ft.Image(src=flow.receipt_qr_png, width=260, height=260)),
-                    text.body(t("outcome.receipt.hint"), muted=True),
-                ]
-            controls.append(ft.Container(content=ft.Column(card, spacing=10), bgcolor=CARD, border_radius=16,
-                                         padding=20, border=ft.Border.all(3, OK)))
+        if result.receipt is not None:
+            controls.append(receipt_card(t, result.receipt, flow.receipt_qr_png if flow is not None else None))
     elif result.result is CertificationResult.NEEDS_REVIEW:
         controls += [
             text.heading(t("outcome.needs_review.title"), identifier="outcome-title"),
@@ -106,6 +104,7 @@ def build(ui: Ui) -> ft.View:
             controls.append(buttons.primary(t("common.retry"), "outcome-retry", again))
         if certify.too_many_failures or result.manual_review is not None:
             controls.append(buttons.primary(t("outcome.evidence"), "outcome-evidence", evidence))
+            controls.append(buttons.primary(t("alt.request_visit"), "outcome-request-visit", request_visit))
         controls.append(buttons.secondary(t("camera.alternatives"), "outcome-alternatives", alternatives))
     controls.append(buttons.secondary(t("common.home"), "outcome-home", home, icon=ft.Icons.HOME))
     return screen(ui, "/certify/result", t("app.title"), controls, back_to="/")
