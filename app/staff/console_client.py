@@ -13,7 +13,7 @@ from typing import TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from app.common.api_client import ApiError, NetworkError
+from app.common.api_client import ApiClient, ApiError, NetworkError
 from shared.backoffice_schemas import (
     AuditPage,
     CycleRunRequest,
@@ -42,8 +42,19 @@ class ConsoleClient:
     def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 30.0,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.token = token
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport,
+        self.base_url = base_url.rstrip("/")
+        self._transport = transport
+        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport,
                                        headers={"Accept": "application/json"})
+
+    def face_api(self) -> ApiClient:
+        """The citizens' API client on the same server, carrying this staff member's token: the capture flow
+        uploads an on-site challenge's frames with it (the API takes them only from the account that started
+        the challenge). The caller closes it."""
+        api = ApiClient(self.base_url, transport=self._transport)
+        if self.token:
+            api.use_token(self.token)
+        return api
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -51,56 +62,62 @@ class ConsoleClient:
     async def login(self, username: str, password: str) -> StaffPublic:
         """Sign in; keeps the token for the next calls and returns who signed in."""
         body = LoginRequest(username=username, password=password).model_dump(mode="json")
-        token = await self._send("POST", "/api/v1/auth/staff/login", TokenResponse, json=body, auth=False)
+        token = await self.send("POST", "/api/v1/auth/staff/login", TokenResponse, json=body, auth=False)
         self.token = token.access_token
-        return await self._send("GET", "/api/v1/staff/me", StaffPublic)
+        return await self.send("GET", "/api/v1/staff/me", StaffPublic)
 
     async def review_items(self) -> ReviewPage:
-        return await self._send("GET", "/api/v1/review/items", ReviewPage)
+        return await self.send("GET", "/api/v1/review/items", ReviewPage)
 
     async def decide(self, review_id: str, *, approve: bool, reason: str) -> ReviewItemPublic:
         body = ReviewDecision(approve=approve, reason=reason).model_dump(mode="json")
-        return await self._send("POST", f"/api/v1/review/items/{review_id}/decision", ReviewItemPublic, json=body)
+        return await self.send("POST", f"/api/v1/review/items/{review_id}/decision", ReviewItemPublic, json=body)
 
     async def run_month(self, month: str) -> CycleRunResult:
         body = CycleRunRequest(month=month).model_dump(mode="json")
-        return await self._send("POST", "/api/v1/backoffice/cycle/run", CycleRunResult, json=body)
+        return await self.send("POST", "/api/v1/backoffice/cycle/run", CycleRunResult, json=body)
 
     async def stats(self, as_of: str | None = None) -> StatsOverview:
         params = {"as_of": as_of} if as_of else None
-        return await self._send("GET", "/api/v1/backoffice/stats", StatsOverview, params=params)
+        return await self.send("GET", "/api/v1/backoffice/stats", StatsOverview, params=params)
 
     async def feed_mismatches(self) -> list[FeedMismatchPublic]:
-        return await self._send("GET", "/api/v1/backoffice/feed-mismatches", list[FeedMismatchPublic])
+        return await self.send("GET", "/api/v1/backoffice/feed-mismatches", list[FeedMismatchPublic])
 
     async def decide_mismatch(self, item_id: int, *, apply: bool, reason: str) -> FeedMismatchPublic:
         body = MismatchDecision(apply=apply, reason=reason).model_dump(mode="json")
-        return await self._send("POST", f"/api/v1/backoffice/feed-mismatches/{item_id}/decision",
+        return await self.send("POST", f"/api/v1/backoffice/feed-mismatches/{item_id}/decision",
                                 FeedMismatchPublic, json=body)
 
     async def draw_spot_check(self, spec: SpotCheckCreate) -> SpotCheckPublic:
-        return await self._send("POST", "/api/v1/backoffice/spot-checks", SpotCheckPublic,
+        return await self.send("POST", "/api/v1/backoffice/spot-checks", SpotCheckPublic,
                                 json=spec.model_dump(mode="json"))
 
     async def spot_check(self, check_id: int) -> SpotCheckPublic:
-        return await self._send("GET", f"/api/v1/backoffice/spot-checks/{check_id}", SpotCheckPublic)
+        return await self.send("GET", f"/api/v1/backoffice/spot-checks/{check_id}", SpotCheckPublic)
 
     async def spot_outcome(self, check_id: int, item_id: int, *, outcome: str, note: str | None) -> SpotCheckPublic:
         body = SpotOutcomeCreate(outcome=outcome, note=note).model_dump(mode="json")
-        return await self._send("POST", f"/api/v1/backoffice/spot-checks/{check_id}/items/{item_id}/outcome",
+        return await self.send("POST", f"/api/v1/backoffice/spot-checks/{check_id}/items/{item_id}/outcome",
                                 SpotCheckPublic, json=body)
 
     async def audit(self, *, id_number: str = "", actor: str = "", date_from: str = "",
                     date_to: str = "") -> AuditPage:
         params = {k: v for k, v in (("id_number", id_number), ("actor", actor), ("date_from", date_from),
                                     ("date_to", date_to)) if v}
-        return await self._send("GET", "/api/v1/backoffice/audit", AuditPage, params=params)
+        return await self.send("GET", "/api/v1/backoffice/audit", AuditPage, params=params)
 
-    async def _send(self, method: str, path: str, model: type[M], *, json: object | None = None,
-                    params: dict[str, str] | None = None, auth: bool = True) -> M:
+    async def send(self, method: str, path: str, model: type[M], *, json: object | None = None,
+                   params: dict[str, str] | None = None, data: dict[str, str] | None = None,
+                   files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
+                   timeout: float | None = None, auth: bool = True) -> M:
+        """One call, typed by ``model`` (a JSON body, query parameters, or a multipart form of ``data`` and
+        ``files``); 4xx/5xx → ``ApiError`` with the server's code and message, no answer → ``NetworkError``."""
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
+        extra = {"timeout": timeout} if timeout is not None else {}
         try:
-            response = await self._http.request(method, path, json=json, params=params, headers=headers)
+            response = await self._http.request(method, path, json=json, params=params, data=data, files=files,
+                                                headers=headers, **extra)
         except httpx.TransportError as exc:
             raise NetworkError(f"{type(exc).__name__}: {exc}") from None
         if response.is_success:

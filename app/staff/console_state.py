@@ -1,5 +1,7 @@
 """What the staff app remembers of the signed-in staff member and the back-office screens, and their
-actions (testable without a UI). One per session, in ``app.staff.state.StaffAppState``.
+actions (testable without a UI). One per session, in ``app.staff.state.StaffAppState``. The coordinators'
+work list and the home visit in progress have their own state (``worklist_state``, ``visit_state``), kept
+here so that signing out forgets them too.
 
 Each action returns True on success; on failure ``error`` holds the server's message (shown via the
 ``console.error`` catalog string) and ``error_key`` the catalog key of its code when there is one
@@ -15,8 +17,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.common.api_client import ApiError
+from app.common.api_client import ApiClient, ApiError
 from app.staff.console_client import ConsoleClient
+from app.staff.field_client import FieldClient
+from app.staff.visit_state import HomeVisit
+from app.staff.worklist_state import WorklistState
 from shared.backoffice_schemas import (
     AuditPage,
     CycleRunResult,
@@ -27,6 +32,7 @@ from shared.backoffice_schemas import (
 )
 from shared.i18n import has_key
 from shared.schemas import ReviewItemPublic, StaffPublic
+from shared.worklist_schemas import WorklistEntry
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 HALF_YEAR_RE = re.compile(r"^\d{4}-H[12]$")
@@ -48,6 +54,9 @@ class ConsoleState:
     last_mismatch: FeedMismatchPublic | None = None  # the last one decided (its status says how)
     spot_check: SpotCheckPublic | None = None
     audit: AuditPage | None = None
+    worklist: WorklistState = field(default_factory=WorklistState)
+    visit: HomeVisit | None = None  # the person opened from the work list
+    face: ApiClient | None = None  # uploads an on-site challenge's frames (with this staff member's token)
     error: str | None = None
     error_key: str | None = None  # catalog key for the error code, when the catalogs have one
     busy: bool = False
@@ -55,6 +64,24 @@ class ConsoleState:
     @property
     def signed_in(self) -> bool:
         return self.staff is not None and self.client is not None
+
+    @property
+    def field_client(self) -> FieldClient:
+        """The work-list, visit and on-site calls of the signed-in staff member."""
+        return FieldClient(self.client)
+
+    def face_api(self) -> ApiClient:
+        """The capture flow's client for on-site challenges (made once per sign-in)."""
+        if self.face is None:
+            self.face = self.client.face_api()
+        return self.face
+
+    def open_person(self, entry: WorklistEntry) -> HomeVisit:
+        """Start (or go back to) the home visit of a person on the work list."""
+        if self.visit is None or self.visit.entry.person_id != entry.person_id:
+            today = self.worklist.page.today if self.worklist.page else date.today()
+            self.visit = HomeVisit(entry=entry, today=today, staff_id=self.staff.staff_id)
+        return self.visit
 
     async def _call(self, coro_fn) -> Any:
         self.busy, self.error, self.error_key = True, None, None
@@ -80,9 +107,13 @@ class ConsoleState:
     async def sign_out(self) -> None:
         if self.client is not None:
             await self.client.aclose()
+        if self.face is not None:
+            await self.face.aclose()
+            self.face = None
         self.staff = self.client = None
         self.queue, self.last_run, self.stats, self.last_decision = [], None, None, None
         self.mismatches, self.last_mismatch, self.spot_check, self.audit = [], None, None, None
+        self.worklist, self.visit = WorklistState(), None
 
     async def load_queue(self) -> bool:
         page = await self._call(self.client.review_items)

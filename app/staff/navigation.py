@@ -35,6 +35,7 @@ class NavEntry:
 
 
 ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry("/worklist", "console.nav.worklist", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.HOME_WORK),
     NavEntry("/review", "console.nav.review", frozenset({REVIEWER, ADMIN}), ft.Icons.FACT_CHECK),
     NavEntry("/mismatches", "console.nav.mismatches", frozenset({REVIEWER, ADMIN}), ft.Icons.COMPARE_ARROWS),
     NavEntry("/spotchecks", "console.nav.spotchecks", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.CHECKLIST),
@@ -49,7 +50,20 @@ def entries_for(role: StaffRole | None) -> list[NavEntry]:
     return [entry for entry in ENTRIES if role in entry.roles]
 
 
+def entry_of(route: str) -> NavEntry | None:
+    """The entry ``route`` belongs to: the entry itself or a screen under it (``/worklist/person``)."""
+    return next((e for e in ENTRIES if route == e.route or route.startswith(e.route + "/")), None)
+
+
 def allowed(route: str, role: StaffRole | None) -> bool:
-    """Whether ``role`` may open ``route`` (routes that are no entry, e.g. /settings, are open to all)."""
-    entry = next((e for e in ENTRIES if e.route == route), None)
+    """Whether ``role`` may open ``route`` (routes under no entry, e.g. /settings, are open to all)."""
+    entry = entry_of(route)
     return entry is None or role in entry.roles
+
+
+# Who acts on a home visit (schedules, checks the ID card, takes photos, records); reviewers may only read.
+FIELD_ROLES = frozenset({COORDINATOR, ADMIN})
+
+
+def acts_in_field(role: StaffRole | None) -> bool:
+    return role in FIELD_ROLES

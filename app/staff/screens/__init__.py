@@ -1,7 +1,8 @@
 """The staff app's screens; each exposes ``build(ui) -> ft.View``. ``ROUTES`` maps paths to them.
 
 ``/`` is the sign-in screen, or the role-aware home once signed in; the other routes are the entries of
-``app.staff.navigation.ENTRIES`` (each screen checks sign-in and role itself) and the settings.
+``app.staff.navigation.ENTRIES`` and the screens under them (``/worklist/person``, the home-visit steps
+``/worklist/visit/<step>``; each screen checks sign-in and role itself) and the settings.
 """
 
 from __future__ import annotations
@@ -9,7 +10,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.common.screens import settings
-from app.staff.screens import audit, cycle, home, mismatches, review, signin, spotchecks, stats
+from app.staff.screens import (
+    audit,
+    cycle,
+    home,
+    mismatches,
+    person,
+    review,
+    signin,
+    spotchecks,
+    stats,
+    visit_contact,
+    visit_done,
+    visit_face,
+    visit_id,
+    visit_record,
+    visit_reference,
+    worklist,
+)
+from app.staff.visit_state import VisitStep
 
 if TYPE_CHECKING:
     import flet as ft
@@ -25,6 +44,14 @@ def start(ui: Ui) -> ft.View:
 ROUTES = {
     "/": start,
     "/settings": settings.build,
+    "/worklist": worklist.build,
+    "/worklist/person": person.build,
+    VisitStep.ID_CARD.route: visit_id.build,
+    VisitStep.REFERENCE.route: visit_reference.build,
+    VisitStep.FACE.route: visit_face.build,
+    VisitStep.CONTACT.route: visit_contact.build,
+    VisitStep.DONE.route: visit_done.build,
+    VisitStep.RECORD.route: visit_record.build,
     "/review": review.build,
     "/cycle": cycle.build,
     "/stats": stats.build,
