@@ -17,7 +17,7 @@ from app.common.components.identity_fields import IdentityFields
 from app.common.identity import IdentityForm
 from app.common.ui import Ui
 from app.staff.console_client import ConsoleClient
-from app.staff.navigation import ENTRIES, allowed, entries_for
+from app.staff.navigation import ENTRIES, allowed, entries_for, entry_of
 from app.staff.screens import ROUTES as STAFF_ROUTES
 from app.staff.state import StaffAppState
 from shared.enums import BenefitType, CertificationMethod, CycleState, PaymentState, ResidenceKind, StaffRole
@@ -136,9 +136,9 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
     assert "console-username" not in ids and {"staff-home-heading", "console-who", "console-sign-out"} <= ids
     shown = {i.removeprefix("staff-home-") for i in ids if i.startswith("staff-home-")} - {"heading"}
     expected = {
-        StaffRole.ADMIN: {"review", "mismatches", "spotchecks", "stats", "cycle", "audit"},
-        StaffRole.REVIEWER: {"review", "mismatches", "spotchecks", "stats", "audit"},
-        StaffRole.COORDINATOR: {"spotchecks", "stats"},
+        StaffRole.ADMIN: {"worklist", "review", "mismatches", "spotchecks", "stats", "cycle", "audit"},
+        StaffRole.REVIEWER: {"worklist", "review", "mismatches", "spotchecks", "stats", "audit"},
+        StaffRole.COORDINATOR: {"worklist", "spotchecks", "stats"},
         StaffRole.UNIT_ADMIN: {"none"},  # nothing for a unit administrator in this app yet
     }[role]
     assert shown == expected
@@ -152,7 +152,11 @@ def test_staff_screen_refuses_a_role_it_is_not_for() -> None:
 
 
 def test_every_staff_entry_has_a_screen_a_label_and_a_hint() -> None:
-    assert {e.route for e in ENTRIES} == set(STAFF_ROUTES) - {"/", "/settings"}
+    assert {e.route for e in ENTRIES} <= set(STAFF_ROUTES)
+    # every other screen sits under an entry (and so under its roles): the person and home-visit screens
+    assert {entry_of(r).route for r in set(STAFF_ROUTES) - {"/", "/settings"}} == {e.route for e in ENTRIES}
+    assert allowed("/worklist/visit/face", StaffRole.COORDINATOR)
+    assert not allowed("/worklist/visit/face", StaffRole.UNIT_ADMIN)
     for entry in ENTRIES:
         for language in LANGUAGES:
             assert entry.label_key in CATALOGS[language] and entry.hint_key in CATALOGS[language], entry
@@ -280,3 +284,149 @@ def test_receipts_screen_lists_the_devices_receipts() -> None:
     assert "receipt-0-qr" in identifiers(view)
     ui.state.receipt_shown = (ui.state.receipts[0], b"\x89PNG")
     assert "receipt-qr" in identifiers(ROUTES["/receipts/qr"](ui))
+
+
+# --- the coordinators' screens: work list, person, home-visit steps ----------------------------------------
+
+def _entry(**changes):
+    from shared.enums import SpecialGroup, VisitRequestReason, VisitState
+    from shared.worklist_schemas import EntitlementDue, OpenVisit, RegionRef, WorklistEntry
+
+    entry = WorklistEntry(
+        person_id=7, id_number=make_id_number("110101", date(1939, 8, 9), 13), name="马德胜", age=87,
+        phone="13700137002", region_code="110101002001",
+        regions=[RegionRef(code="110101", name="东城区", level="county"),
+                 RegionRef(code="110101002001", name="隆福寺社区", level="village")],
+        state=CycleState.OVERDUE, days_left=40,
+        entitlements=[EntitlementDue(benefit_type=BenefitType.ENTERPRISE_PENSION, state=CycleState.OVERDUE,
+                                     window_start=date(2026, 8, 1), window_end=date(2026, 12, 31),
+                                     next_due=date(2026, 12, 31), days_left=40)],
+        special_groups=[SpecialGroup.AGED, SpecialGroup.BEDRIDDEN], reference_face=False, reference_outdated=False,
+        visit=OpenVisit(request_id=3, state=VisitState.REQUESTED, reason=VisitRequestReason.ELDERLY,
+                        requested_at=date(2026, 11, 20).isoformat() + "T08:00:00Z"),
+    )
+    return entry.model_copy(update=changes)
+
+
+def field_ui(language: str, role: StaffRole = StaffRole.COORDINATOR, **entry_changes) -> Ui:
+    from shared.worklist_schemas import VillageCount, WorklistPage
+
+    ui = make_staff_ui(language, role)
+    entry = _entry(**entry_changes)
+    console = ui.state.console
+    console.worklist.page = WorklistPage(today=date(2026, 11, 22), home_visit_age=80, total=1, items=[entry],
+                                         villages=[VillageCount(region_code="110101002001", region_name="隆福寺社区",
+                                                                count=1)])
+    console.open_person(entry)
+    return ui
+
+
+FIELD_SCREENS = {
+    "/worklist": {"worklist-summary", "worklist-person-0", "worklist-village-all", "worklist-village-110101002001",
+                  "worklist-state-overdue", "worklist-special", "worklist-visit-requested"},
+    "/worklist/person": {"person-card", "person-schedule", "person-schedule-date", "person-unreached",
+                         "person-start", "person-record"},
+    "/worklist/visit/id-card": {"visit-step", "visit-who", "visit-id-seen", "visit-id-last4", "visit-id-next"},
+    "/worklist/visit/reference": {"visit-step", "visit-reference-open", "visit-reference-take"},
+    "/worklist/visit/face": {"visit-step", "visit-face-id-first"},  # the ID card is not checked yet
+    "/worklist/visit/contact": {"visit-contact-phone", "visit-contact-save", "visit-contact-skip"},
+    "/worklist/visit/done": {"visit-done-title", "visit-done-worklist"},
+    "/worklist/visit/record": {"visit-record-reason-dementia", "visit-record-notes", "visit-record-open",
+                               "visit-record-pick", "visit-record-photos", "visit-record-submit"},
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("route", sorted(FIELD_SCREENS))
+def test_field_screen_builds_translated(route: str, language: str) -> None:
+    view = STAFF_ROUTES[route](field_ui(language))
+    assert_translated(view, route, language)
+    assert FIELD_SCREENS[route] <= set(identifiers(view))
+
+
+def test_worklist_card_tells_who_why_and_what_to_bring() -> None:
+    shown = texts(STAFF_ROUTES["/worklist"](field_ui("zh-Hans")))
+    assert "马德胜（87 岁）" in shown and f"身份证号：{_entry().id_number}" in shown
+    assert "所在村（社区）：隆福寺社区" in shown and "已逾期（上期未认证），本期还剩 40 天" in shown
+    assert {"高龄", "长期卧床"} <= set(shown) and "没有比对照片：上门时先做人脸建模" in shown
+    assert "已申请上门（2026年11月20日，年纪大，行动不便）" in shown
+    assert "隆福寺社区 1 人" in shown and "共 1 人需要办理" in shown
+    outdated = texts(STAFF_ROUTES["/worklist"](field_ui("en", reference_face=True, reference_outdated=True,
+                                                          state=CycleState.SUSPENDED, visit=None)))
+    assert "Reference photo outdated: take a new one on the visit" in outdated
+    assert "Payment suspended: certify soon" in outdated
+
+
+def test_a_reviewer_reads_the_work_list_but_does_not_visit() -> None:
+    person = identifiers(STAFF_ROUTES["/worklist/person"](field_ui("zh-Hans", StaffRole.REVIEWER)))
+    assert "person-card" in person and not {"person-start", "person-record", "person-schedule"} & set(person)
+    step = identifiers(STAFF_ROUTES["/worklist/visit/id-card"](field_ui("zh-Hans", StaffRole.REVIEWER)))
+    assert "console-not-allowed" in step and "visit-id-next" not in step
+    nobody = make_staff_ui("en", StaffRole.COORDINATOR)
+    assert "visit-none" in identifiers(STAFF_ROUTES["/worklist/visit/face"](nobody))
+
+
+def test_face_step_shows_the_capture_once_the_id_card_was_checked_then_the_outcome() -> None:
+    from shared.schemas import FramesResult, ReceiptPublic
+
+    ui = field_ui("zh-Hans")
+    visit = ui.state.console.visit
+    visit.id_seen, visit.last4 = True, visit.entry.id_number[-4:]
+    assert visit.confirm_id()
+    capture = identifiers(STAFF_ROUTES["/worklist/visit/face"](ui))
+    assert {"camera-start", "camera-instruction", "camera-preview", "camera-alternatives"} <= set(capture)
+    receipt = ReceiptPublic(receipt_id="r1", holder_name="马*胜", holder_id="1101**********1339",
+                            method=CertificationMethod.STAFF_ONSITE, certified_on=date(2026, 11, 22),
+                            valid_until=date(2027, 8, 31), token="t", qr_png_url="/q.png", qr_svg_url="/q.svg")
+    visit.result = FramesResult(result="passed", reason="ok", message="ok", receipt=receipt)
+    visit.receipt_qr_png = b"\x89PNG"
+    view = STAFF_ROUTES["/worklist/visit/face"](ui)
+    assert {"visit-face-result", "receipt-qr", "visit-face-next"} <= set(identifiers(view))
+    assert "认证日期：2026年11月22日（工作人员上门）" in texts(view)
+    visit.result = FramesResult(result="failed", reason="face_mismatch", message="server text")
+    failed = STAFF_ROUTES["/worklist/visit/face"](ui)
+    assert {"visit-face-again", "visit-face-record"} <= set(identifiers(failed))
+    assert "原因：和社保档案中的照片对不上。" in texts(failed)
+
+
+def test_record_screen_after_sending_names_the_review() -> None:
+    from shared.worklist_schemas import VisitRecordPublic
+
+    ui = field_ui("zh-Hant")
+    ui.state.console.visit.record = VisitRecordPublic(record_id=1, visit_request_id=3, reason="dementia", notes="臥床",
+                                                      visited_on=date(2026, 11, 22), recorded_by=1, review_id="rv-1",
+                                                      review_status="pending", photos=2)
+    view = STAFF_ROUTES["/worklist/visit/record"](ui)
+    assert {"visit-record-sent", "visit-record-review-id"} <= set(identifiers(view))
+    assert "受理編號：rv-1" in texts(view)
+
+
+# --- the citizens' home-visit request ---------------------------------------------------------------------
+
+def test_other_ways_and_third_failure_offer_a_home_visit() -> None:
+    from shared.schemas import FramesResult
+
+    assert "alt-request-visit" in identifiers(ROUTES["/certify/alternatives"](make_ui("zh-Hans")))
+    failed = FramesResult(result="failed", reason="still_image", message="x")
+    assert "outcome-request-visit" in identifiers(ROUTES["/certify/result"](_outcome_ui(failed, failures=3)))
+    assert "outcome-request-visit" not in identifiers(ROUTES["/certify/result"](_outcome_ui(failed, failures=1)))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_visit_request_screen_for_a_relative_and_its_confirmation(language: str) -> None:
+    from app.citizen.visit_request import VisitRequestForm
+    from shared.worklist_schemas import VisitRequestAck
+
+    ui = make_ui(language)
+    ui.state.visit_request = VisitRequestForm.for_relative(5, "吴*佑")
+    view = ROUTES["/visit-request"](ui)
+    assert_translated(view, "/visit-request", language)
+    ids = set(identifiers(view))
+    assert {"visit-request-relative", "visit-request-phone", "visit-request-reason-elderly",
+            "visit-request-submit"} <= ids and "visit-request-id" not in ids
+    ui.state.visit_request.ack = VisitRequestAck(created=True, state="requested", requested_on=date(2026, 11, 22),
+                                                 message="server text")
+    done = ROUTES["/visit-request"](ui)
+    assert_translated(done, "/visit-request", language)
+    assert {"visit-request-done", "visit-request-date", "visit-request-next"} <= set(identifiers(done))
+    assert "server text" not in texts(done)
