@@ -74,17 +74,18 @@ class VisitRequestForm:
         """Send the request when the form is complete; True when the service answered."""
         self.attempted, self.notice = True, None
         self.identity.attempted = self.binding_id is None
-        if self.busy or self.errors():
+        reason = self.reason
+        if self.busy or self.errors() or reason is None:
             return False
         self.busy = True
         note = self.note.strip() or None
         try:
             if self.binding_id is not None:
-                body = RelativeVisitRequestCreate(phone=self.phone.strip(), reason=self.reason, note=note)
+                body = RelativeVisitRequestCreate(phone=self.phone.strip(), reason=reason, note=note)
                 self.ack = await api.request_relative_visit(self.binding_id, body)
             else:
                 request = VisitRequestCreate(id_number=self.identity.id_check.number, name=self.identity.clean_name,
-                                             phone=self.phone.strip(), reason=self.reason, note=note)
+                                             phone=self.phone.strip(), reason=reason, note=note)
                 self.ack = await api.request_visit(request, idempotency_key=self.idempotency_key)
             return True
         except ApiError as exc:

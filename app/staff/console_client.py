@@ -114,10 +114,10 @@ class ConsoleClient:
         """One call, typed by ``model`` (a JSON body, query parameters, or a multipart form of ``data`` and
         ``files``); 4xx/5xx → ``ApiError`` with the server's code and message, no answer → ``NetworkError``."""
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
-        extra = {"timeout": timeout} if timeout is not None else {}
         try:
-            response = await self._http.request(method, path, json=json, params=params, data=data, files=files,
-                                                headers=headers, **extra)
+            response = await self._http.request(
+                method, path, json=json, params=params, data=data, files=files, headers=headers,
+                timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
         except httpx.TransportError as exc:
             raise NetworkError(f"{type(exc).__name__}: {exc}") from None
         if response.is_success:

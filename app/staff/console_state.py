@@ -65,22 +65,28 @@ class ConsoleState:
     def signed_in(self) -> bool:
         return self.staff is not None and self.client is not None
 
+    def _signed_in(self) -> tuple[StaffPublic, ConsoleClient]:
+        if self.staff is None or self.client is None:
+            raise RuntimeError("nobody is signed in")  # the screens check signed_in first
+        return self.staff, self.client
+
     @property
     def field_client(self) -> FieldClient:
         """The work-list, visit and on-site calls of the signed-in staff member."""
-        return FieldClient(self.client)
+        return FieldClient(self._signed_in()[1])
 
     def face_api(self) -> ApiClient:
         """The capture flow's client for on-site challenges (made once per sign-in)."""
         if self.face is None:
-            self.face = self.client.face_api()
+            self.face = self._signed_in()[1].face_api()
         return self.face
 
     def open_person(self, entry: WorklistEntry) -> HomeVisit:
         """Start (or go back to) the home visit of a person on the work list."""
+        staff, _ = self._signed_in()
         if self.visit is None or self.visit.entry.person_id != entry.person_id:
             today = self.worklist.page.today if self.worklist.page else date.today()
-            self.visit = HomeVisit(entry=entry, today=today, staff_id=self.staff.staff_id)
+            self.visit = HomeVisit(entry=entry, today=today, staff_id=staff.staff_id)
         return self.visit
 
     async def _call(self, coro_fn) -> Any:

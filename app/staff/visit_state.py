@@ -216,9 +216,19 @@ class HomeVisit:
         return await self._call(self._close(client))
 
     async def _close(self, client: FieldClient) -> None:
-        if self.request.state is VisitState.REQUESTED:
-            self.request = await client.schedule(self.request.request_id, self.today, self.staff_id)
-        self.request = await client.done(self.request.request_id)
+        request = await self._scheduled(client, self._open_request())
+        self.request = await client.done(request.request_id)
+
+    def _open_request(self) -> VisitRequestPublic:
+        if self.request is None or self.request.state not in OPEN:
+            raise ApiError(409, "invalid_transition", "no open visit request")  # checked by the callers
+        return self.request
+
+    async def _scheduled(self, client: FieldClient, request: VisitRequestPublic) -> VisitRequestPublic:
+        """``request``, scheduled for today with the signed-in staff member when it was only requested."""
+        if request.state is VisitState.REQUESTED:
+            request = self.request = await client.schedule(request.request_id, self.today, self.staff_id)
+        return request
 
     # --- step (d): contact -----------------------------------------------------------------------------
 
@@ -271,7 +281,7 @@ class HomeVisit:
         if not await self.load_request(client) or not self.request_open:
             self.notice = self.notice or Notice(key="visit.request.none")
             return False
-        request_id = self.request.request_id
+        request_id = self._open_request().request_id
 
         async def send() -> None:
             self.request = await client.schedule(request_id, on, self.staff_id)
@@ -286,7 +296,7 @@ class HomeVisit:
         if not await self.load_request(client) or not self.request_open:
             self.notice = self.notice or Notice(key="visit.request.none")
             return False
-        request_id = self.request.request_id
+        request_id = self._open_request().request_id
 
         async def send() -> None:
             self.request = await client.could_not_reach(request_id, reason.strip())
@@ -297,7 +307,8 @@ class HomeVisit:
 
     def request_reason(self) -> VisitRequestReason:
         """Why staff open a request for this person (when none is open and a visit is recorded)."""
-        if (reason := _REQUEST_REASON.get(self.record_form.reason)) is not None:
+        recorded = self.record_form.reason
+        if recorded is not None and (reason := _REQUEST_REASON.get(recorded)) is not None:
             return reason
         groups = set(self.entry.special_groups)
         return next((r for g, r in _GROUP_REASON if g in groups), VisitRequestReason.OTHER)
@@ -307,23 +318,22 @@ class HomeVisit:
         signed-in staff member when it is only requested, then send reason, notes and photos."""
         form = self.record_form
         form.attempted, self.notice = True, None
-        if form.errors():
+        if form.errors() or form.reason is None:
             return False
         if not await self.load_request(client):
             return False
-        return await self._call(self._record(client))
+        return await self._call(self._record(client, form.reason))
 
-    async def _record(self, client: FieldClient) -> None:
+    async def _record(self, client: FieldClient, reason: VisitRecordReason) -> None:
         form, entry = self.record_form, self.entry
         if not self.request_open:
             phone = entry.phone if entry.phone and _PHONE.match(entry.phone) else None
             self.request = await client.open_visit(StaffVisitRequestCreate(
                 id_number=entry.id_number, name=entry.name, reason=self.request_reason(), phone=phone))
-        if self.request.state is VisitState.REQUESTED:
-            self.request = await client.schedule(self.request.request_id, self.today, self.staff_id)
-        self.record = await client.record(self.request.request_id, reason=form.reason, notes=form.notes.strip(),
+        request = await self._scheduled(client, self._open_request())
+        self.record = await client.record(request.request_id, reason=reason, notes=form.notes.strip(),
                                           visited_on=self.today, photos=list(form.photos))
-        self.request = await client.visit(self.request.request_id)
+        self.request = await client.visit(request.request_id)
 
     # --- plumbing ----------------------------------------------------------------------------------------
 

@@ -16,31 +16,39 @@ from shared.enums import CertificationResult
 from shared.schemas import ChallengeRequest, ChallengeResponse
 
 if TYPE_CHECKING:
-    from app.common.capture import CaptureFlow
+    from app.common.capture import CaptureFlow, ChallengeSource
     from app.common.ui import Ui
 
 def build(ui: Ui) -> ft.View:
     t = ui.t
     certify = ui.state.certify
     api = ui.api
+    source: ChallengeRequest | ChallengeSource
     if certify.binding_id is not None:
         binding_id = certify.binding_id
 
-        async def source() -> ChallengeResponse:
+        async def relative_challenge() -> ChallengeResponse:
             return await api.start_family_challenge(binding_id)
+
+        source = relative_challenge
     elif certify.bind_request is not None:
         bind_request = certify.bind_request
 
-        async def source() -> ChallengeResponse:
+        async def binding_challenge() -> ChallengeResponse:
             return await api.start_binding(bind_request)
+
+        source = binding_challenge
     else:
         source = ChallengeRequest(id_number=certify.identity.id_check.number or "-",
                                   name=certify.identity.clean_name or "-")
 
     async def done(flow: CaptureFlow) -> None:
-        if flow.result.result is CertificationResult.FAILED:
+        result = flow.result
+        if result is None:
+            return
+        if result.result is CertificationResult.FAILED:
             certify.failures += 1
-        for receipt in flow.result.receipts or ([flow.result.receipt] if flow.result.receipt else []):
+        for receipt in result.receipts or ([result.receipt] if result.receipt else []):
             keep_in_background(ui, receipt)
         await ui.go("/certify/result")
 

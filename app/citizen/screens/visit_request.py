@@ -39,11 +39,11 @@ def build(ui: Ui) -> ft.View:
     reasons = ft.Column(spacing=10)
     message = MessageLine(identifier="visit-request-error")
 
-    def phone_changed(e: ft.ControlEvent) -> None:
-        form.phone = e.control.value or ""
+    def phone_changed() -> None:
+        form.phone = phone.value or ""
 
-    def note_changed(e: ft.ControlEvent) -> None:
-        form.note = e.control.value or ""
+    def note_changed() -> None:
+        form.note = note.value or ""
 
     phone = text_field(t("visit_request.phone"), t("visit_request.phone_hint"), form.phone, phone_changed,
                        keyboard=ft.KeyboardType.PHONE)

@@ -78,7 +78,7 @@ def toggle(text: str, identifier: str, selected: bool, on_click: Handler) -> ft.
 def chip(text: str, identifier: str, selected: bool, on_click: Handler) -> ft.Control:
     """A filter that is on or off (several side by side, wrapping): the chosen ones are filled and ticked."""
     style = _style(selected)
-    style.padding = ft.Padding.symmetric(horizontal=18, vertical=10)
+    style.padding = ft.Padding.symmetric(horizontal=16, vertical=6)
     button = ft.Button(content=text, icon=ft.Icons.CHECK if selected else None, on_click=on_click, style=style,
-                       height=60)
+                       height=54)
     return ft.Semantics(identifier=identifier, selected=selected, content=button)

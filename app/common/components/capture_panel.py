@@ -66,7 +66,8 @@ class CapturePanel:
                  alternatives_key: str = "camera.alternatives",
                  on_lens: Callable[[bool], None] | None = None,
                  lens_keys: tuple[str, str] = ("camera.use_front", "camera.use_rear"),
-                 on_render: Callable[[CaptureFlow], None] | None = None) -> None:
+                 on_render: Callable[[CaptureFlow], None] | None = None,
+                 preview_height: int = PREVIEW_HEIGHT) -> None:
         self.ui = ui
         self._on_render = on_render  # the screen's own controls follow the flow too
         self._on_done = on_done
@@ -95,7 +96,7 @@ class CapturePanel:
         self._has_alternatives = on_alternatives is not None
         self.stuck_text = ft.Semantics(identifier="camera-stuck", visible=False,
                                        content=text.body(t("camera.hints_stuck")))
-        preview = ft.Container(content=self.camera.control, height=PREVIEW_HEIGHT, bgcolor="#000000",
+        preview = ft.Container(content=self.camera.control, height=preview_height, bgcolor="#000000",
                                border_radius=16, clip_behavior=ft.ClipBehavior.ANTI_ALIAS)
         self.preview_box = ft.Semantics(identifier="camera-preview", content=preview)
         self._announcer = ft.SemanticsService()

@@ -16,7 +16,7 @@ from app.common.components.messages import MessageLine
 if TYPE_CHECKING:
     from app.common.ui import Ui
 
-PREVIEW_HEIGHT = 360
+PREVIEW_HEIGHT = 300  # the button under it stays on a phone's first screen
 
 
 class SnapshotCamera:
@@ -28,6 +28,7 @@ class SnapshotCamera:
         self.camera = FletCamera(overlay=overlay)
         self.opened = False
         self.busy = False
+        self.finished = False  # no more photos wanted: the camera and its buttons are gone
         t = ui.t
         preview = ft.Container(content=self.camera.control, height=PREVIEW_HEIGHT, bgcolor="#000000",
                                border_radius=16, clip_behavior=ft.ClipBehavior.ANTI_ALIAS)
@@ -44,9 +45,9 @@ class SnapshotCamera:
             self.ui.page.update()
 
     def render(self) -> None:
-        self.preview.visible = self.opened
-        self.open_button.visible = not self.opened
-        self.take_button.visible = self.opened
+        self.preview.visible = self.opened and not self.finished
+        self.open_button.visible = not self.opened and not self.finished
+        self.take_button.visible = self.opened and not self.finished
 
     async def _open(self) -> None:
         self.message.show(None)
@@ -80,3 +81,9 @@ class SnapshotCamera:
     async def close(self) -> None:
         await self.camera.stop()
         self.opened = False
+
+    async def finish(self) -> None:
+        """Release the camera and take the preview and its buttons off the screen."""
+        self.finished = True
+        await self.close()
+        self.render()

@@ -43,7 +43,7 @@ def person_lines(t: Translator, entry: WorklistEntry, identifier: str,
         ft.Semantics(identifier=f"{identifier}-name", content=ft.Text(
             t("worklist.person", name=entry.name, age=entry.age), theme_style=ft.TextThemeStyle.TITLE_LARGE,
             color=INK)),
-        ft.Text(t("worklist.id_number", id_number=entry.id_number), selectable=True, color=INK),
+        ft.Text(t("worklist.id_number", id_number=entry.id_number), color=INK),
         ft.Text(t("worklist.village", village=village_of(entry)), color=MUTED_INK),
         ft.Semantics(identifier=f"{identifier}-deadline", content=ft.Row(
             [ft.Icon(ft.Icons.WARNING if urgent else ft.Icons.SCHEDULE, color=ERROR if urgent else ACCENT, size=28),

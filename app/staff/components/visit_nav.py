@@ -40,7 +40,8 @@ def visit_gate(ui: Ui, route: str, title: str) -> ft.View | None:
 
 
 def step_line(ui: Ui, visit: HomeVisit, step: VisitStep) -> ft.Control:
-    """"Step 2 of 5: …" and whose visit this is (name and full ID number, to compare with the card)."""
+    """"Step 2 of 5: …" and whose visit this is (name and full ID number on one line, to compare with the
+    card)."""
     t = ui.t
     steps = visit.steps
     number = steps.index(step) + 1 if step in steps else 1

@@ -14,7 +14,7 @@ from app.common.components.messages import MessageLine
 from app.common.components.scaffold import screen
 from app.common.components.theme import CARD, OK
 from app.common.dates import format_date
-from app.staff.components.console_nav import gate, nav
+from app.staff.components.console_nav import gate
 from app.staff.components.person_card import person_card
 from app.staff.navigation import acts_in_field
 from app.staff.visit_state import VisitStep
@@ -110,20 +110,21 @@ def build(ui: Ui) -> ft.View:
     render()
     if ui.page is not None and entry.visit is not None and visit.request is None:
         ui.page.run_task(load)
-    controls: list[ft.Control] = [nav(ui, console), head, *phone, *windows]
-    if entry.visit is not None or visit.request is not None:
+    controls: list[ft.Control] = [head]
+    if field_work:  # the visit itself first: on a phone its button is on the first screen
         controls += [
-            ft.Container(content=ft.Column([
-                text.subheading(t("person.request.title")), request_box,
-                *([date_field_row, schedule_button, reason_field_row, unreached_button] if field_work else []),
-            ], spacing=12), bgcolor=CARD, border_radius=16, padding=16),
-        ]
-    controls += [ft.Semantics(identifier="person-done", live_region=True, content=done), notice.control]
-    if field_work:
-        controls += [
-            text.subheading(t("person.visit.title")),
             buttons.primary(t("person.start"), "person-start", go(VisitStep.ID_CARD)),
+            text.body(t("person.start.hint"), muted=True),
             buttons.secondary(t("person.no_face"), "person-record", go(VisitStep.RECORD),
                               icon=ft.Icons.EDIT_NOTE),
         ]
+    if entry.visit is not None or visit.request is not None:
+        controls.append(ft.Container(content=ft.Column([
+            text.subheading(t("person.request.title")), request_box,
+            *([date_field_row, schedule_button, reason_field_row, unreached_button] if field_work else []),
+            ft.Semantics(identifier="person-done", live_region=True, content=done), notice.control,
+        ], spacing=12), bgcolor=CARD, border_radius=16, padding=16))
+    else:
+        controls.append(notice.control)
+    controls += [*phone, *windows]
     return screen(ui, ROUTE, title, controls, back_to="/worklist")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from app.common.ui import Ui
 
 ROUTE = VisitStep.FACE.route
-
+PREVIEW_HEIGHT = 300  # "start" stays on a phone's first screen under the step line
 
 def build(ui: Ui) -> ft.View:
     t = ui.t
@@ -81,11 +81,11 @@ def _capture(ui: Ui, to_id_card, to_record) -> list[ft.Control]:
     panel = CapturePanel(ui, console.face_api(), visit.challenge_source(console.field_client), rear=True,
                          on_done=done, on_alternatives=to_record, alternatives_key="visit.face.cannot",
                          on_lens=lambda rear: None, lens_keys=("visit.camera.front", "visit.camera.rear"),
-                         on_render=follow)
+                         on_render=follow, preview_height=PREVIEW_HEIGHT)
     return [
-        text.body(t("visit.face.intro")),
         *panel.controls,
         recheck,
+        text.body(t("visit.face.intro")),
         text.body(t("visit.face.consent"), muted=True),
     ]
 
@@ -114,9 +114,10 @@ def _outcome(ui: Ui, to_record) -> list[ft.Control]:
             ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
                     text.heading(t("visit.face.passed"), identifier="visit-face-result")]),
         ]
-        if result.receipt is not None:
+        controls += [notice.control, buttons.primary(t("common.next"), "visit-face-next", next_step)]
+        if result.receipt is not None:  # the person may keep a photo of it; staff scan the QR code
             controls.append(receipt_card(t, result.receipt, visit.receipt_qr_png))
-        return [*controls, notice.control, buttons.primary(t("common.next"), "visit-face-next", next_step)]
+        return controls
     if result.result is CertificationResult.NEEDS_REVIEW:
         return [
             text.heading(t("outcome.needs_review.title"), identifier="visit-face-result"),

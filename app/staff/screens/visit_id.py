@@ -28,11 +28,11 @@ def build(ui: Ui) -> ft.View:
     visit = ui.state.console.visit
     message = MessageLine(identifier="visit-id-error")
 
-    def seen_changed(e: ft.ControlEvent) -> None:
-        visit.id_seen = bool(e.control.value)
+    def seen_changed() -> None:
+        visit.id_seen = bool(seen.value)
 
-    def last4_changed(e: ft.ControlEvent) -> None:
-        visit.last4 = (e.control.value or "").upper()
+    def last4_changed() -> None:
+        visit.last4 = (last4.value or "").upper()
 
     seen = ft.Checkbox(label=t("visit.id.seen"), value=visit.id_seen, on_change=seen_changed,
                        label_style=ft.TextStyle(size=ui.scale.body))

@@ -53,13 +53,13 @@ def build(ui: Ui) -> ft.View:
             buttons.primary(t("visit.to_worklist"), "visit-record-worklist", to_worklist),
         ], back_to="/worklist")
 
-    reasons = ft.Column(spacing=10)
+    reasons = ft.Row(wrap=True, spacing=10, run_spacing=10)
     photos_line = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
     thumbnails = ft.Row(wrap=True, spacing=8, run_spacing=8)
     message = MessageLine(identifier="visit-record-error")
 
-    def notes_changed(e: ft.ControlEvent) -> None:
-        form.notes = e.control.value or ""
+    def notes_changed() -> None:
+        form.notes = notes.value or ""
 
     notes = text_field(t("visit.record.notes"), t("visit.record.notes_hint"), form.notes, notes_changed)
     notes.multiline, notes.min_lines, notes.max_length = True, 3, 1000
@@ -73,7 +73,7 @@ def build(ui: Ui) -> ft.View:
 
     def render() -> None:
         reasons.controls = [
-            buttons.toggle(t(f"visit.record.{r}"), f"visit-record-reason-{r}", form.reason is r, choose(r))
+            buttons.chip(t(f"visit.record.{r}"), f"visit-record-reason-{r}", form.reason is r, choose(r))
             for r in VisitRecordReason
         ]
         photos_line.value = t("visit.record.photos", count=len(form.photos)) if form.photos \

@@ -61,11 +61,15 @@ def build(ui: Ui) -> ft.View:
         visit.busy = True
         render()
         ui.page.update()
-        await visit.enrol_reference(console.field_client, data)
+        if await visit.enrol_reference(console.field_client, data):
+            await snapshot.finish()  # saved: the camera is done
         render()
 
     snapshot = SnapshotCamera(ui, id_prefix="visit-reference", on_photo=photo_taken, take_key="visit.reference.take",
                               overlay=face_oval())
+    if visit.reference is not None:  # back on this step after the photo was saved
+        snapshot.finished = True
+        snapshot.render()
     render()
     intro = "visit.reference.outdated" if visit.entry.reference_face else "visit.reference.missing"
     return screen(ui, ROUTE, title, [

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from app.common.components import buttons, text
+from app.common.components import buttons
 from app.common.components.messages import MessageLine
 from app.common.components.scaffold import screen
-from app.staff.components.console_nav import gate, nav
+from app.staff.components.console_nav import gate
 from app.staff.components.person_card import person_card
 from app.staff.worklist_state import LISTED_STATES
 
@@ -90,11 +90,8 @@ def build(ui: Ui) -> ft.View:
     if ui.page is not None:
         ui.page.run_task(load)
     return screen(ui, ROUTE, t("worklist.title"), [
-        nav(ui, console),
         ft.Semantics(identifier="worklist-summary", live_region=True, content=summary),
-        text.subheading(t("worklist.by_village")),
         villages,
-        text.subheading(t("worklist.filters")),
         filters,
         notice.control,
         cards,
