@@ -86,6 +86,35 @@ def start_web_app(module: str, port: int, api_url: str, env: dict[str, str], log
                                 cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
+def stack_env(db_url: str, work: Path) -> dict[str, str]:
+    """The environment of the API and web-app processes: this database, test mode, no status rate limit,
+    and the challenge the passing clip performs (refused by the API outside LIFECERT_ENV=test)."""
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
+               LIFECERT_STATUS_RATE_PER_MINUTE="0", PYTHONUNBUFFERED="1",
+               LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS="open_mouth,blink")
+    return env
+
+
+def start_api(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """The API (uvicorn) serving on ``port``, output to ``log``."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def open_camera_page(pw, chromium_path: Path, y4m: Path, origin: str, viewport: dict[str, int] | None = None):
+    """A new Chromium whose fake camera plays ``y4m`` (a launch argument, so its own browser) and a page
+    allowed to use it on ``origin``; returns (browser, page) — the caller closes the browser."""
+    browser = pw.chromium.launch(executable_path=str(chromium_path), args=[
+        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={y4m}"])
+    context = browser.new_context(viewport=viewport or PHONE_VIEWPORT, locale="zh-CN")
+    context.grant_permissions(["camera"], origin=origin)
+    return browser, context.new_page()
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.terminate()
@@ -171,19 +200,12 @@ def stack(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     db_url = f"sqlite:///{work / 'lifecert.sqlite3'}"
     certified, due, face, relative = seed(db_url)
     api_port, web_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
-               LIFECERT_STATUS_RATE_PER_MINUTE="0", PYTHONUNBUFFERED="1",
-               # the challenge the passing clip performs (refused by the API outside LIFECERT_ENV=test)
-               LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS="open_mouth,blink")
+    env = stack_env(db_url, work)
     api_log, web_log = work / "api.log", work / "web.log"
     api_url, web_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
     procs: list[subprocess.Popen] = []
     try:
-        with api_log.open("wb") as out:
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(api_port)],
-                cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+        procs.append(start_api(api_port, env, api_log))
         procs.append(start_web_app("app.citizen", web_port, api_url, env, web_log))
         wait_http(f"{api_url}/healthz", procs[0], api_log)
         wait_http(web_url, procs[1], web_log)
@@ -224,13 +246,9 @@ def camera_page(playwright_session, chromium_path: Path, stack: Stack):
     browsers = []
 
     def open_with(y4m: Path):
-        browser = pw.chromium.launch(executable_path=str(chromium_path), args=[
-            *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}"])
+        browser, page = open_camera_page(pw, chromium_path, y4m, stack.web_url)
         browsers.append(browser)
-        context = browser.new_context(viewport=PHONE_VIEWPORT, locale="zh-CN")
-        context.grant_permissions(["camera"], origin=stack.web_url)
-        return context.new_page()
+        return page
 
     yield open_with
     for b in browsers:

@@ -106,7 +106,7 @@ def _sign_in(page, username: str) -> None:
     widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
 
 
-HOME_ENTRIES = ("review", "mismatches", "spotchecks", "stats", "cycle", "audit")
+HOME_ENTRIES = ("worklist", "review", "mismatches", "spotchecks", "stats", "cycle", "audit")
 
 
 def _home_entries(page) -> set[str]:
@@ -114,7 +114,7 @@ def _home_entries(page) -> set[str]:
 
 
 def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(small_phone_page, console_stack, shots) -> None:
-    """At 390×844: the sign-in screen, then a coordinator's home (their two entries only), sign-out, and an
+    """At 390×844: the sign-in screen, then a coordinator's home (their three entries only), sign-out, and an
     administrator's home with every entry."""
     page = small_phone_page
     open_app(page, console_stack.web_url, "console-username")
@@ -123,7 +123,7 @@ def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(small_phone_page,
 
     _sign_in(page, console_stack.coordinator)
     expect_text(page, "console-who", "李协办（协办员）")
-    assert _home_entries(page) == {"spotchecks", "stats"}
+    assert _home_entries(page) == {"worklist", "spotchecks", "stats"}
     shots(page, "home-coordinator")
 
     tap(page, "console-sign-out")
