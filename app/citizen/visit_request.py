@@ -45,8 +45,9 @@ class VisitRequestForm:
     busy: bool = False
 
     @classmethod
-    def for_person(cls, identity: IdentityForm | None = None,
-                   reason: VisitRequestReason | None = None) -> VisitRequestForm:
+    def for_person(
+        cls, identity: IdentityForm | None = None, reason: VisitRequestReason | None = None
+    ) -> VisitRequestForm:
         """A new form, with what was already typed elsewhere (the identity screen) when there is some."""
         form = cls(reason=reason)
         if identity is not None:
@@ -82,10 +83,17 @@ class VisitRequestForm:
         try:
             if self.binding_id is not None:
                 body = RelativeVisitRequestCreate(phone=self.phone.strip(), reason=reason, note=note)
-                self.ack = await api.request_relative_visit(self.binding_id, body)
+                self.ack = await api.request_relative_visit(
+                    self.binding_id, body, idempotency_key=self.idempotency_key
+                )
             else:
-                request = VisitRequestCreate(id_number=self.identity.id_check.number, name=self.identity.clean_name,
-                                             phone=self.phone.strip(), reason=reason, note=note)
+                request = VisitRequestCreate(
+                    id_number=self.identity.id_check.number,
+                    name=self.identity.clean_name,
+                    phone=self.phone.strip(),
+                    reason=reason,
+                    note=note,
+                )
                 self.ack = await api.request_visit(request, idempotency_key=self.idempotency_key)
             return True
         except ApiError as exc:

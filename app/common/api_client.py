@@ -167,10 +167,12 @@ class ApiClient:
         return await self._send("POST", "/api/v1/visit-requests", VisitRequestAck,
                                 json=request.model_dump(mode="json"), idempotency_key=idempotency_key)
 
-    async def request_relative_visit(self, binding_id: int, request: RelativeVisitRequestCreate) -> VisitRequestAck:
+    async def request_relative_visit(self, binding_id: int, request: RelativeVisitRequestCreate, *,
+                                     idempotency_key: str) -> VisitRequestAck:
         """``POST /api/v1/family/relatives/{id}/visit-requests``: a helper asks for a bound relative."""
-        return await self._send("POST", f"/api/v1/family/relatives/{binding_id}/visit-requests", VisitRequestAck,
-                                json=request.model_dump(mode="json"))
+        path = f"/api/v1/family/relatives/{binding_id}/visit-requests"
+        return await self._send("POST", path, VisitRequestAck, json=request.model_dump(mode="json"),
+                                idempotency_key=idempotency_key)
 
     async def create_challenge(self, request: ChallengeRequest) -> ChallengeResponse:
         """``POST /api/v1/challenges``: the actions to perform (in order) and the limits of the upload."""

@@ -71,7 +71,8 @@ class ConsoleClient:
 
     async def decide(self, review_id: str, *, approve: bool, reason: str) -> ReviewItemPublic:
         body = ReviewDecision(approve=approve, reason=reason).model_dump(mode="json")
-        return await self.send("POST", f"/api/v1/review/items/{review_id}/decision", ReviewItemPublic, json=body)
+        return await self.send("POST", f"/api/v1/review/items/{review_id}/decision", ReviewItemPublic,
+                               json=body)
 
     async def run_month(self, month: str) -> CycleRunResult:
         body = CycleRunRequest(month=month).model_dump(mode="json")
@@ -111,8 +112,9 @@ class ConsoleClient:
                    params: dict[str, str] | None = None, data: dict[str, str] | None = None,
                    files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
                    timeout: float | None = None, auth: bool = True) -> M:
-        """One call, typed by ``model`` (a JSON body, query parameters, or a multipart form of ``data`` and
-        ``files``); 4xx/5xx → ``ApiError`` with the server's code and message, no answer → ``NetworkError``."""
+        """One call, typed by ``model`` (a JSON body, query parameters, or a multipart form of ``data``
+        and ``files``); 4xx/5xx → ``ApiError`` with the server's code and message, no answer →
+        ``NetworkError``."""
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
         try:
             response = await self._http.request(

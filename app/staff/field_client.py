@@ -38,8 +38,14 @@ class FieldClient:
     def __init__(self, console: ConsoleClient) -> None:
         self.console = console
 
-    async def worklist(self, *, state: CycleState | None = None, village: str | None = None,
-                       special_only: bool = False, visit_requested: bool = False) -> WorklistPage:
+    async def worklist(
+        self,
+        *,
+        state: CycleState | None = None,
+        village: str | None = None,
+        special_only: bool = False,
+        visit_requested: bool = False,
+    ) -> WorklistPage:
         params = {"limit": str(WORKLIST_LIMIT)}
         if state is not None:
             params["state"] = state.value
@@ -58,45 +64,77 @@ class FieldClient:
 
     async def open_visit(self, body: StaffVisitRequestCreate) -> VisitRequestPublic:
         """A request opened by staff (the person's open one when there is one)."""
-        return await self.console.send("POST", "/api/v1/visits", VisitRequestPublic, json=body.model_dump(mode="json"))
+        return await self.console.send(
+            "POST", "/api/v1/visits", VisitRequestPublic, json=body.model_dump(mode="json")
+        )
 
     async def schedule(self, request_id: int, on: date, worker_id: int) -> VisitRequestPublic:
         body = VisitSchedule(scheduled_on=on, worker_id=worker_id).model_dump(mode="json")
-        return await self.console.send("POST", f"/api/v1/visits/{request_id}/schedule", VisitRequestPublic,
-                                       json=body)
+        return await self.console.send(
+            "POST", f"/api/v1/visits/{request_id}/schedule", VisitRequestPublic, json=body
+        )
 
     async def done(self, request_id: int, certification_id: int | None = None) -> VisitRequestPublic:
         body = VisitDone(certification_id=certification_id).model_dump(mode="json")
-        return await self.console.send("POST", f"/api/v1/visits/{request_id}/done", VisitRequestPublic, json=body)
+        return await self.console.send(
+            "POST", f"/api/v1/visits/{request_id}/done", VisitRequestPublic, json=body
+        )
 
     async def could_not_reach(self, request_id: int, reason: str) -> VisitRequestPublic:
         body = VisitCouldNotReach(reason=reason).model_dump(mode="json")
-        return await self.console.send("POST", f"/api/v1/visits/{request_id}/could-not-reach", VisitRequestPublic,
-                                       json=body)
+        return await self.console.send(
+            "POST", f"/api/v1/visits/{request_id}/could-not-reach", VisitRequestPublic, json=body
+        )
 
-    async def record(self, request_id: int, *, reason: VisitRecordReason, notes: str, visited_on: date,
-                     photos: list[tuple[str, bytes, str]]) -> VisitRecordPublic:
+    async def record(
+        self,
+        request_id: int,
+        *,
+        reason: VisitRecordReason,
+        notes: str,
+        visited_on: date,
+        photos: list[tuple[str, bytes, str]],
+    ) -> VisitRecordPublic:
         """A visit where the face check could not be done: reason, notes and photos (name, bytes, MIME)."""
         data = {"reason": reason.value, "notes": notes, "visited_on": visited_on.isoformat()}
         files = [("photos", photo) for photo in photos]
-        return await self.console.send("POST", f"/api/v1/visits/{request_id}/record", VisitRecordPublic, data=data,
-                                       files=files, timeout=ENROL_TIMEOUT_S)
+        return await self.console.send(
+            "POST",
+            f"/api/v1/visits/{request_id}/record",
+            VisitRecordPublic,
+            data=data,
+            files=files,
+            timeout=ENROL_TIMEOUT_S,
+        )
 
     # --- the on-site face path ---------------------------------------------------------------------------
 
     async def onsite_challenge(self, body: OnsiteChallengeRequest) -> ChallengeResponse:
-        return await self.console.send("POST", "/api/v1/onsite/challenges", ChallengeResponse,
-                                       json=body.model_dump(mode="json"))
+        return await self.console.send(
+            "POST", "/api/v1/onsite/challenges", ChallengeResponse, json=body.model_dump(mode="json")
+        )
 
-    async def enrol_reference(self, *, id_number: str, name: str, id_card_last4: str, photo: bytes,
-                              replace: bool) -> ReferencePublic:
+    async def enrol_reference(
+        self, *, id_number: str, name: str, id_card_last4: str, photo: bytes, replace: bool
+    ) -> ReferencePublic:
         """人脸建模: the photo becomes the person's reference face once the ID card was checked."""
-        data = {"id_number": id_number, "name": name, "id_card_last4": id_card_last4,
-                "id_document_checked": "true", "replace": "true" if replace else "false"}
-        return await self.console.send("POST", "/api/v1/onsite/references", ReferencePublic, data=data,
-                                       files=[("photo", ("reference.jpg", photo, "image/jpeg"))],
-                                       timeout=ENROL_TIMEOUT_S)
+        data = {
+            "id_number": id_number,
+            "name": name,
+            "id_card_last4": id_card_last4,
+            "id_document_checked": "true",
+            "replace": "true" if replace else "false",
+        }
+        return await self.console.send(
+            "POST",
+            "/api/v1/onsite/references",
+            ReferencePublic,
+            data=data,
+            files=[("photo", ("reference.jpg", photo, "image/jpeg"))],
+            timeout=ENROL_TIMEOUT_S,
+        )
 
     async def confirm_contact(self, body: ContactUpdate) -> ContactResult:
-        return await self.console.send("POST", "/api/v1/contact", ContactResult, json=body.model_dump(mode="json"),
-                                       auth=False)
+        return await self.console.send(
+            "POST", "/api/v1/contact", ContactResult, json=body.model_dump(mode="json"), auth=False
+        )

@@ -35,7 +35,8 @@ class NavEntry:
 
 
 ENTRIES: tuple[NavEntry, ...] = (
-    NavEntry("/worklist", "console.nav.worklist", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.HOME_WORK),
+    NavEntry("/worklist", "console.nav.worklist", frozenset({COORDINATOR, REVIEWER, ADMIN}),
+             ft.Icons.HOME_WORK),
     NavEntry("/review", "console.nav.review", frozenset({REVIEWER, ADMIN}), ft.Icons.FACT_CHECK),
     NavEntry("/mismatches", "console.nav.mismatches", frozenset({REVIEWER, ADMIN}), ft.Icons.COMPARE_ARROWS),
     NavEntry("/spotchecks", "console.nav.spotchecks", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.CHECKLIST),

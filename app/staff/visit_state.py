@@ -168,8 +168,13 @@ class HomeVisit:
     def steps(self) -> list[VisitStep]:
         """The steps of the face path for this person (the reference only when they came without one)."""
         reference = not self.entry.reference_face or self.entry.reference_outdated
-        return [VisitStep.ID_CARD, *([VisitStep.REFERENCE] if reference else []), VisitStep.FACE,
-                VisitStep.CONTACT, VisitStep.DONE]
+        return [
+            VisitStep.ID_CARD,
+            *([VisitStep.REFERENCE] if reference else []),
+            VisitStep.FACE,
+            VisitStep.CONTACT,
+            VisitStep.DONE,
+        ]
 
     # --- step (b): the reference face (人脸建模) ------------------------------------------------------
 
@@ -179,14 +184,19 @@ class HomeVisit:
 
     async def _enrol(self, client: FieldClient, photo: bytes) -> None:
         self.reference = await client.enrol_reference(
-            id_number=self.entry.id_number, name=self.entry.name, id_card_last4=self.last4.strip().upper(),
-            photo=photo, replace=self.entry.reference_outdated)
+            id_number=self.entry.id_number,
+            name=self.entry.name,
+            id_card_last4=self.last4.strip().upper(),
+            photo=photo,
+            replace=self.entry.reference_outdated,
+        )
 
     # --- step (c): the face challenge ---------------------------------------------------------------
 
     def challenge_request(self) -> OnsiteChallengeRequest:
-        return OnsiteChallengeRequest(id_number=self.entry.id_number, name=self.entry.name,
-                                      id_card_last4=self.last4.strip().upper())
+        return OnsiteChallengeRequest(
+            id_number=self.entry.id_number, name=self.entry.name, id_card_last4=self.last4.strip().upper()
+        )
 
     def challenge_source(self, client: FieldClient) -> Callable[[], Awaitable[ChallengeResponse]]:
         """Where the capture flow gets its challenge: the on-site endpoint, with the ID card's last 4."""
@@ -246,8 +256,9 @@ class HomeVisit:
         if (key := self.contact_error_key(phone)) is not None:
             self.notice = Notice(key=key)
             return False
-        body = ContactUpdate(receipt_token=receipt.token, phone=phone.strip() or None,
-                             address=address.strip() or None)
+        body = ContactUpdate(
+            receipt_token=receipt.token, phone=phone.strip() or None, address=address.strip() or None
+        )
 
         async def send() -> None:
             self.contact = await client.confirm_contact(body)
@@ -328,11 +339,19 @@ class HomeVisit:
         form, entry = self.record_form, self.entry
         if not self.request_open:
             phone = entry.phone if entry.phone and _PHONE.match(entry.phone) else None
-            self.request = await client.open_visit(StaffVisitRequestCreate(
-                id_number=entry.id_number, name=entry.name, reason=self.request_reason(), phone=phone))
+            self.request = await client.open_visit(
+                StaffVisitRequestCreate(
+                    id_number=entry.id_number, name=entry.name, reason=self.request_reason(), phone=phone
+                )
+            )
         request = await self._scheduled(client, self._open_request())
-        self.record = await client.record(request.request_id, reason=reason, notes=form.notes.strip(),
-                                          visited_on=self.today, photos=list(form.photos))
+        self.record = await client.record(
+            request.request_id,
+            reason=reason,
+            notes=form.notes.strip(),
+            visited_on=self.today,
+            photos=list(form.photos),
+        )
         self.request = await client.visit(request.request_id)
 
     # --- plumbing ----------------------------------------------------------------------------------------

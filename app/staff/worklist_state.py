@@ -39,8 +39,12 @@ class WorklistState:
         self.busy, self.notice = True, None
         f = self.filters
         try:
-            self.page = await client.worklist(state=f.state, village=f.village, special_only=f.special_only,
-                                              visit_requested=f.visit_requested)
+            self.page = await client.worklist(
+                state=f.state,
+                village=f.village,
+                special_only=f.special_only,
+                visit_requested=f.visit_requested,
+            )
             return True
         except ApiError as exc:
             self.notice = notice_for(exc)

@@ -46,8 +46,15 @@ def sign_in(session, transport):
 
     async def make(role: StaffRole, region: str | None, name: str = "张协办") -> ConsoleState:
         username = f"f_{role.value}_{uuid.uuid4().hex[:8]}"
-        service.create_staff(session, username=username, name=name, role=role, password=PASSWORD,
-                             region_code=region, actor="system:test")
+        service.create_staff(
+            session,
+            username=username,
+            name=name,
+            role=role,
+            password=PASSWORD,
+            region_code=region,
+            actor="system:test",
+        )
         session.commit()
         state = ConsoleState()
         assert await state.sign_in("http://test", username, PASSWORD, transport=transport), state.error
@@ -65,12 +72,21 @@ async def _ask(transport, person, name: str, reason=VisitRequestReason.ELDERLY) 
 
 
 async def test_citizen_request_then_schedule_and_record_without_a_face_check(
-        session, transport, new_area, place, births, sign_in) -> None:
+    session, transport, new_area, place, births, sign_in
+) -> None:
     village = new_area().villages[0]
-    person = place(village, name="钱玉兰", birth=births.window_just_opened(84),
-                   certified_on=births.in_window_before_opened())
-    others = place(village, name="孙玉梅", birth=births.window_just_opened(85),
-                   certified_on=births.in_window_before_opened())
+    person = place(
+        village,
+        name="钱玉兰",
+        birth=births.window_just_opened(84),
+        certified_on=births.in_window_before_opened(),
+    )
+    others = place(
+        village,
+        name="孙玉梅",
+        birth=births.window_just_opened(85),
+        certified_on=births.in_window_before_opened(),
+    )
 
     async with ApiClient("http://test", transport=transport, retries=0) as api:
         form = VisitRequestForm.for_person()
@@ -83,9 +99,14 @@ async def test_citizen_request_then_schedule_and_record_without_a_face_check(
         form.identity.name = "钱玉兰"
         assert await form.submit(api)
         assert form.ack.created and form.ack.state is VisitState.REQUESTED
-        form.ack = None  # the answer was lost: "send" again with the form's key
+        first = form.ack
+        form.ack = None  # the answer was lost: "send" again with the form's key gets the first answer
         assert await form.submit(api)
-        assert not form.ack.created and form.ack.state is VisitState.REQUESTED
+        assert form.ack == first
+        again = VisitRequestForm.for_person(form.identity, VisitRequestReason.NO_SMARTPHONE)
+        again.phone = "13700137003"  # another request for the person: the open one is the answer
+        assert await again.submit(api)
+        assert not again.ack.created and again.ack.state is VisitState.REQUESTED
 
     coordinator = await sign_in(StaffRole.COORDINATOR, village)
     work = coordinator.worklist
@@ -104,14 +125,18 @@ async def test_citizen_request_then_schedule_and_record_without_a_face_check(
     visit = coordinator.open_person(entry)
     assert coordinator.open_person(entry) is visit  # going back to the person keeps the visit
     assert await visit.load_request(coordinator.field_client)
-    assert visit.request.contact_phone == "137 0013 7003" and visit.request.reason is VisitRequestReason.ELDERLY
+    assert (
+        visit.request.contact_phone == "137 0013 7003" and visit.request.reason is VisitRequestReason.ELDERLY
+    )
     field = coordinator.field_client
     assert not await visit.schedule(field, "2026-13-01")
     assert visit.notice.key == "visit.schedule.error.date"
     assert not await visit.schedule(field, (visit.today - timedelta(days=1)).isoformat())
     assert visit.notice.key == "error.past_date"  # the API's code, in the app's words
     assert await visit.schedule(field, visit.today.isoformat())
-    assert visit.request.state is VisitState.SCHEDULED and visit.request.worker_id == coordinator.staff.staff_id
+    assert (
+        visit.request.state is VisitState.SCHEDULED and visit.request.worker_id == coordinator.staff.staff_id
+    )
 
     record = visit.record_form
     assert not await visit.submit_record(field)
@@ -132,7 +157,8 @@ async def test_citizen_request_then_schedule_and_record_without_a_face_check(
 
 
 async def test_a_record_for_someone_without_a_request_opens_one_first(
-        session, transport, new_area, place, births, sign_in) -> None:
+    session, transport, new_area, place, births, sign_in
+) -> None:
     from api.worklist.models import VisitRequest
 
     village = new_area().villages[1]
@@ -152,22 +178,39 @@ async def test_a_record_for_someone_without_a_request_opens_one_first(
     assert visit.record.photos == 2 and visit.request.state is VisitState.DONE
     assert visit.request.requested_by == f"staff:{coordinator.staff.staff_id}"
     session.expire_all()
-    assert session.execute(sa.select(sa.func.count()).select_from(VisitRequest)
-                           .where(VisitRequest.beneficiary_id == person.id)).scalar_one() == 1
+    assert (
+        session.execute(
+            sa.select(sa.func.count())
+            .select_from(VisitRequest)
+            .where(VisitRequest.beneficiary_id == person.id)
+        ).scalar_one()
+        == 1
+    )
     await coordinator.sign_out()
 
 
 async def test_could_not_reach_and_the_id_card_refusal_in_the_apps_language(
-        session, transport, new_area, place, births, sign_in) -> None:
+    session, transport, new_area, place, births, sign_in
+) -> None:
     village = new_area().villages[0]
-    person = place(village, name="刘桂芝", birth=births.window_just_opened(85),
-                   certified_on=births.in_window_before_opened(), lives_alone=True)
+    person = place(
+        village,
+        name="刘桂芝",
+        birth=births.window_just_opened(85),
+        certified_on=births.in_window_before_opened(),
+        lives_alone=True,
+    )
     await _ask(transport, person, "刘桂芝")
     coordinator = await sign_in(StaffRole.COORDINATOR, village)
     assert await coordinator.worklist.load(coordinator.field_client)
     visit = coordinator.open_person(coordinator.worklist.entries[0])
-    assert visit.steps == [VisitStep.ID_CARD, VisitStep.REFERENCE, VisitStep.FACE, VisitStep.CONTACT,
-                           VisitStep.DONE]  # no reference face: 人脸建模 on the visit
+    assert visit.steps == [
+        VisitStep.ID_CARD,
+        VisitStep.REFERENCE,
+        VisitStep.FACE,
+        VisitStep.CONTACT,
+        VisitStep.DONE,
+    ]  # no reference face: 人脸建模 on the visit
 
     assert not visit.confirm_id() and visit.id_error_key() == "visit.id.error.not_seen"
     visit.id_seen, visit.last4 = True, "12"
@@ -178,7 +221,9 @@ async def test_could_not_reach_and_the_id_card_refusal_in_the_apps_language(
     assert not await visit.enrol_reference(coordinator.field_client, jpeg())
     assert visit.id_card_refused and visit.reference is None
     assert visit.notice.render(Translator("zh-Hant")) == "身分證後 4 位與檔案不符，請核對證件。"
-    assert visit.notice.render(Translator("en")).startswith("The last 4 characters of the ID card do not match")
+    assert visit.notice.render(Translator("en")).startswith(
+        "The last 4 characters of the ID card do not match"
+    )
 
     field = coordinator.field_client
     assert not await visit.could_not_reach(field, "无")
@@ -192,12 +237,18 @@ async def test_could_not_reach_and_the_id_card_refusal_in_the_apps_language(
 
 @pytest.mark.face
 async def test_the_face_path_reference_challenge_closes_the_request_and_updates_contact(
-        face_client, fixed_actions, session, transport, new_area, place, births, sign_in) -> None:
+    face_client, fixed_actions, session, transport, new_area, place, births, sign_in
+) -> None:
     from tests.api.cert.clips import PASSING_ACTIONS, live_frames, reference_photo
 
     village = new_area().villages[0]
-    person = place(village, name="马德胜", birth=births.window_just_opened(87),
-                   certified_on=births.in_window_before_opened(), bedridden=True)
+    person = place(
+        village,
+        name="马德胜",
+        birth=births.window_just_opened(87),
+        certified_on=births.in_window_before_opened(),
+        bedridden=True,
+    )
     await _ask(transport, person, "马德胜", VisitRequestReason.BEDRIDDEN)
     coordinator = await sign_in(StaffRole.COORDINATOR, village)
     field = coordinator.field_client
@@ -227,8 +278,15 @@ async def test_the_face_path_reference_challenge_closes_the_request_and_updates_
     camera = ClipCamera()
     fixed_actions(PASSING_ACTIONS)
     plan = CapturePlan(per_action=len(camera.frames) // 2, interval_s=0.0, settle_s=0.0, neutral=0, tail=0)
-    flow = CaptureFlow(coordinator.face_api(), camera, visit.challenge_source(field), rear=True, hints=False,
-                       plan=lambda challenge: plan, clock=lambda: camera.taken * 0.2)
+    flow = CaptureFlow(
+        coordinator.face_api(),
+        camera,
+        visit.challenge_source(field),
+        rear=True,
+        hints=False,
+        plan=lambda challenge: plan,
+        clock=lambda: camera.taken * 0.2,
+    )
     await flow.run()
     assert flow.phase is CapturePhase.DONE and flow.passed, (flow.result, flow.notice)
     assert flow.result.receipt.method == "staff_onsite" and flow.receipt_qr_png.startswith(b"\x89PNG")

@@ -104,14 +104,17 @@ def start_api(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
             cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def open_camera_page(pw, chromium_path: Path, y4m: Path, origin: str, viewport: dict[str, int] | None = None):
-    """A new Chromium whose fake camera plays ``y4m`` (a launch argument, so its own browser) and a page
-    allowed to use it on ``origin``; returns (browser, page) — the caller closes the browser."""
+def open_scripted_camera_page(pw, chromium_path: Path, segments: dict[str, list[str]],
+                              viewport: dict[str, int] | None = None):
+    """A new Chromium and a page whose camera loops ``segments`` of a real clip, switched by the test
+    (tests/e2e/scripted_camera.py); returns (browser, page) — the caller closes the browser."""
+    from tests.e2e.scripted_camera import init_script
+
     browser = pw.chromium.launch(executable_path=str(chromium_path), args=[
-        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={y4m}"])
+        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
     context = browser.new_context(viewport=viewport or PHONE_VIEWPORT, locale="zh-CN")
-    context.grant_permissions(["camera"], origin=origin)
+    context.grant_permissions(["camera"])
+    context.add_init_script(init_script(segments))
     return browser, context.new_page()
 
 
@@ -246,9 +249,13 @@ def camera_page(playwright_session, chromium_path: Path, stack: Stack):
     browsers = []
 
     def open_with(y4m: Path):
-        browser, page = open_camera_page(pw, chromium_path, y4m, stack.web_url)
+        browser = pw.chromium.launch(executable_path=str(chromium_path), args=[
+            *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={y4m}"])
         browsers.append(browser)
-        return page
+        context = browser.new_context(viewport=PHONE_VIEWPORT, locale="zh-CN")
+        context.grant_permissions(["camera"], origin=stack.web_url)
+        return context.new_page()
 
     yield open_with
     for b in browsers:
@@ -259,19 +266,13 @@ def camera_page(playwright_session, chromium_path: Path, stack: Stack):
 def scripted_camera_page(playwright_session, chromium_path: Path, stack: Stack):
     """``scripted_camera_page(segments)`` → a page whose camera loops segments of a real clip that the test
     switches by the app's state (tests/e2e/scripted_camera.py): no wall-clock timing. Closed after the test."""
-    from tests.e2e.scripted_camera import init_script
-
     pw = playwright_session
     browsers = []
 
     def open_with(segments: dict[str, list[str]], viewport: dict[str, int] = PHONE_VIEWPORT):
-        browser = pw.chromium.launch(executable_path=str(chromium_path), args=[
-            *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
+        browser, page = open_scripted_camera_page(pw, chromium_path, segments, viewport)
         browsers.append(browser)
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        context.grant_permissions(["camera"])
-        context.add_init_script(init_script(segments))
-        return context.new_page()
+        return page
 
     yield open_with
     for b in browsers:

@@ -93,27 +93,3 @@ def hints_y4m(path: Path, face_bgr: np.ndarray, scene_bgr: np.ndarray, fps: int 
     (still pictures, so a low frame rate keeps the file small)."""
     dark = (letterbox(face_bgr).astype(np.float32) * 0.12).astype(np.uint8)
     return write_y4m(path, [dark] * (4 * fps) + [letterbox(scene_bgr)] * (20 * fps), fps)
-
-
-def repeating_challenge_y4m(path: Path, clip: Path, fps: int = 25, neutral_s: float = 3.5,
-                            length_s: float = 20.0) -> Path:
-    """d10.mp4 with a neutral face (eyes open, mouth closed) for ``neutral_s``, then the challenge's actions over and over: a wide
-    open mouth (0.7 s), a pause (0.25 s), a blink (0.9 s), a pause — one round every ~2 s.
-
-    For a flow whose time from opening the camera to the first instruction varies more than
-    ``challenge_y4m`` (timed to the picture) allows for: the quality hints and the still-face pictures fall
-    in the neutral part, and the pictures after them — two bursts of ~2 s with a 1 s pause between, and a
-    tail — always hold a mouth opening followed by a blink. The liveness check looks for the actions in
-    order from the neutral start, not inside each instruction's own pictures, and does not hold a blink
-    against the order. Checked offline with ``face.liveness.evaluate_detail`` on the app's capture plan:
-    the neutral pictures starting 1.5–3.1 s after the camera opened, pictures 90–140 ms apart, all pass.
-    """
-    source_frames = read_clip(clip, 0, 232)
-    neutral = source_frames[152:221]
-    mouth = source_frames[94:111]
-    blink = [f for f in source_frames[218:229] for _ in range(2)]
-    pause = round(0.25 * fps)
-    frames = _fill(neutral, round(neutral_s * fps))
-    while len(frames) < length_s * fps:
-        frames += mouth + _fill(neutral, pause) + blink + _fill(neutral, pause)
-    return write_y4m(path, frames[:round(length_s * fps)], fps)

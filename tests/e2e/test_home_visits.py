@@ -2,8 +2,9 @@
 demo roster and the demo staff accounts:
 
 * a coordinator opens the work list, a person without a reference face, checks the ID card, takes the
-  reference photo (人脸建模) and runs the person's face challenge with the fake camera playing a real
-  clip; the status lookup then says certified, and the service keeps the receipt;
+  reference photo (人脸建模) and runs the person's face challenge — the camera shows frames of a real clip,
+  switched to each action when the app asks for it (tests/e2e/scripted_camera.py); the status lookup then
+  says certified, and the service keeps the receipt;
 * a citizen asks for a home visit in the citizens' app; the request is on the coordinator's work list; the
   coordinator arranges it and records the visit (reason, notes, a photo) — a review item waits.
 
@@ -24,7 +25,7 @@ from tests.e2e.conftest import (
     SMALL_PHONE_VIEWPORT,
     DemoPerson,
     free_port,
-    open_camera_page,
+    open_scripted_camera_page,
     seed,
     stack_env,
     start_api,
@@ -84,27 +85,39 @@ def field_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 def _warm_face_engine(api_url: str, person: DemoPerson) -> None:
-    """Load the API's face models before the browser needs them (the clip is timed for a warm engine)."""
+    """Load the API's face models before the browser needs them (the quality hints and the reference photo
+    would otherwise wait for them)."""
     import cv2
 
     from tests.e2e.fake_video import read_clip
 
-    picture = cv2.imencode(".jpg", read_clip(require_shared("faces", "videos", "d10.mp4"), 0, 1)[0])[1].tobytes()
+    picture = cv2.imencode(".jpg", read_clip(require_shared("faces", "videos", "d10.mp4"), 0, 1)[0])[
+        1
+    ].tobytes()
     with httpx.Client(base_url=api_url, timeout=600) as http:
         challenge = http.post("/api/v1/challenges", json={"id_number": person.id_number, "name": person.name})
         assert challenge.status_code == 201, challenge.text
-        answer = http.post(f"/api/v1/challenges/{challenge.json()['challenge_id']}/preview", content=picture,
-                           headers={"Content-Type": "image/jpeg"})
+        answer = http.post(
+            f"/api/v1/challenges/{challenge.json()['challenge_id']}/preview",
+            content=picture,
+            headers={"Content-Type": "image/jpeg"},
+        )
         assert answer.status_code == 200 and answer.json()["ok"], answer.text
 
 
 @pytest.fixture
 def browsers(playwright_session, chromium_path):
-    """``open(y4m, origin)`` → a phone-sized page whose fake camera plays ``y4m``; closed after the test."""
+    """``open()`` → a phone-sized page whose camera shows the person of d10.mp4 (the still face until the
+    test switches to an action, tests/e2e/scripted_camera.py); closed after the test."""
+    from tests.e2e.scripted_camera import segments_from
+
+    segments = segments_from(require_shared("faces", "videos", "d10.mp4"))
     opened = []
 
-    def open_page(y4m, origin: str):
-        browser, page = open_camera_page(playwright_session, chromium_path, y4m, origin, SMALL_PHONE_VIEWPORT)
+    def open_page():
+        browser, page = open_scripted_camera_page(
+            playwright_session, chromium_path, segments, SMALL_PHONE_VIEWPORT
+        )
         opened.append(browser)
         return page
 
@@ -148,14 +161,12 @@ def person_card(page, name: str) -> str:
 
 
 def test_coordinator_takes_the_reference_face_and_certifies_the_person(
-        browsers, field_stack: FieldStack, shots, tmp_path) -> None:
-    from tests.e2e.fake_video import repeating_challenge_y4m
+    browsers, field_stack: FieldStack, shots
+) -> None:
+    from tests.e2e.scripted_camera import act
 
-    clip = require_shared("faces", "videos", "d10.mp4")
     person = field_stack.suspended
-    # The actions over and over after a neutral start: on this flow the pictures came up to ~0.4 s later than
-    # ``challenge_y4m`` is timed for, and a blink caught at its very end is not seen.
-    page = browsers(repeating_challenge_y4m(tmp_path / "live.y4m", clip), field_stack.staff_url)
+    page = browsers()
     sign_in(page, field_stack.staff_url, "demo-coordinator")
     tap(page, "staff-home-worklist")
     expect_text(page, "worklist-summary", r"共 \d+ 人需要办理")
@@ -193,9 +204,12 @@ def test_coordinator_takes_the_reference_face_and_certifies_the_person(
     widget(page, "camera-start").wait_for(timeout=TIMEOUT_MS)
     both_sizes(page, shots, "face-ready")
     tap(page, "camera-start")
-    expect_text(page, "camera-instruction", "请张开嘴")  # no screenshot while the pictures are taken
+    expect_text(page, "camera-instruction", "请张开嘴")  # the person follows each instruction
+    act(page, "open_mouth")
     expect_text(page, "camera-instruction", "请眨眨眼")
+    act(page, "blink")
     widget(page, "visit-face-result").wait_for(timeout=DECISION_TIMEOUT_MS)
+    act(page, "neutral")
     expect_text(page, "visit-face-result", "本人认证成功")
     expect_text(page, "receipt-certified", "工作人员上门")
     assert widget(page, "receipt-qr").count() == 1
@@ -213,7 +227,9 @@ def test_coordinator_takes_the_reference_face_and_certifies_the_person(
         status = http.post("/api/v1/status", json={"id_number": person.id_number, "name": person.name})
         assert status.status_code == 200, status.text
         assert {e["state"] for e in status.json()["entitlements"]} == {"certified"}
-        history = http.post("/api/v1/receipts/history", json={"id_number": person.id_number, "name": person.name})
+        history = http.post(
+            "/api/v1/receipts/history", json={"id_number": person.id_number, "name": person.name}
+        )
         assert history.status_code == 200, history.text
         assert history.json()["receipts"][0]["method"] == "staff_onsite"
 
@@ -223,9 +239,8 @@ def test_coordinator_takes_the_reference_face_and_certifies_the_person(
 
 
 def test_citizen_asks_for_a_visit_and_the_coordinator_records_it(
-        browser, browsers, field_stack: FieldStack, shots, tmp_path) -> None:
-    from tests.e2e.fake_video import read_clip, still_y4m
-
+    browser, browsers, field_stack: FieldStack, shots
+) -> None:
     person = field_stack.due
     citizen = browser.new_context(viewport=SMALL_PHONE_VIEWPORT, locale="zh-CN").new_page()
     open_app(citizen, field_stack.citizen_url, "home-certify-self")
@@ -248,8 +263,7 @@ def test_citizen_asks_for_a_visit_and_the_coordinator_records_it(
     expect_text(citizen, "visit-request-date", "申请日期：")
     shots(citizen, "citizen-visit-requested")
 
-    photo = read_clip(require_shared("faces", "videos", "d10.mp4"), 0, 1)[0]
-    staff = browsers(still_y4m(tmp_path / "still.y4m", photo), field_stack.staff_url)
+    staff = browsers()  # the camera shows the person for the photo of the visit
     sign_in(staff, field_stack.staff_url, "demo-coordinator")
     tap(staff, "staff-home-worklist")
     widget(staff, "worklist-person-0").wait_for(state="attached", timeout=TIMEOUT_MS)
@@ -283,9 +297,13 @@ def test_citizen_asks_for_a_visit_and_the_coordinator_records_it(
     both_sizes(staff, shots, "record-sent")
 
     with httpx.Client(base_url=field_stack.api_url, timeout=30) as http:
-        login = http.post("/api/v1/auth/staff/login", json={"username": "demo-reviewer", "password": PASSWORD})
+        login = http.post(
+            "/api/v1/auth/staff/login", json={"username": "demo-reviewer", "password": PASSWORD}
+        )
         assert login.status_code == 200, login.text
-        items = http.get("/api/v1/review/items", headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+        items = http.get(
+            "/api/v1/review/items", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+        )
         assert items.status_code == 200, items.text
         item = next(i for i in items.json()["items"] if i["review_id"] == review_id)
         assert item["kind"] == "home_visit" and item["holder_name"] == "李*英"

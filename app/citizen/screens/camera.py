@@ -58,8 +58,8 @@ def build(ui: Ui) -> ft.View:
     def lens(rear: bool) -> None:
         certify.rear_camera = rear
 
-    panel = CapturePanel(ui, api, source, rear=certify.rear_camera, on_done=done, on_alternatives=alternatives,
-                         on_lens=lens)
+    panel = CapturePanel(ui, api, source, rear=certify.rear_camera, on_done=done,
+                         on_alternatives=alternatives, on_lens=lens)
     certify.capture = panel.flow
     return screen(
         ui,

@@ -82,7 +82,8 @@ def build(ui: Ui) -> ft.View:
             text.body(t("outcome.passed.body")),
         ]
         if result.receipt is not None:
-            controls.append(receipt_card(t, result.receipt, flow.receipt_qr_png if flow is not None else None))
+            qr = flow.receipt_qr_png if flow is not None else None
+            controls.append(receipt_card(t, result.receipt, qr))
     elif result.result is CertificationResult.NEEDS_REVIEW:
         controls += [
             text.heading(t("outcome.needs_review.title"), identifier="outcome-title"),

@@ -45,10 +45,16 @@ def build(ui: Ui) -> ft.View:
     def note_changed() -> None:
         form.note = note.value or ""
 
-    phone = text_field(t("visit_request.phone"), t("visit_request.phone_hint"), form.phone, phone_changed,
-                       keyboard=ft.KeyboardType.PHONE)
-    note = text_field(t("visit_request.note"), t("visit_request.note_hint"), form.note, note_changed,
-                      max_length=300)
+    phone = text_field(
+        t("visit_request.phone"),
+        t("visit_request.phone_hint"),
+        form.phone,
+        phone_changed,
+        keyboard=ft.KeyboardType.PHONE,
+    )
+    note = text_field(
+        t("visit_request.note"), t("visit_request.note_hint"), form.note, note_changed, max_length=300
+    )
 
     def choose(reason: VisitRequestReason):
         def handler() -> None:
@@ -80,40 +86,65 @@ def build(ui: Ui) -> ft.View:
 
     fields = None
     if form.binding_id is not None:
-        who: list[ft.Control] = [text.subheading(t("visit_request.for_relative", name=form.relative_name),
-                                                 identifier="visit-request-relative")]
+        who: list[ft.Control] = [
+            text.subheading(
+                t("visit_request.for_relative", name=form.relative_name), identifier="visit-request-relative"
+            )
+        ]
     else:
         fields = IdentityFields(form.identity, t, id_prefix="visit-request", on_submit=submit)
         who = list(fields.controls)
     render()
-    return screen(ui, ROUTE, t("visit_request.title"), [
-        text.body(t("visit_request.intro")),
-        *who,
-        tagged("visit-request-phone", phone),
-        text.subheading(t("visit_request.reason")),
-        reasons,
-        tagged("visit-request-note", note),
-        message.control,
-        buttons.primary(t("visit_request.submit"), "visit-request-submit", submit),
-    ], back_to=back)
+    return screen(
+        ui,
+        ROUTE,
+        t("visit_request.title"),
+        [
+            text.body(t("visit_request.intro")),
+            *who,
+            tagged("visit-request-phone", phone),
+            text.subheading(t("visit_request.reason")),
+            reasons,
+            tagged("visit-request-note", note),
+            message.control,
+            buttons.primary(t("visit_request.submit"), "visit-request-submit", submit),
+        ],
+        back_to=back,
+    )
 
 
 def _confirmation(ui: Ui, home, status) -> list[ft.Control]:
     t = ui.t
     ack = ui.state.visit_request.ack
     lang = t.language
-    lines = [text.body(t("visit_request.requested_on", date=format_date(ack.requested_on, lang)),
-                       identifier="visit-request-date")]
+    lines = [
+        text.body(
+            t("visit_request.requested_on", date=format_date(ack.requested_on, lang)),
+            identifier="visit-request-date",
+        )
+    ]
     if ack.state is VisitState.SCHEDULED and ack.scheduled_on is not None:
-        lines.append(text.body(t("result.visit.scheduled", date=format_date(ack.scheduled_on, lang),
-                                 worker=ack.worker_name or ""), identifier="visit-request-scheduled"))
+        lines.append(
+            text.body(
+                t(
+                    "result.visit.scheduled",
+                    date=format_date(ack.scheduled_on, lang),
+                    worker=ack.worker_name or "",
+                ),
+                identifier="visit-request-scheduled",
+            )
+        )
     else:
         lines.append(text.body(t("visit_request.next"), identifier="visit-request-next"))
     lines.append(text.body(t("visit_request.follow"), muted=True))
     heading = "visit_request.done.title" if ack.created else "visit_request.already.title"
     return [
-        ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
-                text.heading(t(heading), identifier="visit-request-done")]),
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
+                text.heading(t(heading), identifier="visit-request-done"),
+            ]
+        ),
         ft.Container(content=ft.Column(lines, spacing=10), bgcolor=CARD, border_radius=16, padding=20),
         buttons.primary(t("home.check_status"), "visit-request-status", status),
         buttons.secondary(t("common.home"), "visit-request-home", home, icon=ft.Icons.HOME),

@@ -79,6 +79,6 @@ def chip(text: str, identifier: str, selected: bool, on_click: Handler) -> ft.Co
     """A filter that is on or off (several side by side, wrapping): the chosen ones are filled and ticked."""
     style = _style(selected)
     style.padding = ft.Padding.symmetric(horizontal=16, vertical=6)
-    button = ft.Button(content=text, icon=ft.Icons.CHECK if selected else None, on_click=on_click, style=style,
-                       height=54)
+    button = ft.Button(content=text, icon=ft.Icons.CHECK if selected else None, on_click=on_click,
+                       style=style, height=54)
     return ft.Semantics(identifier=identifier, selected=selected, content=button)

@@ -29,8 +29,13 @@ if TYPE_CHECKING:
     from app.common.ui import Ui
 
 PREVIEW_HEIGHT = 400
-SPOKEN_PHASES = (CapturePhase.PREVIEW, CapturePhase.HOLD_STILL, CapturePhase.ACTION, CapturePhase.NOT_SUBMITTED,
-                 CapturePhase.NO_CAMERA)
+SPOKEN_PHASES = (
+    CapturePhase.PREVIEW,
+    CapturePhase.HOLD_STILL,
+    CapturePhase.ACTION,
+    CapturePhase.NOT_SUBMITTED,
+    CapturePhase.NO_CAMERA,
+)
 
 
 def instruction_key(flow: CaptureFlow) -> str:
@@ -60,44 +65,62 @@ def instruction_key(flow: CaptureFlow) -> str:
 class CapturePanel:
     """``controls`` go on the screen; ``flow`` is the capture (kept by the app's state for "try again")."""
 
-    def __init__(self, ui: Ui, api: ApiClient, source: ChallengeRequest | ChallengeSource, *, rear: bool,
-                 on_done: Callable[[CaptureFlow], Awaitable[None]],
-                 on_alternatives: Callable[[], Awaitable[None]] | None = None,
-                 alternatives_key: str = "camera.alternatives",
-                 on_lens: Callable[[bool], None] | None = None,
-                 lens_keys: tuple[str, str] = ("camera.use_front", "camera.use_rear"),
-                 on_render: Callable[[CaptureFlow], None] | None = None,
-                 preview_height: int = PREVIEW_HEIGHT) -> None:
+    def __init__(
+        self,
+        ui: Ui,
+        api: ApiClient,
+        source: ChallengeRequest | ChallengeSource,
+        *,
+        rear: bool,
+        on_done: Callable[[CaptureFlow], Awaitable[None]],
+        on_alternatives: Callable[[], Awaitable[None]] | None = None,
+        alternatives_key: str = "camera.alternatives",
+        on_lens: Callable[[bool], None] | None = None,
+        lens_keys: tuple[str, str] = ("camera.use_front", "camera.use_rear"),
+        on_render: Callable[[CaptureFlow], None] | None = None,
+        preview_height: int = PREVIEW_HEIGHT,
+    ) -> None:
         self.ui = ui
         self._on_render = on_render  # the screen's own controls follow the flow too
         self._on_done = on_done
         self._on_lens = on_lens
         self._lens_keys = lens_keys
         self.camera = FletCamera(overlay=face_oval())
-        self.flow = CaptureFlow(api, self.camera, source, rear=rear, on_change=self._changed,
-                                on_progress=self._uploaded)
+        self.flow = CaptureFlow(
+            api, self.camera, source, rear=rear, on_change=self._changed, on_progress=self._uploaded
+        )
         t = ui.t
-        self.instruction = ft.Text("", theme_style=ft.TextThemeStyle.HEADLINE_MEDIUM, color=INK,
-                                   text_align=ft.TextAlign.CENTER)
+        self.instruction = ft.Text(
+            "", theme_style=ft.TextThemeStyle.HEADLINE_MEDIUM, color=INK, text_align=ft.TextAlign.CENTER
+        )
         self.notice = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE, color=ERROR)
-        self.notice_row = ft.Semantics(identifier="camera-notice", live_region=True, content=self.notice,
-                                       visible=False)
+        self.notice_row = ft.Semantics(
+            identifier="camera-notice", live_region=True, content=self.notice, visible=False
+        )
         self.progress = ft.ProgressBar(value=0, height=14, color=ACCENT)
         self.progress_row = ft.Semantics(identifier="camera-progress", content=self.progress, visible=False)
         self.progress_text = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
         self.start_button = buttons.primary(t("camera.start"), "camera-start", self._start)
         self.retry_button = buttons.primary(t("common.retry"), "camera-retry", self._retry)
-        self.lens_button = buttons.secondary(self._lens_label(), "camera-lens", self._toggle_lens,
-                                             icon=ft.Icons.CAMERASWITCH)
+        self.lens_button = buttons.secondary(
+            self._lens_label(), "camera-lens", self._toggle_lens, icon=ft.Icons.CAMERASWITCH
+        )
         self.lens_button.visible = on_lens is not None
         self.continue_button = buttons.primary(t("camera.continue_anyway"), "camera-continue", self._continue)
-        self.alt_button = buttons.secondary(t(alternatives_key), "camera-alternatives",
-                                            on_alternatives or self._nothing)
+        self.alt_button = buttons.secondary(
+            t(alternatives_key), "camera-alternatives", on_alternatives or self._nothing
+        )
         self._has_alternatives = on_alternatives is not None
-        self.stuck_text = ft.Semantics(identifier="camera-stuck", visible=False,
-                                       content=text.body(t("camera.hints_stuck")))
-        preview = ft.Container(content=self.camera.control, height=preview_height, bgcolor="#000000",
-                               border_radius=16, clip_behavior=ft.ClipBehavior.ANTI_ALIAS)
+        self.stuck_text = ft.Semantics(
+            identifier="camera-stuck", visible=False, content=text.body(t("camera.hints_stuck"))
+        )
+        preview = ft.Container(
+            content=self.camera.control,
+            height=preview_height,
+            bgcolor="#000000",
+            border_radius=16,
+            clip_behavior=ft.ClipBehavior.ANTI_ALIAS,
+        )
         self.preview_box = ft.Semantics(identifier="camera-preview", content=preview)
         self._announcer = ft.SemanticsService()
         self._spoken = ""
@@ -127,8 +150,11 @@ class CapturePanel:
         t, flow = self.ui.t, self.flow
         phase = flow.phase
         self.instruction.value = t(instruction_key(flow))
-        self.instruction.color = ERROR if phase in (CapturePhase.NO_CAMERA, CapturePhase.NOT_SUBMITTED,
-                                                    CapturePhase.ERROR) else INK
+        self.instruction.color = (
+            ERROR
+            if phase in (CapturePhase.NO_CAMERA, CapturePhase.NOT_SUBMITTED, CapturePhase.ERROR)
+            else INK
+        )
         self.start_button.visible = phase in (CapturePhase.READY, CapturePhase.ERROR, CapturePhase.NO_CAMERA)
         self.preview_box.visible = phase is not CapturePhase.NO_CAMERA  # no black box where no camera works
         self.lens_button.visible = self._on_lens is not None and phase is CapturePhase.READY
@@ -137,12 +163,19 @@ class CapturePanel:
         self.continue_button.visible = stuck
         self.stuck_text.visible = stuck
         self.alt_button.visible = self._has_alternatives and phase in (
-            CapturePhase.READY, CapturePhase.NO_CAMERA, CapturePhase.ERROR, CapturePhase.NOT_SUBMITTED,
-            CapturePhase.PREVIEW)
+            CapturePhase.READY,
+            CapturePhase.NO_CAMERA,
+            CapturePhase.ERROR,
+            CapturePhase.NOT_SUBMITTED,
+            CapturePhase.PREVIEW,
+        )
         self.progress_row.visible = phase is CapturePhase.UPLOADING
         self.progress.value = flow.progress
-        self.progress_text.value = t("camera.progress", percent=round(flow.progress * 100)) \
-            if phase is CapturePhase.UPLOADING else ""
+        self.progress_text.value = (
+            t("camera.progress", percent=round(flow.progress * 100))
+            if phase is CapturePhase.UPLOADING
+            else ""
+        )
         self.notice_row.visible = flow.notice is not None and phase is not CapturePhase.NOT_SUBMITTED
         self.notice.value = flow.notice.render(t) if flow.notice else ""
         self.lens_button.content.controls[0].content = self._lens_label()
@@ -160,13 +193,18 @@ class CapturePanel:
         # the voice prompt this platform allows without a speech engine of our own.
         with contextlib.suppress(Exception):
             await asyncio.wait_for(
-                self._announcer.announce_message(message, assertiveness=ft.Assertiveness.ASSERTIVE), 2.0)
+                self._announcer.announce_message(message, assertiveness=ft.Assertiveness.ASSERTIVE), 2.0
+            )
 
     async def _changed(self) -> None:
         self.render()
         self._update()
         flow = self.flow
-        if self.instruction.value != self._spoken and flow.phase in SPOKEN_PHASES and self.ui.page is not None:
+        if (
+            self.instruction.value != self._spoken
+            and flow.phase in SPOKEN_PHASES
+            and self.ui.page is not None
+        ):
             self._spoken = self.instruction.value
             self.ui.page.run_task(self._announce, self.instruction.value)
         if flow.phase is CapturePhase.DONE and flow.result is not None:

@@ -18,16 +18,33 @@ def receipt_card(t: Translator, receipt: ReceiptPublic, qr_png: bytes | None) ->
         text.subheading(t("outcome.receipt")),
         text.body(t("result.person", name=receipt.holder_name), identifier="receipt-name"),
         text.body(t("result.id", id_number=receipt.holder_id)),
-        text.body(t("outcome.certified_on", date=format_date(receipt.certified_on, lang),
-                    method=t(f"method.{receipt.method}")), identifier="receipt-certified"),
-        text.body(t("result.valid_until", date=format_date(receipt.valid_until, lang)),
-                  identifier="receipt-valid-until"),
+        text.body(
+            t(
+                "outcome.certified_on",
+                date=format_date(receipt.certified_on, lang),
+                method=t(f"method.{receipt.method}"),
+            ),
+            identifier="receipt-certified",
+        ),
+        text.body(
+            t("result.valid_until", date=format_date(receipt.valid_until, lang)),
+            identifier="receipt-valid-until",
+        ),
     ]
     if qr_png:
         rows += [
-            ft.Semantics(identifier="receipt-qr", image=True, label=t("outcome.receipt.hint"),
-                         content=ft.Image(src=qr_png, width=260, height=260)),
+            ft.Semantics(
+                identifier="receipt-qr",
+                image=True,
+                label=t("outcome.receipt.hint"),
+                content=ft.Image(src=qr_png, width=260, height=260),
+            ),
             text.body(t("outcome.receipt.hint"), muted=True),
         ]
-    return ft.Container(content=ft.Column(rows, spacing=10), bgcolor=CARD, border_radius=16, padding=20,
-                        border=ft.Border.all(3, OK))
+    return ft.Container(
+        content=ft.Column(rows, spacing=10),
+        bgcolor=CARD,
+        border_radius=16,
+        padding=20,
+        border=ft.Border.all(3, OK),
+    )

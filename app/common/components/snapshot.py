@@ -20,8 +20,16 @@ PREVIEW_HEIGHT = 300  # the button under it stays on a phone's first screen
 
 
 class SnapshotCamera:
-    def __init__(self, ui: Ui, id_prefix: str, on_photo: Callable[[bytes], Awaitable[None]], *,
-                 rear: bool = True, take_key: str = "snapshot.take", overlay: ft.Control | None = None) -> None:
+    def __init__(
+        self,
+        ui: Ui,
+        id_prefix: str,
+        on_photo: Callable[[bytes], Awaitable[None]],
+        *,
+        rear: bool = True,
+        take_key: str = "snapshot.take",
+        overlay: ft.Control | None = None,
+    ) -> None:
         self.ui = ui
         self.rear = rear
         self._on_photo = on_photo
@@ -30,15 +38,26 @@ class SnapshotCamera:
         self.busy = False
         self.finished = False  # no more photos wanted: the camera and its buttons are gone
         t = ui.t
-        preview = ft.Container(content=self.camera.control, height=PREVIEW_HEIGHT, bgcolor="#000000",
-                               border_radius=16, clip_behavior=ft.ClipBehavior.ANTI_ALIAS)
+        preview = ft.Container(
+            content=self.camera.control,
+            height=PREVIEW_HEIGHT,
+            bgcolor="#000000",
+            border_radius=16,
+            clip_behavior=ft.ClipBehavior.ANTI_ALIAS,
+        )
         self.preview = ft.Semantics(identifier=f"{id_prefix}-preview", content=preview, visible=False)
         self.message = MessageLine(identifier=f"{id_prefix}-camera-notice")
-        self.open_button = buttons.secondary(t("snapshot.open"), f"{id_prefix}-open", self._open,
-                                             icon=ft.Icons.PHOTO_CAMERA)
+        self.open_button = buttons.secondary(
+            t("snapshot.open"), f"{id_prefix}-open", self._open, icon=ft.Icons.PHOTO_CAMERA
+        )
         self.take_button = buttons.primary(t(take_key), f"{id_prefix}-take", self._take)
         self.take_button.visible = False
-        self.controls: list[ft.Control] = [self.preview, self.message.control, self.open_button, self.take_button]
+        self.controls: list[ft.Control] = [
+            self.preview,
+            self.message.control,
+            self.open_button,
+            self.take_button,
+        ]
 
     def _update(self) -> None:
         if self.ui.page is not None:

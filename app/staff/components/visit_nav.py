@@ -27,26 +27,45 @@ def visit_gate(ui: Ui, route: str, title: str) -> ft.View | None:
         await ui.go("/worklist")
 
     if not acts_in_field(state.staff.role):
-        return screen(ui, route, title, [
-            text.body(ui.t("console.not_allowed"), identifier="console-not-allowed"),
-            buttons.primary(ui.t("visit.to_worklist"), "visit-to-worklist", to_worklist),
-        ], back_to="/worklist")
+        return screen(
+            ui,
+            route,
+            title,
+            [
+                text.body(ui.t("console.not_allowed"), identifier="console-not-allowed"),
+                buttons.primary(ui.t("visit.to_worklist"), "visit-to-worklist", to_worklist),
+            ],
+            back_to="/worklist",
+        )
     if state.visit is None:
-        return screen(ui, route, title, [
-            text.body(ui.t("visit.none"), identifier="visit-none"),
-            buttons.primary(ui.t("visit.to_worklist"), "visit-to-worklist", to_worklist),
-        ], back_to="/worklist")
+        return screen(
+            ui,
+            route,
+            title,
+            [
+                text.body(ui.t("visit.none"), identifier="visit-none"),
+                buttons.primary(ui.t("visit.to_worklist"), "visit-to-worklist", to_worklist),
+            ],
+            back_to="/worklist",
+        )
     return None
 
 
 def step_line(ui: Ui, visit: HomeVisit, step: VisitStep) -> ft.Control:
-    """"Step 2 of 5: …" and whose visit this is (name and full ID number on one line, to compare with the
+    """ "Step 2 of 5: …" and whose visit this is (name and full ID number on one line, to compare with the
     card)."""
     t = ui.t
     steps = visit.steps
     number = steps.index(step) + 1 if step in steps else 1
-    return ft.Column([
-        text.subheading(t("visit.step", n=number, total=len(steps), name=t(f"visit.step.{step.value}")),
-                        identifier="visit-step"),
-        text.body(t("visit.who", name=visit.entry.name, id_number=visit.entry.id_number), identifier="visit-who"),
-    ], spacing=6)
+    return ft.Column(
+        [
+            text.subheading(
+                t("visit.step", n=number, total=len(steps), name=t(f"visit.step.{step.value}")),
+                identifier="visit-step",
+            ),
+            text.body(
+                t("visit.who", name=visit.entry.name, id_number=visit.entry.id_number), identifier="visit-who"
+            ),
+        ],
+        spacing=6,
+    )

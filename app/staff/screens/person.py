@@ -37,10 +37,16 @@ def build(ui: Ui) -> ft.View:
         await ui.go("/worklist")
 
     if visit is None:
-        return screen(ui, ROUTE, title, [
-            text.body(t("visit.none"), identifier="visit-none"),
-            buttons.primary(t("visit.to_worklist"), "visit-to-worklist", to_worklist),
-        ], back_to="/worklist")
+        return screen(
+            ui,
+            ROUTE,
+            title,
+            [
+                text.body(t("visit.none"), identifier="visit-none"),
+                buttons.primary(t("visit.to_worklist"), "visit-to-worklist", to_worklist),
+            ],
+            back_to="/worklist",
+        )
     entry = visit.entry
     field_work = acts_in_field(console.staff.role)
     lang = t.language
@@ -48,8 +54,9 @@ def build(ui: Ui) -> ft.View:
     request_box = ft.Column(spacing=12)
     notice = MessageLine(identifier="person-notice")
     done = ft.Text("", color=OK)
-    date_field = text_field(t("person.schedule.date"), t("console.audit.date_hint"), visit.today.isoformat(),
-                            lambda e: None)
+    date_field = text_field(
+        t("person.schedule.date"), t("console.audit.date_hint"), visit.today.isoformat(), lambda e: None
+    )
     reason_field = text_field(t("person.unreached.reason"), t("person.unreached.hint"), "", lambda e: None)
 
     def act(action, message_key: str):
@@ -62,25 +69,36 @@ def build(ui: Ui) -> ft.View:
         return handler
 
     schedule = act(lambda: visit.schedule(console.field_client, date_field.value or ""), "person.scheduled")
-    unreached = act(lambda: visit.could_not_reach(console.field_client, reason_field.value or ""),
-                    "person.unreached.done")
+    unreached = act(
+        lambda: visit.could_not_reach(console.field_client, reason_field.value or ""), "person.unreached.done"
+    )
     schedule_button = buttons.primary(t("person.schedule"), "person-schedule", schedule)
-    unreached_button = buttons.secondary(t("person.unreached"), "person-unreached", unreached,
-                                         icon=ft.Icons.PHONE_DISABLED)
+    unreached_button = buttons.secondary(
+        t("person.unreached"), "person-unreached", unreached, icon=ft.Icons.PHONE_DISABLED
+    )
 
     def render() -> None:
         head.controls = [person_card(t, entry, "person-card", visit=visit.request)]
         request_box.controls = []
         request = visit.request
         if request is not None:
-            lines = [t("person.request.by", date=format_date(request.requested_at.date(), lang),
-                       reason=t(f"visit.reason.{request.reason}"))]
+            lines = [
+                t(
+                    "person.request.by",
+                    date=format_date(request.requested_at.date(), lang),
+                    reason=t(f"visit.reason.{request.reason}"),
+                )
+            ]
             if request.contact_phone:
                 lines.append(t("person.request.phone", phone=request.contact_phone))
             if request.note:
                 lines.append(t("person.request.note", note=request.note))
-            request_box.controls.append(ft.Semantics(identifier="person-request", content=ft.Column(
-                [ft.Text(line) for line in lines], spacing=6)))
+            request_box.controls.append(
+                ft.Semantics(
+                    identifier="person-request",
+                    content=ft.Column([ft.Text(line) for line in lines], spacing=6),
+                )
+            )
         can_move = field_work and (visit.request_open or (request is None and entry.visit is not None))
         for control in (date_field_row, schedule_button, reason_field_row, unreached_button):
             control.visible = can_move
@@ -96,11 +114,20 @@ def build(ui: Ui) -> ft.View:
     date_field_row = tagged("person-schedule-date", date_field)
     reason_field_row = tagged("person-unreached-reason", reason_field)
     windows = [
-        text.body(t("person.window", benefit=t(f"benefit.{e.benefit_type}"), state=t(f"cycle.{e.state}"),
-                    start=format_date(e.window_start, lang), end=format_date(e.window_end, lang)))
+        text.body(
+            t(
+                "person.window",
+                benefit=t(f"benefit.{e.benefit_type}"),
+                state=t(f"cycle.{e.state}"),
+                start=format_date(e.window_start, lang),
+                end=format_date(e.window_end, lang),
+            )
+        )
         for e in entry.entitlements
     ]
-    phone = [text.body(t("person.phone", phone=entry.phone), identifier="person-phone")] if entry.phone else []
+    phone = (
+        [text.body(t("person.phone", phone=entry.phone), identifier="person-phone")] if entry.phone else []
+    )
 
     async def load() -> None:
         await visit.load_request(console.field_client)
@@ -115,15 +142,32 @@ def build(ui: Ui) -> ft.View:
         controls += [
             buttons.primary(t("person.start"), "person-start", go(VisitStep.ID_CARD)),
             text.body(t("person.start.hint"), muted=True),
-            buttons.secondary(t("person.no_face"), "person-record", go(VisitStep.RECORD),
-                              icon=ft.Icons.EDIT_NOTE),
+            buttons.secondary(
+                t("person.no_face"), "person-record", go(VisitStep.RECORD), icon=ft.Icons.EDIT_NOTE
+            ),
         ]
     if entry.visit is not None or visit.request is not None:
-        controls.append(ft.Container(content=ft.Column([
-            text.subheading(t("person.request.title")), request_box,
-            *([date_field_row, schedule_button, reason_field_row, unreached_button] if field_work else []),
-            ft.Semantics(identifier="person-done", live_region=True, content=done), notice.control,
-        ], spacing=12), bgcolor=CARD, border_radius=16, padding=16))
+        controls.append(
+            ft.Container(
+                content=ft.Column(
+                    [
+                        text.subheading(t("person.request.title")),
+                        request_box,
+                        *(
+                            [date_field_row, schedule_button, reason_field_row, unreached_button]
+                            if field_work
+                            else []
+                        ),
+                        ft.Semantics(identifier="person-done", live_region=True, content=done),
+                        notice.control,
+                    ],
+                    spacing=12,
+                ),
+                bgcolor=CARD,
+                border_radius=16,
+                padding=16,
+            )
+        )
     else:
         controls.append(notice.control)
     controls += [*phone, *windows]

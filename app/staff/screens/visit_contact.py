@@ -28,8 +28,13 @@ def build(ui: Ui) -> ft.View:
     console = ui.state.console
     visit = console.visit
     message = MessageLine(identifier="visit-contact-notice")
-    phone = text_field(t("visit.contact.phone"), t("visit.contact.phone_hint"), visit.entry.phone or "",
-                       lambda e: None, keyboard=ft.KeyboardType.PHONE)
+    phone = text_field(
+        t("visit.contact.phone"),
+        t("visit.contact.phone_hint"),
+        visit.entry.phone or "",
+        lambda e: None,
+        keyboard=ft.KeyboardType.PHONE,
+    )
     address = text_field(t("visit.contact.address"), t("visit.contact.address_hint"), "", lambda e: None)
 
     async def save() -> None:
@@ -43,12 +48,18 @@ def build(ui: Ui) -> ft.View:
         visit.notice = None
         await ui.go(VisitStep.DONE.route)
 
-    return screen(ui, ROUTE, title, [
-        step_line(ui, visit, VisitStep.CONTACT),
-        text.body(t("visit.contact.intro")),
-        tagged("visit-contact-phone", phone),
-        tagged("visit-contact-address", address),
-        message.control,
-        buttons.primary(t("visit.contact.save"), "visit-contact-save", save),
-        buttons.secondary(t("visit.contact.skip"), "visit-contact-skip", skip),
-    ], back_to=VisitStep.FACE.route)
+    return screen(
+        ui,
+        ROUTE,
+        title,
+        [
+            step_line(ui, visit, VisitStep.CONTACT),
+            text.body(t("visit.contact.intro")),
+            tagged("visit-contact-phone", phone),
+            tagged("visit-contact-address", address),
+            message.control,
+            buttons.primary(t("visit.contact.save"), "visit-contact-save", save),
+            buttons.secondary(t("visit.contact.skip"), "visit-contact-skip", skip),
+        ],
+        back_to=VisitStep.FACE.route,
+    )

@@ -37,22 +37,44 @@ def build(ui: Ui) -> ft.View:
         lines.append(text.body(t("visit.done.reference"), identifier="visit-done-reference"))
     receipt = visit.result.receipt if visit.result is not None else None
     if receipt is not None:
-        lines.append(text.body(t("visit.done.certified", date=format_date(receipt.certified_on, t.language),
-                                 method=t(f"method.{receipt.method}")), identifier="visit-done-certified"))
+        lines.append(
+            text.body(
+                t(
+                    "visit.done.certified",
+                    date=format_date(receipt.certified_on, t.language),
+                    method=t(f"method.{receipt.method}"),
+                ),
+                identifier="visit-done-certified",
+            )
+        )
     elif visit.result is not None:
         lines.append(text.body(t("visit.face.needs_review"), identifier="visit-done-review"))
     if visit.contact is not None:
         key = "visit.done.contact_changed" if visit.contact.changed else "visit.done.contact_confirmed"
         lines.append(text.body(t(key), identifier="visit-done-contact"))
     if visit.request is not None:
-        lines.append(text.body(t("visit.done.request", state=t(f"visit.state.{visit.request.state}")),
-                               identifier="visit-done-request"))
+        lines.append(
+            text.body(
+                t("visit.done.request", state=t(f"visit.state.{visit.request.state}")),
+                identifier="visit-done-request",
+            )
+        )
     if visit.notice is not None:
         lines.append(text.status_line(visit.notice.render(t), ok=False, identifier="visit-done-notice"))
-    return screen(ui, ROUTE, title, [
-        step_line(ui, visit, VisitStep.DONE),
-        ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
-                text.heading(t("visit.done.title"), identifier="visit-done-title")]),
-        ft.Container(content=ft.Column(lines, spacing=10), bgcolor=CARD, border_radius=16, padding=20),
-        buttons.primary(t("visit.to_worklist"), "visit-done-worklist", to_worklist),
-    ], back_to="/worklist")
+    return screen(
+        ui,
+        ROUTE,
+        title,
+        [
+            step_line(ui, visit, VisitStep.DONE),
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
+                    text.heading(t("visit.done.title"), identifier="visit-done-title"),
+                ]
+            ),
+            ft.Container(content=ft.Column(lines, spacing=10), bgcolor=CARD, border_radius=16, padding=20),
+            buttons.primary(t("visit.to_worklist"), "visit-done-worklist", to_worklist),
+        ],
+        back_to="/worklist",
+    )

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 ROUTE = VisitStep.FACE.route
 PREVIEW_HEIGHT = 300  # "start" stays on a phone's first screen under the step line
 
+
 def build(ui: Ui) -> ft.View:
     t = ui.t
     title = t("visit.title")
@@ -44,11 +45,17 @@ def build(ui: Ui) -> ft.View:
         await ui.go(VisitStep.RECORD.route)
 
     if not visit.id_attempted or visit.id_error_key() is not None:  # the ID card first
-        return screen(ui, ROUTE, title, [
-            step_line(ui, visit, VisitStep.FACE),
-            text.body(t("visit.face.id_first"), identifier="visit-face-id-first"),
-            buttons.primary(t("visit.id.again"), "visit-face-recheck", to_id_card),
-        ], back_to=VisitStep.ID_CARD.route)
+        return screen(
+            ui,
+            ROUTE,
+            title,
+            [
+                step_line(ui, visit, VisitStep.FACE),
+                text.body(t("visit.face.id_first"), identifier="visit-face-id-first"),
+                buttons.primary(t("visit.id.again"), "visit-face-recheck", to_id_card),
+            ],
+            back_to=VisitStep.ID_CARD.route,
+        )
 
     controls: list[ft.Control] = [step_line(ui, visit, VisitStep.FACE)]
     if visit.result is None:
@@ -67,8 +74,9 @@ def _capture(ui: Ui, to_id_card, to_record) -> list[ft.Control]:
         visit.notice = panel.flow.notice  # the ID card screen says why
         await to_id_card()
 
-    recheck = buttons.secondary(t("visit.id.again"), "visit-face-recheck", to_id_card_refused,
-                                icon=ft.Icons.BADGE)
+    recheck = buttons.secondary(
+        t("visit.id.again"), "visit-face-recheck", to_id_card_refused, icon=ft.Icons.BADGE
+    )
 
     def follow(flow: CaptureFlow) -> None:
         recheck.visible = flow.notice is not None and flow.notice.key == "error.id_card_mismatch"
@@ -78,10 +86,19 @@ def _capture(ui: Ui, to_id_card, to_record) -> list[ft.Control]:
         ui.refresh()
         ui.page.update()
 
-    panel = CapturePanel(ui, console.face_api(), visit.challenge_source(console.field_client), rear=True,
-                         on_done=done, on_alternatives=to_record, alternatives_key="visit.face.cannot",
-                         on_lens=lambda rear: None, lens_keys=("visit.camera.front", "visit.camera.rear"),
-                         on_render=follow, preview_height=PREVIEW_HEIGHT)
+    panel = CapturePanel(
+        ui,
+        console.face_api(),
+        visit.challenge_source(console.field_client),
+        rear=True,
+        on_done=done,
+        on_alternatives=to_record,
+        alternatives_key="visit.face.cannot",
+        on_lens=lambda rear: None,
+        lens_keys=("visit.camera.front", "visit.camera.rear"),
+        on_render=follow,
+        preview_height=PREVIEW_HEIGHT,
+    )
     return [
         *panel.controls,
         recheck,
@@ -108,11 +125,17 @@ def _outcome(ui: Ui, to_record) -> list[ft.Control]:
         await ui.go(VisitStep.DONE.route)
 
     notice = MessageLine(identifier="visit-face-notice")
-    notice.show(visit.notice.render(t) if visit.notice else None)  # e.g. the visit request could not be closed
+    notice.show(
+        visit.notice.render(t) if visit.notice else None
+    )  # e.g. the visit request could not be closed
     if result.result is CertificationResult.PASSED:
         controls: list[ft.Control] = [
-            ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
-                    text.heading(t("visit.face.passed"), identifier="visit-face-result")]),
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
+                    text.heading(t("visit.face.passed"), identifier="visit-face-result"),
+                ]
+            ),
         ]
         controls += [notice.control, buttons.primary(t("common.next"), "visit-face-next", next_step)]
         if result.receipt is not None:  # the person may keep a photo of it; staff scan the QR code
@@ -126,10 +149,16 @@ def _outcome(ui: Ui, to_record) -> list[ft.Control]:
         ]
     key = f"reason.{result.reason}"
     return [
-        ft.Row([ft.Icon(ft.Icons.ERROR, color=ERROR, size=56),
-                text.heading(t("outcome.failed.title"), identifier="visit-face-result")]),
-        text.body(t("outcome.reason", reason=t(key) if has_key(key) else result.message),
-                  identifier="visit-face-reason"),
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.ERROR, color=ERROR, size=56),
+                text.heading(t("outcome.failed.title"), identifier="visit-face-result"),
+            ]
+        ),
+        text.body(
+            t("outcome.reason", reason=t(key) if has_key(key) else result.message),
+            identifier="visit-face-reason",
+        ),
         buttons.primary(t("common.retry"), "visit-face-again", again),
         buttons.secondary(t("visit.face.cannot"), "visit-face-record", to_record, icon=ft.Icons.EDIT_NOTE),
     ]

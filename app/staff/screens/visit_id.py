@@ -34,9 +34,15 @@ def build(ui: Ui) -> ft.View:
     def last4_changed() -> None:
         visit.last4 = (last4.value or "").upper()
 
-    seen = ft.Checkbox(label=t("visit.id.seen"), value=visit.id_seen, on_change=seen_changed,
-                       label_style=ft.TextStyle(size=ui.scale.body))
-    last4 = text_field(t("visit.id.last4"), t("visit.id.last4_hint"), visit.last4, last4_changed, max_length=4)
+    seen = ft.Checkbox(
+        label=t("visit.id.seen"),
+        value=visit.id_seen,
+        on_change=seen_changed,
+        label_style=ft.TextStyle(size=ui.scale.body),
+    )
+    last4 = text_field(
+        t("visit.id.last4"), t("visit.id.last4_hint"), visit.last4, last4_changed, max_length=4
+    )
     last4.capitalization = ft.TextCapitalization.CHARACTERS
 
     async def next_step() -> None:
@@ -49,12 +55,22 @@ def build(ui: Ui) -> ft.View:
 
     last4.on_submit = next_step
     refused = visit.notice.render(t) if visit.id_card_refused else None
-    message.show(refused or (t(visit.id_error_key()) if visit.id_attempted and visit.id_error_key() else None))
-    return screen(ui, ROUTE, title, [
-        step_line(ui, visit, VisitStep.ID_CARD),
-        text.body(t("visit.id.intro")),
-        ft.Semantics(identifier="visit-id-seen", content=ft.Container(seen, padding=ft.Padding.only(left=8))),
-        tagged("visit-id-last4", last4),
-        message.control,
-        buttons.primary(t("common.next"), "visit-id-next", next_step),
-    ], back_to="/worklist/person")
+    message.show(
+        refused or (t(visit.id_error_key()) if visit.id_attempted and visit.id_error_key() else None)
+    )
+    return screen(
+        ui,
+        ROUTE,
+        title,
+        [
+            step_line(ui, visit, VisitStep.ID_CARD),
+            text.body(t("visit.id.intro")),
+            ft.Semantics(
+                identifier="visit-id-seen", content=ft.Container(seen, padding=ft.Padding.only(left=8))
+            ),
+            tagged("visit-id-last4", last4),
+            message.control,
+            buttons.primary(t("common.next"), "visit-id-next", next_step),
+        ],
+        back_to="/worklist/person",
+    )

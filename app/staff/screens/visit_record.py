@@ -38,20 +38,48 @@ def build(ui: Ui) -> ft.View:
         console.visit = None
         await ui.go("/worklist")
 
-    who = text.body(t("visit.who", name=visit.entry.name, id_number=visit.entry.id_number), identifier="visit-who")
+    who = text.body(
+        t("visit.who", name=visit.entry.name, id_number=visit.entry.id_number), identifier="visit-who"
+    )
     if visit.record is not None:
         record = visit.record
-        return screen(ui, ROUTE, title, [
-            who,
-            ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
-                    text.heading(t("visit.record.sent"), identifier="visit-record-sent")]),
-            ft.Container(content=ft.Column([
-                text.body(t("visit.record.sent_body", date=format_date(record.visited_on, t.language),
-                            photos=record.photos)),
-                text.body(t("document.done.id", id=record.review_id or "-"), identifier="visit-record-review-id"),
-            ], spacing=10), bgcolor=CARD, border_radius=16, padding=20),
-            buttons.primary(t("visit.to_worklist"), "visit-record-worklist", to_worklist),
-        ], back_to="/worklist")
+        return screen(
+            ui,
+            ROUTE,
+            title,
+            [
+                who,
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
+                        text.heading(t("visit.record.sent"), identifier="visit-record-sent"),
+                    ]
+                ),
+                ft.Container(
+                    content=ft.Column(
+                        [
+                            text.body(
+                                t(
+                                    "visit.record.sent_body",
+                                    date=format_date(record.visited_on, t.language),
+                                    photos=record.photos,
+                                )
+                            ),
+                            text.body(
+                                t("document.done.id", id=record.review_id or "-"),
+                                identifier="visit-record-review-id",
+                            ),
+                        ],
+                        spacing=10,
+                    ),
+                    bgcolor=CARD,
+                    border_radius=16,
+                    padding=20,
+                ),
+                buttons.primary(t("visit.to_worklist"), "visit-record-worklist", to_worklist),
+            ],
+            back_to="/worklist",
+        )
 
     reasons = ft.Row(wrap=True, spacing=10, run_spacing=10)
     photos_line = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
@@ -76,10 +104,13 @@ def build(ui: Ui) -> ft.View:
             buttons.chip(t(f"visit.record.{r}"), f"visit-record-reason-{r}", form.reason is r, choose(r))
             for r in VisitRecordReason
         ]
-        photos_line.value = t("visit.record.photos", count=len(form.photos)) if form.photos \
-            else t("visit.record.photos_none")
-        thumbnails.controls = [ft.Image(src=data, width=96, height=96, fit=ft.BoxFit.COVER, border_radius=8)
-                               for _, data, _ in form.photos]
+        photos_line.value = (
+            t("visit.record.photos", count=len(form.photos)) if form.photos else t("visit.record.photos_none")
+        )
+        thumbnails.controls = [
+            ft.Image(src=data, width=96, height=96, fit=ft.BoxFit.COVER, border_radius=8)
+            for _, data, _ in form.photos
+        ]
         errors = form.errors() if form.attempted else {}
         shown = [t(key) for key in errors.values()]
         if visit.notice is not None:
@@ -105,26 +136,54 @@ def build(ui: Ui) -> ft.View:
             render()
         ui.page.update()
 
-    snapshot = SnapshotCamera(ui, id_prefix="visit-record", on_photo=photo_taken, take_key="visit.record.take")
+    snapshot = SnapshotCamera(
+        ui, id_prefix="visit-record", on_photo=photo_taken, take_key="visit.record.take"
+    )
     picker = ft.FilePicker(on_result=picked)
-    pick_button = ft.Semantics(identifier="visit-record-pick", content=ft.Row([ft.OutlinedButton(
-        content=t("visit.record.pick"), icon=ft.Icons.ATTACH_FILE, height=76, expand=True,
-        style=ft.ButtonStyle(color=ACCENT, bgcolor=SURFACE, side=ft.BorderSide(2, ACCENT),
-                             shape=ft.RoundedRectangleBorder(radius=14)),
-        action=ft.PickFiles(picker, file_type=ft.FilePickerFileType.CUSTOM,
-                            allowed_extensions=["jpg", "jpeg", "png"], allow_multiple=True, with_data=True))]))
+    pick_button = ft.Semantics(
+        identifier="visit-record-pick",
+        content=ft.Row(
+            [
+                ft.OutlinedButton(
+                    content=t("visit.record.pick"),
+                    icon=ft.Icons.ATTACH_FILE,
+                    height=76,
+                    expand=True,
+                    style=ft.ButtonStyle(
+                        color=ACCENT,
+                        bgcolor=SURFACE,
+                        side=ft.BorderSide(2, ACCENT),
+                        shape=ft.RoundedRectangleBorder(radius=14),
+                    ),
+                    action=ft.PickFiles(
+                        picker,
+                        file_type=ft.FilePickerFileType.CUSTOM,
+                        allowed_extensions=["jpg", "jpeg", "png"],
+                        allow_multiple=True,
+                        with_data=True,
+                    ),
+                )
+            ]
+        ),
+    )
     render()
-    return screen(ui, ROUTE, title, [
-        who,
-        text.body(t("visit.record.intro")),
-        text.subheading(t("visit.record.reason")),
-        reasons,
-        tagged("visit-record-notes", notes),
-        text.subheading(t("visit.record.photos_title")),
-        *snapshot.controls,
-        pick_button,
-        ft.Semantics(identifier="visit-record-photos", live_region=True, content=photos_line),
-        thumbnails,
-        message.control,
-        buttons.primary(t("visit.record.submit"), "visit-record-submit", submit),
-    ], back_to="/worklist/person")
+    return screen(
+        ui,
+        ROUTE,
+        title,
+        [
+            who,
+            text.body(t("visit.record.intro")),
+            text.subheading(t("visit.record.reason")),
+            reasons,
+            tagged("visit-record-notes", notes),
+            text.subheading(t("visit.record.photos_title")),
+            *snapshot.controls,
+            pick_button,
+            ft.Semantics(identifier="visit-record-photos", live_region=True, content=photos_line),
+            thumbnails,
+            message.control,
+            buttons.primary(t("visit.record.submit"), "visit-record-submit", submit),
+        ],
+        back_to="/worklist/person",
+    )

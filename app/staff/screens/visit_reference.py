@@ -31,9 +31,21 @@ def build(ui: Ui) -> ft.View:
     console = ui.state.console
     visit = console.visit
     message = MessageLine(identifier="visit-reference-notice")
-    done = ft.Semantics(identifier="visit-reference-done", live_region=True, content=ft.Row(
-        [ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=40),
-         ft.Text(t("visit.reference.done"), color=OK, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, expand=True)]))
+    done = ft.Semantics(
+        identifier="visit-reference-done",
+        live_region=True,
+        content=ft.Row(
+            [
+                ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=40),
+                ft.Text(
+                    t("visit.reference.done"),
+                    color=OK,
+                    theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
+                    expand=True,
+                ),
+            ]
+        ),
+    )
     thumbnail = ft.Container(visible=False)  # the photo just taken
     sending = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
 
@@ -44,7 +56,9 @@ def build(ui: Ui) -> ft.View:
         await snapshot.close()
         await ui.go(VisitStep.FACE.route)
 
-    recheck = buttons.secondary(t("visit.id.again"), "visit-reference-recheck", to_id_card, icon=ft.Icons.BADGE)
+    recheck = buttons.secondary(
+        t("visit.id.again"), "visit-reference-recheck", to_id_card, icon=ft.Icons.BADGE
+    )
     next_button = buttons.primary(t("common.next"), "visit-reference-next", next_step)
 
     def render() -> None:
@@ -65,22 +79,33 @@ def build(ui: Ui) -> ft.View:
             await snapshot.finish()  # saved: the camera is done
         render()
 
-    snapshot = SnapshotCamera(ui, id_prefix="visit-reference", on_photo=photo_taken, take_key="visit.reference.take",
-                              overlay=face_oval())
+    snapshot = SnapshotCamera(
+        ui,
+        id_prefix="visit-reference",
+        on_photo=photo_taken,
+        take_key="visit.reference.take",
+        overlay=face_oval(),
+    )
     if visit.reference is not None:  # back on this step after the photo was saved
         snapshot.finished = True
         snapshot.render()
     render()
     intro = "visit.reference.outdated" if visit.entry.reference_face else "visit.reference.missing"
-    return screen(ui, ROUTE, title, [
-        step_line(ui, visit, VisitStep.REFERENCE),
-        text.body(t(intro)),
-        text.body(t("visit.reference.how"), muted=True),
-        *snapshot.controls,
-        ft.Semantics(identifier="visit-reference-sending", live_region=True, content=sending),
-        thumbnail,
-        message.control,
-        recheck,
-        done,
-        next_button,
-    ], back_to=VisitStep.ID_CARD.route)
+    return screen(
+        ui,
+        ROUTE,
+        title,
+        [
+            step_line(ui, visit, VisitStep.REFERENCE),
+            text.body(t(intro)),
+            text.body(t("visit.reference.how"), muted=True),
+            *snapshot.controls,
+            ft.Semantics(identifier="visit-reference-sending", live_region=True, content=sending),
+            thumbnail,
+            message.control,
+            recheck,
+            done,
+            next_button,
+        ],
+        back_to=VisitStep.ID_CARD.route,
+    )

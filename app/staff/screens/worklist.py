@@ -57,28 +57,59 @@ def build(ui: Ui) -> ft.View:
         else:
             summary.value = t("worklist.total", count=page.total) if page.total else t("worklist.empty")
         chosen = work.filters.village
-        villages.controls = [buttons.chip(t("worklist.village.all"), "worklist-village-all", chosen is None,
-                                          refilter(lambda: work.set_village(None)))]
+        villages.controls = [
+            buttons.chip(
+                t("worklist.village.all"),
+                "worklist-village-all",
+                chosen is None,
+                refilter(lambda: work.set_village(None)),
+            )
+        ]
         for v in page.villages if page else []:
-            villages.controls.append(buttons.chip(
-                t("worklist.village.count", name=v.region_name, count=v.count), f"worklist-village-{v.region_code}",
-                chosen == v.region_code, refilter(lambda code=v.region_code: work.set_village(code))))
+            villages.controls.append(
+                buttons.chip(
+                    t("worklist.village.count", name=v.region_name, count=v.count),
+                    f"worklist-village-{v.region_code}",
+                    chosen == v.region_code,
+                    refilter(lambda code=v.region_code: work.set_village(code)),
+                )
+            )
         state = work.filters.state
-        filters.controls = [buttons.chip(t("worklist.filter.all"), "worklist-state-all", state is None,
-                                         refilter(lambda: work.set_state(None)))]
+        filters.controls = [
+            buttons.chip(
+                t("worklist.filter.all"),
+                "worklist-state-all",
+                state is None,
+                refilter(lambda: work.set_state(None)),
+            )
+        ]
         filters.controls += [
-            buttons.chip(t(f"worklist.filter.{s}"), f"worklist-state-{s}", state is s,
-                         refilter(lambda s=s: work.set_state(s)))
+            buttons.chip(
+                t(f"worklist.filter.{s}"),
+                f"worklist-state-{s}",
+                state is s,
+                refilter(lambda s=s: work.set_state(s)),
+            )
             for s in LISTED_STATES
         ]
         filters.controls += [
-            buttons.chip(t("worklist.filter.special"), "worklist-special", work.filters.special_only,
-                         refilter(work.toggle_special)),
-            buttons.chip(t("worklist.filter.visit"), "worklist-visit-requested", work.filters.visit_requested,
-                         refilter(work.toggle_visit_requested)),
+            buttons.chip(
+                t("worklist.filter.special"),
+                "worklist-special",
+                work.filters.special_only,
+                refilter(work.toggle_special),
+            ),
+            buttons.chip(
+                t("worklist.filter.visit"),
+                "worklist-visit-requested",
+                work.filters.visit_requested,
+                refilter(work.toggle_visit_requested),
+            ),
         ]
-        cards.controls = [person_card(t, entry, f"worklist-person-{i}", open_person(entry))
-                          for i, entry in enumerate(work.entries)]
+        cards.controls = [
+            person_card(t, entry, f"worklist-person-{i}", open_person(entry))
+            for i, entry in enumerate(work.entries)
+        ]
         notice.show(work.notice.render(t) if work.notice else None)
 
     async def load() -> None:
@@ -89,11 +120,15 @@ def build(ui: Ui) -> ft.View:
     render()
     if ui.page is not None:
         ui.page.run_task(load)
-    return screen(ui, ROUTE, t("worklist.title"), [
-        ft.Semantics(identifier="worklist-summary", live_region=True, content=summary),
-        villages,
-        filters,
-        notice.control,
-        cards,
-    ])
-
+    return screen(
+        ui,
+        ROUTE,
+        t("worklist.title"),
+        [
+            ft.Semantics(identifier="worklist-summary", live_region=True, content=summary),
+            villages,
+            filters,
+            notice.control,
+            cards,
+        ],
+    )
