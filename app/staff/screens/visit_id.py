@@ -28,11 +28,20 @@ def build(ui: Ui) -> ft.View:
     visit = ui.state.console.visit
     message = MessageLine(identifier="visit-id-error")
 
+    def recheck() -> None:
+        """Once "next" was pressed, the message follows the form: it goes when the problem is fixed."""
+        if visit.id_attempted and not visit.id_card_refused:
+            key = visit.id_error_key()
+            message.show(t(key) if key else None)
+            ui.page.update()
+
     def seen_changed() -> None:
         visit.id_seen = bool(seen.value)
+        recheck()
 
     def last4_changed() -> None:
         visit.last4 = (last4.value or "").upper()
+        recheck()
 
     seen = ft.Checkbox(
         label=t("visit.id.seen"),
