@@ -4,9 +4,9 @@ that are still collecting evidence and sign-offs.
 "Waiting for me" means: about a person in the staff member's region scope, still collecting, the next
 level of its chain is the level of the staff member's own region, and they have not signed another level
 of it (one account signs one level). National staff (no region) sign no level, so nothing waits for them.
-The chain's next level depends on the sign-offs made so far, so candidates come from one scoped query and
-their sign-offs from a second one; the rule itself is the one :func:`api.certification.attestation.add_signoff`
-enforces.
+The chain's next level depends on the sign-offs made so far, so candidates come from one scoped query
+and their sign-offs from a second one; the rule is the one
+:func:`api.certification.attestation.add_signoff` enforces.
 """
 
 from __future__ import annotations

@@ -9,7 +9,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.common.screens import settings
-from app.staff.screens import audit, cycle, home, mismatches, review, signin, spotchecks, stats
+from app.staff.screens import (
+    attestations,
+    audit,
+    cycle,
+    home,
+    mismatches,
+    review,
+    signin,
+    signoffs,
+    spotchecks,
+    stats,
+)
 
 if TYPE_CHECKING:
     import flet as ft
@@ -29,6 +40,8 @@ ROUTES = {
     "/cycle": cycle.build,
     "/stats": stats.build,
     "/mismatches": mismatches.build,
+    "/attestations": attestations.build,
+    "/signoffs": signoffs.build,
     "/spotchecks": spotchecks.build,
     "/audit": audit.build,
 }

@@ -37,7 +37,12 @@ def _open(client, headers, person, name: str) -> int:
     resp = client.post(
         "/api/v1/attestations",
         headers=headers,
-        json={"id_number": person.id_number, "name": name, "reason": "cannot leave bed", "witness_name": "邻居王"},
+        json={
+            "id_number": person.id_number,
+            "name": name,
+            "reason": "cannot leave bed",
+            "witness_name": "邻居王",
+        },
     )
     assert resp.status_code == 201, resp.text
     return resp.json()["attestation_id"]
@@ -79,7 +84,10 @@ def test_each_level_sees_the_attestation_when_its_signature_is_next(client, make
 
     listed = client.get("/api/v1/attestations", headers=county, params={"awaiting": "me"}).json()
     shown = next(a for a in listed if a["attestation_id"] == att)
-    assert shown["next_signoff"] == "county" and [s["level"] for s in shown["signoffs"]] == ["village", "township"]
+    assert shown["next_signoff"] == "county" and [s["level"] for s in shown["signoffs"]] == [
+        "village",
+        "township",
+    ]
     assert shown["holder_name"] == "列*测" and shown["witness_name"] == "邻居王" and shown["opened_at"]
 
     assert client.post(f"{base}/signoffs", headers=county, json={}).status_code == 200
@@ -115,6 +123,8 @@ def test_the_list_needs_exactly_one_filter_and_a_field_role(client, make_staff):
         assert resp.status_code == 422 and resp.json()["error"] == "list_filter", resp.text
     bad = client.get("/api/v1/attestations", headers=coordinator, params={"awaiting": "someone"})
     assert bad.status_code == 422 and bad.json()["error"] == "validation_error"
-    unit = client.get("/api/v1/attestations", headers=make_staff(StaffRole.UNIT_ADMIN), params={"awaiting": "me"})
+    unit = client.get(
+        "/api/v1/attestations", headers=make_staff(StaffRole.UNIT_ADMIN), params={"awaiting": "me"}
+    )
     assert unit.status_code == 403 and unit.json()["error"] == "forbidden"
     assert client.get("/api/v1/attestations", params={"awaiting": "me"}).status_code == 401
