@@ -135,6 +135,13 @@ class AttestationDesk(ActionState):
         return True
 
     # --- signing ---------------------------------------------------------------------------------------
+    @staticmethod
+    def may_sign(attestation: AttestationPublic, staff_id: int) -> bool:
+        """Whether to offer the signature: still collecting, a level left, and I signed no level of it yet
+        (one account signs one level). Whether my region is at that level the API decides."""
+        return (attestation.status == "collecting" and attestation.next_signoff is not None
+                and all(s.signer.staff_id != staff_id for s in attestation.signoffs))
+
     async def sign(self, client: CaseClient, attestation: AttestationPublic) -> bool:
         """Sign ``attestation`` at the level shown for it (the API refuses when that is no longer next)."""
         attestation_id, level = attestation.attestation_id, attestation.next_signoff

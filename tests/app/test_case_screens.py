@@ -228,3 +228,12 @@ def test_review_queue_opens_items_instead_of_deciding_them_blind(language: str) 
     ids = set(identifiers(view))
     assert {"console-review-item-0", "console-review-open-0"} <= ids and "console-approve-0" not in ids
     assert len(ui.page.tasks) == 1
+
+
+def test_no_signature_is_offered_to_whoever_signed_a_level_of_it() -> None:
+    ui = staff_ui("zh-Hans")
+    ui.state.console.attest.current = attestation()  # the village level was signed by this account (3)
+    assert "attest-sign" not in visible_identifiers(ROUTES["/attestations"](ui))
+    ui.state.console.staff = ui.state.console.staff.model_copy(update={"staff_id": 9})
+    view = ROUTES["/attestations"](ui)
+    assert "attest-sign" in visible_identifiers(view) and "我签字（乡镇/街道）" in texts(view)

@@ -113,9 +113,11 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
     t = ui.t
     card = ft.Column()
     done = ft.Text("", color=OK, weight=ft.FontWeight.W_600)
+    # Shown only with a text (an emptied Text leaves a stale node in the browser's semantics tree).
+    done_line = ft.Semantics(identifier="attest-done", live_region=True, content=done, visible=False)
     pending = ft.Column(spacing=10)
-    collecting = ft.Column(spacing=16)
-    sign_row = ft.Column(spacing=12)
+    collecting = ft.Column(spacing=16, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+    sign_row = ft.Column(spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
 
     def render() -> None:
         att = desk.current
@@ -130,8 +132,9 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
                                                                                      else None))
         else:
             done.value = t("attest.needs_evidence") if not att.evidence else ""
+        done_line.visible = bool(done.value)
         collecting.visible = att.status == "collecting"
-        sign_row.visible = att.status == "collecting" and att.next_signoff is not None
+        sign_row.visible = desk.may_sign(att, ui.state.console.staff.staff_id)
         sign_row.controls = [
             text.body(t("attest.sign.intro")),
             buttons.primary(t("attest.sign", level=level_label(t, att.next_signoff)), "attest-sign", sign),
@@ -204,9 +207,9 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
     render()
     return [
         ft.Semantics(identifier="attest-current", content=card),
-        ft.Semantics(identifier="attest-done", live_region=True, content=done),
         collecting,
         message.control,
+        done_line,
         sign_row,
         buttons.secondary(t("attest.back"), "attest-close", close, icon=ft.Icons.ARROW_BACK),
     ]
@@ -214,15 +217,16 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
 
 def _pending_row(t, index: int, f: PendingFile, on_drop) -> ft.Control:
     preview: ft.Control = (
-        ft.Image(src=f.data, height=96, width=128, fit=ft.BoxFit.COVER, border_radius=8)
+        ft.Image(src=f.data, height=80, width=96, fit=ft.BoxFit.COVER, border_radius=8)
         if f.is_photo else ft.Icon(ft.Icons.INSERT_DRIVE_FILE, size=48, color=ACCENT)
     )
     return ft.Semantics(identifier=f"attest-pending-{index}", content=ft.Container(
         bgcolor=CARD, border_radius=12, padding=12,
         content=ft.Row([
             preview,
-            ft.Text(t("attest.pending.file", name=f.name), color=INK, expand=True),
+            ft.Semantics(identifier=f"attest-pending-{index}-name", expand=True,
+                         content=ft.Text(t("attest.pending.file", name=f.name), color=INK)),
             ft.Semantics(identifier=f"attest-drop-{index}", content=ft.IconButton(
                 ft.Icons.DELETE_OUTLINE, icon_size=36, tooltip=t("attest.pending.drop"), on_click=on_drop)),
-        ], vertical_alignment=ft.CrossAxisAlignment.CENTER, wrap=True),
+        ], vertical_alignment=ft.CrossAxisAlignment.CENTER),
     ))

@@ -31,6 +31,7 @@ def build(ui: Ui) -> ft.View:
     count = ft.Text("")
     done = ft.Text("", color=OK)
     message, message_row = error_line("console-review-error")
+    done_line = ft.Semantics(identifier="console-review-done", live_region=True, content=done)
     cases = CaseClient(state.client)
 
     def render() -> None:
@@ -39,6 +40,8 @@ def build(ui: Ui) -> ft.View:
             approved, name = state.last_decision
             done.value = t("console.review.approved" if approved else "console.review.rejected", name=name)
         message.value = state.case.message(t) or review_item.console_error(t, state)
+        message_row.visible = bool(message.value)
+        done_line.visible = bool(done.value)
         items.controls = [card(i, item) for i, item in enumerate(state.queue)]
 
     def open_item(review_id: str):
@@ -89,7 +92,7 @@ def build(ui: Ui) -> ft.View:
         [
             nav(ui, state),
             ft.Semantics(identifier="console-review-count", content=count),
-            ft.Semantics(identifier="console-review-done", live_region=True, content=done),
+            done_line,
             message_row,
             items,
         ],

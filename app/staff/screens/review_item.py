@@ -68,14 +68,16 @@ def controls(ui: Ui) -> list[ft.Control]:
     cases = CaseClient(state.client)
     picker = ft.FilePicker()  # saves a downloaded video or PDF on the device
     downloaded: set[int] = set()
-    head = ft.Column(spacing=8)
-    history = ft.Column(spacing=4)
-    files = ft.Column(spacing=16)
+    stretch = ft.CrossAxisAlignment.STRETCH
+    head = ft.Column(spacing=8, horizontal_alignment=stretch)
+    history = ft.Column(spacing=4, horizontal_alignment=stretch)
+    files = ft.Column(spacing=16, horizontal_alignment=stretch)
     evidence_title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
-    decision = ft.Column(spacing=12)
+    decision = ft.Column(spacing=12, horizontal_alignment=stretch)
     message = MessageLine(identifier="console-review-error")
     reason = text_field(t("console.review.reason"), t("console.review.reason_hint"), "", lambda e: None,
                         max_length=500)
+    reason.multiline, reason.min_lines, reason.max_lines = True, 2, 5
 
     def render() -> None:
         item = case.item
@@ -98,19 +100,18 @@ def controls(ui: Ui) -> list[ft.Control]:
             for i, e in enumerate(item.history)
         ]
         opened = sum(1 for e in item.evidence if e.opened_by_me)
-        evidence_title.value = t("review.case.evidence", opened=opened, total=len(item.evidence))
+        evidence_title.value = (t("review.case.evidence", opened=opened, total=len(item.evidence))
+                                if item.evidence else t("attest.evidence"))
         files.controls = [file_card(n, e) for n, e in enumerate(item.evidence, start=1)] or [
             text.body(t("review.case.evidence.none"), muted=True)]
         hint = case.approve_hint_key()
         decision.controls = [
             tagged("console-review-reason", reason),
-            ft.Semantics(identifier="console-approve-hint", live_region=True,
-                         content=ft.Text(t(hint) if hint else "", color=ERROR if hint else INK)),
-            ft.Row([
-                buttons.primary(t("console.review.approve"), "console-approve", decide(True),
-                                disabled=not case.can_approve),
-                buttons.secondary(t("console.review.reject"), "console-reject", decide(False)),
-            ], spacing=12, wrap=False),
+            *([ft.Semantics(identifier="console-approve-hint", live_region=True,
+                            content=ft.Text(t(hint), color=ERROR))] if hint else []),
+            buttons.primary(t("console.review.approve"), "console-approve", decide(True),
+                            disabled=not case.can_approve),
+            buttons.secondary(t("console.review.reject"), "console-reject", decide(False)),
         ] if case.pending else []
         message.show(case.message(t) or console_error(t, state))
 
@@ -146,7 +147,8 @@ def controls(ui: Ui) -> list[ft.Control]:
             if e.evidence_id in downloaded:
                 rows.append(ft.Text(t("review.case.downloaded", name=file_name(n, e)), color=OK))
         return ft.Semantics(identifier=f"console-evidence-{n}", content=ft.Container(
-            bgcolor=CARD, border_radius=12, padding=16, content=ft.Column(rows, spacing=8)))
+            bgcolor=CARD, border_radius=12, padding=16,
+            content=ft.Column(rows, spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)))
 
     def file_name(n: int, e: EvidencePublic) -> str:
         return f"{case.item.review_id}-{n}.{EXTENSIONS.get(e.content_type, 'bin')}"

@@ -31,6 +31,7 @@ def build(ui: Ui) -> ft.View:
     cases = CaseClient(console.client)
     count = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
     done = ft.Text("", color=OK, weight=ft.FontWeight.W_600)
+    done_line = ft.Semantics(identifier="signoffs-done", live_region=True, content=done, visible=False)
     message = MessageLine(identifier="signoffs-message")
     items = ft.Column(spacing=16)
 
@@ -42,6 +43,7 @@ def build(ui: Ui) -> ft.View:
             done.value = t("attest.signed", name=signed.holder_name, level=level)
             if signed.review_id is not None:
                 done.value += " " + t("attest.submitted", id=signed.review_id)
+        done_line.visible = bool(done.value)
         message.show(desk.message(t))
         items.controls = [
             attestation_card(t, att, f"signoffs-item-{i}", [buttons.primary(
@@ -74,7 +76,7 @@ def build(ui: Ui) -> ft.View:
             nav(ui, console),
             text.body(t("signoffs.intro")),
             ft.Semantics(identifier="signoffs-count", content=count),
-            ft.Semantics(identifier="signoffs-done", live_region=True, content=done),
+            done_line,
             message.control,
             buttons.secondary(t("signoffs.refresh"), "signoffs-refresh", load, icon=ft.Icons.REFRESH),
             items,
