@@ -147,6 +147,8 @@ class AttestationDesk(ActionState):
         attestation_id, level = attestation.attestation_id, attestation.next_signoff
         signed = await self.call(lambda: client.sign(attestation_id, level=level))
         if signed is None:
+            if self.error_key == "error.same_staff":  # for a signature: one account signs one level
+                self.error_key = "attest.error.signed_before"
             return False
         self.last_signed = signed
         if self.current is not None and self.current.attestation_id == signed.attestation_id:
