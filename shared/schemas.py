@@ -339,6 +339,7 @@ class AttestationPublic(Answer):
     status: str  # collecting | in_review | approved | rejected
     witness_name: str | None = None
     opened_by: StaffRef | None = None
+    opened_at: datetime | None = None
     required_signoffs: list[str]  # region levels, in signing order
     signoffs: list[SignoffPublic]
     missing_signoffs: list[str]

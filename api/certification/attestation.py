@@ -237,6 +237,7 @@ def public(session: Session, attestation: Attestation) -> AttestationPublic:
         status=attestation.status.value,
         witness_name=attestation.witness_name,
         opened_by=refs.get(attestation.opened_by),
+        opened_at=attestation.created_at,
         required_signoffs=list(attestation.required_signoffs),
         signoffs=[
             SignoffPublic(

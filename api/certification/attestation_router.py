@@ -1,17 +1,19 @@
 """Attestation endpoints: coordinators open them and add evidence; each level of the sign-off chain signs
-with its own account (coordinators, reviewers or admins of that level); reviewers and admins may read them.
-Every lookup is limited to the staff member's region scope."""
+with its own account (coordinators, reviewers or admins of that level) and finds the attestations waiting
+for it in ``GET /api/v1/attestations?awaiting=me``; reviewers and admins may read them. Every lookup is
+limited to the staff member's region scope."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api import audit
 from api.auth.deps import Coordinator, FieldStaff, StaffScope
 from api.certification import attestation as flow
+from api.certification import attestation_lists as lists
 from api.certification.people import find_person, require_certifiable
 from api.core.context import CertContextDep
 from api.core.db import session_scope, utcnow
@@ -49,6 +51,26 @@ def open_attestation(
             rules=ctx.rules,
         )
         return flow.public(session, attestation)
+
+
+@router.get("", response_model=list[AttestationPublic], responses=ERRORS)
+def list_attestations(
+    staff: FieldStaff,
+    scope: StaffScope,
+    session: SessionDep,
+    awaiting: Literal["me"] | None = None,
+    opened_by: Literal["me"] | None = None,
+) -> list[AttestationPublic]:
+    """``awaiting=me``: still collecting, and the next sign-off is the caller's level (their region's) and
+    not yet signed by them at another level; ``opened_by=me``: opened by the caller, still collecting.
+    Oldest first, at most 100; people outside the caller's region scope are never listed."""
+    if (awaiting is None) == (opened_by is None):
+        raise ApiError(422, "list_filter", "Ask for exactly one list: awaiting=me or opened_by=me.")
+    if awaiting is not None:
+        found = lists.awaiting_signature(session, staff=staff, scope=scope)
+    else:
+        found = lists.opened_by(session, staff=staff, scope=scope)
+    return [flow.public(session, attestation) for attestation in found]
 
 
 @router.get("/{attestation_id}", response_model=AttestationPublic, responses=ERRORS)

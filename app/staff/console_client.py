@@ -132,3 +132,8 @@ class ConsoleClient:
         except ValidationError:
             raise ApiError(response.status_code, f"http_{response.status_code}", response.text[:300]) from None
         raise ApiError(response.status_code, err.error, err.message)
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """This session's connection to the API (``app.staff.case_client`` sends the case calls through it)."""
+        return self._http

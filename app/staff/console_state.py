@@ -18,8 +18,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.common.api_client import ApiClient, ApiError
+from app.staff.attestation_state import AttestationDesk
 from app.staff.console_client import ConsoleClient
 from app.staff.field_client import FieldClient
+from app.staff.review_case import ReviewCase
 from app.staff.visit_state import HomeVisit
 from app.staff.worklist_state import WorklistState
 from shared.backoffice_schemas import (
@@ -47,6 +49,8 @@ class ConsoleState:
     staff: StaffPublic | None = None
     client: ConsoleClient | None = None
     queue: list[ReviewItemPublic] = field(default_factory=list)
+    case: ReviewCase = field(default_factory=ReviewCase)  # the review item opened from the queue
+    attest: AttestationDesk = field(default_factory=AttestationDesk)  # attestations: open, add, sign
     last_decision: tuple[bool, str] | None = None  # (approved, masked name)
     last_run: CycleRunResult | None = None
     stats: StatsOverview | None = None
@@ -111,6 +115,7 @@ class ConsoleState:
         return True
 
     async def sign_out(self) -> None:
+        self.case, self.attest = ReviewCase(), AttestationDesk()
         if self.client is not None:
             await self.client.aclose()
         if self.face is not None:

@@ -39,6 +39,8 @@ ENTRIES: tuple[NavEntry, ...] = (
              ft.Icons.HOME_WORK),
     NavEntry("/review", "console.nav.review", frozenset({REVIEWER, ADMIN}), ft.Icons.FACT_CHECK),
     NavEntry("/mismatches", "console.nav.mismatches", frozenset({REVIEWER, ADMIN}), ft.Icons.COMPARE_ARROWS),
+    NavEntry("/attestations", "console.nav.attestations", frozenset({COORDINATOR, ADMIN}), ft.Icons.DIVERSITY_3),
+    NavEntry("/signoffs", "console.nav.signoffs", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.DRAW),
     NavEntry("/spotchecks", "console.nav.spotchecks", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.CHECKLIST),
     NavEntry("/stats", "console.nav.stats", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.BAR_CHART),
     NavEntry("/cycle", "console.nav.cycle", frozenset({ADMIN}), ft.Icons.EVENT_REPEAT),

@@ -235,6 +235,14 @@ def _attestation_evidence(env: Env) -> Probe:
     return Probe(req(att), req(UNKNOWN_ID))
 
 
+def _attestation_list(env: Env) -> Probe:
+    att = env.attestation()
+    return Probe(
+        Req("GET", "/api/v1/attestations", params={"awaiting": "me"}),
+        seen=lambda body: att in [a["attestation_id"] for a in body],
+    )
+
+
 def _attestation_signoff(env: Env) -> Probe:
     att = env.attestation()
     return Probe(
@@ -628,6 +636,11 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/visits/{request_id}/could-not-reach"): Case(_visit_unreached),
     ("POST", "/api/v1/visits/{request_id}/record"): Case(_visit_record),
     ("POST", "/api/v1/attestations"): Case(_open_attestation),
+    # Waiting for the village's signature: the insider is the village's own account; the outsider a
+    # village account of another county (the same level, so only the scope keeps it out).
+    ("GET", "/api/v1/attestations"): Case(
+        _attestation_list, insider_region=VILLAGE, outsider_region="110102001001"
+    ),
     ("GET", "/api/v1/attestations/{attestation_id}"): Case(_get_attestation),
     ("POST", "/api/v1/attestations/{attestation_id}/evidence"): Case(_attestation_evidence),
     # A sign-off needs an account at the next level (the village): the insider is the village's own.

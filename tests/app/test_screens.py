@@ -136,9 +136,10 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
     assert "console-username" not in ids and {"staff-home-heading", "console-who", "console-sign-out"} <= ids
     shown = {i.removeprefix("staff-home-") for i in ids if i.startswith("staff-home-")} - {"heading"}
     expected = {
-        StaffRole.ADMIN: {"worklist", "review", "mismatches", "spotchecks", "stats", "cycle", "audit"},
-        StaffRole.REVIEWER: {"worklist", "review", "mismatches", "spotchecks", "stats", "audit"},
-        StaffRole.COORDINATOR: {"worklist", "spotchecks", "stats"},
+        StaffRole.ADMIN: {"worklist", "review", "mismatches", "attestations", "signoffs", "spotchecks", "stats",
+                          "cycle", "audit"},
+        StaffRole.REVIEWER: {"worklist", "review", "mismatches", "signoffs", "spotchecks", "stats", "audit"},
+        StaffRole.COORDINATOR: {"worklist", "attestations", "signoffs", "spotchecks", "stats"},
         StaffRole.UNIT_ADMIN: {"none"},  # nothing for a unit administrator in this app yet
     }[role]
     assert shown == expected

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 TIMEOUT_MS = 30_000
 
@@ -48,3 +51,22 @@ def expect_text(page: Page, identifier: str, pattern: str) -> None:
         expect(node).to_have_text(rx, timeout=TIMEOUT_MS)
     except AssertionError:
         expect(node).to_have_attribute("aria-label", rx, timeout=2_000)
+
+
+def reach(page: Page, identifier: str) -> None:
+    """Scroll until the widget is in the semantics tree (Flutter leaves out what is far off screen): down
+    first, then back up; each step waits for the node, not for a time."""
+    node = widget(page, identifier)
+    for delta in [400] * 10 + [-400] * 20:
+        if node.count():
+            with contextlib.suppress(PlaywrightError):  # redrawn meanwhile: the new node is there anyway
+                node.scroll_into_view_if_needed(timeout=5_000)
+            return
+        size = page.viewport_size  # the wheel over the page's right margin: never over a text field
+        page.mouse.move(size["width"] - 8, size["height"] / 2)
+        page.mouse.wheel(0, delta)
+        try:
+            node.wait_for(state="attached", timeout=1_500)
+        except PlaywrightTimeout:
+            continue
+    node.wait_for(state="attached")

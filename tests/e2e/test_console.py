@@ -24,7 +24,7 @@ from tests.e2e.conftest import (
     stop,
     wait_http,
 )
-from tests.e2e.flutter import expect_text, open_app, tap, type_into, widget
+from tests.e2e.flutter import expect_text, open_app, reach, tap, type_into, widget
 from tests.shared_data import REPO_ROOT
 
 PASSWORD = "console e2e pass"
@@ -106,7 +106,8 @@ def _sign_in(page, username: str) -> None:
     widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
 
 
-HOME_ENTRIES = ("worklist", "review", "mismatches", "spotchecks", "stats", "cycle", "audit")
+HOME_ENTRIES = ("worklist", "review", "mismatches", "attestations", "signoffs", "spotchecks", "stats", "cycle",
+                "audit")
 
 
 def _home_entries(page) -> set[str]:
@@ -114,7 +115,7 @@ def _home_entries(page) -> set[str]:
 
 
 def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(small_phone_page, console_stack, shots) -> None:
-    """At 390×844: the sign-in screen, then a coordinator's home (their three entries only), sign-out, and an
+    """At 390×844: the sign-in screen, then a coordinator's home (their five entries only), sign-out, and an
     administrator's home with every entry."""
     page = small_phone_page
     open_app(page, console_stack.web_url, "console-username")
@@ -123,7 +124,7 @@ def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(small_phone_page,
 
     _sign_in(page, console_stack.coordinator)
     expect_text(page, "console-who", "李协办（协办员）")
-    assert _home_entries(page) == {"worklist", "spotchecks", "stats"}
+    assert _home_entries(page) == {"worklist", "attestations", "signoffs", "spotchecks", "stats"}
     shots(page, "home-coordinator")
 
     tap(page, "console-sign-out")
@@ -165,9 +166,13 @@ def test_sign_in_approve_run_month_and_see_statistics_change(console_page, conso
 
     tap(page, "console-nav-review")
     expect_text(page, "console-review-item-0", r"王\*明")
-    type_into(page, "console-review-reason-0", "上门核实，本人健在")
+    tap(page, "console-review-open-0")  # an item without evidence files: approve is enabled at once
+    expect_text(page, "console-review-case", r"王\*明")
+    reach(page, "console-review-reason")  # below the item (a long screen): scrolled into the semantics tree
+    type_into(page, "console-review-reason", "上门核实，本人健在")
     shots(page, "review")
-    tap(page, "console-approve-0")
+    reach(page, "console-approve")
+    tap(page, "console-approve")
     expect_text(page, "console-review-done", r"已通过：王\*明")
     expect_text(page, "console-review-count", "暂无待审核事项")
 

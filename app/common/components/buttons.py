@@ -40,11 +40,17 @@ def choice(title: str, hint: str, icon: ft.IconData, identifier: str, on_click: 
     return ft.Semantics(identifier=identifier, button=True, content=card)
 
 
+# A disabled button must look disabled: grey, not the accent colour of one that can be pressed.
+DISABLED_FILL, DISABLED_INK = "#D6D6D6", "#5C5C5C"
+
+
 def _style(primary: bool) -> ft.ButtonStyle:
     return ft.ButtonStyle(
-        bgcolor=ACCENT if primary else SURFACE,
-        color=SURFACE if primary else ACCENT,
-        side=ft.BorderSide(2, ACCENT),
+        bgcolor={ft.ControlState.DISABLED: DISABLED_FILL,
+                 ft.ControlState.DEFAULT: ACCENT if primary else SURFACE},
+        color={ft.ControlState.DISABLED: DISABLED_INK, ft.ControlState.DEFAULT: SURFACE if primary else ACCENT},
+        side={ft.ControlState.DISABLED: ft.BorderSide(2, DISABLED_FILL),
+              ft.ControlState.DEFAULT: ft.BorderSide(2, ACCENT)},
         shape=ft.RoundedRectangleBorder(radius=14),
         padding=ft.Padding.symmetric(horizontal=24, vertical=18),
     )

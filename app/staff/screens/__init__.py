@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from app.common.screens import settings
 from app.staff.screens import (
+    attestations,
     audit,
     cycle,
     home,
@@ -18,6 +19,7 @@ from app.staff.screens import (
     person,
     review,
     signin,
+    signoffs,
     spotchecks,
     stats,
     visit_contact,
@@ -56,6 +58,8 @@ ROUTES = {
     "/cycle": cycle.build,
     "/stats": stats.build,
     "/mismatches": mismatches.build,
+    "/attestations": attestations.build,
+    "/signoffs": signoffs.build,
     "/spotchecks": spotchecks.build,
     "/audit": audit.build,
 }

@@ -1,4 +1,5 @@
-"""The review queue: pending items with approve / reject and a reason."""
+"""The review queue: pending items; "open" shows one with its evidence in view (``review_item``), where the
+reviewer opens every file, reads who did what before, and approves or rejects with a reason."""
 
 from __future__ import annotations
 
@@ -7,42 +8,53 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from app.common.components import buttons
-from app.common.components.fields import tagged, text_field
 from app.common.components.scaffold import screen
 from app.common.components.theme import CARD, OK
-from app.staff.components.console_nav import error_line, gate, nav, reasoned_decision
+from app.staff.case_client import CaseClient
+from app.staff.components.console_nav import error_line, gate, nav
+from app.staff.screens import review_item
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
+
+ROUTE = "/review"
 
 
 def build(ui: Ui) -> ft.View:
     t = ui.t
     state = ui.state.console
-    if (shut := gate(ui, state, "/review", t("console.review.title"))) is not None:
+    if (shut := gate(ui, state, ROUTE, t("console.review.title"))) is not None:
         return shut
+    if state.case.open:
+        return screen(ui, ROUTE, t("console.review.title"), [nav(ui, state), *review_item.controls(ui)])
     items = ft.Column(spacing=16)
     count = ft.Text("")
     done = ft.Text("", color=OK)
     message, message_row = error_line("console-review-error")
+    done_line = ft.Semantics(identifier="console-review-done", live_region=True, content=done)
+    cases = CaseClient(state.client)
 
     def render() -> None:
         count.value = t("console.review.count", count=len(state.queue)) if state.queue else t("console.review.empty")
         if state.last_decision:
             approved, name = state.last_decision
             done.value = t("console.review.approved" if approved else "console.review.rejected", name=name)
-        message.value = t("console.error", message=state.error) if state.error else ""
+        message.value = state.case.message(t) or review_item.console_error(t, state)
+        message_row.visible = bool(message.value)
+        done_line.visible = bool(done.value)
         items.controls = [card(i, item) for i, item in enumerate(state.queue)]
 
+    def open_item(review_id: str):
+        async def handler() -> None:
+            if await state.case.load(cases, review_id):
+                ui.refresh()
+            else:
+                render()
+            ui.page.update()
+
+        return handler
+
     def card(index: int, item) -> ft.Control:
-        reason = text_field(t("console.review.reason"), t("console.review.reason_hint"), "", lambda e: None)
-
-        def decide(approve: bool):
-            return reasoned_decision(
-                ui, reason, message, t("console.review.reason_required"),
-                lambda text: state.decide(item.review_id, approve=approve, reason=text), render,
-            )
-
         return ft.Container(
             bgcolor=CARD,
             border_radius=12,
@@ -59,14 +71,8 @@ def build(ui: Ui) -> ft.View:
                     ),
                     ft.Text(t(f"method.{item.method.value}")),
                     ft.Text(t("console.review.submitted", date=item.submitted_at.date().isoformat())),
-                    tagged(f"console-review-reason-{index}", reason),
-                    ft.Row(
-                        [
-                            buttons.primary(t("console.review.approve"), f"console-approve-{index}", decide(True)),
-                            buttons.secondary(t("console.review.reject"), f"console-reject-{index}", decide(False)),
-                        ],
-                        spacing=12,
-                    ),
+                    buttons.primary(t("review.case.open"), f"console-review-open-{index}",
+                                    open_item(item.review_id)),
                 ],
                 spacing=10,
             ),
@@ -81,12 +87,12 @@ def build(ui: Ui) -> ft.View:
     ui.page.run_task(load)
     return screen(
         ui,
-        "/review",
+        ROUTE,
         t("console.review.title"),
         [
             nav(ui, state),
             ft.Semantics(identifier="console-review-count", content=count),
-            ft.Semantics(identifier="console-review-done", live_region=True, content=done),
+            done_line,
             message_row,
             items,
         ],
