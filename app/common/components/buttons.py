@@ -68,6 +68,15 @@ def secondary(text: str, identifier: str, on_click: Handler, icon: ft.IconData |
     return ft.Semantics(identifier=identifier, content=ft.Row([button]))
 
 
+def compact(text: str, identifier: str, on_click: Handler) -> ft.Control:
+    """A small outlined button for a row of many that wraps (the staff app's navigation): a 48 px target,
+    as wide as its label, so a phone's first screen keeps room for the content."""
+    style = _style(False)
+    style.padding = ft.Padding.symmetric(horizontal=14, vertical=8)
+    button = ft.OutlinedButton(content=text, on_click=on_click, style=style, height=48)
+    return ft.Semantics(identifier=identifier, button=True, content=button)
+
+
 def toggle(text: str, identifier: str, selected: bool, on_click: Handler) -> ft.Control:
     """One option of a choice (language, text size): the chosen one is filled and ticked."""
     button = ft.Button(

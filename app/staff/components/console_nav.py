@@ -34,14 +34,15 @@ def nav(ui: Ui, state: ConsoleState) -> ft.Control:
     who = ""
     if state.staff is not None:
         who = t("console.signed_in_as", name=state.staff.name, role=t(f"console.role.{state.staff.role.value}"))
-    entries = [buttons.secondary(t(e.label_key), f"console-nav-{e.slug}", go(e.route)) for e in entries_for(role)]
+    entries = [buttons.compact(t(e.label_key), f"console-nav-{e.slug}", go(e.route)) for e in entries_for(role)]
     return ft.Column(
         [
             ft.Semantics(identifier="console-who", content=ft.Text(who)),
             ft.Row(
-                [*entries, buttons.secondary(t("console.sign_out"), "console-sign-out", sign_out)],
+                [*entries, buttons.compact(t("console.sign_out"), "console-sign-out", sign_out)],
                 wrap=True,
-                spacing=12,
+                spacing=8,
+                run_spacing=8,
             ),
         ],
         spacing=8,
