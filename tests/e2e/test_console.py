@@ -141,6 +141,43 @@ def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(small_phone_page,
     widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
 
 
+# Each entry's screen title (zh-Hans), as the home screen's buttons open them.
+ENTRY_TITLES = {
+    "worklist": "上门工作清单",
+    "review": "待审核",
+    "mismatches": "比对",
+    "attestations": "邻里互助",
+    "signoffs": "待我签字",
+    "spotchecks": "抽查",
+    "stats": "统计",
+    "cycle": "月度",
+    "audit": "审计",
+}
+
+
+@pytest.mark.parametrize("viewport", [SMALL_PHONE_VIEWPORT, {"width": 1280, "height": 800}],
+                         ids=["390x844", "1280x800"])
+def test_every_staff_screen_opens_at_phone_and_desktop_size(browser, console_stack, shots, viewport) -> None:
+    """An administrator opens every entry of the home screen and comes back: each screen shows its own title
+    (photographed at this size), never the sign-in or the "not for your role" note."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    try:
+        open_app(page, console_stack.web_url, "console-username")
+        _sign_in(page, console_stack.admin)
+        size = f"{viewport['width']}x{viewport['height']}"
+        for entry in HOME_ENTRIES:
+            reach(page, f"staff-home-{entry}")
+            tap(page, f"staff-home-{entry}")
+            expect_text(page, "screen-title", ENTRY_TITLES[entry])
+            assert widget(page, "console-username").count() == 0
+            shots(page, f"{entry}-{size}")
+            tap(page, "nav-back")
+            widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
+    finally:
+        context.close()
+
+
 def _suspended(page) -> int:
     widget(page, "console-stats-suspended").wait_for(state="attached", timeout=30_000)
     expect_text(page, "console-stats-suspended", r"^\d+$")
