@@ -17,7 +17,6 @@ process that was merely slow past its lease cannot record a second outcome.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
@@ -40,13 +39,13 @@ from api.challenges.types import Claim, FrameUpload
 from api.core.context import CertContext
 from api.core.db import session_scope, utcnow
 from api.core.errors import ApiError
+from api.core.idempotency import INVALID_KEY, KEY_RE
 from api.core.operator import Operator
 from face.types import Action, Decision, FaceInputError, Outcome, Template, TimedFrame
 from shared.schemas import FramesResult
 
 log = logging.getLogger("lifecert.challenges")
 
-_KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,128}$")
 _POLL_SECONDS = 0.1
 
 
@@ -57,10 +56,8 @@ def check_key(key: str | None) -> str:
             "idempotency_key_required",
             "The Idempotency-Key header is required (a random id per attempt).",
         )
-    if not _KEY_RE.match(key):
-        raise ApiError(
-            400, "invalid_idempotency_key", "The Idempotency-Key must be 8 to 128 letters, digits, or - _ : ."
-        )
+    if not KEY_RE.match(key):
+        raise ApiError(400, "invalid_idempotency_key", INVALID_KEY)
     return key
 
 

@@ -27,14 +27,16 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.asgi import replay_body
 from api.core.db import Base, utcnow
-from shared.schemas import ErrorResponse
+from api.core.errors import error_response
 
 HEADER = b"idempotency-key"
 KEY_RE = re.compile(r"^[A-Za-z0-9_\-:.]{8,128}$")
+INVALID_KEY = "The Idempotency-Key must be 8 to 128 letters, digits, or - _ : ."
 # Paths that hold their own claim on the key (the face decision's idempotent submission).
 EXEMPT = re.compile(r"^/api/v1/challenges/[^/]+/frames$")
 MAX_STORED_BYTES = 256 * 1024  # answers larger than this are not stored (none of ours is)
@@ -64,13 +66,8 @@ class _Claim:
     def __init__(
         self, sessions: sessionmaker[Session], key: str, scope: str, body_hash: str, lease: timedelta
     ) -> None:
-        self.sessions, self.key, self.scope, self.body_hash, self.lease = (
-            sessions,
-            key,
-            scope,
-            body_hash,
-            lease,
-        )
+        self.sessions, self.key, self.scope = sessions, key, scope
+        self.body_hash, self.lease = body_hash, lease
         self.claimed_at = utcnow()
 
     def _row(self) -> IdempotentRequest:
@@ -136,17 +133,6 @@ class _Claim:
             session.commit()
 
 
-def _error(status: int, code: str, message: str, retry_after: int | None = None) -> tuple[Message, Message]:
-    body = ErrorResponse(error=code, message=message, retry_after_seconds=retry_after).model_dump_json()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    if retry_after is not None:
-        headers.append((b"retry-after", str(retry_after).encode()))
-    return (
-        {"type": "http.response.start", "status": status, "headers": headers},
-        {"type": "http.response.body", "body": body.encode()},
-    )
-
-
 async def _read_body(receive: Receive) -> tuple[bytes, bool]:
     """The whole request body, and whether the client went away meanwhile."""
     chunks: list[bytes] = []
@@ -177,12 +163,12 @@ class IdempotentPosts:
             return
         key = raw_key.decode("latin-1")
         if not KEY_RE.match(key):
-            for message in _error(
+            refusal = error_response(
                 400,
                 "invalid_idempotency_key",
                 "The Idempotency-Key must be 8 to 128 letters, digits, or - _ : .",
-            ):
-                await send(message)
+            )
+            await refusal(scope, receive, send)
             return
         # The body is read first (BodySizeLimit, outside, bounds it): its hash tells a retry from a reuse.
         body, disconnected = await _read_body(receive)
@@ -194,19 +180,19 @@ class IdempotentPosts:
         claim = _Claim(sessions, key, caller, body_hash, self.lease)
         standing = await run_in_threadpool(claim.take)
         if standing is not None:
-            await self._answer_for(standing, body_hash, send)
+            await self._answer_for(standing, body_hash)(scope, receive, send)
             return
-        receive = replay_body(body, receive)
 
-        started: dict[str, object] = {}
+        status = 500  # what is recorded when the application fails before it answers
+        content_type = ""
         chunks: list[bytes] = []
         size = 0
 
         async def capture(message: Message) -> None:
-            nonlocal size
+            nonlocal status, content_type, size
             if message["type"] == "http.response.start":
-                started["status"] = message["status"]
-                started["content_type"] = dict(message.get("headers", [])).get(b"content-type", b"").decode()
+                status = message["status"]
+                content_type = dict(message.get("headers", [])).get(b"content-type", b"").decode()
             elif message["type"] == "http.response.body":
                 size += len(message.get("body", b""))
                 if size <= MAX_STORED_BYTES:
@@ -214,40 +200,30 @@ class IdempotentPosts:
             await send(message)
 
         try:
-            await self.app(scope, receive, capture)
+            await self.app(scope, replay_body(body, receive), capture)
         finally:
-            status = int(started.get("status", 500))  # type: ignore[call-overload]
-            body = b"".join(chunks) if size <= MAX_STORED_BYTES else None
-            await run_in_threadpool(claim.finish, status, str(started.get("content_type") or ""), body)
+            answer = b"".join(chunks) if size <= MAX_STORED_BYTES else None
+            await run_in_threadpool(claim.finish, status, content_type, answer)
 
-    async def _answer_for(self, row: IdempotentRequest, body_hash: str, send: Send) -> None:
+    def _answer_for(self, row: IdempotentRequest, body_hash: str) -> Response:
+        """The answer to a request whose key already has a row: refused, still running, or replayed."""
         if row.body_hash != body_hash:
-            for message in _error(
+            return error_response(
                 422, "idempotency_key_reused", "This Idempotency-Key was already used for another request."
-            ):
-                await send(message)
-            return
+            )
         if row.completed_at is None:
             wait = max(1, int(self.lease.total_seconds() - (utcnow() - row.claimed_at).total_seconds()))
-            messages = _error(
+            retry = min(wait, 5)
+            return error_response(
                 409,
                 "request_in_progress",
                 "This request is still being processed: try again shortly.",
-                min(wait, 5),
+                headers={"Retry-After": str(retry)},
+                retry_after_seconds=retry,
             )
-            for message in messages:
-                await send(message)
-            return
-        body = row.body or b""
-        await send(
-            {
-                "type": "http.response.start",
-                "status": row.status_code or 200,
-                "headers": [
-                    (b"content-type", (row.content_type or "application/json").encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"idempotent-replayed", b"true"),
-                ],
-            }
+        return Response(
+            row.body or b"",
+            status_code=row.status_code or 200,
+            media_type=row.content_type or "application/json",
+            headers={"Idempotent-Replayed": "true"},
         )
-        await send({"type": "http.response.body", "body": body})
