@@ -28,6 +28,7 @@ class SnapshotCamera:
         *,
         rear: bool = True,
         take_key: str = "snapshot.take",
+        open_key: str = "snapshot.open",
         overlay: ft.Control | None = None,
     ) -> None:
         self.ui = ui
@@ -48,7 +49,7 @@ class SnapshotCamera:
         self.preview = ft.Semantics(identifier=f"{id_prefix}-preview", content=preview, visible=False)
         self.message = MessageLine(identifier=f"{id_prefix}-camera-notice")
         self.open_button = buttons.secondary(
-            t("snapshot.open"), f"{id_prefix}-open", self._open, icon=ft.Icons.PHOTO_CAMERA
+            t(open_key), f"{id_prefix}-open", self._open, icon=ft.Icons.PHOTO_CAMERA
         )
         self.take_button = buttons.primary(t(take_key), f"{id_prefix}-take", self._take)
         self.take_button.visible = False
@@ -100,6 +101,7 @@ class SnapshotCamera:
     async def close(self) -> None:
         await self.camera.stop()
         self.opened = False
+        self.render()
 
     async def finish(self) -> None:
         """Release the camera and take the preview and its buttons off the screen."""

@@ -17,7 +17,7 @@ from app.common.components import buttons, text
 from app.common.components.fields import tagged, text_field
 from app.common.components.identity_fields import IdentityFields
 from app.common.components.messages import MessageLine
-from app.common.components.photo_camera import PhotoCamera
+from app.common.components.snapshot import SnapshotCamera
 from app.common.components.scaffold import screen
 from app.common.components.theme import ACCENT, CARD, INK, OK, SURFACE
 from app.staff.attestation_state import AttestationDesk, PendingFile
@@ -184,8 +184,8 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
     def set_taken_on(e: ft.ControlEvent) -> None:
         desk.taken_on = e.control.value or ""
 
-    camera = PhotoCamera(ui, on_photo, id_prefix="attest", open_text=t("attest.camera.open"),
-                         take_text=t("attest.camera.take"))
+    camera = SnapshotCamera(ui, id_prefix="attest-camera", on_photo=on_photo, take_key="attest.camera.take",
+                            open_key="attest.camera.open")
     picker = ft.FilePicker(on_result=on_picked)
     pick = ft.Semantics(identifier="attest-pick", content=ft.Row([ft.OutlinedButton(
         content=t("attest.pick"), icon=ft.Icons.ATTACH_FILE, height=76, expand=True,
