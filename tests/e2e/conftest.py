@@ -105,14 +105,15 @@ def start_api(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
 
 
 def open_scripted_camera_page(pw, chromium_path: Path, segments: dict[str, list[str]],
-                              viewport: dict[str, int] | None = None):
+                              viewport: dict[str, int] | None = None, **context_options):
     """A new Chromium and a page whose camera loops ``segments`` of a real clip, switched by the test
-    (tests/e2e/scripted_camera.py); returns (browser, page) — the caller closes the browser."""
+    (tests/e2e/scripted_camera.py); returns (browser, page) — the caller closes the browser.
+    ``context_options`` go to the browser context (e.g. ``accept_downloads=True``)."""
     from tests.e2e.scripted_camera import init_script
 
     browser = pw.chromium.launch(executable_path=str(chromium_path), args=[
         *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
-    context = browser.new_context(viewport=viewport or PHONE_VIEWPORT, locale="zh-CN")
+    context = browser.new_context(viewport=viewport or PHONE_VIEWPORT, locale="zh-CN", **context_options)
     context.grant_permissions(["camera"])
     context.add_init_script(init_script(segments))
     return browser, context.new_page()
@@ -263,14 +264,15 @@ def camera_page(playwright_session, chromium_path: Path, stack: Stack):
 
 
 @pytest.fixture
-def scripted_camera_page(playwright_session, chromium_path: Path, stack: Stack):
-    """``scripted_camera_page(segments)`` → a page whose camera loops segments of a real clip that the test
-    switches by the app's state (tests/e2e/scripted_camera.py): no wall-clock timing. Closed after the test."""
+def scripted_camera_page(playwright_session, chromium_path: Path):
+    """``scripted_camera_page(segments, viewport, **context_options)`` → a page whose camera loops segments of
+    a real clip that the test switches by the app's state (tests/e2e/scripted_camera.py): no wall-clock
+    timing. Closed after the test."""
     pw = playwright_session
     browsers = []
 
-    def open_with(segments: dict[str, list[str]], viewport: dict[str, int] = PHONE_VIEWPORT):
-        browser, page = open_scripted_camera_page(pw, chromium_path, segments, viewport)
+    def open_with(segments: dict[str, list[str]], viewport: dict[str, int] = PHONE_VIEWPORT, **context_options):
+        browser, page = open_scripted_camera_page(pw, chromium_path, segments, viewport, **context_options)
         browsers.append(browser)
         return page
 

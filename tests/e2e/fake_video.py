@@ -41,42 +41,6 @@ def still_y4m(path: Path, photo_bgr: np.ndarray, seconds: float = 4.0, fps: int 
     return write_y4m(path, [photo_bgr] * round(seconds * fps), fps)
 
 
-def _fill(frames: list[np.ndarray], count: int) -> list[np.ndarray]:
-    """``count`` frames from ``frames`` played forwards and backwards (natural small movement, no jump)."""
-    cycle = frames + frames[-2:0:-1]
-    return [cycle[i % len(cycle)] for i in range(count)]
-
-
-# The quality hints before the first instruction (app/common/preview.py) take about this long in the browser with
-# a warm face engine: the first preview picture right after the camera opens, the second ~1 s later, its
-# answer ~0.3-0.6 s after that (take_picture, WebSocket, HTTP, FaceEngine.check).
-PREVIEW_LEAD_S = 1.5
-
-
-def challenge_y4m(path: Path, clip: Path, fps: int = 25, lead_s: float = PREVIEW_LEAD_S) -> Path:
-    """d10.mp4 rearranged to the timing of the client's capture for the challenge (open_mouth, blink).
-
-    The file starts when the camera opens. The client first checks preview pictures until two in a row are
-    good (``lead_s``, the face is neutral meanwhile), then waits 0.5 s and takes 5 still-face pictures
-    (lead+0.5-1.0 s), then shows each instruction for 1 s before 14 pictures at 10 a second: open_mouth at
-    ~lead+2.0-3.4 s, blink at ~lead+4.4-5.8 s, and 0.6 s more pictures after it (app/common/capture.py). Per-frame
-    landmark measures of d10 (68-point eye and inner-lip ratios): frames 152-220 are neutral (eyes open,
-    mouth closed), 94-110 a wide-open mouth, 221-225 a clear blink. So: neutral to lead+1.8 s, the mouth
-    lead+1.8-3.8 s (each frame three times), neutral to lead+4.6 s, the blink lead+4.6-5.9 s (frames 218-228,
-    each three times), neutral to 14 s; the file then loops. A preview that ends half a second earlier or
-    later still has the mouth and the blink inside their picture windows (the blink also in the 0.6 s tail).
-    """
-    source = read_clip(clip, 0, 232)
-    neutral = source[152:221]
-
-    frames = _fill(neutral, round((lead_s + 1.8) * fps))
-    frames += [f for f in source[94:111] for _ in range(3)]
-    frames += _fill(neutral, round((lead_s + 4.6) * fps) - len(frames))
-    frames += [f for f in source[218:229] for _ in range(3)]
-    frames += _fill(neutral, round(14 * fps) - len(frames))
-    return write_y4m(path, frames, fps)
-
-
 def letterbox(image: np.ndarray, size: int = 512) -> np.ndarray:
     """``image`` scaled into a black ``size``×``size`` square (aspect kept)."""
     h, w = image.shape[:2]

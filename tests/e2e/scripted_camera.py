@@ -6,7 +6,7 @@ phone shifts those windows. Here the page's ``getUserMedia`` answers with a canv
 *segment* of the real clip at 25 frames a second — the still face, the open mouth, the blink — and the test
 switches segments when the app shows the instruction, as a person would react to it::
 
-    page = scripted_camera_page(person_segments(clip))
+    page = scripted_camera_page(segments_from(clip))
     tap(page, "camera-start")
     expect_text(page, "camera-instruction", "请张开嘴"); act(page, "open_mouth")
     expect_text(page, "camera-instruction", "请眨眨眼"); act(page, "blink")
@@ -26,8 +26,8 @@ import numpy as np
 
 from tests.e2e.fake_video import read_clip
 
-# Per-frame landmark measures of ../shared/faces/videos/d10.mp4 (68-point eye and inner-lip ratios; see
-# fake_video.challenge_y4m): 152-220 neutral (eyes open, mouth closed), 94-110 a wide-open mouth, 218-228 a
+# Per-frame landmark measures of ../shared/faces/videos/d10.mp4 (68-point eye and inner-lip ratios):
+# 152-220 neutral (eyes open, mouth closed), 94-110 a wide-open mouth, 218-228 a
 # clear blink between open eyes.
 D10_SEGMENTS = {"neutral": (152, 221), "open_mouth": (94, 111), "blink": (218, 229)}
 NEUTRAL = "neutral"

@@ -20,7 +20,6 @@ import pytest
 
 from tests.e2e import flutter
 from tests.e2e.conftest import (
-    CHROMIUM_ARGS,
     SMALL_PHONE_VIEWPORT,
     free_port,
     seed,
@@ -87,20 +86,14 @@ def attest_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 @pytest.fixture
-def camera_page(playwright_session, chromium_path):
+def camera_page(scripted_camera_page):
     """A 390×844 page whose camera shows a still photo of a face (tests/e2e/scripted_camera.py)."""
     import cv2
 
-    from tests.e2e.scripted_camera import init_script, still_segments
+    from tests.e2e.scripted_camera import still_segments
 
     photo = cv2.imread(str(require_shared("faces", "identities", "biden", "biden2.jpg")))
-    browser = playwright_session.chromium.launch(executable_path=str(chromium_path), args=[
-        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
-    context = browser.new_context(viewport=SMALL_PHONE_VIEWPORT, locale="zh-CN", accept_downloads=True)
-    context.grant_permissions(["camera"])
-    context.add_init_script(init_script(still_segments(photo)))
-    yield context.new_page()
-    browser.close()
+    return scripted_camera_page(still_segments(photo), SMALL_PHONE_VIEWPORT, accept_downloads=True)
 
 
 def tap(page, identifier: str) -> None:
