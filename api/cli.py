@@ -1,7 +1,7 @@
 """The ``lifecert`` command.
 
     lifecert demo                      migrate + seed an SQLite demo DB, run API (:8000), citizens' app (:8550), staff app (:8551)
-    lifecert serve [--host --port --workers]
+    lifecert serve [--host --port --workers N|auto]
     lifecert db upgrade [--revision REV] | db current
     lifecert regions import FILE.csv   (code, name, level, parent_code)
     lifecert roster import FILE [--photos DIR] [--dry-run] [--report PATH] [--enrol]
@@ -51,6 +51,22 @@ def _redact(url: str) -> str:
 
 
 # --- serve / demo ----------------------------------------------------------------------------------
+
+
+def worker_count(value: str) -> int:
+    """``--workers``: a number, or ``auto`` for one process per core this process may run on (each face
+    decision holds one core and the GIL for 0.3–0.5 s, so more processes than cores only add memory)."""
+    import os
+
+    if value == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--workers takes a number or 'auto', not {value!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError("--workers must be at least 1")
+    return count
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -285,7 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the API (uvicorn api.main:app)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument(
+        "--workers", type=worker_count, default=1, help="processes: a number, or 'auto' (one per core)"
+    )
     p.add_argument("--log-level", default="info")
     p.add_argument("--no-access-log", action="store_true")
     p.set_defaults(func=cmd_serve)

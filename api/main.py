@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import JSONResponse
 
 from api.audit_viewer.router import router as audit_router
 from api.auth.router import router as auth_router
@@ -25,13 +23,13 @@ from api.core import errors
 from api.core.body_limit import BodySizeLimit
 from api.core.context import configure
 from api.core.db import make_engine, make_sessionmaker
-from api.core.deps import SessionDep
 from api.core.idempotency import IdempotentPosts
 from api.core.limiter import TokenBucketLimiter
 from api.core.region_paths import RegionPaths
 from api.core.settings import Environment, Settings
 from api.cycle_jobs.router import router as cycle_router
 from api.disclosure.router import router as disclosure_router
+from api.health import router as health_router
 from api.institutions.router import router as institutions_router
 from api.payments.router import router as payments_router
 from api.policy_loader import load_policy
@@ -48,6 +46,7 @@ from api.worklist.router import router as worklist_router
 from api.worklist.visits_router import router as visits_router
 
 ROUTERS: tuple[APIRouter, ...] = (
+    health_router,  # /healthz (liveness), /readyz (readiness)
     # citizens, family helpers and the public
     status_router,
     challenges_router,
@@ -107,14 +106,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(IdempotentPosts, lease_seconds=settings.certification.claim_lease_seconds)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(StatusFastPath)  # outermost: the busiest endpoint skips the framework's layers
-
-    @app.get("/healthz", tags=["health"])
-    def healthz(session: SessionDep) -> JSONResponse:
-        try:
-            session.execute(sa.text("SELECT 1"))
-        except sa.exc.SQLAlchemyError:
-            return errors.error_response(503, "database_unavailable", "The database cannot be reached.")
-        return JSONResponse({"status": "ok", "database": "ok"})
 
     for router in ROUTERS:
         app.include_router(router)

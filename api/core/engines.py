@@ -27,6 +27,11 @@ class EngineHolder:
         """The engine the settings describe (``settings.face``), ``certification.engine_workers`` at once."""
         return cls(settings.certification.engine_workers, lambda: FaceEngine(settings.face))
 
+    @property
+    def loaded(self) -> bool:
+        """True once the models are loaded and warmed (``/readyz`` waits for it outside test mode)."""
+        return self._engine is not None
+
     def get(self) -> FaceEngine:
         if self._engine is None:
             with self._lock:

@@ -165,9 +165,10 @@ def test_lookups_are_rate_limited_per_client(make_client, make_person) -> None:
     assert str(wait) in body["message"]
 
 
-def test_healthz_reports_database_and_docs_are_served(client) -> None:
-    resp = client.get("/healthz")
-    assert resp.status_code == 200 and resp.json() == {"status": "ok", "database": "ok"}
+def test_readyz_reports_database_and_storage_and_docs_are_served(client) -> None:
+    resp = client.get("/readyz")
+    assert resp.status_code == 200
+    assert resp.json() == {"status": "ok", "database": "ok", "models": "lazy", "storage": "ok"}
     assert client.get("/docs").status_code == 200
     spec = client.get("/openapi.json").json()
     assert "/api/v1/status" in spec["paths"]
