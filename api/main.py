@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy.engine import Engine
 
 from api.audit_viewer.router import router as audit_router
 from api.auth.router import router as auth_router
@@ -26,6 +27,7 @@ from api.core.db import make_engine, make_sessionmaker
 from api.core.idempotency import IdempotentPosts
 from api.core.limiter import TokenBucketLimiter
 from api.core.region_paths import RegionPaths
+from api.core.replica import ReadEngines
 from api.core.settings import Environment, Settings
 from api.cycle_jobs.router import router as cycle_router
 from api.disclosure.router import router as disclosure_router
@@ -75,9 +77,28 @@ ROUTERS: tuple[APIRouter, ...] = (
 )
 
 
+def standby_engine(settings: Settings) -> Engine | None:
+    """The read-only engine on the standby, if one is configured: short connect timeout and a pre-ping, so a
+    standby that went away is noticed at checkout and the read moves to the primary."""
+    if not settings.database_read_url:
+        return None
+    return make_engine(
+        settings.database_read_url,
+        prepared_statements=settings.database_prepared_statements,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 3},
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, prepared_statements=settings.database_prepared_statements)
+    reads = ReadEngines(
+        engine,
+        standby_engine(settings),
+        max_lag_seconds=settings.database_read_max_lag_seconds,
+        recheck_seconds=settings.database_read_recheck_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(the_app: FastAPI) -> AsyncIterator[None]:
@@ -86,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # session); the first certification waits for them.
             the_app.state.cert.engines.warm_in_background()
         yield
+        reads.dispose()
         engine.dispose()
 
     app = FastAPI(
@@ -97,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.reads = reads
     app.state.policy = load_policy(settings.policy_file)
     app.state.region_paths = RegionPaths()
     app.state.status_limiter = TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst)

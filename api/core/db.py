@@ -97,8 +97,10 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout on every connection."""
+def make_engine(url: str, *, prepared_statements: bool = True, **kwargs: Any) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout on every connection.
+    ``prepared_statements=False`` (PostgreSQL) stops psycopg preparing repeated statements, which a
+    transaction-pooling PgBouncer cannot route to the same server connection."""
     if is_sqlite(url):
         db = make_url(url).database
         if db and db != ":memory:":
@@ -121,6 +123,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # every 30 minutes, and one broken by a database restart fails its request with a 503 (api/errors.py)
     # and is discarded from the pool.
     kwargs.setdefault("pool_recycle", 1800)
+    if not prepared_statements:
+        kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "prepare_threshold": None}
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)

@@ -1,4 +1,5 @@
-"""Short dependency types for routers: ``SessionDep``, ``ConnectionDep``, ``SettingsDep``, ``ClientIp``,
+"""Short dependency types for routers: ``SessionDep``, ``ReadSessionDep`` (the standby when there is one),
+``ConnectionDep``, ``SettingsDep``, ``ClientIp``,
 ``PolicyDep``, ``RegionPathsDep`` and ``agency_today``. Staff and helper sign-in (``CurrentStaff`` …) are in
 ``api/auth/deps.py``.
 """
@@ -11,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.core.db import utcnow
@@ -31,6 +33,31 @@ def get_session(request: Request) -> Iterator[Session]:
             yield session
         finally:
             session.rollback()
+
+
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A session for read-only work that tolerates a few seconds of staleness (statistics, lists): on the
+    hot standby when one is configured and healthy, else the primary (api/core/replica.py). Never write
+    through it: the standby refuses writes."""
+    reads = request.app.state.reads
+    engine = reads.engine()
+    session = Session(bind=engine, expire_on_commit=False)
+    try:
+        if engine is not reads.primary:
+            try:
+                session.connection()  # checkout with pre-ping: a standby that went away fails here
+                reads.served["standby"] += 1
+            except SQLAlchemyError as exc:
+                session.close()
+                reads.mark_standby_failed(f"checkout failed: {type(exc).__name__}")
+                session = Session(bind=reads.primary, expire_on_commit=False)
+                reads.served["primary"] += 1
+        else:
+            reads.served["primary"] += 1
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 def get_connection(request: Request) -> Iterator[Connection]:
@@ -65,6 +92,7 @@ def agency_today() -> date:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 ConnectionDep = Annotated[Connection, Depends(get_connection)]
 ClientIp = Annotated[str, Depends(client_ip)]
 PolicyDep = Annotated[PolicyTable, Depends(get_policy)]

@@ -87,6 +87,13 @@ class Settings(BaseSettings):
 
     env: Environment = Environment.DEVELOPMENT
     database_url: str = Field(default_factory=default_database_url)
+    # A PostgreSQL hot standby for read-only traffic (status lookups, statistics); unset: the primary serves
+    # everything. Used while it answers and its replay lag is within the limit, checked every few seconds.
+    database_read_url: str | None = None
+    database_read_max_lag_seconds: float = Field(default=10.0, gt=0)
+    database_read_recheck_seconds: float = Field(default=5.0, ge=0)
+    # Off behind PgBouncer in transaction pooling mode (before 1.21 it cannot keep prepared statements).
+    database_prepared_statements: bool = True
     secret_key: str = DEV_SECRET_KEY
     policy_file: Path = API_DIR / "policy.toml"
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "var" / "data")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth.deps import FieldStaff, StaffScope
-from api.core.deps import PolicyDep, RegionPathsDep, SessionDep, agency_today
+from api.core.deps import PolicyDep, ReadSessionDep, RegionPathsDep, agency_today
 from api.stats import service
 from shared.backoffice_schemas import StatsOverview
 from shared.schemas import ErrorResponse
@@ -21,7 +21,7 @@ ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
 def stats(
     _staff: FieldStaff,
     scope: StaffScope,
-    session: SessionDep,
+    session: ReadSessionDep,
     policy: PolicyDep,
     paths: RegionPathsDep,
     as_of: date | None = None,
@@ -44,7 +44,7 @@ def stats(
 def stats_csv(
     _staff: FieldStaff,
     scope: StaffScope,
-    session: SessionDep,
+    session: ReadSessionDep,
     policy: PolicyDep,
     paths: RegionPathsDep,
     as_of: date | None = None,

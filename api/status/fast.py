@@ -11,7 +11,7 @@ except a database error, which the route then answers with its 503.
 
 The lookup runs on the event loop for SQLite (a read in WAL mode never waits for a writer, ≈ 0.25 ms) and
 in a worker thread for PostgreSQL (network round trips must not stall the loop), there in autocommit mode
-(no BEGIN/ROLLBACK round trips).
+(no BEGIN/ROLLBACK round trips) and on the hot standby when one is configured (api/core/replica.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import anyio.to_thread
 from pydantic import ValidationError
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -46,8 +46,6 @@ class StatusFastPath:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._not_found: tuple[int, list[tuple[bytes, bytes]], bytes] | None = None
-        self._engine: Engine | None = None
-        self._ac_engine: Engine | None = None
         self._threads: anyio.CapacityLimiter | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -100,13 +98,12 @@ class StatusFastPath:
             )
             await resp(scope, _no_body, send)
             return True
-        engine = state.engine
         try:
-            if engine.dialect.name == "sqlite":
-                result = _lookup(engine, info.number, req.name, state)
+            if state.engine.dialect.name == "sqlite":
+                result = _lookup(info.number, req.name, state)
             else:
                 result = await anyio.to_thread.run_sync(
-                    _lookup, self._autocommit(engine), info.number, req.name, state, limiter=self._limiter()
+                    _lookup, info.number, req.name, state, limiter=self._limiter(state.engine)
                 )
         except SQLAlchemyError:
             return False  # the route runs it again and answers the error its usual way (e.g. 503)
@@ -124,18 +121,11 @@ class StatusFastPath:
         await send({"type": "http.response.body", "body": payload})
         return True
 
-    def _autocommit(self, engine: Engine) -> Engine:
-        """The engine in autocommit mode: a read-only lookup needs no BEGIN and ROLLBACK round trips
-        (its two SELECTs may then see two snapshots; a certification landing between them is harmless)."""
-        if self._engine is not engine:
-            self._engine, self._ac_engine = engine, engine.execution_options(isolation_level="AUTOCOMMIT")
-        return self._ac_engine
-
-    def _limiter(self) -> anyio.CapacityLimiter:
+    def _limiter(self, engine: Engine) -> anyio.CapacityLimiter:
         """At most as many lookups at once as the pool keeps connections: more would open and close
         overflow connections (a new PostgreSQL backend process each) on every burst."""
         if self._threads is None:
-            size = getattr(self._ac_engine.pool, "size", None) if self._ac_engine is not None else None
+            size = getattr(engine.pool, "size", None)
             self._threads = anyio.CapacityLimiter(size() if callable(size) else DEFAULT_LOOKUP_THREADS)
         return self._threads
 
@@ -147,8 +137,14 @@ class StatusFastPath:
         return self._not_found
 
 
-def _lookup(engine: Engine, id_number: str, name: str, state: Any) -> StatusResponse | None:
-    with engine.connect() as conn:
+def _lookup(id_number: str, name: str, state: Any) -> StatusResponse | None:
+    """The lookup on the standby when there is one, else the primary (``state.reads``). On PostgreSQL in
+    autocommit mode: a read-only lookup needs no BEGIN and ROLLBACK round trips (its two SELECTs may then
+    see two snapshots; a certification landing between them is harmless)."""
+
+    def read(conn: Connection) -> StatusResponse | None:
+        if conn.dialect.name != "sqlite":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
         return lookup_status(
             conn,
             id_number=id_number,
@@ -157,6 +153,8 @@ def _lookup(engine: Engine, id_number: str, name: str, state: Any) -> StatusResp
             policy=state.policy,
             region_path=state.region_paths.path,
         )
+
+    return state.reads.run(read)
 
 
 async def _no_body() -> Message:

@@ -51,16 +51,19 @@ def post_status(body: StatusRequest, request: Request, ip: ClientIp) -> Response
             exc.message,
             details=[ErrorDetail(field="id_number", code=exc.code, message=exc.message)],
         ) from None
-    # A plain connection opened here (not a dependency): one worker-thread hop per request.
-    with request.app.state.engine.connect() as conn:
-        result = lookup_status(
+    # A plain connection opened here (not a dependency): one worker-thread hop per request. The standby
+    # answers when there is one (api/core/replica.py).
+    state = request.app.state
+    result = state.reads.run(
+        lambda conn: lookup_status(
             conn,
             id_number=info.number,
             name=body.name,
             now_utc=utcnow(),
-            policy=request.app.state.policy,
-            region_path=request.app.state.region_paths.path,
+            policy=state.policy,
+            region_path=state.region_paths.path,
         )
+    )
     if result is None:
         raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
     # Already a validated StatusResponse: serialise it once instead of letting FastAPI validate it again.

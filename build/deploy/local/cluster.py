@@ -1,0 +1,376 @@
+"""Start the production-shaped parts on one machine, each as a real server in a temporary directory:
+PostgreSQL primary + streaming hot standby (pg_basebackup), PgBouncer, HAProxy, API replicas.
+
+Standard library only: used by ``build/deploy/local/up`` / ``down``, by the tests of the read-only standby
+path and PgBouncer (tests/cluster/), and by the load-and-fault benchmark. Servers that refuse to run as
+root (PostgreSQL, PgBouncer) run as the ``postgres`` system user when this runs as root. Every start waits
+for the server to answer (polling), never for a fixed time.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICE_USER = "postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pg_bindir() -> Path:
+    """The newest PostgreSQL server binaries installed (Debian: /usr/lib/postgresql/<major>/bin)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
+    if not found:
+        raise FileNotFoundError("PostgreSQL server binaries not found (apt-get install postgresql)")
+    return Path(found[-1])
+
+
+def _as_service_user(cmd: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", SERVICE_USER, "--", *cmd]
+    return cmd
+
+
+def _give_to_service_user(path: Path) -> None:
+    if os.geteuid() == 0:
+        user = pwd.getpwnam(SERVICE_USER)
+        for root, dirs, files in os.walk(path):
+            for name in [*dirs, *files]:
+                os.chown(os.path.join(root, name), user.pw_uid, user.pw_gid)
+        os.chown(path, user.pw_uid, user.pw_gid)
+
+
+def make_workdir(prefix: str = "lifecert-cluster-") -> Path:
+    """A temporary directory the service user can use (pytest's tmp_path is private to root)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    _give_to_service_user(path)
+    return path
+
+
+def wait_until(check, what: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    """Poll ``check()`` until it is true; fail with ``what`` after ``timeout`` s or when ``proc`` exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what}: the process exited with {proc.returncode}")
+        time.sleep(0.1)
+    raise TimeoutError(f"{what}: not within {timeout} s")
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Postgres:
+    """One PostgreSQL cluster (a data directory and a port)."""
+
+    datadir: Path
+    port: int
+    log: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log = self.datadir.parent / f"{self.datadir.name}.log"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://{SERVICE_USER}@127.0.0.1:{self.port}/postgres"
+
+    def dsn(self, dbname: str = "postgres") -> str:
+        return f"host=127.0.0.1 port={self.port} user={SERVICE_USER} dbname={dbname}"
+
+    @classmethod
+    def init_primary(cls, workdir: Path, port: int | None = None) -> Postgres:
+        pg = cls(workdir / "primary", port or free_port())
+        subprocess.run(
+            _as_service_user(
+                [
+                    str(pg_bindir() / "initdb"),
+                    "-D",
+                    str(pg.datadir),
+                    "-U",
+                    SERVICE_USER,
+                    "--auth=trust",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        with (pg.datadir / "postgresql.conf").open("a") as conf:
+            conf.write(
+                "\n# lifecert local cluster\nwal_level = replica\nmax_wal_senders = 5\nhot_standby = on\n"
+                "listen_addresses = '127.0.0.1'\nfsync = off\nmax_connections = 200\n"
+            )
+        with (pg.datadir / "pg_hba.conf").open("a") as hba:
+            hba.write("host replication all 127.0.0.1/32 trust\n")
+        return pg
+
+    @classmethod
+    def standby_of(cls, primary: Postgres, workdir: Path, port: int | None = None) -> Postgres:
+        """A streaming hot standby: a base backup of ``primary`` with standby.signal and its connection."""
+        pg = cls(workdir / "standby", port or free_port())
+        subprocess.run(
+            _as_service_user(
+                [
+                    str(pg_bindir() / "pg_basebackup"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(primary.port),
+                    "-U",
+                    SERVICE_USER,
+                    "-D",
+                    str(pg.datadir),
+                    "-R",
+                    "-X",
+                    "stream",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        return pg
+
+    def start(self, timeout: float = 60.0) -> None:
+        sockdir = self.datadir.parent
+        subprocess.run(
+            _as_service_user(
+                [
+                    str(pg_bindir() / "pg_ctl"),
+                    "-D",
+                    str(self.datadir),
+                    "-l",
+                    str(self.log),
+                    "-w",
+                    "-t",
+                    str(int(timeout)),
+                    "-o",
+                    f"-p {self.port} -k {sockdir}",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        wait_until(self.ready, f"PostgreSQL on port {self.port}", timeout)
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run(
+            _as_service_user(
+                [str(pg_bindir() / "pg_ctl"), "-D", str(self.datadir), "-m", mode, "-w", "stop"]
+            ),
+            capture_output=True,
+        )
+
+    def ready(self) -> bool:
+        result = subprocess.run(
+            [str(pg_bindir() / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)],
+            capture_output=True,
+        )
+        return result.returncode == 0
+
+    def psql(self, sql: str, dbname: str = "postgres") -> str:
+        result = subprocess.run(
+            [
+                "psql",
+                "-X",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                SERVICE_USER,
+                "-d",
+                dbname,
+                "-c",
+                sql,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout.strip()
+
+
+@dataclass
+class PgBouncer:
+    """PgBouncer in transaction pooling mode in front of one PostgreSQL, for the databases named."""
+
+    workdir: Path
+    target: Postgres
+    databases: tuple[str, ...]
+    port: int = field(default_factory=free_port)
+    pool_size: int = 20
+    proc: subprocess.Popen | None = None
+
+    def url(self, dbname: str) -> str:
+        return f"postgresql+psycopg://{SERVICE_USER}@127.0.0.1:{self.port}/{dbname}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        ini = self.workdir / "pgbouncer.ini"
+        users = self.workdir / "userlist.txt"
+        users.write_text(f'"{SERVICE_USER}" ""\n')
+        dbs = "\n".join(f"{db} = host=127.0.0.1 port={self.target.port} dbname={db}" for db in self.databases)
+        ini.write_text(
+            f"[databases]\n{dbs}\n\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {self.port}\n"
+            f"unix_socket_dir =\nauth_type = trust\nauth_file = {users}\npool_mode = transaction\n"
+            f"default_pool_size = {self.pool_size}\nmax_client_conn = 1000\n"
+            f"logfile = {self.workdir / 'pgbouncer.log'}\npidfile = {self.workdir / 'pgbouncer.pid'}\n"
+            "ignore_startup_parameters = extra_float_digits,options\n"
+            f"admin_users = {SERVICE_USER}\n"
+        )
+        _give_to_service_user(self.workdir)
+        cmd = ["pgbouncer", str(ini)]
+        if os.geteuid() == 0:
+            cmd = ["pgbouncer", "-u", SERVICE_USER, str(ini)]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        wait_until(lambda: port_open(self.port), f"PgBouncer on port {self.port}", timeout, self.proc)
+
+    def transactions(self, dbname: str) -> int:
+        """Transactions PgBouncer has passed to ``dbname`` so far (its admin console's SHOW STATS)."""
+        out = subprocess.run(
+            [
+                "psql",
+                "-X",
+                "-A",
+                "-t",
+                "-F",
+                "|",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                SERVICE_USER,
+                "pgbouncer",
+                "-c",
+                "SHOW STATS",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for line in out.splitlines():
+            cols = line.split("|")
+            if cols and cols[0] == dbname:
+                return int(cols[1])  # total_xact_count
+        return 0
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+
+@dataclass
+class HAProxy:
+    """HAProxy in HTTP mode, round robin over the API replicas, health-checking ``/readyz``."""
+
+    workdir: Path
+    backends: list[int]
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> None:
+        servers = "\n".join(
+            f"    server api{i} 127.0.0.1:{p} check inter 1s fall 2 rise 1"
+            for i, p in enumerate(self.backends)
+        )
+        cfg = self.workdir / "haproxy.cfg"
+        cfg.write_text(
+            "global\n    maxconn 4000\n\ndefaults\n    mode http\n    timeout connect 2s\n"
+            "    timeout client 60s\n    timeout server 60s\n    option forwardfor\n"
+            "    retries 2\n    option redispatch\n\n"
+            f"frontend lifecert\n    bind 127.0.0.1:{self.port}\n    default_backend api\n\n"
+            f"backend api\n    balance roundrobin\n    option httpchk GET /readyz\n{servers}\n"
+        )
+        self.proc = subprocess.Popen(
+            ["haproxy", "-f", str(cfg)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        wait_until(lambda: port_open(self.port), f"HAProxy on port {self.port}", timeout, self.proc)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+
+@dataclass
+class ApiReplica:
+    """One ``lifecert serve`` process with the given environment."""
+
+    env: dict[str, str]
+    log: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 180.0, ready_path: str = "/readyz") -> None:
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "api.cli", "serve", "--port", str(self.port), "--no-access-log"],
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+        def ready() -> bool:
+            import urllib.request
+
+            try:
+                with urllib.request.urlopen(self.url + ready_path, timeout=2) as resp:
+                    return resp.status == 200
+            except OSError:
+                return False
+
+        wait_until(ready, f"API replica on port {self.port}", timeout, self.proc)
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def remove_workdir(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
