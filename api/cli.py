@@ -274,8 +274,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    from api.core.settings_table import markdown
+    from api.core.settings_table import markdown, update_readme
 
+    if args.readme:
+        changed = update_readme(Path(args.readme))
+        print(f"{args.readme}: settings table {'updated' if changed else 'already up to date'}")
+        return 0
     print(markdown(), end="")
     return 0
 
@@ -359,9 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit_p.required = True
     audit_p.add_parser("verify", help="recompute the hash chain").set_defaults(func=cmd_audit_verify)
 
-    sub.add_parser(
+    p = sub.add_parser(
         "settings", help="list every LIFECERT_* setting with its default (the README's table)"
-    ).set_defaults(func=cmd_settings)
+    )
+    p.add_argument("--readme", metavar="FILE", help="rewrite the settings table in FILE (e.g. README.md)")
+    p.set_defaults(func=cmd_settings)
 
     _register_domain_commands(sub)
     return parser

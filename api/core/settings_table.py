@@ -63,3 +63,19 @@ def markdown() -> str:
     lines = ["| variable | default |", "|---|---|"]
     lines += [f"| `{name}` | {default} |" for name, default in rows()]
     return "\n".join(lines) + "\n"
+
+
+def update_readme(path: Path) -> bool:
+    """Replace the settings table in ``path`` (from its ``| variable | default |`` header to the first line
+    that is not a table row) with the current one; True if the file changed."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("| variable | default |"))
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    new = "".join(lines[:start]) + markdown() + "".join(lines[end:])
+    if new == text:
+        return False
+    path.write_text(new, encoding="utf-8")
+    return True
