@@ -9,6 +9,7 @@ for the server to answer (polling), never for a fixed time.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -374,3 +375,215 @@ class ApiReplica:
 
 def remove_workdir(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+# --- `up` / `down`: the whole production shape on this machine ----------------------------------------
+
+STATE_FILE = Path("var") / "local-cluster.json"
+
+
+@dataclass
+class Redis:
+    """A private redis-server on a free port (nothing kept on disk), so restarting it touches nobody else."""
+
+    workdir: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 30.0) -> None:
+        self.proc = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_until(lambda: port_open(self.port), f"Redis on port {self.port}", timeout, self.proc)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+
+def api_env(bouncer: PgBouncer, standby: Postgres, redis: Redis, workdir: Path) -> dict[str, str]:
+    """The environment every API replica shares: PgBouncer to the primary, the standby for reads, Redis for
+    the limits, one secret (so a token issued by one replica is accepted by the other)."""
+    import secrets
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIFECERT_")}
+    env.update(
+        LIFECERT_DATABASE_URL=bouncer.url("lifecert"),
+        LIFECERT_DATABASE_PREPARED_STATEMENTS="false",
+        LIFECERT_DATABASE_READ_URL=standby.url.rsplit("/", 1)[0] + "/lifecert",
+        LIFECERT_SECRET_KEY=secrets.token_urlsafe(48),
+        LIFECERT_DATA_DIR=str(workdir / "data"),
+        LIFECERT_REDIS_URL=redis.url,
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def up(replicas: int = 2, seed: bool = True, api_overrides: dict[str, str] | None = None) -> dict:
+    """Start PostgreSQL primary + standby, PgBouncer, Redis, ``replicas`` API processes, HAProxy in front and
+    both web apps; write the state file and return it."""
+    if STATE_FILE.exists():
+        raise SystemExit(f"{STATE_FILE} exists: a local cluster is up (run build/deploy/local/down first)")
+    workdir = make_workdir("lifecert-local-")
+    primary = Postgres.init_primary(workdir)
+    primary.start()
+    primary.psql("CREATE DATABASE lifecert")
+    primary_db = primary.url.rsplit("/", 1)[0] + "/lifecert"
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "--database-url", primary_db, "db", "upgrade"], check=True
+    )
+    if seed:
+        _seed(primary_db)
+    standby = Postgres.standby_of(primary, workdir)
+    standby.start()
+    bouncer = PgBouncer(workdir, primary, ("lifecert",))
+    bouncer.start()
+    redis = Redis(workdir)
+    redis.start()
+    env = {**api_env(bouncer, standby, redis, workdir), **(api_overrides or {})}
+    apis = [ApiReplica(env, workdir / f"api{i}.log") for i in range(replicas)]
+    for api in apis:
+        api.start()
+    proxy = HAProxy(workdir, [api.port for api in apis])
+    proxy.start()
+    proxy_url = f"http://127.0.0.1:{proxy.port}"
+    webs = {}
+    for module in ("app.citizen", "app.staff"):
+        port = free_port()
+        with (workdir / f"{module}.log").open("ab") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", module, "--port", str(port), "--api", proxy_url],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until(lambda p=port: port_open(p), f"{module} on port {port}", 120, proc)
+        webs[module] = {"url": f"http://127.0.0.1:{port}", "pid": proc.pid}
+    state = {
+        "workdir": str(workdir),
+        "primary": {"datadir": str(primary.datadir), "port": primary.port},
+        "standby": {"datadir": str(standby.datadir), "port": standby.port},
+        "pgbouncer": {"port": bouncer.port, "pid": bouncer.proc.pid if bouncer.proc else None},
+        "redis": {"port": redis.port, "pid": redis.proc.pid if redis.proc else None},
+        "api": [
+            {"url": a.url, "port": a.port, "pid": a.proc.pid if a.proc else None, "log": str(a.log)}
+            for a in apis
+        ],
+        "haproxy": {"url": proxy_url, "port": proxy.port, "pid": proxy.proc.pid if proxy.proc else None},
+        "web": webs,
+        "env": {k: v for k, v in env.items() if k.startswith("LIFECERT_") and k != "LIFECERT_SECRET_KEY"},
+    }
+    STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    import json
+
+    STATE_FILE.write_text(json.dumps(state, indent=2))
+    return state
+
+
+def _seed(url: str) -> None:
+    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.settings import Settings
+    from api.demo import seed_demo, seed_demo_staff
+    from api.policy_loader import load_policy
+
+    engine = make_engine(url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            seed_demo(session, policy=load_policy(Settings().policy_file))
+            seed_demo_staff(session)
+    finally:
+        engine.dispose()
+
+
+def _kill(pid: int | None, sig: int = signal.SIGTERM) -> None:
+    if not pid:
+        return
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def down() -> bool:
+    """Stop everything ``up`` started and remove its temporary directory; False if nothing was up."""
+    import json
+
+    if not STATE_FILE.exists():
+        return False
+    state = json.loads(STATE_FILE.read_text())
+    for web in state["web"].values():
+        _kill(web["pid"], signal.SIGINT)
+    _kill(state["haproxy"]["pid"])
+    for api in state["api"]:
+        _kill(api["pid"], signal.SIGINT)
+    _kill(state["pgbouncer"]["pid"])
+    _kill(state["redis"]["pid"])
+    for name in ("standby", "primary"):
+        Postgres(Path(state[name]["datadir"]), state[name]["port"]).stop("fast")
+    remove_workdir(Path(state["workdir"]))
+    STATE_FILE.unlink()
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="build/deploy/local/cluster.py")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("up", help="start the local cluster")
+    p.add_argument("--replicas", type=int, default=2)
+    p.add_argument("--no-seed", action="store_true", help="no demo people and staff")
+    sub.add_parser("down", help="stop it and remove its data")
+    sub.add_parser("status", help="print the state file")
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        state = up(args.replicas, seed=not args.no_seed)
+        print(f"API (HAProxy → {len(state['api'])} replicas): {state['haproxy']['url']}  (/readyz, /docs)")
+        for i, api in enumerate(state["api"]):
+            print(f"  replica {i}: {api['url']}  log {api['log']}")
+        print(f"citizens' app: {state['web']['app.citizen']['url']}")
+        print(f"staff app:     {state['web']['app.staff']['url']}  (demo-admin / lifecert-demo)")
+        print(
+            f"PostgreSQL primary :{state['primary']['port']} · standby :{state['standby']['port']} · "
+            f"PgBouncer :{state['pgbouncer']['port']} · Redis :{state['redis']['port']}"
+        )
+        print(f"state: {STATE_FILE}; stop with build/deploy/local/down")
+        return 0
+    if args.command == "down":
+        print("stopped" if down() else "nothing is up")
+        return 0
+    print(STATE_FILE.read_text() if STATE_FILE.exists() else "nothing is up")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
