@@ -497,7 +497,7 @@ def up(replicas: int = 2, seed: bool = True, api_overrides: dict[str, str] | Non
     import json
 
     STATE_FILE.write_text(json.dumps(state, indent=2))
-    return state
+    return {**state, "api_env": env}  # the replicas' whole environment (its secret too), for restarts
 
 
 def _seed(url: str) -> None:
@@ -515,6 +515,18 @@ def _seed(url: str) -> None:
         engine.dispose()
 
 
+def _gone(pid: int) -> bool:
+    """True once ``pid`` has exited (a zombie child of this process is reaped and counts as gone)."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return True
+
+
 def _kill(pid: int | None, sig: int = signal.SIGTERM) -> None:
     if not pid:
         return
@@ -524,9 +536,7 @@ def _kill(pid: int | None, sig: int = signal.SIGTERM) -> None:
         return
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if _gone(pid):
             return
         time.sleep(0.1)
     with contextlib.suppress(ProcessLookupError):
