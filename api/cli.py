@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from api.core.settings import settings_for_command
@@ -273,6 +274,34 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 # --- parser ----------------------------------------------------------------------------------------
 
 
+def cmd_calendar_check(args: argparse.Namespace) -> int:
+    """Validate the working-day calendar file and say which years it covers; exit 1 when this year, or in
+    December next year, is missing (deadlines would then count Monday to Friday only)."""
+    from api.core.settings import settings_for_command
+    from api.core.workdays import load_calendar
+    from shared.workdays import CalendarError
+
+    path = settings_for_command(args).calendar_file
+    try:
+        calendar = load_calendar(path)
+    except CalendarError as exc:
+        print(f"error: {path}: {exc}", file=sys.stderr)
+        return 2
+    today = args.today or date.today()
+    for year in sorted(calendar.years):
+        off = sum(1 for d in calendar.holidays if d.year == year)
+        worked = sorted(d.isoformat() for d in calendar.workdays if d.year == year)
+        print(f"{year}: {off} holidays, make-up working days: {', '.join(worked) or 'none'}")
+    needed = [today.year] + ([today.year + 1] if today.month == 12 else [])
+    missing = [y for y in needed if not calendar.covers(y)]
+    if missing:
+        print(f"warning: {path} does not list {', '.join(map(str, missing))}: add the State Council's notice "
+              "(build/make_calendar.py)", file=sys.stderr)
+        return 1
+    print(f"{path}: ok")
+    return 0
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     from api.core.settings_table import markdown, update_readme
 
@@ -362,6 +391,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit_p.required = True
     audit_p.add_parser("verify", help="recompute the hash chain").set_defaults(func=cmd_audit_verify)
+
+    cal = sub.add_parser("calendar", help="working-day calendar (public holidays, make-up days)")
+    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION")
+    cal_sub.required = True
+    p = cal_sub.add_parser("check", help="validate the calendar file; exit 1 if this or next year is missing")
+    p.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_calendar_check)
 
     p = sub.add_parser(
         "settings", help="list every LIFECERT_* setting with its default (the README's table)"

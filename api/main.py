@@ -29,6 +29,7 @@ from api.core.limiter import TokenBucketLimiter
 from api.core.region_paths import RegionPaths
 from api.core.replica import ReadEngines
 from api.core.settings import Environment, Settings
+from api.core.workdays import load_calendar
 from api.cycle_jobs.router import router as cycle_router
 from api.disclosure.router import router as disclosure_router
 from api.health import router as health_router
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.reads = reads
     app.state.policy = load_policy(settings.policy_file)
+    app.state.calendar = load_calendar(settings.calendar_file)  # a broken calendar file stops the start
     app.state.region_paths = RegionPaths()
     app.state.status_limiter = TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst)
     configure(app)

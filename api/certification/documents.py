@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from api.beneficiaries.models import Beneficiary
 from api.core.context import CertContext
 from api.core.operator import SELF, Operator, OperatorKind
+from api.core.workdays import load_calendar
 from api.evidence import storage
 from api.evidence.filetypes import PDF, FileKind
 from api.evidence.models import EvidenceKind
@@ -43,7 +44,9 @@ def submit(
         operator=SELF if staff_id is None else Operator(OperatorKind.STAFF, staff_id),
         now=now,
         note=note,
-        expected_by=review.add_working_days(today, ctx.cert.overseas_decision_working_days),
+        expected_by=review.add_working_days(
+            today, ctx.cert.overseas_decision_working_days, load_calendar(ctx.settings.calendar_file)
+        ),
     )
     for data, file_kind in files:
         evidence_kind = EvidenceKind.DOCUMENT if file_kind is PDF else EvidenceKind.PHOTO

@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     database_prepared_statements: bool = True
     secret_key: str = DEV_SECRET_KEY
     policy_file: Path = API_DIR / "policy.toml"
+    # Public holidays and make-up working days per year (shared/workdays.py): every working-day deadline.
+    calendar_file: Path = API_DIR / "calendar.toml"
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "var" / "data")
 
     # Status lookup and the other public lookups of a person: a token bucket per client IP (burst, then

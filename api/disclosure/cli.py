@@ -13,6 +13,7 @@ def cmd_disclosure(args: argparse.Namespace) -> int:
     from api.auth import acting
     from api.core.db import make_engine, make_sessionmaker
     from api.core.settings import settings_for_command
+    from api.core.workdays import load_calendar
     from api.disclosure import service
     from shared.enums import StaffRole
 
@@ -21,7 +22,8 @@ def cmd_disclosure(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    engine = make_engine(settings_for_command(args).database_url)
+    settings = settings_for_command(args)
+    engine = make_engine(settings.database_url)
     try:
         with make_sessionmaker(engine)() as session:
             who = acting.resolve(
@@ -38,6 +40,7 @@ def cmd_disclosure(args: argparse.Namespace) -> int:
                 working_days=args.working_days,
                 tipoff_contact=args.tipoff,
                 scope=who.scope,
+                calendar=load_calendar(settings.calendar_file),
             )
     except acting.ActingStaffError as exc:
         print(f"error: {exc}", file=sys.stderr)

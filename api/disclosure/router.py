@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth.deps import FieldStaff, StaffScope
-from api.core.deps import SessionDep, agency_today
+from api.core.deps import SessionDep, SettingsDep, agency_today
 from api.core.errors import ApiError
+from api.core.workdays import load_calendar
 from api.disclosure import service
 from shared.schemas import ErrorResponse
 
@@ -26,6 +27,7 @@ def disclosure(
     _staff: FieldStaff,
     scope: StaffScope,
     session: SessionDep,
+    settings: SettingsDep,
     posting_from: date | None = None,
     working_days: int = Query(service.MIN_POSTING_DAYS, ge=service.MIN_POSTING_DAYS, le=60),
     tipoff: str = Query(service.DEFAULT_TIPOFF, min_length=3, max_length=100),
@@ -39,6 +41,7 @@ def disclosure(
             working_days=working_days,
             tipoff_contact=tipoff,
             scope=scope,
+            calendar=load_calendar(settings.calendar_file),
         )
     except LookupError as exc:
         raise ApiError(404, "unknown_region", str(exc)) from None

@@ -16,12 +16,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.core.workdays import load_calendar
 from api.regions.models import Region
 from api.regions.scope import NATIONAL, RegionScope
-from api.review.service import add_working_days
 from api.spotchecks.service import half_year_range
 from shared.enums import CertificationResult, PaymentState
 from shared.idnumber import mask_id, mask_name
+from shared.workdays import WorkCalendar
 
 MIN_POSTING_DAYS = 7
 DEFAULT_TIPOFF = "12333"
@@ -70,6 +71,7 @@ def build(
     working_days: int = MIN_POSTING_DAYS,
     tipoff_contact: str = DEFAULT_TIPOFF,
     scope: RegionScope = NATIONAL,
+    calendar: WorkCalendar | None = None,
 ) -> DisclosureList:
     """The list of ``village_code`` — which must lie in the staff member's ``scope`` (a village outside it
     is reported exactly like an unknown one)."""
@@ -140,9 +142,7 @@ def build(
         village_name=village.name,
         half_year=half_year,
         posting_from=posting_from,
-        posting_to=add_working_days(posting_from, working_days - 1)
-        if posting_from.weekday() < 5
-        else add_working_days(posting_from, working_days),
+        posting_to=(calendar or load_calendar()).posting_end(posting_from, working_days),
         tipoff_contact=tipoff_contact.strip(),
         rows=tuple(rows),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -12,23 +12,19 @@ from api import audit
 from api.beneficiaries.models import Beneficiary
 from api.core.errors import ApiError
 from api.core.operator import Operator
+from api.core.workdays import load_calendar
 from api.evidence.models import EvidenceFile
 from api.regions.scope import NATIONAL, RegionScope
 from api.review.models import ReviewItem, ReviewKind
 from shared.enums import CertificationMethod
 from shared.schemas import EvidencePublic, StaffRef
+from shared.workdays import WorkCalendar
 
 
-def add_working_days(start: date, days: int) -> date:
-    """The date ``days`` working days (Monday to Friday) after ``start``. Public holidays are not counted
-    out: the promise errs on the early side."""
-    current = start
-    left = days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
+def add_working_days(start: date, days: int, calendar: WorkCalendar | None = None) -> date:
+    """The date ``days`` working days after ``start``: public holidays skipped, make-up working days
+    counted (``calendar``; default the shipped ``api/calendar.toml``)."""
+    return (calendar or load_calendar()).add_working_days(start, days)
 
 
 def open_item(

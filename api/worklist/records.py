@@ -16,6 +16,7 @@ from api.beneficiaries.models import Beneficiary
 from api.certification.people import require_certifiable
 from api.core.context import CertContext
 from api.core.operator import Operator, OperatorKind
+from api.core.workdays import load_calendar
 from api.evidence import storage
 from api.evidence.filetypes import FileKind
 from api.evidence.models import EvidenceFile, EvidenceKind
@@ -54,7 +55,9 @@ def record_visit(
         now=now,
         reason_code=reason.value,
         note=notes[:500],
-        expected_by=review.add_working_days(visited_on, REVIEW_WORKING_DAYS),
+        expected_by=review.add_working_days(
+            visited_on, REVIEW_WORKING_DAYS, load_calendar(ctx.settings.calendar_file)
+        ),
     )
     for data, kind in photos:
         storage.store(

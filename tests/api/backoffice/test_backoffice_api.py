@@ -275,6 +275,14 @@ def test_disclosure_list_csv_and_pdf(client, session, make_person, make_staff):
         f"/api/v1/backoffice/disclosure/{village}/2026-H2.csv", params={"working_days": 5}, headers=staff
     )
     assert short.status_code == 422
+    # over the National Day holiday: 29, 30 Sep; 1–7 Oct off; 8, 9 Oct; Sat 10 Oct (a make-up working day);
+    # 12, 13 Oct — the dates api/calendar.toml gives
+    holiday = client.get(
+        f"/api/v1/backoffice/disclosure/{village}/2026-H2.csv",
+        params={"posting_from": "2026-09-29", "tipoff": "0571-12333"},
+        headers=staff,
+    )
+    assert "posting_to,2026-10-13" in holiday.content.decode("utf-8-sig")
 
 
 def test_institution_sees_only_its_retirees_and_batch_is_approved(client, session, make_person, make_staff):
