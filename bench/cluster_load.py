@@ -304,6 +304,35 @@ def count_certifications(url: str, id_numbers: list[str]) -> Counter:
     return Counter(dict(rows))
 
 
+def bytes_per_certification(url: str) -> dict[str, float]:
+    """On-disk bytes (table + indexes + TOAST) of what certifications write, per recorded certification."""
+    import sqlalchemy as sa
+
+    from api.core.db import make_engine
+
+    tables = (
+        "certifications",
+        "challenges",
+        "audit_events",
+        "idempotent_requests",
+        "idempotency_records",
+        "consent_records",
+        "receipts",
+    )
+    engine = make_engine(url)
+    out: dict[str, float] = {}
+    with engine.connect() as conn:
+        count = conn.execute(sa.text("SELECT count(*) FROM certifications")).scalar() or 1
+        for table in tables:
+            exists = conn.execute(sa.text("SELECT to_regclass(:t)"), {"t": table}).scalar()
+            if exists:
+                size = conn.execute(sa.text("SELECT pg_total_relation_size(:t)"), {"t": table}).scalar()
+                out[table] = round(size / count)
+    engine.dispose()
+    out["total"] = sum(out.values())
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -359,6 +388,7 @@ def main() -> int:
         stop.set()
         fault_thread.join()
         counts = count_certifications(primary_db, attempted)
+        footprint = bytes_per_certification(primary_db)
         recorded = sum(1 for n in attempted if counts[n] >= 1)
         result = {
             "quick": args.quick,
@@ -386,6 +416,8 @@ def main() -> int:
             },
             "scaling": round(two_rate / one_rate, 2) if one_rate else None,
             "faults": faults.log,
+            "db_bytes_per_certification": footprint,
+            "frames_bytes_per_submission": sum(len(f[1][1]) for f in upload["files"]),
             "cores": len(os.sched_getaffinity(0)),
         }
     finally:
