@@ -35,6 +35,33 @@ import pytest
 
 from tests.shared_data import in_ci
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--busy-cores",
+        type=int,
+        default=0,
+        metavar="N",
+        help="keep N processes spinning on the CPU for the whole run (proves a test does not depend on an "
+        "idle machine: .ci/run runs the browser tests so, three times in a row)",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _busy_cores(request: pytest.FixtureRequest) -> Iterator[None]:
+    """``--busy-cores N``: N busy-loop processes beside the tests, stopped at the end of the session."""
+    import subprocess
+    import sys
+
+    count = request.config.getoption("--busy-cores")
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for proc in spinners:
+            proc.kill()
+            proc.wait()
+
+
 PG_ENV = "LIFECERT_TEST_PG_URL"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
