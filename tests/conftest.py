@@ -35,6 +35,7 @@ import pytest
 
 from tests.shared_data import in_ci
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--busy-cores",
