@@ -57,7 +57,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeGuard, get_args
 
+from shared.emergency import MAX_EXTEND_MONTHS, Emergency
 from shared.enums import BenefitType, RegionLevel
+from shared.months import YearMonth
 
 __all__ = [
     "ANNUAL_BIRTHDAY",
@@ -137,6 +139,7 @@ class PolicyTable:
     default_signoffs: tuple[str, ...] = DEFAULT_SIGNOFFS
     rules: tuple[PolicyRule, ...] = ()
     home_visit_age: int = DEFAULT_HOME_VISIT_AGE  # from this age: visited at home by default
+    emergencies: tuple[Emergency, ...] = ()  # [[emergency]] periods (shared/emergency.py)
     _cycles: Mapping[tuple[str | None, BenefitType | None], CyclePolicy] = field(
         init=False, repr=False, compare=False
     )
@@ -194,10 +197,11 @@ def parse_policy(text: str) -> PolicyTable:
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"policy file is not valid TOML: {exc}") from None
 
-    unknown = set(doc) - {"default", "rule"}
+    unknown = set(doc) - {"default", "rule", "emergency"}
     if unknown:
         raise PolicyError(
-            f"policy file: unknown section(s) {_names(unknown)}; only [default] and [[rule]] are allowed"
+            f"policy file: unknown section(s) {_names(unknown)}; only [default], [[rule]] and [[emergency]] "
+            "are allowed"
         )
 
     raw_default = doc.get("default", {})
@@ -237,9 +241,54 @@ def parse_policy(text: str) -> PolicyTable:
                 )
             seen_signoffs[key] = index
         rules.append(rule)
+    raw_emergencies = doc.get("emergency", [])
+    if not isinstance(raw_emergencies, list):
+        raise PolicyError("policy file: emergency periods must be written as [[emergency]] tables")
+    emergencies = tuple(_emergency(raw, index) for index, raw in enumerate(raw_emergencies, start=1))
     return PolicyTable(
-        default=default, default_signoffs=default_signoffs, rules=tuple(rules), home_visit_age=home_visit_age
+        default=default,
+        default_signoffs=default_signoffs,
+        rules=tuple(rules),
+        home_visit_age=home_visit_age,
+        emergencies=emergencies,
     )
+
+
+_EMERGENCY_KEYS = frozenset({"name", "from", "until", "regions", "extend_months", "note"})
+
+
+def _emergency(raw: Any, index: int) -> Emergency:
+    where = f"emergency {index}"
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{where}: must be a table written as [[emergency]]")
+    _check_keys(raw, _EMERGENCY_KEYS, where)
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise PolicyError(f'{where}: needs a name in quotes, e.g. name = "2020 epidemic"')
+    where = f"emergency {index} ({name.strip()})"
+    months: dict[str, YearMonth] = {}
+    for key in ("from", "until"):
+        value = raw.get(key)
+        try:
+            months[key] = YearMonth.parse(str(value) if isinstance(value, str) else "")
+        except ValueError:
+            raise PolicyError(f'{where}: {key} must be a month in quotes, e.g. {key} = "2020-01"') from None
+    regions = raw.get("regions", [])
+    if not isinstance(regions, list) or not all(isinstance(r, str) and r.strip() for r in regions):
+        raise PolicyError(f'{where}: regions must be a list of region codes in quotes, e.g. ["42", "4201"]')
+    extend = raw.get("extend_months", 0)
+    if not _is_int(extend) or not 0 <= extend <= MAX_EXTEND_MONTHS:
+        raise PolicyError(f"{where}: extend_months must be a whole number from 0 to {MAX_EXTEND_MONTHS}")
+    try:
+        return Emergency(
+            name=name.strip(),
+            start=months["from"],
+            end=months["until"],
+            regions=tuple(r.strip() for r in regions),
+            extend_months=extend,
+        )
+    except ValueError as exc:
+        raise PolicyError(f"{where}: {exc}") from None
 
 
 def _rule(raw: Any, index: int, default_remind: int) -> PolicyRule:

@@ -18,8 +18,12 @@ from api.payments.transitions import held_by_detention
 from api.receipts import service as receipts
 from api.receipts.models import Receipt
 from shared.cycle import local_date, window_for
+from shared.emergency import active_on
 from shared.enums import CertificationMethod, CertificationResult, PaymentState
 from shared.schemas import PaymentResumed, ReceiptPublic
+
+# The person's own face checked (self or with a family helper's phone); everything else is "other means".
+FACE_METHODS = frozenset({CertificationMethod.SELF_FACE, CertificationMethod.FAMILY_FACE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,10 @@ def record_passed(
     entitlements = require_certifiable(session, person)
     region_path = rules.region_paths.path(session, person.region_code)
     today = local_date(now, person.time_zone)
+    evidence = list(evidence or [])
+    emergency = active_on(rules.policy.emergencies, today, region_path)
+    if emergency is not None and method not in FACE_METHODS:
+        evidence.append(emergency.flag)  # made by other means during an emergency: checked again later
     certifications: list[Certification] = []
     issued: list[ReceiptPublic] = []
     resumed: list[PaymentResumed] = []
@@ -59,7 +67,7 @@ def record_passed(
             operator_kind=operator.kind,
             operator_id=None if operator.account_id is None else str(operator.account_id),
             result=CertificationResult.PASSED,
-            evidence=list(evidence or []),
+            evidence=list(evidence),
             certified_at=now,
             local_date=today,
         )

@@ -8,6 +8,8 @@ For month M (the run stands on the 1st of M, when payroll for M is prepared):
 * a SUSPENDED entitlement with a passed certification dated in or after its suspension month is resumed:
   payment from the month after the certification, back pay for the suspended months up to it
   (shared.cycle.resumption), recorded as a PaymentResumption.
+* an OVERDUE entitlement of a person in an emergency period of the policy file (``[[emergency]]``,
+  shared/emergency.py) is spared instead: not suspended, listed in the run's report as spared.
 * a reminder is queued in the outbox for every ACTIVE entitlement still DUE whose deadline is within the
   policy's ``remind_days_before`` of the 1st of M (one per entitlement and deadline).
 
@@ -37,6 +39,7 @@ from api.payments.resume import resume_after_certification
 from api.payments.transitions import held_by_detention, transition
 from api.regions.scope import NATIONAL, RegionScope
 from shared.cycle import evaluate
+from shared.emergency import sparing
 from shared.enums import CertificationResult, CycleState, PaymentState, SuspensionReason
 from shared.idnumber import mask_id, mask_name
 from shared.months import YearMonth
@@ -66,6 +69,17 @@ class Resumed:
     back_pay_cents: int
 
 
+@dataclass(frozen=True, slots=True)
+class Spared:
+    """Would have been suspended from ``from_month``; an emergency period of the policy file spared it."""
+
+    entitlement_id: int
+    masked_id: str
+    benefit_type: str
+    from_month: str
+    emergency: str
+
+
 @dataclass
 class CycleReport:
     month: str
@@ -74,15 +88,17 @@ class CycleReport:
     suspended: list[Suspended] = field(default_factory=list)
     resumed: list[Resumed] = field(default_factory=list)
     reminders: int = 0
+    spared: list[Spared] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return bool(self.suspended or self.resumed or self.reminders)
 
     def summary(self) -> str:
+        spared = f", {len(self.spared)} spared by an emergency extension" if self.spared else ""
         return (
             f"{self.month}: {self.checked} entitlements checked, {len(self.suspended)} suspended, "
-            f"{len(self.resumed)} resumed, {self.reminders} reminders queued"
+            f"{len(self.resumed)} resumed, {self.reminders} reminders queued{spared}"
         )
 
 
@@ -121,6 +137,7 @@ def run_month(
             "suspended": [asdict(s) for s in report.suspended[:1000]],
             "resumed": [asdict(r) for r in report.resumed[:1000]],
             "reminders": report.reminders,
+            "spared": [asdict(s) for s in report.spared[:1000]],
         },
     )
     session.add(run)
@@ -139,6 +156,7 @@ def run_month(
             "suspended": len(report.suspended),
             "resumed": len(report.resumed),
             "reminders": report.reminders,
+            "spared": len(report.spared),
         },
     )
     return report
@@ -176,7 +194,8 @@ def _batch(
         mine = sorted(
             ((day, cid) for ent_id, cid, day in passed[person.id] if ent_id in (None, ent.id)),
         )
-        rule = policy.policy_for(region_paths.path(session, person.region_code), ent.benefit_type)
+        path = region_paths.path(session, person.region_code)
+        rule = policy.policy_for(path, ent.benefit_type)
         if ent.payment_state is PaymentState.SUSPENDED:
             if held_by_detention(ent):
                 continue  # a certification does not lift a detention: a release record or a reviewer does
@@ -215,6 +234,11 @@ def _batch(
         )
         if status.state is CycleState.OVERDUE:
             start = max(status.suspend_from or month, month)
+            spared_by = sparing(policy.emergencies, month, status.suspend_from or month, path)
+            if spared_by is not None:
+                masked = mask_id(person.id_number)
+                report.spared.append(Spared(ent.id, masked, ent.benefit_type.value, str(start), spared_by.name))
+                continue
             transition(
                 session,
                 ent,

@@ -3,7 +3,7 @@ resumed with back pay, reminders into the outbox, and a second run of the same m
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
@@ -100,3 +100,87 @@ def test_monthly_run_suspends_resumes_reminds_and_is_idempotent(session, make_pe
     session.commit()
     assert sent.sent >= 1 and "2026年11月30日" in out.read_text(encoding="utf-8")
     assert session.get(OutboxMessage, reminders[0].id).status is OutboxStatus.SENT
+
+
+def test_an_emergency_period_spares_overdue_people_in_its_regions_until_the_extension_ends(
+    session, make_person
+):
+    from api.certification.recording import record_passed
+    from api.core.context import Rules
+    from api.core.operator import Operator, OperatorKind
+    from shared.enums import CertificationMethod
+    from shared.idnumber import mask_id
+    from shared.policy import parse_policy
+
+    policy = parse_policy(
+        '[[emergency]]\nname = "test epidemic"\nfrom = "2026-10"\nuntil = "2026-12"\nregions = ["110101"]\n'
+        "extend_months = 2\n"
+    )
+    paths = RegionPaths()
+    inside = make_person(name="严守", birth=date(1950, 11, 18), certified_on=date(2024, 12, 2))
+    outside = make_person(
+        name="严外", birth=date(1950, 11, 19), certified_on=date(2024, 12, 3), region_code="110102"
+    )
+    ent_in, ent_out = _since_2020(session, inside), _since_2020(session, outside)
+
+    nov = run_month(session, YearMonth(2026, 11), policy=policy, region_paths=paths, actor="staff:test")
+    session.commit()
+    mine = {ent_in.id, ent_out.id}  # (the module's database holds the other tests' people too)
+    assert [
+        (s.entitlement_id, s.from_month, s.emergency) for s in nov.spared if s.entitlement_id in mine
+    ] == [(ent_in.id, "2026-11", "test epidemic")]
+    assert [s.entitlement_id for s in nov.suspended if s.entitlement_id in mine] == [
+        ent_out.id
+    ]  # other county
+    assert "spared by an emergency extension" in nov.summary()
+    run = session.get(CycleRun, nov.run_id)
+    assert {
+        "entitlement_id": ent_in.id,
+        "masked_id": mask_id(inside.id_number),
+        "benefit_type": "enterprise_pension",
+        "from_month": "2026-11",
+        "emergency": "test epidemic",
+    } in run.report["spared"]
+    session.refresh(ent_in)
+    assert ent_in.payment_state is PaymentState.ACTIVE
+
+    feb = run_month(session, YearMonth(2027, 2), policy=policy, region_paths=paths, actor="staff:test")
+    session.commit()
+    assert ent_in.id in {s.entitlement_id for s in feb.spared}  # the last month of the extension
+    assert ent_in.id not in {s.entitlement_id for s in feb.suspended}
+    mar = run_month(session, YearMonth(2027, 3), policy=policy, region_paths=paths, actor="staff:test")
+    session.commit()
+    assert (ent_in.id, "2027-03") in {(s.entitlement_id, s.from_month) for s in mar.suspended}
+    assert not mar.spared
+
+    # certified by other means during the period: flagged; by the person's own face: not
+    rules = Rules(policy=policy, region_paths=paths, secret_key="k" * 32)
+    during = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
+    visit = record_passed(
+        session,
+        person=outside,
+        method=CertificationMethod.HOME_VISIT,
+        operator=Operator(OperatorKind.STAFF, 1),
+        rules=rules,
+        now=during,
+    )
+    other = make_person(name="严面", birth=date(1950, 11, 20), certified_on=date(2024, 12, 4))
+    flagged = record_passed(
+        session,
+        person=inside,
+        method=CertificationMethod.HOME_VISIT,
+        operator=Operator(OperatorKind.STAFF, 1),
+        rules=rules,
+        now=during,
+    )
+    face = record_passed(
+        session,
+        person=other,
+        method=CertificationMethod.SELF_FACE,
+        operator=Operator(OperatorKind.SELF, None),
+        rules=rules,
+        now=during,
+    )
+    assert "emergency:test epidemic" in flagged.certifications[0].evidence
+    assert "emergency:test epidemic" not in visit.certifications[0].evidence  # outside its regions
+    assert "emergency:test epidemic" not in face.certifications[0].evidence
