@@ -24,7 +24,7 @@ from api.core.idempotency import IdempotentRequest
 from api.cycle_jobs.models import CycleRun
 from api.evidence.models import EvidenceFile, EvidenceView
 from api.institutions.models import BatchAttestation, Institution, InstitutionAdmin, InstitutionMember
-from api.notify.models import OutboxMessage
+from api.notify.models import NoticeDelivery, NoticeOptOut, OutboxMessage
 from api.receipts.models import Receipt
 from api.regions.models import Region
 from api.review.models import ReviewItem
@@ -57,6 +57,8 @@ __all__ = [
     "Institution",
     "InstitutionAdmin",
     "InstitutionMember",
+    "NoticeDelivery",
+    "NoticeOptOut",
     "OutboxMessage",
     "PaymentResumption",
     "Receipt",

@@ -34,6 +34,7 @@ class Beneficiary(Base):
     sex: Mapped[str] = mapped_column(sa.String(6))  # "male" | "female", derived from the ID number
     birth_date: Mapped[date]  # derived from the ID number
     phone: Mapped[str | None] = mapped_column(sa.String(32))
+    email: Mapped[str | None] = mapped_column(sa.String(254))  # reminders by e-mail when there is no phone
     region_code: Mapped[str] = mapped_column(sa.ForeignKey("regions.code"), index=True)
     residence_kind: Mapped[ResidenceKind] = mapped_column(
         EnumString(ResidenceKind), default=ResidenceKind.DOMESTIC

@@ -80,6 +80,33 @@ class CertificationSettings(BaseModel):
         return value
 
 
+class NotifySettings(BaseModel):
+    """How notices reach people (api/notify/): SMS through an HTTP gateway, e-mail over SMTP, letters as a
+    PDF batch. A channel without its settings is skipped (the next one is used; a letter at the end)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sms_url: str | None = None  # the gateway's send endpoint, e.g. https://sms.example.gov.cn/v1/send
+    sms_app_key: str | None = None
+    sms_secret: str | None = None  # signs every request (HMAC-SHA256)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_sender: str = "lifecert@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    letters_dir: Path | None = None  # default: <data_dir>/letters
+    citizen_app_url: str = "http://127.0.0.1:8550"  # the letters' QR codes open it
+    max_attempts: int = Field(default=5, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _sms_complete(self) -> NotifySettings:
+        parts = (self.sms_url, self.sms_app_key, self.sms_secret)
+        if any(parts) and not all(parts):
+            raise ValueError("the SMS gateway needs sms_url, sms_app_key and sms_secret together")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", frozen=True, extra="forbid"
@@ -115,6 +142,7 @@ class Settings(BaseSettings):
 
     certification: CertificationSettings = Field(default_factory=CertificationSettings)
     face: FaceConfig = Field(default_factory=FaceConfig)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
 
     @field_validator("secret_key")
     @classmethod

@@ -76,6 +76,77 @@ def cmd_notify_send(args: argparse.Namespace) -> int:
     return 0 if result.failed == 0 else 1
 
 
+def cmd_notify_deliver(args: argparse.Namespace) -> int:
+    import api.models  # noqa: F401  (every model registered: foreign keys resolve)
+    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.settings import settings_for_command
+    from api.notify.channels import SmsGatewayNotifier, SmtpNotifier
+    from api.notify.routed import deliver_routed
+
+    settings = settings_for_command(args)
+    cfg = settings.notify
+    sms = (
+        SmsGatewayNotifier(cfg.sms_url, cfg.sms_app_key or "", cfg.sms_secret or "") if cfg.sms_url else None
+    )
+    email = (
+        SmtpNotifier(
+            cfg.smtp_host,
+            cfg.smtp_port,
+            cfg.smtp_sender,
+            username=cfg.smtp_username,
+            password=cfg.smtp_password,
+            starttls=cfg.smtp_starttls,
+        )
+        if cfg.smtp_host
+        else None
+    )
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            report = deliver_routed(
+                session,
+                sms=sms,
+                email=email,
+                letters_dir=cfg.letters_dir or settings.data_dir / "letters",
+                citizen_url=cfg.citizen_app_url,
+                limit=args.limit,
+                max_attempts=cfg.max_attempts,
+            )
+    finally:
+        engine.dispose()
+    sent = ", ".join(f"{n} by {channel}" for channel, n in report.sent.items())
+    print(f"sent: {sent}; {report.failed} failed (kept for retry, see the delivery log)")
+    if report.letters_file is not None:
+        print(f"letters to print: {report.letters_file}")
+    return 0 if report.failed == 0 else 1
+
+
+def cmd_notify_opt_out(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+
+    import api.models  # noqa: F401
+    from api.beneficiaries.models import Beneficiary
+    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.settings import settings_for_command
+    from api.notify.channels import Channel
+    from api.notify.routed import opt_out
+
+    engine = make_engine(settings_for_command(args).database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            person_id = session.execute(
+                sa.select(Beneficiary.id).where(Beneficiary.id_number == args.id_number)
+            ).scalar()
+            if person_id is None:
+                print(f"error: nobody with ID number {args.id_number} on the roll", file=sys.stderr)
+                return 2
+            added = opt_out(session, person_id, Channel(args.channel))
+    finally:
+        engine.dispose()
+    print("recorded" if added else "already recorded")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     from api.auth.acting import add_argument
 
@@ -98,3 +169,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--via", default="console", help="console | file:PATH")
     p.add_argument("--limit", type=int, default=1000)
     p.set_defaults(func=cmd_notify_send)
+    p = notify.add_parser(
+        "deliver", help="deliver queued notices by SMS, e-mail or letter (LIFECERT_NOTIFY__* settings)"
+    )
+    p.add_argument("--limit", type=int, default=1000)
+    p.set_defaults(func=cmd_notify_deliver)
+    p = notify.add_parser("opt-out", help="a person no longer wants notices on one channel")
+    p.add_argument("--id-number", required=True)
+    p.add_argument("--channel", required=True, choices=["sms", "email"])
+    p.set_defaults(func=cmd_notify_opt_out)

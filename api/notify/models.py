@@ -34,3 +34,32 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    channel: Mapped[str | None] = mapped_column(sa.String(16))  # sms | email | letter: how it was delivered
+
+
+class NoticeDelivery(Base):
+    """Every delivery attempt of an outbox message: the channel, when, and what came back (the gateway's
+    message id, the SMTP answer, the letter batch) or the error. The delivery log clerks look at."""
+
+    __tablename__ = "notice_deliveries"
+    __table_args__ = (sa.Index("ix_notice_deliveries_message", "message_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(sa.String(16))
+    ok: Mapped[bool]
+    detail: Mapped[str] = mapped_column(sa.String(500))
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NoticeOptOut(Base):
+    """A person asked not to be reached on one channel (SMS, e-mail); the next channel is used instead,
+    and a letter when nothing else is left."""
+
+    __tablename__ = "notice_opt_outs"
+    __table_args__ = (sa.UniqueConstraint("beneficiary_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
