@@ -69,6 +69,12 @@ def store(
     return row
 
 
+def delete_stored(data_dir: Path, relative: str) -> None:
+    """Remove one stored file (missing is fine). The only place purging deletes a file, so another
+    storage backend replaces this one function."""
+    (evidence_root(data_dir) / relative).unlink(missing_ok=True)
+
+
 def read(data_dir: Path, row: EvidenceFile) -> bytes | None:
     """The file's bytes, or None once purged (or missing)."""
     if row.purged_at is not None:
@@ -89,15 +95,22 @@ def purge_expired(session: Session, data_dir: Path, *, now: datetime | None = No
 
     The caller commits (and records the audit event); files are removed before the commit, so a failed
     commit leaves rows pointing at deleted files marked unpurged — re-running purges them again safely.
+    Every ORM model must be imported (``api.models``): marking a row resolves its foreign keys.
     """
+    import api.models  # noqa: F401  # complete metadata: review_items, attestations, staff_users
+
     now = now or utcnow()
     root = evidence_root(data_dir)
-    rows = session.execute(
-        sa.select(EvidenceFile).where(EvidenceFile.purge_after <= now, EvidenceFile.purged_at.is_(None))
-    ).scalars()
+    rows = (
+        session.execute(
+            sa.select(EvidenceFile).where(EvidenceFile.purge_after <= now, EvidenceFile.purged_at.is_(None))
+        )
+        .scalars()
+        .all()
+    )
     purged = freed = 0
     for row in rows:
-        (root / row.path).unlink(missing_ok=True)
+        delete_stored(data_dir, row.path)
         row.purged_at = now
         purged += 1
         freed += row.size_bytes
@@ -112,7 +125,7 @@ def purge_expired(session: Session, data_dir: Path, *, now: datetime | None = No
                 and path.relative_to(root).as_posix() not in known
                 and datetime.fromtimestamp(path.stat().st_mtime, now.tzinfo) < settled
             ):
-                path.unlink(missing_ok=True)
+                delete_stored(data_dir, path.relative_to(root).as_posix())
                 orphans += 1
     session.flush()
     return PurgeResult(purged, freed, orphans)
