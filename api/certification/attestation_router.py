@@ -89,7 +89,9 @@ def add_evidence(
     files: Annotated[list[UploadFile], File(description="photos (JPEG/PNG), videos (MP4) or PDF documents")],
     taken_on: Annotated[date, Form(description="the date the photos or videos were taken")],
 ) -> AttestationPublic:
-    checked = read_checked(files, allowed=EVIDENCE_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
+    checked = read_checked(
+        files, allowed=EVIDENCE_KINDS, max_bytes=ctx.cert.max_evidence_bytes, limits=ctx.settings.intake
+    )
     if taken_on > _today():
         raise ApiError(422, "future_date", "Evidence cannot be dated in the future.")
     with session_scope(ctx.sessions) as session:

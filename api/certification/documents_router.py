@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from api.auth.deps import OptionalStaff
 from api.auth.models import StaffUser
@@ -16,7 +16,7 @@ from api.certification.people import find_person, require_certifiable
 from api.core.context import CertContext, CertContextDep, RateLimited
 from api.core.db import session_scope, utcnow
 from api.core.errors import ApiError
-from api.evidence.filetypes import DOCUMENT_KINDS
+from api.evidence.intake import DOCUMENT_KINDS
 from api.evidence.uploads import read_checked
 from api.regions.scope import RegionScope
 from api.review.models import ReviewKind
@@ -35,13 +35,20 @@ Note = Annotated[str | None, Form(max_length=500)]
 _SUBMISSION = {
     "response_model": ReviewStatusPublic,
     "status_code": 201,
-    "responses": ERRORS,
+    "responses": {
+        **ERRORS,
+        200: {
+            "model": ReviewStatusPublic,
+            "description": "the person's open item of this window, files added",
+        },
+    },
     "dependencies": [RateLimited],
 }
 
 
 def _submit(
     ctx: CertContext,
+    response: Response,
     id_number: str,
     name: str,
     uploads: list[UploadFile],
@@ -53,7 +60,9 @@ def _submit(
     overseas_only: bool = False,
 ) -> ReviewStatusPublic:
     """Check the files, find the person, open the review item with the files; answer its public status."""
-    files = read_checked(uploads, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
+    files = read_checked(
+        uploads, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes, limits=ctx.settings.intake
+    )
     with session_scope(ctx.sessions) as session:
         person = find_person(session, id_number, name, scope=RegionScope.of(staff))
         require_certifiable(session, person)
@@ -63,7 +72,7 @@ def _submit(
                 "not_overseas",
                 "This path is for residents abroad. Please certify by face or at a service point.",
             )
-        item = documents.submit(
+        submitted = documents.submit(
             session,
             ctx,
             person=person,
@@ -74,12 +83,15 @@ def _submit(
             now=utcnow(),
             staff_id=staff.id if staff is not None else None,
         )
-        return status_public(session, item, key=ctx.settings.secret_key)
+        if submitted.reused:
+            response.status_code = 200  # the person's open item of this window, with the new files added
+        return status_public(session, submitted.item, key=ctx.settings.secret_key)
 
 
 @router.post("/overseas/submissions", **_SUBMISSION)
 def submit_overseas_form(
     ctx: CertContextDep,
+    response: Response,
     staff: OptionalStaff,
     id_number: IdNumber,
     name: Name,
@@ -92,6 +104,7 @@ def submit_overseas_form(
     decision date (10 working days) and the id to look up the outcome at /api/v1/review/status/{id}."""
     return _submit(
         ctx,
+        response,
         id_number,
         name,
         documents_,
@@ -106,15 +119,18 @@ def submit_overseas_form(
 @router.post("/manual-review", **_SUBMISSION)
 def submit_manual_review(
     ctx: CertContextDep,
+    response: Response,
     staff: OptionalStaff,
     id_number: IdNumber,
     name: Name,
     files: Annotated[list[UploadFile], File(description="photos or documents an officer can check")],
     note: Note = None,
 ) -> ReviewStatusPublic:
-    """When the face check does not work: send photos or documents for an officer to review."""
+    """When the face check does not work: send photos or documents for an officer to review. A second
+    upload while the first is undecided (same certification window) adds to it: 200 with the same id."""
     return _submit(
         ctx,
+        response,
         id_number,
         name,
         files,

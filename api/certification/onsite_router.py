@@ -17,7 +17,7 @@ from api.core.context import CertContextDep, RateLimited
 from api.core.db import session_scope, utcnow
 from api.core.errors import ApiError
 from api.core.operator import operator_of
-from api.evidence.filetypes import IMAGE_KINDS, UnacceptableFile, check_upload
+from api.evidence.intake import IMAGE_KINDS, IntakeRefused, check_upload
 from api.receipts import service as receipts
 from face.types import FaceInputError
 from shared.schemas import (
@@ -74,9 +74,11 @@ def enrol_reference(
         )
     data = photo.file.read(ctx.settings.max_upload_bytes + 1)
     try:
-        check_upload(data, allowed=IMAGE_KINDS, max_bytes=ctx.settings.max_upload_bytes)
-    except UnacceptableFile as exc:
-        raise ApiError(422, "invalid_photo", str(exc)) from None
+        check_upload(
+            data, allowed=IMAGE_KINDS, max_bytes=ctx.settings.max_upload_bytes, limits=ctx.settings.intake
+        )
+    except IntakeRefused as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from None
     with session_scope(ctx.sessions) as session:
         # 404 (also outside the region scope) or a card mismatch before spending time on the face
         onsite.check_id_card(find_person(session, id_number, name, scope=scope), id_card_last4)

@@ -19,6 +19,7 @@ from api.core.db import session_scope
 from api.core.errors import ApiError
 from api.core.operator import SELF
 from api.core.settings import Settings
+from api.evidence.intake import JPEG, IntakeRefused, check_upload
 from face.types import TimedFrame
 from shared.schemas import ChallengeRequest, ChallengeResponse, ErrorResponse, FramesResult
 
@@ -65,6 +66,22 @@ def _times(value: object, count: int) -> list[int]:
     return times
 
 
+def check_frames(frames: list[TimedFrame], settings: Settings) -> None:
+    """Every frame through the one intake: pixel limit from its header, then a bounded decode (the face
+    engine decodes with OpenCV only what passed here)."""
+    for index, frame in enumerate(frames, start=1):
+        try:
+            check_upload(
+                frame.data,
+                allowed=(JPEG,),
+                max_bytes=settings.max_upload_bytes,
+                limits=settings.intake,
+                max_pixels=settings.intake.max_frame_pixels,
+            )
+        except IntakeRefused as exc:
+            raise ApiError(exc.status, exc.code, f"Frame {index}: {exc.message}.") from None
+
+
 async def read_frames(request: Request, settings: Settings) -> FrameUpload:
     """Parse and check a multipart frame upload: limits on count, bytes per frame and in total; JPEG only."""
     declared = request.headers.get("content-length")
@@ -108,6 +125,7 @@ async def read_frames(request: Request, settings: Settings) -> FrameUpload:
             if data[:3] != b"\xff\xd8\xff":
                 raise ApiError(415, "not_jpeg", f"Frame {index + 1} is not a JPEG picture.")
             frames.append(TimedFrame(data=data, t_ms=t_ms))
+        await run_in_threadpool(check_frames, frames, settings)
         return FrameUpload(frames=tuple(frames), consent=True, keep_reference=keep_reference)
     finally:
         await form.close()

@@ -54,6 +54,9 @@ class CertificationSettings(BaseModel):
     keep_frames_days_passed: int = Field(default=0, ge=0)
     keep_frames_days_review: int = Field(default=30, ge=0)
     overseas_decision_working_days: int = Field(default=10, ge=1)
+    # Files of the public manual-review upload (photos, documents after failed face checks): purged this
+    # many days after the upload (a year and a bit: the decision, an appeal and the next window's check).
+    keep_manual_review_days: int = Field(default=400, ge=1)
     max_evidence_bytes: int = Field(default=20 * 1024 * 1024, gt=0)  # one evidence file (videos)
     idempotency_wait_seconds: float = Field(default=60.0, gt=0)  # a retry waits for the first answer
     # A claim still pending after this long (its process crashed) may be taken over by a retry with the
@@ -107,6 +110,20 @@ class NotifySettings(BaseModel):
         return self
 
 
+class IntakeSettings(BaseModel):
+    """Limits of the one upload intake (``api/evidence/intake.py``), checked before anything is decoded."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Pixels a picture may have, read from its header before decoding (a scanned A4 page at 600 dpi is
+    # about 35 million); a decompression bomb claims billions.
+    max_image_pixels: int = Field(default=40_000_000, gt=0)
+    # Challenge frames and preview pictures come from a camera: 4K UHD (3840x2160) at most.
+    max_frame_pixels: int = Field(default=3840 * 2160, gt=0)
+    # Pages an uploaded PDF may have (a consulate form or a few scanned documents).
+    max_pdf_pages: int = Field(default=30, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", frozen=True, extra="forbid"
@@ -141,6 +158,7 @@ class Settings(BaseSettings):
     max_photo_bytes: int = Field(default=5 * 1024 * 1024, gt=0)  # roster reference photos
 
     certification: CertificationSettings = Field(default_factory=CertificationSettings)
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
     face: FaceConfig = Field(default_factory=FaceConfig)
     notify: NotifySettings = Field(default_factory=NotifySettings)
 

@@ -30,6 +30,10 @@ class Upload:
     taken_on: date | None = None
 
 
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def store(
     session: Session,
     data_dir: Path,
@@ -58,7 +62,7 @@ def store(
         kind=upload.evidence_kind,
         content_type=upload.kind.content_type,
         size_bytes=len(upload.data),
-        sha256=hashlib.sha256(upload.data).hexdigest(),
+        sha256=sha256_of(upload.data),
         path=relative.as_posix(),
         taken_on=upload.taken_on,
         purge_after=None if keep_days is None else now + timedelta(days=keep_days),

@@ -1,20 +1,26 @@
-"""Reading uploaded evidence files from a request, each checked before anything is stored.
+"""Reading uploaded evidence files from a request, each checked by the one intake before anything is stored.
 
-Called from sync endpoints (FastAPI runs them in its worker threads), so the file reads and the
-database work that follows never block the event loop."""
+Called from sync endpoints (FastAPI runs them in its worker threads), so the file reads, the bounded
+decoding and the database work that follows never block the event loop."""
 
 from __future__ import annotations
 
 from fastapi import UploadFile
 
 from api.core.errors import ApiError
-from api.evidence.filetypes import FileKind, UnacceptableFile, check_upload
+from api.core.settings import IntakeSettings
+from api.evidence.intake import FileKind, IntakeRefused, check_upload
 
 MAX_FILES = 10
 
 
 def read_checked(
-    files: list[UploadFile], *, allowed: tuple[FileKind, ...], max_bytes: int, max_files: int = MAX_FILES
+    files: list[UploadFile],
+    *,
+    allowed: tuple[FileKind, ...],
+    max_bytes: int,
+    limits: IntakeSettings,
+    max_files: int = MAX_FILES,
 ) -> list[tuple[bytes, FileKind]]:
     if not files:
         raise ApiError(422, "no_files", "Attach at least one file.")
@@ -24,9 +30,8 @@ def read_checked(
     for index, upload in enumerate(files, start=1):
         data = upload.file.read(max_bytes + 1)
         try:
-            kind = check_upload(data, allowed=allowed, max_bytes=max_bytes)
-        except UnacceptableFile as exc:
-            status = 413 if len(data) > max_bytes else 415
-            raise ApiError(status, "unacceptable_file", f"File {index}: {exc}") from None
+            kind = check_upload(data, allowed=allowed, max_bytes=max_bytes, limits=limits)
+        except IntakeRefused as exc:
+            raise ApiError(exc.status, exc.code, f"File {index}: {exc.message}") from None
         checked.append((data, kind))
     return checked

@@ -81,6 +81,6 @@ async def preview(challenge_id: str, request: Request, ctx: CertContextDep, ip: 
     def check() -> PreviewResult:
         with ctx.sessions() as session:
             service.require_live_challenge(session, challenge_id, utcnow())
-        return service.check_picture(ctx.engines, data)
+        return service.check_picture(ctx.engines, data, ctx.settings.intake)
 
     return await run_in_threadpool(check)

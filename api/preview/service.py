@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from api.challenges.models import Challenge
 from api.core.engines import EngineHolder
 from api.core.errors import ApiError
+from api.core.settings import IntakeSettings
+from api.evidence.intake import JPEG, IntakeRefused, check_upload
 from face.types import FaceInputError, ReasonCode
 from shared.preview import PreviewResult
 
@@ -36,10 +38,21 @@ def require_live_challenge(session: Session, challenge_id: str, now: datetime) -
         raise ApiError(410, "challenge_expired", "This challenge has expired. Start a new certification.")
 
 
-def check_picture(engines: EngineHolder, data: bytes) -> PreviewResult:
-    """Run ``FaceEngine.check`` on one JPEG (in the calling worker thread, within the engine's slots)."""
+def check_picture(engines: EngineHolder, data: bytes, limits: IntakeSettings) -> PreviewResult:
+    """Run ``FaceEngine.check`` on one JPEG (in the calling worker thread, within the engine's slots),
+    after the intake checked its header (pixel limit) and decoded it bounded."""
     if not data.startswith(JPEG_MAGIC):
         raise ApiError(415, "not_jpeg", "The preview picture must be a JPEG photo.")
+    try:
+        check_upload(
+            data,
+            allowed=(JPEG,),
+            max_bytes=MAX_PREVIEW_BYTES,
+            limits=limits,
+            max_pixels=limits.max_frame_pixels,
+        )
+    except IntakeRefused as exc:
+        raise ApiError(exc.status, exc.code, f"The preview picture: {exc.message}.") from None
     try:
         result = engines.run(lambda engine: engine.check(data))
     except FaceInputError as exc:

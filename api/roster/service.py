@@ -11,7 +11,6 @@ AuditEvent ``roster.import`` (file name, SHA-256, counts) in the same transactio
 from __future__ import annotations
 
 import hashlib
-import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from tqdm import tqdm
 from api import audit
 from api.beneficiaries.models import ReferenceFace
 from api.core.progress import ProgressFactory, quiet
+from api.evidence.intake import IMAGE_KINDS, IntakeRefused, check_upload
 from api.roster.bulk import BulkWriter, writer_for
 from api.roster.reader import RosterFile, open_roster
 from api.roster.rows import RosterRow, RowError, header_errors, validate_row
@@ -322,8 +322,10 @@ class _Run:
             bad(f"the photo is larger than {max_bytes // 1024} KB")
             return None
         data = p.read_bytes()
-        if not _is_image(data):
-            bad("not a readable JPEG or PNG image")
+        try:
+            check_upload(data, allowed=IMAGE_KINDS, max_bytes=max_bytes)
+        except IntakeRefused as exc:
+            bad(f"not a usable JPEG or PNG image: {exc.message}")
             return None
         template = model = detector = None
         if enrol is not None:
@@ -343,16 +345,3 @@ class _Run:
             "photo_sha256": hashlib.sha256(data).hexdigest(),
             "active": True,
         }
-
-
-def _is_image(data: bytes) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            if img.format not in ("JPEG", "PNG"):
-                return False
-            img.verify()
-        return True
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return False

@@ -142,7 +142,9 @@ def record_visit(
 ) -> VisitRecordPublic:
     """Record a scheduled visit where the face check could not be done: the request is done and a
     reviewer decides (approval certifies the person with method home_visit)."""
-    checked = read_checked(photos, allowed=IMAGE_KINDS, max_bytes=ctx.cert.max_evidence_bytes)
+    checked = read_checked(
+        photos, allowed=IMAGE_KINDS, max_bytes=ctx.cert.max_evidence_bytes, limits=ctx.settings.intake
+    )
     now = utcnow()
     if visited_on > local_date(now, None):
         raise ApiError(422, "future_date", "A visit cannot be dated in the future.")

@@ -78,6 +78,11 @@ MESSAGES: dict[str, str] = {
     "error.not_found": "No one found. Please check the ID number and the name.",
     "error.rate_limited": "Too many look-ups. Please wait a few minutes.",
     "error.invalid": "Something entered is not right. Please check.",
+    # the upload intake (api/evidence/intake.py)
+    "error.image_too_large": "The picture has too many pixels. Take the photo with the phone camera, or make it smaller, and send it again.",
+    "error.image_unreadable": "The picture cannot be opened (damaged or incomplete). Please take it again.",
+    "error.pdf_unreadable": "The PDF cannot be opened (damaged, password-protected or not a PDF). Scan it again or send photos instead.",
+    "error.pdf_too_many_pages": "The PDF has too many pages. Send only the pages needed.",
     # settings
     "settings.title": "Settings",
     "settings.language": "Language",

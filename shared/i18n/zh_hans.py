@@ -78,6 +78,11 @@ MESSAGES: dict[str, str] = {
     "error.not_found": "没有找到这个人。请核对身份证号码和姓名。",
     "error.rate_limited": "查询次数太多了，请过几分钟再试。",
     "error.invalid": "填写的信息有误，请核对。",
+    # the upload intake (api/evidence/intake.py)
+    "error.image_too_large": "照片的像素太多，无法接收。请用手机直接拍照，或把照片缩小后再上传。",
+    "error.image_unreadable": "照片打不开（文件损坏或不完整）。请重新拍照后再上传。",
+    "error.pdf_unreadable": "PDF 文件打不开（文件损坏、有密码或不是 PDF）。请重新扫描或改为上传照片。",
+    "error.pdf_too_many_pages": "PDF 的页数太多。请只上传需要的几页。",
     # settings
     "settings.title": "设置",
     "settings.language": "语言",

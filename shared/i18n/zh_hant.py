@@ -78,6 +78,11 @@ MESSAGES: dict[str, str] = {
     "error.not_found": "沒有找到這個人。請核對身份證號碼和姓名。",
     "error.rate_limited": "查詢次數太多了，請過幾分鐘再試。",
     "error.invalid": "填寫的資料有誤，請核對。",
+    # the upload intake (api/evidence/intake.py)
+    "error.image_too_large": "照片的像素太多，無法接收。請用手機直接拍照，或把照片縮小後再上傳。",
+    "error.image_unreadable": "照片打不開（檔案損壞或不完整）。請重新拍照後再上傳。",
+    "error.pdf_unreadable": "PDF 檔案打不開（檔案損壞、有密碼或不是 PDF）。請重新掃描或改為上傳照片。",
+    "error.pdf_too_many_pages": "PDF 的頁數太多。請只上傳需要的幾頁。",
     # settings
     "settings.title": "設定",
     "settings.language": "語言",

@@ -11,10 +11,11 @@ from api.challenges.models import Challenge, ConsentRecord, IdempotencyRecord
 from api.core.db import utcnow
 from api.core.settings import CertificationSettings, Environment, Settings
 from shared.enums import ChallengeAction, PaymentState
+from tests.api import intake_samples as samples
 from tests.api.cert.conftest import new_key
 
 URL = "/api/v1/challenges"
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
+JPEG = samples.jpeg(64, 48)  # a real picture: frames pass the intake (header and bounded decode)
 
 
 def frames_form(

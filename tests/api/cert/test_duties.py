@@ -14,9 +14,10 @@ from PIL import Image
 from api.audit import AuditEvent
 from api.evidence.models import EvidenceView
 from shared.enums import ResidenceKind, StaffRole
+from tests.api import intake_samples as samples
 
 VILLAGE, TOWNSHIP, COUNTY = "110101001001", "110101001", "110101"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf(1)  # a real one-page PDF: the intake parses it
 
 
 def jpeg(color=(120, 90, 60)) -> bytes:

@@ -43,7 +43,8 @@ def test_enrolment_checks_the_document_the_photo_and_replaces_on_request(
     two = require_shared("faces", "scenes", "two_people.jpg").read_bytes()
     crowded = enrol(face_client, coordinator, person, two)
     assert crowded.status_code == 422 and crowded.json()["error"] == "multiple_faces"
-    assert enrol(face_client, coordinator, person, b"not an image").status_code == 422
+    not_image = enrol(face_client, coordinator, person, b"not an image")
+    assert not_image.status_code == 415 and not_image.json()["error"] == "unacceptable_file"
 
     first = enrol(face_client, coordinator, person, reference_photo())
     second = enrol(face_client, coordinator, person, reference_photo(), replace="true")

@@ -75,7 +75,7 @@ def test_garbage_and_oversized_pictures_are_refused_with_a_message(face_client, 
     assert not_jpeg.status_code == 415 and not_jpeg.json()["error"] == "not_jpeg"
     assert "JPEG" in not_jpeg.json()["message"]
     broken = preview(face_client, challenge_id, b"\xff\xd8\xff\xe0" + b"\x13\x37" * 500)
-    assert broken.status_code == 422 and broken.json()["error"] == "invalid_image"
+    assert broken.status_code == 415 and broken.json()["error"] == "image_unreadable"  # the intake
     assert broken.json()["message"]
     empty = preview(face_client, challenge_id, b"")
     assert empty.status_code == 422 and empty.json()["message"]

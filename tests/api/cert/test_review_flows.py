@@ -15,8 +15,9 @@ from api.evidence.models import EvidenceFile
 from api.review.service import add_working_days
 from shared.cycle import local_date
 from shared.enums import CertificationMethod, ResidenceKind, StaffRole
+from tests.api import intake_samples as samples
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf(1)  # a real one-page PDF: the intake parses it
 
 
 def jpeg(color=(120, 90, 60)) -> bytes:
@@ -238,7 +239,7 @@ def test_manual_review_evidence_is_kept_and_approval_certifies(client, session, 
     stored = (
         session.execute(sa.select(EvidenceFile).where(EvidenceFile.review_item_id == item.id)).scalars().all()
     )
-    assert [e.content_type for e in stored] == ["image/jpeg"] and stored[0].purge_after is None
+    assert [e.content_type for e in stored] == ["image/jpeg"] and stored[0].purge_after is not None
     unseen = client.post(
         f"/api/v1/review/items/{review_id}/decision",
         headers=reviewer,
