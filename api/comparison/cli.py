@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from datetime import date
 from pathlib import Path
 
 from api.comparison.models import FeedKind
+from api.core import csv_safe
 
 
 def cmd_feed_import(args: argparse.Namespace) -> int:
@@ -62,7 +62,7 @@ def cmd_feed_import(args: argparse.Namespace) -> int:
     if report.errors:
         out = Path(args.report) if args.report else path.with_name(path.stem + ".errors.csv")
         with out.open("w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
+            w = csv_safe.writer(f)
             w.writerow(["row", "id_number", "message"])
             for e in report.errors:
                 w.writerow([e.row_number, e.id_number, e.message])

@@ -4,7 +4,6 @@ contact for tip-offs. Rendered as CSV and as a printable PDF (fpdf2, with a CJK 
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from collections import defaultdict
@@ -16,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.core import csv_safe
 from api.core.workdays import load_calendar
 from api.regions.models import Region
 from api.regions.scope import NATIONAL, RegionScope
@@ -150,7 +150,7 @@ def build(
 
 def to_csv(d: DisclosureList) -> str:
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csv_safe.writer(out)
     w.writerow(["village", d.village_code, d.village_name, "half_year", d.half_year])
     w.writerow(
         [

@@ -1,4 +1,8 @@
-"""Read a roster file (CSV or XLSX) as (spreadsheet row number, header → text) pairs."""
+"""Read a roster file (CSV or XLSX) as rows: spreadsheet row number, header → text, and the values found
+beyond the named columns (a row with any is refused by the import, never silently cut).
+
+XLSX sheets are read without trusting their ``<dimension>`` element (openpyxl's read-only mode would stop
+at the declared last row: a file declaring ``A1:F1`` imported "0 rows" and exited 0)."""
 
 from __future__ import annotations
 
@@ -14,13 +18,30 @@ class RosterFileError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class RosterLine:
+    row: int  # as the clerk sees it — the header is row 1
+    values: dict[str, str]  # by lower-cased header
+    extra: tuple[str, ...]  # non-empty values beyond the last named column or under an unnamed one
+
+
+def _line(rownum: int, header: tuple[str, ...], texts: list[str]) -> RosterLine:
+    named = len(header)
+    extra = [t for t in texts[named:] if t.strip()]
+    extra += [t for h, t in zip(header, texts, strict=False) if not h and t.strip()]
+    if len(texts) < named:
+        texts = texts + [""] * (named - len(texts))
+    values = {h: t for h, t in zip(header, texts, strict=False) if h}
+    return RosterLine(rownum, values, tuple(extra))
+
+
+@dataclass(frozen=True, slots=True)
 class RosterFile:
     path: Path
     header: tuple[str, ...]
-    total_rows: int  # data rows (an estimate for CSV with quoted newlines)
+    total_rows: int  # data rows: an estimate (CSV: quoted newlines; XLSX: the declared dimension)
 
-    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """(row number as the clerk sees it — header is row 1 —, values by lower-cased header)."""
+    def rows(self) -> Iterator[RosterLine]:
+        """Every non-blank data row, in file order."""
         if self.path.suffix.lower() == ".xlsx":
             yield from _xlsx_rows(self.path, self.header)
         else:
@@ -61,19 +82,16 @@ def _csv_header(path: Path) -> tuple[tuple[str, ...], int]:
     return tuple(normalise_header(h) for h in first), max(0, lines - 1)
 
 
-def _csv_rows(path: Path, header: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def _csv_rows(path: Path, header: tuple[str, ...]) -> Iterator[RosterLine]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f)
         next(reader, None)
-        n = len(header)
         try:
             for values in reader:
                 rownum = reader.line_num
-                if not values or (len(values) == 1 and not values[0].strip()):
-                    continue  # blank line
-                if len(values) < n:
-                    values = values + [""] * (n - len(values))
-                yield rownum, dict(zip(header, values, strict=False))
+                if not any(v.strip() for v in values):
+                    continue  # blank line (or only separators)
+                yield _line(rownum, header, values)
         except UnicodeDecodeError:
             raise RosterFileError(
                 f"{path.name}: not UTF-8 text after row {reader.line_num}; save the file as CSV UTF-8"
@@ -93,8 +111,9 @@ def _xlsx_header(path: Path) -> tuple[tuple[str, ...], int]:
         raise RosterFileError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
     try:
         ws = wb.worksheets[0]
+        total = max(0, (ws.max_row or 1) - 1)  # declared: only an estimate for the progress bar
+        ws.reset_dimensions()  # the header row is read as it is, whatever <dimension> says
         first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        total = max(0, (ws.max_row or 1) - 1)
     finally:
         wb.close()
     return tuple(normalise_header(h) for h in first), total
@@ -116,16 +135,19 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(path: Path, header: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def _xlsx_rows(path: Path, header: tuple[str, ...]) -> Iterator[RosterLine]:
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb.worksheets[0]
-        for rownum, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-            texts = [_cell_text(v) for v in values]
+        # Read every row and cell the sheet holds, not the range its <dimension> element claims.
+        ws.reset_dimensions()
+        for cells in ws.iter_rows(min_row=2):
+            texts = [_cell_text(c.value) for c in cells]  # gaps come as empty cells: positions hold
             if not any(t.strip() for t in texts):
                 continue
-            yield rownum, dict(zip(header, texts, strict=False))
+            rownum = next(c.row for c in cells if getattr(c, "row", None) is not None)
+            yield _line(rownum, header, texts)
     finally:
         wb.close()

@@ -149,6 +149,18 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _extra_cells_error(rownum: int, extra: tuple[str, ...], last_column: str) -> RowError:
+    """A row with values beyond the named columns: refused as a whole (a shifted row would otherwise
+    import its values under the wrong columns, or lose some silently)."""
+    return RowError(
+        rownum,
+        "(extra cells)",
+        extra[0][:200],
+        f"this row has {len(extra)} value(s) outside the named columns (after '{last_column}' or under a "
+        "column without a name): remove them, or check that the row is not shifted",
+    )
+
+
 class _Run:
     def __init__(
         self, writer: BulkWriter, report: ImportReport, *, dry_run: bool, today: date, regions: frozenset[str]
@@ -166,9 +178,14 @@ class _Run:
 
     def read_all(self, roster: RosterFile, bar: tqdm) -> None:
         pending = 0
-        for rownum, values in roster.rows():
+        last_column = roster.header[-1] if roster.header else ""
+        for line in roster.rows():
             self.report.rows += 1
-            result = validate_row(rownum, values, regions=self.regions, today=self.today)
+            result = (
+                [_extra_cells_error(line.row, line.extra, last_column)]
+                if line.extra
+                else validate_row(line.row, line.values, regions=self.regions, today=self.today)
+            )
             if isinstance(result, list):
                 self.report.errors.extend(result)
             else:

@@ -18,7 +18,6 @@ entitlements in scope (a national run's total covers the whole country).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter, defaultdict
 from datetime import date
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from api.audit import AuditEvent
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.core import csv_safe
 from api.core.region_paths import RegionPaths
 from api.cycle_jobs.models import CycleRun
 from api.cycle_jobs.service import RUN_REASON
@@ -208,7 +208,7 @@ def _overdue(
 def to_csv(stats: StatsOverview) -> str:
     """One CSV with three tables, each introduced by a ``table`` column: summary, region, trend."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csv_safe.writer(out)
     w.writerow(["table", "key", "name", "people", "certified", "electronic", "rate", "suspended"])
     w.writerow(
         [
