@@ -21,6 +21,7 @@ stable error code and HTTP status; ``shared/i18n`` has the code's message in eac
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 
@@ -44,6 +45,10 @@ MP4 = FileKind("video/mp4", "mp4")
 IMAGE_KINDS = (JPEG, PNG)
 DOCUMENT_KINDS = (JPEG, PNG, PDF)
 EVIDENCE_KINDS = (JPEG, PNG, PDF, MP4)
+
+# pypdf logs a warning for every malformed file it is handed ("EOF marker not found"): a stream of fake
+# PDFs must not become a stream of log lines. Its refusals are ours to report.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
 _DEFAULT_LIMITS = IntakeSettings()
