@@ -163,3 +163,31 @@ def test_manual_review_files_get_a_retention_date_and_one_item_per_window(
     for f in files:
         assert f.purge_after is not None
         assert (f.purge_after - f.created_at).days in (keep - 1, keep)
+
+
+def test_simultaneous_manual_review_uploads_share_one_item(client, session, make_person, db_url) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pytest
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("concurrency is exercised on PostgreSQL (SQLite serialises every writer)")
+    person = make_person(name="并发辛")
+    threads = 5
+    barrier = threading.Barrier(threads)
+
+    def one(i: int):
+        barrier.wait()
+        return _manual_review(client, person, "并发辛", [("p.jpg", samples.jpeg(40 + i, 30), "image/jpeg")])
+
+    with ThreadPoolExecutor(threads) as pool:
+        answers = list(pool.map(one, range(threads)))
+    assert sorted(a.status_code for a in answers) == [200] * (threads - 1) + [201], [a.text for a in answers]
+    assert len({a.json()["review_id"] for a in answers}) == 1
+    items = _items(session, person)
+    assert len(items) == 1
+    stored = session.execute(
+        sa.select(sa.func.count()).select_from(EvidenceFile).where(EvidenceFile.review_item_id == items[0].id)
+    ).scalar_one()
+    assert stored == threads
