@@ -155,6 +155,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             actor=args.actor,
             max_photo_bytes=settings.max_photo_bytes,
+            photo_limits=settings.intake,
             enrol=enrol,
             progress=quiet if args.quiet else on_terminal(" items"),
         )

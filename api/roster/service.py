@@ -25,6 +25,7 @@ from tqdm import tqdm
 from api import audit
 from api.beneficiaries.models import ReferenceFace
 from api.core.progress import ProgressFactory, quiet
+from api.core.settings import IntakeSettings
 from api.evidence.intake import IMAGE_KINDS, IntakeRefused, check_upload
 from api.roster.bulk import BulkWriter, writer_for
 from api.roster.reader import RosterFile, open_roster
@@ -74,6 +75,7 @@ def import_roster(
     actor: str = "system:roster",
     today: date | None = None,
     max_photo_bytes: int = 5 * 1024 * 1024,
+    photo_limits: IntakeSettings | None = None,
     enrol: Callable[[bytes], object] | None = None,
     progress: ProgressFactory = quiet,
 ) -> ImportReport:
@@ -105,7 +107,13 @@ def import_roster(
             finally:
                 bar.close()
             if photos_dir is not None:
-                run.photos(photos_dir, max_photo_bytes=max_photo_bytes, enrol=enrol, progress=progress)
+                run.photos(
+                    photos_dir,
+                    max_photo_bytes=max_photo_bytes,
+                    limits=photo_limits or IntakeSettings(),
+                    enrol=enrol,
+                    progress=progress,
+                )
             if report.errors or dry_run:
                 trans.rollback()
             else:
@@ -297,6 +305,7 @@ class _Run:
         folder: Path,
         *,
         max_photo_bytes: int,
+        limits: IntakeSettings,
         enrol: Callable[[bytes], object] | None,
         progress: ProgressFactory,
     ) -> None:
@@ -309,7 +318,7 @@ class _Run:
         try:
             for p in files:
                 bar.update(1)
-                ok = self._photo(p, max_photo_bytes, enrol)
+                ok = self._photo(p, max_photo_bytes, limits, enrol)
                 if ok is not None:
                     rows.append(ok)
         finally:
@@ -320,7 +329,7 @@ class _Run:
         self.report.templates = sum(1 for r in rows if r["template"] is not None)
 
     def _photo(
-        self, p: Path, max_bytes: int, enrol: Callable[[bytes], object] | None
+        self, p: Path, max_bytes: int, limits: IntakeSettings, enrol: Callable[[bytes], object] | None
     ) -> dict[str, object] | None:
         def bad(message: str) -> None:
             self.report.errors.append(RowError(0, "photo", p.name, message))
@@ -340,7 +349,7 @@ class _Run:
             return None
         data = p.read_bytes()
         try:
-            check_upload(data, allowed=IMAGE_KINDS, max_bytes=max_bytes)
+            check_upload(data, allowed=IMAGE_KINDS, max_bytes=max_bytes, limits=limits)
         except IntakeRefused as exc:
             bad(f"not a usable JPEG or PNG image: {exc.message}")
             return None

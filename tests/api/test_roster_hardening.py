@@ -169,3 +169,19 @@ def test_every_csv_the_service_writes_goes_through_csv_safe() -> None:
             if re.search(r"\bcsv\.(writer|DictWriter)\s*\(", text):
                 offenders.append(str(path.relative_to(REPO_ROOT)))
     assert not offenders, f"write CSV with api.core.csv_safe.writer: {offenders}"
+
+
+def test_a_bomb_among_the_roster_photos_is_refused_from_its_header(engine, session, tmp_path) -> None:
+    from tests.api import intake_samples as samples
+
+    number = new_id()
+    path = tmp_path / "with_photo.csv"
+    path.write_text(",".join(HEADER) + f"\n{number},戊,110101,enterprise_pension,2000\n", encoding="utf-8")
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / f"{number}.jpg").write_bytes(samples.jpeg_claiming(32000, 32000))
+    report = import_roster(engine, path, photos_dir=photos)
+    assert not report.imported
+    assert [(e.column, e.value) for e in report.errors] == [("photo", f"{number}.jpg")]
+    assert "too many pixels" in report.errors[0].message
+    assert _people(session, [number]) == 0
