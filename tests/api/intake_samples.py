@@ -24,8 +24,10 @@ def png(width: int = 64, height: int = 48) -> bytes:
 
 def jpeg_claiming(width: int, height: int) -> bytes:
     """A small valid JPEG whose frame header (SOF0) is rewritten to claim ``width`` x ``height`` pixels:
-    the probe's 335-byte bomb. The entropy data is that of an 8x8 picture."""
-    data = bytearray(jpeg(8, 8, quality=75))
+    331 bytes, like the probe's 335-byte bomb. The entropy data is that of an 8x8 grey picture."""
+    buf = io.BytesIO()
+    Image.new("L", (8, 8), 128).save(buf, "JPEG", quality=75)
+    data = bytearray(buf.getvalue())
     sof = data.find(b"\xff\xc0")
     assert sof > 0
     data[sof + 5 : sof + 7] = height.to_bytes(2, "big")
