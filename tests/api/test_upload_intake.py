@@ -178,7 +178,11 @@ def test_every_intake_code_has_a_sentence_in_every_language() -> None:
 
 # ------------------------------------------------------------------------------------- fuzzing
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run (CI never flakes on a new one); a long random run is
+# `bench/upload_intake.py --fuzz-seconds N`.
+FUZZ = settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 SMALL = IntakeSettings(max_image_pixels=1_000_000, max_frame_pixels=1_000_000, max_pdf_pages=5)
 ALL_KINDS = (*DOCUMENT_KINDS, WEBP)
 
@@ -235,7 +239,13 @@ def test_mutated_uploads_are_accepted_or_refused_with_a_code_never_crash(seed, c
     try:
         kind = check_upload(bytes(data), allowed=ALL_KINDS, max_bytes=BIG, limits=SMALL)
     except IntakeRefused as exc:
-        assert exc.code in {"unacceptable_file", "image_too_large", "image_unreadable", "pdf_unreadable"}
+        assert exc.code in {
+            "unacceptable_file",
+            "image_too_large",
+            "image_unreadable",
+            "pdf_unreadable",
+            "pdf_too_many_pages",  # a flipped digit in /Count
+        }
         assert 400 <= exc.status < 500 and exc.message
     else:
         assert kind in ALL_KINDS
