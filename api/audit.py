@@ -1,16 +1,30 @@
-"""Append-only, hash-chained audit trail.
+"""Append-only audit trail: partitioned HMAC chains, checked against signed anchors kept outside the database.
 
 Every state change calls :func:`record` inside the caller's transaction, so the event commits or rolls
-back with the change it describes. Each event stores ``prev_hash`` (the previous event's hash) and
-``hash = sha256(canonical JSON of its own fields + prev_hash)``. Appends are serialised through one
-chain-head row locked with ``SELECT … FOR UPDATE`` (PostgreSQL; SQLite serialises writers anyway), so
-concurrent transactions can never fork the chain. :func:`verify_chain` recomputes every hash and reports
-the first row that was altered, removed or reordered. The application never updates or deletes events.
+back with the change it describes.
+
+* **Chains.** Events about a person go to their county's chain (``r:<6-digit county code>``, derived from
+  the region code the caller passes), everything else to the ``global`` chain. Each chain has a head row
+  (:class:`AuditChainHead`) that is its append lock (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite
+  serialises writers anyway), so appends in different counties never queue on one row, and concurrent
+  transactions can never fork a chain.
+* **MAC.** Each event stores ``prev_hash`` (the previous event of its chain) and
+  ``hash = HMAC-SHA256(key, canonical JSON of its fields + chain + chain_seq + prev_hash)``. The key comes
+  from the settings (``LIFECERT_AUDIT__KEY``), never from the database, so a database writer cannot
+  recompute the chain after rewriting an event. Events written before the key existed (``scheme`` 1:
+  plain SHA-256, the chain as it was) keep verifying; they may only form the start of the global chain,
+  and the first keyed event after them pins them (its MAC covers the last legacy hash).
+* **Append-only guard.** A migration adds triggers that refuse UPDATE and DELETE on ``audit_events``
+  (:mod:`api.audit_guard`).
+* **Anchors.** ``lifecert audit anchor`` writes every chain's head and length, HMAC-signed, to object
+  storage outside the database (:mod:`api.audit_anchor`); ``lifecert audit verify`` checks every chain
+  and the latest anchor, so deleting the tail of a chain and rolling its head back is detected too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,13 +37,19 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from api.core.db import Base, BigId, utcnow
 
 GENESIS_HASH = "0" * 64
-CHAIN_HEAD_ID = 1
+CHAIN_HEAD_ID = 1  # the global chain's head row: also a general write lock (worklist visits, roster import)
+GLOBAL_CHAIN = "global"
+SCHEME_SHA256 = 1  # before the audit key: plain SHA-256 (verifies, but a database writer could recompute it)
+SCHEME_HMAC = 2
 
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
 
-    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)  # storage order
+    chain: Mapped[str] = mapped_column(sa.String(64), default=GLOBAL_CHAIN)
+    chain_seq: Mapped[int] = mapped_column(sa.BigInteger)  # 1, 2, … within the chain
+    scheme: Mapped[int] = mapped_column(sa.SmallInteger, default=SCHEME_HMAC)
     actor: Mapped[str] = mapped_column(sa.String(128))  # "staff:12", "helper:5", "system:roster", …
     action: Mapped[str] = mapped_column(sa.String(64), index=True)  # "entitlement.suspend", …
     entity_type: Mapped[str] = mapped_column(sa.String(64))
@@ -41,17 +61,56 @@ class AuditEvent(Base):
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
 
-    __table_args__ = (sa.Index("ix_audit_events_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_events_entity", "entity_type", "entity_id"),
+        sa.Index("ux_audit_events_chain_seq", "chain", "chain_seq", unique=True),
+    )
 
 
 class AuditChainHead(Base):
-    """A single row (id = 1) holding the chain's last sequence number and hash: the append lock."""
+    """One row per chain holding its last position and hash: the chain's append lock. The global chain's
+    row has id 1 (:data:`CHAIN_HEAD_ID`)."""
 
     __tablename__ = "audit_chain_head"
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    chain: Mapped[str] = mapped_column(sa.String(64), unique=True)
     last_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     last_hash: Mapped[str] = mapped_column(sa.String(64), default=GENESIS_HASH)
+
+
+# --- the key ---------------------------------------------------------------------------------------
+
+_key: bytes | None = None
+
+
+def use_key(key: bytes) -> None:
+    """Set the process's audit key (``create_app`` and the CLI do, from the settings)."""
+    global _key
+    if len(key) < 16:
+        raise ValueError("the audit key must be at least 16 bytes")
+    _key = key
+
+
+def current_key() -> bytes:
+    """The audit key in use: the one set with :func:`use_key`, else the environment's settings' key."""
+    global _key
+    if _key is None:
+        from api.core.settings import Settings
+
+        _key = Settings().audit_key
+    return _key
+
+
+def chain_for(region_code: str | None) -> str:
+    """The chain of an event about a person registered in ``region_code``: their county's (the first six
+    digits of the administrative code), or the global chain when there is no region."""
+    if not region_code:
+        return GLOBAL_CHAIN
+    return f"r:{region_code.strip()[:6]}"
+
+
+# --- hashing ---------------------------------------------------------------------------------------
 
 
 def _jsonable(value: Any) -> Any:
@@ -69,6 +128,42 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"audit snapshot value of type {type(value).__name__} is not JSON-able")
 
 
+def _canonical(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def event_mac(
+    key: bytes,
+    *,
+    chain: str,
+    chain_seq: int,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    before: Any,
+    after: Any,
+    reason: str | None,
+    created_at: datetime,
+    prev_hash: str,
+) -> str:
+    """HMAC-SHA256 of the event's canonical JSON (scheme 2)."""
+    payload = {
+        "chain": chain,
+        "chain_seq": chain_seq,
+        "actor": actor,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "before": before,
+        "after": after,
+        "reason": reason,
+        "created_at": _canonical_time(created_at),
+        "prev_hash": prev_hash,
+    }
+    return hmac.new(key, _canonical(payload), hashlib.sha256).hexdigest()
+
+
 def event_hash(
     *,
     seq: int,
@@ -82,6 +177,7 @@ def event_hash(
     created_at: datetime,
     prev_hash: str,
 ) -> str:
+    """The unkeyed SHA-256 of scheme 1 (events written before the audit key): verification only."""
     payload = {
         "seq": seq,
         "actor": actor,
@@ -94,39 +190,61 @@ def event_hash(
         "created_at": _canonical_time(created_at),
         "prev_hash": prev_hash,
     }
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical(payload)).hexdigest()
 
 
 def _canonical_time(ts: datetime) -> str:
     return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _lock_head(session: Session) -> AuditChainHead:
-    """Take the chain's append lock and return the head row, current as of holding the lock.
+# --- appending -------------------------------------------------------------------------------------
+
+
+def _lock_head(session: Session, chain: str = GLOBAL_CHAIN) -> AuditChainHead:
+    """Take ``chain``'s append lock and return its head row, current as of holding the lock (the row is
+    created on the chain's first event).
 
     A no-op UPDATE of the head row comes first: on PostgreSQL it row-locks like SELECT … FOR UPDATE;
     on SQLite it makes the transaction a writer (SQLite ignores FOR UPDATE, and a plain SELECT would
     read a head another connection is about to move).
     """
-    locked = session.execute(
-        sa.update(AuditChainHead)
-        .where(AuditChainHead.id == CHAIN_HEAD_ID)
-        .values(last_seq=AuditChainHead.last_seq)
-        .execution_options(synchronize_session=False)
-    )
-    if locked.rowcount == 0:
-        # The migration inserts this row; create it for databases built from metadata only.
-        head = AuditChainHead(id=CHAIN_HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
-        session.add(head)
-        session.flush()
-        return head
-    return session.execute(
-        sa.select(AuditChainHead)
-        .where(AuditChainHead.id == CHAIN_HEAD_ID)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    for _ in range(5):
+        locked = session.execute(
+            sa.update(AuditChainHead)
+            .where(AuditChainHead.chain == chain)
+            .values(last_seq=AuditChainHead.last_seq)
+            .execution_options(synchronize_session=False)
+        )
+        if locked.rowcount:
+            return session.execute(
+                sa.select(AuditChainHead)
+                .where(AuditChainHead.chain == chain)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            ).scalar_one()
+        _create_head(session, chain)
+    raise RuntimeError(f"could not create the head row of audit chain {chain!r}")
+
+
+def _create_head(session: Session, chain: str) -> None:
+    """Insert ``chain``'s head row unless it exists; a concurrent creator of the same chain (or of another
+    chain with the same new id) wins and this insert does nothing (the caller locks and retries)."""
+    if chain == GLOBAL_CHAIN:
+        new_id = CHAIN_HEAD_ID
+    else:
+        new_id = max(session.execute(sa.select(sa.func.max(AuditChainHead.id))).scalar() or 0, 1) + 1
+    values = {"id": new_id, "chain": chain, "last_seq": 0, "last_hash": GENESIS_HASH}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(AuditChainHead).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(AuditChainHead).values(**values).on_conflict_do_nothing())
+    else:  # pragma: no cover - the two supported backends are above
+        session.execute(sa.insert(AuditChainHead).values(**values))
 
 
 def record(
@@ -139,11 +257,15 @@ def record(
     before: Any = None,
     after: Any = None,
     reason: str | None = None,
+    region: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain in the caller's transaction (flushed, not committed)."""
-    head = _lock_head(session)
+    """Append one event in the caller's transaction (flushed, not committed). ``region``: the region code of
+    the person the event is about (their county's chain); None appends to the global chain."""
+    chain = chain_for(region)
+    head = _lock_head(session, chain)
     fields: dict[str, Any] = {
-        "seq": head.last_seq + 1,
+        "chain": chain,
+        "chain_seq": head.last_seq + 1,
         "actor": actor,
         "action": action,
         "entity_type": entity_type,
@@ -154,9 +276,9 @@ def record(
         "created_at": utcnow(),
         "prev_hash": head.last_hash,
     }
-    ev = AuditEvent(**fields, hash=event_hash(**fields))
+    ev = AuditEvent(**fields, scheme=SCHEME_HMAC, hash=event_mac(current_key(), **fields))
     session.add(ev)
-    head.last_seq = ev.seq
+    head.last_seq = ev.chain_seq
     head.last_hash = ev.hash
     session.flush()
     return ev
@@ -171,6 +293,7 @@ def add_recorded(
     entity_type: str,
     after: Any,
     entity_id: str | int | None = None,
+    region: str | None = None,
 ) -> None:
     """Add a new row, flush it (so it has its id) and record the event describing it (``entity_id``
     defaults to the row's id) in the same transaction."""
@@ -183,53 +306,98 @@ def add_recorded(
         entity_type=entity_type,
         entity_id=row.id if entity_id is None else entity_id,
         after=after,
+        region=region,
     )
 
 
-def _hashed_fields(ev: AuditEvent) -> dict[str, Any]:
-    """Every stored field of the event but its hash: the arguments of :func:`event_hash`."""
-    return {
-        column.key: getattr(ev, column.key) for column in AuditEvent.__table__.columns if column.key != "hash"
-    }
+# --- verifying -------------------------------------------------------------------------------------
+
+_HASHED = ("actor", "action", "entity_type", "entity_id", "before", "after", "reason", "created_at")
+
+
+def expected_hash(ev: AuditEvent, key: bytes) -> str:
+    """What ``ev.hash`` must be, recomputed from its stored fields under its scheme."""
+    fields = {name: getattr(ev, name) for name in _HASHED}
+    if ev.scheme == SCHEME_SHA256:
+        return event_hash(seq=ev.chain_seq, prev_hash=ev.prev_hash, **fields)
+    return event_mac(key, chain=ev.chain, chain_seq=ev.chain_seq, prev_hash=ev.prev_hash, **fields)
 
 
 @dataclass(frozen=True, slots=True)
 class ChainReport:
+    """The result of verifying every chain. ``first_bad_seq`` is the position (``chain_seq``) of the first
+    bad event in ``chain``; ``heads`` maps each chain to (events, last hash) as verified."""
+
     ok: bool
     checked: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    chain: str | None = None
+    heads: dict[str, tuple[int, str]] | None = None
 
 
-def verify_chain(session: Session, *, batch: int = 5000) -> ChainReport:
-    """Recompute the whole chain; report the first altered, missing or reordered event."""
-    expected_seq = 1
-    prev = GENESIS_HASH
+class _ChainState:
+    __slots__ = ("count", "keyed", "prev")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.prev = GENESIS_HASH
+        self.keyed = False
+
+
+def verify_chain(session: Session, *, key: bytes | None = None, batch: int = 5000) -> ChainReport:
+    """Recompute every chain; report the first altered, missing, reordered or unkeyed event, or a chain
+    whose head row does not match its events (events removed at the end)."""
+    key = key or current_key()
+    states: dict[str, _ChainState] = {}
     checked = 0
-    rows = session.execute(sa.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch))
+    rows = session.execute(
+        sa.select(AuditEvent)
+        .order_by(AuditEvent.chain, AuditEvent.chain_seq)
+        .execution_options(yield_per=batch)
+    )
+
+    def bad(chain: str, position: int, problem: str) -> ChainReport:
+        return ChainReport(False, checked, position, f"chain {chain}: {problem}", chain)
+
     for ev in rows.scalars():
-        if ev.seq != expected_seq:
-            return ChainReport(False, checked, expected_seq, f"event {expected_seq} is missing")
-        if ev.prev_hash != prev:
+        st = states.get(ev.chain)
+        if st is None:
+            st = states[ev.chain] = _ChainState()
+        expected_seq = st.count + 1
+        if ev.chain_seq != expected_seq:
+            return bad(ev.chain, expected_seq, f"event {expected_seq} is missing")
+        if ev.prev_hash != st.prev:
+            return bad(
+                ev.chain,
+                ev.chain_seq,
+                f"event {ev.chain_seq} does not follow event {ev.chain_seq - 1} (removed or reordered)",
+            )
+        if ev.scheme == SCHEME_SHA256 and (st.keyed or ev.chain != GLOBAL_CHAIN):
+            return bad(
+                ev.chain, ev.chain_seq, f"event {ev.chain_seq} is not keyed (rewritten without the key)"
+            )
+        if ev.scheme not in (SCHEME_SHA256, SCHEME_HMAC):
+            return bad(ev.chain, ev.chain_seq, f"event {ev.chain_seq} has an unknown scheme {ev.scheme}")
+        if not hmac.compare_digest(expected_hash(ev, key), ev.hash):
+            return bad(ev.chain, ev.chain_seq, f"event {ev.chain_seq} was altered (hash mismatch)")
+        st.keyed = st.keyed or ev.scheme == SCHEME_HMAC
+        st.prev = ev.hash
+        st.count += 1
+        checked += 1
+    heads = {h.chain: h for h in session.execute(sa.select(AuditChainHead)).scalars()}
+    for chain in sorted(set(heads) | set(states)):
+        st = states.get(chain) or _ChainState()
+        head = heads.get(chain)
+        last_seq = head.last_seq if head else 0
+        last_hash = head.last_hash if head else GENESIS_HASH
+        if last_seq != st.count or last_hash != st.prev:
             return ChainReport(
                 False,
                 checked,
-                ev.seq,
-                f"event {ev.seq} does not follow event {ev.seq - 1} (removed or reordered)",
+                st.count + 1 if last_seq > st.count else None,
+                f"chain {chain}: the chain head records {last_seq} events but {st.count} are present "
+                "(events removed at the end, or the head was moved)",
+                chain,
             )
-        if event_hash(**_hashed_fields(ev)) != ev.hash:
-            return ChainReport(False, checked, ev.seq, f"event {ev.seq} was altered (hash mismatch)")
-        prev = ev.hash
-        expected_seq += 1
-        checked += 1
-    head = session.get(AuditChainHead, CHAIN_HEAD_ID)
-    last_seq = head.last_seq if head else 0
-    last_hash = head.last_hash if head else GENESIS_HASH
-    if last_seq != checked or last_hash != prev:
-        return ChainReport(
-            False,
-            checked,
-            checked + 1 if last_seq > checked else None,
-            f"the chain head records {last_seq} events but {checked} are present (events removed at the end)",
-        )
-    return ChainReport(True, checked)
+    return ChainReport(True, checked, heads={c: (s.count, s.prev) for c, s in states.items()})

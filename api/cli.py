@@ -6,7 +6,7 @@
     lifecert regions import FILE.csv   (code, name, level, parent_code)
     lifecert roster import FILE [--photos DIR] [--dry-run] [--report PATH] [--enrol]
     lifecert faces enrol-pending       compute templates for reference photos without a current one
-    lifecert audit verify
+    lifecert audit verify | audit anchor
 
 Settings come from ``LIFECERT_*`` environment variables (api/core/settings.py); ``--database-url`` overrides
 ``LIFECERT_DATABASE_URL``. Other domains add commands with a module ``api/<domain>/cli.py`` defining
@@ -253,23 +253,60 @@ def cmd_faces_enrol_pending(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from api.audit import verify_chain
+    from api.audit_anchor import verify_anchor
     from api.core.db import make_engine, make_sessionmaker
+    from api.core.storage import storage_for
 
-    engine = make_engine(settings_for_command(args).database_url)
+    settings = settings_for_command(args)
+    engine = make_engine(settings.database_url)
     try:
         with make_sessionmaker(engine)() as session:
-            report = verify_chain(session)
+            report = verify_chain(session, key=settings.audit_key)
+            objects, prefix = storage_for(settings), settings.audit.anchor_prefix
+            anchor = (
+                verify_anchor(session, objects, prefix=prefix, key=settings.audit_key) if report.ok else None
+            )
     finally:
         engine.dispose()
-    if report.ok:
-        print(f"audit chain OK: {report.checked} events verified")
-        return 0
-    print(
-        f"audit chain BROKEN at event {report.first_bad_seq}: {report.problem} "
-        f"({report.checked} events verified before it)",
-        file=sys.stderr,
-    )
-    return 1
+    if not report.ok:
+        print(
+            f"audit chain BROKEN at event {report.first_bad_seq}: {report.problem} "
+            f"({report.checked} events verified before it)",
+            file=sys.stderr,
+        )
+        return 1
+    chains = len(report.heads or {})
+    print(f"audit chains OK: {report.checked} events verified in {chains} chains")
+    assert anchor is not None
+    if not anchor.ok:
+        print(f"audit anchor FAILED: {anchor.problem}", file=sys.stderr)
+        return 1
+    if anchor.anchor is None:
+        print("no audit anchor yet: run `lifecert audit anchor` (periodically) to protect the chains' ends")
+        return 1 if settings.is_production else 0
+    print(f"latest anchor OK: {anchor.anchor} ({anchor.created_at}, {anchor.chains} chains)")
+    return 0
+
+
+def cmd_audit_anchor(args: argparse.Namespace) -> int:
+    from api.audit_anchor import AnchorRefused, write_anchor
+    from api.core.db import make_engine, make_sessionmaker
+    from api.core.storage import storage_for
+
+    settings = settings_for_command(args)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            name = write_anchor(
+                session, storage_for(settings), prefix=settings.audit.anchor_prefix, key=settings.audit_key
+            )
+    except AnchorRefused as exc:
+        print(f"no anchor written: the audit chains do not verify: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"audit anchor written: {name}")
+    return 0
 
 
 # --- parser ----------------------------------------------------------------------------------------
@@ -391,7 +428,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="audit_command", metavar="ACTION"
     )
     audit_p.required = True
-    audit_p.add_parser("verify", help="recompute the hash chain").set_defaults(func=cmd_audit_verify)
+    audit_p.add_parser("verify", help="recompute every audit chain and check the latest anchor").set_defaults(
+        func=cmd_audit_verify
+    )
+    audit_p.add_parser(
+        "anchor", help="sign every chain's head and store it outside the database (run periodically)"
+    ).set_defaults(func=cmd_audit_anchor)
 
     cal = sub.add_parser("calendar", help="working-day calendar (public holidays, make-up days)")
     cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION")

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.engine import Engine
 
+from api import audit
 from api.audit_viewer.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.certification.attestation_router import router as attestation_router
@@ -93,6 +94,7 @@ def standby_engine(settings: Settings) -> Engine | None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    audit.use_key(settings.audit_key)  # the chains' HMAC key: from the settings, never the database
     engine = make_engine(settings.database_url, prepared_statements=settings.database_prepared_statements)
     reads = ReadEngines(
         engine,

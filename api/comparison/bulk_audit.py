@@ -1,9 +1,9 @@
-"""Append many audit events in one batch: one chain-head lock, hashes computed in Python, one INSERT.
+"""Append many audit events in one batch: one lock per chain head, MACs computed in Python, one INSERT.
 
-The events are exactly what :func:`api.audit.record` would write one by one (same hash, same chain), so
+The events are exactly what :func:`api.audit.record` would write one by one (same MAC, same chains), so
 ``verify_chain`` checks them the same way; a million-row feed just avoids a flush per event.
 
-The hashed text is :func:`api.audit.event_hash`'s canonical JSON (sorted keys, no spaces, UTF-8), put
+The MAC'd text is :func:`api.audit.event_mac`'s canonical JSON (sorted keys, no spaces, UTF-8), put
 together here from pieces: ``before``/``after`` are serialised once (that text is also what is stored)
 and the batch's timestamp once, instead of one ``json.dumps`` of the whole payload per event. A test
 checks the two give the same hash.
@@ -12,6 +12,7 @@ checks the two give the same hash.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,9 @@ from api.comparison.driver_insert import insert_rows, stored_time
 from api.core.db import utcnow
 
 COLUMNS = (
-    "seq",
+    "chain",
+    "chain_seq",
+    "scheme",
     "actor",
     "action",
     "entity_type",
@@ -47,20 +50,24 @@ class PendingEvent:
     after: Any = None
     reason: str | None = None
     plain: bool = False  # before/after hold only JSON types already (skips the conversion walk)
+    region: str | None = None  # the person's region code: their county's chain (None: the global chain)
 
 
 def append_many(session: Session, events: list[PendingEvent]) -> int:
-    """Append ``events`` in order in the caller's transaction; returns how many were written."""
+    """Append ``events`` in order (per chain) in the caller's transaction; returns how many were written."""
     if not events:
         return 0
-    head = audit._lock_head(session)  # the chain's append lock (same as audit.record)
-    seq, prev = head.last_seq, head.last_hash
+    chains = [audit.chain_for(ev.region) for ev in events]
+    # The chains' append locks, always taken in the same order (two batches never deadlock).
+    heads = {chain: audit._lock_head(session, chain) for chain in sorted(set(chains))}
+    position = {chain: (head.last_seq, head.last_hash) for chain, head in heads.items()}
     dialect = session.get_bind().dialect.name
     rows: list[tuple] = []
     created_at = utcnow()
     stored_at = stored_time(created_at, dialect)
     when = _text(audit._canonical_time(created_at))
-    strings: dict[str | None, str] = {}  # actor, action, entity type, reason: few distinct values
+    keyed = hmac.new(audit.current_key(), digestmod=hashlib.sha256)
+    strings: dict[str | None, str] = {}  # actor, action, entity type, reason, chain: few distinct values
 
     def text(value: str | None) -> str:
         found = strings.get(value)
@@ -68,7 +75,8 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
             found = strings[value] = _text(value)
         return found
 
-    for ev in events:
+    for ev, chain in zip(events, chains, strict=True):
+        seq, prev = position[chain]
         seq += 1
         if ev.plain:
             before, after = ev.before, ev.after
@@ -78,14 +86,18 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
         before_text, after_text = _canonical(before), _canonical(after)
         payload = (
             f'{{"action":{text(ev.action)},"actor":{text(ev.actor)},"after":{after_text},'
-            f'"before":{before_text},"created_at":{when},"entity_id":{_text(entity_id)},'
-            f'"entity_type":{text(ev.entity_type)},"prev_hash":"{prev}","reason":{text(ev.reason)},'
-            f'"seq":{seq}}}'
+            f'"before":{before_text},"chain":{text(chain)},"chain_seq":{seq},"created_at":{when},'
+            f'"entity_id":{_text(entity_id)},"entity_type":{text(ev.entity_type)},"prev_hash":"{prev}",'
+            f'"reason":{text(ev.reason)}}}'
         )
-        h = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        mac = keyed.copy()
+        mac.update(payload.encode("utf-8"))
+        h = mac.hexdigest()
         rows.append(
             (
+                chain,
                 seq,
+                audit.SCHEME_HMAC,
                 ev.actor,
                 ev.action,
                 ev.entity_type,
@@ -98,9 +110,10 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
                 h,
             )
         )
-        prev = h
+        position[chain] = (seq, h)
     insert_rows(session, audit.AuditEvent.__table__, COLUMNS, rows)
-    head.last_seq, head.last_hash = seq, prev
+    for chain, head in heads.items():
+        head.last_seq, head.last_hash = position[chain]
     session.flush()
     return len(rows)
 

@@ -11,17 +11,23 @@ development secret key is refused, and fixed challenge actions are refused outsi
 from __future__ import annotations
 
 import argparse
+import hashlib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from face.config import FaceConfig
 from shared.enums import ChallengeAction
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+# Development defaults of the two keys the database must never hold (production refuses to start without
+# real ones): the audit chain's HMAC key and the key that wraps the encryption keys of biometric objects.
+DEV_AUDIT_KEY = "lifecert development audit key: public, for the demo only"
+DEV_STORAGE_KEY = "lifecert development storage key: public, for the demo only"
+MIN_KEY_CHARS = 32
 API_DIR = Path(__file__).resolve().parents[1]
 ENV_PREFIX = "LIFECERT_"
 
@@ -122,6 +128,38 @@ class IntakeSettings(BaseModel):
     max_frame_pixels: int = Field(default=3840 * 2160, gt=0)
     # Pages an uploaded PDF may have (a consulate form or a few scanned documents).
     max_pdf_pages: int = Field(default=30, gt=0)
+class StorageBackend(StrEnum):
+    LOCAL = "local"
+    S3 = "s3"
+
+
+class StorageSettings(BaseModel):
+    """Where evidence files, kept frames and audit anchors are stored (api/core/storage.py): a local
+    directory (``<data_dir>``, the default) or an S3 bucket. Frames, photos and videos are encrypted by the
+    storage layer with a data key per object, wrapped with ``encryption_key``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: StorageBackend = StorageBackend.LOCAL
+    s3_endpoint_url: str | None = None  # e.g. http://127.0.0.1:8333 (SeaweedFS); None: AWS
+    s3_bucket: str = "lifecert"
+    s3_region: str = "us-east-1"
+    # None: boto3's own lookup (AWS_* variables, instance profile).
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    # Key-encryption key of biometric objects (any string of at least 32 characters; hashed to 256 bits).
+    encryption_key: SecretStr | None = None
+
+
+class AuditSettings(BaseModel):
+    """The audit trail's HMAC key (never stored in the database) and where signed anchors go."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: SecretStr | None = None  # at least 32 characters; None: the public development key
+    # Object key prefix of the anchors in storage (LIFECERT_STORAGE__*): a directory under data_dir, or a
+    # prefix in the bucket (give it object lock / write-once rights in production).
+    anchor_prefix: str = Field(default="audit-anchors", pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 
 
 class Settings(BaseSettings):
@@ -159,6 +197,8 @@ class Settings(BaseSettings):
 
     certification: CertificationSettings = Field(default_factory=CertificationSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
     face: FaceConfig = Field(default_factory=FaceConfig)
     notify: NotifySettings = Field(default_factory=NotifySettings)
 
@@ -175,14 +215,46 @@ class Settings(BaseSettings):
             raise ValueError(
                 "LIFECERT_SECRET_KEY is the development default: set a real secret in production"
             )
+        if self.storage.backend is StorageBackend.S3 and not self.storage.s3_bucket:
+            raise ValueError("LIFECERT_STORAGE__S3_BUCKET is required with the s3 storage backend")
         if self.certification.challenge_fixed_actions is not None and self.env is not Environment.TEST:
             raise ValueError(
                 "LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS is only allowed when LIFECERT_ENV=test: "
                 "challenge actions must be random in service"
             )
+        if self.env is Environment.PRODUCTION:
+            self._require_keys()
         if self.max_frames < self.min_frames:
             raise ValueError("max_frames must be at least the face engine's minimum frame count")
         return self
+
+    def _require_keys(self) -> None:
+        for name, secret, dev in (
+            ("LIFECERT_AUDIT__KEY", self.audit.key, DEV_AUDIT_KEY),
+            ("LIFECERT_STORAGE__ENCRYPTION_KEY", self.storage.encryption_key, DEV_STORAGE_KEY),
+        ):
+            value = secret.get_secret_value() if secret else ""
+            if not value or value.strip() == dev:
+                raise ValueError(
+                    f"{name} must be set in production (a random value kept outside the database)"
+                )
+            if len(value) < MIN_KEY_CHARS:
+                raise ValueError(f"{name} must be at least {MIN_KEY_CHARS} characters")
+            if value == self.secret_key:
+                raise ValueError(f"{name} must differ from LIFECERT_SECRET_KEY")
+
+    @property
+    def audit_key(self) -> bytes:
+        """The audit chain's HMAC key (the public development key unless ``LIFECERT_AUDIT__KEY`` is set)."""
+        return (self.audit.key.get_secret_value() if self.audit.key else DEV_AUDIT_KEY).encode("utf-8")
+
+    @property
+    def storage_key(self) -> bytes:
+        """The 256-bit key-encryption key of biometric objects (SHA-256 of the configured string)."""
+        text = (
+            self.storage.encryption_key.get_secret_value() if self.storage.encryption_key else DEV_STORAGE_KEY
+        )
+        return hashlib.sha256(text.encode("utf-8")).digest()
 
     @property
     def is_production(self) -> bool:

@@ -50,9 +50,31 @@ def test_production_refuses_the_development_secret(environ) -> None:
     environ({"LIFECERT_ENV": "production"})
     with pytest.raises(ValidationError, match="LIFECERT_SECRET_KEY"):
         Settings()
-    environ({"LIFECERT_SECRET_KEY": "x" * 40})
+    environ({"LIFECERT_SECRET_KEY": "x" * 40, **PRODUCTION_KEYS})
     ok = Settings()
     assert ok.is_production and ok.secret_key != DEV_SECRET_KEY
+
+
+PRODUCTION_KEYS = {"LIFECERT_AUDIT__KEY": "a" * 40, "LIFECERT_STORAGE__ENCRYPTION_KEY": "s" * 40}
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTION_KEYS))
+@pytest.mark.parametrize("value", [None, "short", "dev", "secret"])
+def test_production_requires_the_audit_and_storage_keys(environ, name, value) -> None:
+    """The audit HMAC key and the biometric key-encryption key live outside the database: production
+    refuses to start without them, with the public development value, short, or equal to the secret."""
+    from api.core.settings import DEV_AUDIT_KEY, DEV_STORAGE_KEY
+
+    keys = dict(PRODUCTION_KEYS)
+    dev = DEV_AUDIT_KEY if name == "LIFECERT_AUDIT__KEY" else DEV_STORAGE_KEY
+    bad = {None: None, "short": "k" * 20, "dev": dev, "secret": "x" * 40}[value]
+    if bad is None:
+        del keys[name]
+    else:
+        keys[name] = bad
+    environ({"LIFECERT_ENV": "production", "LIFECERT_SECRET_KEY": "x" * 40, **keys})
+    with pytest.raises(ValidationError, match=name):
+        Settings()
 
 
 @pytest.mark.parametrize(

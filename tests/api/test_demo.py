@@ -268,6 +268,8 @@ def test_demo_refuses_to_run_in_production(monkeypatch, tmp_path, capsys) -> Non
 
     monkeypatch.setenv("LIFECERT_ENV", "production")
     monkeypatch.setenv("LIFECERT_SECRET_KEY", "a-real-secret-for-this-test-0123456789")
+    monkeypatch.setenv("LIFECERT_AUDIT__KEY", "an audit key of at least 32 characters")
+    monkeypatch.setenv("LIFECERT_STORAGE__ENCRYPTION_KEY", "a storage key of at least 32 characters")
     monkeypatch.setenv("LIFECERT_DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     assert run_demo(with_client=False) == 2
     assert "not in production" in capsys.readouterr().err

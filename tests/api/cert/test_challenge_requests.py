@@ -71,7 +71,12 @@ def test_fixed_actions_only_in_test_mode() -> None:
     for env in (Environment.DEVELOPMENT, Environment.PRODUCTION):
         with pytest.raises(ValueError, match="only allowed when LIFECERT_ENV=test"):
             Settings(env=env, secret_key="a-real-production-secret-key", certification=fixed)
-    Settings(env=Environment.PRODUCTION, secret_key="a-real-production-secret-key")
+    Settings(
+        env=Environment.PRODUCTION,
+        secret_key="a-real-production-secret-key",
+        audit={"key": "an audit key of at least 32 characters"},
+        storage={"encryption_key": "a storage key of at least 32 characters"},
+    )
 
 
 def test_create_app_refuses_fixed_actions_outside_test_mode(settings, monkeypatch) -> None:
