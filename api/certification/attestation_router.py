@@ -103,7 +103,7 @@ def add_evidence(
             )
             storage.store(
                 session,
-                ctx.settings.data_dir,
+                ctx.storage,
                 storage.Upload(data, kind, evidence_kind, taken_on),
                 attestation_id=attestation.id,
                 uploaded_by=staff.id,

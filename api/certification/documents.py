@@ -116,7 +116,7 @@ def submit(
         evidence_kind = EvidenceKind.DOCUMENT if file_kind is PDF else EvidenceKind.PHOTO
         row = storage.store(
             session,
-            ctx.settings.data_dir,
+            ctx.storage,
             storage.Upload(data, file_kind, evidence_kind),
             review_item_id=item.id,
             keep_days=keep_days,

@@ -74,7 +74,7 @@ def _keep_frames(
     for frame in upload.frames:
         row = storage.store(
             session,
-            ctx.settings.data_dir,
+            ctx.storage,
             storage.Upload(frame.data, JPEG, EvidenceKind.FRAME),
             keep_days=days,
             now=now,
@@ -158,6 +158,7 @@ def _failed(r: _Recording) -> FramesResult:
         action="certification.fail",
         entity_type="failed_attempt",
         after={"beneficiary_id": person.id, "challenge_id": claim.challenge_id, "reason": decision.reason},
+        region=person.region_code,
     )
     failures = failures_since(session, person.id, now - timedelta(hours=r.ctx.cert.failure_window_hours))
     offer = manual_review_offer() if failures >= r.ctx.cert.failures_before_manual_review else None

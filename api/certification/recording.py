@@ -91,6 +91,7 @@ def record_passed(
                 "evidence": certification.evidence,
             },
             reason=reason,
+            region=person.region_code,  # the person's county chain: counties never queue on one head row
         )
         # A detention suspension stays: only a release record or a reviewer lifts it (api.payments).
         if entitlement.payment_state is PaymentState.SUSPENDED and not held_by_detention(entitlement):

@@ -65,6 +65,7 @@ def issue(
             "relationship": relationship_label,
             "expires_at": challenge.expires_at,
         },
+        region=person.region_code,
     )
     return challenge
 

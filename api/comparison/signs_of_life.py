@@ -213,6 +213,7 @@ def record_signs_of_life(
                     "source": meta.row.detail,
                 },
                 reason=f"data comparison feed {run_id}, row {meta.row.row_number}",
+                region=meta.person.region_code,
                 plain=True,
             )
             for cid, meta in zip(cert_ids, new_meta, strict=True)

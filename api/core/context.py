@@ -16,6 +16,7 @@ from api.core.errors import ApiError
 from api.core.limiter import TokenBucketLimiter
 from api.core.region_paths import RegionPaths
 from api.core.settings import CertificationSettings, Settings
+from api.core.storage import Storage, storage_for
 from shared.policy import PolicyTable
 
 
@@ -36,6 +37,7 @@ class CertContext:
     sessions: sessionmaker[Session]
     engines: EngineHolder
     limiter: TokenBucketLimiter  # per client IP, for the public endpoints that look a person up
+    storage: Storage  # evidence files and kept frames (local directory or S3; biometric objects sealed)
 
 
 def configure(
@@ -60,6 +62,7 @@ def configure(
         limiter=previous.limiter
         if previous
         else TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst),
+        storage=previous.storage if previous else storage_for(settings),
     )
     app.state.cert = ctx
     return ctx

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.core.storage import StorageUnavailable
 from shared.schemas import ErrorDetail, ErrorResponse
 
 log = logging.getLogger("lifecert.api")
@@ -154,6 +155,17 @@ async def _on_database_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_storage_error(_request: Request, exc: Exception) -> JSONResponse:
+    log.warning("object storage error: %s", exc)
+    return error_response(
+        503,
+        "storage_unavailable",
+        "The service cannot reach its file storage right now; please try again in a moment.",
+        headers={"Retry-After": "10"},
+        retry_after_seconds=10,
+    )
+
+
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return error_response(500, "internal_error", "Something went wrong on our side; please try again later.")
@@ -165,4 +177,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(sa_exc.OperationalError, _on_database_error)
     app.add_exception_handler(sa_exc.InterfaceError, _on_database_error)
+    app.add_exception_handler(StorageUnavailable, _on_storage_error)
     app.add_exception_handler(Exception, _on_unexpected)

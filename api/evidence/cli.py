@@ -9,13 +9,14 @@ def cmd_retention_purge(args: argparse.Namespace) -> int:
     from api import audit
     from api.core.db import make_engine, make_sessionmaker, session_scope
     from api.core.settings import settings_for_command
+    from api.core.storage import storage_for
     from api.evidence.storage import purge_expired
 
     settings = settings_for_command(args)
     engine = make_engine(settings.database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
-            result = purge_expired(session, settings.data_dir)
+            result = purge_expired(session, storage_for(settings))
             if result.purged_files or result.orphans_removed:
                 audit.record(
                     session,

@@ -1,4 +1,6 @@
-"""Evidence files on disk under ``<data_dir>/evidence``, with a row per file and a retention date."""
+"""Evidence files in object storage under ``evidence/`` (api/core/storage.py: ``<data_dir>/evidence`` by
+default, or the S3 bucket), with a row per file and a retention date. Frames, photos and videos are
+biometric data: the storage layer seals them (envelope encryption) before they are written."""
 
 from __future__ import annotations
 
@@ -12,12 +14,22 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.core.db import utcnow
+from api.core.storage import Storage
 from api.evidence.filetypes import FileKind
 from api.evidence.models import EvidenceFile, EvidenceKind
 
+PREFIX = "evidence"
+# Biometric evidence (a face, a body): sealed by the storage layer. Scanned documents are stored as they are.
+SENSITIVE = frozenset({EvidenceKind.FRAME, EvidenceKind.PHOTO, EvidenceKind.VIDEO})
+
 
 def evidence_root(data_dir: Path) -> Path:
-    return data_dir / "evidence"
+    """Where the local backend keeps evidence (``<data_dir>/evidence``)."""
+    return data_dir / PREFIX
+
+
+def object_key(row_path: str) -> str:
+    return f"{PREFIX}/{row_path}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +48,7 @@ def sha256_of(data: bytes) -> str:
 
 def store(
     session: Session,
-    data_dir: Path,
+    objects: Storage,
     upload: Upload,
     *,
     review_item_id: int | None = None,
@@ -53,9 +65,7 @@ def store(
     """
     now = now or utcnow()
     relative = Path(f"{now:%Y/%m}") / f"{secrets.token_hex(16)}.{upload.kind.extension}"
-    target = evidence_root(data_dir) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(upload.data)
+    objects.put(object_key(relative.as_posix()), upload.data, sensitive=upload.evidence_kind in SENSITIVE)
     row = EvidenceFile(
         review_item_id=review_item_id,
         attestation_id=attestation_id,
@@ -73,18 +83,16 @@ def store(
     return row
 
 
-def delete_stored(data_dir: Path, relative: str) -> None:
-    """Remove one stored file (missing is fine). The only place purging deletes a file, so another
-    storage backend replaces this one function."""
-    (evidence_root(data_dir) / relative).unlink(missing_ok=True)
+def delete_stored(objects: Storage, relative: str) -> None:
+    """Remove one stored evidence file (missing is fine): the only place purging deletes a file."""
+    objects.delete(object_key(relative))
 
 
-def read(data_dir: Path, row: EvidenceFile) -> bytes | None:
-    """The file's bytes, or None once purged (or missing)."""
+def read(objects: Storage, row: EvidenceFile) -> bytes | None:
+    """The file's bytes (opened if sealed), or None once purged (or missing)."""
     if row.purged_at is not None:
         return None
-    path = evidence_root(data_dir) / row.path
-    return path.read_bytes() if path.is_file() else None
+    return objects.get(object_key(row.path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +102,7 @@ class PurgeResult:
     orphans_removed: int
 
 
-def purge_expired(session: Session, data_dir: Path, *, now: datetime | None = None) -> PurgeResult:
+def purge_expired(session: Session, objects: Storage, *, now: datetime | None = None) -> PurgeResult:
     """Delete every file past its retention date (the row stays, marked purged) and orphan files.
 
     The caller commits (and records the audit event); files are removed before the commit, so a failed
@@ -104,7 +112,6 @@ def purge_expired(session: Session, data_dir: Path, *, now: datetime | None = No
     import api.models  # noqa: F401  # complete metadata: review_items, attestations, staff_users
 
     now = now or utcnow()
-    root = evidence_root(data_dir)
     rows = (
         session.execute(
             sa.select(EvidenceFile).where(EvidenceFile.purge_after <= now, EvidenceFile.purged_at.is_(None))
@@ -114,22 +121,18 @@ def purge_expired(session: Session, data_dir: Path, *, now: datetime | None = No
     )
     purged = freed = 0
     for row in rows:
-        delete_stored(data_dir, row.path)
+        delete_stored(objects, row.path)
         row.purged_at = now
         purged += 1
         freed += row.size_bytes
     known = set(session.execute(sa.select(EvidenceFile.path)).scalars())
     orphans = 0
-    if root.is_dir():
-        # Only files older than an hour: a file written by a transaction still running is not an orphan.
-        settled = now - timedelta(hours=1)
-        for path in root.rglob("*"):
-            if (
-                path.is_file()
-                and path.relative_to(root).as_posix() not in known
-                and datetime.fromtimestamp(path.stat().st_mtime, now.tzinfo) < settled
-            ):
-                delete_stored(data_dir, path.relative_to(root).as_posix())
-                orphans += 1
+    # Only objects older than an hour: one written by a transaction still running is not an orphan.
+    settled = now - timedelta(hours=1)
+    for obj in list(objects.list(PREFIX)):
+        relative = obj.key.removeprefix(f"{PREFIX}/")
+        if relative not in known and obj.modified < settled:
+            delete_stored(objects, relative)
+            orphans += 1
     session.flush()
     return PurgeResult(purged, freed, orphans)

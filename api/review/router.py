@@ -124,7 +124,7 @@ def get_evidence(
     row = next((r for r in duties.evidence_rows(session, item) if r.id == evidence_id), None)
     if row is None:
         raise ApiError(404, "not_found", "This evidence file does not belong to this item.")
-    data = storage.read(ctx.settings.data_dir, row)
+    data = storage.read(ctx.storage, row)
     if data is None:
         raise ApiError(410, "purged", "This file was deleted at the end of its retention period.")
     if views.record_opened(session, evidence_id=row.id, staff_id=reviewer.id, now=utcnow()):

@@ -62,7 +62,7 @@ def record_visit(
     for data, kind in photos:
         storage.store(
             session,
-            ctx.settings.data_dir,
+            ctx.storage,
             storage.Upload(data, kind, EvidenceKind.PHOTO, visited_on),
             review_item_id=item.id,
             now=now,

@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "error.server": "The server has a problem right now. Please try again later.",
     "error.not_found": "No one found. Please check the ID number and the name.",
     "error.rate_limited": "Too many look-ups. Please wait a few minutes.",
+    "error.storage_unavailable": "The file storage cannot be reached right now. Please try again in a moment.",
     "error.invalid": "Something entered is not right. Please check.",
     # the upload intake (api/evidence/intake.py)
     "error.image_too_large": "The picture has too many pixels. Take the photo with the phone camera, or make it smaller, and send it again.",

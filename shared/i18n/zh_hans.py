@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "error.server": "服务器暂时出了问题，请稍后再试。",
     "error.not_found": "没有找到这个人。请核对身份证号码和姓名。",
     "error.rate_limited": "查询次数太多了，请过几分钟再试。",
+    "error.storage_unavailable": "暂时无法访问文件存储，请稍后再试。",
     "error.invalid": "填写的信息有误，请核对。",
     # the upload intake (api/evidence/intake.py)
     "error.image_too_large": "照片的像素太多，无法接收。请用手机直接拍照，或把照片缩小后再上传。",

@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "error.server": "伺服器暫時出了問題，請稍後再試。",
     "error.not_found": "沒有找到這個人。請核對身份證號碼和姓名。",
     "error.rate_limited": "查詢次數太多了，請過幾分鐘再試。",
+    "error.storage_unavailable": "暫時無法存取檔案儲存，請稍後再試。",
     "error.invalid": "填寫的資料有誤，請核對。",
     # the upload intake (api/evidence/intake.py)
     "error.image_too_large": "照片的像素太多，無法接收。請用手機直接拍照，或把照片縮小後再上傳。",

@@ -13,6 +13,7 @@ from api.audit import AuditEvent
 from api.auth.models import StaffUser
 from api.cli import main
 from api.core.db import utcnow
+from api.core.storage import storage_for
 from api.evidence import storage
 from api.evidence.filetypes import JPEG
 from api.evidence.models import EvidenceFile, EvidenceKind
@@ -27,17 +28,18 @@ def cli_env(monkeypatch, settings):
 
 def test_purge_deletes_expired_files_and_orphans_only(cli_env, session, capsys):
     data_dir = cli_env.data_dir
+    objects = storage_for(cli_env)  # the local directory: what the CLI's purge deletes through
     old = storage.store(
         session,
-        data_dir,
+        objects,
         storage.Upload(b"\xff\xd8\xffold", JPEG, EvidenceKind.FRAME),
         keep_days=30,
         now=utcnow() - timedelta(days=31),
     )
     fresh = storage.store(
-        session, data_dir, storage.Upload(b"\xff\xd8\xfffresh", JPEG, EvidenceKind.FRAME), keep_days=30
+        session, objects, storage.Upload(b"\xff\xd8\xfffresh", JPEG, EvidenceKind.FRAME), keep_days=30
     )
-    kept = storage.store(session, data_dir, storage.Upload(b"\xff\xd8\xffkept", JPEG, EvidenceKind.PHOTO))
+    kept = storage.store(session, objects, storage.Upload(b"\xff\xd8\xffkept", JPEG, EvidenceKind.PHOTO))
     session.commit()
     root = storage.evidence_root(data_dir)
     orphan = root / "orphan.jpg"
@@ -53,9 +55,9 @@ def test_purge_deletes_expired_files_and_orphans_only(cli_env, session, capsys):
     assert not (root / old.path).exists() and session.get(EvidenceFile, old.id).purged_at is not None
     assert (root / fresh.path).exists() and session.get(EvidenceFile, fresh.id).purged_at is None
     assert (root / kept.path).exists() and storage.read(
-        data_dir, session.get(EvidenceFile, kept.id)
+        objects, session.get(EvidenceFile, kept.id)
     ) == b"\xff\xd8\xffkept"
-    assert storage.read(data_dir, session.get(EvidenceFile, old.id)) is None
+    assert storage.read(objects, session.get(EvidenceFile, old.id)) is None
     assert not orphan.exists() and just_written.exists()
     event = (
         session.execute(sa.select(AuditEvent).where(AuditEvent.action == "evidence.purge"))

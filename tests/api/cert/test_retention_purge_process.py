@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from api.audit import AuditEvent
 from api.core.db import utcnow
+from api.core.storage import storage_for
 from api.evidence import storage
 from api.evidence.filetypes import JPEG, PDF
 from api.evidence.models import EvidenceFile, EvidenceKind
@@ -41,11 +42,12 @@ def purge(settings) -> subprocess.CompletedProcess:
 
 def test_purge_in_a_fresh_process_deletes_marks_audits_and_spares_the_unexpired(settings, session):
     data_dir = settings.data_dir
+    objects = storage_for(settings)  # the local directory the purge process deletes through
     long_ago = utcnow() - timedelta(days=40)
     expired = [
         storage.store(
             session,
-            data_dir,
+            objects,
             storage.Upload(b"\xff\xd8\xffexpired%d" % i, JPEG, EvidenceKind.FRAME),
             keep_days=30,
             now=long_ago,
@@ -53,9 +55,9 @@ def test_purge_in_a_fresh_process_deletes_marks_audits_and_spares_the_unexpired(
         for i in range(2)
     ]
     fresh = storage.store(
-        session, data_dir, storage.Upload(b"%PDF-fresh", PDF, EvidenceKind.DOCUMENT), keep_days=30
+        session, objects, storage.Upload(b"%PDF-fresh", PDF, EvidenceKind.DOCUMENT), keep_days=30
     )
-    forever = storage.store(session, data_dir, storage.Upload(b"\xff\xd8\xffkeep", JPEG, EvidenceKind.PHOTO))
+    forever = storage.store(session, objects, storage.Upload(b"\xff\xd8\xffkeep", JPEG, EvidenceKind.PHOTO))
     session.commit()
     root = storage.evidence_root(data_dir)
     orphan = root / "2020" / "01" / "orphan-of-a-rollback.jpg"
