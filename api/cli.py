@@ -132,6 +132,7 @@ def cmd_regions_import(args: argparse.Namespace) -> int:
 def cmd_roster_import(args: argparse.Namespace) -> int:
     from api.core.db import make_engine
     from api.core.progress import on_terminal, quiet
+    from api.core.storage import storage_for
     from api.roster.reader import RosterFileError
     from api.roster.report import default_report_path, write_error_report
     from api.roster.service import import_roster
@@ -158,6 +159,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
             photo_limits=settings.intake,
             enrol=enrol,
             progress=quiet if args.quiet else on_terminal(" items"),
+            objects=storage_for(settings) if args.photos and not args.dry_run else None,
         )
     except RosterFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -195,12 +197,16 @@ def cmd_faces_enrol_pending(args: argparse.Namespace) -> int:
 
     from api import audit
     from api.beneficiaries.models import ReferenceFace
+    from api.beneficiaries.reference_photos import has_photo, load_photo
     from api.core.db import make_engine, make_sessionmaker
+    from api.core.storage import storage_for
     from face.engine import FaceEngine
     from face.verify import EMBEDDING_PATH
 
-    engine = make_engine(settings_for_command(args).database_url)
+    settings = settings_for_command(args)
+    engine = make_engine(settings.database_url)
     factory = make_sessionmaker(engine)
+    objects = storage_for(settings)
     face_engine = FaceEngine()
     # No template yet, or one from an older embedding path (verify ignores those): compute it from the photo.
     stale = sa.or_(
@@ -213,7 +219,7 @@ def cmd_faces_enrol_pending(args: argparse.Namespace) -> int:
         with factory() as session:
             ids = (
                 session.execute(
-                    sa.select(ReferenceFace.id).where(stale, ReferenceFace.photo.is_not(None))
+                    sa.select(ReferenceFace.id).where(stale, has_photo())
                 )
                 .scalars()
                 .all()
@@ -221,12 +227,13 @@ def cmd_faces_enrol_pending(args: argparse.Namespace) -> int:
         for rid in ids:
             with factory() as session:
                 ref = session.get(ReferenceFace, rid)
-                if ref is None or ref.photo is None or (
-                    ref.template is not None and ref.detector == EMBEDDING_PATH
-                ):
+                if ref is None or (ref.template is not None and ref.detector == EMBEDDING_PATH):
+                    continue
+                photo = load_photo(objects, ref)
+                if photo is None:
                     continue
                 try:
-                    t = face_engine.enrol(ref.photo)
+                    t = face_engine.enrol(photo)
                 except ValueError as exc:
                     failed += 1
                     print(

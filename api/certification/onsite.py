@@ -11,6 +11,7 @@ from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary, ReferenceFace
 from api.certification.references import add_reference
 from api.core.errors import ApiError
+from api.core.storage import Storage
 from face.types import Template
 from shared.enums import ReferenceSource
 
@@ -34,6 +35,7 @@ def enrol_reference(
     photo: bytes,
     staff: StaffUser,
     replace: bool,
+    objects: Storage | None = None,
 ) -> ReferenceFace:
     """Add an on-site reference face; with ``replace`` the earlier references stop being used."""
     retired: list[int] = []
@@ -59,4 +61,5 @@ def enrol_reference(
         reason="ID document checked on site",
         before={"active_reference_ids": retired} if replace else None,
         details={"replaced": retired},
+        objects=objects,
     )

@@ -89,7 +89,13 @@ def enrol_reference(
     with session_scope(ctx.sessions) as session:
         person = find_person(session, id_number, name, scope=scope)
         row = onsite.enrol_reference(
-            session, person=person, template=template, photo=data, staff=staff, replace=replace
+            session,
+            person=person,
+            template=template,
+            photo=data,
+            staff=staff,
+            replace=replace,
+            objects=ctx.storage,
         )
         return ReferencePublic(reference_id=row.id, source=row.source.value, created_at=row.created_at)
 

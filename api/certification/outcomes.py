@@ -133,6 +133,7 @@ def _passed(r: _Recording) -> FramesResult:
             actor=claim.operator.actor,
             reason="kept from a passed certification with consent",
             details={"challenge_id": claim.challenge_id},
+            objects=r.ctx.storage,
         )
     return FramesResult(
         result=CertificationResult.PASSED,

@@ -3,13 +3,14 @@ passed certification with consent), with its audit event, in the caller's transa
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary, ReferenceFace
+from api.beneficiaries.reference_photos import photo_columns
+from api.core.storage import Storage
 from face.types import Template
 from shared.enums import ReferenceSource
 
@@ -30,15 +31,16 @@ def add_reference(
     reason: str,
     before: Any = None,
     details: dict[str, Any] | None = None,
+    objects: Storage | None = None,
 ) -> ReferenceFace:
+    """``objects``: where the photo goes, sealed (api/beneficiaries/reference_photos.py)."""
     row = ReferenceFace(
         beneficiary_id=person.id,
         source=source,
         template=list(template.vector),
         model_name=template.model,
         detector=template.detector,
-        photo=photo,
-        photo_sha256=hashlib.sha256(photo).hexdigest(),
+        **photo_columns(objects, person.id, photo),
         active=True,
     )
     session.add(row)

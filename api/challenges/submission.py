@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.auth.tokens import Principal
 from api.beneficiaries.models import Beneficiary, ReferenceFace
+from api.beneficiaries.reference_photos import load_photo
 from api.certification import outcomes
 from api.challenges.models import (
     Challenge,
@@ -283,9 +284,10 @@ def _references(ctx: CertContext, beneficiary_id: int) -> list[Template]:
         )
         templates: list[Template] = []
         for row in rows:
-            if row.template is None and row.photo:
+            photo = load_photo(ctx.storage, row) if row.template is None else None
+            if row.template is None and photo:
                 try:
-                    made = ctx.engines.run(lambda engine, photo=row.photo: engine.enrol(photo))
+                    made = ctx.engines.run(lambda engine, photo=photo: engine.enrol(photo))
                 except FaceInputError as exc:
                     log.warning("reference %s cannot be enrolled: %s", row.id, exc.code)
                     row.active = False

@@ -24,8 +24,10 @@ from tqdm import tqdm
 
 from api import audit
 from api.beneficiaries.models import ReferenceFace
+from api.beneficiaries.reference_photos import photo_columns
 from api.core.progress import ProgressFactory, quiet
 from api.core.settings import IntakeSettings
+from api.core.storage import Storage
 from api.evidence.intake import IMAGE_KINDS, IntakeRefused, check_upload
 from api.roster.bulk import BulkWriter, writer_for
 from api.roster.reader import RosterFile, open_roster
@@ -78,11 +80,13 @@ def import_roster(
     photo_limits: IntakeSettings | None = None,
     enrol: Callable[[bytes], object] | None = None,
     progress: ProgressFactory = quiet,
+    objects: Storage | None = None,
 ) -> ImportReport:
     """Import ``path`` (CSV or XLSX) into the database behind ``engine``.
 
     ``enrol`` (e.g. ``FaceEngine().enrol``) computes a template per photo; without it photos are stored
-    with a NULL template for ``lifecert faces enrol-pending`` to fill later.
+    with a NULL template for ``lifecert faces enrol-pending`` to fill later. ``objects``: the storage the
+    photos go to, sealed (the CLI passes the configured one); None keeps them in the rows.
     """
     started = time.perf_counter()
     today = today or date.today()
@@ -113,6 +117,7 @@ def import_roster(
                     limits=photo_limits or IntakeSettings(),
                     enrol=enrol,
                     progress=progress,
+                    objects=objects,
                 )
             if report.errors or dry_run:
                 trans.rollback()
@@ -308,6 +313,7 @@ class _Run:
         limits: IntakeSettings,
         enrol: Callable[[bytes], object] | None,
         progress: ProgressFactory,
+        objects: Storage | None = None,
     ) -> None:
         if not folder.is_dir():
             self.report.errors.append(RowError(0, "photo", str(folder), "the photo folder does not exist"))
@@ -324,6 +330,10 @@ class _Run:
         finally:
             bar.close()
         if rows and not self.report.errors and not self.dry_run:
+            for row in rows:  # sealed into storage only now: a failed import leaves no photo behind
+                data = row.pop("photo")
+                assert isinstance(data, bytes) and isinstance(row["beneficiary_id"], int)
+                row.update(photo_columns(objects, row["beneficiary_id"], data))
             self.writer.conn.execute(sa.insert(ReferenceFace), rows)
         self.report.photos = len(rows)
         self.report.templates = sum(1 for r in rows if r["template"] is not None)
@@ -368,6 +378,5 @@ class _Run:
             "model_name": model,
             "detector": detector,
             "photo": data,
-            "photo_sha256": hashlib.sha256(data).hexdigest(),
             "active": True,
         }
