@@ -208,7 +208,7 @@ def _lock_head(session: Session, chain: str = GLOBAL_CHAIN) -> AuditChainHead:
     on SQLite it makes the transaction a writer (SQLite ignores FOR UPDATE, and a plain SELECT would
     read a head another connection is about to move).
     """
-    for _ in range(5):
+    for attempt in range(8):
         locked = session.execute(
             sa.update(AuditChainHead)
             .where(AuditChainHead.chain == chain)
@@ -222,17 +222,23 @@ def _lock_head(session: Session, chain: str = GLOBAL_CHAIN) -> AuditChainHead:
                 .with_for_update()
                 .execution_options(populate_existing=True)
             ).scalar_one()
-        _create_head(session, chain)
+        _create_head(session, chain, attempt)
     raise RuntimeError(f"could not create the head row of audit chain {chain!r}")
 
 
-def _create_head(session: Session, chain: str) -> None:
-    """Insert ``chain``'s head row unless it exists; a concurrent creator of the same chain (or of another
-    chain with the same new id) wins and this insert does nothing (the caller locks and retries)."""
+def _create_head(session: Session, chain: str, attempt: int = 0) -> None:
+    """Insert ``chain``'s head row unless it exists; the caller locks it and retries.
+
+    The new row's id is a hash of the chain's name (and the attempt), not ``max(id) + 1``: two transactions
+    creating two new chains at once then never compete for one id (and never wait for each other); a rare
+    collision of two names just tries the next attempt's id. A concurrent creator of the *same* chain wins
+    and this insert does nothing (it waits for that transaction, which holds the new chain's lock anyway).
+    """
     if chain == GLOBAL_CHAIN:
         new_id = CHAIN_HEAD_ID
     else:
-        new_id = max(session.execute(sa.select(sa.func.max(AuditChainHead.id))).scalar() or 0, 1) + 1
+        digest = hashlib.sha256(f"{attempt}:{chain}".encode()).digest()
+        new_id = 2 + int.from_bytes(digest[:4], "big") % (2**31 - 3)
     values = {"id": new_id, "chain": chain, "last_seq": 0, "last_hash": GENESIS_HASH}
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":

@@ -285,3 +285,33 @@ def test_concurrent_appends_never_fork_a_chain(engine, chain) -> None:
         assert report.ok, report
         assert report.checked == before + 64
         assert report.heads["r:440305"][0] == 8
+
+
+def test_appends_in_another_county_do_not_wait_for_an_open_transaction(engine, chain) -> None:
+    """PostgreSQL: a transaction holding county A's head row (uncommitted) blocks appends to A only; appends
+    to county B and to the global chain go through. A lock_timeout turns waiting into an error, so the test
+    observes the lock state, not time. (SQLite has one writer per database: nothing to show there.)"""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises all writers; per-chain locks matter on PostgreSQL")
+    factory = make_sessionmaker(engine)
+    with factory() as holder, factory() as other:
+        record(holder, actor="t:1", action="test.hold", entity_type="t", entity_id=1, region="110101")
+        other.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+        record(other, actor="t:2", action="test.other", entity_type="t", entity_id=2, region="330106")
+        record(other, actor="t:2", action="test.other", entity_type="t", entity_id=3)
+        other.commit()
+        other.execute(sa.text("SET LOCAL lock_timeout = '200ms'"))
+        with pytest.raises(sa.exc.OperationalError, match="lock timeout"):
+            record(other, actor="t:2", action="test.same", entity_type="t", entity_id=4, region="110101001")
+        other.rollback()
+        holder.commit()
+    # Two counties' first events at once: creating two new head rows never makes one wait for the other.
+    with factory() as first, factory() as second:
+        record(first, actor="t:3", action="test.new", entity_type="t", entity_id=5, region="510104")
+        second.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+        record(second, actor="t:4", action="test.new", entity_type="t", entity_id=6, region="510105")
+        second.commit()
+        first.commit()
+    with factory() as s:
+        report = verify_chain(s)
+        assert report.ok and report.heads["r:510104"][0] == report.heads["r:510105"][0] == 1
