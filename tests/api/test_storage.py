@@ -222,3 +222,19 @@ def test_storage_down_answers_503_and_writes_nothing(make_client, make_person, s
         ).scalar_one()
         == 0
     )
+
+
+def test_audit_anchors_go_to_s3_and_are_checked_from_there(session, s3_server, prefix) -> None:  # noqa: F811
+    """The anchors live outside the database: here in the bucket, where another replica reads them."""
+    from api import audit
+    from api.audit_anchor import latest_anchor, verify_anchor, write_anchor
+
+    audit.record(session, actor="staff:1", action="x.anchor", entity_type="t", entity_id=1, region="110101")
+    session.commit()
+    writer = Storage(_s3_store(s3_server), KEK)
+    name = write_anchor(session, writer, prefix=f"{prefix}/anchors", key=audit.current_key())
+    reader = Storage(_s3_store(s3_server), KEK)  # another process's client
+    assert latest_anchor(reader, f"{prefix}/anchors") == name
+    report = verify_anchor(session, reader, prefix=f"{prefix}/anchors", key=audit.current_key())
+    assert report.ok and report.anchor == name and report.chains >= 1
+    assert b'"mac"' in reader.get(name)  # plain JSON: signed, not sealed
