@@ -3,14 +3,12 @@
 * ``GET /healthz`` — liveness: the process answers. No database call: a database outage must not make an
   orchestrator restart every replica (restarting cannot fix the database).
 * ``GET /readyz`` — readiness: this replica can do its work now — the database answers, the face models are
-  loaded (outside test mode, where they load lazily) and the data directory is writable. 503 with
+  loaded (outside test mode, where they load lazily) and the object storage answers (the data directory is
+  writable, or the S3 bucket answers). 503 with
   ``Retry-After`` and the failing parts otherwise, so a load balancer sends the traffic elsewhere.
 """
 
 from __future__ import annotations
-
-import os
-import tempfile
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
@@ -38,15 +36,10 @@ def _database_ok(session: SessionDep) -> bool:
     return True
 
 
-def _storage_ok(settings: Settings) -> bool:
-    try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        fd, path = tempfile.mkstemp(prefix=".ready-", dir=settings.data_dir)
-        os.close(fd)
-        os.unlink(path)
-    except OSError:
-        return False
-    return True
+def _storage_ok(request: Request) -> bool:
+    """The configured object storage answers (api/core/storage.py: the data directory is writable, or the
+    S3 bucket answers)."""
+    return bool(request.app.state.cert.storage.ready())
 
 
 def _models_state(request: Request, settings: Settings) -> str:
@@ -61,7 +54,7 @@ def readyz(request: Request, session: SessionDep) -> JSONResponse:
     parts = {
         "database": "ok" if _database_ok(session) else "unavailable",
         "models": _models_state(request, settings),
-        "storage": "ok" if _storage_ok(settings) else "unavailable",
+        "storage": "ok" if _storage_ok(request) else "unavailable",
     }
     failing = sorted(name for name, state in parts.items() if state not in ("ok", "lazy"))
     if failing:

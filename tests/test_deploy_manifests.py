@@ -47,7 +47,12 @@ def test_the_manifests_hold_what_production_needs() -> None:
         "Secret",
     } <= kinds
     cron = {doc["metadata"]["name"] for _, doc in _docs() if doc["kind"] == "CronJob"}
-    assert cron == {"lifecert-cycle-run", "lifecert-retention-purge"}
+    assert cron == {
+        "lifecert-cycle-run",
+        "lifecert-retention-purge",
+        "lifecert-audit-anchor",
+        "lifecert-audit-verify",
+    }
 
 
 @pytest.mark.parametrize(("name", "doc"), _docs(), ids=lambda v: v if isinstance(v, str) else v["kind"])

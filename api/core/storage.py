@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,6 +66,8 @@ class ObjectStore(Protocol):
 
     def list(self, prefix: str) -> Iterator[StoredObject]: ...
 
+    def ready(self) -> bool: ...
+
 
 class LocalStore:
     """Objects as files under ``root`` (the key is the relative path)."""
@@ -85,6 +88,17 @@ class LocalStore:
     def get(self, key: str) -> bytes | None:
         path = self._path(key)
         return path.read_bytes() if path.is_file() else None
+
+    def ready(self) -> bool:
+        """The directory exists (or can be made) and a file can be written in it."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=".ready-", dir=self.root)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError:
+            return False
+        return True
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -152,6 +166,16 @@ class S3Store:
             self._call("head_bucket")
         except ClientError:
             self._call("create_bucket")
+
+    def ready(self) -> bool:
+        """The bucket answers (HEAD bucket: no write per probe)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._call("head_bucket")
+        except (ClientError, StorageUnavailable):
+            return False
+        return True
 
     def put(self, key: str, data: bytes) -> None:
         self._call("put_object", Key=check_key(key), Body=data)
@@ -257,6 +281,9 @@ class Storage:
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
         return self.store.list(prefix)
+
+    def ready(self) -> bool:
+        return self.store.ready()
 
 
 def storage_for(settings: Settings) -> Storage:

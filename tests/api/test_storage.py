@@ -185,6 +185,7 @@ def test_evidence_written_by_one_replica_is_read_by_another(
     evidence_id = item["evidence"][0]["evidence_id"]
     opened = replica_b.get(f"/api/v1/review/items/{review_id}/evidence/{evidence_id}", headers=reviewer)
     assert opened.status_code == 200 and opened.content == photo
+    assert replica_b.get("/readyz").json()["storage"] == "ok"  # the bucket answers
     # in the bucket, sealed; in neither replica's local directory
     row = session.get(EvidenceFile, evidence_id)
     raw = _s3_store(s3_server).get(evidence.object_key(row.path))
@@ -213,6 +214,10 @@ def test_storage_down_answers_503_and_writes_nothing(make_client, make_person, s
     )
     assert resp.status_code == 503 and resp.json()["error"] == "storage_unavailable"
     assert resp.headers["Retry-After"] == "10"
+    ready = down.get("/readyz")  # the load balancer sends traffic to replicas whose storage answers
+    assert ready.status_code == 503 and ("storage", "unavailable") in [
+        (d["field"], d["code"]) for d in ready.json()["details"]
+    ]
     from api.review.models import ReviewItem
 
     session.expire_all()
