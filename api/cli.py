@@ -466,9 +466,10 @@ def _register_domain_commands(sub: argparse._SubParsersAction) -> None:
     from api.cycle_jobs import cli as cycle_cli
     from api.disclosure import cli as disclosure_cli
     from api.evidence import cli as evidence_cli
+    from api.evidence import storage_cli
     from api.spotchecks import cli as spotchecks_cli
 
-    for module in (auth_cli, comparison_cli, cycle_cli, disclosure_cli, evidence_cli, spotchecks_cli):
+    for module in (auth_cli, comparison_cli, cycle_cli, disclosure_cli, evidence_cli, spotchecks_cli, storage_cli):
         module.register(sub)
 
 

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from api.beneficiaries.models import ReferenceFace
 from api.core.db import utcnow
 from api.core.settings import StorageSettings
 from api.core.storage import (
@@ -243,3 +244,43 @@ def test_audit_anchors_go_to_s3_and_are_checked_from_there(session, s3_server, p
     report = verify_anchor(session, reader, prefix=f"{prefix}/anchors", key=audit.current_key())
     assert report.ok and report.anchor == name and report.chains >= 1
     assert b'"mac"' in reader.get(name)  # plain JSON: signed, not sealed
+
+
+def test_seal_existing_encrypts_what_was_stored_before(
+    settings, session, make_person, monkeypatch, capsys
+) -> None:
+    """`lifecert storage seal-existing`: plaintext frames from before are sealed in place, reference photos in
+    the database move to storage sealed; a second run has nothing to do."""
+    from api.beneficiaries.reference_photos import load_photo
+    from api.cli import main
+    from shared.enums import ReferenceSource
+
+    monkeypatch.setenv("LIFECERT_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("LIFECERT_DATA_DIR", str(settings.data_dir))
+    objects = storage_for(settings)
+    person = make_person(name="旧数据")
+    old_frame = EvidenceFile(
+        kind=EvidenceKind.FRAME,
+        content_type="image/jpeg",
+        size_bytes=len(FACE),
+        sha256=hashlib.sha256(FACE).hexdigest(),
+        path=f"2025/01/{uuid.uuid4().hex}.jpg",
+    )
+    objects.store.put(evidence.object_key(old_frame.path), FACE)  # as written before encryption
+    ref = ReferenceFace(
+        beneficiary_id=person.id, source=ReferenceSource.ID_PHOTO, photo=jpeg(), photo_sha256="x", active=True
+    )
+    session.add_all([old_frame, ref])
+    session.commit()
+
+    assert main(["storage", "seal-existing"]) == 0
+    out = capsys.readouterr().out
+    assert "sealed 1 evidence" in out and "moved 1 reference" in out
+    raw = (settings.data_dir / "evidence" / old_frame.path).read_bytes()
+    assert raw.startswith(MAGIC) and b"pixels of a face" not in raw
+    assert evidence.read(objects, old_frame) == FACE
+    session.expire_all()
+    moved = session.get(ReferenceFace, ref.id)
+    assert moved.photo is None and moved.photo_path and load_photo(objects, moved) == jpeg()
+    assert main(["storage", "seal-existing"]) == 0
+    assert "sealed 0 evidence" in capsys.readouterr().out
