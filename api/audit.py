@@ -102,6 +102,25 @@ def current_key() -> bytes:
     return _key
 
 
+def held_chain(session: Session) -> str | None:
+    """The chain this session's current transaction already appends to, if any.
+
+    A transaction appends to the chain (or, in bulk, the set of chains) it locked first and to no other:
+    every later event of the same transaction goes to a chain it already holds. Locks are thus always
+    taken in one ordered step per transaction, so two transactions can never deadlock on head rows (a
+    certification in a county that also resumes a payment, against a review decision that records first in
+    the global chain and then certifies in that county).
+    """
+    held = session.info.get("_audit_chain")
+    if held is not None and held[0] is session.get_transaction():
+        return str(held[1])
+    return None
+
+
+def _hold(session: Session, chain: str) -> None:
+    session.info["_audit_chain"] = (session.get_transaction(), chain)
+
+
 def chain_for(region_code: str | None) -> str:
     """The chain of an event about a person registered in ``region_code``: their county's (the first six
     digits of the administrative code), or the global chain when there is no region."""
@@ -266,9 +285,11 @@ def record(
     region: str | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction (flushed, not committed). ``region``: the region code of
-    the person the event is about (their county's chain); None appends to the global chain."""
-    chain = chain_for(region)
+    the person the event is about (their county's chain); None appends to the global chain — unless the
+    transaction already appends to a chain, which it then keeps (:func:`held_chain`)."""
+    chain = held_chain(session) or chain_for(region)
     head = _lock_head(session, chain)
+    _hold(session, chain)
     fields: dict[str, Any] = {
         "chain": chain,
         "chain_seq": head.last_seq + 1,

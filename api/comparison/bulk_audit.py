@@ -57,9 +57,12 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
     """Append ``events`` in order (per chain) in the caller's transaction; returns how many were written."""
     if not events:
         return 0
-    chains = [audit.chain_for(ev.region) for ev in events]
-    # The chains' append locks, always taken in the same order (two batches never deadlock).
+    held = audit.held_chain(session)  # a transaction keeps the chain(s) it locked first
+    chains = [held or audit.chain_for(ev.region) for ev in events]
+    # The chains' append locks, taken at once in sorted order (two batches never deadlock).
     heads = {chain: audit._lock_head(session, chain) for chain in sorted(set(chains))}
+    if held is None:
+        audit._hold(session, min(heads))  # later events of this transaction: a chain it already holds
     position = {chain: (head.last_seq, head.last_hash) for chain, head in heads.items()}
     dialect = session.get_bind().dialect.name
     rows: list[tuple] = []

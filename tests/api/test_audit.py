@@ -24,7 +24,8 @@ PREFIX = "audit-anchors"
 
 @pytest.fixture(scope="module")
 def chain(engine) -> int:
-    """Ten global events and six in two counties, committed once for the module; returns the total."""
+    """Ten global events and six in two counties (a transaction each, as the service writes them), committed
+    once for the module; returns the total."""
     with make_sessionmaker(engine)() as s:
         for i in range(10):
             record(
@@ -37,6 +38,7 @@ def chain(engine) -> int:
                 after={"payment_state": "suspended", "since": "2026-03", "名": "张三"},
                 reason=f"overdue #{i}",
             )
+            s.commit()
         for i in range(3):
             record(
                 s,
@@ -46,6 +48,7 @@ def chain(engine) -> int:
                 entity_id=100 + i,
                 region="110101001001",
             )
+            s.commit()
             record(
                 s,
                 actor="staff:3",
@@ -54,7 +57,7 @@ def chain(engine) -> int:
                 entity_id=200 + i,
                 region="330106",
             )
-        s.commit()
+            s.commit()
         return verify_chain(s).checked
 
 
@@ -284,7 +287,7 @@ def test_concurrent_appends_never_fork_a_chain(engine, chain) -> None:
         report = verify_chain(s)
         assert report.ok, report
         assert report.checked == before + 64
-        assert report.heads["r:440305"][0] == 8
+        assert report.heads["r:440305"][0] == 16  # both of each transaction's events: the chain it holds
 
 
 def test_appends_in_another_county_do_not_wait_for_an_open_transaction(engine, chain) -> None:
@@ -315,3 +318,49 @@ def test_appends_in_another_county_do_not_wait_for_an_open_transaction(engine, c
     with factory() as s:
         report = verify_chain(s)
         assert report.ok and report.heads["r:510104"][0] == report.heads["r:510105"][0] == 1
+
+
+def test_a_transaction_keeps_the_chain_it_locked_first(session, chain) -> None:
+    from api.comparison.bulk_audit import PendingEvent, append_many
+
+    first = record(session, actor="t", action="test.sticky", entity_type="t", entity_id=1, region="110101")
+    then = record(session, actor="t", action="test.sticky", entity_type="t", entity_id=2)  # no region
+    assert first.chain == then.chain == "r:110101"
+    session.commit()
+    first = record(
+        session, actor="t", action="test.sticky", entity_type="t", entity_id=3
+    )  # a new transaction
+    append_many(session, [PendingEvent("t", "test.bulk", "t", 4, region="330106")])
+    bulk = session.execute(sa.select(AuditEvent).where(AuditEvent.action == "test.bulk")).scalar_one()
+    assert first.chain == bulk.chain == "global"
+    session.commit()
+    append_many(
+        session,
+        [
+            PendingEvent("t", "test.bulk2", "t", 5, region="330106"),
+            PendingEvent("t", "test.bulk2", "t", 6, region="110101"),
+        ],
+    )
+    after = record(session, actor="t", action="test.after", entity_type="t", entity_id=7, region="440305")
+    assert after.chain == "r:110101"  # the first of the chains the batch holds
+    session.commit()
+    assert verify_chain(session).ok
+
+
+def test_opposite_orders_of_chains_never_deadlock(engine, chain) -> None:
+    """PostgreSQL: T1 appends in a county then wants the global chain, T2 the other way round. Each keeps the
+    chain it locked first, so neither waits (a lock timeout would raise if one did)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises all writers")
+    factory = make_sessionmaker(engine)
+    with factory() as t1, factory() as t2:
+        for s in (t1, t2):
+            s.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+        record(t1, actor="t1", action="test.order", entity_type="t", entity_id=1, region="110101")
+        record(t2, actor="t2", action="test.order", entity_type="t", entity_id=2)
+        record(t1, actor="t1", action="test.order", entity_type="t", entity_id=3)
+        record(t2, actor="t2", action="test.order", entity_type="t", entity_id=4, region="110101")
+        t1.commit()
+        t2.commit()
+    with factory() as s:
+        assert verify_chain(s).ok

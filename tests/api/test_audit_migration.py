@@ -82,6 +82,7 @@ def test_legacy_events_keep_verifying_and_new_ones_are_keyed(old_db, tmp_path, m
             report = audit.verify_chain(s)
             assert report.ok and report.checked == 5, report
             audit.record(s, actor="staff:2", action="x.after", entity_type="t", entity_id=1)
+            s.commit()
             audit.record(s, actor="staff:2", action="x.county", entity_type="t", entity_id=2, region="110101")
             s.commit()
             rows = s.execute(sa.select(audit.AuditEvent).order_by(audit.AuditEvent.seq)).scalars().all()
