@@ -364,3 +364,13 @@ def test_opposite_orders_of_chains_never_deadlock(engine, chain) -> None:
         t2.commit()
     with factory() as s:
         assert verify_chain(s).ok
+
+
+def test_a_whole_county_chain_removed_with_its_head_is_caught_by_the_anchor(session, chain, objects) -> None:
+    write_anchor(session, objects, prefix=PREFIX, key=audit.current_key())
+    with guard_off(session):
+        session.execute(sa.delete(AuditEvent).where(AuditEvent.chain == "r:330106"))
+        session.execute(sa.delete(AuditChainHead).where(AuditChainHead.chain == "r:330106"))
+        assert verify_chain(session).ok  # nothing left in the database says the chain existed …
+        report = _anchor_check(session, objects)
+        assert not report.ok and "r:330106" in report.problem  # … the anchor does
