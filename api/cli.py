@@ -283,7 +283,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         )
         return 1
     chains = len(report.heads or {})
-    print(f"audit chains OK: {report.checked} events verified in {chains} chains")
+    print(f"audit chain OK: {report.checked} events verified in {chains} chains")
     assert anchor is not None
     if not anchor.ok:
         print(f"audit anchor FAILED: {anchor.problem}", file=sys.stderr)
