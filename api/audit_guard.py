@@ -1,6 +1,6 @@
 """The append-only guard of ``audit_events``: triggers that refuse UPDATE and DELETE (and TRUNCATE on
 PostgreSQL), so the application — and anyone with only its data rights — can append events but never change
-or remove one. Created by the migration ``0008_audit_partitions``; an owner who drops the triggers can still
+or remove one. Created by the migration ``0009_audit_partitions``; an owner who drops the triggers can still
 rewrite rows, which the keyed chains and the anchors then reveal (``lifecert audit verify``).
 
 :func:`disarm` / :func:`arm` exist for the tests that play such an attacker.

@@ -14,7 +14,7 @@ from api.core.db import make_engine, make_sessionmaker, upgrade
 from tests.api.audit_attack import guard_off
 from tests.conftest import BACKENDS, _create_pg_database, _pg_server_url
 
-BEFORE = "0006_scope_duties"  # the revision before 0008_audit_partitions
+BEFORE = "0008_notice_channels"  # the revision before 0009_audit_partitions
 
 
 @pytest.fixture(params=BACKENDS)

@@ -4,8 +4,8 @@ The existing single chain becomes the ``global`` chain: its events keep their ha
 SHA-256) and positions (chain_seq = seq), so they keep verifying; new events are HMAC-keyed (scheme 2).
 ``seq`` becomes a plain autoincrement storage id (a sequence on PostgreSQL; SQLite's rowid already is one).
 
-Revision ID: 0008_audit_partitions
-Revises: 0006_scope_duties
+Revision ID: 0009_audit_partitions
+Revises: 0008_notice_channels
 Create Date: 2026-11-30 09:45:00+00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 from api import audit_guard
 
-revision: str = "0008_audit_partitions"
-down_revision: str | None = "0006_scope_duties"
+revision: str = "0009_audit_partitions"
+down_revision: str | None = "0008_notice_channels"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
