@@ -1,4 +1,4 @@
-"""``lifecert storage seal-existing``: encrypt at rest what was stored before encryption (api/evidence/seal.py)."""
+"""``lifecert storage seal-existing``: encrypt what was stored before encryption (api/evidence/seal.py)."""
 
 from __future__ import annotations
 

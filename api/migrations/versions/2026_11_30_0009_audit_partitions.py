@@ -45,7 +45,8 @@ def upgrade() -> None:
     if dialect == "postgresql":
         op.execute("CREATE SEQUENCE audit_events_seq_seq OWNED BY audit_events.seq")
         op.execute(
-            "SELECT setval('audit_events_seq_seq', COALESCE((SELECT max(seq) FROM audit_events), 0) + 1, false)"
+            "SELECT setval('audit_events_seq_seq', "
+            "COALESCE((SELECT max(seq) FROM audit_events), 0) + 1, false)"
         )
         op.execute("ALTER TABLE audit_events ALTER COLUMN seq SET DEFAULT nextval('audit_events_seq_seq')")
     audit_guard.arm(bind)
