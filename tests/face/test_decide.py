@@ -86,11 +86,21 @@ def embeddings_of(frames: list[TimedFrame]) -> FrameEmbeddings:
 
 def test_consistency_check_catches_a_spliced_person(face_engine, live_d10, photo):
     spliced = [*live_d10[:-1], TimedFrame(photo("obama/obama.jpg"), live_d10[-1].t_ms)]
-    live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, len(spliced) - 1))
+    last = len(spliced) - 1
+    # the liveness stage reports the last frame as an unbridged cut (another face may start there)
+    live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, last), cuts=(last,))
     assert face_engine._identity_changed(embeddings_of(spliced), live, len(spliced)) is True
     same = embeddings_of(live_d10)
     assert face_engine._identity_changed(same, live, len(live_d10)) is False
-    assert set(same.computed) == {10, len(live_d10) - 1}  # the best frame and one other, each embedded once
+    assert set(same.computed) == {10, last}  # the best frame and one other, each embedded once
+
+
+def test_consistency_check_costs_nothing_when_one_face_is_followed_throughout(face_engine, live_d10):
+    """No unbridged cut: the capture is one face throughout, so no descriptor is computed for it."""
+    live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, len(live_d10) - 1))
+    same = embeddings_of(live_d10)
+    assert face_engine._identity_changed(same, live, len(live_d10)) is False
+    assert same.computed == ()
 
 
 def test_verification_reuses_the_liveness_landmarks(face_engine, live_d10, own_reference):
