@@ -109,6 +109,10 @@ def test_two_people_spliced_are_rejected(clips):
     times = [i * 100 for i in range(len(images))]
     result = liveness.evaluate([M, B], to_timed_frames(images, times))
     assert not result.live and result.reason is ReasonCode.IDENTITY_CHANGED
+    # the cut between the two men is not bridged: no frame after it looks like one before it
+    detail = liveness.evaluate_detail([M, B], to_timed_frames(images, times), config=replace(
+        LivenessConfig(), descriptor_check="never"))
+    assert any(len(mouth) <= c <= len(mouth) + 1 for c in detail.result.cuts)
     # it is the dlib-descriptor check that catches this pair: the cheap continuity check alone lets it
     # through (the two faces look alike at 48×48; documented in docs/face-evaluation.md)
     off = replace(LivenessConfig(), descriptor_check="never")
