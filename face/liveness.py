@@ -304,11 +304,17 @@ def _evaluate_gray(
     timings["actions"] = (time.perf_counter() - t) * 1000.0
     if reason is ReasonCode.ACTION_NOT_SEEN:
         hole = _hole_after(seen, start_pos)
+        unseen = next((r.action for r in results if not r.passed), None)
+        spacing = float(np.median(np.diff([f.t_ms for f in seen]))) if len(seen) > 1 else 0.0
         if hole > cfg.max_hole_ms:
             # the device lost pictures (dropped, or no face found on them) long enough to miss a blink:
             # not the person's fault, they try again without it counting
             reason = ReasonCode.TOO_FEW_FRAMES
             notes = f"{notes}; {hole} ms without a usable picture (at most {cfg.max_hole_ms})"
+        elif unseen is Action.BLINK and spacing > cfg.blink_max_interval_ms:
+            # a 100–150 ms blink falls between pictures taken this far apart: the camera was too slow
+            reason = ReasonCode.TOO_FEW_FRAMES
+            notes = f"{notes}; pictures {spacing:.0f} ms apart can miss a blink"
     if reason is ReasonCode.OK:
         t = time.perf_counter()
         rigid = _rigid_actions(grays, seen, best, results, cfg)
