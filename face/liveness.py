@@ -3,13 +3,17 @@
 `evaluate(actions, frames)` takes encoded frames with capture times (what the API receives);
 `evaluate_arrays(actions, images, times_ms)` takes decoded BGR frames. The decision, in this order:
 
-1. **Timing** — at least `min_frames` frames (TOO_FEW_FRAMES); capture times strictly increasing, the
-   whole sequence between `min_duration_ms` and `max_duration_ms`, no gap over `max_gap_ms`
-   (IMPLAUSIBLE_TIMING).
-2. **A face in the frames** — dlib's HOG detector on every frame, on a copy scaled so the face is about
-   `detect_face_px` wide (≈3 ms instead of ≈30 ms at 640 px; one scale for the whole sequence so the same
-   picture always gets the same box), then the 68 landmarks. Frames without a face must stay under
-   `max_missing_fraction` (else NO_FACE); two faces on a frame → MULTIPLE_FACES.
+1. **Timing**, on the capture times the device measured — at least `min_frames` frames; times strictly
+   increasing, no faster than a camera, no longer than `max_duration_ms` (else IMPLAUSIBLE_TIMING); a
+   capture cut short, a stall over `max_gap_ms` or pictures too sparse to show a blink are a slow device's
+   doing: TOO_FEW_FRAMES, which the API answers with "try again" without counting a failed attempt
+   (`_check_timing`; later, an action missed in a hole of lost pictures or a blink missed between
+   pictures more than `blink_max_interval_ms` apart is TOO_FEW_FRAMES too).
+2. **A face in the frames** — dlib's HOG detector at least once every `full_detect_ms`, on a copy scaled so
+   the face is about `detect_face_px` wide (≈3 ms instead of ≈30 ms at 640 px; one scale for the whole
+   sequence so the same picture always gets the same box); in between the face is tracked from the
+   previous landmarks (`analyse_frames`), then the 68 landmarks. Frames without a face must stay under
+   `max_missing_fraction` (else NO_FACE); two faces on a detected frame → MULTIPLE_FACES.
 3. **No repeated frames** — the face crop of consecutive frames (32×32) identical to within
    `repeat_max_diff` grey levels for `still_run_ms`, or for more than half of all pairs → STILL_IMAGE
    (a photo sent again and again; a live camera at 5–13 frames/s never repeats a face crop exactly).
