@@ -40,9 +40,10 @@ class LivenessConfig:
     # An action not seen while the pictures with a face left a hole longer than this (dropped pictures,
     # a burst then a stall, blurred frames where no face was found) → TOO_FEW_FRAMES (try again).
     max_hole_ms: int = 700
-    # A blink not seen on pictures more than this far apart (median) → TOO_FEW_FRAMES: the clips' blinks
-    # last 80–150 ms, so at 5–6 pictures a second one can fall between two pictures (the slow camera's
-    # fault, not the person's).
+    # A blink or a head turn not seen on pictures usually (75th percentile of the spacing) more than this
+    # far apart → TOO_FEW_FRAMES: the clips' blinks last 80–150 ms and their quick turns peak for about as
+    # long, so at 5–6 pictures a second, or in bursts with 300 ms waits, one can fall between two pictures
+    # (the slow camera's fault, not the person's). A mouth opening lasts long enough to be seen.
     blink_max_interval_ms: int = 150
     # face presence and tracking
     detect_face_px: int = 100  # detect on a copy where the face (as first found) is about this wide

@@ -309,16 +309,19 @@ def _evaluate_gray(
     if reason is ReasonCode.ACTION_NOT_SEEN:
         hole = _hole_after(seen, start_pos)
         unseen = next((r.action for r in results if not r.passed), None)
-        spacing = float(np.median(np.diff([f.t_ms for f in seen]))) if len(seen) > 1 else 0.0
+        # how far apart the pictures usually are (75th percentile: bursts of close pictures do not hide the
+        # long waits between them)
+        spacing = float(np.percentile(np.diff([f.t_ms for f in seen]), 75)) if len(seen) > 1 else 0.0
         if hole > cfg.max_hole_ms:
             # the device lost pictures (dropped, or no face found on them) long enough to miss a blink:
             # not the person's fault, they try again without it counting
             reason = ReasonCode.TOO_FEW_FRAMES
             notes = f"{notes}; {hole} ms without a usable picture (at most {cfg.max_hole_ms})"
-        elif unseen is Action.BLINK and spacing > cfg.blink_max_interval_ms:
-            # a 100–150 ms blink falls between pictures taken this far apart: the camera was too slow
+        elif unseen in _BRIEF_ACTIONS and spacing > cfg.blink_max_interval_ms:
+            # a 100–150 ms blink, or the brief peak of a quick head turn, falls between pictures taken this
+            # far apart: the camera was too slow, not the person
             reason = ReasonCode.TOO_FEW_FRAMES
-            notes = f"{notes}; pictures {spacing:.0f} ms apart can miss a blink"
+            notes = f"{notes}; pictures {spacing:.0f} ms apart can miss a {unseen.value}"
     if reason is ReasonCode.OK:
         t = time.perf_counter()
         rigid = _rigid_actions(grays, seen, best, results, cfg)
@@ -343,6 +346,9 @@ def _evaluate_gray(
         timings_ms=timings,
         embeddings=embeddings,
     )
+
+
+_BRIEF_ACTIONS = (Action.BLINK, Action.TURN_LEFT, Action.TURN_RIGHT)
 
 
 def _check_timing(times: list[int], cfg: LivenessConfig) -> tuple[ReasonCode, str] | None:
