@@ -330,11 +330,14 @@ def liveness_section() -> str:
         "The last column re-decides every sequence refused as identity_changed with "
         "`descriptor_check=\"never\"`: the cheap chip-continuity check alone. The default (`\"auto\"`) adds "
         "dlib ResNet descriptors of the best frame and each action's peak (must be ≤ 0.42 apart, ≈60 ms of "
-        "CPU per frame) whenever a suspicious cut lies between them; the engine reuses the same descriptors "
+        "CPU per frame) whenever an unbridged suspicious cut lies between them (a transition with chip "
+        "correlation < 0.7 or a jump, and no frame within 1.5 s after it correlating ≥ 0.85 with one within "
+        "1.5 s before it: a live face moving comes back, two people do not); the engine reuses the same "
+        "descriptors "
         "for verification and its consistency check (face.liveness.FrameEmbeddings), so none is computed twice. dlib puts several of the clips' men only "
         "0.44–0.55 apart (the cross-session threshold 0.6 would call them the same person), while one face "
         "within a capture stays ≤ 0.36. The engine's consistency check (best frame against a key frame, same "
-        "descriptor, ≤ 0.42) is a second line."
+        "descriptor, ≤ 0.42, paid only when an unbridged cut exists) is a second line."
     )
     out.append("")
     out.append("<details><summary>Every attack attempt</summary>")

@@ -6,7 +6,11 @@ Sections: (1) verification on ALL same/different pairs of ../shared/faces/identi
 pipeline, threshold sweep and the chosen operating point (zero false accepts); (2) the detector/align
 comparison behind that choice; (3) the quality gate on every test picture plus synthetic degradations of
 real photos; (4) not_live/ and pad/ pictures through check() (quality gate + MiniFASNet); (5) active
-liveness (live clips and attacks), from bench.eval_liveness.liveness_section() (the liveness owner's code).
+liveness (live clips and attacks), from bench.eval_liveness.liveness_section() (the liveness owner's code);
+(6) whole decisions; (7) capture conditions as a matrix (bench.condition_matrix: 5/8/10/15 pictures a second,
+jitter, bursts, dropped pictures, 320/480 px, JPEG q40, dim, backlit, colour cast, motion blur — BPCER and
+APCER per condition). The matrix is CPU-heavy: `--only-matrix` rewrites section 7 alone in the existing
+file, `--quick` runs a small subset while developing, `--skip-matrix` leaves it out of a full run.
 """
 
 from __future__ import annotations
@@ -381,6 +385,26 @@ def liveness_section(lines: list[str]) -> None:
     lines += [text.rstrip(), ""]
 
 
+MATRIX_HEADING = "## 7. Capture conditions"
+
+
+def rewrite_matrix(out: Path, quick: bool) -> int:
+    """Replace section 7 of an existing docs/face-evaluation.md (or append it) with a fresh matrix."""
+    from bench.condition_matrix import matrix_section
+
+    section = matrix_section(quick, log=lambda s: print(s, file=sys.stderr, flush=True)).rstrip() + "\n"
+    text = out.read_text(encoding="utf-8") if out.is_file() else "# Face engine evaluation\n"
+    start = text.find(MATRIX_HEADING)
+    if start < 0:
+        text = text.rstrip() + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + len(MATRIX_HEADING))
+        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+    out.write_text(text, encoding="utf-8")
+    print(f"section 7 written to {out}")
+    return 0
+
+
 def write_pairs_csv(path: Path) -> None:
     rows = ["a,b,same"] + [f"{a.relative_to(IDENTITIES)},{b.relative_to(IDENTITIES)},{int(same)}"
                            for a, b, same in all_pairs(identity_images())]
@@ -391,9 +415,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--skip-liveness", action="store_true")
+    parser.add_argument("--skip-matrix", action="store_true", help="leave out section 7 (capture conditions)")
+    parser.add_argument("--only-matrix", action="store_true", help="rewrite section 7 alone in --out")
+    parser.add_argument("--quick", action="store_true", help="section 7 on a small subset (development)")
     parser.add_argument("--pairs-csv", type=Path, help="also write every identity pair as a,b,same for "
                         "`python -m face eval-pairs --pairs CSV --root ../shared/faces/identities`")
     args = parser.parse_args(argv)
+    if args.only_matrix:
+        return rewrite_matrix(args.out, args.quick)
     if not IDENTITIES.is_dir():
         print(f"test data not found at {FACES}", file=sys.stderr)
         return 2
@@ -420,6 +449,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_liveness:
         liveness_section(lines)
         decision_section(engine, lines)
+    if not args.skip_matrix:
+        from bench.condition_matrix import matrix_section
+
+        lines += [matrix_section(args.quick).rstrip(), ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     print(f"pairs {summary['pairs']}: accuracy {summary['acc']:.2%}, false accepts {summary['fa']}, false "

@@ -3,7 +3,8 @@
     python -m face verify REF PROBE
     python -m face eval-pairs --pairs PAIRS.csv --root DIR
     python -m face check IMAGE
-    python -m face liveness --actions blink,open_mouth --frames PATH [--fps N]
+    python -m face liveness --actions blink,open_mouth --frames PATH [--fps N] [--times-ms T1,T2,…]
+    python -m face decide --reference IMG --frames DIR --actions A,B,C [--fps N] [--repeat N]
 
 Every command prints JSON on stdout. An unusable input exits 2 with {"error": CODE, "message": TEXT}.
 """
@@ -134,6 +135,12 @@ def cmd_liveness(argv: list[str]) -> int:
     return cli_liveness.main(argv)
 
 
+def cmd_decide(argv: list[str]) -> int:
+    from face import cli_decide
+
+    return cli_decide.main(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m face", description="lifecert face engine")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("image")
     p.set_defaults(func=cmd_check)
     sub.add_parser("liveness", help="evaluate a liveness challenge (see its own --help)", add_help=False)
+    sub.add_parser("decide", help="time one certification decision against the floor (see its --help)",
+                   add_help=False)
     return parser
 
 
@@ -156,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "liveness":
         return cmd_liveness(argv[1:])
+    if argv and argv[0] == "decide":
+        return cmd_decide(argv[1:])
     args = build_parser().parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     try:

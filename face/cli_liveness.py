@@ -1,8 +1,10 @@
-"""`python -m face liveness --actions blink,open_mouth --frames PATH [--fps N]` (a stable contract).
+"""`python -m face liveness --actions blink,open_mouth --frames PATH [--fps N] [--times-ms T1,T2,…]`.
 
 PATH is a video file or a folder of images taken in name order. `--fps`: for a folder, the rate the
 pictures were taken at (timestamps; default 10); for a video, subsample it to N frames per second (what
 a phone or browser camera would send) — without it every frame is used, timed by the video's own rate.
+`--times-ms`: the true capture time of every frame (as the API's `times_ms`), one per picture of the folder
+or per frame read from the video (after `--fps`), so an irregular capture can be replayed as it came.
 
 Prints one JSON object: {"live": bool, "actions": [{"action", "passed", "frame"}], "reason", "best_frame"};
 `frame` and `best_frame` are frame numbers in the source (video frame number / image position in name
@@ -59,6 +61,16 @@ def parse_actions(text: str) -> list[Action]:
     return out
 
 
+def parse_times(text: str) -> list[int]:
+    try:
+        times = [int(round(float(t))) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise _UsageError("--times-ms must be comma-separated numbers (milliseconds)") from None
+    if not times:
+        raise _UsageError("--times-ms needs at least one time")
+    return times
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m face liveness", description=__doc__.split("\n\n")[0])
     p.add_argument(
@@ -68,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fps", type=float, default=None, help="folder: capture rate (default 10); video: subsample"
     )
+    p.add_argument("--times-ms", default=None, help="capture time of each frame in ms (the API's times_ms)")
     return p
 
 
@@ -81,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         actions = parse_actions(args.actions)
         if args.fps is not None and not (0.5 <= args.fps <= 120):
             raise _UsageError("--fps must be between 0.5 and 120")
+        times = parse_times(args.times_ms) if args.times_ms else None
     except _UsageError as exc:
         return _fail("bad_arguments", str(exc))
 
@@ -89,7 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         seq = read_frames(args.frames, fps=args.fps)
-        result = liveness.evaluate_arrays(actions, seq.images, seq.times_ms)
+        if times is not None and len(times) != len(seq):
+            return _fail("bad_arguments", f"--times-ms gives {len(times)} times for {len(seq)} frames")
+        result = liveness.evaluate_arrays(actions, seq.images, times if times is not None else seq.times_ms)
     except FaceInputError as exc:
         return _fail(exc.code.value, exc.message)
 

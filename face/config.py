@@ -32,10 +32,35 @@ class LivenessConfig:
     min_duration_ms: int = 1500
     max_duration_ms: int = 60_000
     max_gap_ms: int = 3000
+    # Measured spacing of the pictures (median of the capture times the device sent): closer than
+    # `min_median_interval_ms` is no camera (IMPLAUSIBLE_TIMING); farther than `max_median_interval_ms`
+    # (under 2.5 pictures a second) cannot show a 100–300 ms blink: another try, not counted.
+    min_median_interval_ms: int = 25
+    max_median_interval_ms: int = 400
+    # An action not seen while the pictures with a face left a hole longer than this (dropped pictures,
+    # a burst then a stall, blurred frames where no face was found) → TOO_FEW_FRAMES (try again).
+    max_hole_ms: int = 700
+    # A blink or a head turn not seen on pictures usually (75th percentile of the spacing) more than this
+    # far apart → TOO_FEW_FRAMES: the clips' blinks last 80–150 ms and their quick turns peak for about as
+    # long, so at 5–6 pictures a second, or in bursts with 300 ms waits, one can fall between two pictures
+    # (the slow camera's fault, not the person's). A mouth opening lasts long enough to be seen.
+    blink_max_interval_ms: int = 150
     # face presence and tracking
     detect_face_px: int = 100  # detect on a copy where the face (as first found) is about this wide
     detect_side: int = 320
     max_missing_fraction: float = 0.2
+    # Between detections (one at least every `full_detect_ms`, so a second face coming into the picture
+    # is seen) the face is tracked by its landmarks; a fit more than `track_tolerance` box widths from its
+    # box is refitted once, then detected (liveness.analyse_frames).
+    full_detect_ms: int = 1000
+    track_tolerance: float = 0.05
+    # ...and a tracked fit whose face chip correlates less than this with the previous frame's is detected
+    # again (a fit that slipped off a fast-moving face)
+    track_min_correlation: float = 0.8
+    # ...and a face that moved more than this many box widths since the previous picture is detected (the
+    # calibrations above were made on the detector's boxes; fast movements are where a tracked box and a
+    # detected one give different landmarks)
+    track_max_motion: float = 0.1
     # neutral start
     # The neutral pair may come in the first 2.5 s: a capture can start while the person is still talking
     # (d10 at 5 frames/s had one closed-mouth frame in its first 1.5 s). Later frames never move the
@@ -83,6 +108,11 @@ class LivenessConfig:
     descriptor_check: str = "auto"
     suspicious_correlation: float = 0.7
     suspicious_jump: float = 0.5
+    # ...unless the cut is bridged: some frame within `bridge_window_ms` after it correlates ≥
+    # `bridge_correlation` with one within `bridge_window_ms` before it (live clips ≥ 0.83 at 5–10
+    # frames/s, the 18 two-people splices ≤ 0.76: liveness.unbridged_cuts).
+    bridge_correlation: float = 0.85
+    bridge_window_ms: int = 1500
     # Within one capture the same face stays ≤ 0.36 apart (measured on every clip, mouth open included)
     # while different people in the shared clips come as close as 0.44 (dlib's cross-session 0.6 would let
     # a splice of two similar-looking people through).
@@ -120,6 +150,10 @@ class FaceConfig:
     # Frames besides the best one compared for the same identity. Frames the liveness splice check already
     # embedded count (free); otherwise the last key frame is embedded (~60 ms of CPU each).
     consistency_frames: int = 1
+    # ...but only when the liveness stage found an unbridged cut (LivenessResult.cuts): a capture where one
+    # face is followed without a break (every transition smooth or bridged) is one person throughout, so
+    # the extra descriptor (~60 ms) buys nothing there. False: always embed `consistency_frames` frames.
+    consistency_across_cuts_only: bool = True
 
     # --- quality gate (measured on identities/, scenes/, not_live/, pad/ at ≤ 640 px) ----------------
     # Face widths of the identity photos: 62 px (obama-240p, kit1) .. 223 px; 480p/720p/1080p give 89 px.

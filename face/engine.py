@@ -18,6 +18,7 @@ import numpy as np
 
 from face import antispoof, models, quality
 from face import verify as verification
+from face.background import POOL
 from face.config import FaceConfig
 from face.detect import DetectedFace, detect_faces
 from face.intake import decode_image
@@ -59,7 +60,8 @@ LIVENESS_MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.STILL_IMAGE: "The camera must see a live person, not a photo. Please try again.",
     ReasonCode.IDENTITY_CHANGED: DECISION_MESSAGES[ReasonCode.IDENTITY_CHANGED],
     ReasonCode.IMPLAUSIBLE_TIMING: "The recording timing was not valid. Please try again.",
-    ReasonCode.TOO_FEW_FRAMES: "The recording was too short. Please try again.",
+    ReasonCode.TOO_FEW_FRAMES: "Your phone sent too few usable pictures. This does not count as a failed "
+    "try: please try again, holding the phone still in good light.",
 }
 
 
@@ -160,7 +162,8 @@ class FaceEngine:
         timings["liveness"] = _ms(start)
         if not live.live or live.best_frame is None or detail.embeddings is None:
             reason = live.reason if live.reason is not ReasonCode.OK else ReasonCode.ACTION_NOT_SEEN
-            return self._decision(Outcome.FAILED, reason, timings, start, liveness=live)
+            outcome = Outcome.RETRY if reason is ReasonCode.TOO_FEW_FRAMES else Outcome.FAILED
+            return self._decision(outcome, reason, timings, start, liveness=live)
         if not verification.usable_references(references, self.config):
             return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.NO_REFERENCE, timings, start,
                                   liveness=live, best_frame=live.best_frame)
@@ -170,17 +173,19 @@ class FaceEngine:
         t = time.perf_counter()
         best = live.best_frame
         image = embeddings.image(best)
+        # MiniFASNet (torch, which lets go of the GIL) runs on the second core while dlib embeds the frame.
+        spoof_job = POOL.submit(antispoof.check, image, embeddings.measures(best).box, self.config)
         probe = Template(tuple(float(v) for v in embeddings.vector(best)), self.config.model,
                          verification.EMBEDDING_PATH)
         result = verification.compare(references, probe, self.config)
         timings["embed"] = _ms(t)
         assert result is not None
+        t = time.perf_counter()
+        spoof: SpoofResult = spoof_job.result()
+        timings["antispoof_wait"] = _ms(t)
         if not result.match and not result.borderline:  # a clear mismatch: nothing below can change it
             return self._decision(Outcome.FAILED, ReasonCode.FACE_MISMATCH, timings, start, liveness=live,
                                   verify=result, best_frame=best)
-        t = time.perf_counter()
-        spoof: SpoofResult = antispoof.check(image, embeddings.measures(best).box, self.config)
-        timings["antispoof"] = _ms(t)
         t = time.perf_counter()
         changed = self._identity_changed(embeddings, live, len(frames))
         timings["consistency"] = _ms(t)
@@ -226,7 +231,19 @@ class FaceEngine:
         if best is None:
             raise ValueError("the identity check needs the liveness stage's best frame")
         free = [i for i in embeddings.computed if i != best]
+        if self.config.consistency_across_cuts_only and not live.cuts:
+            # one face followed without a break through the whole capture: only the free comparisons
+            if not free:
+                return False
+            ref = embeddings.vector(best)
+            return any(float(np.linalg.norm(embeddings.vector(i) - ref)) > self.config.same_person_threshold
+                       for i in free)
         picks = list(free)
+        for i in live.cuts:  # the first frame of each stretch that could be another face
+            if len(picks) >= wanted:
+                break
+            if i != best and i not in picks and embeddings.has_face(i):
+                picks.append(i)
         others = [
             i for i in reversed(live.key_frames) if i != best and i not in picks and embeddings.has_face(i)
         ]

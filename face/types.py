@@ -52,6 +52,9 @@ class Outcome(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     NEEDS_REVIEW = "needs_review"
+    # the capture was unusable through no fault of the person (a slow or stalling device, too few usable
+    # pictures): they simply try again, and it does not count as a failed attempt
+    RETRY = "retry"
 
 
 class FaceInputError(ValueError):
@@ -120,6 +123,9 @@ class LivenessResult:
     best_frame: int | None = None  # index of the most frontal, sharpest neutral frame
     # frames worth an identity embedding: best frame, each action's peak, the last frame (liveness adds)
     key_frames: tuple[int, ...] = ()
+    # frames that start a stretch which could be another face (face.liveness.unbridged_cuts); empty when
+    # one face is followed continuously through the whole capture
+    cuts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

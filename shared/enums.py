@@ -45,6 +45,9 @@ class CertificationResult(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     NEEDS_REVIEW = "needs_review"
+    # only in a frame submission's answer, never recorded: the device sent too few usable pictures, the
+    # person tries again and it does not count as a failed attempt
+    RETRY = "retry"
 
 
 class CycleState(StrEnum):

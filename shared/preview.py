@@ -6,10 +6,11 @@ from __future__ import annotations
 from shared.wire import Answer
 
 # The quality-gate reason codes (face.types.ReasonCode values) grouped into the few hints a person can act
-# on. Anything else (a reason added later) falls back to "face the camera".
+# on before the challenge starts: more light, face the window (backlit), hold the phone closer, ...
+# Anything else (a reason added later) falls back to "face the camera".
 HINT_KEYS: dict[str, str] = {
     "too_dark": "hint.too_dark",
-    "backlit": "hint.too_dark",
+    "backlit": "hint.backlit",
     "face_too_small": "hint.move_closer",
     "image_too_small": "hint.move_closer",
     "multiple_faces": "hint.someone_else",

@@ -172,6 +172,26 @@ def _failed(r: _Recording) -> FramesResult:
     )
 
 
+def _retry(r: _Recording) -> FramesResult:
+    """Too few usable pictures (a slow or stalling device): try again; nothing counted as a failure."""
+    window = timedelta(hours=r.ctx.cert.failure_window_hours)
+    failures = failures_since(r.session, r.person.id, r.now - window)
+    audit.record(
+        r.session,
+        actor=r.claim.operator.actor,
+        action="certification.retry",
+        entity_type="challenge",
+        entity_id=r.claim.challenge_id,
+        after={"beneficiary_id": r.person.id, "reason": r.decision.reason},
+    )
+    return FramesResult(
+        result=CertificationResult.RETRY,
+        reason=r.decision.reason.value,
+        message=r.decision.message or "Too few usable pictures arrived. Please try again.",
+        failures_last_24h=failures,
+    )
+
+
 def _needs_review(r: _Recording) -> FramesResult:
     if r.claim.purpose is ChallengePurpose.FAMILY_BIND:
         # A binding is not worth an officer's review: the relative simply tries again.
@@ -217,5 +237,7 @@ def record(
             return _passed(r)
         case Outcome.NEEDS_REVIEW:
             return _needs_review(r)
+        case Outcome.RETRY:
+            return _retry(r)
         case _:
             return _failed(r)

@@ -86,11 +86,21 @@ def embeddings_of(frames: list[TimedFrame]) -> FrameEmbeddings:
 
 def test_consistency_check_catches_a_spliced_person(face_engine, live_d10, photo):
     spliced = [*live_d10[:-1], TimedFrame(photo("obama/obama.jpg"), live_d10[-1].t_ms)]
-    live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, len(spliced) - 1))
+    last = len(spliced) - 1
+    # the liveness stage reports the last frame as an unbridged cut (another face may start there)
+    live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, last), cuts=(last,))
     assert face_engine._identity_changed(embeddings_of(spliced), live, len(spliced)) is True
     same = embeddings_of(live_d10)
     assert face_engine._identity_changed(same, live, len(live_d10)) is False
-    assert set(same.computed) == {10, len(live_d10) - 1}  # the best frame and one other, each embedded once
+    assert set(same.computed) == {10, last}  # the best frame and one other, each embedded once
+
+
+def test_consistency_check_costs_nothing_when_one_face_is_followed_throughout(face_engine, live_d10):
+    """No unbridged cut: the capture is one face throughout, so no descriptor is computed for it."""
+    live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, len(live_d10) - 1))
+    same = embeddings_of(live_d10)
+    assert face_engine._identity_changed(same, live, len(live_d10)) is False
+    assert same.computed == ()
 
 
 def test_verification_reuses_the_liveness_landmarks(face_engine, live_d10, own_reference):
@@ -133,3 +143,27 @@ def test_consistency_frames_zero_checks_nothing(face_engine, live_d10, photo):
     live = LivenessResult(True, (), ReasonCode.OK, best_frame=10, key_frames=(10, len(spliced) - 1))
     off = FaceEngine(replace(face_engine.config, consistency_frames=0))
     assert off._identity_changed(embeddings_of(spliced), live, len(spliced)) is False
+
+
+def test_a_stalling_device_is_asked_to_retry(face_engine, live_d10, own_reference):
+    """A 3.5 s stall in the middle of the capture: not the person's fault — RETRY, not FAILED."""
+    half = len(live_d10) // 2
+    stalled = [TimedFrame(f.data, f.t_ms + (3500 if i >= half else 0)) for i, f in enumerate(live_d10)]
+    decision = face_engine.decide(CHALLENGE, stalled, [own_reference])
+    assert decision.outcome is Outcome.RETRY and decision.reason is ReasonCode.TOO_FEW_FRAMES
+    assert "does not count" in decision.message
+
+
+def test_a_continuous_live_capture_pays_one_descriptor(face_engine, live_d10, own_reference):
+    """One face followed through the whole capture (no unbridged cut): the best frame's descriptor serves
+    the verification, and neither the splice check nor the consistency check embeds another frame."""
+    from face import liveness
+
+    detail = liveness.evaluate_detail(CHALLENGE, live_d10)
+    assert detail.result.live and detail.result.cuts == ()
+    decision = face_engine.decide(CHALLENGE, live_d10, [own_reference])
+    assert decision.outcome is Outcome.PASSED
+    again = liveness.evaluate_detail(CHALLENGE, live_d10)
+    assert again.embeddings is not None
+    face_engine._identity_changed(again.embeddings, again.result, len(live_d10))
+    assert again.embeddings.computed == ()  # nothing beyond what verification itself embeds

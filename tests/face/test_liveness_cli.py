@@ -83,3 +83,65 @@ def test_python_dash_m_face_dispatches_here(faces_dir):
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["live"] is False  # six different pictures, 0.5 s: not a live capture
+
+
+def _folder_of_d18(faces_dir, tmp_path, every: int = 3) -> int:
+    """d18 frames 30..125, one every `every` (10 pictures a second): neutral, mouth open, blink."""
+    cap = cv2.VideoCapture(str(faces_dir / "videos/d18.mp4"))
+    n = 0
+    for i in range(125):
+        ok, frame = cap.read()
+        assert ok
+        if i >= 30 and i % every == 0:
+            cv2.imwrite(str(tmp_path / f"frame_{n:03d}.jpg"), frame)
+            n += 1
+    cap.release()
+    return n
+
+
+def test_times_ms_replays_an_irregular_capture(capsys, faces_dir, tmp_path):
+    """--times-ms gives the capture times as the API's times_ms: the same pictures with a 3.5 s stall in
+    the middle are a slow device (too_few_frames, a retry), and with times going backwards a refusal."""
+    n = _folder_of_d18(faces_dir, tmp_path)
+    steady = [i * 100 for i in range(n)]
+    code, out = run(capsys, "--actions", "open_mouth,blink", "--frames", str(tmp_path),
+                    "--times-ms", ",".join(map(str, steady)))
+    assert code == 0 and out["live"] is True
+    stalled = [t + (3500 if i >= n // 2 else 0) for i, t in enumerate(steady)]
+    code, out = run(capsys, "--actions", "open_mouth,blink", "--frames", str(tmp_path),
+                    "--times-ms", ",".join(map(str, stalled)))
+    assert code == 0 and out["live"] is False and out["reason"] == "too_few_frames"
+    backwards = list(reversed(steady))
+    code, out = run(capsys, "--actions", "open_mouth,blink", "--frames", str(tmp_path),
+                    "--times-ms", ",".join(map(str, backwards)))
+    assert out["reason"] == "implausible_timing"
+    code, out = run(capsys, "--actions", "blink", "--frames", str(tmp_path), "--times-ms", "1,2,3")
+    assert code == 2 and out["error"] == "bad_arguments"
+
+
+def test_decide_prints_the_decision_and_the_floor(faces_dir, tmp_path):
+    """`python -m face decide`: one JSON line with the decision and its cost against the dlib floor (figures
+    are printed, never asserted: the machine is shared)."""
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    _folder_of_d18(faces_dir, frames)
+    reference = tmp_path / "reference.jpg"
+    reference.write_bytes((frames / "frame_000.jpg").read_bytes())
+    proc = subprocess.run(
+        [sys.executable, "-m", "face", "decide", "--reference", str(reference), "--frames", str(frames),
+         "--actions", "open_mouth,blink", "--fps", "10", "--repeat", "1"],
+        check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 1
+    out = json.loads(lines[0])
+    assert out["live"] is True and out["match"] is True and out["reason"] in {"ok", "spoof_suspected"}
+    assert out["outcome"] in {"passed", "needs_review"}  # MiniFASNet doubts d18's camera (face/config.py)
+    assert out["ms_p50"] > 0 and out["floor_ms_p50"] > 0 and out["ratio"] > 0
+    bad = subprocess.run(
+        [sys.executable, "-m", "face", "decide", "--reference", str(tmp_path / "nope.jpg"), "--frames",
+         str(frames), "--actions", "blink"],
+        check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert bad.returncode == 2 and json.loads(bad.stdout)["error"] == "empty_input"

@@ -89,6 +89,12 @@ def build(ui: Ui) -> ft.View:
             text.heading(t("outcome.needs_review.title"), identifier="outcome-title"),
             text.body(t("outcome.needs_review.body")),
         ]
+    elif result.result is CertificationResult.RETRY:  # too few usable pictures: not counted as a failure
+        controls += [
+            text.heading(t("outcome.retry.title"), identifier="outcome-title"),
+            text.body(reason_text(result.reason, result.message, t), identifier="outcome-reason"),
+            buttons.primary(t("common.retry"), "outcome-retry", again),
+        ]
     else:
         controls += [
             ft.Row([ft.Icon(ft.Icons.ERROR, color=ERROR, size=56),

@@ -152,7 +152,7 @@ def _outcome(ui: Ui, to_record) -> list[ft.Control]:
         ft.Row(
             [
                 ft.Icon(ft.Icons.ERROR, color=ERROR, size=56),
-                text.heading(t("outcome.failed.title"), identifier="visit-face-result"),
+                text.heading(t(_failed_title(result.result)), identifier="visit-face-result"),
             ]
         ),
         text.body(
@@ -162,3 +162,8 @@ def _outcome(ui: Ui, to_record) -> list[ft.Control]:
         buttons.primary(t("common.retry"), "visit-face-again", again),
         buttons.secondary(t("visit.face.cannot"), "visit-face-record", to_record, icon=ft.Icons.EDIT_NOTE),
     ]
+
+
+def _failed_title(result: CertificationResult) -> str:
+    """A retry (too few usable pictures, not counted) is not called a failure."""
+    return "outcome.retry.title" if result is CertificationResult.RETRY else "outcome.failed.title"

@@ -222,6 +222,26 @@ def test_still_picture_fails_and_three_failures_offer_manual_review(
     )
 
 
+def test_a_stalling_device_gets_a_retry_that_is_not_counted(
+    face_client, session, person_with_reference, fixed_actions
+):
+    """The live clip with the phone stalling 3.5 s in the middle (what a slow, busy phone does): not the
+    person's fault, so "try again" — no failed attempt recorded, the counter unchanged."""
+    person = person_with_reference()
+    frames = live_frames()
+    stalled = tuple((data, t + (3500 if i >= len(frames) // 2 else 0)) for i, (data, t) in enumerate(frames))
+    answer = submit(face_client, challenge(face_client, person, fixed_actions), stalled)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["result"] == "retry" and body["reason"] == "too_few_frames" and body["message"]
+    assert body["failures_last_24h"] == 0 and body["manual_review"] is None
+    assert count(session, FailedAttempt, beneficiary_id=person.id) == 0
+    assert count(session, Certification, beneficiary_id=person.id) == 0
+    # a real failure afterwards is the first one counted
+    failed = submit(face_client, challenge(face_client, person, fixed_actions), still_frames()).json()
+    assert failed["result"] == "failed" and failed["failures_last_24h"] == 1
+
+
 def test_another_persons_face_fails(face_client, session, person_with_reference, fixed_actions):
     person = person_with_reference("d18.mp4")  # the reference is another man
     body = submit(face_client, challenge(face_client, person, fixed_actions), live_frames()).json()
