@@ -25,6 +25,7 @@ from api.core import errors
 from api.core.body_limit import BodySizeLimit
 from api.core.context import configure
 from api.core.db import make_engine, make_sessionmaker
+from api.core.edge import ControlCharacters
 from api.core.idempotency import IdempotentPosts
 from api.core.limiter import TokenBucketLimiter
 from api.core.region_paths import RegionPaths
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # a POST with an Idempotency-Key runs at most once; a retry gets the stored answer
     app.add_middleware(IdempotentPosts, lease_seconds=settings.certification.claim_lease_seconds)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(ControlCharacters)  # a NUL in a path or query parameter is a 422, not a driver error
     app.add_middleware(StatusFastPath)  # outermost: the busiest endpoint skips the framework's layers
 
     for router in ROUTERS:

@@ -12,10 +12,9 @@ from typing import Any
 
 from pydantic import Field
 
-from shared.wire import Answer, Request
+from shared.wire import MONTH_PATTERN, Answer, Request
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-HALF_YEAR_PATTERN = r"^\d{4}-H[12]$"
+HALF_YEAR_PATTERN = r"^(19\d\d|20\d\d|21\d\d|2200)-H[12]$"
 
 
 # --- statistics --------------------------------------------------------------------------------------

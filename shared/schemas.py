@@ -22,7 +22,7 @@ from shared.enums import (
     StaffRole,
     VisitState,
 )
-from shared.wire import Answer, IdNumber, PersonName, Request
+from shared.wire import MONTH_PATTERN, Answer, IdNumber, PersonName, Request
 
 __all__ = [
     "EntitlementStatus",
@@ -33,7 +33,6 @@ __all__ = [
     "VisitStatusPublic",
 ]
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 class ErrorDetail(Answer):

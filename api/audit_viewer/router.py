@@ -3,13 +3,12 @@ staff see the events about people in their region subtree only (api/audit_viewer
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Query
 
 from api.audit_viewer.service import search
 from api.auth.deps import Reviewer, StaffScope
 from api.core.deps import SessionDep
+from api.core.edge import QueryDate
 from shared.backoffice_schemas import AuditPage
 from shared.schemas import ErrorResponse
 
@@ -25,8 +24,8 @@ def audit_events(
     id_number: str | None = Query(None, max_length=40),
     actor: str | None = Query(None, max_length=128),
     action: str | None = Query(None, max_length=64),
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: QueryDate = None,
+    date_to: QueryDate = None,
     limit: int = Query(100, ge=1, le=1000),
     verify: bool = True,
 ) -> AuditPage:

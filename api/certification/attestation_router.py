@@ -18,6 +18,7 @@ from api.certification.people import find_person, require_certifiable
 from api.core.context import CertContextDep
 from api.core.db import session_scope, utcnow
 from api.core.deps import SessionDep
+from api.core.edge import RowId
 from api.core.errors import ApiError
 from api.evidence import storage
 from api.evidence.filetypes import EVIDENCE_KINDS, MP4, PDF
@@ -25,6 +26,7 @@ from api.evidence.models import EvidenceKind
 from api.evidence.uploads import read_checked
 from shared.cycle import local_date
 from shared.schemas import AttestationCreate, AttestationPublic, ErrorResponse, SignoffCreate
+from shared.wire import SaneDate
 
 router = APIRouter(prefix="/api/v1/attestations", tags=["attestation"])
 ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)}
@@ -75,19 +77,19 @@ def list_attestations(
 
 @router.get("/{attestation_id}", response_model=AttestationPublic, responses=ERRORS)
 def get_attestation(
-    attestation_id: int, _staff: FieldStaff, scope: StaffScope, session: SessionDep
+    attestation_id: RowId, _staff: FieldStaff, scope: StaffScope, session: SessionDep
 ) -> AttestationPublic:
     return flow.public(session, flow.get(session, attestation_id, scope=scope))
 
 
 @router.post("/{attestation_id}/evidence", response_model=AttestationPublic, responses=ERRORS)
 def add_evidence(
-    attestation_id: int,
+    attestation_id: RowId,
     staff: Coordinator,
     scope: StaffScope,
     ctx: CertContextDep,
     files: Annotated[list[UploadFile], File(description="photos (JPEG/PNG), videos (MP4) or PDF documents")],
-    taken_on: Annotated[date, Form(description="the date the photos or videos were taken")],
+    taken_on: Annotated[SaneDate, Form(description="the date the photos or videos were taken")],
 ) -> AttestationPublic:
     checked = read_checked(
         files, allowed=EVIDENCE_KINDS, max_bytes=ctx.cert.max_evidence_bytes, limits=ctx.settings.intake
@@ -122,7 +124,7 @@ def add_evidence(
 
 @router.post("/{attestation_id}/signoffs", response_model=AttestationPublic, responses=ERRORS)
 def add_signoff(
-    attestation_id: int,
+    attestation_id: RowId,
     staff: FieldStaff,
     scope: StaffScope,
     ctx: CertContextDep,

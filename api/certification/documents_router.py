@@ -23,13 +23,14 @@ from api.review.models import ReviewKind
 from api.review.router import status_public
 from shared.enums import CertificationMethod, ResidenceKind
 from shared.schemas import ErrorResponse, ReviewStatusPublic
+from shared.wire import SafeText
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 ERRORS = {code: {"model": ErrorResponse} for code in (404, 409, 413, 415, 422, 429)}
 
-IdNumber = Annotated[str, Form(min_length=1, max_length=40)]
-Name = Annotated[str, Form(min_length=1, max_length=100)]
-Note = Annotated[str | None, Form(max_length=500)]
+IdNumber = Annotated[SafeText, Form(min_length=1, max_length=40)]
+Name = Annotated[SafeText, Form(min_length=1, max_length=100)]
+Note = Annotated[SafeText | None, Form(max_length=500)]
 
 
 _SUBMISSION = {

@@ -16,6 +16,7 @@ from api.challenges.models import ChallengePurpose
 from api.core.context import CertContextDep
 from api.core.db import session_scope
 from api.core.deps import SessionDep
+from api.core.edge import RowId
 from api.core.operator import operator_of
 from shared.idnumber import mask_id, mask_name
 from shared.schemas import BindRequest, ChallengeResponse, ErrorResponse, RelativePublic
@@ -65,7 +66,7 @@ def start_binding(body: BindRequest, helper: CurrentHelper, ctx: CertContextDep)
     "/relatives/{binding_id}/challenges", response_model=ChallengeResponse, status_code=201, responses=ERRORS
 )
 def start_family_certification(
-    binding_id: int, helper: CurrentHelper, ctx: CertContextDep
+    binding_id: RowId, helper: CurrentHelper, ctx: CertContextDep
 ) -> ChallengeResponse:
     """A face challenge for a bound relative; the relative's face is checked, you are the operator."""
     with session_scope(ctx.sessions) as session:
@@ -82,7 +83,7 @@ def start_family_certification(
 
 
 @router.delete("/relatives/{binding_id}", status_code=204, responses=ERRORS)
-def unbind(binding_id: int, helper: CurrentHelper, ctx: CertContextDep) -> None:
+def unbind(binding_id: RowId, helper: CurrentHelper, ctx: CertContextDep) -> None:
     with session_scope(ctx.sessions) as session:
         binding = family.binding_of(session, helper, binding_id)
         family.unbind(session, binding, actor=f"helper:{helper.id}")

@@ -29,6 +29,7 @@ from shared.schemas import (
     OnsiteChallengeRequest,
     ReferencePublic,
 )
+from shared.wire import SafeText
 
 router = APIRouter(prefix="/api/v1", tags=["on-site"])
 ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)}
@@ -57,8 +58,8 @@ def enrol_reference(
     staff: Coordinator,
     scope: StaffScope,
     ctx: CertContextDep,
-    id_number: Annotated[str, Form(min_length=1, max_length=40)],
-    name: Annotated[str, Form(min_length=1, max_length=100)],
+    id_number: Annotated[SafeText, Form(min_length=1, max_length=40)],
+    name: Annotated[SafeText, Form(min_length=1, max_length=100)],
     photo: Annotated[UploadFile, File(description="a JPEG or PNG of the person's face")],
     id_card_last4: Annotated[
         str, Form(pattern=ID_CARD_LAST4_PATTERN, description="last 4 characters of the ID card in hand")

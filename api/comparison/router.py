@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 
 from api.auth.deps import Reviewer, StaffScope
 from api.beneficiaries.models import Beneficiary
-from api.comparison.models import FeedMismatch, MismatchStatus
-from api.comparison.rows import FeedRow
 from api.comparison.feed import FeedContext
 from api.comparison.mismatches import decide_mismatch
+from api.comparison.models import FeedMismatch, MismatchStatus
+from api.comparison.rows import FeedRow
 from api.core.deps import PolicyDep, RegionPathsDep, SessionDep, agency_today
+from api.core.edge import RowId
 from api.core.errors import ApiError
 from shared.backoffice_schemas import FeedMismatchPublic, MismatchDecision
 from shared.idnumber import mask_id
@@ -58,7 +59,7 @@ def list_mismatches(
 
 @router.post("/{item_id}/decision", response_model=FeedMismatchPublic, responses=ERRORS)
 def decide(
-    item_id: int,
+    item_id: RowId,
     body: MismatchDecision,
     reviewer: Reviewer,
     scope: StaffScope,

@@ -84,6 +84,9 @@ _FRIENDLY = {
     "int_parsing": "This must be a whole number.",
     "date_from_datetime_parsing": "This must be a date (YYYY-MM-DD).",
     "date_parsing": "This must be a date (YYYY-MM-DD).",
+    "control_characters": "This must not contain control characters.",
+    "integer_out_of_range": "This number is too large.",
+    "date_out_of_range": "This date must be between 1900-01-01 and 2200-12-31.",
 }
 
 

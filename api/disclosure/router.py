@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from fastapi.responses import Response
 
 from api.auth.deps import FieldStaff, StaffScope
 from api.core.deps import SessionDep, SettingsDep, agency_today
+from api.core.edge import QueryDate
 from api.core.errors import ApiError
 from api.core.workdays import load_calendar
 from api.disclosure import service
@@ -28,7 +28,7 @@ def disclosure(
     scope: StaffScope,
     session: SessionDep,
     settings: SettingsDep,
-    posting_from: date | None = None,
+    posting_from: QueryDate = None,
     working_days: int = Query(service.MIN_POSTING_DAYS, ge=service.MIN_POSTING_DAYS, le=60),
     tipoff: str = Query(service.DEFAULT_TIPOFF, min_length=3, max_length=100),
 ) -> Response:

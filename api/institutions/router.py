@@ -10,6 +10,7 @@ from api.auth.deps import Reviewer, StaffScope, require_role
 from api.auth.models import StaffUser
 from api.core.context import CertContextDep
 from api.core.deps import SessionDep, agency_today
+from api.core.edge import RowId
 from api.institutions import service
 from shared.backoffice_schemas import (
     BatchAttestationCreate,
@@ -52,7 +53,7 @@ def pending_batches(_staff: Reviewer, scope: StaffScope, session: SessionDep) ->
 
 @router.post("/batches/{batch_id}/decision", response_model=BatchAttestationPublic, responses=ERRORS)
 def decide_batch(
-    batch_id: int,
+    batch_id: RowId,
     body: BatchDecision,
     reviewer: Reviewer,
     scope: StaffScope,

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from api.auth.deps import Reviewer, StaffScope
 from api.beneficiaries.models import Beneficiary, Entitlement
 from api.core.deps import SessionDep, agency_today
+from api.core.edge import RowId
 from api.core.errors import ApiError
 from api.payments.resume import release_from_detention
 from api.payments.transitions import held_by_detention
@@ -21,7 +22,7 @@ ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
 
 @router.post("/{entitlement_id}/detention-release", response_model=DetentionReleased, responses=ERRORS)
 def release(
-    entitlement_id: int, body: DetentionRelease, reviewer: Reviewer, scope: StaffScope, session: SessionDep
+    entitlement_id: RowId, body: DetentionRelease, reviewer: Reviewer, scope: StaffScope, session: SessionDep
 ) -> DetentionReleased:
     ent = session.execute(
         sa.select(Entitlement)

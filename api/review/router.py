@@ -16,6 +16,7 @@ from api.beneficiaries.models import Beneficiary
 from api.core.context import CertContextDep
 from api.core.db import session_scope, utcnow
 from api.core.deps import SessionDep
+from api.core.edge import Offset, RowId
 from api.core.errors import ApiError
 from api.evidence import storage, views
 from api.receipts import service as receipts
@@ -81,7 +82,7 @@ def list_items(
     kind: ReviewKind | None = None,
     region: Annotated[str | None, Query(pattern=r"^\d{2,12}$", description="region code prefix")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> ReviewPage:
     """The queue of items about people in the reviewer's region (all of them for national staff)."""
     query = (
@@ -113,7 +114,7 @@ def get_item(review_id: str, reviewer: Reviewer, scope: StaffScope, session: Ses
 @router.get("/items/{review_id}/evidence/{evidence_id}", response_class=Response, responses=ERRORS)
 def get_evidence(
     review_id: str,
-    evidence_id: int,
+    evidence_id: RowId,
     reviewer: Reviewer,
     scope: StaffScope,
     session: SessionDep,

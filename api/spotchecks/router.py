@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from api.auth.deps import Admin, FieldStaff, StaffScope
 from api.core.deps import SessionDep
+from api.core.edge import RowId
 from api.spotchecks import service
 from api.spotchecks.models import SpotOutcome
 from shared.backoffice_schemas import SpotCheckCreate, SpotCheckPublic, SpotOutcomeCreate
@@ -24,14 +25,14 @@ def draw(body: SpotCheckCreate, admin: Admin, scope: StaffScope, session: Sessio
 
 
 @router.get("/{check_id}", response_model=SpotCheckPublic, responses=ERRORS)
-def show(check_id: int, _staff: FieldStaff, scope: StaffScope, session: SessionDep) -> SpotCheckPublic:
+def show(check_id: RowId, _staff: FieldStaff, scope: StaffScope, session: SessionDep) -> SpotCheckPublic:
     return service.public(session, service.get(session, check_id, scope=scope), scope=scope)
 
 
 @router.post("/{check_id}/items/{item_id}/outcome", response_model=SpotCheckPublic, responses=ERRORS)
 def outcome(
-    check_id: int,
-    item_id: int,
+    check_id: RowId,
+    item_id: RowId,
     body: SpotOutcomeCreate,
     staff: FieldStaff,
     scope: StaffScope,

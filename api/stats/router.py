@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.auth.deps import FieldStaff, StaffScope
 from api.core.deps import PolicyDep, ReadSessionDep, RegionPathsDep, agency_today
+from api.core.edge import QueryDate
 from api.stats import service
 from shared.backoffice_schemas import StatsOverview
 from shared.schemas import ErrorResponse
@@ -24,7 +23,7 @@ def stats(
     session: ReadSessionDep,
     policy: PolicyDep,
     paths: RegionPathsDep,
-    as_of: date | None = None,
+    as_of: QueryDate = None,
     depth: int = Query(3, ge=1, le=5),
     months: int = Query(12, ge=1, le=60),
 ) -> StatsOverview:
@@ -47,7 +46,7 @@ def stats_csv(
     session: ReadSessionDep,
     policy: PolicyDep,
     paths: RegionPathsDep,
-    as_of: date | None = None,
+    as_of: QueryDate = None,
     depth: int = Query(3, ge=1, le=5),
 ) -> Response:
     data = service.overview(

@@ -16,6 +16,7 @@ from api.certification.people import find_person
 from api.challenges.submission import check_key
 from api.core.context import CertContextDep, RateLimited
 from api.core.db import session_scope, utcnow
+from api.core.edge import RowId
 from api.core.operator import SELF, Operator, OperatorKind
 from api.worklist import visits
 from api.worklist.models import VisitRequest
@@ -84,7 +85,7 @@ def request_visit(
     responses=ERRORS,
 )
 def request_visit_for_relative(
-    binding_id: int,
+    binding_id: RowId,
     body: RelativeVisitRequestCreate,
     helper: CurrentHelper,
     ctx: CertContextDep,

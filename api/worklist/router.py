@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from api.auth.deps import FieldStaff
 from api.core.db import utcnow
 from api.core.deps import SessionDep
+from api.core.edge import Offset
 from api.worklist.service import Filters, worklist
 from shared.enums import CycleState
 from shared.schemas import ErrorResponse
@@ -31,7 +32,7 @@ def get_worklist(
     special_only: Annotated[bool, Query(description="only the special groups (aged, disabled …)")] = False,
     visit_requested: Annotated[bool, Query(description="only people with an open visit request")] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> WorklistPage:
     return worklist(
         session,

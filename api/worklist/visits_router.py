@@ -6,7 +6,6 @@ Coordinators and admins act; reviewers may read. Every request is looked up thro
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
@@ -19,6 +18,7 @@ from api.certification.people import find_person
 from api.core.context import CertContextDep
 from api.core.db import session_scope, utcnow
 from api.core.deps import SessionDep
+from api.core.edge import RowId
 from api.core.errors import ApiError
 from api.core.operator import Operator, OperatorKind
 from api.evidence.filetypes import IMAGE_KINDS
@@ -28,6 +28,7 @@ from api.worklist.models import VisitRequest
 from shared.cycle import local_date
 from shared.enums import VisitRecordReason
 from shared.schemas import ErrorResponse
+from shared.wire import SafeText, SaneDate
 from shared.worklist_schemas import (
     StaffVisitRequestCreate,
     VisitCouldNotReach,
@@ -92,13 +93,13 @@ def open_request(
 
 
 @router.get("/{request_id}", response_model=VisitRequestPublic, responses=ERRORS)
-def get_request(request_id: int, staff: FieldStaff, session: SessionDep) -> VisitRequestPublic:
+def get_request(request_id: RowId, staff: FieldStaff, session: SessionDep) -> VisitRequestPublic:
     return public(session, visits.get_in_scope(session, request_id, staff))
 
 
 @router.post("/{request_id}/schedule", response_model=VisitRequestPublic, responses=ERRORS)
 def schedule(
-    request_id: int, body: VisitSchedule, staff: Coordinator, ctx: CertContextDep
+    request_id: RowId, body: VisitSchedule, staff: Coordinator, ctx: CertContextDep
 ) -> VisitRequestPublic:
     """Set (or move) the date and the visiting worker; the person is sent a notice naming them."""
     with session_scope(ctx.sessions) as session:
@@ -111,7 +112,7 @@ def schedule(
 
 @router.post("/{request_id}/done", response_model=VisitRequestPublic, responses=ERRORS)
 def mark_done(
-    request_id: int, body: VisitDone, staff: Coordinator, ctx: CertContextDep
+    request_id: RowId, body: VisitDone, staff: Coordinator, ctx: CertContextDep
 ) -> VisitRequestPublic:
     """Close a scheduled visit with the certification it produced (e.g. the on-site face check)."""
     with session_scope(ctx.sessions) as session:
@@ -122,7 +123,7 @@ def mark_done(
 
 @router.post("/{request_id}/could-not-reach", response_model=VisitRequestPublic, responses=ERRORS)
 def could_not_reach(
-    request_id: int, body: VisitCouldNotReach, staff: Coordinator, ctx: CertContextDep
+    request_id: RowId, body: VisitCouldNotReach, staff: Coordinator, ctx: CertContextDep
 ) -> VisitRequestPublic:
     with session_scope(ctx.sessions) as session:
         request = visits.get_in_scope(session, request_id, staff, for_update=True)
@@ -132,12 +133,12 @@ def could_not_reach(
 
 @router.post("/{request_id}/record", response_model=VisitRecordPublic, status_code=201, responses=ERRORS)
 def record_visit(
-    request_id: int,
+    request_id: RowId,
     staff: Coordinator,
     ctx: CertContextDep,
     reason: Annotated[VisitRecordReason, Form(description="why the face check could not be done")],
-    notes: Annotated[str, Form(min_length=3, max_length=1000)],
-    visited_on: Annotated[date, Form(description="the day of the visit")],
+    notes: Annotated[SafeText, Form(min_length=3, max_length=1000)],
+    visited_on: Annotated[SaneDate, Form(description="the day of the visit")],
     photos: Annotated[list[UploadFile], File(description="photos of the visit (JPEG or PNG)")],
 ) -> VisitRecordPublic:
     """Record a scheduled visit where the face check could not be done: the request is done and a
