@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api import audit
+from api.auth.demo_accounts import DEMO_STAFF_PASSWORD
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
 from api.policy_loader import load_policy
 from api.regions.importer import RegionSpec, upsert_regions
@@ -48,7 +49,6 @@ from shared.policy import PolicyTable
 ACTOR = "system:demo"
 # Staff accounts for the staff app (:8551) in the local demo only; `lifecert demo` refuses production.
 DEMO_STAFF_USERNAME = "demo-admin"
-DEMO_STAFF_PASSWORD = "lifecert-demo"
 ENTITLED_SINCE = date(2015, 1, 1)  # everyone has been on the roll for years
 
 DEMO_REGIONS = [

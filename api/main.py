@@ -11,9 +11,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from api import audit
 from api.audit_viewer.router import router as audit_router
+from api.auth.demo_accounts import demo_accounts_present
 from api.auth.router import router as auth_router
 from api.certification.attestation_router import router as attestation_router
 from api.certification.documents_router import router as documents_router
@@ -93,6 +95,17 @@ def standby_engine(settings: Settings) -> Engine | None:
     )
 
 
+def refuse_demo_accounts(sessions: sessionmaker[Session]) -> None:
+    """Production never starts with the demo's staff accounts in its database."""
+    with sessions() as session:
+        found = demo_accounts_present(session)
+    if found:
+        raise RuntimeError(
+            f"refusing to start in production: demo staff accounts exist ({', '.join(found)}); "
+            "deactivate or delete them"
+        )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     audit.use_key(settings.audit_key)  # the chains' HMAC key: from the settings, never the database
@@ -106,6 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(the_app: FastAPI) -> AsyncIterator[None]:
+        if settings.is_production:
+            refuse_demo_accounts(the_app.state.sessionmaker)
         if settings.env is not Environment.TEST:
             # Start loading the face models without holding up start-up (tests load them lazily, once per
             # session); the first certification waits for them.
@@ -119,6 +134,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Benefit-eligibility certification (proof of life)",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url="/redoc" if settings.docs_enabled else None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
     app.state.settings = settings
     app.state.engine = engine

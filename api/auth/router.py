@@ -49,7 +49,15 @@ def _login(
 
 @router.post("/auth/staff/login", response_model=TokenResponse, responses=ERRORS, dependencies=[RateLimited])
 def staff_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
-    return _login(service.login_staff, body, session, ctx, ctx.cert.staff_token_minutes)
+    return service.login_staff(
+        session,
+        body.username,
+        body.password,
+        key=ctx.settings.secret_key,
+        minutes=ctx.cert.staff_token_minutes,
+        now=utcnow(),
+        production=ctx.settings.is_production,
+    )
 
 
 @router.post("/auth/helper/login", response_model=TokenResponse, responses=ERRORS, dependencies=[RateLimited])

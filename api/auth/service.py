@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.auth import tokens
+from api.auth.demo_accounts import is_demo_sign_in
 from api.auth.models import HelperAccount, StaffUser
 from api.auth.passwords import MIN_PASSWORD_LENGTH, burn_verification_time, hash_password, verify_password
 from api.auth.tokens import PrincipalKind
@@ -124,8 +125,19 @@ def _signed_in(
 
 
 def login_staff(
-    session: Session, username: str, password: str, *, key: str, minutes: int, now: datetime
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    key: str,
+    minutes: int,
+    now: datetime,
+    production: bool = False,
 ) -> TokenResponse:
+    """In production a demo account (``demo-…``) or the demo password never signs in (the same 401)."""
+    if production and is_demo_sign_in(username, password):
+        burn_verification_time(password)
+        raise ApiError(401, "bad_credentials", BAD_LOGIN)
     staff = session.execute(sa.select(StaffUser).where(StaffUser.username == username)).scalar_one_or_none()
     return _signed_in(staff, password, PrincipalKind.STAFF, key=key, minutes=minutes, now=now)
 

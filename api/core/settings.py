@@ -6,18 +6,26 @@ nested groups use ``__``: ``LIFECERT_CERTIFICATION__CLAIM_LEASE_SECONDS``, ``LIF
 ``LIFECERT_FACE__LIVENESS__MIN_FRAMES``. The face engine's thresholds are the engine's own ``FaceConfig``
 (``face/config.py``), so each value is written once. In production (``LIFECERT_ENV=production``) the
 development secret key is refused, and fixed challenge actions are refused outside test mode.
+
+Production (:func:`production_problems`) also refuses: a secret shorter than 32 bytes, one with little
+entropy (``aaaa…``, ``abcabc…``) or derived from the development value (any case, spaces or punctuation
+around it), a database other than PostgreSQL, and public API docs unless ``LIFECERT_API_DOCS=true``.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import math
+import re
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from face.config import FaceConfig
 from shared.enums import ChallengeAction
@@ -36,6 +44,38 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+
+
+MIN_PRODUCTION_SECRET_BYTES = 32
+MIN_SECRET_ENTROPY_BITS = 96  # total, from the secret's own character frequencies
+MIN_SECRET_DISTINCT = 8
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def secret_entropy_bits(secret: str) -> float:
+    """Shannon entropy of the secret's characters times its length: 0 for ``aaaa…``, ~190 for
+    ``secrets.token_urlsafe(32)``, ~250 for ``openssl rand -hex 32``."""
+    if not secret:
+        return 0.0
+    counts = Counter(secret)
+    n = len(secret)
+    return -n * sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why ``secret`` is not fit for production, or None."""
+    dev = _letters(DEV_SECRET_KEY)
+    plain = _letters(secret)
+    if plain and (dev in plain or plain in dev):
+        return "is the development secret (or made from it)"
+    if len(secret.encode("utf-8")) < MIN_PRODUCTION_SECRET_BYTES:
+        return f"is shorter than {MIN_PRODUCTION_SECRET_BYTES} bytes"
+    if len(set(secret)) < MIN_SECRET_DISTINCT or secret_entropy_bits(secret) < MIN_SECRET_ENTROPY_BITS:
+        return "is not random enough (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+    return None
 
 
 def default_database_url() -> str:
@@ -186,6 +226,8 @@ class Settings(BaseSettings):
     # rate per minute). 0 disables the limit.
     status_rate_per_minute: int = Field(default=30, ge=0)
     status_burst: int = Field(default=10, ge=1)
+    # /docs, /redoc and /openapi.json: unset means on outside production and off in production.
+    api_docs: bool | None = None
     # Honour X-Forwarded-For only behind a proxy you control.
     trust_forwarded_for: bool = False
 
@@ -211,10 +253,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_combinations(self) -> Settings:
-        if self.env is Environment.PRODUCTION and self.secret_key == DEV_SECRET_KEY:
-            raise ValueError(
-                "LIFECERT_SECRET_KEY is the development default: set a real secret in production"
-            )
+        if self.env is Environment.PRODUCTION:
+            problems = production_problems(self)
+            if problems:
+                raise ValueError("unsafe settings for production: " + "; ".join(problems))
         if self.storage.backend is StorageBackend.S3 and not self.storage.s3_bucket:
             raise ValueError("LIFECERT_STORAGE__S3_BUCKET is required with the s3 storage backend")
         if self.certification.challenge_fixed_actions is not None and self.env is not Environment.TEST:
@@ -261,9 +303,29 @@ class Settings(BaseSettings):
         return self.env is Environment.PRODUCTION
 
     @property
+    def docs_enabled(self) -> bool:
+        """Serve /docs, /redoc and /openapi.json (off in production unless LIFECERT_API_DOCS=true)."""
+        return self.api_docs if self.api_docs is not None else not self.is_production
+
+    @property
     def min_frames(self) -> int:
         """Fewest frames a challenge upload may carry: what active liveness needs to decide at all."""
         return self.face.liveness.min_frames
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """Everything that makes ``settings`` unfit for LIFECERT_ENV=production (empty: fit)."""
+    problems = []
+    secret = secret_problem(settings.secret_key)
+    if secret is not None:
+        problems.append(f"LIFECERT_SECRET_KEY {secret}")
+    try:
+        backend = make_url(settings.database_url).get_backend_name()
+    except Exception:  # an unparsable URL: named below like any other non-PostgreSQL one
+        backend = "unknown"
+    if backend != "postgresql":
+        problems.append(f"LIFECERT_DATABASE_URL must name a PostgreSQL database (got {backend})")
+    return problems
 
 
 def settings_for_command(args: argparse.Namespace) -> Settings:

@@ -50,7 +50,13 @@ def test_production_refuses_the_development_secret(environ) -> None:
     environ({"LIFECERT_ENV": "production"})
     with pytest.raises(ValidationError, match="LIFECERT_SECRET_KEY"):
         Settings()
-    environ({"LIFECERT_SECRET_KEY": "x" * 40, **PRODUCTION_KEYS})
+    environ(
+        {
+            "LIFECERT_SECRET_KEY": "Qm7vR2xK9pL4wN8sT1yB6cF3hJ0dG5zE",
+            "LIFECERT_DATABASE_URL": "postgresql+psycopg://lifecert@127.0.0.1:5432/lifecert",
+            **PRODUCTION_KEYS,
+        }
+    )
     ok = Settings()
     assert ok.is_production and ok.secret_key != DEV_SECRET_KEY
 

@@ -267,10 +267,11 @@ def test_demo_refuses_to_run_in_production(monkeypatch, tmp_path, capsys) -> Non
     from api.demo import run_demo
 
     monkeypatch.setenv("LIFECERT_ENV", "production")
-    monkeypatch.setenv("LIFECERT_SECRET_KEY", "a-real-secret-for-this-test-0123456789")
+    monkeypatch.setenv("LIFECERT_SECRET_KEY", "Qm7vR2xK9pL4wN8sT1yB6cF3hJ0dG5zE")
     monkeypatch.setenv("LIFECERT_AUDIT__KEY", "an audit key of at least 32 characters")
     monkeypatch.setenv("LIFECERT_STORAGE__ENCRYPTION_KEY", "a storage key of at least 32 characters")
-    monkeypatch.setenv("LIFECERT_DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    # production needs PostgreSQL (never reached: the demo refuses first)
+    monkeypatch.setenv("LIFECERT_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/prod")
     assert run_demo(with_client=False) == 2
     assert "not in production" in capsys.readouterr().err
     assert not (tmp_path / "prod.sqlite3").exists()  # nothing was created or seeded

@@ -64,16 +64,21 @@ def test_stopped_entitlement_gets_no_challenge(client, make_person) -> None:
     assert resp.status_code == 409 and resp.json()["error"] == "not_certifiable"
 
 
+PRODUCTION_SECRET = "Qm7vR2xK9pL4wN8sT1yB6cF3hJ0dG5zE"  # 32 random characters
+PRODUCTION_DB = "postgresql+psycopg://lifecert@127.0.0.1:5432/lifecert"  # production needs PostgreSQL
+
+
 def test_fixed_actions_only_in_test_mode() -> None:
     fixed = CertificationSettings(challenge_fixed_actions="open_mouth,blink")
     assert fixed.challenge_fixed_actions == (ChallengeAction.OPEN_MOUTH, ChallengeAction.BLINK)
     Settings(env=Environment.TEST, certification=fixed)
     for env in (Environment.DEVELOPMENT, Environment.PRODUCTION):
         with pytest.raises(ValueError, match="only allowed when LIFECERT_ENV=test"):
-            Settings(env=env, secret_key="a-real-production-secret-key", certification=fixed)
+            Settings(env=env, secret_key=PRODUCTION_SECRET, database_url=PRODUCTION_DB, certification=fixed)
     Settings(
         env=Environment.PRODUCTION,
-        secret_key="a-real-production-secret-key",
+        secret_key=PRODUCTION_SECRET,
+        database_url=PRODUCTION_DB,
         audit={"key": "an audit key of at least 32 characters"},
         storage={"encryption_key": "a storage key of at least 32 characters"},
     )
