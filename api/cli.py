@@ -474,6 +474,9 @@ def _register_domain_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from api.core.log_masking import install as mask_personal_data_in_logs
+
+    mask_personal_data_in_logs()  # no ID numbers, phones or hashes in any log record or traceback
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

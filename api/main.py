@@ -30,6 +30,7 @@ from api.core.db import make_engine, make_sessionmaker
 from api.core.edge import ControlCharacters
 from api.core.idempotency import IdempotentPosts
 from api.core.limiter import TokenBucketLimiter
+from api.core.log_masking import install as mask_personal_data_in_logs
 from api.core.region_paths import RegionPaths
 from api.core.replica import ReadEngines
 from api.core.settings import Environment, Settings
@@ -107,6 +108,7 @@ def refuse_demo_accounts(sessions: sessionmaker[Session]) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    mask_personal_data_in_logs()  # ID numbers, phones, hashes never reach a log (tracebacks included)
     settings = settings or Settings()
     audit.use_key(settings.audit_key)  # the chains' HMAC key: from the settings, never the database
     engine = make_engine(settings.database_url, prepared_statements=settings.database_prepared_statements)

@@ -190,6 +190,13 @@ class LoginRequest(Request):
     password: str = Field(min_length=1, max_length=200)
 
 
+class PasswordChange(Request):
+    """A signed-in staff member or helper sets a new password; every earlier sign-in ends."""
+
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=8, max_length=200)
+
+
 class TokenResponse(Answer):
     access_token: str
     token_type: str = "bearer"

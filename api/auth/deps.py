@@ -69,7 +69,21 @@ def _active_account(
     account = session.get(model, principal.account_id)
     if account is None or not account.active:
         raise ApiError(401, "unauthorized", f"This {kind.value} account is not active; please sign in again.")
+    if account.token_version != principal.version:
+        raise ApiError(
+            401, "token_revoked", "You have been signed out; please sign in again.", headers=_CHALLENGE
+        )
     return account
+
+
+def current_account(principal: CurrentPrincipal, session: SessionDep) -> StaffUser | HelperAccount:
+    """The signed-in account of either kind (sign-out, password change)."""
+    if principal.kind is PrincipalKind.STAFF:
+        return _active_account(principal, session, StaffUser, kind=principal.kind, for_whom="staff")
+    return _active_account(principal, session, HelperAccount, kind=principal.kind, for_whom="helpers")
+
+
+CurrentAccount = Annotated[StaffUser | HelperAccount, Depends(current_account)]
 
 
 def current_staff(principal: CurrentPrincipal, session: SessionDep) -> StaffUser:
@@ -100,7 +114,8 @@ def optional_staff(request: Request, settings: SettingsDep, session: SessionDep)
     if principal.kind is not PrincipalKind.STAFF:
         return None
     staff = session.get(StaffUser, principal.account_id)
-    return staff if staff is not None and staff.active else None
+    usable = staff is not None and staff.active and staff.token_version == principal.version
+    return staff if usable else None
 
 
 OptionalStaff = Annotated[StaffUser | None, Depends(optional_staff)]

@@ -21,6 +21,8 @@ class HelperAccount(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # raised by sign-out and a password change: tokens issued before stop working (api/auth/tokens.py)
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class HelperBinding(Base):
@@ -52,3 +54,5 @@ class StaffUser(Base):
     region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code", ondelete="RESTRICT"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # raised by sign-out, a password change and deactivation: tokens issued before stop working
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")

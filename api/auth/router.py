@@ -5,21 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
 from api.auth import service
-from api.auth.deps import Admin, CurrentStaff, StaffScope
+from api.auth.deps import Admin, CurrentAccount, CurrentStaff, StaffScope
 from api.auth.models import StaffUser
 from api.core.context import CertContext, CertContextDep, RateLimited
 from api.core.db import session_scope, utcnow
 from api.core.deps import SessionDep
+from api.core.edge import RowId
+from api.core.errors import ApiError
 from shared.idnumber import mask_id, mask_name
 from shared.schemas import (
     ErrorResponse,
     HelperPublic,
     HelperRegisterRequest,
     LoginRequest,
+    PasswordChange,
     StaffCreate,
     StaffPublic,
     TokenResponse,
@@ -66,6 +69,22 @@ def helper_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -
     return _login(service.login_helper, body, session, ctx, ctx.cert.helper_token_minutes)
 
 
+@router.post("/auth/logout", status_code=204, response_class=Response, responses=ERRORS)
+def logout(account: CurrentAccount, session: SessionDep) -> Response:
+    """Sign out: this token and every other token of the account stop working."""
+    service.sign_out(session, account)
+    session.commit()
+    return Response(status_code=204)
+
+
+@router.post("/auth/password", status_code=204, response_class=Response, responses=ERRORS)
+def change_password(body: PasswordChange, account: CurrentAccount, session: SessionDep) -> Response:
+    """A new password; every token of the account (this one too) stops working: sign in again."""
+    service.change_password(session, account, current=body.current_password, new=body.new_password)
+    session.commit()
+    return Response(status_code=204)
+
+
 @router.post(
     "/helpers", response_model=HelperPublic, status_code=201, responses=ERRORS, dependencies=[RateLimited]
 )
@@ -108,3 +127,16 @@ def create_staff(body: StaffCreate, admin: Admin, scope: StaffScope, ctx: CertCo
             actor=f"staff:{admin.id}",
         )
         return staff_public(staff)
+
+
+@router.post("/staff/{staff_id}/deactivate", status_code=204, response_class=Response, responses=ERRORS)
+def deactivate_staff(staff_id: RowId, admin: Admin, scope: StaffScope, session: SessionDep) -> Response:
+    """An admin deactivates an account of their region subtree: it cannot sign in, its tokens stop working."""
+    staff = session.execute(
+        sa.select(StaffUser).where(StaffUser.id == staff_id, scope.covers(StaffUser.region_code))
+    ).scalar_one_or_none()
+    if staff is None:
+        raise ApiError(404, "not_found", "There is no such staff account in your region.")
+    service.deactivate_staff(session, staff, actor=f"staff:{admin.id}")
+    session.commit()
+    return Response(status_code=204)

@@ -100,8 +100,10 @@ def create_helper(session: Session, *, id_number: str, name: str, phone: str, pa
     return helper
 
 
-def _token(kind: PrincipalKind, account_id: int, *, key: str, minutes: int, now: datetime) -> TokenResponse:
-    principal = tokens.issue(kind, account_id, ttl=timedelta(minutes=minutes), now=now)
+def _token(
+    kind: PrincipalKind, account_id: int, *, key: str, minutes: int, now: datetime, version: int = 0
+) -> TokenResponse:
+    principal = tokens.issue(kind, account_id, ttl=timedelta(minutes=minutes), now=now, version=version)
     return TokenResponse(access_token=tokens.encode(principal, key=key), expires_at=principal.expires_at)
 
 
@@ -121,7 +123,7 @@ def _signed_in(
         raise ApiError(401, "bad_credentials", BAD_LOGIN)
     if not verify_password(account.password_hash, password):
         raise ApiError(401, "bad_credentials", BAD_LOGIN)
-    return _token(kind, account.id, key=key, minutes=minutes, now=now)
+    return _token(kind, account.id, key=key, minutes=minutes, now=now, version=account.token_version)
 
 
 def login_staff(
@@ -155,3 +157,61 @@ def login_helper(
             sa.select(HelperAccount).where(HelperAccount.id_number == number)
         ).scalar_one_or_none()
     return _signed_in(helper, password, PrincipalKind.HELPER, key=key, minutes=minutes, now=now)
+
+
+# --- sign-out, password change, deactivation: each one revokes every token issued before ---------------
+
+
+def revoke_tokens(account: StaffUser | HelperAccount) -> None:
+    """Every token of ``account`` issued so far stops working (the caller commits)."""
+    account.token_version = (account.token_version or 0) + 1
+
+
+def _actor(account: StaffUser | HelperAccount) -> str:
+    return f"staff:{account.id}" if isinstance(account, StaffUser) else f"helper:{account.id}"
+
+
+def _entity(account: StaffUser | HelperAccount) -> str:
+    return "staff_user" if isinstance(account, StaffUser) else "helper_account"
+
+
+def sign_out(session: Session, account: StaffUser | HelperAccount) -> None:
+    revoke_tokens(account)
+    audit.record(
+        session,
+        actor=_actor(account),
+        action="auth.sign_out",
+        entity_type=_entity(account),
+        entity_id=account.id,
+    )
+
+
+def change_password(session: Session, account: StaffUser | HelperAccount, *, current: str, new: str) -> None:
+    """A new password (the current one must match); every token issued before stops working."""
+    if not verify_password(account.password_hash, current):
+        raise ApiError(401, "bad_credentials", "The current password is not right.")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise ApiError(422, "weak_password", f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    account.password_hash = hash_password(new)
+    revoke_tokens(account)
+    audit.record(
+        session,
+        actor=_actor(account),
+        action="auth.password_change",
+        entity_type=_entity(account),
+        entity_id=account.id,
+    )
+
+
+def deactivate_staff(session: Session, staff: StaffUser, *, actor: str) -> None:
+    """The account can no longer sign in, and its tokens stop working at once."""
+    staff.active = False
+    revoke_tokens(staff)
+    audit.record(
+        session,
+        actor=actor,
+        action="staff.deactivate",
+        entity_type="staff_user",
+        entity_id=staff.id,
+        after={"username": staff.username, "active": False},
+    )

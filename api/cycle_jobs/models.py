@@ -12,7 +12,12 @@ from api.core.db import Base, BigId, utcnow
 
 
 class CycleRun(Base):
+    """One run of a month. On SQLite a run first commits its row with ``state`` "running" (one per month:
+    the unique index refuses a second) and clears it with its changes; on PostgreSQL an advisory lock per
+    month does the same (``api/cycle_jobs/month_lock.py``). Finished runs have ``state`` NULL."""
+
     __tablename__ = "cycle_runs"
+    __table_args__ = (sa.Index("uq_cycle_runs_month_state", "month", "state", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     month: Mapped[str] = mapped_column(sa.String(7), index=True)  # "YYYY-MM"
@@ -24,3 +29,4 @@ class CycleRun(Base):
     reminders: Mapped[int] = mapped_column(default=0)
     report: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    state: Mapped[str | None] = mapped_column(sa.String(16), default=None)  # "running" | NULL (finished)

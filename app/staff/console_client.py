@@ -66,6 +66,20 @@ class ConsoleClient:
         self.token = token.access_token
         return await self.send("GET", "/api/v1/staff/me", StaffPublic)
 
+    async def logout(self) -> bool:
+        """Sign out on the server (this token and every other of the account stop working); True when the
+        server confirmed. Never raises: signing out locally must not depend on the network."""
+        if not self.token:
+            return False
+        try:
+            response = await self._http.post("/api/v1/auth/logout",
+                                             headers={"Authorization": f"Bearer {self.token}"})
+        except httpx.TransportError:
+            return False
+        finally:
+            self.token = None
+        return response.status_code == 204
+
     async def review_items(self) -> ReviewPage:
         return await self.send("GET", "/api/v1/review/items", ReviewPage)
 

@@ -117,6 +117,7 @@ class ConsoleState:
     async def sign_out(self) -> None:
         self.case, self.attest = ReviewCase(), AttestationDesk()
         if self.client is not None:
+            await self.client.logout()  # the server revokes the token: a copy of it no longer works
             await self.client.aclose()
         if self.face is not None:
             await self.face.aclose()
