@@ -13,6 +13,7 @@ def cmd_cycle_run(args: argparse.Namespace) -> int:
     from api.core.db import make_engine, make_sessionmaker, session_scope
     from api.core.region_paths import RegionPaths
     from api.core.settings import settings_for_command
+    from api.cycle_jobs.month_lock import RunInProgress
     from api.cycle_jobs.service import run_month
     from api.policy_loader import load_policy
     from shared.enums import StaffRole
@@ -39,6 +40,9 @@ def cmd_cycle_run(args: argparse.Namespace) -> int:
     except acting.ActingStaffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except RunInProgress as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     finally:
         engine.dispose()
     print(report.summary())

@@ -30,3 +30,4 @@ class CycleRun(Base):
     report: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     state: Mapped[str | None] = mapped_column(sa.String(16), default=None)  # "running" | NULL (finished)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -7,13 +7,15 @@ from fastapi import APIRouter
 
 from api.auth.deps import Admin, StaffScope
 from api.core.deps import PolicyDep, RegionPathsDep, SessionDep
+from api.core.errors import ApiError
+from api.cycle_jobs.month_lock import RunInProgress
 from api.cycle_jobs.service import run_month
 from shared.backoffice_schemas import CycleChange, CycleRunRequest, CycleRunResult
 from shared.months import YearMonth
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/cycle", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422)}
 
 
 @router.post("/run", response_model=CycleRunResult, responses=ERRORS)
@@ -25,14 +27,17 @@ def run(
     policy: PolicyDep,
     paths: RegionPathsDep,
 ) -> CycleRunResult:
-    report = run_month(
-        session,
-        YearMonth.parse(body.month),
-        policy=policy,
-        region_paths=paths,
-        actor=f"staff:{admin.id}",
-        scope=scope,
-    )
+    try:
+        report = run_month(
+            session,
+            YearMonth.parse(body.month),
+            policy=policy,
+            region_paths=paths,
+            actor=f"staff:{admin.id}",
+            scope=scope,
+        )
+    except RunInProgress as exc:
+        raise ApiError(409, "cycle_run_in_progress", str(exc)) from None
     session.commit()
     changes = [
         CycleChange(

@@ -13,9 +13,11 @@ For month M (the run stands on the 1st of M, when payroll for M is prepared):
 * a reminder is queued in the outbox for every ACTIVE entitlement still DUE whose deadline is within the
   policy's ``remind_days_before`` of the 1st of M (one per entitlement and deadline).
 
-Running a month twice changes nothing the second time: suspended people are no longer ACTIVE, resumed
-ones no longer SUSPENDED, and reminders are keyed by (entitlement, deadline). Everything happens in the
-caller's transaction; each change goes through :func:`api.payments.transitions.transition` (audited).
+Two runs of one month never overlap (:mod:`api.cycle_jobs.month_lock`): the second is refused with
+``RunInProgress`` before it reads anything. Running a month twice in a row changes nothing the second
+time: suspended people are no longer ACTIVE, resumed ones no longer SUSPENDED, and reminders are keyed by
+(entitlement, deadline). Everything happens in the caller's transaction; each change goes through
+:func:`api.payments.transitions.transition` (audited).
 
 A regional administrator runs it for their region subtree only (``scope``; the run records its region).
 """
@@ -31,7 +33,9 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.core.db import utcnow
 from api.core.region_paths import RegionPaths
+from api.cycle_jobs import month_lock
 from api.cycle_jobs.models import CycleRun
 from api.notify import outbox
 from api.payments.began import began_on
@@ -111,6 +115,24 @@ def run_month(
     actor: str,
     scope: RegionScope = NATIONAL,
 ) -> CycleReport:
+    taken = month_lock.claim(session, month, actor=actor, region_code=scope.region_code)
+    try:
+        return _run(session, month, taken, policy=policy, region_paths=region_paths, actor=actor, scope=scope)
+    except BaseException:
+        month_lock.release_unfinished(session, taken)
+        raise
+
+
+def _run(
+    session: Session,
+    month: YearMonth,
+    taken: month_lock.MonthClaim,
+    *,
+    policy: PolicyTable,
+    region_paths: RegionPaths,
+    actor: str,
+    scope: RegionScope,
+) -> CycleReport:
     today = month.first_day()
     report = CycleReport(month=str(month))
     ids = (
@@ -125,22 +147,22 @@ def run_month(
     )
     for i in range(0, len(ids), BATCH):
         _batch(session, ids[i : i + BATCH], today, month, policy, region_paths, actor, report)
-    run = CycleRun(
-        month=str(month),
-        region_code=scope.region_code,
-        actor=actor,
-        suspended=len(report.suspended),
-        resumed=len(report.resumed),
-        reminders=report.reminders,
-        report={
-            "checked": report.checked,
-            "suspended": [asdict(s) for s in report.suspended[:1000]],
-            "resumed": [asdict(r) for r in report.resumed[:1000]],
-            "reminders": report.reminders,
-            "spared": [asdict(s) for s in report.spared[:1000]],
-        },
-    )
-    session.add(run)
+    run = session.get(CycleRun, taken.run_id) if taken.run_id is not None else None
+    if run is None:  # PostgreSQL: the advisory lock held the month; the record is written now
+        run = CycleRun(month=str(month), region_code=scope.region_code, actor=actor)
+        session.add(run)
+    run.suspended = len(report.suspended)
+    run.resumed = len(report.resumed)
+    run.reminders = report.reminders
+    run.report = {
+        "checked": report.checked,
+        "suspended": [asdict(s) for s in report.suspended[:1000]],
+        "resumed": [asdict(r) for r in report.resumed[:1000]],
+        "reminders": report.reminders,
+        "spared": [asdict(s) for s in report.spared[:1000]],
+    }
+    run.state = None
+    run.finished_at = utcnow()
     session.flush()
     report.run_id = run.id
     audit.record(

@@ -22,12 +22,14 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column("token_version", sa.Integer(), server_default="0", nullable=False))
     with op.batch_alter_table("cycle_runs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("state", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index("uq_cycle_runs_month_state", ["month", "state"], unique=True)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("cycle_runs", schema=None) as batch_op:
         batch_op.drop_index("uq_cycle_runs_month_state")
+        batch_op.drop_column("finished_at")
         batch_op.drop_column("state")
     for table in ("helper_accounts", "staff_users"):
         with op.batch_alter_table(table, schema=None) as batch_op:
