@@ -3,7 +3,7 @@ family helper, and staff of each role. Valid and invalid requests (NUL bytes, hu
 wrong types) are generated for every operation; any 5xx fails the test, with the request that caused it.
 
 The database is a fresh one with the demo roster (a few people, their regions) and one account per role.
-``LIFECERT_FUZZ_EXAMPLES`` sets the examples per operation, role and mode (default 6: the whole run stays
+``LIFECERT_FUZZ_EXAMPLES`` sets the examples per operation, caller and mode (default 4: the whole run stays
 within a few minutes on a busy two-core machine). Runs on SQLite and on PostgreSQL (NUL bytes are what
 PostgreSQL refuses), like every database test.
 """
@@ -27,7 +27,7 @@ from schemathesis import GenerationMode  # noqa: E402
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = int(os.environ.get("LIFECERT_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("LIFECERT_FUZZ_EXAMPLES", "4"))
 PASSWORD = "correct horse battery"
 HELPER_ID = make_id_number("110101", date(1970, 5, 17), 7)  # valid, and no demo person's
 
