@@ -184,6 +184,16 @@ def _run(
     return report
 
 
+def _still_suspended(session: Session, ent: Entitlement) -> bool:
+    """Lock the person as a certification does (``SELECT … FOR UPDATE`` on the beneficiary) and re-read the
+    entitlement: a certification that resumed it meanwhile (with its back pay) is not resumed again."""
+    session.execute(
+        sa.select(Beneficiary.id).where(Beneficiary.id == ent.beneficiary_id).with_for_update()
+    ).scalar_one()
+    session.refresh(ent)
+    return ent.payment_state is PaymentState.SUSPENDED and not held_by_detention(ent)
+
+
 def _batch(
     session: Session,
     ids: list[int],
@@ -223,7 +233,7 @@ def _batch(
                 continue  # a certification does not lift a detention: a release record or a reviewer does
             since = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
             late = [(day, cid) for day, cid in mine if since is None or YearMonth.of(day) >= since]
-            if late:
+            if late and _still_suspended(session, ent):
                 day, cid = late[-1]
                 res = resume_after_certification(
                     session,

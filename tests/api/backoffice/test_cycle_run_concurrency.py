@@ -244,3 +244,89 @@ def test_an_abandoned_running_row_is_taken_over(db_url, engine, session, make_pe
         sa.select(CycleRun.state, CycleRun.actor).where(CycleRun.month == "2026-12")
     ).all()
     assert [tuple(s) for s in states] == [(None, "system:test")]
+
+
+def test_run_does_not_resume_again_what_a_certification_resumed_meanwhile(
+    db_url, engine, session, make_person
+) -> None:
+    """PostgreSQL (SQLite has one writer, so the run reads after the certification's commit): a certification
+    holds the person (FOR UPDATE, as every certification path does) and resumes the entitlement with back
+    pay; the run, started meanwhile, waits for the person and then finds the entitlement active — one
+    back-pay record, not two."""
+    if not db_url.startswith("postgresql"):
+        return
+    import threading
+
+    from api.beneficiaries.models import Beneficiary
+    from api.certification.models import PaymentResumption
+    from api.core.db import make_sessionmaker
+    from api.core.region_paths import RegionPaths
+    from api.cycle_jobs.service import run_month
+    from api.payments.resume import resume_after_certification
+    from shared.months import YearMonth
+    from shared.policy import PolicyTable
+
+    person = make_person(
+        name="冯晓",
+        birth=date(1950, 11, 16),
+        payment_state=PaymentState.SUSPENDED,
+        suspended_since="2026-09",
+        certified_on=date(2026, 10, 20),
+    )
+    session.execute(
+        sa.update(Entitlement)
+        .where(Entitlement.beneficiary_id == person.id)
+        .values(entitled_since=date(2020, 1, 1))
+    )
+    session.commit()
+    cert_id = session.execute(
+        sa.text("SELECT id FROM certifications WHERE beneficiary_id = :p"), {"p": person.id}
+    ).scalar_one()
+    sessions = make_sessionmaker(engine)
+    certifying = sessions()
+    certifying.get(Beneficiary, person.id, with_for_update=True)
+    ent = certifying.execute(
+        sa.select(Entitlement).where(Entitlement.beneficiary_id == person.id)
+    ).scalar_one()
+    resume_after_certification(
+        certifying,
+        ent,
+        certification_id=cert_id,
+        certified_on=date(2026, 10, 20),
+        policy=PolicyTable(),
+        region_paths=RegionPaths(),
+        actor="self",
+    )
+    certifying.flush()
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        with sessions() as s:
+            outcome["report"] = run_month(
+                s, YearMonth(2026, 12), policy=PolicyTable(), region_paths=RegionPaths(), actor="system:test"
+            )
+            s.commit()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    with engine.connect() as watch:  # wait until the run waits for the person's lock
+        while not watch.execute(
+            sa.text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+        ).scalar():
+            assert thread.is_alive(), outcome
+            time.sleep(0.01)
+    certifying.commit()
+    certifying.close()
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert outcome["report"].resumed == []
+    session.expire_all()
+    count = session.execute(
+        sa.select(sa.func.count())
+        .select_from(PaymentResumption)
+        .where(PaymentResumption.entitlement_id == ent.id)
+    ).scalar_one()
+    assert count == 1
