@@ -62,6 +62,11 @@ def test_production_refuses_the_development_secret(environ) -> None:
 
 
 PRODUCTION_KEYS = {"LIFECERT_AUDIT__KEY": "a" * 40, "LIFECERT_STORAGE__ENCRYPTION_KEY": "s" * 40}
+# a secret and a database production accepts (tests/api/test_production_settings.py checks those)
+PRODUCTION_BASE = {
+    "LIFECERT_SECRET_KEY": "Qm7vR2xK9pL4wN8sT1yB6cF3hJ0dG5zE",
+    "LIFECERT_DATABASE_URL": "postgresql+psycopg://lifecert@127.0.0.1:5432/lifecert",
+}
 
 
 @pytest.mark.parametrize("name", sorted(PRODUCTION_KEYS))
@@ -73,12 +78,12 @@ def test_production_requires_the_audit_and_storage_keys(environ, name, value) ->
 
     keys = dict(PRODUCTION_KEYS)
     dev = DEV_AUDIT_KEY if name == "LIFECERT_AUDIT__KEY" else DEV_STORAGE_KEY
-    bad = {None: None, "short": "k" * 20, "dev": dev, "secret": "x" * 40}[value]
+    bad = {None: None, "short": "k" * 20, "dev": dev, "secret": PRODUCTION_BASE["LIFECERT_SECRET_KEY"]}[value]
     if bad is None:
         del keys[name]
     else:
         keys[name] = bad
-    environ({"LIFECERT_ENV": "production", "LIFECERT_SECRET_KEY": "x" * 40, **keys})
+    environ({"LIFECERT_ENV": "production", **PRODUCTION_BASE, **keys})
     with pytest.raises(ValidationError, match=name):
         Settings()
 

@@ -1,6 +1,6 @@
 """Production settings are checked at start (issue 16, finding 11): a short, low-entropy or
-development-derived secret, a SQLite database and public API docs are refused; demo staff accounts neither sign in nor let the
-API start in production."""
+development-derived secret, a SQLite database and public API docs are refused; demo staff accounts neither
+sign in nor let the API start in production."""
 
 from __future__ import annotations
 
@@ -16,8 +16,16 @@ GOOD_SECRET = "Qm7vR2xK9pL4wN8sT1yB6cF3hJ0dG5zE"
 PG = "postgresql+psycopg://lifecert@127.0.0.1:5432/lifecert"
 
 
+KEYS = {
+    "audit": {"key": "an audit key of at least 32 characters"},
+    "storage": {"encryption_key": "a storage key of at least 32 characters"},
+}
+
+
 def production(**values) -> Settings:
-    return Settings(env=Environment.PRODUCTION, **{"secret_key": GOOD_SECRET, "database_url": PG, **values})
+    return Settings(
+        env=Environment.PRODUCTION, **{"secret_key": GOOD_SECRET, "database_url": PG, **KEYS, **values}
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,7 +56,7 @@ def test_sqlite_refused_in_production() -> None:
     with pytest.raises(ValidationError, match="PostgreSQL"):
         production(database_url="sqlite:///var/lifecert.sqlite3")
     with pytest.raises(ValidationError, match="PostgreSQL"):
-        Settings(env=Environment.PRODUCTION, secret_key=GOOD_SECRET)  # the default SQLite file
+        Settings(env=Environment.PRODUCTION, secret_key=GOOD_SECRET, **KEYS)  # the default SQLite file
 
 
 def test_weak_settings_still_fine_outside_production() -> None:

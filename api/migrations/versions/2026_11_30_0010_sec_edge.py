@@ -1,7 +1,7 @@
 """token versions (sign-out, password change and deactivation revoke tokens); one running cycle run per month
 
-Revision ID: 0008_sec_edge
-Revises: 0008_notice_channels
+Revision ID: 0010_sec_edge
+Revises: 0009_audit_partitions
 Create Date: 2026-11-30 09:40:00+00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_sec_edge"
-down_revision: str | None = "0008_notice_channels"
+revision: str = "0010_sec_edge"
+down_revision: str | None = "0009_audit_partitions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
