@@ -432,3 +432,4 @@ def test_visit_request_screen_for_a_relative_and_its_confirmation(language: str)
     assert_translated(done, "/visit-request", language)
     assert {"visit-request-done", "visit-request-date", "visit-request-next"} <= set(identifiers(done))
     assert "server text" not in texts(done)
+
