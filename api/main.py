@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.engine import Engine
 
 from api import audit
@@ -113,7 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reads.dispose()
         engine.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from this service (/static-offline-docs), not from a CDN
+    app = FastAPIOffline(
         title="lifecert",
         summary="Benefit-eligibility certification (proof of life)",
         version="0.1.0",
