@@ -110,6 +110,9 @@ class ConsoleState:
         except ApiError as exc:
             self.fail(notice_for(exc))
             return None
+        except ValidationError as exc:  # a request this app could not even build (an empty field …)
+            self.fail(notice_for(local_validation_error(exc)))
+            return None
         finally:
             self.busy = False
 

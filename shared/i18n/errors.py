@@ -80,6 +80,8 @@ def _field_label(t: Translate, field: str) -> str | None:
 def problem_text(t: Translate, problem: FieldProblem) -> str:
     """One field's problem: "地区编码：至少要 2 个字"."""
     key = f"validation.{problem.code}"
+    if problem.code == "string_too_short" and problem.params.get("min_length", 1) == 1:
+        key = "validation.missing"  # at least one character: the field was left empty
     what = fill(t(key if has_key(key) else "validation.invalid"), problem.params)
     label = _field_label(t, problem.field)
     return fill(t("validation.line"), {"field": label, "problem": what}) if label else what
