@@ -132,6 +132,11 @@ ZH_HANS: dict[str, str] = {
     "problem.spot_outcome": "请选择抽查结果。",
     "problem.no_spot_check": "请先抽取或打开一次抽查。",
     "problem.dates": "日期请写成 年-月-日，例如 2026-11-30。",
+    # texts the service sends the person (api: cycle reminders, heir notices)
+    "month.format": "{y}年{m}月",
+    "notice.reminder": "{name}：您的养老待遇资格认证请于{date}前完成（手机自助认证，或到社区、村服务点办理），逾期将暂停发放。",
+    "notice.heir": "{heir}：{name}的社会保险待遇已自{month}起停发。如有多发待遇需退回，经办机构将与您联系；丧葬补助金和抚恤金请到社保经办机构申领。",
+    "notice.heir.someone": "家属",
 }
 
 ZH_HANT: dict[str, str] = {
@@ -250,6 +255,10 @@ ZH_HANT: dict[str, str] = {
     "problem.spot_outcome": "請選擇抽查結果。",
     "problem.no_spot_check": "請先抽取或打開一次抽查。",
     "problem.dates": "日期請寫成 年-月-日，例如 2026-11-30。",
+    "month.format": "{y}年{m}月",
+    "notice.reminder": "{name}：您的養老待遇資格認證請於{date}前完成（手機自助認證，或到社區、村服務點辦理），逾期將暫停發放。",
+    "notice.heir": "{heir}：{name}的社會保險待遇已自{month}起停發。如有多發待遇需退回，經辦機構將與您聯繫；喪葬補助金和撫卹金請到社保經辦機構申領。",
+    "notice.heir.someone": "家屬",
 }
 
 EN: dict[str, str] = {
@@ -369,4 +378,8 @@ EN: dict[str, str] = {
     "problem.spot_outcome": "Please choose the outcome of the spot check.",
     "problem.no_spot_check": "Draw or open a spot check first.",
     "problem.dates": "Write dates as year-month-day, e.g. 2026-11-30.",
+    "month.format": "{month} {y}",
+    "notice.reminder": "{name}: please complete your pension certification by {date} (on your phone, or at your community or village service point); otherwise payment will be suspended.",
+    "notice.heir": "{heir}: the social-insurance benefits of {name} stop from {month}. If too much was paid, the office will contact you; apply for the funeral grant and survivors' benefit at the social-insurance office.",
+    "notice.heir.someone": "Dear family",
 }
