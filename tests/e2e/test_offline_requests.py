@@ -212,7 +212,7 @@ def test_every_staff_screen_loads_offline_signed_in(typing_phone, offline_stack:
 def test_api_docs_load_offline(phone, offline_stack: OfflineStack, path: str, ready: str) -> None:
     page, traffic = phone
     page.goto(offline_stack.api_url + path)
-    page.wait_for_selector(ready, timeout=TIMEOUT_MS)
+    page.wait_for_selector(ready, state="attached", timeout=TIMEOUT_MS)
     page.wait_for_load_state("networkidle")
     _shot(page, f"api-{path.strip('/')}")
     assert "lifecert" in page.content()
