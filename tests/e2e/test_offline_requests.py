@@ -148,8 +148,8 @@ def phone(fontless_browser, offline_stack: OfflineStack):
 
 @pytest.fixture
 def typing_phone(browser, offline_stack: OfflineStack):
-    """The same in the session's browser: in the one launched with FONTCONFIG_FILE, keys typed into a
-    Flutter text field do not arrive (the fields stay empty), so signing in needs this one."""
+    """The same in the session's browser (system fonts): in the one launched with FONTCONFIG_FILE, keys
+    typed into a Flutter text field do not arrive (the fields stay empty), so signing in needs this one."""
     context, page, traffic = _phone_page(browser, offline_stack)
     yield page, traffic
     context.close()
@@ -165,10 +165,39 @@ def _show(page, url: str, first_id: str = "screen-title") -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _go(page, route: str) -> None:
+    """Change the route in the running session, as the browser's back/forward buttons do, and wait until
+    the screen changed (a few screens look alike without a person opened: then ~3 s at most)."""
+    before = page.screenshot()
+    script = "r => { history.pushState(null, '', r); dispatchEvent(new PopStateEvent('popstate')); }"
+    page.evaluate(script, route)
+    page.wait_for_url(f"**{route}")
+    widget(page, "screen-title").wait_for(state="attached", timeout=TIMEOUT_MS)
+    for _ in range(10):
+        if page.screenshot() != before:
+            return
+        page.wait_for_timeout(300)
+
+
+def _painted(png: bytes) -> bool:
+    """Something drawn: not one flat colour (the semantics tree is there before the frame is painted)."""
+    import io
+
+    from PIL import Image, ImageStat
+
+    return ImageStat.Stat(Image.open(io.BytesIO(png)).convert("L")).stddev[0] > 8
+
+
 def _shot(page, name: str) -> None:
+    """Save test-artifacts/e2e/offline-<name>.png once the screen is painted (polled, up to ~30 s)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(500)  # the semantics tree is updated before the frame is painted
-    page.screenshot(path=str(ARTIFACTS / f"offline-{name}.png"))
+    for _ in range(100):
+        png = page.screenshot()
+        if _painted(png):
+            break
+        page.wait_for_timeout(300)
+    (ARTIFACTS / f"offline-{name}.png").write_bytes(png)
+    assert _painted(png), f"{name}: nothing painted"
 
 
 def _slug(route: str) -> str:
@@ -202,15 +231,16 @@ def test_every_staff_screen_loads_offline_signed_in(typing_phone, offline_stack:
     widget(page, "staff-home-heading").wait_for(state="attached", timeout=TIMEOUT_MS)
     _shot(page, "staff-home")
     for route in sorted(set(STAFF_ROUTES) - {"/"}):
-        _show(page, offline_stack.staff_url + route)  # a reload re-attaches to the signed-in session
-        assert not widget(page, "console-go-login").count(), f"{route}: signed out by the reload"
+        _go(page, route)  # inside the signed-in session (a reload may start a new one)
+        assert not widget(page, "console-go-login").count(), f"{route}: not signed in"
         _shot(page, f"staff-{_slug(route)}")
+        page.wait_for_load_state("networkidle")
         assert not traffic.problems(), (route, traffic.problems())
 
 
 @pytest.mark.parametrize("path, ready", [("/docs", ".swagger-ui .info"), ("/redoc", "redoc h1")])
-def test_api_docs_load_offline(phone, offline_stack: OfflineStack, path: str, ready: str) -> None:
-    page, traffic = phone
+def test_api_docs_load_offline(typing_phone, offline_stack: OfflineStack, path: str, ready: str) -> None:
+    page, traffic = typing_phone  # with system fonts: HTML pages, unlike the apps, draw text with them
     page.goto(offline_stack.api_url + path)
     page.wait_for_selector(ready, state="attached", timeout=TIMEOUT_MS)
     page.wait_for_load_state("networkidle")
