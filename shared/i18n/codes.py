@@ -137,6 +137,7 @@ ZH_HANS: dict[str, str] = {
     "notice.reminder": "{name}：您的养老待遇资格认证请于{date}前完成（手机自助认证，或到社区、村服务点办理），逾期将暂停发放。",
     "notice.heir": "{heir}：{name}的社会保险待遇已自{month}起停发。如有多发待遇需退回，经办机构将与您联系；丧葬补助金和抚恤金请到社保经办机构申领。",
     "notice.heir.someone": "家属",
+    "error.not_ready": "服务正在启动或暂时不可用，请稍后再试。",
 }
 
 ZH_HANT: dict[str, str] = {
@@ -259,6 +260,7 @@ ZH_HANT: dict[str, str] = {
     "notice.reminder": "{name}：您的養老待遇資格認證請於{date}前完成（手機自助認證，或到社區、村服務點辦理），逾期將暫停發放。",
     "notice.heir": "{heir}：{name}的社會保險待遇已自{month}起停發。如有多發待遇需退回，經辦機構將與您聯繫；喪葬補助金和撫卹金請到社保經辦機構申領。",
     "notice.heir.someone": "家屬",
+    "error.not_ready": "服務正在啟動或暫時無法使用，請稍後再試。",
 }
 
 EN: dict[str, str] = {
@@ -382,4 +384,5 @@ EN: dict[str, str] = {
     "notice.reminder": "{name}: please complete your pension certification by {date} (on your phone, or at your community or village service point); otherwise payment will be suspended.",
     "notice.heir": "{heir}: the social-insurance benefits of {name} stop from {month}. If too much was paid, the office will contact you; apply for the funeral grant and survivors' benefit at the social-insurance office.",
     "notice.heir.someone": "Dear family",
+    "error.not_ready": "The service is starting or not available right now; please try again shortly.",
 }
