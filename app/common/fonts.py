@@ -30,8 +30,9 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-CJK_FAMILY = "Roboto"  # Flutter's default family: its file is the one the client loads before the first frame
-FONT_ASSET = "fonts/roboto.woff2"  # relative to the web client's assets/ folder (the bytes are an OpenType font)
+# Flutter's default family: its file is the one the client loads before the first frame
+CJK_FAMILY = "Roboto"
+FONT_ASSET = "fonts/roboto.woff2"  # in the web client's assets/ folder; the bytes are an OpenType font
 PACKAGE = "cvttf_NotoSansCJK_Regular"  # PyPI cvttf-notosanscjk-regular: NotoSansCJKtc-Regular.otf
 RIVE_CDN = "https://cdn.jsdelivr.net/npm/@rive-app/flutter-native-wasm@44.0.0/"
 # Defines the global the extension calls, whose promise never settles: it waits forever, as it did offline.
@@ -137,7 +138,7 @@ def install_cjk_font(assets_dir: Path) -> Path | None:
             if write_simplified(font, target):
                 return target
         except Exception:  # noqa: BLE001 (a font fontTools cannot read: use it as it is)
-            log.warning("could not derive Simplified Chinese forms from %s; using it as it is", font, exc_info=True)
+            log.warning("no Simplified Chinese forms derived from %s; using it as it is", font, exc_info=True)
     _link_or_copy(font, target)
     return target
 
@@ -164,5 +165,5 @@ def write_offline_client(assets_dir: Path, web_dir: Path) -> list[str]:
 def install_web_assets(assets_dir: Path) -> str | None:
     """Everything above; returns the font family for the theme (None without a CJK font)."""
     if not write_offline_client(assets_dir, web_client_dir()):
-        log.warning("Flet's web client has no Rive CDN address to replace any more: check app/common/fonts.py")
+        log.warning("Flet's web client has no Rive CDN address to replace any more (app/common/fonts.py)")
     return CJK_FAMILY if install_cjk_font(assets_dir) is not None else None

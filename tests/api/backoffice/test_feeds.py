@@ -166,11 +166,8 @@ def test_heir_notice_is_written_in_the_persons_language(session, make_person, tm
     )
     import_feed(session, FeedKind.DEATH, f, ctx=feed_ctx(paid_through=YearMonth(2026, 11)))
     session.commit()
-    body = {
-        m.beneficiary_id: m.body
-        for m in session.execute(sa.select(OutboxMessage).where(OutboxMessage.beneficiary_id.in_([zh.id, en.id])))
-        .scalars()
-    }
+    sent = sa.select(OutboxMessage).where(OutboxMessage.beneficiary_id.in_([zh.id, en.id]))
+    body = {m.beneficiary_id: m.body for m in session.execute(sent).scalars()}
     assert body[zh.id].startswith("家属：钱*兰的社会保险待遇已自2026年8月起停发。")
     assert body[en.id].startswith("Helen Jr: the social-insurance benefits of 赵*伦 stop from August 2026.")
 
