@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +24,7 @@ from api.certification.family_router import router as family_router
 from api.certification.onsite_router import router as onsite_router
 from api.challenges.router import router as challenges_router
 from api.comparison.router import router as mismatch_router
-from api.core import errors
+from api.core import docs, errors
 from api.core.body_limit import BodySizeLimit
 from api.core.context import configure
 from api.core.db import make_engine, make_sessionmaker
@@ -131,7 +132,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reads.dispose()
         engine.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from this service (/static-offline-docs), not from a CDN
+    app = FastAPIOffline(
+        redoc_url=None,  # api.core.docs adds a /redoc without the Redocly logo from its CDN
+        swagger_ui_parameters=docs.SWAGGER_PARAMETERS,
         title="lifecert",
         summary="Benefit-eligibility certification (proof of life)",
         version="0.1.0",
@@ -150,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.status_limiter = TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst)
     configure(app)
     errors.install(app)
+    docs.install(app)
     # a POST with an Idempotency-Key runs at most once; a retry gets the stored answer
     app.add_middleware(IdempotentPosts, lease_seconds=settings.certification.claim_lease_seconds)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)

@@ -39,19 +39,23 @@ class ErrorDetail(Answer):
     """One problem with one field of a request."""
 
     field: str  # dotted path, e.g. "id_number" or "body"
-    code: str
-    message: str
+    code: str  # stable: pydantic's error type (``string_too_short`` …) or our own (``checksum`` …)
+    message: str  # English fallback for other API clients; the apps render ``validation.<code>``
+    params: dict[str, str | int | float] = Field(default_factory=dict)  # e.g. {"min_length": 2}
 
 
 class ErrorResponse(Answer):
     """The body of every 4xx answer.
 
     ``error`` is a stable machine code (``validation_error``, ``invalid_id_number``, ``not_found``,
-    ``rate_limited``, ``payload_too_large`` …); ``message`` is a sentence for people.
+    ``rate_limited``, ``payload_too_large`` …) with its ``params`` (numbers, codes: never sentences); the
+    apps show the catalog text ``error.<code>`` filled with ``params``. ``message`` is an English sentence
+    kept only as a fallback for other API clients.
     """
 
     error: str
     message: str
+    params: dict[str, str | int | float] = Field(default_factory=dict)
     details: list[ErrorDetail] = Field(default_factory=list)
     retry_after_seconds: int | None = None
 

@@ -32,7 +32,12 @@ def require_region_in_scope(session: Session, region_code: str | None, scope: Re
     if region_code is None:
         raise ApiError(403, "forbidden", "Only national administrators create accounts without a region.")
     if not scope.includes_region(session, region_code):
-        raise ApiError(422, "unknown_region", f"There is no region with code {region_code}.")
+        raise ApiError(
+            422,
+            "unknown_region",
+            f"There is no region with code {region_code}.",
+            params={"region_code": region_code or ""},
+        )
 
 
 def create_staff(
@@ -47,12 +52,27 @@ def create_staff(
 ) -> StaffUser:
     """A new staff user (flushed); 409 when the user name is taken, 422 for an unknown region."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ApiError(422, "weak_password", f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ApiError(
+            422,
+            "weak_password",
+            f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            params={"min_length": MIN_PASSWORD_LENGTH},
+        )
     if region_code is not None and session.get(Region, region_code) is None:
-        raise ApiError(422, "unknown_region", f"There is no region with code {region_code}.")
+        raise ApiError(
+            422,
+            "unknown_region",
+            f"There is no region with code {region_code}.",
+            params={"region_code": region_code or ""},
+        )
     taken = session.execute(sa.select(StaffUser.id).where(StaffUser.username == username)).first()
     if taken is not None:
-        raise ApiError(409, "username_taken", f"The user name {username} is already taken.")
+        raise ApiError(
+            409,
+            "username_taken",
+            f"The user name {username} is already taken.",
+            params={"username": username},
+        )
     staff = StaffUser(
         username=username,
         name=name,
@@ -64,7 +84,12 @@ def create_staff(
     try:
         session.flush()
     except IntegrityError:
-        raise ApiError(409, "username_taken", f"The user name {username} is already taken.") from None
+        raise ApiError(
+            409,
+            "username_taken",
+            f"The user name {username} is already taken.",
+            params={"username": username},
+        ) from None
     audit.record(
         session,
         actor=actor,

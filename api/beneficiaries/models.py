@@ -41,6 +41,8 @@ class Beneficiary(Base):
     )
     country: Mapped[str | None] = mapped_column(sa.String(2))  # ISO 3166-1 alpha-2 when overseas
     time_zone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIME_ZONE)  # IANA name
+    # the language of the notices sent to the person (reminders, heir and visit notices): a shared.i18n one
+    language: Mapped[str] = mapped_column(sa.String(8), default="zh-Hans", server_default="zh-Hans")
     deceased_on: Mapped[date | None]
     # Special groups (roster columns): with the aged (policy home_visit_age) they are visited at home by
     # default and on the coordinators' work list from the first day of their window.

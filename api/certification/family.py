@@ -40,7 +40,12 @@ def check_can_bind(session: Session, ctx: CertContext, helper_id: int, person: B
         raise ApiError(409, "already_bound", "This relative is already bound to your account.")
     limit = ctx.cert.max_bound_relatives
     if bound_count(session, helper_id) >= limit:
-        raise ApiError(409, "too_many_relatives", f"A helper account can have at most {limit} relatives.")
+        raise ApiError(
+            409,
+            "too_many_relatives",
+            f"A helper account can have at most {limit} relatives.",
+            params={"limit": limit},
+        )
 
 
 def bind(

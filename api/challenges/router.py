@@ -36,9 +36,7 @@ def create_challenge(body: ChallengeRequest, ctx: CertContextDep) -> ChallengeRe
     with session_scope(ctx.sessions) as session:
         person = find_person(session, body.id_number, body.name)
         require_certifiable(session, person)
-        return service.start(
-            session, ctx, person=person, purpose=ChallengePurpose.SELF, operator=SELF
-        )
+        return service.start(session, ctx, person=person, purpose=ChallengePurpose.SELF, operator=SELF)
 
 
 def _flag(value: object, name: str) -> bool:
@@ -60,7 +58,12 @@ def _times(value: object, count: int) -> list[int]:
             422, "invalid_times", "times_ms must be whole milliseconds separated by commas."
         ) from None
     if len(times) != count:
-        raise ApiError(422, "invalid_times", f"times_ms must give one capture time per frame ({count}).")
+        raise ApiError(
+            422,
+            "invalid_times",
+            f"times_ms must give one capture time per frame ({count}).",
+            params={"count": count},
+        )
     if any(t < 0 for t in times) or any(b < a for a, b in itertools.pairwise(times)):
         raise ApiError(422, "invalid_times", "Capture times must be non-negative and in capture order.")
     return times
@@ -98,6 +101,7 @@ async def read_frames(request: Request, settings: Settings) -> FrameUpload:
             413 if "Too many" in str(exc) else 400,
             "invalid_upload",
             f"The upload could not be read (at most {settings.max_frames} frames).",
+            params={"max": settings.max_frames},
         ) from exc
     try:
         if not _flag(form.get("consent"), "consent"):
@@ -110,7 +114,10 @@ async def read_frames(request: Request, settings: Settings) -> FrameUpload:
         files = [f for f in form.getlist("frames") if isinstance(f, UploadFile)]
         if not settings.min_frames <= len(files) <= settings.max_frames:
             raise ApiError(
-                422, "frame_count", f"Send between {settings.min_frames} and {settings.max_frames} frames."
+                422,
+                "frame_count",
+                f"Send between {settings.min_frames} and {settings.max_frames} frames.",
+                params={"min": settings.min_frames, "max": settings.max_frames},
             )
         times = _times(form.get("times_ms"), len(files))
         frames: list[TimedFrame] = []
@@ -118,12 +125,22 @@ async def read_frames(request: Request, settings: Settings) -> FrameUpload:
         for index, (upload, t_ms) in enumerate(zip(files, times, strict=True)):
             data = await upload.read(settings.max_upload_bytes + 1)
             if len(data) > settings.max_upload_bytes:
-                raise ApiError(413, "payload_too_large", f"Frame {index + 1} is larger than the limit.")
+                raise ApiError(
+                    413,
+                    "payload_too_large",
+                    f"Frame {index + 1} is larger than the limit.",
+                    params={"frame": index + 1},
+                )
             total += len(data)
             if total > settings.max_request_bytes:
                 raise ApiError(413, "payload_too_large", "The frames together are larger than the limit.")
             if data[:3] != b"\xff\xd8\xff":
-                raise ApiError(415, "not_jpeg", f"Frame {index + 1} is not a JPEG picture.")
+                raise ApiError(
+                    415,
+                    "not_jpeg",
+                    f"Frame {index + 1} is not a JPEG picture.",
+                    params={"frame": index + 1},
+                )
             frames.append(TimedFrame(data=data, t_ms=t_ms))
         await run_in_threadpool(check_frames, frames, settings)
         return FrameUpload(frames=tuple(frames), consent=True, keep_reference=keep_reference)

@@ -23,6 +23,7 @@ from api.comparison.rows import FeedRow
 from api.notify import outbox
 from api.payments.transitions import held_by_detention, transition
 from shared.enums import BenefitType, PaymentState, StopReason, SuspensionReason
+from shared.i18n.notices import language_of, notice, written_month
 from shared.idnumber import mask_name
 from shared.months import YearMonth
 
@@ -111,16 +112,20 @@ def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, repor
             report.recovery_cases += 1
             report.referrals += int(case.credit_list_referral)
     if changed:
-        heir = row.heir_name or "家属"
+        language = language_of(person.language)
+        heir = row.heir_name or notice(language, "notice.heir.someone")
         outbox.queue(
             session,
             dedupe_key=f"heir:{person.id}",
             template="heir_notice",
             beneficiary_id=person.id,
             recipient=row.heir_phone or person.phone,
-            body=(
-                f"{heir}：{mask_name(person.name)}的社会保险待遇已自{stop_from}起停发。"
-                "如有多发待遇需退回，经办机构将与您联系；丧葬补助金和抚恤金请到社保经办机构申领。"
+            body=notice(
+                language,
+                "notice.heir",
+                heir=heir,
+                name=mask_name(person.name),
+                month=written_month(language, stop_from.year, stop_from.month),
             ),
         )
     return APPLIED if changed else UNCHANGED

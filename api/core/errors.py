@@ -1,7 +1,9 @@
 """One JSON error shape for every 4xx (and the rare 5xx): shared.schemas.ErrorResponse.
 
-Routers raise :class:`ApiError` (status, stable code, message for people); FastAPI's validation errors,
-malformed JSON and Starlette's HTTP errors are converted by the handlers installed in :func:`install`.
+Routers raise :class:`ApiError` (status, stable code, ``params``, an English fallback message); FastAPI's
+validation errors, malformed JSON and Starlette's HTTP errors are converted by the handlers installed in
+:func:`install`. Clients render ``error.<code>`` (and ``validation.<code>`` per field of a
+``validation_error``) from the catalogs in ``shared/i18n`` with the params; the message is for other clients.
 """
 
 from __future__ import annotations
@@ -34,8 +36,11 @@ _STATUS_CODES = {
 }
 
 
+Params = dict[str, str | int | float]
+
+
 class ApiError(Exception):
-    """An expected failure with a stable ``code`` and a ``message`` a person can act on."""
+    """An expected failure with a stable ``code``, its ``params`` and an English fallback ``message``."""
 
     def __init__(
         self,
@@ -43,6 +48,7 @@ class ApiError(Exception):
         code: str,
         message: str,
         *,
+        params: Params | None = None,
         details: list[ErrorDetail] | None = None,
         headers: dict[str, str] | None = None,
         retry_after_seconds: int | None = None,
@@ -51,6 +57,9 @@ class ApiError(Exception):
         self.status_code = status_code
         self.code = code
         self.message = message
+        self.params = dict(params or {})
+        if retry_after_seconds is not None:
+            self.params.setdefault("seconds", retry_after_seconds)
         self.details = details or []
         self.headers = headers
         self.retry_after_seconds = retry_after_seconds
@@ -61,12 +70,19 @@ def error_response(
     code: str,
     message: str,
     *,
+    params: Params | None = None,
     details: list[ErrorDetail] | None = None,
     headers: dict[str, str] | None = None,
     retry_after_seconds: int | None = None,
 ) -> JSONResponse:
+    if retry_after_seconds is not None:
+        params = {"seconds": retry_after_seconds, **(params or {})}
     body = ErrorResponse(
-        error=code, message=message, details=details or [], retry_after_seconds=retry_after_seconds
+        error=code,
+        message=message,
+        params=params or {},
+        details=details or [],
+        retry_after_seconds=retry_after_seconds,
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
 
@@ -95,7 +111,20 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) if parts else "body"
 
 
+def _params(ctx: dict[str, Any]) -> Params:
+    """The numbers and short values of pydantic's error context (limits, patterns): no sentences."""
+    out: Params = {}
+    for key, value in ctx.items():
+        if isinstance(value, bool):
+            out[key] = str(value).lower()
+        elif isinstance(value, int | float) or isinstance(value, str) and len(value) <= 80:
+            out[key] = value
+    return out
+
+
 def validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
+    """One detail per problem: the field, pydantic's stable error type as ``code`` and its limits as
+    ``params`` (the apps render ``validation.<code>``); the English message is the fallback."""
     details: list[ErrorDetail] = []
     for err in errors:
         code = str(err.get("type", "invalid"))
@@ -103,8 +132,10 @@ def validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
         ctx = err.get("ctx") or {}
         if code == "string_too_long" and "max_length" in ctx:
             message = f"This is too long (at most {ctx['max_length']} characters)."
+        if code == "string_too_short" and ctx.get("min_length", 1) > 1:
+            message = f"This is too short (at least {ctx['min_length']} characters)."
         field = "body" if code == "json_invalid" else _field_path(err.get("loc", ()))
-        details.append(ErrorDetail(field=field, code=code, message=message))
+        details.append(ErrorDetail(field=field, code=code, message=message, params=_params(ctx)))
     return details
 
 
@@ -124,6 +155,7 @@ async def _on_api_error(_request: Request, exc: Exception) -> JSONResponse:
         exc.status_code,
         exc.code,
         exc.message,
+        params=exc.params,
         details=exc.details,
         headers=exc.headers,
         retry_after_seconds=exc.retry_after_seconds,
@@ -133,7 +165,10 @@ async def _on_api_error(_request: Request, exc: Exception) -> JSONResponse:
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     details = validation_details(list(exc.errors()))
-    return error_response(422, "validation_error", _summary(details), details=details)
+    fields = ",".join(dict.fromkeys(d.field for d in details))
+    return error_response(
+        422, "validation_error", _summary(details), params={"fields": fields}, details=details
+    )
 
 
 async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -45,6 +45,7 @@ from api.regions.scope import NATIONAL, RegionScope
 from shared.cycle import evaluate
 from shared.emergency import sparing
 from shared.enums import CertificationResult, CycleState, PaymentState, SuspensionReason
+from shared.i18n.notices import language_of, notice, written_date
 from shared.idnumber import mask_id, mask_name
 from shared.months import YearMonth
 from shared.policy import PolicyTable
@@ -290,9 +291,11 @@ def _batch(
                 template="reminder",
                 beneficiary_id=person.id,
                 recipient=person.phone,
-                body=(
-                    f"{mask_name(person.name)}：您的养老待遇资格认证请于{status.next_due:%Y年%m月%d日}前完成"
-                    "（手机自助认证，或到社区、村服务点办理），逾期将暂停发放。"
+                body=notice(
+                    person.language,
+                    "notice.reminder",
+                    name=mask_name(person.name),
+                    date=written_date(language_of(person.language), status.next_due),
                 ),
             )
             report.reminders += queued is not None

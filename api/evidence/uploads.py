@@ -25,13 +25,15 @@ def read_checked(
     if not files:
         raise ApiError(422, "no_files", "Attach at least one file.")
     if len(files) > max_files:
-        raise ApiError(413, "too_many_files", f"Attach at most {max_files} files.")
+        raise ApiError(413, "too_many_files", f"Attach at most {max_files} files.", params={"max": max_files})
     checked = []
     for index, upload in enumerate(files, start=1):
         data = upload.file.read(max_bytes + 1)
         try:
             kind = check_upload(data, allowed=allowed, max_bytes=max_bytes, limits=limits)
         except IntakeRefused as exc:
-            raise ApiError(exc.status, exc.code, f"File {index}: {exc.message}") from None
+            raise ApiError(
+                exc.status, exc.code, f"File {index}: {exc.message}", params={"file": index}
+            ) from None
         checked.append((data, kind))
     return checked

@@ -127,7 +127,10 @@ def submit(
     foreign = [i for i in wanted if i not in members]
     if foreign:
         raise ApiError(
-            422, "not_your_retirees", f"{len(foreign)} of the listed people are not retirees of your unit."
+            422,
+            "not_your_retirees",
+            f"{len(foreign)} of the listed people are not retirees of your unit.",
+            params={"count": len(foreign)},
         )
     batch = BatchAttestation(
         institution_id=inst.id, beneficiary_ids=wanted, statement=statement, submitted_by=staff.id

@@ -63,7 +63,12 @@ def draw(session: Session, spec: SpotCheckCreate, *, actor: str, scope: RegionSc
     """Draw (or return the already drawn) sample for the half year and region — a region inside the
     staff member's ``scope`` (one outside it is reported exactly like an unknown one)."""
     if not scope.includes_region(session, spec.region_code):
-        raise ApiError(404, "unknown_region", f"No region with code {spec.region_code}.")
+        raise ApiError(
+            404,
+            "unknown_region",
+            f"No region with code {spec.region_code}.",
+            params={"region_code": spec.region_code},
+        )
     existing = session.execute(
         sa.select(SpotCheck).where(
             SpotCheck.half_year == spec.half_year, SpotCheck.region_code == spec.region_code
@@ -80,6 +85,7 @@ def draw(session: Session, spec: SpotCheckCreate, *, actor: str, scope: RegionSc
             422,
             "too_few_townships",
             f"Region {spec.region_code} has {len(townships)} townships; the check needs {spec.townships}.",
+            params={"region_code": spec.region_code, "found": len(townships), "needed": spec.townships},
         )
     chosen_townships = sorted(rng.sample(townships, spec.townships))
     check = SpotCheck(
@@ -100,6 +106,7 @@ def draw(session: Session, spec: SpotCheckCreate, *, actor: str, scope: RegionSc
                 422,
                 "too_few_villages",
                 f"Township {town} has {len(villages)} villages; the check needs {spec.villages_per_township}.",
+                params={"region_code": town, "found": len(villages), "needed": spec.villages_per_township},
             )
         for village in sorted(rng.sample(villages, spec.villages_per_township)):
             candidates = session.execute(

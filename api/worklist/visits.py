@@ -35,11 +35,10 @@ from api.worklist.models import OPEN_STATES, VisitRequest
 from api.worklist.scope import staff_scope
 from shared.cycle import local_date
 from shared.enums import CertificationResult, StaffRole, VisitRequestReason, VisitState
-from shared.i18n import translate
+from shared.i18n.notices import language_of, notice, written_date
 from shared.idnumber import mask_name
 
 VISITING_ROLES = frozenset({StaffRole.COORDINATOR, StaffRole.REVIEWER, StaffRole.ADMIN})
-NOTICE_LANGUAGE = "zh-Hans"
 
 
 def open_request_of(session: Session, person_id: int) -> VisitRequest | None:
@@ -241,11 +240,11 @@ def schedule(
         template="visit_scheduled",
         beneficiary_id=person.id,
         recipient=request.contact_phone or person.phone,
-        body=translate(
-            NOTICE_LANGUAGE,
+        body=notice(
+            person.language,
             "notice.visit_scheduled",
             name=mask_name(person.name),
-            date=f"{on.year}-{on.month:02d}-{on.day:02d}",
+            date=written_date(language_of(person.language), on),
             worker=worker.name,
         ),
     )

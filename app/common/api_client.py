@@ -21,6 +21,7 @@ from typing import NoReturn, Self, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from shared.i18n.errors import error_text
 from shared.preview import PreviewResult
 from shared.receipt_history import ReceiptHistory
 from shared.schemas import (
@@ -59,13 +60,24 @@ class ApiError(Exception):
     """The API answered with an error (or not at all: see :class:`NetworkError`)."""
 
     def __init__(self, status: int, code: str, message: str, retry_after_seconds: int | None = None,
-                 details: tuple[ErrorDetail, ...] = ()) -> None:
+                 details: tuple[ErrorDetail, ...] = (),
+                 params: dict[str, str | int | float] | None = None) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
-        self.message = message
+        self.message = message  # the server's English sentence: logs only, screens use text()
         self.retry_after_seconds = retry_after_seconds
         self.details = details
+        self.params = dict(params or {})
+
+    def text(self, t: Callable[[str], str]) -> str:
+        """What to show: the catalog text of the code with its params (never the server's sentence)."""
+        return error_text(t, self.code, status=self.status, params=self.params, details=self.details)
+
+    @classmethod
+    def from_body(cls, status: int, body: ErrorResponse) -> ApiError:
+        return cls(status, body.error, body.message, body.retry_after_seconds, tuple(body.details),
+                   body.params)
 
 
 class NetworkError(ApiError):
@@ -291,4 +303,4 @@ def _raise_error(response: httpx.Response) -> NoReturn:
     except ValidationError:
         code = "server_error" if response.status_code >= 500 else f"http_{response.status_code}"
         raise ApiError(response.status_code, code, response.text[:300] or response.reason_phrase) from None
-    raise ApiError(response.status_code, body.error, body.message, body.retry_after_seconds, tuple(body.details))
+    raise ApiError.from_body(response.status_code, body)

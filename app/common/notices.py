@@ -1,44 +1,40 @@
-"""What to tell the user about an API error: a catalog key when there is one, else the server's text.
+"""What to tell the user about an API error: a catalog key and the params to fill it with.
 
-The key is the one named for the code below, else ``error.<code>`` when the catalogs have it (e.g.
-``error.id_card_mismatch``), else ``reason.<code>`` for a face reason code (a reference photo refused by
-the quality gate answers ``no_face``, ``too_dark`` …)."""
+The key is ``id.error.<detail>`` for an ID number the server refused, else the one
+:func:`shared.i18n.errors.error_key` picks for the code (``error.<code>``, a face reason's
+``reason.<code>`` — a reference photo refused by the quality gate answers ``no_face``, ``too_dark`` … —
+or a generic one by status). The server's English sentence is never shown."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from app.common.api_client import ApiError
 from shared.i18n import has_key
-
-_ERROR_KEYS = {
-    "network": "error.network",
-    "not_found": "error.not_found",
-    "rate_limited": "error.rate_limited",
-    "server_error": "error.server",
-    "bad_response": "error.server",
-}
+from shared.i18n.errors import error_key, error_text, fill
 
 
 @dataclass(frozen=True)
 class Notice:
-    """Something to tell the user: a catalog key when we have one, else the server's own message."""
+    """Something to tell the user: a catalog key, its fields, and the API error it came from (if any)."""
 
-    key: str | None = None
-    text: str = ""
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    error: ApiError | None = None
 
     def render(self, t: Callable[[str], str]) -> str:
-        return t(self.key) if self.key else self.text
+        if self.error is not None and self.key == error_key(self.error.code, self.error.status):
+            return self.error.text(t)
+        return fill(t(self.key), self.params) if self.params else t(self.key)
 
 
 def notice_for(error: ApiError) -> Notice:
-    key = _ERROR_KEYS.get(error.code)
     if error.code == "invalid_id_number" and error.details:
         key = f"id.error.{error.details[0].code}"
-        key = key if has_key(key) else "id.error.format"
-    if key is None:
-        key = next((k for k in (f"error.{error.code}", f"reason.{error.code}") if has_key(k)), None)
-    if key is None and error.status >= 500:
-        key = "error.server"
-    return Notice(key=key, text=error.message)
+        return Notice(key=key if has_key(key) else "id.error.format", error=error)
+    params = {"code": error.code, **error.params}
+    return Notice(key=error_key(error.code, error.status), params=params, error=error)
+
+
+__all__ = ["Notice", "error_text", "notice_for"]

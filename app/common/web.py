@@ -14,7 +14,7 @@ from pathlib import Path
 import flet as ft
 
 from app.common.api_client import ApiClient
-from app.common.fonts import CJK_FAMILY, install_cjk_font
+from app.common.fonts import install_web_assets
 from app.common.preferences import load_settings
 from app.common.settings import DEFAULT_API_URL
 from app.common.ui import HasSettings, ScreenBuilder, Ui
@@ -24,15 +24,13 @@ from app.common.ui import HasSettings, ScreenBuilder, Ui
 class ClientConfig:
     # Phones get the address from the staged main.py (build/stage_app.py sets LIFECERT_API_URL).
     api_url: str = field(default_factory=lambda: os.environ.get("LIFECERT_API_URL", DEFAULT_API_URL))
-    cjk_font_url: str | None = None  # URL path of the CJK font inside the assets dir (web server mode)
+    cjk_font_family: str | None = None  # the CJK font in the web client's font manifest (web server mode)
 
 
 async def start_session(page: ft.Page, state: HasSettings, routes: dict[str, ScreenBuilder], config: ClientConfig,
                         *, title_key: str, on_close: Callable[[], Awaitable[None]] | None = None) -> Ui:
     """Set up ``page`` for one session and show its first screen; ``on_close`` runs when the session ends."""
-    if config.cjk_font_url:
-        page.fonts = {CJK_FAMILY: config.cjk_font_url}
-    ui = Ui(page, state, routes, ApiClient, cjk_font_family=CJK_FAMILY if config.cjk_font_url else None,
+    ui = Ui(page, state, routes, ApiClient, cjk_font_family=config.cjk_font_family,
             title_key=title_key)
     page.padding = 0
     page.locale_configuration = ft.LocaleConfiguration(
@@ -66,7 +64,7 @@ def serve(main: Callable[[ft.Page], Awaitable[None]], config: ClientConfig, *, w
     config.api_url = api_url
     assets_dir = Path(tempfile.mkdtemp(prefix="lifecert-web-assets-"))
     atexit.register(shutil.rmtree, assets_dir, ignore_errors=True)
-    config.cjk_font_url = install_cjk_font(assets_dir)
+    config.cjk_font_family = install_web_assets(assets_dir)  # fonts and the client, all served from here
     if not open_browser:
         # Flet opens a browser tab in WEB_BROWSER view unless it thinks it runs on a server.
         os.environ["FLET_FORCE_WEB_SERVER"] = "true"

@@ -99,4 +99,4 @@ class CaseClient:
         except ValidationError:
             code = "server_error" if response.status_code >= 500 else f"http_{response.status_code}"
             raise ApiError(response.status_code, code, response.text[:300]) from None
-        raise ApiError(response.status_code, err.error, err.message)
+        raise ApiError.from_body(response.status_code, err)

@@ -145,7 +145,7 @@ class ConsoleClient:
             err = ErrorResponse.model_validate_json(response.content)
         except ValidationError:
             raise ApiError(response.status_code, f"http_{response.status_code}", response.text[:300]) from None
-        raise ApiError(response.status_code, err.error, err.message)
+        raise ApiError.from_body(response.status_code, err)
 
     @property
     def http(self) -> httpx.AsyncClient:

@@ -3,9 +3,10 @@ actions (testable without a UI). One per session, in ``app.staff.state.StaffAppS
 work list and the home visit in progress have their own state (``worklist_state``, ``visit_state``), kept
 here so that signing out forgets them too.
 
-Each action returns True on success; on failure ``error`` holds the server's message (shown via the
-``console.error`` catalog string) and ``error_key`` the catalog key of its code when there is one
-(``error.same_staff`` …). Screens only render this state and call these actions.
+Each action returns True on success; on failure ``error`` holds a :class:`Notice` (a catalog key with
+its params, or the API error's code — never the server's English sentence) and ``error_key`` its key
+(``error.same_staff`` …); screens show :meth:`ConsoleState.message`. Screens only render this state and
+call these actions.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.common.api_client import ApiClient, ApiError
+from app.common.notices import Notice, notice_for
 from app.staff.attestation_state import AttestationDesk
 from app.staff.console_client import ConsoleClient
 from app.staff.field_client import FieldClient
@@ -32,8 +34,7 @@ from shared.backoffice_schemas import (
     SpotCheckPublic,
     StatsOverview,
 )
-from shared.i18n import has_key
-from shared.schemas import ReviewItemPublic, StaffPublic
+from shared.schemas import ErrorDetail, ReviewItemPublic, StaffPublic
 from shared.worklist_schemas import WorklistEntry
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -61,9 +62,18 @@ class ConsoleState:
     worklist: WorklistState = field(default_factory=WorklistState)
     visit: HomeVisit | None = None  # the person opened from the work list
     face: ApiClient | None = None  # uploads an on-site challenge's frames (with this staff member's token)
-    error: str | None = None
-    error_key: str | None = None  # catalog key for the error code, when the catalogs have one
+    error: Notice | None = None  # what went wrong, to show in the staff member's language
+    error_key: str | None = None  # its catalog key
     busy: bool = False
+
+    def fail(self, notice: Notice) -> bool:
+        """Remember what went wrong (a local check or the API's answer); returns False for the caller."""
+        self.error, self.error_key = notice, notice.key
+        return False
+
+    def message(self, t: Any) -> str:
+        """The last error in the staff member's language ("" when the last action worked)."""
+        return self.error.render(t) if self.error is not None else ""
 
     @property
     def signed_in(self) -> bool:
@@ -98,9 +108,10 @@ class ConsoleState:
         try:
             return await coro_fn()
         except ApiError as exc:
-            self.error = exc.message
-            key = f"error.{exc.code}"
-            self.error_key = key if has_key(key) else None
+            self.fail(notice_for(exc))
+            return None
+        except ValidationError as exc:  # a request this app could not even build (an empty field …)
+            self.fail(notice_for(local_validation_error(exc)))
             return None
         finally:
             self.busy = False
@@ -168,8 +179,7 @@ class ConsoleState:
     async def decide_mismatch(self, item_id: int, *, apply: bool, reason: str) -> bool:
         reason = reason.strip()
         if len(reason) < MIN_REASON:
-            self.error = "a reason of at least 3 characters is needed"
-            return False
+            return self.fail(Notice(key="problem.reason_too_short", params={"min": MIN_REASON}))
         item = await self._call(lambda: self.client.decide_mismatch(item_id, apply=apply, reason=reason))
         if item is None:
             return False
@@ -185,8 +195,7 @@ class ConsoleState:
             spec = SpotCheckCreate(half_year=half_year.strip().upper(), region_code=region_code.strip(),
                                    townships=townships, villages_per_township=villages, per_village=per_village)
         except ValidationError as exc:
-            self.error = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            return False
+            return self.fail(notice_for(local_validation_error(exc)))
         check = await self._call(lambda: self.client.draw_spot_check(spec))
         if check is None:
             return False
@@ -202,8 +211,8 @@ class ConsoleState:
 
     async def record_outcome(self, item_id: int, outcome: str, note: str = "") -> bool:
         if self.spot_check is None or outcome not in SPOT_OUTCOMES:
-            self.error = f"unknown outcome {outcome!r}" if self.spot_check else "no spot check is open"
-            return False
+            key = "problem.spot_outcome" if self.spot_check else "problem.no_spot_check"
+            return self.fail(Notice(key=key))
         check_id = self.spot_check.id
         check = await self._call(
             lambda: self.client.spot_outcome(check_id, item_id, outcome=outcome, note=note.strip() or None)
@@ -226,8 +235,7 @@ class ConsoleState:
         dates = {"date_from": date_from.strip(), "date_to": date_to.strip()}
         bad = [name for name, value in dates.items() if value and not valid_date(value)]
         if bad:
-            self.error = f"{', '.join(bad)}: write dates as YYYY-MM-DD"
-            return False
+            return self.fail(Notice(key="problem.dates"))
         page = await self._call(
             lambda: self.client.audit(id_number=id_number.strip(), actor=actor.strip(), **dates)
         )
@@ -235,6 +243,18 @@ class ConsoleState:
             return False
         self.audit = page
         return True
+
+
+def local_validation_error(exc: ValidationError) -> ApiError:
+    """A form checked here before sending, reported like the API's ``validation_error`` (field + code)."""
+    details = tuple(
+        ErrorDetail(field=".".join(map(str, e["loc"])), code=e["type"], message=e["msg"],
+                    params={k: v for k, v in (e.get("ctx") or {}).items()
+                            if isinstance(v, int | float | str)})
+        for e in exc.errors()
+    )
+    return ApiError(422, "validation_error", str(exc), details=details,
+                    params={"fields": ",".join(d.field for d in details)})
 
 
 def valid_month(text: str) -> bool:

@@ -3,6 +3,7 @@ approve, run a month, statistics change; a wrong password and a forbidden role s
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import httpx
@@ -11,7 +12,17 @@ import sqlalchemy as sa
 
 from app.staff.console_state import ConsoleState, valid_month
 from shared.enums import CertificationMethod, StaffRole
+from shared.i18n import Translator
 from tests.api.audit_attack import guard_off
+from tests.app.english import english_runs
+
+ZH = Translator("zh-Hans")
+
+
+def assert_chinese(text: str) -> bool:
+    """No run of three English words (an English sentence leaking into a Chinese screen)."""
+    assert not english_runs(text), text
+    return True
 
 
 @pytest.fixture
@@ -48,6 +59,10 @@ async def test_console_flow(client, session, make_person, staff):
     wrong = ConsoleState()
     assert not await wrong.sign_in("http://test", staff[StaffRole.ADMIN], "wrong password")
     assert wrong.error and not wrong.signed_in
+    bad = ConsoleState()  # a wrong password: the family and the console both answer in Chinese
+    assert not await bad.sign_in("http://test", staff[StaffRole.ADMIN], "wrong password", transport=transport)
+    assert bad.error_key == "error.bad_credentials"
+    assert bad.message(Translator("zh-Hans")) == "用户名或密码不对，请再试一次。"
 
     state = ConsoleState()
     assert await state.sign_in("http://test", staff[StaffRole.ADMIN], "correct horse", transport=transport)
@@ -71,7 +86,7 @@ async def test_console_flow(client, session, make_person, staff):
     coordinator = ConsoleState()
     assert await coordinator.sign_in("http://test", staff[StaffRole.COORDINATOR], "correct horse", transport=transport)
     assert not await coordinator.run_month("2026-11")
-    assert "role" in coordinator.error
+    assert coordinator.error_key == "error.forbidden"
     await coordinator.sign_out()
 
 
@@ -115,7 +130,8 @@ async def test_feed_mismatch_apply_and_dismiss(session, make_person, reviewer_st
     assert "*" in mine["林秀英"].id_number_masked
 
     assert not await state.decide_mismatch(mine["林秀英"].id, apply=True, reason=" x ")  # reason too short
-    assert "3 characters" in state.error and len(state.mismatches) >= 2
+    assert state.error_key == "problem.reason_too_short" and len(state.mismatches) >= 2
+    assert state.message(ZH) == "请写明原因（至少 3 个字）。"
 
     assert await state.decide_mismatch(mine["林秀英"].id, apply=True, reason="电话核实为同一人")
     assert state.last_mismatch.status == "applied"
@@ -128,7 +144,7 @@ async def test_feed_mismatch_apply_and_dismiss(session, make_person, reviewer_st
     assert certified == {same.id}  # applied → certified; dismissed → nothing
 
     assert not await state.decide_mismatch(mine["林国强"].id, apply=True, reason="second thoughts")
-    assert "already decided" in state.error
+    assert state.error_key == "error.cannot_apply"
     await state.sign_out()
 
 
@@ -149,9 +165,15 @@ async def test_spot_check_draw_and_record_outcomes(session, make_person, reviewe
     state = ConsoleState()
     assert await state.sign_in("http://test", name, "correct horse", transport=transport)
     assert not await state.draw_spot_check("2026-H3", "110101")  # refused before any request
-    assert "half_year" in state.error and state.spot_check is None
+    assert state.error_key == "error.validation_error" and state.spot_check is None
+    assert "半年度：格式不对" in state.message(ZH)
     assert not await state.draw_spot_check("2026-h2", "110101", townships=1)
-    assert "townships" in state.error
+    assert "乡镇（街道）数：不能小于 2" in state.message(ZH)
+    assert not await state.draw_spot_check("2026-h2", "1", townships=2)  # refused here: a code + the field
+    assert_chinese(state.message(ZH)) and "地区编码：至少要 2 个字" in state.message(ZH)
+    assert not await state.draw_spot_check("2026-h2", "110101", townships=9)  # refused by the API
+    assert state.error_key == "error.too_few_townships"
+    assert re.fullmatch(r"地区 110101 下只有 \d 个乡镇（街道），抽查需要 9 个。", state.message(ZH))
     assert not await state.record_outcome(1, "confirmed")  # nothing open yet
     assert await state.draw_spot_check(" 2026-h2 ", "110101", per_village=1)
     check = state.spot_check
@@ -182,7 +204,7 @@ async def test_audit_viewer_search_and_chain(session, make_person, reviewer_stat
     state = ConsoleState()
     assert await state.sign_in("http://test", name, "correct horse", transport=transport)
     assert not await state.search_audit(date_from="2026-13-01")
-    assert "date_from" in state.error and state.audit is None
+    assert state.error_key == "problem.dates" and state.audit is None
     assert await state.search_audit(id_number=p.id_number.lower())
     assert state.audit.chain_ok and state.audit.chain_checked >= 1
     assert any(e.action == "beneficiary.update" for e in state.audit.events)

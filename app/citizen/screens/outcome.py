@@ -14,16 +14,17 @@ from app.common.components.scaffold import screen
 from app.common.components.theme import ERROR, OK
 from app.common.identity import IdentityForm
 from shared.enums import CertificationResult, VisitRequestReason
-from shared.i18n import Translator, has_key
+from shared.i18n import Translator
+from shared.i18n.errors import reason_key
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
 
 
-def reason_text(reason: str, server_message: str, t: Translator) -> str:
-    """Our translation of a face-check reason code; the server's own sentence for codes we do not know."""
-    key = f"reason.{reason}"
-    return t(key) if has_key(key) else server_message
+def reason_text(reason: str, t: Translator) -> str:
+    """Our translation of a face-check reason code (a general one for codes this app does not know yet:
+    the server's English sentence is never shown)."""
+    return t(reason_key(reason))
 
 
 def build(ui: Ui) -> ft.View:
@@ -99,14 +100,15 @@ def build(ui: Ui) -> ft.View:
         controls += [
             ft.Row([ft.Icon(ft.Icons.ERROR, color=ERROR, size=56),
                     text.heading(t("outcome.failed.title"), identifier="outcome-title")]),
-            text.body(t("outcome.reason", reason=reason_text(result.reason, result.message, t)),
+            text.body(t("outcome.reason", reason=reason_text(result.reason, t)),
                       identifier="outcome-reason"),
         ]
         if certify.too_many_failures or result.manual_review is not None:
             controls.append(text.body(t("outcome.too_many"), identifier="outcome-too-many"))
             if result.manual_review is not None:
-                offer = result.manual_review
-                controls += [text.body(offer.message), text.body(offer.assisted), text.body(offer.onsite)]
+                # the offer's English sentences are for other clients: the catalogs say the same
+                controls += [text.body(t(f"manual.{part}"), identifier=f"outcome-manual-{part}")
+                             for part in ("message", "evidence", "assisted", "onsite")]
         else:
             controls.append(buttons.primary(t("common.retry"), "outcome-retry", again))
         if certify.too_many_failures or result.manual_review is not None:

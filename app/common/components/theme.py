@@ -35,14 +35,18 @@ def type_scale(large_text: bool) -> TypeScale:
 
 
 def build_theme(large_text: bool, cjk_font_family: str | None) -> ft.Theme:
-    """The page theme; ``cjk_font_family`` (registered in ``page.fonts``) is used for Chinese glyphs."""
+    """The page theme; ``cjk_font_family`` (in the web client's font manifest: ``app.common.fonts``) is the
+    font of every text, so Flutter never looks for a fallback font on the internet."""
     s = type_scale(large_text)
     fallback = [cjk_font_family] if cjk_font_family else None
 
     def style(size: int, weight: ft.FontWeight = ft.FontWeight.NORMAL) -> ft.TextStyle:
-        return ft.TextStyle(size=size, weight=weight, color=INK, font_family_fallback=fallback, height=1.35)
+        # the family on each style: Flet does not pass the theme's font_family down to the text theme
+        return ft.TextStyle(size=size, weight=weight, color=INK, font_family=cjk_font_family,
+                            font_family_fallback=fallback, height=1.35)
 
     return ft.Theme(
+        font_family=cjk_font_family,
         color_scheme_seed=ACCENT,
         color_scheme=ft.ColorScheme(primary=ACCENT, on_primary=SURFACE, surface=SURFACE, on_surface=INK,
                                     error=ERROR),

@@ -35,7 +35,7 @@ def build(ui: Ui) -> ft.View:
     message, message_row = error_line("console-audit-error")
 
     def render() -> None:
-        message.value = t("console.error", message=state.error) if state.error else ""
+        message.value = state.message(t)
         page = state.audit
         if page is None:
             return

@@ -49,7 +49,7 @@ def build(ui: Ui) -> ft.View:
             ui.page.update()
             return
         ok = await state.run_month(value)
-        message.value = "" if ok else t("console.error", message=state.error or "")
+        message.value = "" if ok else state.message(t)
         render()
         ui.page.update()
 

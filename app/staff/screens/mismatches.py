@@ -36,7 +36,7 @@ def build(ui: Ui) -> ft.View:
         if last is not None:
             key = "console.mismatches.applied" if last.status == "applied" else "console.mismatches.dismissed"
             done.value = t(key, name=last.roll_name)
-        message.value = t("console.error", message=state.error) if state.error else ""
+        message.value = state.message(t)
         items.controls = [card(i, item) for i, item in enumerate(state.mismatches)]
 
     def card(index: int, item) -> ft.Control:

@@ -36,7 +36,7 @@ def console_error(t: Translator, state: ConsoleState) -> str:
     """The console's last error in the staff member's language (the server's sentence as a last resort)."""
     if state.error_key:
         return t(state.error_key)
-    return t("console.error", message=state.error) if state.error else ""
+    return state.message(t)
 
 
 def who(t: Translator, event: CaseEvent) -> str:

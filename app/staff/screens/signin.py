@@ -40,7 +40,7 @@ def build(ui: Ui) -> ft.View:
             ui.refresh()  # "/" is the home screen once signed in
             ui.page.update()
             return
-        message.value = t("console.error", message=state.error or "")
+        message.value = state.message(t)
         ui.page.update()
 
     password.on_submit = sign_in

@@ -39,7 +39,7 @@ def build(ui: Ui) -> ft.View:
     message, message_row = error_line("console-spot-error")
 
     def render() -> None:
-        message.value = t("console.error", message=state.error) if state.error else ""
+        message.value = state.message(t)
         check = state.spot_check
         if check is None:
             summary.value, items.controls = "", []

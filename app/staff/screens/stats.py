@@ -35,7 +35,7 @@ def build(ui: Ui) -> ft.View:
 
     def render() -> None:
         s = state.stats
-        message.value = t("console.error", message=state.error) if state.error else ""
+        message.value = state.message(t)
         if s is None:
             body.controls = []
             return

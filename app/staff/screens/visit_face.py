@@ -19,7 +19,7 @@ from app.common.components.theme import ERROR, OK
 from app.staff.components.visit_nav import step_line, visit_gate
 from app.staff.visit_state import VisitStep
 from shared.enums import CertificationResult, VisitRecordReason
-from shared.i18n import has_key
+from shared.i18n.errors import reason_key
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -147,7 +147,6 @@ def _outcome(ui: Ui, to_record) -> list[ft.Control]:
             text.body(t("visit.face.needs_review")),
             buttons.primary(t("common.next"), "visit-face-next", finish),
         ]
-    key = f"reason.{result.reason}"
     return [
         ft.Row(
             [
@@ -156,7 +155,7 @@ def _outcome(ui: Ui, to_record) -> list[ft.Control]:
             ]
         ),
         text.body(
-            t("outcome.reason", reason=t(key) if has_key(key) else result.message),
+            t("outcome.reason", reason=t(reason_key(result.reason))),
             identifier="visit-face-reason",
         ),
         buttons.primary(t("common.retry"), "visit-face-again", again),

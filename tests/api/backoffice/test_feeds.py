@@ -152,6 +152,26 @@ def test_death_stops_payment_opens_recovery_and_notifies_heir(session, make_pers
     )
 
 
+def test_heir_notice_is_written_in_the_persons_language(session, make_person, tmp_path):
+    """The notice text comes from the catalogs in beneficiaries.language (zh-Hans unless set)."""
+    zh = make_person(name="钱玉兰", birth=date(1944, 2, 1))
+    en = make_person(name="赵海伦", birth=date(1944, 3, 1))
+    en.language = "en"
+    session.commit()
+    f = write_csv(
+        tmp_path / "death-lang.csv",
+        ["id_number", "name", "death_date", "source", "heir_name", "heir_phone"],
+        [[zh.id_number, "钱玉兰", "2026-07-10", "cremation", "", "13800000001"],
+         [en.id_number, "赵海伦", "2026-07-10", "cremation", "Helen Jr", "13800000002"]],
+    )
+    import_feed(session, FeedKind.DEATH, f, ctx=feed_ctx(paid_through=YearMonth(2026, 11)))
+    session.commit()
+    sent = sa.select(OutboxMessage).where(OutboxMessage.beneficiary_id.in_([zh.id, en.id]))
+    body = {m.beneficiary_id: m.body for m in session.execute(sent).scalars()}
+    assert body[zh.id].startswith("家属：钱*兰的社会保险待遇已自2026年8月起停发。")
+    assert body[en.id].startswith("Helen Jr: the social-insurance benefits of 赵*伦 stop from August 2026.")
+
+
 def test_death_of_suspended_person_counts_only_paid_months(session, make_person, tmp_path):
     p = make_person(
         name="周福来", birth=date(1944, 2, 2), payment_state=PaymentState.SUSPENDED, suspended_since="2026-10"
