@@ -132,18 +132,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reads.dispose()
         engine.dispose()
 
-    # /docs and /redoc load Swagger UI and ReDoc from this service (/static-offline-docs), not from a CDN
-    app = FastAPIOffline(
-        redoc_url=None,  # api.core.docs adds a /redoc without the Redocly logo from its CDN
-        swagger_ui_parameters=docs.SWAGGER_PARAMETERS,
-        title="lifecert",
-        summary="Benefit-eligibility certification (proof of life)",
-        version="0.1.0",
-        lifespan=lifespan,
-        docs_url="/docs" if settings.docs_enabled else None,
-        redoc_url="/redoc" if settings.docs_enabled else None,
-        openapi_url="/openapi.json" if settings.docs_enabled else None,
-    )
+    common = {
+        "title": "lifecert",
+        "summary": "Benefit-eligibility certification (proof of life)",
+        "version": "0.1.0",
+        "lifespan": lifespan,
+    }
+    if settings.docs_enabled:
+        # /docs and /redoc load Swagger UI and ReDoc from this service (/static-offline-docs), not from a CDN
+        app: FastAPI = FastAPIOffline(
+            redoc_url=None,  # api.core.docs adds a /redoc without the Redocly logo from its CDN
+            swagger_ui_parameters=docs.SWAGGER_PARAMETERS,
+            **common,
+        )
+    else:  # production: no /docs, /redoc or /openapi.json unless LIFECERT_API_DOCS=true
+        app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, **common)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
@@ -154,7 +157,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.status_limiter = TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst)
     configure(app)
     errors.install(app)
-    docs.install(app)
+    if settings.docs_enabled:
+        docs.install(app)
     # a POST with an Idempotency-Key runs at most once; a retry gets the stored answer
     app.add_middleware(IdempotentPosts, lease_seconds=settings.certification.claim_lease_seconds)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)

@@ -3,7 +3,7 @@
 Every existing person gets ``zh-Hans`` (the service's default language).
 
 Revision ID: person_language
-Revises: 0009_audit_partitions
+Revises: 0010_sec_edge
 Create Date: 2026-11-30 10:10:00+00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "person_language"
-down_revision: str | None = "0009_audit_partitions"
+down_revision: str | None = "0010_sec_edge"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
