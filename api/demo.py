@@ -386,11 +386,11 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
                 entitled_since=ENTITLED_SINCE,
             )
             ent.payment_state = PaymentState.SUSPENDED
-            ent.suspended_since = str(since) if since else None
+            ent.suspended_since = since
         if p.deceased:
             ent.payment_state = PaymentState.STOPPED
             ent.stopped_reason = StopReason.DECEASED
-            ent.stopped_from = str(YearMonth.of(today - timedelta(days=45)).next())
+            ent.stopped_from = YearMonth.of(today - timedelta(days=45)).next()
         session.add(ent)
         session.flush()
         audit.record(

@@ -19,6 +19,7 @@ from shared.enums import (
     StopReason,
     SuspensionReason,
 )
+from shared.months import YearMonth
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
@@ -74,11 +75,11 @@ class Entitlement(Base):
     benefit_type: Mapped[BenefitType] = mapped_column(EnumString(BenefitType))
     monthly_cents: Mapped[int] = mapped_column(sa.BigInteger)
     payment_state: Mapped[PaymentState] = mapped_column(EnumString(PaymentState), default=PaymentState.ACTIVE)
-    suspended_since: Mapped[str | None] = mapped_column(sa.String(7))  # "YYYY-MM"
+    suspended_since: Mapped[YearMonth | None]
     # Why it is suspended (written only by api.payments.transitions); NULL = unknown (older rows, roster).
     suspension_reason: Mapped[SuspensionReason | None] = mapped_column(EnumString(SuspensionReason))
     stopped_reason: Mapped[StopReason | None] = mapped_column(EnumString(StopReason))
-    stopped_from: Mapped[str | None] = mapped_column(sa.String(7))  # "YYYY-MM"
+    stopped_from: Mapped[YearMonth | None]
     # The day the benefit began (roster column entitled_since). Certification windows before it were never
     # required; NULL means "when the row was created" (shared.cycle rule 6: enrolment covers its window).
     entitled_since: Mapped[date | None]

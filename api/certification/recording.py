@@ -108,7 +108,7 @@ def record_passed(
             resumed.append(
                 PaymentResumed(
                     benefit_type=entitlement.benefit_type,
-                    resume_month=row.resume_month,
+                    resume_month=str(row.resume_month),
                     back_pay_months=row.back_pay_months,
                     back_pay_cents=row.back_pay_cents,
                 )

@@ -68,7 +68,7 @@ def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, repor
             death_date=row.event_date,
             paid_through=ctx.paid_until,
             monthly_cents=ent.monthly_cents,
-            suspended_since=YearMonth.parse(ent.suspended_since) if ent.suspended_since else None,
+            suspended_since=ent.suspended_since,
         )
         transition(
             session,
@@ -85,8 +85,8 @@ def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, repor
                 beneficiary_id=person.id,
                 entitlement_id=ent.id,
                 death_date=row.event_date,
-                first_month=str(over.months[0]),
-                last_month=str(over.months[-1]),
+                first_month=over.months[0],
+                last_month=over.months[-1],
                 months=len(over.months),
                 monthly_cents=ent.monthly_cents,
                 amount_cents=over.amount_cents,
@@ -132,7 +132,7 @@ def detention(
     month = YearMonth.of(row.event_date).next()
     changed = False
     for ent in _entitlements(session, p.id):
-        current = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
+        current = ent.suspended_since
         if ent.payment_state is PaymentState.STOPPED:
             continue
         if (

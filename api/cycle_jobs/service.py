@@ -126,7 +126,7 @@ def run_month(
     for i in range(0, len(ids), BATCH):
         _batch(session, ids[i : i + BATCH], today, month, policy, region_paths, actor, report)
     run = CycleRun(
-        month=str(month),
+        month=month,
         region_code=scope.region_code,
         actor=actor,
         suspended=len(report.suspended),
@@ -199,7 +199,7 @@ def _batch(
         if ent.payment_state is PaymentState.SUSPENDED:
             if held_by_detention(ent):
                 continue  # a certification does not lift a detention: a release record or a reviewer does
-            since = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
+            since = ent.suspended_since
             late = [(day, cid) for day, cid in mine if since is None or YearMonth.of(day) >= since]
             if late:
                 day, cid = late[-1]
@@ -218,7 +218,7 @@ def _batch(
                         ent.id,
                         mask_id(person.id_number),
                         ent.benefit_type.value,
-                        res.resume_month,
+                        str(res.resume_month),
                         res.back_pay_months,
                         res.back_pay_cents,
                     )
