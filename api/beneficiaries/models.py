@@ -123,8 +123,8 @@ class Certification(Base):
     window_start: Mapped[date]
     window_end: Mapped[date]
     method: Mapped[CertificationMethod] = mapped_column(EnumString(CertificationMethod))
-    operator_kind: Mapped[str] = mapped_column(sa.String(32))  # self | helper | staff | system | unit
-    operator_id: Mapped[str | None] = mapped_column(sa.String(64))
+    operator_kind: Mapped[str] = mapped_column(sa.String(32))  # self | helper | staff | unit | feed
+    operator_id: Mapped[int | None] = mapped_column(sa.BigInteger)  # account, institution or feed run
     result: Mapped[CertificationResult] = mapped_column(EnumString(CertificationResult))
     evidence: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)  # references, never raw data
     certified_at: Mapped[datetime]  # UTC instant

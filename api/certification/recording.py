@@ -65,7 +65,7 @@ def record_passed(
             window_end=window.end,
             method=method,
             operator_kind=operator.kind,
-            operator_id=None if operator.account_id is None else str(operator.account_id),
+            operator_id=operator.account_id,
             result=CertificationResult.PASSED,
             evidence=list(evidence),
             certified_at=now,

@@ -41,6 +41,8 @@ from shared.cycle import Window, window_for
 from shared.enums import BenefitType, CertificationMethod, CertificationResult, PaymentState
 from shared.policy import CyclePolicy
 
+FEED_OPERATOR = "feed"  # a certification's operator kind when a data feed recorded it (operator_id: the run)
+
 CERT_COLUMNS = (
     "beneficiary_id",
     "entitlement_id",
@@ -170,8 +172,8 @@ def record_signs_of_life(
                 stored_date(start, dialect),
                 stored_date(end, dialect),
                 method,
-                "system",
-                tag,
+                FEED_OPERATOR,
+                run_id,
                 passed,
                 f'["{tag}:row:{row.row_number}",{sources[row.detail]}]',  # stored_json of the evidence
                 _noon_in_beijing(row.event_date, dialect),
@@ -190,8 +192,8 @@ def record_signs_of_life(
             (ent_id, stored_to_date(start)): cid
             for cid, ent_id, start in select_in(
                 session,
-                f"SELECT id, entitlement_id, window_start FROM certifications WHERE operator_id = '{tag}' "
-                "AND entitlement_id {in_}",
+                f"SELECT id, entitlement_id, window_start FROM certifications WHERE operator_kind = "
+                f"'{FEED_OPERATOR}' AND operator_id = {int(run_id)} AND entitlement_id {{in_}}",
                 [m.entitlement_id for m in new_meta],
             )
         }
