@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.core.operator import OperatorKind
 from api.policy_loader import load_policy
 from api.regions.importer import RegionSpec, upsert_regions
 from api.regions.models import Region
@@ -415,7 +416,9 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
             window_start=window.start,
             window_end=window.end,
             method=p.method,
-            operator_kind="self" if p.method is CertificationMethod.SELF_FACE else "staff",
+            operator_kind=(
+                OperatorKind.SELF if p.method is CertificationMethod.SELF_FACE else OperatorKind.STAFF
+            ),
             operator_id=None,
             result=CertificationResult.PASSED,
             evidence=[],

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.db import Base, BigId, EnumString, utcnow
+from api.core.operator import OperatorKind
 from shared.enums import (
     BenefitType,
     CertificationMethod,
@@ -123,7 +124,7 @@ class Certification(Base):
     window_start: Mapped[date]
     window_end: Mapped[date]
     method: Mapped[CertificationMethod] = mapped_column(EnumString(CertificationMethod))
-    operator_kind: Mapped[str] = mapped_column(sa.String(32))  # self | helper | staff | unit | feed
+    operator_kind: Mapped[OperatorKind] = mapped_column(EnumString(OperatorKind))
     operator_id: Mapped[int | None] = mapped_column(sa.BigInteger)  # account, institution or feed run
     result: Mapped[CertificationResult] = mapped_column(EnumString(CertificationResult))
     evidence: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)  # references, never raw data

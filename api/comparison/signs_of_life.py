@@ -35,13 +35,12 @@ from api.comparison.feed import (
 )
 from api.comparison.rows import FeedRow
 from api.core.db import utcnow
+from api.core.operator import OperatorKind
 from api.payments.resume import resume_after_certification
 from api.payments.transitions import held_by_detention
 from shared.cycle import Window, window_for
 from shared.enums import BenefitType, CertificationMethod, CertificationResult, PaymentState
 from shared.policy import CyclePolicy
-
-FEED_OPERATOR = "feed"  # a certification's operator kind when a data feed recorded it (operator_id: the run)
 
 CERT_COLUMNS = (
     "beneficiary_id",
@@ -172,7 +171,7 @@ def record_signs_of_life(
                 stored_date(start, dialect),
                 stored_date(end, dialect),
                 method,
-                FEED_OPERATOR,
+                OperatorKind.FEED.value,
                 run_id,
                 passed,
                 f'["{tag}:row:{row.row_number}",{sources[row.detail]}]',  # stored_json of the evidence
@@ -193,7 +192,7 @@ def record_signs_of_life(
             for cid, ent_id, start in select_in(
                 session,
                 f"SELECT id, entitlement_id, window_start FROM certifications WHERE operator_kind = "
-                f"'{FEED_OPERATOR}' AND operator_id = {int(run_id)} AND entitlement_id {{in_}}",
+                f"'{OperatorKind.FEED.value}' AND operator_id = {int(run_id)} AND entitlement_id {{in_}}",
                 [m.entitlement_id for m in new_meta],
             )
         }

@@ -72,9 +72,9 @@ E = TypeVar("E", bound=enum.Enum)
 
 
 class EnumString(sa.TypeDecorator[E]):
-    """An enum stored as its value in a VARCHAR column (no native enum type, no CHECK constraint)."""
+    """An enum stored as its value in a VARCHAR(length) column (no native enum type, no CHECK constraint)."""
 
-    impl = sa.String(32)
+    impl = sa.String  # a class, so that the length given to __init__ is used
     cache_ok = True
 
     def __init__(self, enum_cls: type[E], length: int = 32) -> None:
