@@ -58,6 +58,14 @@ CERT_COLUMNS = (
 )
 
 
+class _Held(NamedTuple):
+    """An entitlement of a matched person that a sign of life can certify (not stopped)."""
+
+    entitlement_id: int
+    benefit: BenefitType
+    state: PaymentState
+
+
 class _Plan(NamedTuple):
     """One entitlement a row may certify: its current window, and its payment state now."""
 
@@ -97,14 +105,14 @@ def record_signs_of_life(
     if not pairs:
         return
     ids = [p.id for p, _ in pairs]
-    ents: dict[int, list[tuple[int, BenefitType, PaymentState]]] = {}
+    ents: dict[int, list[_Held]] = {}
     for ent_id, pid, benefit, state in select_in(
         session,
         "SELECT id, beneficiary_id, benefit_type, payment_state FROM entitlements "
         f"WHERE payment_state <> '{PaymentState.STOPPED.value}' AND beneficiary_id {{in_}} ORDER BY id",
         ids,
     ):
-        ents.setdefault(pid, []).append((ent_id, BenefitType(benefit), PaymentState(state)))
+        ents.setdefault(pid, []).append(_Held(ent_id, BenefitType(benefit), PaymentState(state)))
     # What each entitlement's current window is, and whether it is certified already.
     plans: list[_Plan] = []
     outcome: dict[int, RowOutcome] = {}
