@@ -8,10 +8,10 @@ from fastapi import APIRouter, Query
 
 from api.auth.deps import Reviewer, StaffScope
 from api.beneficiaries.models import Beneficiary
-from api.comparison.models import FeedMismatch, MismatchStatus
-from api.comparison.rows import FeedRow
 from api.comparison.feed import FeedContext
 from api.comparison.mismatches import decide_mismatch
+from api.comparison.models import FeedMismatch, MismatchStatus
+from api.comparison.rows import FeedRow
 from api.core.deps import PolicyDep, RegionPathsDep, SessionDep, agency_today
 from api.core.errors import ApiError
 from shared.backoffice_schemas import FeedMismatchPublic, MismatchDecision
