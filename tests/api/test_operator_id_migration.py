@@ -38,10 +38,14 @@ def _insert_certifications(engine: sa.Engine) -> None:
 
 def test_operator_ids_become_numbers_and_feed_runs_their_own_kind(empty_db_url: str) -> None:  # noqa: F811
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     from api.core.db import alembic_config, make_engine, upgrade
 
-    upgrade(empty_db_url, "0006_scope_duties")
+    before_revision = ScriptDirectory.from_config(alembic_config(empty_db_url)).get_revision(
+        "0030_operator_id_integer"
+    ).down_revision
+    upgrade(empty_db_url, before_revision)
     engine = make_engine(empty_db_url)
     try:
         _insert_certifications(engine)
@@ -49,7 +53,7 @@ def test_operator_ids_become_numbers_and_feed_runs_their_own_kind(empty_db_url: 
         with engine.connect() as c:
             rows = c.execute(sa.text("SELECT id, operator_kind, operator_id FROM certifications ORDER BY id"))
             assert [tuple(r) for r in rows] == [(1, "self", None), (2, "staff", 42), (3, "feed", 7)]
-        command.downgrade(alembic_config(empty_db_url), "0006_scope_duties")
+        command.downgrade(alembic_config(empty_db_url), before_revision)
         with engine.connect() as c:
             rows = c.execute(sa.text("SELECT id, operator_kind, operator_id FROM certifications ORDER BY id"))
             before = [(1, "self", None), (2, "staff", "42"), (3, "system", "feed:7")]
