@@ -80,6 +80,7 @@ class EnumString(sa.TypeDecorator[E]):
     def __init__(self, enum_cls: type[E], length: int = 32) -> None:
         super().__init__(length)
         self.enum_cls = enum_cls
+        self.length = length
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
         if value is None:
@@ -198,7 +199,7 @@ def alembic_render_item(type_: str, obj: Any, autogen_context: Any) -> str | boo
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     if type_ == "type" and isinstance(obj, EnumString):
-        return f"sa.String(length={obj.impl.length})"
+        return f"sa.String(length={obj.length})"
     if type_ == "type" and isinstance(obj, YearMonthText):
         return "sa.String(length=7)"
     return False
