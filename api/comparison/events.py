@@ -38,7 +38,7 @@ def _entitlements(session: Session, person_id: int) -> list[Entitlement]:
 
 
 def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, report: FeedReport) -> RowOutcome:
-    person = session.get(Beneficiary, p.id)
+    person = session.get_one(Beneficiary, p.id)  # matched on the roll in this transaction
     if row.event_date > ctx.today:
         return refused(f"death_date {row.event_date} is in the future")
     if person.deceased_on is not None and person.deceased_on != row.event_date:

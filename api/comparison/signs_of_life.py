@@ -230,7 +230,7 @@ def record_signs_of_life(
         append_many(session, events)
         for cid, meta in zip(cert_ids, new_meta, strict=True):
             if meta.state is PaymentState.SUSPENDED:
-                ent = session.get(Entitlement, meta.entitlement_id)
+                ent = session.get_one(Entitlement, meta.entitlement_id)  # inserted above
                 if held_by_detention(ent):
                     continue  # certified, but a detention stays suspended until a release or a reviewer
                 resume_after_certification(

@@ -40,7 +40,7 @@ def resume_after_certification(
             f"entitlement {ent.id} is suspended for a detention since {ent.suspended_since}: a certification "
             "does not lift it; it needs a release record or a reviewer"
         )
-    person = session.get(Beneficiary, ent.beneficiary_id)
+    person = session.get_one(Beneficiary, ent.beneficiary_id)  # the foreign key guarantees it
     rule = policy.policy_for(region_paths.path(session, person.region_code), ent.benefit_type)
     since = ent.suspended_since or YearMonth.of(certified_on)
     since = min(since, YearMonth.of(certified_on))
