@@ -3,7 +3,7 @@ challenge, claim and review tables; a data-comparison certification is operator 
 run's number (it was kind "system" with the text "feed:<run>")
 
 Revision ID: 0030_operator_id_integer
-Revises: 0008_notice_channels
+Revises: 0009_audit_partitions
 Create Date: 2026-11-30 10:10:00+00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030_operator_id_integer"
-down_revision: str | None = "0008_notice_channels"
+down_revision: str | None = "0009_audit_partitions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
