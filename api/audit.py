@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, BigId, utcnow
+from shared.months import YearMonth
 
 GENESIS_HASH = "0" * 64
 CHAIN_HEAD_ID = 1  # the global chain's head row: also a general write lock (worklist visits, roster import)
@@ -133,11 +134,14 @@ def chain_for(region_code: str | None) -> str:
 
 
 def _jsonable(value: Any) -> Any:
-    """Make before/after snapshots JSON: enums → values, dates → ISO strings, recursively."""
+    """Make before/after snapshots JSON: enums → values, dates → ISO strings, months → "YYYY-MM",
+    recursively."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, YearMonth):
+        return str(value)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, dict):

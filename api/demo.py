@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from api import audit
 from api.auth.demo_accounts import DEMO_STAFF_PASSWORD
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.core.operator import OperatorKind
 from api.policy_loader import load_policy
 from api.regions.importer import RegionSpec, upsert_regions
 from api.regions.models import Region
@@ -386,11 +387,11 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
                 entitled_since=ENTITLED_SINCE,
             )
             ent.payment_state = PaymentState.SUSPENDED
-            ent.suspended_since = str(since) if since else None
+            ent.suspended_since = since
         if p.deceased:
             ent.payment_state = PaymentState.STOPPED
             ent.stopped_reason = StopReason.DECEASED
-            ent.stopped_from = str(YearMonth.of(today - timedelta(days=45)).next())
+            ent.stopped_from = YearMonth.of(today - timedelta(days=45)).next()
         session.add(ent)
         session.flush()
         audit.record(
@@ -415,7 +416,9 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
             window_start=window.start,
             window_end=window.end,
             method=p.method,
-            operator_kind="self" if p.method is CertificationMethod.SELF_FACE else "staff",
+            operator_kind=(
+                OperatorKind.SELF if p.method is CertificationMethod.SELF_FACE else OperatorKind.STAFF
+            ),
             operator_id=None,
             result=CertificationResult.PASSED,
             evidence=[],

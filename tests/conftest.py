@@ -2,18 +2,25 @@
 
 Backends: every database fixture is parametrised over ``sqlite`` (a temp file, always) and
 ``postgresql`` (when ``LIFECERT_TEST_PG_URL`` names a server, e.g.
-``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``; each test module gets its own uniquely named
-database, created and dropped here, so concurrent runs never clash). With ``CI=true`` and no
+``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``). With ``CI=true`` and no
 ``LIFECERT_TEST_PG_URL`` the postgresql cases fail loudly instead of skipping.
 
+Every test gets a fresh database: the migrations run once per backend and test session into a template
+(``db_templates``), and each test gets a copy of it — a file copy for SQLite, ``CREATE DATABASE ...
+TEMPLATE`` for PostgreSQL (uniquely named, dropped after the test, so concurrent runs never clash).
+
 Fixtures (scope):
-* ``db_url`` (module) — URL of a fresh database migrated to head with ``lifecert db upgrade``'s code.
-  Test ids carry ``[sqlite]`` / ``[postgresql]``. All tests of a module share it: use unique ID numbers.
-* ``engine`` (module) — a SQLAlchemy engine on ``db_url``.
+* ``db_templates`` (session) — the migrated templates (``migrated(backend)``) and ``copy(url, dir)``.
+* ``db_backend`` (module) — "sqlite" or "postgresql"; test ids carry ``[sqlite]`` / ``[postgresql]``.
+* ``module_db_url``, ``module_engine``, ``module_settings`` (module) — the module's template (a copy of the
+  migrated one): module-scoped fixtures put there what every test of the module starts with (accounts,
+  regions), once; close what they open on it before returning.
+* ``db_url`` (function) — URL of the test's own database: a copy of the module's template.
+* ``engine`` (function) — a SQLAlchemy engine on ``db_url``.
 * ``session`` (function) — a Session on ``engine``; closed (uncommitted work rolled back) after the test.
-* ``settings`` (module) — ``api.core.settings.Settings`` for that database (env=test, temp data_dir, status
+* ``settings`` (function) — ``api.core.settings.Settings`` for that database (env=test, temp data_dir, status
   rate limit off).
-* ``client`` (module) — ``fastapi.testclient.TestClient`` over ``create_app(settings)``.
+* ``client`` (function) — ``fastapi.testclient.TestClient`` over ``create_app(settings)``.
 * ``make_client`` (function) — ``make_client(**settings_overrides)`` → a TestClient with changed
   settings on the same database (e.g. ``status_rate_per_minute=6``).
 * ``make_person`` (function) — inserts a region + beneficiary + entitlement(s) and returns the
@@ -27,8 +34,11 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -93,7 +103,8 @@ def _drop_leftovers(conn) -> None:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def _create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
+def _create_pg_database(server_url: str, template: str | None = None) -> tuple[str, Callable[[], None]]:
+    """A new uniquely named database (empty, or a copy of ``template``) and the function that drops it."""
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
 
@@ -103,7 +114,8 @@ def _create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
         if server_url not in _swept:
             _swept.add(server_url)
             _drop_leftovers(conn)
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        copy = f' TEMPLATE "{template}" STRATEGY WAL_LOG' if template else ""
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"{copy}'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
     def drop() -> None:
@@ -114,25 +126,116 @@ def _create_pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
     return url, drop
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from api.core.db import upgrade
+class DatabaseTemplates:
+    """One database per backend migrated to head (made on first use), and copies of any test database.
 
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("db") / "lifecert.sqlite3"
-        url = f"sqlite:///{path}"
-        upgrade(url)
-        yield url
-        return
-    url, drop = _create_pg_database(_pg_server_url())
+    A PostgreSQL copy is dropped by a background thread (a drop takes longer than the copy); every drop
+    is done before the session ends."""
+
+    def __init__(self, work_dir: Path) -> None:
+        self._dir = work_dir
+        self._migrated: dict[str, str] = {}  # backend → URL of the migrated template
+        self._template_drop: Callable[[], None] | None = None
+        self._dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-test-db")
+        self._drops: list[Future[None]] = []
+
+    def migrated(self, backend: str) -> str:
+        """URL of the session's template for ``backend`` ("sqlite" or "postgresql"), migrated to head."""
+        from api.core.db import upgrade
+
+        if backend not in self._migrated:
+            if backend == "sqlite":
+                url = f"sqlite:///{self._dir / 'template.sqlite3'}"
+            else:
+                url, self._template_drop = _create_pg_database(_pg_server_url())
+            upgrade(url)
+            self._migrated[backend] = url
+        return self._migrated[backend]
+
+    def copy(self, source_url: str, work_dir: Path) -> tuple[str, Callable[[], None]]:
+        """A new database with the content of ``source_url`` (SQLite: a file in ``work_dir``), and the
+        function that drops it."""
+        from sqlalchemy.engine import make_url
+
+        source = make_url(source_url)
+        if source.get_backend_name() == "sqlite":
+            with sqlite3.connect(str(source.database)) as conn:  # all in the main file: no -wal to copy
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            target = work_dir / "lifecert.sqlite3"
+            shutil.copyfile(str(source.database), target)
+            return f"sqlite:///{target}", lambda: None
+        url, drop = _create_pg_database(_pg_server_url(), template=str(source.database))
+        return url, lambda: self._drops.append(self._dropper.submit(drop))
+
+    def close(self) -> None:
+        self._dropper.shutdown(wait=True)
+        for done in self._drops:
+            done.result()
+        if self._template_drop is not None:
+            self._template_drop()
+
+
+@pytest.fixture(scope="session")
+def db_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseTemplates]:
+    templates = DatabaseTemplates(tmp_path_factory.mktemp("db-template"))
+    yield templates
+    templates.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """The backend of the module's tests (the test id's ``[sqlite]`` / ``[postgresql]``)."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def module_db_url(
+    db_backend: str, db_templates: DatabaseTemplates, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The module's own template, a copy of the migrated one: module-scoped fixtures write here the data
+    every test of the module starts with (accounts, a region tree); each test gets a copy (``db_url``)."""
+    url, drop = db_templates.copy(db_templates.migrated(db_backend), tmp_path_factory.mktemp("db"))
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="module")
+def module_settings(module_db_url: str, tmp_path_factory: pytest.TempPathFactory):
+    """Settings on the module's template, for module-scoped fixtures that seed it through the API (close
+    every client and engine on it before the fixture returns: PostgreSQL copies need it idle)."""
+    return _test_settings(module_db_url, tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="module")
+def module_engine(module_db_url: str):
+    """An engine on the module's template; without a pool, so it holds no connection between uses."""
+    import sqlalchemy as sa
+
+    from api.core.db import make_engine
+
+    eng = make_engine(module_db_url, poolclass=sa.pool.NullPool)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def db_url(
+    module_db_url: str, db_templates: DatabaseTemplates, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    url, drop = db_templates.copy(module_db_url, tmp_path_factory.mktemp("db"))
     try:
-        upgrade(url)
         yield url
     finally:
         drop()
 
 
-@pytest.fixture(scope="module")
+def _test_settings(db_url: str, data_dir: Path):
+    from api.core.settings import Environment, Settings
+
+    return Settings(env=Environment.TEST, database_url=db_url, data_dir=data_dir, status_rate_per_minute=0)
+
+
+@pytest.fixture
 def engine(db_url: str):
     from api.core.db import make_engine
 
@@ -149,19 +252,12 @@ def session(engine):
         yield s
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def settings(db_url: str, tmp_path_factory: pytest.TempPathFactory):
-    from api.core.settings import Environment, Settings
-
-    return Settings(
-        env=Environment.TEST,
-        database_url=db_url,
-        data_dir=tmp_path_factory.mktemp("data"),
-        status_rate_per_minute=0,
-    )
+    return _test_settings(db_url, tmp_path_factory.mktemp("data"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def client(settings):
     from fastapi.testclient import TestClient
 

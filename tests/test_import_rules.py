@@ -1,5 +1,6 @@
-"""The import direction of ARCHITECTURE.md, enforced: app/ ships to phones, shared/ is pure, face/ is a library;
-inside app/, the citizens' app and the staff app never import each other and app/common imports neither."""
+"""The import direction of docs/architecture.md, enforced: app/ ships to phones, shared/ is pure, face/ is a
+library; inside app/, the citizens' app and the staff app never import each other and app/common imports
+neither."""
 
 from __future__ import annotations
 

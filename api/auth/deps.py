@@ -45,7 +45,7 @@ def optional_principal(request: Request, settings: SettingsDep) -> Principal | N
     except BadSignature:
         raise ApiError(
             401, "invalid_token", "Your sign-in has expired; please sign in again.", headers=_CHALLENGE
-        )
+        ) from None
 
 
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.db import Base, BigId, EnumString, utcnow
+from api.core.operator import OperatorKind
 from shared.enums import (
     BenefitType,
     CertificationMethod,
@@ -19,6 +20,7 @@ from shared.enums import (
     StopReason,
     SuspensionReason,
 )
+from shared.months import YearMonth
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
@@ -76,11 +78,11 @@ class Entitlement(Base):
     benefit_type: Mapped[BenefitType] = mapped_column(EnumString(BenefitType))
     monthly_cents: Mapped[int] = mapped_column(sa.BigInteger)
     payment_state: Mapped[PaymentState] = mapped_column(EnumString(PaymentState), default=PaymentState.ACTIVE)
-    suspended_since: Mapped[str | None] = mapped_column(sa.String(7))  # "YYYY-MM"
+    suspended_since: Mapped[YearMonth | None]
     # Why it is suspended (written only by api.payments.transitions); NULL = unknown (older rows, roster).
     suspension_reason: Mapped[SuspensionReason | None] = mapped_column(EnumString(SuspensionReason))
     stopped_reason: Mapped[StopReason | None] = mapped_column(EnumString(StopReason))
-    stopped_from: Mapped[str | None] = mapped_column(sa.String(7))  # "YYYY-MM"
+    stopped_from: Mapped[YearMonth | None]
     # The day the benefit began (roster column entitled_since). Certification windows before it were never
     # required; NULL means "when the row was created" (shared.cycle rule 6: enrolment covers its window).
     entitled_since: Mapped[date | None]
@@ -124,8 +126,8 @@ class Certification(Base):
     window_start: Mapped[date]
     window_end: Mapped[date]
     method: Mapped[CertificationMethod] = mapped_column(EnumString(CertificationMethod))
-    operator_kind: Mapped[str] = mapped_column(sa.String(32))  # self | helper | staff | system | unit
-    operator_id: Mapped[str | None] = mapped_column(sa.String(64))
+    operator_kind: Mapped[OperatorKind] = mapped_column(EnumString(OperatorKind))
+    operator_id: Mapped[int | None] = mapped_column(sa.BigInteger)  # account, institution or feed run
     result: Mapped[CertificationResult] = mapped_column(EnumString(CertificationResult))
     evidence: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)  # references, never raw data
     certified_at: Mapped[datetime]  # UTC instant

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, BigId, EnumString, utcnow
+from shared.months import YearMonth
 
 
 class AttestationStatus(enum.StrEnum):
@@ -65,8 +66,8 @@ class PaymentResumption(Base):
         sa.ForeignKey("entitlements.id", ondelete="CASCADE"), index=True
     )
     certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certifications.id", ondelete="CASCADE"))
-    suspended_since: Mapped[str] = mapped_column(sa.String(7))  # "YYYY-MM"
-    resume_month: Mapped[str] = mapped_column(sa.String(7))  # "YYYY-MM"
+    suspended_since: Mapped[YearMonth]
+    resume_month: Mapped[YearMonth]
     back_pay_months: Mapped[int]
     back_pay_cents: Mapped[int] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

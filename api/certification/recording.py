@@ -65,7 +65,7 @@ def record_passed(
             window_end=window.end,
             method=method,
             operator_kind=operator.kind,
-            operator_id=None if operator.account_id is None else str(operator.account_id),
+            operator_id=operator.account_id,
             result=CertificationResult.PASSED,
             evidence=list(evidence),
             certified_at=now,
@@ -108,7 +108,7 @@ def record_passed(
             resumed.append(
                 PaymentResumed(
                     benefit_type=entitlement.benefit_type,
-                    resume_month=row.resume_month,
+                    resume_month=str(row.resume_month),
                     back_pay_months=row.back_pay_months,
                     back_pay_cents=row.back_pay_cents,
                 )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, BigId, EnumString, utcnow
+from api.core.operator import OperatorKind
 
 
 class ChallengePurpose(enum.StrEnum):
@@ -29,7 +30,7 @@ class Challenge(Base):
     )
     purpose: Mapped[ChallengePurpose] = mapped_column(EnumString(ChallengePurpose))
     actions: Mapped[list[str]] = mapped_column(sa.JSON)
-    operator_kind: Mapped[str] = mapped_column(sa.String(16))  # self | helper | staff
+    operator_kind: Mapped[OperatorKind] = mapped_column(EnumString(OperatorKind, 16))
     operator_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     relationship_label: Mapped[str | None] = mapped_column(sa.String(32))  # family_bind only
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -81,6 +82,6 @@ class ConsentRecord(Base):
     )
     challenge_id: Mapped[str | None] = mapped_column(sa.ForeignKey("challenges.id", ondelete="SET NULL"))
     purpose: Mapped[ConsentPurpose] = mapped_column(EnumString(ConsentPurpose))
-    operator_kind: Mapped[str] = mapped_column(sa.String(16))
+    operator_kind: Mapped[OperatorKind] = mapped_column(EnumString(OperatorKind, 16))
     operator_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     given_at: Mapped[datetime] = mapped_column(default=utcnow)

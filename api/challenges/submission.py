@@ -148,7 +148,9 @@ def _claim(
     except _Spent:
         with ctx.sessions() as session:
             _refuse_spent(session.get(Challenge, challenge_id), now)
-        raise ApiError(409, "challenge_used", "This challenge was already used. Start a new certification.")
+        raise ApiError(
+            409, "challenge_used", "This challenge was already used. Start a new certification."
+        ) from None
     return claim
 
 

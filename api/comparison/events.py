@@ -39,7 +39,7 @@ def _entitlements(session: Session, person_id: int) -> list[Entitlement]:
 
 
 def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, report: FeedReport) -> RowOutcome:
-    person = session.get(Beneficiary, p.id)
+    person = session.get_one(Beneficiary, p.id)  # matched on the roll in this transaction
     if row.event_date > ctx.today:
         return refused(f"death_date {row.event_date} is in the future")
     if person.deceased_on is not None and person.deceased_on != row.event_date:
@@ -69,7 +69,7 @@ def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, repor
             death_date=row.event_date,
             paid_through=ctx.paid_until,
             monthly_cents=ent.monthly_cents,
-            suspended_since=YearMonth.parse(ent.suspended_since) if ent.suspended_since else None,
+            suspended_since=ent.suspended_since,
         )
         transition(
             session,
@@ -86,8 +86,8 @@ def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, repor
                 beneficiary_id=person.id,
                 entitlement_id=ent.id,
                 death_date=row.event_date,
-                first_month=str(over.months[0]),
-                last_month=str(over.months[-1]),
+                first_month=over.months[0],
+                last_month=over.months[-1],
                 months=len(over.months),
                 monthly_cents=ent.monthly_cents,
                 amount_cents=over.amount_cents,
@@ -137,7 +137,7 @@ def detention(
     month = YearMonth.of(row.event_date).next()
     changed = False
     for ent in _entitlements(session, p.id):
-        current = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
+        current = ent.suspended_since
         if ent.payment_state is PaymentState.STOPPED:
             continue
         if (

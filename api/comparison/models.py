@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, BigId, EnumString, utcnow
+from shared.months import YearMonth
 
 
 class FeedKind(enum.StrEnum):
@@ -76,8 +77,8 @@ class RecoveryCase(Base):
     )
     entitlement_id: Mapped[int] = mapped_column(sa.ForeignKey("entitlements.id", ondelete="CASCADE"))
     death_date: Mapped[date]
-    first_month: Mapped[str] = mapped_column(sa.String(7))  # first overpaid month "YYYY-MM"
-    last_month: Mapped[str] = mapped_column(sa.String(7))  # last overpaid month
+    first_month: Mapped[YearMonth]  # first overpaid month
+    last_month: Mapped[YearMonth]  # last overpaid month
     months: Mapped[int]
     monthly_cents: Mapped[int] = mapped_column(sa.BigInteger)
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from api.comparison.models import FeedKind
 from shared.idnumber import normalise_id_number, parse_id_number
@@ -36,14 +36,24 @@ DATE_COLUMN = {
     FeedKind.DETENTION: "start_date",
     FeedKind.SURVIVOR_END: "event_date",
 }
-ALLOWED: dict[FeedKind, tuple[str, str, frozenset[str]]] = {
-    FeedKind.DEATH: ("source", "death or cremation record", frozenset({"death", "cremation"})),
-    FeedKind.SIGN_OF_LIFE: (
+
+
+class AllowedDetail(NamedTuple):
+    """The detail column a feed kind needs: its name, what it describes (for messages), its values."""
+
+    column: str
+    what: str
+    values: frozenset[str]
+
+
+ALLOWED: dict[FeedKind, AllowedDetail] = {
+    FeedKind.DEATH: AllowedDetail("source", "death or cremation record", frozenset({"death", "cremation"})),
+    FeedKind.SIGN_OF_LIFE: AllowedDetail(
         "source",
         "sign of life",
         frozenset({"hospital", "medical_insurance", "office_visit", "other"}),
     ),
-    FeedKind.SURVIVOR_END: (
+    FeedKind.SURVIVOR_END: AllowedDetail(
         "reason",
         "survivor-benefit end",
         frozenset({"age_18", "employed", "enlisted", "adopted", "remarried"}),

@@ -141,6 +141,6 @@ def _people(session: Session, id_numbers: Iterable[str]) -> dict[str, FeedPerson
         numbers,
     )
     return {
-        r[1]: FeedPerson(r[0], r[1], r[2], stored_to_date(r[3]), r[4], r[5], stored_to_date(r[6]))
-        for r in found
+        number: FeedPerson(pid, number, name, stored_to_date(birth), region, zone, stored_to_date(deceased))
+        for pid, number, name, birth, region, zone, deceased in found
     }

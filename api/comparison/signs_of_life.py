@@ -35,6 +35,7 @@ from api.comparison.feed import (
 )
 from api.comparison.rows import FeedRow
 from api.core.db import utcnow
+from api.core.operator import OperatorKind
 from api.payments.resume import resume_after_certification
 from api.payments.transitions import held_by_detention
 from shared.cycle import Window, window_for
@@ -55,6 +56,14 @@ CERT_COLUMNS = (
     "local_date",
     "created_at",
 )
+
+
+class _Held(NamedTuple):
+    """An entitlement of a matched person that a sign of life can certify (not stopped)."""
+
+    entitlement_id: int
+    benefit: BenefitType
+    state: PaymentState
 
 
 class _Plan(NamedTuple):
@@ -96,14 +105,14 @@ def record_signs_of_life(
     if not pairs:
         return
     ids = [p.id for p, _ in pairs]
-    ents: dict[int, list[tuple[int, BenefitType, PaymentState]]] = {}
+    ents: dict[int, list[_Held]] = {}
     for ent_id, pid, benefit, state in select_in(
         session,
         "SELECT id, beneficiary_id, benefit_type, payment_state FROM entitlements "
         f"WHERE payment_state <> '{PaymentState.STOPPED.value}' AND beneficiary_id {{in_}} ORDER BY id",
         ids,
     ):
-        ents.setdefault(pid, []).append((ent_id, BenefitType(benefit), PaymentState(state)))
+        ents.setdefault(pid, []).append(_Held(ent_id, BenefitType(benefit), PaymentState(state)))
     # What each entitlement's current window is, and whether it is certified already.
     plans: list[_Plan] = []
     outcome: dict[int, RowOutcome] = {}
@@ -170,8 +179,8 @@ def record_signs_of_life(
                 stored_date(start, dialect),
                 stored_date(end, dialect),
                 method,
-                "system",
-                tag,
+                OperatorKind.FEED.value,
+                run_id,
                 passed,
                 f'["{tag}:row:{row.row_number}",{sources[row.detail]}]',  # stored_json of the evidence
                 _noon_in_beijing(row.event_date, dialect),
@@ -190,8 +199,8 @@ def record_signs_of_life(
             (ent_id, stored_to_date(start)): cid
             for cid, ent_id, start in select_in(
                 session,
-                f"SELECT id, entitlement_id, window_start FROM certifications WHERE operator_id = '{tag}' "
-                "AND entitlement_id {in_}",
+                f"SELECT id, entitlement_id, window_start FROM certifications WHERE operator_kind = "
+                f"'{OperatorKind.FEED.value}' AND operator_id = {int(run_id)} AND entitlement_id {{in_}}",
                 [m.entitlement_id for m in new_meta],
             )
         }
@@ -221,7 +230,7 @@ def record_signs_of_life(
         append_many(session, events)
         for cid, meta in zip(cert_ids, new_meta, strict=True):
             if meta.state is PaymentState.SUSPENDED:
-                ent = session.get(Entitlement, meta.entitlement_id)
+                ent = session.get_one(Entitlement, meta.entitlement_id)  # inserted above
                 if held_by_detention(ent):
                     continue  # certified, but a detention stays suspended until a release or a reviewer
                 resume_after_certification(

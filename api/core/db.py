@@ -5,6 +5,8 @@ Conventions every model follows:
 * timestamps are timezone-aware UTC (:class:`UTCDateTime` refuses naive datetimes);
 * enumerations are stored as their string values in VARCHAR columns (:class:`EnumString`), never as
   native database enums, so adding a value needs no migration of a type;
+* calendar months are :class:`shared.months.YearMonth` values stored as "YYYY-MM" text
+  (:class:`YearMonthText`);
 * surrogate keys are BIGINT on PostgreSQL and INTEGER (rowid alias, autoincrement) on SQLite.
 """
 
@@ -21,6 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from shared.months import YearMonth
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -68,14 +72,15 @@ E = TypeVar("E", bound=enum.Enum)
 
 
 class EnumString(sa.TypeDecorator[E]):
-    """An enum stored as its value in a VARCHAR column (no native enum type, no CHECK constraint)."""
+    """An enum stored as its value in a VARCHAR(length) column (no native enum type, no CHECK constraint)."""
 
-    impl = sa.String(32)
+    impl = sa.String  # a class, so that the length given to __init__ is used
     cache_ok = True
 
     def __init__(self, enum_cls: type[E], length: int = 32) -> None:
         super().__init__(length)
         self.enum_cls = enum_cls
+        self.length = length
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
         if value is None:
@@ -88,9 +93,27 @@ class EnumString(sa.TypeDecorator[E]):
         return self.enum_cls(value)
 
 
+class YearMonthText(sa.TypeDecorator[YearMonth]):
+    """A calendar month (:class:`shared.months.YearMonth`) stored as ``"YYYY-MM"`` text in a VARCHAR(7).
+
+    Binds a YearMonth or its text (checked and normalised, so ``"2026-3"`` is stored ``"2026-03"``)."""
+
+    impl = sa.String(7)
+    cache_ok = True
+
+    def process_bind_param(self, value: YearMonth | str | None, dialect: sa.Dialect) -> str | None:
+        if value is None:
+            return None
+        return str(value if isinstance(value, YearMonth) else YearMonth.parse(value))
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> YearMonth | None:
+        return None if value is None else YearMonth.parse(value)
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012 (SQLAlchemy reads it as is)
+    # SQLAlchemy reads the map as is (a class attribute, not a dataclass field)
+    type_annotation_map = {datetime: UTCDateTime(), YearMonth: YearMonthText()}  # noqa: RUF012
 
 
 def is_sqlite(url: str) -> bool:
@@ -176,7 +199,9 @@ def alembic_render_item(type_: str, obj: Any, autogen_context: Any) -> str | boo
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     if type_ == "type" and isinstance(obj, EnumString):
-        return f"sa.String(length={obj.impl.length})"
+        return f"sa.String(length={obj.length})"
+    if type_ == "type" and isinstance(obj, YearMonthText):
+        return "sa.String(length=7)"
     return False
 
 

@@ -12,6 +12,7 @@ class OperatorKind(StrEnum):
     HELPER = "helper"
     STAFF = "staff"
     UNIT = "unit"  # an institution (batch attestation by its unit admin); account_id is the institution
+    FEED = "feed"  # a data-comparison feed recorded the certification; account_id is the feed run
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, BigId, utcnow
+from shared.months import YearMonth
 
 
 class CycleRun(Base):
@@ -20,7 +21,7 @@ class CycleRun(Base):
     __table_args__ = (sa.Index("uq_cycle_runs_month_state", "month", "state", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    month: Mapped[str] = mapped_column(sa.String(7), index=True)  # "YYYY-MM"
+    month: Mapped[YearMonth] = mapped_column(index=True)
     # The region the run covered (its subtree), NULL: the whole country.
     region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code", ondelete="RESTRICT"))
     actor: Mapped[str] = mapped_column(sa.String(128))

@@ -150,7 +150,7 @@ def _run(
         _batch(session, ids[i : i + BATCH], today, month, policy, region_paths, actor, report)
     run = session.get(CycleRun, taken.run_id) if taken.run_id is not None else None
     if run is None:  # PostgreSQL: the advisory lock held the month; the record is written now
-        run = CycleRun(month=str(month), region_code=scope.region_code, actor=actor)
+        run = CycleRun(month=month, region_code=scope.region_code, actor=actor)
         session.add(run)
     run.suspended = len(report.suspended)
     run.resumed = len(report.resumed)
@@ -232,7 +232,7 @@ def _batch(
         if ent.payment_state is PaymentState.SUSPENDED:
             if held_by_detention(ent):
                 continue  # a certification does not lift a detention: a release record or a reviewer does
-            since = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
+            since = ent.suspended_since
             late = [(day, cid) for day, cid in mine if since is None or YearMonth.of(day) >= since]
             if late and _still_suspended(session, ent):
                 day, cid = late[-1]
@@ -251,7 +251,7 @@ def _batch(
                         ent.id,
                         mask_id(person.id_number),
                         ent.benefit_type.value,
-                        res.resume_month,
+                        str(res.resume_month),
                         res.back_pay_months,
                         res.back_pay_cents,
                     )

@@ -40,17 +40,17 @@ def resume_after_certification(
             f"entitlement {ent.id} is suspended for a detention since {ent.suspended_since}: a certification "
             "does not lift it; it needs a release record or a reviewer"
         )
-    person = session.get(Beneficiary, ent.beneficiary_id)
+    person = session.get_one(Beneficiary, ent.beneficiary_id)  # the foreign key guarantees it
     rule = policy.policy_for(region_paths.path(session, person.region_code), ent.benefit_type)
-    since = YearMonth.parse(ent.suspended_since) if ent.suspended_since else YearMonth.of(certified_on)
+    since = ent.suspended_since or YearMonth.of(certified_on)
     since = min(since, YearMonth.of(certified_on))
     plan = resumption(rule, person.birth_date, since, certified_on)
     back_pay = plan.back_pay_cents(ent.monthly_cents)
     row = PaymentResumption(
         entitlement_id=ent.id,
         certification_id=certification_id,
-        suspended_since=str(since),
-        resume_month=str(plan.resume_month),
+        suspended_since=since,
+        resume_month=plan.resume_month,
         back_pay_months=len(plan.back_pay_months),
         back_pay_cents=back_pay,
     )

@@ -91,13 +91,13 @@ def apply(
             _need_month(month, "suspend")
             reason = _need_reason(suspension_reason)
             ent.payment_state = PaymentState.SUSPENDED
-            ent.suspended_since = str(month)
+            ent.suspended_since = month
             ent.suspension_reason = reason
             action = "entitlement.suspend"
         case (PaymentState.SUSPENDED, PaymentState.SUSPENDED):
             _need_month(month, "suspend")
             reason = _need_reason(suspension_reason)
-            current = YearMonth.parse(ent.suspended_since) if ent.suspended_since else None
+            current = ent.suspended_since
             stronger = _RANK[reason] > _RANK[ent.suspension_reason]
             earlier = current is None or month < current
             if not (earlier or stronger):
@@ -106,7 +106,7 @@ def apply(
                     "be moved to an earlier month"
                 )
             if earlier:
-                ent.suspended_since = str(month)
+                ent.suspended_since = month
             if stronger:
                 ent.suspension_reason = reason
             action = "entitlement.suspend"
@@ -127,7 +127,7 @@ def apply(
             ent.payment_state = PaymentState.STOPPED
             ent.suspension_reason = None
             ent.stopped_reason = StopReason(stop_reason)
-            ent.stopped_from = str(month)
+            ent.stopped_from = month
             action = "entitlement.stop"
         case (PaymentState.STOPPED, _):
             raise TransitionError(f"entitlement {ent.id} is stopped ({ent.stopped_reason}); a stop is final")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, BigId, EnumString, utcnow
+from api.core.operator import OperatorKind
 from shared.enums import CertificationMethod
 
 
@@ -38,7 +39,7 @@ class ReviewItem(Base):
         sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"), index=True
     )
     method: Mapped[CertificationMethod] = mapped_column(EnumString(CertificationMethod))  # if approved
-    operator_kind: Mapped[str] = mapped_column(sa.String(16))  # who submitted: self | helper | staff
+    operator_kind: Mapped[OperatorKind] = mapped_column(EnumString(OperatorKind, 16))  # who submitted
     operator_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     challenge_id: Mapped[str | None] = mapped_column(sa.ForeignKey("challenges.id", ondelete="SET NULL"))
     attestation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attestations.id", ondelete="CASCADE"))

@@ -161,7 +161,7 @@ def _suspended_by_run(session: Session, scope: RegionScope) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     if scope.national:
         for month, n in session.execute(sa.select(CycleRun.month, CycleRun.suspended).order_by(CycleRun.id)):
-            counts[month] += n
+            counts[str(month)] += n
         return counts
     in_scope = (
         sa.select(sa.cast(Entitlement.id, sa.String(64)))

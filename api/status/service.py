@@ -21,7 +21,6 @@ from api.worklist.models import OPEN_STATES, VisitRequest
 from shared import cycle
 from shared.enums import CertificationMethod, CertificationResult, PaymentState
 from shared.idnumber import mask_id, mask_name
-from shared.months import YearMonth
 from shared.policy import PolicyTable
 from shared.schemas import EntitlementStatus, StatusResponse, VisitStatusPublic
 
@@ -168,7 +167,7 @@ def _entitlement_status(
         dates,
         today,
         payment_state=ent.payment_state,
-        suspended_since=YearMonth.parse(ent.suspended_since) if suspended and ent.suspended_since else None,
+        suspended_since=ent.suspended_since if suspended else None,
         entitled_since=entitled_since(ent.entitled_since, ent.entitlement_created_at, time_zone),
     )
     return EntitlementStatus(
@@ -183,5 +182,5 @@ def _entitlement_status(
         next_due=status.next_due,
         days_left=status.days_left,
         suspend_from=None if status.suspend_from is None else str(status.suspend_from),
-        suspended_since=ent.suspended_since if suspended else None,
+        suspended_since=str(ent.suspended_since) if suspended and ent.suspended_since else None,
     )

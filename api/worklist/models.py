@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, BigId, EnumString, utcnow
+from api.core.operator import OperatorKind
 from shared.enums import VisitRecordReason, VisitRequestReason, VisitState
 
 OPEN_STATES = (VisitState.REQUESTED, VisitState.SCHEDULED)
@@ -30,7 +31,7 @@ class VisitRequest(Base):
     reason: Mapped[VisitRequestReason] = mapped_column(EnumString(VisitRequestReason))
     note: Mapped[str | None] = mapped_column(sa.String(300))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
-    requested_by_kind: Mapped[str] = mapped_column(sa.String(16))  # self | helper | staff
+    requested_by_kind: Mapped[OperatorKind] = mapped_column(EnumString(OperatorKind, 16))
     requested_by_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(128), unique=True)
     scheduled_on: Mapped[date | None]

@@ -42,7 +42,6 @@ from shared.enums import (
     ResidenceKind,
     SpecialGroup,
 )
-from shared.months import YearMonth
 from shared.policy import PolicyTable
 from shared.worklist_schemas import (
     EntitlementDue,
@@ -150,8 +149,8 @@ def _entitlement_dues(
             [d for e, d in loaded.passed[person.id] if e in (None, ent.id)],
             today,
             payment_state=ent.payment_state,
-            suspended_since=YearMonth.parse(ent.suspended_since)
-            if suspended and ent.suspended_since
+            suspended_since=ent.suspended_since
+            if suspended
             else None,
             entitled_since=began_on(ent, person.time_zone),
         )

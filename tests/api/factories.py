@@ -20,6 +20,7 @@ from shared.enums import (
     ResidenceKind,
 )
 from shared.idnumber import make_id_number, parse_id_number
+from shared.months import YearMonth
 
 _counter = itertools.count(1)
 
@@ -75,7 +76,7 @@ class PersonFactory:
         birth: date = date(1950, 3, 15),
         benefits: tuple[BenefitType, ...] = (BenefitType.ENTERPRISE_PENSION,),
         payment_state: PaymentState = PaymentState.ACTIVE,
-        suspended_since: str | None = None,
+        suspended_since: YearMonth | str | None = None,
         residence_kind: ResidenceKind = ResidenceKind.DOMESTIC,
         country: str | None = None,
         time_zone: str = "Asia/Shanghai",
@@ -85,7 +86,7 @@ class PersonFactory:
         commit: bool = True,
     ) -> Beneficiary:
         region = ensure_regions(self.session, region_code)
-        # A unique sequence per person keeps ID numbers distinct across a test module.
+        # A unique sequence per person keeps ID numbers distinct.
         seq = next(_counter) % 1000
         number = _unique_number(self.session, region[:6], birth, seq)
         info = parse_id_number(number)
@@ -108,7 +109,9 @@ class PersonFactory:
                     benefit_type=benefit,
                     monthly_cents=312_550,
                     payment_state=payment_state,
-                    suspended_since=suspended_since,
+                    suspended_since=YearMonth.parse(suspended_since)
+                    if isinstance(suspended_since, str)
+                    else suspended_since,
                     entitled_since=entitled_since,
                 )
             )

@@ -23,10 +23,10 @@ PREFIX = "audit-anchors"
 
 
 @pytest.fixture(scope="module")
-def chain(engine) -> int:
+def chain(module_engine) -> int:
     """Ten global events and six in two counties (a transaction each, as the service writes them), committed
-    once for the module; returns the total."""
-    with make_sessionmaker(engine)() as s:
+    once in the module's template; returns the total."""
+    with make_sessionmaker(module_engine)() as s:
         for i in range(10):
             record(
                 s,

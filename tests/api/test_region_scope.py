@@ -161,6 +161,10 @@ def _staff_list(env: Env) -> Probe:
 
 
 def _staff_create(env: Env) -> Probe:
+    from tests.api.factories import ensure_regions
+
+    ensure_regions(env.session, VILLAGE)  # the new account's region exists; the unknown one does not
+    env.session.commit()
     body = {
         "username": f"scoped_{uuid.uuid4().hex[:8]}",
         "name": "新协管员",

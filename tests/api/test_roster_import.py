@@ -62,10 +62,10 @@ def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] = HEADER
 
 
 @pytest.fixture(scope="module", autouse=True)
-def regions(engine) -> None:
+def regions(module_engine) -> None:
     from api.core.db import make_sessionmaker
 
-    with make_sessionmaker(engine)() as s:
+    with make_sessionmaker(module_engine)() as s:
         ensure_regions(s)
         s.commit()
 
@@ -165,7 +165,7 @@ def test_any_bad_row_imports_nothing_and_reports_every_problem(engine, session, 
     n = write_error_report(report.errors, out)
     lines = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert lines[0] == ["row", "column", "value", "message"] and len(lines) == n + 1
-    assert ["6", "region_code", "999999"] == lines[[r[0] for r in lines].index("6")][:3]
+    assert lines[[r[0] for r in lines].index("6")][:3] == ["6", "region_code", "999999"]
 
 
 def test_people_already_on_the_roll_are_refused(engine, session, tmp_path) -> None:

@@ -16,7 +16,7 @@ from shared.idnumber import make_id_number, mask_id
 from shared.schemas import StatusRequest
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def asgi_app(settings):
     from api.main import create_app
 

@@ -33,7 +33,7 @@ def jpeg() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def accounts(engine) -> dict[str, str]:
+def accounts(module_engine) -> dict[str, str]:
     """One account per part: the village's coordinator (opens, signs the village), a coordinator of the
     next village, the township's and the county's signers (the county one a reviewer), a county reviewer."""
     from api.auth import service
@@ -41,7 +41,7 @@ def accounts(engine) -> dict[str, str]:
     from tests.api.factories import ensure_regions
 
     made = {}
-    with make_sessionmaker(engine)() as session:
+    with make_sessionmaker(module_engine)() as session:
         for who, role, region in (
             ("village", StaffRole.COORDINATOR, VILLAGE),
             ("sibling", StaffRole.COORDINATOR, SIBLING_VILLAGE),

@@ -58,7 +58,7 @@ class Network(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def asgi_app(settings):
     from api.main import create_app
 

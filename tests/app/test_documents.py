@@ -25,7 +25,7 @@ def test_only_jpeg_png_and_pdf_within_the_size_limit() -> None:
     assert upload.add_file("form.jpg", a_photo()) is None and [f[0] for f in upload.files] == ["form.jpg"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def asgi_app(settings):
     from api.main import create_app
 

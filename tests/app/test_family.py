@@ -40,7 +40,7 @@ def test_bind_form_needs_the_relationship() -> None:
     assert forms.bind_request().relationship == "父亲"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def asgi_app(settings):
     from api.main import create_app
 

@@ -104,7 +104,7 @@ class PhotoCamera(ClipCamera):
         return await super().take_picture()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def asgi_app(settings, face_engines):  # noqa: F811 - the fixture imported above
     from api.core.context import configure
     from api.main import create_app

@@ -17,8 +17,8 @@ from app.common.components import buttons, text
 from app.common.components.fields import tagged, text_field
 from app.common.components.identity_fields import IdentityFields
 from app.common.components.messages import MessageLine
-from app.common.components.snapshot import SnapshotCamera
 from app.common.components.scaffold import screen
+from app.common.components.snapshot import SnapshotCamera
 from app.common.components.theme import ACCENT, CARD, INK, OK, SURFACE
 from app.staff.attestation_state import AttestationDesk, PendingFile
 from app.staff.case_client import CaseClient

@@ -36,12 +36,16 @@ ENDPOINTS = [
 
 
 @pytest.fixture(scope="module")
-def role_headers(client, engine):
+def role_headers(module_engine, module_settings):
+    """Headers of one staff member per role, whose accounts are in the module's template."""
+    from fastapi.testclient import TestClient
+
     from api.auth import service
     from api.core.db import make_sessionmaker
+    from api.main import create_app
 
     headers = {}
-    with make_sessionmaker(engine)() as s:
+    with make_sessionmaker(module_engine)() as s:
         for role in StaffRole:
             name = f"matrix_{role.value}"
             staff = service.create_staff(
@@ -59,11 +63,13 @@ def role_headers(client, engine):
                 s.flush()
                 s.add(InstitutionAdmin(staff_id=staff.id, institution_id=unit.id))
         s.commit()
-    for role in StaffRole:
-        resp = client.post(
-            "/api/v1/auth/staff/login", json={"username": f"matrix_{role.value}", "password": "correct horse"}
-        )
-        headers[role] = {"Authorization": f"Bearer {resp.json()['access_token']}"}
+    with TestClient(create_app(module_settings)) as client:
+        for role in StaffRole:
+            resp = client.post(
+                "/api/v1/auth/staff/login",
+                json={"username": f"matrix_{role.value}", "password": "correct horse"},
+            )
+            headers[role] = {"Authorization": f"Bearer {resp.json()['access_token']}"}
     return headers
 
 

@@ -62,7 +62,7 @@ def test_monthly_run_suspends_resumes_reminds_and_is_idempotent(session, make_pe
         session.refresh(ent)
     assert (ents["overdue"].payment_state, ents["overdue"].suspended_since) == (
         PaymentState.SUSPENDED,
-        "2026-11",
+        YearMonth(2026, 11),
     )
     assert ents["late"].payment_state is PaymentState.ACTIVE
     assert ents["fine"].payment_state is PaymentState.ACTIVE

@@ -41,7 +41,7 @@ def test_detention_reason_is_stored_and_a_sign_of_life_does_not_lift_it(session,
     ent = _detain(session, p, tmp_path)
     assert (ent.payment_state, ent.suspended_since, ent.suspension_reason) == (
         PaymentState.SUSPENDED,
-        "2026-11",
+        YearMonth(2026, 11),
         SuspensionReason.DETENTION,
     )
     f = write_csv(tmp_path / "sol.csv", SOL, [[p.id_number, p.name, "2026-11-20", "hospital"]])
@@ -76,7 +76,7 @@ def test_monthly_run_does_not_resume_a_detention(session, make_person, tmp_path)
     session.commit()
     assert [r.entitlement_id for r in report.resumed] == [_ent(session, missed).id]
     session.refresh(held)
-    assert (held.payment_state, held.suspended_since) == (PaymentState.SUSPENDED, "2026-09")
+    assert (held.payment_state, held.suspended_since) == (PaymentState.SUSPENDED, YearMonth(2026, 9))
 
 
 def test_detention_after_a_missed_certification_takes_over_the_reason(session, make_person, tmp_path):
@@ -87,7 +87,7 @@ def test_detention_after_a_missed_certification_takes_over_the_reason(session, m
     ent.suspension_reason = SuspensionReason.MISSED_CERTIFICATION
     session.commit()
     ent = _detain(session, p, tmp_path, start="2026-10-01")  # later than the suspension: month stays
-    assert (ent.suspended_since, ent.suspension_reason) == ("2026-09", SuspensionReason.DETENTION)
+    assert (ent.suspended_since, ent.suspension_reason) == (YearMonth(2026, 9), SuspensionReason.DETENTION)
     f = write_csv(tmp_path / "sol2.csv", SOL, [[p.id_number, p.name, "2026-11-05", "office_visit"]])
     import_feed(session, FeedKind.SIGN_OF_LIFE, f, ctx=feed_ctx())
     session.commit()

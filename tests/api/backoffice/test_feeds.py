@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from api.audit import verify_chain
 from api.beneficiaries.models import Certification, Entitlement
 from api.certification.models import PaymentResumption
+from api.comparison.mismatches import decide_mismatch
 from api.comparison.models import FeedKind, FeedMismatch, MismatchStatus, RecoveryCase
 from api.comparison.rows import FeedFileError
-from api.comparison.mismatches import decide_mismatch
 from api.comparison.service import import_feed
 from api.notify.models import OutboxMessage
 from shared.enums import BenefitType, CertificationMethod, PaymentState, StopReason
@@ -108,7 +108,11 @@ def test_sign_of_life_resumes_suspended_payment_with_back_pay(session, make_pers
     res = session.execute(
         sa.select(PaymentResumption).where(PaymentResumption.entitlement_id == ent.id)
     ).scalar_one()
-    assert (res.suspended_since, res.resume_month, res.back_pay_months) == ("2026-09", "2026-12", 3)
+    assert (res.suspended_since, res.resume_month, res.back_pay_months) == (
+        YearMonth(2026, 9),
+        YearMonth(2026, 12),
+        3,
+    )
     assert res.back_pay_cents == 3 * ent.monthly_cents
 
 
@@ -129,11 +133,11 @@ def test_death_stops_payment_opens_recovery_and_notifies_heir(session, make_pers
     assert (ent.payment_state, ent.stopped_reason, ent.stopped_from) == (
         PaymentState.STOPPED,
         StopReason.DECEASED,
-        "2026-08",
+        YearMonth(2026, 8),
     )
     case = session.execute(sa.select(RecoveryCase).where(RecoveryCase.beneficiary_id == p.id)).scalar_one()
     # Paid for Aug, Sep, Oct, Nov after a death in July: 4 × 3,125.50 yuan.
-    assert (case.first_month, case.last_month, case.months) == ("2026-08", "2026-11", 4)
+    assert (case.first_month, case.last_month, case.months) == (YearMonth(2026, 8), YearMonth(2026, 11), 4)
     assert case.amount_cents == 4 * 312_550 and case.credit_list_referral
     notice = session.execute(
         sa.select(OutboxMessage).where(OutboxMessage.beneficiary_id == p.id)
@@ -184,7 +188,7 @@ def test_death_of_suspended_person_counts_only_paid_months(session, make_person,
     report = import_feed(session, FeedKind.DEATH, f, ctx=feed_ctx(paid_through=YearMonth(2026, 11)))
     session.commit()
     case = session.execute(sa.select(RecoveryCase).where(RecoveryCase.beneficiary_id == p.id)).scalar_one()
-    assert (case.first_month, case.last_month, case.months) == ("2026-09", "2026-09", 1)
+    assert (case.first_month, case.last_month, case.months) == (YearMonth(2026, 9), YearMonth(2026, 9), 1)
     assert report.recovery_cases == 1
 
 
@@ -196,7 +200,7 @@ def test_detention_suspends_from_following_month(session, make_person, tmp_path)
     assert import_feed(session, FeedKind.DETENTION, f, ctx=feed_ctx()).applied == 1
     session.commit()
     ent = session.execute(sa.select(Entitlement).where(Entitlement.beneficiary_id == p.id)).scalar_one()
-    assert (ent.payment_state, ent.suspended_since) == (PaymentState.SUSPENDED, "2026-11")
+    assert (ent.payment_state, ent.suspended_since) == (PaymentState.SUSPENDED, YearMonth(2026, 11))
     assert import_feed(session, FeedKind.DETENTION, f, ctx=feed_ctx()).unchanged == 1
 
 
@@ -222,7 +226,7 @@ def test_survivor_end_stops_only_the_survivor_benefit(session, make_person, tmp_
         for e in session.execute(sa.select(Entitlement).where(Entitlement.beneficiary_id == p.id)).scalars()
     }
     assert states == {
-        BenefitType.SURVIVOR: (PaymentState.STOPPED, "2026-10"),
+        BenefitType.SURVIVOR: (PaymentState.STOPPED, YearMonth(2026, 10)),
         BenefitType.RESIDENT_PENSION: (PaymentState.ACTIVE, None),
     }
 

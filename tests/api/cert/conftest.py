@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def cert_ctx(client):
     """The client's certification context (app.state.cert)."""
     return client.app.state.cert
@@ -75,7 +75,7 @@ def face_engines():
     return holder
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def face_client(client, face_engines):
     """The module's client with the session's face engine."""
     from api.core.context import configure

@@ -15,6 +15,7 @@ from api.evidence.models import EvidenceFile
 from api.review.service import add_working_days
 from shared.cycle import local_date
 from shared.enums import CertificationMethod, ResidenceKind, StaffRole
+from shared.months import YearMonth
 from tests.api import intake_samples as samples
 
 PDF = samples.pdf(1)  # a real one-page PDF: the intake parses it
@@ -315,7 +316,7 @@ def test_a_certification_records_but_does_not_lift_a_detention_suspension(client
     person = make_person(name="钱七")
     ent = session.query(Entitlement).filter_by(beneficiary_id=person.id).one()
     ent.payment_state = PaymentState.SUSPENDED
-    ent.suspended_since = "2026-10"
+    ent.suspended_since = YearMonth(2026, 10)
     ent.suspension_reason = SuspensionReason.DETENTION
     session.commit()
     recorded = record_passed(

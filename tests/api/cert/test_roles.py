@@ -74,48 +74,60 @@ def test_the_table_covers_the_staff_and_helper_endpoints() -> None:
 
 
 @pytest.fixture(scope="module")
-def tokens(client):
-    """Headers per caller kind: one staff member per role, one helper, and none."""
+def tokens(module_settings):
+    """Headers per caller kind: one staff member per role, one helper, and none (the accounts are in the
+    module's template, so in every test's database)."""
+    from datetime import date
+
+    from fastapi.testclient import TestClient
+
     from api.auth import service
     from api.core.db import make_sessionmaker, session_scope
     from api.institutions.models import Institution, InstitutionAdmin
-
-    headers: dict[str, dict[str, str]] = {"none": {}}
-    with session_scope(make_sessionmaker(client.app.state.engine)) as session:
-        for role in ROLES:
-            staff = service.create_staff(
-                session,
-                username=f"roles_{role.value}",
-                name=role.value,
-                role=role,
-                password="role password",
-                region_code=None,
-                actor="system:test",
-            )
-            if role is StaffRole.UNIT_ADMIN:  # a unit admin administers an institution
-                unit = Institution(name="角色测试单位")
-                session.add(unit)
-                session.flush()
-                session.add(InstitutionAdmin(staff_id=staff.id, institution_id=unit.id))
-    for role in ROLES:
-        resp = client.post(
-            "/api/v1/auth/staff/login", json={"username": f"roles_{role.value}", "password": "role password"}
-        )
-        headers[role.value] = {"Authorization": f"Bearer {resp.json()['access_token']}"}
-    from datetime import date
-
+    from api.main import create_app
     from shared.idnumber import make_id_number
 
-    number = make_id_number("110101", date(1980, 1, 1), 777)
-    assert (
-        client.post(
-            "/api/v1/helpers",
-            json={"id_number": number, "name": "帮手", "phone": "13900000000", "password": "helper password"},
-        ).status_code
-        == 201
-    )
-    resp = client.post("/api/v1/auth/helper/login", json={"username": number, "password": "helper password"})
-    headers["helper"] = {"Authorization": f"Bearer {resp.json()['access_token']}"}
+    headers: dict[str, dict[str, str]] = {"none": {}}
+    with TestClient(create_app(module_settings)) as client:
+        with session_scope(make_sessionmaker(client.app.state.engine)) as session:
+            for role in ROLES:
+                staff = service.create_staff(
+                    session,
+                    username=f"roles_{role.value}",
+                    name=role.value,
+                    role=role,
+                    password="role password",
+                    region_code=None,
+                    actor="system:test",
+                )
+                if role is StaffRole.UNIT_ADMIN:  # a unit admin administers an institution
+                    unit = Institution(name="角色测试单位")
+                    session.add(unit)
+                    session.flush()
+                    session.add(InstitutionAdmin(staff_id=staff.id, institution_id=unit.id))
+        for role in ROLES:
+            resp = client.post(
+                "/api/v1/auth/staff/login",
+                json={"username": f"roles_{role.value}", "password": "role password"},
+            )
+            headers[role.value] = {"Authorization": f"Bearer {resp.json()['access_token']}"}
+        number = make_id_number("110101", date(1980, 1, 1), 777)
+        assert (
+            client.post(
+                "/api/v1/helpers",
+                json={
+                    "id_number": number,
+                    "name": "帮手",
+                    "phone": "13900000000",
+                    "password": "helper password",
+                },
+            ).status_code
+            == 201
+        )
+        resp = client.post(
+            "/api/v1/auth/helper/login", json={"username": number, "password": "helper password"}
+        )
+        headers["helper"] = {"Authorization": f"Bearer {resp.json()['access_token']}"}
     headers["forged"] = {"Authorization": "Bearer c3RhZmY6MTo5OTk5OTk5OTk5.AAAA"}
     return headers
 

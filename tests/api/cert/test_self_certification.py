@@ -16,6 +16,7 @@ from api.certification.models import PaymentResumption
 from api.challenges.models import ConsentRecord, FailedAttempt
 from api.receipts.token import PURPOSE as RECEIPT_PURPOSE
 from shared.enums import PaymentState, StaffRole
+from shared.months import YearMonth
 from tests.api.cert.clips import PASSING_ACTIONS, live_frames, multipart, reference_photo, still_frames
 from tests.api.cert.conftest import new_key
 
@@ -107,18 +108,18 @@ def test_live_clip_passes_and_its_receipt_verifies(
     assert body["resumed"] == [
         {
             "benefit_type": entitlement.benefit_type.value,
-            "resume_month": resumption.resume_month,
+            "resume_month": str(resumption.resume_month),
             "back_pay_months": resumption.back_pay_months,
             "back_pay_cents": resumption.back_pay_months * entitlement.monthly_cents,
         }
     ]
-    assert resumption.suspended_since == "2026-01" and resumption.back_pay_months >= 1
+    assert resumption.suspended_since == YearMonth(2026, 1) and resumption.back_pay_months >= 1
     resume_event = session.execute(
         sa.select(AuditEvent).where(
             AuditEvent.action == "entitlement.resume", AuditEvent.entity_id == str(entitlement.id)
         )
     ).scalar_one()
-    assert resume_event.after["resume_month"] == resumption.resume_month
+    assert resume_event.after["resume_month"] == str(resumption.resume_month)
     assert len(resume_event.after["back_pay_months"]) == resumption.back_pay_months
     assert count(session, ConsentRecord, beneficiary_id=person.id) == 2  # capture + keep as reference
     refreshed = session.execute(

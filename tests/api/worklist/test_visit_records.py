@@ -105,7 +105,7 @@ def test_a_visit_record_is_reviewed_and_approval_certifies_as_home_visit(
     assert (cert.method.value, cert.operator_kind, cert.operator_id) == (
         "home_visit",
         "staff",
-        str(coordinator.id),
+        coordinator.id,
     )
     status = client.post("/api/v1/status", json={"id_number": person.id_number, "name": "卧床老人"}).json()
     assert status["entitlements"][0]["state"] == "certified"

@@ -319,7 +319,7 @@ def test_closing_a_visit_done_or_could_not_reach(
         window_end=births.today,
         method=CertificationMethod.STAFF_ONSITE,
         operator_kind="staff",
-        operator_id=str(coordinator.id),
+        operator_id=coordinator.id,
         result=CertificationResult.PASSED,
         evidence=[],
         certified_at=datetime.now(UTC),
