@@ -94,6 +94,15 @@ class VisitStatusPublic(Answer):
     closed_on: date | None = None
 
 
+class PendingReviewPublic(Answer):
+    """A submission of the person's that a reviewer has not decided yet, as the status lookup shows it."""
+
+    reference: str | None = None  # eight digits to quote to the office (None on older items)
+    kind: str  # face | attestation | overseas | evidence | home_visit
+    submitted_on: date  # local date (the person's time zone)
+    expected_by: date | None = None  # the decision date promised to the person
+
+
 class StatusResponse(Answer):
     """A person's masked identity and the state of each of their entitlements."""
 
@@ -104,6 +113,7 @@ class StatusResponse(Answer):
     today: date  # the local date the answer was computed for
     entitlements: list[EntitlementStatus]
     visit: VisitStatusPublic | None = None  # a home-visit request (api.worklist), when there is one
+    pending_review: PendingReviewPublic | None = None  # the latest undecided submission, when there is one
 
 
 # === Certification API (challenges, family, attestation, overseas, review, receipts) ==========
@@ -170,6 +180,7 @@ class FramesResult(Answer):
     receipts: list[ReceiptPublic] = Field(default_factory=list)  # one per entitlement when passed
     resumed: list[PaymentResumed] = Field(default_factory=list)
     review_id: str | None = None  # when needs_review: look up the outcome with this id
+    review_reference: str | None = None  # when needs_review: eight digits to quote to the office
     failures_last_24h: int = 0
     manual_review: ManualReviewOffer | None = None
     binding_id: int | None = None  # family binding made by this challenge
@@ -352,6 +363,7 @@ class ReviewStatusPublic(Answer):
     """What an applicant sees about their submission (overseas document, evidence, borderline face)."""
 
     review_id: str
+    reference: str | None = None  # eight digits to quote to the office (None on older items)
     kind: str  # face | attestation | overseas | evidence
     status: str  # pending | approved | rejected
     submitted_at: datetime
@@ -365,6 +377,7 @@ class ReviewItemPublic(Answer):
     """One item of the staff review queue."""
 
     review_id: str
+    reference: str | None = None  # the eight digits the person was given (None on older items)
     kind: str
     status: str
     method: CertificationMethod

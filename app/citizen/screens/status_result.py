@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from app.citizen.state import CertifyFor
 from app.common.components import buttons, text
 from app.common.components.scaffold import screen
 from app.common.components.theme import ACCENT, CARD, ERROR, OK
 from app.common.dates import format_date
 from shared.enums import CycleState, VisitState
-from shared.schemas import EntitlementStatus, VisitStatusPublic
+from shared.reference import group
+from shared.schemas import EntitlementStatus, PendingReviewPublic, VisitStatusPublic
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
 _GOOD = {CycleState.CERTIFIED}
 _BAD = {CycleState.OVERDUE, CycleState.SUSPENDED, CycleState.STOPPED}
+# States in which the person can put things right by certifying now (the "去认证" button).
+CAN_CERTIFY = {CycleState.DUE, CycleState.OVERDUE, CycleState.SUSPENDED}
 
 
 def entitlement_lines(item: EntitlementStatus, t: Translator) -> list[tuple[str, str]]:
@@ -52,6 +56,23 @@ def visit_line(visit: VisitStatusPublic, t: Translator) -> str:
     return t("result.visit.requested", date=format_date(visit.requested_on, lang))
 
 
+def review_lines(review: PendingReviewPublic, t: Translator) -> list[tuple[str, str]]:
+    """A submission waiting for a reviewer: when it was sent, by when the answer comes, its reference."""
+    lang = t.language
+    lines = [("review", t("result.review", date=format_date(review.submitted_on, lang)))]
+    if review.expected_by is not None:
+        expected = format_date(review.expected_by, lang)
+        lines.append(("review-expected", t("result.review.expected", date=expected)))
+    if review.reference:
+        lines.append(("review-reference", t("result.review.reference", reference=group(review.reference))))
+    return lines
+
+
+def needs_certifying(items: list[EntitlementStatus], review: PendingReviewPublic | None) -> bool:
+    """Show "certify now" when an entitlement is due, overdue or suspended and nothing waits for review."""
+    return review is None and any(item.state in CAN_CERTIFY for item in items)
+
+
 def _card(item: EntitlementStatus, index: int, t: Translator) -> ft.Control:
     colour = OK if item.state in _GOOD else ERROR if item.state in _BAD else ACCENT
     icon = ft.Icons.CHECK_CIRCLE if item.state in _GOOD else ft.Icons.WARNING if item.state in _BAD \
@@ -81,6 +102,10 @@ def build(ui: Ui) -> ft.View:
     async def home() -> None:
         await ui.go("/")
 
+    async def certify() -> None:
+        ui.state.certify.restart(CertifyFor.SELF)
+        await ui.go("/certify/consent")
+
     if result is None:  # e.g. a reload of the result URL after the server restarted
         controls: list[ft.Control] = [text.body(t("status.intro"))]
     else:
@@ -90,10 +115,16 @@ def build(ui: Ui) -> ft.View:
             *([_card(item, i, t) for i, item in enumerate(result.entitlements)]
               or [text.body(t("result.no_entitlements"), identifier="result-none")]),
         ]
+        if result.pending_review is not None:
+            controls += [text.body(line, identifier=f"result-{suffix}")
+                         for suffix, line in review_lines(result.pending_review, t)]
         if result.visit is not None:
             controls.append(text.body(visit_line(result.visit, t), identifier="result-visit"))
+    show_certify = result is not None and needs_certifying(result.entitlements, result.pending_review)
+    if show_certify:  # the way back from "due", "overdue" or "suspended" is the main action
+        controls.append(buttons.primary(t("result.certify"), "result-certify", certify))
     controls += [
-        buttons.primary(t("result.again"), "result-again", again),
+        (buttons.secondary if show_certify else buttons.primary)(t("result.again"), "result-again", again),
         buttons.secondary(t("common.home"), "result-home", home, icon=ft.Icons.HOME),
     ]
     return screen(ui, "/status/result", t("result.title"), controls, back_to="/status")
