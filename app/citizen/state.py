@@ -283,7 +283,7 @@ class HelperForms:
 class AppState:
     """Everything the client remembers while it runs (one per browser session / phone app)."""
 
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = field(default_factory=lambda: Settings(api_editable=False))
     certify: CertifyFlow = field(default_factory=CertifyFlow)
     lookup: StatusLookup = field(default_factory=StatusLookup)
     helper: HelperForms = field(default_factory=HelperForms)

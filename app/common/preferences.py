@@ -41,11 +41,12 @@ async def load_settings(store: KeyValueStore, settings: Settings) -> None:
         settings.language = language
     if isinstance(large, bool):
         settings.large_text = large
-    if isinstance(api, str) and (url := normalise_api_url(api)):
+    if settings.api_editable and isinstance(api, str) and (url := normalise_api_url(api)):
         settings.api_url = url
 
 
 async def save_settings(store: KeyValueStore, settings: Settings) -> None:
     await store.set(PREFIX + "language", settings.language)
     await store.set(PREFIX + "large_text", settings.large_text)
-    await store.set(PREFIX + "api_url", settings.api_url)
+    if settings.api_editable:
+        await store.set(PREFIX + "api_url", settings.api_url)

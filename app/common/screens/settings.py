@@ -1,4 +1,5 @@
-"""Settings: language, text size, server address. Changes apply at once."""
+"""Settings: language, text size and — in the staff app only (``Settings.api_editable``) — the server
+address. Changes apply at once."""
 
 from __future__ import annotations
 
@@ -73,9 +74,10 @@ def build(ui: Ui) -> ft.View:
             ft.Divider(height=8),
             text.subheading(t("settings.text_size")),
             *sizes,
-            ft.Divider(height=8),
-            fields.tagged("settings-api", api_field),
-            api_message_row,
-            buttons.secondary(t("settings.save"), "settings-api-save", save_api, icon=ft.Icons.SAVE),
+            *([ft.Divider(height=8),
+               fields.tagged("settings-api", api_field),
+               api_message_row,
+               buttons.secondary(t("settings.save"), "settings-api-save", save_api, icon=ft.Icons.SAVE)]
+              if settings.api_editable else []),
         ],
     )
