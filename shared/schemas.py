@@ -103,6 +103,13 @@ class PendingReviewPublic(Answer):
     expected_by: date | None = None  # the decision date promised to the person
 
 
+class OfficeContact(Answer):
+    """The number people call to certify at the office or to ask for a home visit (the agency's policy)."""
+
+    phone: str  # as people dial it: "12333", "010-6512 3456"
+    region: str | None = None  # the region code it was asked for
+
+
 class StatusResponse(Answer):
     """A person's masked identity and the state of each of their entitlements."""
 

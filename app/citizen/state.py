@@ -20,6 +20,7 @@ from shared.schemas import (
     BindRequest,
     HelperRegisterRequest,
     LoginRequest,
+    OfficeContact,
     ReceiptPublic,
     RelativePublic,
     ReviewStatusPublic,
@@ -289,6 +290,7 @@ class AppState:
     helper: HelperForms = field(default_factory=HelperForms)
     documents: DocumentUpload = field(default_factory=DocumentUpload)
     receipts: list[ReceiptPublic] = field(default_factory=list)  # kept on this device, newest first
+    office: OfficeContact | None = None  # the office number last asked for (its region), other-ways screen
     history: ReceiptHistoryLookup = field(default_factory=ReceiptHistoryLookup)  # from the service
     receipt_shown: tuple[ReceiptPublic, bytes | None] | None = None
     visit_request: VisitRequestForm = field(default_factory=VisitRequestForm)  # 请工作人员上门

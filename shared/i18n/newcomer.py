@@ -7,6 +7,7 @@ ZH_HANS: dict[str, str] = {
     "result.review.expected": "预计 {date} 以前有结果",
     "result.review.reference": "受理编号：{reference}",
     "result.certify": "去认证",
+    "alt.call": "打电话给社保经办机构：{phone}",
 }
 
 ZH_HANT: dict[str, str] = {
@@ -14,6 +15,7 @@ ZH_HANT: dict[str, str] = {
     "result.review.expected": "預計 {date} 以前有結果",
     "result.review.reference": "受理編號：{reference}",
     "result.certify": "去認證",
+    "alt.call": "打電話給社保經辦機構：{phone}",
 }
 
 EN: dict[str, str] = {
@@ -21,4 +23,5 @@ EN: dict[str, str] = {
     "result.review.expected": "Answer expected by {date}",
     "result.review.reference": "Reference: {reference}",
     "result.certify": "Certify now",
+    "alt.call": "Call the social-insurance office: {phone}",
 }

@@ -3,6 +3,10 @@ setting (neither shown nor taken from the device's storage); the staff app keeps
 
 from __future__ import annotations
 
+from datetime import date
+
+import flet as ft
+
 from app.citizen.screens import ROUTES
 from app.common.preferences import PREFIX, load_settings, save_settings
 from app.common.settings import Settings
@@ -30,3 +34,23 @@ async def test_a_stored_server_address_is_ignored_by_the_citizens_app() -> None:
     staff = Settings()
     await load_settings(store, staff)
     assert staff.api_url == "https://elsewhere.example.org"
+
+
+def test_the_other_ways_screen_offers_a_call_and_a_home_visit() -> None:
+    from app.citizen.screens.alternatives import office_region
+    from shared.idnumber import make_id_number
+    from shared.schemas import OfficeContact
+    from tests.app.test_screens import texts, walk
+
+    ui = make_ui("zh-Hans")
+    view = ROUTES["/certify/alternatives"](ui)
+    assert {"alt-call", "alt-request-visit"} <= set(identifiers(view))
+    assert "打电话给社保经办机构：12333" in texts(view)  # the national hotline until the region's is known
+    assert [c.data for c in walk(view) if isinstance(c, ft.Button) and c.data] == ["tel:12333"]
+
+    ui.state.certify.identity.id_text = make_id_number("110101", date(1948, 11, 2), 31)
+    assert office_region(ui) == "110101"
+    ui.state.office = OfficeContact(phone="010-6512 3456", region="110101")
+    view = ROUTES["/certify/alternatives"](ui)
+    assert "打电话给社保经办机构：010-6512 3456" in texts(view)
+    assert [c.data for c in walk(view) if isinstance(c, ft.Button) and c.data] == ["tel:01065123456"]
