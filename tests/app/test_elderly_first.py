@@ -54,3 +54,22 @@ def test_the_other_ways_screen_offers_a_call_and_a_home_visit() -> None:
     view = ROUTES["/certify/alternatives"](ui)
     assert "打电话给社保经办机构：010-6512 3456" in texts(view)
     assert [c.data for c in walk(view) if isinstance(c, ft.Button) and c.data] == ["tel:01065123456"]
+
+
+def test_the_camera_oval_is_drawn_over_the_preview_not_inside_the_camera() -> None:
+    """flet-camera draws its content only once the preview runs: the oval must be the preview's own layer."""
+    import flet.canvas as cv
+    import flet_camera as fc
+
+    from tests.app.test_screens import walk
+
+    ui = make_ui("zh-Hans")
+    ui.state.certify.identity.id_text = "11010119500308022X"
+    ui.state.certify.identity.name = "李秀英"
+    view = ROUTES["/certify/camera"](ui)
+    stacks = [c for c in walk(view) if isinstance(c, ft.Stack)
+              and any(isinstance(child, fc.Camera) for child in c.controls)]
+    assert len(stacks) == 1
+    camera = next(child for child in stacks[0].controls if isinstance(child, fc.Camera))
+    assert camera.content is None
+    assert [c for c in walk(stacks[0]) if isinstance(c, cv.Canvas)]  # the oval, beside the camera

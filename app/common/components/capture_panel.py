@@ -85,7 +85,7 @@ class CapturePanel:
         self._on_done = on_done
         self._on_lens = on_lens
         self._lens_keys = lens_keys
-        self.camera = FletCamera(overlay=face_oval())
+        self.camera = FletCamera()
         self.flow = CaptureFlow(
             api, self.camera, source, rear=rear, on_change=self._changed, on_progress=self._uploaded
         )
@@ -114,8 +114,10 @@ class CapturePanel:
         self.stuck_text = ft.Semantics(
             identifier="camera-stuck", visible=False, content=text.body(t("camera.hints_stuck"))
         )
+        # The oval sits over the preview, not inside the camera control: it shows on the black box before the
+        # camera starts (a camera control draws its content only once its preview runs).
         preview = ft.Container(
-            content=self.camera.control,
+            content=ft.Stack([self.camera.control, face_oval()], fit=ft.StackFit.EXPAND),
             height=preview_height,
             bgcolor="#000000",
             border_radius=16,
