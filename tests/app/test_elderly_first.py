@@ -73,3 +73,48 @@ def test_the_camera_oval_is_drawn_over_the_preview_not_inside_the_camera() -> No
     camera = next(child for child in stacks[0].controls if isinstance(child, fc.Camera))
     assert camera.content is None
     assert [c for c in walk(stacks[0]) if isinstance(c, cv.Canvas)]  # the oval, beside the camera
+
+
+def test_the_large_text_size_is_at_least_one_and_a_half_times_the_normal_one() -> None:
+    import dataclasses
+
+    from app.common.components.theme import LARGE, NORMAL
+
+    for f in dataclasses.fields(NORMAL):
+        assert getattr(LARGE, f.name) >= 1.5 * getattr(NORMAL, f.name), f.name
+
+
+def _in_action_bar(view: ft.View) -> list[str]:
+    from tests.app.test_screens import walk
+
+    bars = [c for c in walk(view) if isinstance(c, ft.Semantics) and c.identifier == "action-bar"]
+    return [i for bar in bars for i in identifiers(bar)] if bars else []
+
+
+def test_the_main_action_sits_in_the_bottom_bar() -> None:
+    from app.citizen.state import CertifyFor
+
+    ui = make_ui("zh-Hans")
+    ui.state.certify.restart(CertifyFor.SELF)
+    ui.state.settings.large_text = True
+    assert "consent-agree" in _in_action_bar(ROUTES["/certify/consent"](ui))
+    assert "consent-decline" not in _in_action_bar(ROUTES["/certify/consent"](ui))  # in the text, below
+    assert "identity-next" in _in_action_bar(ROUTES["/certify/identity"](ui))
+    assert "status-submit" in _in_action_bar(ROUTES["/status"](ui))
+    assert "result-certify" in _in_action_bar(ROUTES["/status/result"](ui))  # RESULT has a suspension
+    assert "visit-request-submit" in _in_action_bar(ROUTES["/visit-request"](ui))
+
+
+def test_dates_numbers_and_references_do_not_break() -> None:
+    from app.common.nobreak import NO_BREAK_SPACE, WORD_JOINER, keep_together, plain
+
+    line = "本期认证时间：2026年11月1日 至 2027年10月31日"
+    glued = keep_together(line)
+    assert plain(glued) == line
+    assert "2026\u2060年\u206011\u2060月\u20601\u2060日" in glued and " 至 " in glued  # breaks only around 至
+    nbsp = NO_BREAK_SPACE
+    assert keep_together("Valid until: 30 November 2026") == f"Valid until: 30{nbsp}November{nbsp}2026"
+    assert keep_together("受理编号：4821 7730").endswith(f"4821{NO_BREAK_SPACE}7730")
+    assert keep_together("每月 100 元") == f"每月 100{NO_BREAK_SPACE}元"
+    assert keep_together("已上传 100%") == f"已上传 100{WORD_JOINER}%"
+    assert keep_together("没有数字") == "没有数字"

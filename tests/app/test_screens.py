@@ -55,10 +55,13 @@ def walk(control: object):
 
 
 def texts(view: ft.View) -> list[str]:
+    """Every text shown, without the invisible glue that keeps dates and numbers on one line."""
+    from app.common.nobreak import plain
+
     out = []
     for c in walk(view):
         if isinstance(c, ft.Text) and c.value:
-            out.append(c.value)
+            out.append(plain(c.value))
         for attr in ("label", "hint_text", "tooltip", "content"):
             value = getattr(c, attr, None)
             if isinstance(value, str) and value:

@@ -121,10 +121,11 @@ def build(ui: Ui) -> ft.View:
         if result.visit is not None:
             controls.append(text.body(visit_line(result.visit, t), identifier="result-visit"))
     show_certify = result is not None and needs_certifying(result.entitlements, result.pending_review)
-    if show_certify:  # the way back from "due", "overdue" or "suspended" is the main action
-        controls.append(buttons.primary(t("result.certify"), "result-certify", certify))
     controls += [
-        (buttons.secondary if show_certify else buttons.primary)(t("result.again"), "result-again", again),
+        *([buttons.secondary(t("result.again"), "result-again", again)] if show_certify else []),
         buttons.secondary(t("common.home"), "result-home", home, icon=ft.Icons.HOME),
     ]
-    return screen(ui, "/status/result", t("result.title"), controls, back_to="/status")
+    # the main action: the way back from "due", "overdue" or "suspended", else another lookup
+    main = (buttons.primary(t("result.certify"), "result-certify", certify) if show_certify
+            else buttons.primary(t("result.again"), "result-again", again))
+    return screen(ui, "/status/result", t("result.title"), controls, back_to="/status", actions=[main])

@@ -1,4 +1,5 @@
-"""Big buttons: at least 72 px tall, full width, one clear label (and an optional second line)."""
+"""Big buttons: at least 76 px tall (taller with the large text size), full width, one clear label (and an
+optional second line)."""
 
 from __future__ import annotations
 
@@ -52,19 +53,19 @@ def _style(primary: bool) -> ft.ButtonStyle:
         side={ft.ControlState.DISABLED: ft.BorderSide(2, DISABLED_FILL),
               ft.ControlState.DEFAULT: ft.BorderSide(2, ACCENT)},
         shape=ft.RoundedRectangleBorder(radius=14),
-        padding=ft.Padding.symmetric(horizontal=24, vertical=18),
+        # No fixed height: 22 px above and below a one-line label makes 76 px at the normal text size, and
+        # the button grows with the large text size or a label on two lines instead of clipping it.
+        padding=ft.Padding.symmetric(horizontal=24, vertical=22),
     )
 
 
 def primary(text: str, identifier: str, on_click: Handler, disabled: bool = False) -> ft.Control:
-    button = ft.Button(content=text, on_click=on_click, style=_style(True), height=76, expand=True,
-                       disabled=disabled)
+    button = ft.Button(content=text, on_click=on_click, style=_style(True), expand=True, disabled=disabled)
     return ft.Semantics(identifier=identifier, content=ft.Row([button]))
 
 
 def secondary(text: str, identifier: str, on_click: Handler, icon: ft.IconData | None = None) -> ft.Control:
-    button = ft.OutlinedButton(content=text, icon=icon, on_click=on_click, style=_style(False), height=76,
-                               expand=True)
+    button = ft.OutlinedButton(content=text, icon=icon, on_click=on_click, style=_style(False), expand=True)
     return ft.Semantics(identifier=identifier, content=ft.Row([button]))
 
 
@@ -84,7 +85,6 @@ def toggle(text: str, identifier: str, selected: bool, on_click: Handler) -> ft.
         icon=ft.Icons.CHECK if selected else None,
         on_click=on_click,
         style=_style(selected),
-        height=72,
         expand=True,
     )
     return ft.Semantics(identifier=identifier, selected=selected, content=ft.Row([button]))

@@ -1,10 +1,12 @@
-"""Text in three roles: a screen heading, body text, and status lines (ok / error)."""
+"""Text in three roles: a screen heading, body text, and status lines (ok / error). Dates, amounts with their
+unit, references and phone numbers never break across lines (app/common/nobreak.py)."""
 
 from __future__ import annotations
 
 import flet as ft
 
 from app.common.components.theme import ERROR, MUTED_INK, OK
+from app.common.nobreak import keep_together
 
 
 def _tag(control: ft.Control, identifier: str | None) -> ft.Control:
@@ -12,16 +14,17 @@ def _tag(control: ft.Control, identifier: str | None) -> ft.Control:
 
 
 def heading(text: str, identifier: str | None = None) -> ft.Control:
-    return _tag(ft.Text(text, theme_style=ft.TextThemeStyle.HEADLINE_MEDIUM, selectable=False), identifier)
+    return _tag(ft.Text(keep_together(text), theme_style=ft.TextThemeStyle.HEADLINE_MEDIUM, selectable=False),
+                identifier)
 
 
 def subheading(text: str, identifier: str | None = None) -> ft.Control:
-    return _tag(ft.Text(text, theme_style=ft.TextThemeStyle.TITLE_MEDIUM), identifier)
+    return _tag(ft.Text(keep_together(text), theme_style=ft.TextThemeStyle.TITLE_MEDIUM), identifier)
 
 
 def body(text: str, identifier: str | None = None, muted: bool = False) -> ft.Control:
-    return _tag(ft.Text(text, theme_style=ft.TextThemeStyle.BODY_LARGE, color=MUTED_INK if muted else None),
-                identifier)
+    return _tag(ft.Text(keep_together(text), theme_style=ft.TextThemeStyle.BODY_LARGE,
+                        color=MUTED_INK if muted else None), identifier)
 
 
 def status_line(text: str, ok: bool, identifier: str | None = None) -> ft.Control:
@@ -30,7 +33,7 @@ def status_line(text: str, ok: bool, identifier: str | None = None) -> ft.Contro
     colour = OK if ok else ERROR
     row = ft.Row(
         [ft.Icon(icon, color=colour, size=30),
-         ft.Text(text, color=colour, theme_style=ft.TextThemeStyle.BODY_LARGE, expand=True)],
+         ft.Text(keep_together(text), color=colour, theme_style=ft.TextThemeStyle.BODY_LARGE, expand=True)],
         vertical_alignment=ft.CrossAxisAlignment.START,
     )
     return _tag(row, identifier)
