@@ -13,6 +13,7 @@ import re
 
 WORD_JOINER = "\u2060"
 NO_BREAK_SPACE = "\u00a0"
+ZERO_WIDTH_SPACE = "\u200b"
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _UNITS = "元|角|分|%|％|岁|天|个|位|步|张|人|次|年|月|日|MB|KB|GB|kB|s|秒|分钟|小时"
@@ -42,11 +43,25 @@ def _glue(match: re.Match[str]) -> str:
     return "".join(out)
 
 
+# A masked ID number (1101**********0714) is wider than a phone's line at the large text size: it may break
+# in the middle of its stars, never inside the digits at either end.
+_MASKED_ID = re.compile(r"(\d{4}\*{3})(\*{3,})(\d{3}[\dX])")
+
+
 def keep_together(text: str) -> str:
     """``text`` with its dates, amounts, references and phone numbers made unbreakable."""
+    text = _MASKED_ID.sub(lambda m: m.group(1) + ZERO_WIDTH_SPACE + m.group(2) + m.group(3), text)
     return _RUNS.sub(_glue, text)
+
+
+def phrase(text: str) -> str:
+    """A short Chinese phrase (a state, a benefit, a method: 因未认证暂停发放) kept on one line; other text
+    (English words never break inside) unchanged."""
+    if text.isascii():
+        return text
+    return WORD_JOINER.join(text)
 
 
 def plain(text: str) -> str:
     """The text without the glue (what a test or a copy-paste compares)."""
-    return text.replace(WORD_JOINER, "").replace(NO_BREAK_SPACE, " ")
+    return text.replace(WORD_JOINER, "").replace(NO_BREAK_SPACE, " ").replace(ZERO_WIDTH_SPACE, "")

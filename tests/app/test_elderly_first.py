@@ -118,3 +118,13 @@ def test_dates_numbers_and_references_do_not_break() -> None:
     assert keep_together("每月 100 元") == f"每月 100{NO_BREAK_SPACE}元"
     assert keep_together("已上传 100%") == f"已上传 100{WORD_JOINER}%"
     assert keep_together("没有数字") == "没有数字"
+
+
+def test_a_masked_id_may_break_only_among_its_stars_and_short_phrases_never() -> None:
+    from app.common.nobreak import WORD_JOINER, ZERO_WIDTH_SPACE, keep_together, phrase, plain
+
+    masked = keep_together("身份证号：1101**********0714")
+    assert masked == f"身份证号：1101***{ZERO_WIDTH_SPACE}*******0714"
+    assert plain(masked) == "身份证号：1101**********0714"
+    assert phrase("因未认证暂停发放") == WORD_JOINER.join("因未认证暂停发放")
+    assert phrase("Payment suspended") == "Payment suspended"

@@ -50,8 +50,9 @@ def call_button(ui: Ui, label: str, phone: str) -> ft.Control:
     whatever handles calls. (The action needs the session's page: none when a test builds the screen.)"""
     action = ft.OpenUrl(tel_url(phone)) if ui.page is not None else None
     return ft.Semantics(identifier="alt-call", content=ft.Row([ft.Button(
-        content=label, icon=ft.Icons.PHONE, height=76, expand=True, action=action, data=tel_url(phone),
-        style=ft.ButtonStyle(bgcolor=ACCENT, color=SURFACE, shape=ft.RoundedRectangleBorder(radius=14)))]))
+        content=label, icon=ft.Icons.PHONE, expand=True, action=action, data=tel_url(phone),
+        style=ft.ButtonStyle(bgcolor=ACCENT, color=SURFACE, shape=ft.RoundedRectangleBorder(radius=14),
+                             padding=ft.Padding.symmetric(horizontal=24, vertical=22)))]))
 
 
 def build(ui: Ui) -> ft.View:

@@ -12,6 +12,7 @@ from app.common.components import buttons, text
 from app.common.components.scaffold import screen
 from app.common.components.theme import ACCENT, CARD, ERROR, OK
 from app.common.dates import format_date
+from app.common.nobreak import phrase
 from shared.enums import CycleState, VisitState
 from shared.reference import group
 from shared.schemas import EntitlementStatus, PendingReviewPublic, VisitStatusPublic
@@ -29,11 +30,11 @@ CAN_CERTIFY = {CycleState.DUE, CycleState.OVERDUE, CycleState.SUSPENDED}
 def entitlement_lines(item: EntitlementStatus, t: Translator) -> list[tuple[str, str]]:
     """(semantics identifier suffix, text) for one entitlement, in reading order; no UI involved."""
     lang = t.language
-    lines = [("state", t("result.state", state=t(f"cycle.{item.state}")))]
-    lines.append(("payment", t("result.payment", payment=t(f"payment.{item.payment_state}"))))
+    lines = [("state", t("result.state", state=phrase(t(f"cycle.{item.state}"))))]
+    lines.append(("payment", t("result.payment", payment=phrase(t(f"payment.{item.payment_state}")))))
     if item.last_certified_on and item.last_method:
         lines.append(("last", t("result.last", date=format_date(item.last_certified_on, lang),
-                                method=t(f"method.{item.last_method}"))))
+                                method=phrase(t(f"method.{item.last_method}")))))
     else:
         lines.append(("last", t("result.last_none")))
     if item.window_start and item.window_end:

@@ -9,27 +9,30 @@ from typing import Any
 import flet as ft
 
 from app.common.components.theme import ACCENT, CARD, INK, MUTED_INK, SURFACE
+from app.common.nobreak import phrase
 
 Handler = Callable[..., Any]
 
 
 def choice(title: str, hint: str, icon: ft.IconData, identifier: str, on_click: Handler) -> ft.Control:
-    """A home-screen choice: icon, title and a plain one-line explanation, the whole card tappable."""
+    """A home-screen choice: icon and title on one row, a plain explanation under them across the card's
+    whole width (at the large text size a title squeezed between the icon and an arrow broke mid-word); the
+    whole card is tappable (its border says so)."""
     card = ft.Container(
-        content=ft.Row(
+        content=ft.Column(
             [
-                ft.Icon(icon, size=48, color=ACCENT),
-                ft.Column(
+                ft.Row(
                     [
-                        ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_LARGE, color=INK),
-                        ft.Text(hint, theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=MUTED_INK),
+                        ft.Icon(icon, size=40, color=ACCENT),
+                        # a short title (为自己认证) stays on one line; a long one breaks where it must
+                        ft.Text(phrase(title) if len(title) <= 6 else title, semantics_label=title,
+                                theme_style=ft.TextThemeStyle.TITLE_LARGE, color=INK, expand=True),
                     ],
-                    spacing=4,
-                    expand=True,
+                    spacing=12,
                 ),
-                ft.Icon(ft.Icons.CHEVRON_RIGHT, size=40, color=ACCENT),
+                ft.Text(hint, theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=MUTED_INK),
             ],
-            spacing=20,
+            spacing=6,
         ),
         bgcolor=CARD,
         border=ft.Border.all(2, ACCENT),

@@ -8,6 +8,7 @@ import flet as ft
 from app.common.components import text
 from app.common.components.theme import CARD, OK
 from app.common.dates import format_date
+from app.common.nobreak import phrase
 from shared.i18n import Translator
 from shared.schemas import ReceiptPublic
 
@@ -22,7 +23,7 @@ def receipt_card(t: Translator, receipt: ReceiptPublic, qr_png: bytes | None) ->
             t(
                 "outcome.certified_on",
                 date=format_date(receipt.certified_on, lang),
-                method=t(f"method.{receipt.method}"),
+                method=phrase(t(f"method.{receipt.method}")),
             ),
             identifier="receipt-certified",
         ),
