@@ -128,3 +128,25 @@ def test_a_masked_id_may_break_only_among_its_stars_and_short_phrases_never() ->
     assert plain(masked) == "身份证号：1101**********0714"
     assert phrase("因未认证暂停发放") == WORD_JOINER.join("因未认证暂停发放")
     assert phrase("Payment suspended") == "Payment suspended"
+
+
+def test_the_staff_scan_screen_shows_a_checked_receipt_in_words() -> None:
+    from app.staff.screens.receipt_scan import result_lines
+    from shared.enums import CertificationMethod, StaffRole
+    from shared.i18n import Translator
+    from shared.schemas import ReceiptVerification
+    from tests.app.test_screens import texts
+
+    check = ReceiptVerification(valid=True, message="ok", receipt_id="r", holder_name="孙*庆",
+                                holder_id="1101**********0714", method=CertificationMethod.SELF_FACE,
+                                certified_on=date(2026, 11, 30), valid_until=date(2027, 9, 30))
+    lines = dict(result_lines(check, Translator("zh-Hans")))
+    assert lines["verdict"] == "这张回执有效" and lines["name"] == "姓名：孙*庆"
+    assert "2027年9月30日" in lines["valid-until"]
+    assert result_lines(ReceiptVerification(valid=False, message="no"), Translator("en")) == [
+        ("verdict", "This receipt is not valid: it was not issued by this service or it was altered.")]
+    ui = make_staff_ui("zh-Hans", StaffRole.COORDINATOR)
+    ui.state.scan.result = check
+    view = STAFF_ROUTES["/receipts/scan"](ui)
+    assert {"scan-open", "scan-result", "scan-verdict", "scan-valid-until"} <= set(identifiers(view))
+    assert "这张回执有效" in texts(view)

@@ -140,9 +140,10 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
     shown = {i.removeprefix("staff-home-") for i in ids if i.startswith("staff-home-")} - {"heading"}
     expected = {
         StaffRole.ADMIN: {"worklist", "review", "mismatches", "attestations", "signoffs", "spotchecks", "stats",
-                          "cycle", "audit"},
-        StaffRole.REVIEWER: {"worklist", "review", "mismatches", "signoffs", "spotchecks", "stats", "audit"},
-        StaffRole.COORDINATOR: {"worklist", "attestations", "signoffs", "spotchecks", "stats"},
+                          "cycle", "audit", "receipts-scan"},
+        StaffRole.REVIEWER: {"worklist", "review", "mismatches", "signoffs", "spotchecks", "stats", "audit",
+                             "receipts-scan"},
+        StaffRole.COORDINATOR: {"worklist", "attestations", "signoffs", "spotchecks", "stats", "receipts-scan"},
         StaffRole.UNIT_ADMIN: {"none"},  # nothing for a unit administrator in this app yet
     }[role]
     assert shown == expected

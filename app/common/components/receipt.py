@@ -37,10 +37,10 @@ def receipt_card(t: Translator, receipt: ReceiptPublic, qr_png: bytes | None) ->
             ft.Semantics(
                 identifier="receipt-qr",
                 image=True,
-                label=t("outcome.receipt.hint"),
+                label=t("receipt.qr.hint"),
                 content=ft.Image(src=qr_png, width=260, height=260),
             ),
-            text.body(t("outcome.receipt.hint"), muted=True),
+            text.body(t("receipt.qr.hint"), muted=True),
         ]
     return ft.Container(
         content=ft.Column(rows, spacing=10),
