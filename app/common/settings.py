@@ -20,6 +20,7 @@ class Settings:
     # The server address is a staff/developer setting: the citizens' app gets it from its build or its
     # command line (--api) and neither shows it on the settings screen nor takes a stored one.
     api_editable: bool = True
+    speech: bool = True  # spoken guidance (app/common/speech.py): on by default
 
     def set_language(self, language: str) -> None:
         if language not in LANGUAGES:

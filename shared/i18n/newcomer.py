@@ -27,6 +27,9 @@ ZH_HANS: dict[str, str] = {
     "error.no_qr_code": "照片里没有找到二维码。请把二维码放近一些，拿稳再拍。",
     "error.invalid_photo": "这不是一张能用的照片（只能是 JPEG 或 PNG，不超过大小限制）。",
     "error.invalid_receipt": "这张回执无效：不是本服务签发的，或者已被改动。",
+    "settings.speech": "语音提示",
+    "settings.speech_on": "开：读出每一步",
+    "settings.speech_off": "关",
 }
 
 ZH_HANT: dict[str, str] = {
@@ -54,6 +57,9 @@ ZH_HANT: dict[str, str] = {
     "error.no_qr_code": "照片裡沒有找到二維碼。請把二維碼放近一些，拿穩再拍。",
     "error.invalid_photo": "這不是一張能用的照片（只能是 JPEG 或 PNG，不超過大小限制）。",
     "error.invalid_receipt": "這張回執無效：不是本服務簽發的，或者已被改動。",
+    "settings.speech": "語音提示",
+    "settings.speech_on": "開：讀出每一步",
+    "settings.speech_off": "關",
 }
 
 EN: dict[str, str] = {
@@ -81,4 +87,7 @@ EN: dict[str, str] = {
     "error.no_qr_code": "No QR code was found in the photo. Hold it closer and steady, then try again.",
     "error.invalid_photo": "This photo cannot be used (JPEG or PNG only, within the size limit).",
     "error.invalid_receipt": "This receipt is not valid: it was not issued by this service or it was altered.",
+    "settings.speech": "Spoken guidance",
+    "settings.speech_on": "On: read out each step",
+    "settings.speech_off": "Off",
 }

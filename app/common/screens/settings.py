@@ -29,6 +29,14 @@ def build(ui: Ui) -> ft.View:
 
         return handler
 
+    def choose_speech(on: bool):
+        def handler() -> None:
+            settings.speech = on
+            ui.persist_settings()
+            ui.refresh()
+
+        return handler
+
     def choose_size(large: bool):
         def handler() -> None:
             settings.large_text = large
@@ -64,6 +72,11 @@ def build(ui: Ui) -> ft.View:
                        choose_size(False)),
         buttons.toggle(t("settings.text_large"), "settings-text-large", settings.large_text, choose_size(True)),
     ]
+    speech = [
+        buttons.toggle(t("settings.speech_on"), "settings-speech-on", settings.speech, choose_speech(True)),
+        buttons.toggle(t("settings.speech_off"), "settings-speech-off", not settings.speech,
+                       choose_speech(False)),
+    ]
     return screen(
         ui,
         "/settings",
@@ -74,6 +87,9 @@ def build(ui: Ui) -> ft.View:
             ft.Divider(height=8),
             text.subheading(t("settings.text_size")),
             *sizes,
+            ft.Divider(height=8),
+            text.subheading(t("settings.speech")),
+            *speech,
             *([ft.Divider(height=8),
                fields.tagged("settings-api", api_field),
                api_message_row,
