@@ -2,7 +2,7 @@
 language, with Debian's espeak-ng (``apt-get install espeak-ng``) — Mandarin (``cmn``) for zh-Hans and
 zh-Hant, English for en. The files are not committed (``lifecert demo`` and the app builds run this)::
 
-    python build/speech.py [--out app/speech_audio]
+    python build/speech.py [--out app/common/speech_audio]
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 build time by ``build/speech.py`` (Debian's espeak-ng: Mandarin for zh-Hans and zh-Hant, English for en) and
 played with flet-audio. On by default; a switch on the settings screen (``Settings.speech``).
 
-The files live in ``app/speech_audio/<language>/<catalog key>.wav`` (generated, not committed: ``lifecert
-demo`` and the build make them); the web server links that folder into its assets as ``/speech``.
+The files live in ``app/common/speech_audio/<language>/<catalog key>.wav`` (generated, not committed:
+``lifecert demo`` and the build make them); the web server links that folder into its assets as ``/speech``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-AUDIO_DIR = Path(__file__).resolve().parents[1] / "speech_audio"
+AUDIO_DIR = Path(__file__).resolve().parent / "speech_audio"
 URL_PREFIX = "/speech"
 # The catalog keys that are spoken: the challenge instructions, the opening instruction and each result.
 SPOKEN_KEYS: tuple[str, ...] = (
