@@ -65,7 +65,8 @@ def build(ui: Ui) -> ft.View:
     return screen(ui, ROUTE, t("console.nav.scan"), [
         nav(ui, console),
         text.body(t("scan.intro")),
-        *camera.controls,
-        message.control,
+        # the answer above the camera: on a phone it shows without scrolling past the preview
         ft.Semantics(identifier="scan-result", live_region=True, content=found),
+        message.control,
+        *camera.controls,
     ])
