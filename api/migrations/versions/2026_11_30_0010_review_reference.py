@@ -1,7 +1,7 @@
 """review items: a short reference number people can read aloud (eight digits, unique)
 
 Revision ID: 0010_review_reference
-Revises: 0008_notice_channels
+Revises: 0009_audit_partitions
 Create Date: 2026-11-30 09:40:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_review_reference"
-down_revision: str | None = "0008_notice_channels"
+down_revision: str | None = "0009_audit_partitions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
