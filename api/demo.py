@@ -542,6 +542,7 @@ def run_demo(
     print_staff()
 
     api_url = f"http://{host}:{port}"
+    make_speech()
     clients: list[subprocess.Popen[bytes]] = []
     if with_client:
         for (what, module), web_port in zip(WEB_APPS, (client_port, staff_port), strict=True):
@@ -561,6 +562,21 @@ def run_demo(
         for client in clients:
             _stop(client)
     return 0
+
+
+def make_speech() -> None:
+    """The apps' spoken guidance (build/speech.py with espeak-ng), when this is a checkout and espeak-ng is
+    installed; the apps run silent otherwise."""
+    import shutil
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "build" / "speech.py"
+    if not script.is_file() or shutil.which("espeak-ng") is None:
+        print("note: spoken guidance off (needs build/speech.py and espeak-ng: apt-get install espeak-ng)")
+        return
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False)
+    made = done.returncode == 0
+    print(done.stdout.strip() if made else f"warning: spoken guidance not made: {done.stderr[-300:]}")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

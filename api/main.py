@@ -44,7 +44,9 @@ from api.payments.router import router as payments_router
 from api.policy_loader import load_policy
 from api.preview.router import router as preview_router
 from api.receipts.history import router as receipt_history_router
+from api.receipts.page import router as receipt_page_router
 from api.receipts.router import router as receipts_router
+from api.receipts.scan import router as receipt_scan_router
 from api.review.router import router as review_router
 from api.spotchecks.router import router as spotchecks_router
 from api.stats.router import router as stats_router
@@ -61,6 +63,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     challenges_router,
     preview_router,
     receipts_router,
+    receipt_page_router,
+    receipt_scan_router,
     receipt_history_router,
     auth_router,
     family_router,

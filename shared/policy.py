@@ -43,6 +43,10 @@ coordinator, the township's staff, the county's staff). It may be set in ``[defa
 and is chosen like a cycle (most specific region, then benefit type, then ``[default]``) for each benefit
 the person receives; :meth:`PolicyTable.signoffs_for` joins the chains of their benefits, lowest level first.
 
+``office_phone`` — the number people call to certify at the office or to ask for a home visit (the citizens'
+"other ways" screen): set in ``[default]`` (the national social-insurance hotline ``12333`` when absent) and
+in rules with a ``region`` (no ``benefit``); the most specific region on the person's path wins.
+
 Cycle kinds: ``annual_birthday`` — one window a year from the birthday month (``months`` must be 12 or
 absent); ``fixed_months`` — calendar-aligned blocks of ``months`` = 12 (Jan–Dec), 6 (Jan–Jun, Jul–Dec) or 3
 (quarters). The windows themselves are computed in :mod:`shared.cycle`.
@@ -84,9 +88,11 @@ MAX_REMIND_DAYS = 180
 SIGNOFF_LEVELS: tuple[str, ...] = tuple(reversed([level.value for level in RegionLevel]))
 DEFAULT_SIGNOFFS: tuple[str, ...] = ("village", "township", "county")
 DEFAULT_HOME_VISIT_AGE = 80
+DEFAULT_OFFICE_PHONE = "12333"  # the national human-resources and social-security hotline
 HOME_VISIT_AGE_RANGE = (60, 120)
 
-_COMMON_KEYS = frozenset({"cycle", "months", "remind_days_before", "attestation_signoffs", "note"})
+_COMMON_KEYS = frozenset({"cycle", "months", "remind_days_before", "attestation_signoffs", "note",
+                          "office_phone"})
 _DEFAULT_KEYS = _COMMON_KEYS | {"home_visit_age"}
 _RULE_KEYS = _COMMON_KEYS | {"region", "benefit", "name"}
 _CYCLE_KEYS = frozenset({"cycle", "months", "remind_days_before"})
@@ -129,6 +135,7 @@ class PolicyRule:
     cycle: CyclePolicy | None  # None: the rule only sets attestation_signoffs
     attestation_signoffs: tuple[str, ...] | None = None  # region levels, lowest first
     name: str = ""
+    office_phone: str | None = None  # the region's office number (rules with a region only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +147,7 @@ class PolicyTable:
     rules: tuple[PolicyRule, ...] = ()
     home_visit_age: int = DEFAULT_HOME_VISIT_AGE  # from this age: visited at home by default
     emergencies: tuple[Emergency, ...] = ()  # [[emergency]] periods (shared/emergency.py)
+    office_phone: str = DEFAULT_OFFICE_PHONE  # [default]'s office number
     _cycles: Mapping[tuple[str | None, BenefitType | None], CyclePolicy] = field(
         init=False, repr=False, compare=False
     )
@@ -167,6 +175,15 @@ class PolicyTable:
                 if found is not None:
                     return found
         return self.default
+
+    def office_phone_for(self, region_codes: Sequence[str]) -> str:
+        """The number to call for a person in ``region_codes``: the most specific region rule's, else
+        ``[default]``'s."""
+        phones = {r.region: r.office_phone for r in self.rules if r.region and r.office_phone}
+        for region in reversed(region_codes):
+            if region in phones:
+                return phones[region]
+        return self.office_phone
 
     def signoffs_for(
         self, region_codes: Sequence[str], benefit_types: Iterable[BenefitType] = ()
@@ -215,6 +232,7 @@ def parse_policy(text: str) -> PolicyTable:
         default = CyclePolicy(remind_days_before=default_remind)
     default_signoffs = _signoffs(raw_default, "[default]") or DEFAULT_SIGNOFFS
     home_visit_age = _home_visit_age(raw_default)
+    office_phone = _office_phone(raw_default, "[default]") or DEFAULT_OFFICE_PHONE
 
     raw_rules = doc.get("rule", [])
     if not isinstance(raw_rules, list):
@@ -251,6 +269,7 @@ def parse_policy(text: str) -> PolicyTable:
         rules=tuple(rules),
         home_visit_age=home_visit_age,
         emergencies=emergencies,
+        office_phone=office_phone,
     )
 
 
@@ -312,13 +331,29 @@ def _rule(raw: Any, index: int, default_remind: int) -> PolicyRule:
         cycle = _cycle(raw, where, _remind_days(raw, where, default_remind))
 
     signoffs = _signoffs(raw, where)
-    if cycle is None and signoffs is None:
-        raise PolicyError(f"{where}: sets neither a cycle nor attestation_signoffs")
+    phone = _office_phone(raw, where)
+    if phone is not None and (region is None or benefit is not None):
+        raise PolicyError(f"{where}: office_phone belongs to a rule with a region and without a benefit")
+    if cycle is None and signoffs is None and phone is None:
+        raise PolicyError(f"{where}: sets neither a cycle nor attestation_signoffs nor office_phone")
     if region is None and benefit is None:
         raise PolicyError(
             f"{where}: names neither a region nor a benefit; put the national default in [default]"
         )
-    return PolicyRule(region=region, benefit=benefit, cycle=cycle, attestation_signoffs=signoffs, name=name)
+    return PolicyRule(region=region, benefit=benefit, cycle=cycle, attestation_signoffs=signoffs, name=name,
+                      office_phone=phone)
+
+
+def _office_phone(raw: Mapping[str, Any], where: str) -> str | None:
+    """A phone number as people dial it: digits, with spaces or dashes between groups (``010-6512 3456``)."""
+    value = raw.get("office_phone")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or not all(c.isdigit() or c in " -" for c in value) \
+            or sum(c.isdigit() for c in value) < 5:
+        example = 'office_phone = "12333"'
+        raise PolicyError(f"{where}: office_phone must be a phone number in quotes, e.g. {example}")
+    return value.strip()
 
 
 def _benefit(value: Any, index: int, region: str | None) -> BenefitType | None:

@@ -97,6 +97,22 @@ class VisitStatusPublic(Answer):
     closed_on: date | None = None
 
 
+class PendingReviewPublic(Answer):
+    """A submission of the person's that a reviewer has not decided yet, as the status lookup shows it."""
+
+    reference: str | None = None  # eight digits to quote to the office (None on older items)
+    kind: str  # face | attestation | overseas | evidence | home_visit
+    submitted_on: date  # local date (the person's time zone)
+    expected_by: date | None = None  # the decision date promised to the person
+
+
+class OfficeContact(Answer):
+    """The number people call to certify at the office or to ask for a home visit (the agency's policy)."""
+
+    phone: str  # as people dial it: "12333", "010-6512 3456"
+    region: str | None = None  # the region code it was asked for
+
+
 class StatusResponse(Answer):
     """A person's masked identity and the state of each of their entitlements."""
 
@@ -107,6 +123,7 @@ class StatusResponse(Answer):
     today: date  # the local date the answer was computed for
     entitlements: list[EntitlementStatus]
     visit: VisitStatusPublic | None = None  # a home-visit request (api.worklist), when there is one
+    pending_review: PendingReviewPublic | None = None  # the latest undecided submission, when there is one
 
 
 # === Certification API (challenges, family, attestation, overseas, review, receipts) ==========
@@ -173,6 +190,7 @@ class FramesResult(Answer):
     receipts: list[ReceiptPublic] = Field(default_factory=list)  # one per entitlement when passed
     resumed: list[PaymentResumed] = Field(default_factory=list)
     review_id: str | None = None  # when needs_review: look up the outcome with this id
+    review_reference: str | None = None  # when needs_review: eight digits to quote to the office
     failures_last_24h: int = 0
     manual_review: ManualReviewOffer | None = None
     binding_id: int | None = None  # family binding made by this challenge
@@ -362,6 +380,7 @@ class ReviewStatusPublic(Answer):
     """What an applicant sees about their submission (overseas document, evidence, borderline face)."""
 
     review_id: str
+    reference: str | None = None  # eight digits to quote to the office (None on older items)
     kind: str  # face | attestation | overseas | evidence
     status: str  # pending | approved | rejected
     submitted_at: datetime
@@ -375,6 +394,7 @@ class ReviewItemPublic(Answer):
     """One item of the staff review queue."""
 
     review_id: str
+    reference: str | None = None  # the eight digits the person was given (None on older items)
     kind: str
     status: str
     method: CertificationMethod

@@ -217,6 +217,7 @@ def _needs_review(r: _Recording) -> FramesResult:
         reason=r.decision.reason.value,
         message=r.decision.message or "An officer will review your certification.",
         review_id=item.public_id,
+        review_reference=item.reference,
     )
 
 

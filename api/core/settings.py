@@ -230,6 +230,9 @@ class Settings(BaseSettings):
     api_docs: bool | None = None
     # Honour X-Forwarded-For only behind a proxy you control.
     trust_forwarded_for: bool = False
+    # The service's address as people reach it: a receipt's QR code holds {public_url}/r/<token>, a page any
+    # phone camera opens to check the receipt.
+    public_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^/\s]+(/\S*)?$")
 
     # Uploads (frames, evidence, photos).
     max_upload_bytes: int = Field(default=2 * 1024 * 1024, gt=0)  # per file

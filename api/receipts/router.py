@@ -27,12 +27,13 @@ def verify_receipt(token: TokenQuery, session: SessionDep, settings: SettingsDep
 
 
 def _signed(token: str, settings: Settings) -> str:
-    """Only tokens this service signed are drawn (the endpoint is not a general QR generator)."""
+    """The check page's URL for a token this service signed (the endpoint is not a general QR generator):
+    any phone camera that reads the code opens ``{public_url}/r/<token>``."""
     try:
         receipt_token.decode(token, key=settings.secret_key)
     except BadSignature:
         raise ApiError(422, "invalid_receipt", service.INVALID_MESSAGE) from None
-    return token
+    return service.check_url(settings.public_url, token)
 
 
 @router.get("/qr.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})

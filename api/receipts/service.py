@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -17,6 +17,21 @@ from shared.idnumber import mask_id, mask_name
 from shared.schemas import ReceiptPublic, ReceiptVerification
 
 QR_PATH = "/api/v1/receipts/qr"
+CHECK_PATH = "/r/"  # the public check page of a receipt (api/receipts/page.py)
+
+
+def check_url(public_url: str, token: str) -> str:
+    """What a receipt's QR code holds: the service's check page for this token."""
+    return public_url.rstrip("/") + CHECK_PATH + quote(token, safe="")
+
+
+def token_from_scan(text: str) -> str:
+    """The token in what a QR code said: a check-page URL (``…/r/<token>``, any host) or a bare token."""
+    text = text.strip()
+    if CHECK_PATH in text:
+        text = text.rsplit(CHECK_PATH, 1)[1].split("?", 1)[0].split("#", 1)[0]
+        text = text.removesuffix(".pdf")
+    return unquote(text)
 
 
 def issue(session: Session, *, certification: Certification, person: Beneficiary) -> Receipt:

@@ -33,6 +33,8 @@ class ReviewItem(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     public_id: Mapped[str] = mapped_column(sa.String(32), unique=True)  # what the applicant looks up
+    # eight digits the person reads aloud to the office (shared.reference); NULL on items before 0010
+    reference: Mapped[str | None] = mapped_column(sa.String(8), unique=True)
     kind: Mapped[ReviewKind] = mapped_column(EnumString(ReviewKind))
     status: Mapped[ReviewStatus] = mapped_column(EnumString(ReviewStatus), default=ReviewStatus.PENDING)
     beneficiary_id: Mapped[int] = mapped_column(

@@ -45,6 +45,7 @@ def item_public(
     pending = item.status is ReviewStatus.PENDING
     return ReviewItemPublic(
         review_id=item.public_id,
+        reference=item.reference,
         kind=item.kind.value,
         status=item.status.value,
         method=item.method,
@@ -174,6 +175,7 @@ def status_public(session: Session, item: ReviewItem, *, key: str) -> ReviewStat
         receipt = receipts.public_for_certification(session, item.certification_id, key=key)
     return ReviewStatusPublic(
         review_id=item.public_id,
+        reference=item.reference,
         kind=item.kind.value,
         status=item.status.value,
         submitted_at=item.created_at,

@@ -17,6 +17,7 @@ from api.evidence.models import EvidenceFile
 from api.regions.scope import NATIONAL, RegionScope
 from api.review.models import ReviewItem, ReviewKind
 from shared.enums import CertificationMethod
+from shared.reference import new_reference
 from shared.schemas import EvidencePublic, StaffRef
 from shared.workdays import WorkCalendar
 
@@ -25,6 +26,14 @@ def add_working_days(start: date, days: int, calendar: WorkCalendar | None = Non
     """The date ``days`` working days after ``start``: public holidays skipped, make-up working days
     counted (``calendar``; default the shipped ``api/calendar.toml``)."""
     return (calendar or load_calendar()).add_working_days(start, days)
+
+
+def unused_reference(session: Session) -> str:
+    """A reference no other item has (eight digits: a repeat is rare, so drawing again is cheap)."""
+    while True:
+        candidate = new_reference()
+        if session.execute(sa.select(ReviewItem.id).where(ReviewItem.reference == candidate)).first() is None:
+            return candidate
 
 
 def open_item(
@@ -43,6 +52,7 @@ def open_item(
 ) -> ReviewItem:
     item = ReviewItem(
         public_id=secrets.token_urlsafe(12),
+        reference=unused_reference(session),
         kind=kind,
         beneficiary_id=person.id,
         method=method,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from api.core.db import utcnow
 from api.core.deps import ClientIp
 from api.core.errors import ApiError
 from api.status.service import lookup_status
 from shared.idnumber import IdNumberError, parse_id_number
-from shared.schemas import ErrorDetail, ErrorResponse, StatusRequest, StatusResponse
+from shared.schemas import ErrorDetail, ErrorResponse, OfficeContact, StatusRequest, StatusResponse
 
 router = APIRouter(prefix="/api/v1", tags=["status"])
 
@@ -68,3 +70,17 @@ def post_status(body: StatusRequest, request: Request, ip: ClientIp) -> Response
         raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
     # Already a validated StatusResponse: serialise it once instead of letting FastAPI validate it again.
     return Response(result.model_dump_json(), media_type="application/json")
+
+
+# Region codes nest by prefix: province 2 digits, city 4, county 6, township 9, village 12.
+REGION_PREFIXES = (2, 4, 6, 9, 12)
+REGION_CODE = r"^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$"
+RegionQuery = Annotated[str | None, Query(pattern=REGION_CODE, description="e.g. 110101")]
+
+
+@router.get("/office", response_model=OfficeContact, responses={422: _errors[422]})
+def office_contact(request: Request, region: RegionQuery = None) -> OfficeContact:
+    """The office number to call (the citizens' "other ways" screen): the policy's ``office_phone`` of the
+    most specific region on the code's path, else its ``[default]`` (12333, the national hotline)."""
+    path = [region[:n] for n in REGION_PREFIXES if region and n <= len(region)]
+    return OfficeContact(phone=request.app.state.policy.office_phone_for(path), region=region)

@@ -17,18 +17,20 @@ from sqlalchemy.engine import Connection
 
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
+from api.review.models import ReviewItem, ReviewStatus
 from api.worklist.models import OPEN_STATES, VisitRequest
 from shared import cycle
-from shared.enums import CertificationMethod, CertificationResult, PaymentState
+from shared.enums import CertificationMethod, CertificationResult, CycleState, PaymentState
 from shared.idnumber import mask_id, mask_name
 from shared.policy import PolicyTable
-from shared.schemas import EntitlementStatus, StatusResponse, VisitStatusPublic
+from shared.schemas import EntitlementStatus, PendingReviewPublic, StatusResponse, VisitStatusPublic
 
 _B = Beneficiary.__table__
 _E = Entitlement.__table__
 _C = Certification.__table__
 _V = VisitRequest.__table__
 _S = StaffUser.__table__
+_R = ReviewItem.__table__
 # A closed visit request is still shown this long (the person sees "done" or "could not reach" once).
 CLOSED_VISIT_SHOWN = timedelta(days=30)
 _V_LATEST = _V.alias("latest_visit")
@@ -78,6 +80,14 @@ PASSED_CERTIFICATIONS = (
     .order_by(_C.c.certified_at)
 )
 
+# The latest submission still waiting for a reviewer (face, attestation, overseas form, visit record …).
+PENDING_REVIEW = (
+    sa.select(_R.c.reference, _R.c.kind, _R.c.created_at, _R.c.expected_by)
+    .where(_R.c.beneficiary_id == sa.bindparam("beneficiary_id"), _R.c.status == ReviewStatus.PENDING)
+    .order_by(_R.c.created_at.desc(), _R.c.id.desc())
+    .limit(1)
+)
+
 
 def normalise_name(name: str) -> str:
     """Compatibility-normalised, whitespace removed, case-folded: "张 三" == "张三", "ＪＯＨＮ smith" ==
@@ -106,6 +116,7 @@ def lookup_status(
     person = rows[0]
     today = cycle.local_date(now_utc, person.time_zone)
     passed = conn.execute(PASSED_CERTIFICATIONS, {"beneficiary_id": person.id}).all()
+    pending = conn.execute(PENDING_REVIEW, {"beneficiary_id": person.id}).first()
     path = region_path(conn, person.region_code)
     statuses = [
         _entitlement_status(row, passed, person.birth_date, today, policy, path, person.time_zone)
@@ -120,6 +131,12 @@ def lookup_status(
         today=today,
         entitlements=statuses,
         visit=_visit(person, now_utc),
+        pending_review=None if pending is None else PendingReviewPublic(
+            reference=pending.reference,
+            kind=str(pending.kind),
+            submitted_on=cycle.local_date(pending.created_at, person.time_zone),
+            expected_by=pending.expected_by,
+        ),
     )
 
 
@@ -170,6 +187,12 @@ def _entitlement_status(
         suspended_since=ent.suspended_since if suspended else None,
         entitled_since=entitled_since(ent.entitled_since, ent.entitlement_created_at, time_zone),
     )
+    if status.state is CycleState.STOPPED:  # stopped for good (death …): no window, no date to certify by
+        return EntitlementStatus(benefit_type=ent.benefit_type, payment_state=ent.payment_state,
+                                 state=status.state, last_certified_on=status.last_certified,
+                                 last_method=last_method)
+    # A validity that has run out is not shown (an old date beside "paid as usual" reads as a contradiction).
+    valid_until = status.valid_until if status.valid_until and status.valid_until >= today else None
     return EntitlementStatus(
         benefit_type=ent.benefit_type,
         payment_state=ent.payment_state,
@@ -178,7 +201,7 @@ def _entitlement_status(
         window_end=status.window.end,
         last_certified_on=status.last_certified,
         last_method=last_method,
-        valid_until=status.valid_until,
+        valid_until=valid_until,
         next_due=status.next_due,
         days_left=status.days_left,
         suspend_from=None if status.suspend_from is None else str(status.suspend_from),

@@ -21,7 +21,7 @@ CONFIG = ClientConfig()
 
 
 async def main(page: ft.Page) -> None:
-    state = AppState(settings=Settings(api_url=CONFIG.api_url))
+    state = AppState(settings=Settings(api_url=CONFIG.api_url, api_editable=False))
     await start_session(page, state, ROUTES, CONFIG, title_key="app.title")
 
 

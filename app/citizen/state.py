@@ -20,6 +20,7 @@ from shared.schemas import (
     BindRequest,
     HelperRegisterRequest,
     LoginRequest,
+    OfficeContact,
     ReceiptPublic,
     RelativePublic,
     ReviewStatusPublic,
@@ -283,12 +284,13 @@ class HelperForms:
 class AppState:
     """Everything the client remembers while it runs (one per browser session / phone app)."""
 
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = field(default_factory=lambda: Settings(api_editable=False))
     certify: CertifyFlow = field(default_factory=CertifyFlow)
     lookup: StatusLookup = field(default_factory=StatusLookup)
     helper: HelperForms = field(default_factory=HelperForms)
     documents: DocumentUpload = field(default_factory=DocumentUpload)
     receipts: list[ReceiptPublic] = field(default_factory=list)  # kept on this device, newest first
+    office: OfficeContact | None = None  # the office number last asked for (its region), other-ways screen
     history: ReceiptHistoryLookup = field(default_factory=ReceiptHistoryLookup)  # from the service
     receipt_shown: tuple[ReceiptPublic, bytes | None] | None = None
     visit_request: VisitRequestForm = field(default_factory=VisitRequestForm)  # 请工作人员上门

@@ -34,6 +34,7 @@ from shared.schemas import (
     HelperPublic,
     HelperRegisterRequest,
     LoginRequest,
+    OfficeContact,
     RelativePublic,
     ReviewStatusPublic,
     StatusRequest,
@@ -127,6 +128,11 @@ class ApiClient:
         """``POST /api/v1/status``: masked identity and the state of each entitlement."""
         return await self._send("POST", "/api/v1/status", StatusResponse, json=request.model_dump(mode="json"),
                                 safe=True)
+
+    async def office(self, region: str | None) -> OfficeContact:
+        """``GET /api/v1/office``: the number to call for ``region`` (e.g. an ID number's first 6 digits)."""
+        query = f"?region={region}" if region else ""
+        return await self._send("GET", "/api/v1/office" + query, OfficeContact)
 
     async def receipt_history(self, request: StatusRequest) -> ReceiptHistory:
         """``POST /api/v1/receipts/history``: the person's last receipts kept by the service (masked)."""

@@ -29,9 +29,9 @@ class KeyValueStore(Protocol):
 async def load_settings(store: KeyValueStore, settings: Settings) -> None:
     """Apply stored values that are valid; ignore anything else (an old or foreign value)."""
     try:
-        language, large, api = await asyncio.wait_for(
+        language, large, api, speech = await asyncio.wait_for(
             asyncio.gather(store.get(PREFIX + "language"), store.get(PREFIX + "large_text"),
-                           store.get(PREFIX + "api_url")),
+                           store.get(PREFIX + "api_url"), store.get(PREFIX + "speech")),
             LOAD_TIMEOUT_S,
         )
     except (TimeoutError, RuntimeError) as exc:
@@ -41,11 +41,15 @@ async def load_settings(store: KeyValueStore, settings: Settings) -> None:
         settings.language = language
     if isinstance(large, bool):
         settings.large_text = large
-    if isinstance(api, str) and (url := normalise_api_url(api)):
+    if isinstance(speech, bool):
+        settings.speech = speech
+    if settings.api_editable and isinstance(api, str) and (url := normalise_api_url(api)):
         settings.api_url = url
 
 
 async def save_settings(store: KeyValueStore, settings: Settings) -> None:
     await store.set(PREFIX + "language", settings.language)
     await store.set(PREFIX + "large_text", settings.large_text)
-    await store.set(PREFIX + "api_url", settings.api_url)
+    await store.set(PREFIX + "speech", settings.speech)
+    if settings.api_editable:
+        await store.set(PREFIX + "api_url", settings.api_url)

@@ -17,6 +17,10 @@ class Settings:
     language: str = DEFAULT_LANGUAGE
     large_text: bool = False
     api_url: str = DEFAULT_API_URL
+    # The server address is a staff/developer setting: the citizens' app gets it from its build or its
+    # command line (--api) and neither shows it on the settings screen nor takes a stored one.
+    api_editable: bool = True
+    speech: bool = True  # spoken guidance (app/common/speech.py): on by default
 
     def set_language(self, language: str) -> None:
         if language not in LANGUAGES:

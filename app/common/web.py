@@ -17,6 +17,7 @@ from app.common.api_client import ApiClient
 from app.common.fonts import install_web_assets
 from app.common.preferences import load_settings
 from app.common.settings import DEFAULT_API_URL
+from app.common.speech import install_speech
 from app.common.ui import HasSettings, ScreenBuilder, Ui
 
 
@@ -65,6 +66,7 @@ def serve(main: Callable[[ft.Page], Awaitable[None]], config: ClientConfig, *, w
     assets_dir = Path(tempfile.mkdtemp(prefix="lifecert-web-assets-"))
     atexit.register(shutil.rmtree, assets_dir, ignore_errors=True)
     config.cjk_font_family = install_web_assets(assets_dir)  # fonts and the client, all served from here
+    install_speech(assets_dir)  # spoken guidance, when build/speech.py has made it
     if not open_browser:
         # Flet opens a browser tab in WEB_BROWSER view unless it thinks it runs on a server.
         os.environ["FLET_FORCE_WEB_SERVER"] = "true"

@@ -45,6 +45,8 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("/stats", "console.nav.stats", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.BAR_CHART),
     NavEntry("/cycle", "console.nav.cycle", frozenset({ADMIN}), ft.Icons.EVENT_REPEAT),
     NavEntry("/audit", "console.nav.audit", frozenset({REVIEWER, ADMIN}), ft.Icons.HISTORY),
+    NavEntry("/receipts/scan", "console.nav.scan", frozenset({COORDINATOR, REVIEWER, ADMIN}),
+             ft.Icons.QR_CODE_SCANNER),
 )
 
 

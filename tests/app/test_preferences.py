@@ -28,9 +28,10 @@ class SilentStore(DictStore):
 
 
 async def test_round_trip() -> None:
-    store, saved = DictStore(), Settings(language="zh-Hant", large_text=True, api_url="https://api.example.org")
+    store, saved = DictStore(), Settings(language="zh-Hant", large_text=True, api_url="https://api.example.org",
+                                         speech=False)
     await save_settings(store, saved)
-    assert set(store.data) == {PREFIX + "language", PREFIX + "large_text", PREFIX + "api_url"}
+    assert set(store.data) == {PREFIX + k for k in ("language", "large_text", "api_url", "speech")}
     loaded = Settings()
     await load_settings(store, loaded)
     assert loaded == saved

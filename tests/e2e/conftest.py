@@ -80,10 +80,23 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90.0
 
 
 def start_web_app(module: str, port: int, api_url: str, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """``python -m <module>`` (``app.citizen`` or ``app.staff``) serving on ``port``, output to ``log``."""
+    """``python -m <module>`` (``app.citizen`` or ``app.staff``) serving on ``port``, output to ``log``; the
+    spoken guidance is made first (build/speech.py, espeak-ng) so the app serves it."""
+    make_speech()
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "-m", module, "--port", str(port), "--api", api_url],
                                 cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def make_speech() -> None:
+    """The spoken-guidance audio (build/speech.py keeps files already made; needs Debian's espeak-ng)."""
+    import shutil
+
+    if shutil.which("espeak-ng") is None:
+        if in_ci():
+            pytest.fail("espeak-ng not found: the spoken guidance needs it (apt-get install -y espeak-ng)")
+        return
+    subprocess.run([sys.executable, str(REPO_ROOT / "build" / "speech.py")], check=True, capture_output=True)
 
 
 def stack_env(db_url: str, work: Path) -> dict[str, str]:

@@ -107,7 +107,7 @@ def _sign_in(page, username: str) -> None:
 
 
 HOME_ENTRIES = ("worklist", "review", "mismatches", "attestations", "signoffs", "spotchecks", "stats", "cycle",
-                "audit")
+                "audit", "receipts-scan")
 
 
 def _home_entries(page) -> set[str]:
@@ -124,7 +124,7 @@ def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(small_phone_page,
 
     _sign_in(page, console_stack.coordinator)
     expect_text(page, "console-who", "李协办（协办员）")
-    assert _home_entries(page) == {"worklist", "attestations", "signoffs", "spotchecks", "stats"}
+    assert _home_entries(page) == {"worklist", "attestations", "signoffs", "spotchecks", "stats", "receipts-scan"}
     shots(page, "home-coordinator")
 
     tap(page, "console-sign-out")
@@ -152,6 +152,7 @@ ENTRY_TITLES = {
     "stats": "统计",
     "cycle": "月度",
     "audit": "审计",
+    "receipts-scan": "核验认证回执",
 }
 
 

@@ -54,7 +54,7 @@ def build(ui: Ui) -> ft.View:
             _section(ft.Icons.VERIFIED_USER, t("consent.why.title"), t("consent.why"), "consent-why"),
             _section(ft.Icons.DELETE_OUTLINE, t("consent.keep.title"), t("consent.keep"), "consent-keep"),
             _section(ft.Icons.PEOPLE, t("consent.alt.title"), t("consent.alt"), "consent-alt"),
-            buttons.primary(t("consent.agree"), "consent-agree", agree),
             buttons.secondary(t("consent.decline"), "consent-decline", decline),
         ],
+        actions=[buttons.primary(t("consent.agree"), "consent-agree", agree)],
     )

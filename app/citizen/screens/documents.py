@@ -14,6 +14,7 @@ from app.common.components.scaffold import screen
 from app.common.components.theme import ACCENT, CARD, OK, SURFACE
 from app.common.dates import format_date
 from app.common.notices import Notice
+from shared.reference import group
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -65,7 +66,8 @@ def build(ui: Ui) -> ft.View:
             ft.Container(content=ft.Column([
                 *([text.body(t("document.done.body", date=format_date(result.expected_by, t.language)),
                              identifier="document-expected")] if result.expected_by else []),
-                text.body(t("document.done.id", id=result.review_id), identifier="document-review-id"),
+                text.body(t("document.done.id", id=group(result.reference or result.review_id)),
+                          identifier="document-review-id"),
             ], spacing=10), bgcolor=CARD, border_radius=16, padding=20),
             buttons.primary(t("common.home"), "document-home", home),
         ]

@@ -45,7 +45,7 @@ def build(ui: Ui) -> ft.View:
             text.heading(t(_TITLES[flow.kind]), identifier="identity-heading"),
             *([text.body(t(note), identifier="identity-note")] if note else []),
             *fields.controls,
-            buttons.primary(t("identity.next"), "identity-next", next_step),
         ],
         back_to="/certify/consent",
+        actions=[buttons.primary(t("identity.next"), "identity-next", next_step)],
     )

@@ -16,6 +16,7 @@ from app.common.identity import IdentityForm
 from shared.enums import CertificationResult, VisitRequestReason
 from shared.i18n import Translator
 from shared.i18n.errors import reason_key
+from shared.reference import group
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -89,6 +90,8 @@ def build(ui: Ui) -> ft.View:
         controls += [
             text.heading(t("outcome.needs_review.title"), identifier="outcome-title"),
             text.body(t("outcome.needs_review.body")),
+            *([text.body(t("result.review.reference", reference=group(result.review_reference)),
+                         identifier="outcome-reference")] if result.review_reference else []),
         ]
     elif result.result is CertificationResult.RETRY:  # too few usable pictures: not counted as a failure
         controls += [

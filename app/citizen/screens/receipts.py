@@ -109,7 +109,7 @@ def build_qr(ui: Ui) -> ft.View:
         receipt, qr = shown
         controls += [text.body(line) for line in receipt_lines(receipt, t)]
         if qr:
-            controls.append(ft.Semantics(identifier="receipt-qr", image=True, label=t("outcome.receipt.hint"),
+            controls.append(ft.Semantics(identifier="receipt-qr", image=True, label=t("receipt.qr.hint"),
                                          content=ft.Image(src=qr, width=300, height=300)))
             controls.append(text.body(t("outcome.receipt.hint"), muted=True))
         else:

@@ -52,7 +52,7 @@ def build(ui: Ui) -> ft.View:
             *fields.controls,
             notice_row,
             working,
-            buttons.primary(t("status.submit"), "status-submit", submit),
             buttons.secondary(t("receipts.link"), "status-receipts", receipts, icon=ft.Icons.RECEIPT_LONG),
         ],
+        actions=[buttons.primary(t("status.submit"), "status-submit", submit)],
     )

@@ -107,9 +107,9 @@ def build(ui: Ui) -> ft.View:
             reasons,
             tagged("visit-request-note", note),
             message.control,
-            buttons.primary(t("visit_request.submit"), "visit-request-submit", submit),
         ],
         back_to=back,
+        actions=[buttons.primary(t("visit_request.submit"), "visit-request-submit", submit)],
     )
 
 

@@ -1,4 +1,5 @@
-"""Big buttons: at least 72 px tall, full width, one clear label (and an optional second line)."""
+"""Big buttons: at least 76 px tall (taller with the large text size), full width, one clear label (and an
+optional second line)."""
 
 from __future__ import annotations
 
@@ -8,27 +9,30 @@ from typing import Any
 import flet as ft
 
 from app.common.components.theme import ACCENT, CARD, INK, MUTED_INK, SURFACE
+from app.common.nobreak import phrase
 
 Handler = Callable[..., Any]
 
 
 def choice(title: str, hint: str, icon: ft.IconData, identifier: str, on_click: Handler) -> ft.Control:
-    """A home-screen choice: icon, title and a plain one-line explanation, the whole card tappable."""
+    """A home-screen choice: icon and title on one row, a plain explanation under them across the card's
+    whole width (at the large text size a title squeezed between the icon and an arrow broke mid-word); the
+    whole card is tappable (its border says so)."""
     card = ft.Container(
-        content=ft.Row(
+        content=ft.Column(
             [
-                ft.Icon(icon, size=48, color=ACCENT),
-                ft.Column(
+                ft.Row(
                     [
-                        ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_LARGE, color=INK),
-                        ft.Text(hint, theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=MUTED_INK),
+                        ft.Icon(icon, size=40, color=ACCENT),
+                        # a short title (为自己认证) stays on one line; a long one breaks where it must
+                        ft.Text(phrase(title) if len(title) <= 6 else title, semantics_label=title,
+                                theme_style=ft.TextThemeStyle.TITLE_LARGE, color=INK, expand=True),
                     ],
-                    spacing=4,
-                    expand=True,
+                    spacing=12,
                 ),
-                ft.Icon(ft.Icons.CHEVRON_RIGHT, size=40, color=ACCENT),
+                ft.Text(hint, theme_style=ft.TextThemeStyle.BODY_MEDIUM, color=MUTED_INK),
             ],
-            spacing=20,
+            spacing=6,
         ),
         bgcolor=CARD,
         border=ft.Border.all(2, ACCENT),
@@ -52,19 +56,19 @@ def _style(primary: bool) -> ft.ButtonStyle:
         side={ft.ControlState.DISABLED: ft.BorderSide(2, DISABLED_FILL),
               ft.ControlState.DEFAULT: ft.BorderSide(2, ACCENT)},
         shape=ft.RoundedRectangleBorder(radius=14),
-        padding=ft.Padding.symmetric(horizontal=24, vertical=18),
+        # No fixed height: 22 px above and below a one-line label makes 76 px at the normal text size, and
+        # the button grows with the large text size or a label on two lines instead of clipping it.
+        padding=ft.Padding.symmetric(horizontal=24, vertical=22),
     )
 
 
 def primary(text: str, identifier: str, on_click: Handler, disabled: bool = False) -> ft.Control:
-    button = ft.Button(content=text, on_click=on_click, style=_style(True), height=76, expand=True,
-                       disabled=disabled)
+    button = ft.Button(content=text, on_click=on_click, style=_style(True), expand=True, disabled=disabled)
     return ft.Semantics(identifier=identifier, content=ft.Row([button]))
 
 
 def secondary(text: str, identifier: str, on_click: Handler, icon: ft.IconData | None = None) -> ft.Control:
-    button = ft.OutlinedButton(content=text, icon=icon, on_click=on_click, style=_style(False), height=76,
-                               expand=True)
+    button = ft.OutlinedButton(content=text, icon=icon, on_click=on_click, style=_style(False), expand=True)
     return ft.Semantics(identifier=identifier, content=ft.Row([button]))
 
 
@@ -84,7 +88,6 @@ def toggle(text: str, identifier: str, selected: bool, on_click: Handler) -> ft.
         icon=ft.Icons.CHECK if selected else None,
         on_click=on_click,
         style=_style(selected),
-        height=72,
         expand=True,
     )
     return ft.Semantics(identifier=identifier, selected=selected, content=ft.Row([button]))

@@ -22,6 +22,7 @@ from app.common.capture import CaptureFlow, CapturePhase, ChallengeSource
 from app.common.components import buttons, text
 from app.common.components.oval import face_oval
 from app.common.components.theme import ACCENT, ERROR, INK
+from app.common.speech import RESULT_KEYS, SPOKEN_KEYS, Speaker, flet_audio_player
 from shared.schemas import ChallengeRequest
 
 if TYPE_CHECKING:
@@ -62,6 +63,10 @@ def instruction_key(flow: CaptureFlow) -> str:
             return "common.working"
 
 
+async def _silent(url: str) -> None:
+    """No page (a test builds the screen): nothing to play on."""
+
+
 class CapturePanel:
     """``controls`` go on the screen; ``flow`` is the capture (kept by the app's state for "try again")."""
 
@@ -85,7 +90,7 @@ class CapturePanel:
         self._on_done = on_done
         self._on_lens = on_lens
         self._lens_keys = lens_keys
-        self.camera = FletCamera(overlay=face_oval())
+        self.camera = FletCamera()
         self.flow = CaptureFlow(
             api, self.camera, source, rear=rear, on_change=self._changed, on_progress=self._uploaded
         )
@@ -114,8 +119,10 @@ class CapturePanel:
         self.stuck_text = ft.Semantics(
             identifier="camera-stuck", visible=False, content=text.body(t("camera.hints_stuck"))
         )
+        # The oval sits over the preview, not inside the camera control: it shows on the black box before the
+        # camera starts (a camera control draws its content only once its preview runs).
         preview = ft.Container(
-            content=self.camera.control,
+            content=ft.Stack([self.camera.control, face_oval()], fit=ft.StackFit.EXPAND),
             height=preview_height,
             bgcolor="#000000",
             border_radius=16,
@@ -123,6 +130,9 @@ class CapturePanel:
         )
         self.preview_box = ft.Semantics(identifier="camera-preview", content=preview)
         self._announcer = ft.SemanticsService()
+        self.speaker = Speaker(lambda: ui.state.settings.speech, lambda: ui.state.settings.language,
+                               flet_audio_player() if ui.page is not None else _silent)
+        self._said = ""  # the catalog key last spoken (app/common/speech.py)
         self._spoken = ""
         self._last_shown = -1
         self.controls: list[ft.Control] = [
@@ -200,6 +210,7 @@ class CapturePanel:
         self.render()
         self._update()
         flow = self.flow
+        await self._say(flow)
         if (
             self.instruction.value != self._spoken
             and flow.phase in SPOKEN_PHASES
@@ -209,6 +220,16 @@ class CapturePanel:
             self.ui.page.run_task(self._announce, self.instruction.value)
         if flow.phase is CapturePhase.DONE and flow.result is not None:
             await self._on_done(flow)
+
+    async def _say(self, flow: CaptureFlow) -> None:
+        """Speak each new instruction, and the result once it is in (a failed clip never stops the flow)."""
+        key = instruction_key(flow)
+        if flow.phase is CapturePhase.DONE and flow.result is not None:
+            key = RESULT_KEYS.get(str(flow.result.result), "")
+        if key and key != self._said and key in SPOKEN_KEYS:
+            self._said = key
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.speaker.say(key), 2.0)
 
     def _uploaded(self) -> None:  # called from the upload loop: refresh the bar every 10 %
         percent = round(self.flow.progress * 100)

@@ -8,6 +8,7 @@ import flet as ft
 from app.common.components import text
 from app.common.components.theme import CARD, OK
 from app.common.dates import format_date
+from app.common.nobreak import phrase
 from shared.i18n import Translator
 from shared.schemas import ReceiptPublic
 
@@ -22,7 +23,7 @@ def receipt_card(t: Translator, receipt: ReceiptPublic, qr_png: bytes | None) ->
             t(
                 "outcome.certified_on",
                 date=format_date(receipt.certified_on, lang),
-                method=t(f"method.{receipt.method}"),
+                method=phrase(t(f"method.{receipt.method}")),
             ),
             identifier="receipt-certified",
         ),
@@ -36,10 +37,10 @@ def receipt_card(t: Translator, receipt: ReceiptPublic, qr_png: bytes | None) ->
             ft.Semantics(
                 identifier="receipt-qr",
                 image=True,
-                label=t("outcome.receipt.hint"),
+                label=t("receipt.qr.hint"),
                 content=ft.Image(src=qr_png, width=260, height=260),
             ),
-            text.body(t("outcome.receipt.hint"), muted=True),
+            text.body(t("receipt.qr.hint"), muted=True),
         ]
     return ft.Container(
         content=ft.Column(rows, spacing=10),

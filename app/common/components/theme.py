@@ -14,6 +14,7 @@ ERROR = "#B00020"
 OK = "#1B5E20"
 SURFACE = "#FFFFFF"
 CARD = "#EEF3FA"
+RULE = "#B0B0B0"  # a thin line between the content and the action bar
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,9 @@ class TypeScale:
 
 
 NORMAL = TypeScale(body=22, label=24, title=26, headline=30)
-LARGE = TypeScale(body=28, label=30, title=32, headline=38)
+# The large text size is 1.5 times the normal one (tests/app/test_elderly_first.py); lines never break
+# inside a date or a number (app/common/nobreak.py), and buttons grow with their label.
+LARGE = TypeScale(body=33, label=36, title=39, headline=45)
 
 
 def type_scale(large_text: bool) -> TypeScale:

@@ -1,4 +1,5 @@
-"""Settings: language, text size, server address. Changes apply at once."""
+"""Settings: language, text size and — in the staff app only (``Settings.api_editable``) — the server
+address. Changes apply at once."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ def build(ui: Ui) -> ft.View:
     def choose_language(language: str):
         def handler() -> None:
             settings.set_language(language)
+            ui.persist_settings()
+            ui.refresh()
+
+        return handler
+
+    def choose_speech(on: bool):
+        def handler() -> None:
+            settings.speech = on
             ui.persist_settings()
             ui.refresh()
 
@@ -63,6 +72,11 @@ def build(ui: Ui) -> ft.View:
                        choose_size(False)),
         buttons.toggle(t("settings.text_large"), "settings-text-large", settings.large_text, choose_size(True)),
     ]
+    speech = [
+        buttons.toggle(t("settings.speech_on"), "settings-speech-on", settings.speech, choose_speech(True)),
+        buttons.toggle(t("settings.speech_off"), "settings-speech-off", not settings.speech,
+                       choose_speech(False)),
+    ]
     return screen(
         ui,
         "/settings",
@@ -74,8 +88,12 @@ def build(ui: Ui) -> ft.View:
             text.subheading(t("settings.text_size")),
             *sizes,
             ft.Divider(height=8),
-            fields.tagged("settings-api", api_field),
-            api_message_row,
-            buttons.secondary(t("settings.save"), "settings-api-save", save_api, icon=ft.Icons.SAVE),
+            text.subheading(t("settings.speech")),
+            *speech,
+            *([ft.Divider(height=8),
+               fields.tagged("settings-api", api_field),
+               api_message_row,
+               buttons.secondary(t("settings.save"), "settings-api-save", save_api, icon=ft.Icons.SAVE)]
+              if settings.api_editable else []),
         ],
     )
