@@ -11,11 +11,11 @@ Fixtures (scope):
   Test ids carry ``[sqlite]`` / ``[postgresql]``. All tests of a module share it: use unique ID numbers.
 * ``engine`` (module) — a SQLAlchemy engine on ``db_url``.
 * ``session`` (function) — a Session on ``engine``; closed (uncommitted work rolled back) after the test.
-* ``settings`` (module) — ``api.core.settings.Settings`` for that database (env=test, temp data_dir, status
-  rate limit off).
+* ``settings`` (module) — ``api.core.settings.Settings`` for that database (env=test, temp data_dir, rate
+  limits off).
 * ``client`` (module) — ``fastapi.testclient.TestClient`` over ``create_app(settings)``.
 * ``make_client`` (function) — ``make_client(**settings_overrides)`` → a TestClient with changed
-  settings on the same database (e.g. ``status_rate_per_minute=6``).
+  settings on the same database (e.g. ``limits=LimitSettings(person_lookup="2/hour")``).
 * ``make_person`` (function) — inserts a region + beneficiary + entitlement(s) and returns the
   Beneficiary; see ``tests/api/factories.py``.
 * ``make_staff`` (function) — ``make_staff(role)`` → Authorization headers of a new staff member (real
@@ -151,13 +151,13 @@ def session(engine):
 
 @pytest.fixture(scope="module")
 def settings(db_url: str, tmp_path_factory: pytest.TempPathFactory):
-    from api.core.settings import Environment, Settings
+    from api.core.settings import Environment, LimitSettings, Settings
 
     return Settings(
         env=Environment.TEST,
         database_url=db_url,
         data_dir=tmp_path_factory.mktemp("data"),
-        status_rate_per_minute=0,
+        limits=LimitSettings(enabled=False),
     )
 
 

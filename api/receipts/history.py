@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from api.beneficiaries.models import Beneficiary, Certification
 from api.core.deps import ClientIp, SessionDep
 from api.core.errors import ApiError
+from api.core.limiter import Budget, RateLimiter
 from api.receipts import service
 from api.receipts.models import Receipt
 from api.status.router import NOT_FOUND_MESSAGE
@@ -30,7 +31,9 @@ _errors = {
 }
 
 
-def history(session: Session, person: Beneficiary, *, key: str, limit: int = MAX_HISTORY) -> list[ReceiptPublic]:
+def history(
+    session: Session, person: Beneficiary, *, key: str, limit: int = MAX_HISTORY
+) -> list[ReceiptPublic]:
     """The person's receipts, newest certification first, at most ``limit``."""
     rows = session.execute(
         sa.select(Receipt, Certification)
@@ -43,16 +46,11 @@ def history(session: Session, person: Beneficiary, *, key: str, limit: int = MAX
 
 
 @router.post("/history", response_model=ReceiptHistory, responses=_errors)
-def receipt_history(body: StatusRequest, request: Request, ip: ClientIp, session: SessionDep) -> ReceiptHistory:
-    allowed, wait = request.app.state.status_limiter.allow(ip)
-    if not allowed:
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"Too many lookups from this device. Please wait {wait} seconds and try again.",
-            headers={"Retry-After": str(wait)},
-            retry_after_seconds=wait,
-        )
+def receipt_history(
+    body: StatusRequest, request: Request, ip: ClientIp, session: SessionDep
+) -> ReceiptHistory:
+    limiter: RateLimiter = request.app.state.limiter
+    limiter.charge(Budget.PERSON_LOOKUP, ip)
     try:
         number = parse_id_number(body.id_number).number
     except IdNumberError as exc:
@@ -62,7 +60,10 @@ def receipt_history(body: StatusRequest, request: Request, ip: ClientIp, session
             exc.message,
             details=[ErrorDetail(field="id_number", code=exc.code, message=exc.message)],
         ) from None
-    person = session.execute(sa.select(Beneficiary).where(Beneficiary.id_number == number)).scalar_one_or_none()
+    limiter.charge(Budget.PERSON_LOOKUP_PER_PERSON, limiter.person_key(number))
+    person = session.execute(
+        sa.select(Beneficiary).where(Beneficiary.id_number == number)
+    ).scalar_one_or_none()
     if person is None or not names_match(body.name, person.name):
         raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
     return ReceiptHistory(receipts=history(session, person, key=request.app.state.settings.secret_key))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from api.beneficiaries.models import Certification
+from api.core.settings import LimitSettings
 from api.receipts import service as receipts
 from shared.enums import CertificationMethod, CertificationResult
 from shared.receipt_history import MAX_HISTORY
@@ -72,7 +73,7 @@ def test_unknown_person_and_wrong_name_get_the_same_404(client, session, make_pe
 
 
 def test_history_shares_the_status_lookups_rate_limit(make_client, make_person) -> None:
-    limited = make_client(status_rate_per_minute=6, status_burst=2)
+    limited = make_client(limits=LimitSettings(person_lookup="2/hour"))
     person = make_person(name="限流人")
     body = {"id_number": person.id_number, "name": "限流人"}
     assert limited.post("/api/v1/status", json=body).status_code == 200
