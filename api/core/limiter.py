@@ -2,7 +2,8 @@
 (``LIFECERT_LIMITS__PERSON_LOOKUP="30/minute"`` …), kept in memory (one process, the embedded default) or in
 Redis (``LIFECERT_LIMITS__STORAGE_URI=redis://127.0.0.1:6379``: shared by every API process and host).
 
-Strategy: sliding window counter (the library's; atomic in Redis, so two processes never over-admit).
+Strategy: moving window (the library's; exact, atomic in Redis, so two processes never over-admit;
+Retry-After is when the oldest counted request leaves the window).
 Over a budget → 429 ``rate_limited`` with Retry-After. Storage unreachable (Redis down) → 503
 ``limiter_unavailable`` with Retry-After: the limits guard against guessing names and passwords, so they
 fail closed rather than letting everything through while Redis is away.
@@ -23,7 +24,7 @@ import anyio.to_thread
 from limits import RateLimitItem
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, Storage, storage_from_string
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import MovingWindowRateLimiter
 
 from api.core.errors import ApiError
 from api.core.limit_rules import parse_rule
@@ -69,7 +70,7 @@ class RateLimiter:
         self.enabled = settings.enabled
         self._secret = secret_key.encode()
         self._storage = _storage(settings.storage_uri)
-        self._strategy = SlidingWindowCounterRateLimiter(self._storage)
+        self._strategy = MovingWindowRateLimiter(self._storage)
         self._rules: dict[Budget, tuple[RateLimitItem, ...]] = {
             b: parse_rule(getattr(settings, b.value)) for b in Budget
         }
