@@ -8,6 +8,7 @@ Every 4xx answer has the :class:`ErrorResponse` shape, so the app can always sho
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -132,7 +133,9 @@ class ChallengeResponse(Answer):
 
 
 class ReceiptPublic(Answer):
-    """A certification receipt: masked facts and the signed token (shown as a QR code)."""
+    """A certification receipt: masked facts and, for whoever just certified (or holds the review id), the
+    signed token shown as a QR code (``POST /api/v1/receipts/qr``). Lookups by ID number and name (the
+    receipt history) never carry the token."""
 
     receipt_id: str
     holder_name: str  # masked, e.g. 张*明
@@ -140,9 +143,17 @@ class ReceiptPublic(Answer):
     method: CertificationMethod
     certified_on: date  # in the holder's time zone
     valid_until: date
-    token: str
-    qr_png_url: str
-    qr_svg_url: str
+    token: str | None = None
+
+
+class ReceiptTokenRequest(Request):
+    """A receipt token sent in a body (never in a URL, where access logs would keep it)."""
+
+    token: str = Field(min_length=1, max_length=4096)
+
+
+class ReceiptQrRequest(ReceiptTokenRequest):
+    format: Literal["png", "svg"] = "png"
 
 
 class PaymentResumed(Answer):
@@ -173,6 +184,9 @@ class FramesResult(Answer):
     receipts: list[ReceiptPublic] = Field(default_factory=list)  # one per entitlement when passed
     resumed: list[PaymentResumed] = Field(default_factory=list)
     review_id: str | None = None  # when needs_review: look up the outcome with this id
+    # when passed: a single-use code for one contact update (POST /api/v1/contact), valid until the time given
+    contact_code: str | None = None
+    contact_code_expires_at: datetime | None = None
     failures_last_24h: int = 0
     manual_review: ManualReviewOffer | None = None
     binding_id: int | None = None  # family binding made by this challenge
@@ -273,9 +287,10 @@ class ReferencePublic(Answer):
 
 
 class ContactUpdate(Request):
-    """At the end of a certification: confirm (no fields) or update phone and address."""
+    """At the end of a certification: confirm (no fields) or update phone and address, with the single-use
+    ``contact_code`` the passed certification handed out (FramesResult.contact_code)."""
 
-    receipt_token: str = Field(min_length=1, max_length=4096)
+    contact_code: str = Field(min_length=1, max_length=64)
     phone: str | None = Field(default=None, min_length=5, max_length=32, pattern=r"^\+?[0-9 \-]{5,32}$")
     address: str | None = Field(default=None, min_length=1, max_length=300)
 

@@ -18,7 +18,6 @@ from api.core.db import session_scope, utcnow
 from api.core.errors import ApiError
 from api.core.operator import operator_of
 from api.evidence.intake import IMAGE_KINDS, IntakeRefused, check_upload
-from api.receipts import service as receipts
 from face.types import FaceInputError
 from shared.schemas import (
     ID_CARD_LAST4_PATTERN,
@@ -32,7 +31,7 @@ from shared.schemas import (
 from shared.wire import SafeText
 
 router = APIRouter(prefix="/api/v1", tags=["on-site"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)}
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422, 429, 503)}
 
 
 @router.post("/onsite/challenges", response_model=ChallengeResponse, status_code=201, responses=ERRORS)
@@ -103,16 +102,11 @@ def enrol_reference(
 
 @router.post("/contact", response_model=ContactResult, responses=ERRORS, dependencies=[RateLimited])
 def confirm_contact(body: ContactUpdate, ctx: CertContextDep) -> ContactResult:
-    """Confirm or update phone and address, authorised by the receipt of a certification from today."""
+    """Confirm or update phone and address with the single-use code a passed certification handed out
+    (``FramesResult.contact_code``, valid ``LIFECERT_CERTIFICATION__CONTACT_CODE_MINUTES``); 422
+    ``contact_code_invalid`` when unknown, expired or already used."""
     with session_scope(ctx.sessions) as session:
-        resolved = receipts.resolve(session, body.receipt_token, key=ctx.settings.secret_key)
-        if resolved is None:
-            raise ApiError(422, "invalid_receipt", receipts.INVALID_MESSAGE)
-        _receipt, certification, person = resolved
-        if (utcnow() - certification.certified_at).days >= 1:
-            raise ApiError(
-                409, "receipt_too_old", "Contact details can be updated with a receipt from today only."
-            )
+        certification, person = contact.redeem_code(session, body.contact_code, now=utcnow())
         row = contact.confirm(
             session, person=person, certification=certification, phone=body.phone, address=body.address
         )

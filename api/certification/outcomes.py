@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary
-from api.certification import family
+from api.certification import contact, family
 from api.certification.recording import record_passed
 from api.certification.references import add_reference
 from api.challenges.models import ChallengePurpose, FailedAttempt
@@ -135,6 +135,13 @@ def _passed(r: _Recording) -> FramesResult:
             details={"challenge_id": claim.challenge_id},
             objects=r.ctx.storage,
         )
+    code, code_expires = contact.issue_code(
+        session,
+        person=person,
+        certification=recorded.certifications[0],
+        now=now,
+        minutes=ctx.cert.contact_code_minutes,
+    )
     return FramesResult(
         result=CertificationResult.PASSED,
         reason=decision.reason.value,
@@ -142,6 +149,8 @@ def _passed(r: _Recording) -> FramesResult:
         receipt=recorded.receipts[0] if recorded.receipts else None,
         receipts=list(recorded.receipts),
         resumed=list(recorded.resumed),
+        contact_code=code,
+        contact_code_expires_at=code_expires,
     )
 
 

@@ -96,6 +96,11 @@ class CertificationSettings(BaseModel):
     helper_token_minutes: int = Field(default=60, ge=1)
     staff_token_minutes: int = Field(default=480, ge=1)
     max_bound_relatives: int = Field(default=10, ge=1)
+    # A passed certification hands out a single-use code for one contact update, valid this long.
+    contact_code_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # A reference face added by staff is used once confirmed: by a second staff member, or by a live face
+    # check of the person that the same staff member runs within this many minutes of adding it.
+    reference_live_check_minutes: int = Field(default=30, ge=1, le=24 * 60)
     failures_before_manual_review: int = Field(default=3, ge=1)
     failure_window_hours: int = Field(default=24, ge=1)
     # Raw frames: kept this many days after the decision; 0 means none are kept.

@@ -1,4 +1,5 @@
-"""``POST /api/v1/receipts/history`` {id_number, name}: the person's last receipts (masked, newest first).
+"""``POST /api/v1/receipts/history`` {id_number, name}: the person's last receipts (masked, newest first),
+without their tokens (anyone who knows an ID number and name can ask).
 
 The same rules as the status lookup: the same answer for an unknown ID number and a wrong name, and the
 status lookup's per-client rate limit (both find a person by ID number and name).
@@ -42,7 +43,10 @@ def history(
         .order_by(Certification.certified_at.desc(), Receipt.issued_at.desc(), Receipt.id)
         .limit(limit)
     ).all()
-    return [service.public(receipt, certification, person, key=key) for receipt, certification in rows]
+    return [
+        service.public(receipt, certification, person, key=key, with_token=False)
+        for receipt, certification in rows
+    ]
 
 
 @router.post("/history", response_model=ReceiptHistory, responses=_errors)
