@@ -281,9 +281,14 @@ class OnsiteChallengeRequest(Request):
 
 
 class ReferencePublic(Answer):
+    """A reference face added by staff: ``awaiting_confirmation`` until a second staff member confirms it
+    or the same staff member runs the person's face challenge before ``confirm_by`` (a live check)."""
+
     reference_id: int
     source: str
     created_at: datetime
+    status: str = "active"  # awaiting_confirmation | active | retired
+    confirm_by: datetime | None = None  # the live check's deadline while awaiting confirmation
 
 
 class ContactUpdate(Request):
@@ -324,6 +329,23 @@ class StaffRef(Answer):
     staff_id: int
     name: str
     region_code: str | None = None
+
+
+class ReferenceHistoryEntry(Answer):
+    """One reference face of a person as reviewers see it: where it came from, who added it and who
+    checked the ID document, and how it was confirmed (``live_check`` | ``second_staff``; None while
+    awaiting confirmation or for references that need none, e.g. the roster's ID photo)."""
+
+    reference_id: int
+    source: str
+    added_at: datetime
+    added_by: StaffRef | None = None
+    id_checked_by: StaffRef | None = None
+    status: str  # awaiting_confirmation | active | retired
+    confirmation: str | None = None
+    confirmed_by: StaffRef | None = None
+    confirmed_at: datetime | None = None
+    live_check_challenge_id: str | None = None
 
 
 class SignoffPublic(Answer):
@@ -405,6 +427,8 @@ class ReviewItemPublic(Answer):
     decided_by: StaffRef | None = None
     evidence: list[EvidencePublic] = Field(default_factory=list)
     history: list[CaseEvent] = Field(default_factory=list)  # oldest first (single-item answers only)
+    # the person's reference faces: who added and ID-checked each, how it was confirmed (single-item only)
+    references: list[ReferenceHistoryEntry] = Field(default_factory=list)
     # Why the signed-in reviewer may not approve now: same_staff | evidence_not_opened (None: they may).
     approval_blocked: str | None = None
 
