@@ -63,6 +63,8 @@ def decide(
     picture = frames[decision.best_frame].data
 
     def check(engine: FaceEngine) -> tuple[tuple[int, ...], bool]:
+        if len(new) == 1 and not earlier:  # the decision compared the live face with this one reference
+            return (new[0][0],), True
         probe = engine.template(picture)
         matching = tuple(i for i, t in new if engine.verify_template([t], probe).match)
         like_before = not earlier or engine.verify_template(earlier, probe).match
