@@ -1,7 +1,7 @@
 """One settings tree for the whole service, read from ``LIFECERT_*`` environment variables
 (pydantic-settings).
 
-Top-level values are ``LIFECERT_<FIELD>`` (``LIFECERT_DATABASE_URL``, ``LIFECERT_STATUS_RATE_PER_MINUTE``);
+Top-level values are ``LIFECERT_<FIELD>`` (``LIFECERT_DATABASE_URL``, ``LIFECERT_TRUSTED_PROXIES``);
 nested groups use ``__``: ``LIFECERT_CERTIFICATION__CLAIM_LEASE_SECONDS``, ``LIFECERT_FACE__THRESHOLD``,
 ``LIFECERT_FACE__LIVENESS__MIN_FRAMES``. The face engine's thresholds are the engine's own ``FaceConfig``
 (``face/config.py``), so each value is written once. In production (``LIFECERT_ENV=production``) the
