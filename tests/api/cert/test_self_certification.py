@@ -17,7 +17,7 @@ from api.challenges.models import ConsentRecord, FailedAttempt
 from api.receipts.token import PURPOSE as RECEIPT_PURPOSE
 from shared.enums import PaymentState, StaffRole
 from tests.api.cert.clips import PASSING_ACTIONS, live_frames, multipart, reference_photo, still_frames
-from tests.api.cert.conftest import new_key
+from tests.api.cert.conftest import confirm_reference, new_key
 
 pytestmark = pytest.mark.face
 
@@ -28,6 +28,7 @@ NAME = "林秀英"
 def person_with_reference(face_client, make_person, make_staff):
     """make(clip) → a person whose on-site reference face is frame 0 of ``clip``, enrolled over HTTP."""
     coordinator = make_staff(StaffRole.COORDINATOR)
+    second = make_staff(StaffRole.REVIEWER)
 
     def make(clip: str = "d10.mp4", **person_kw):
         person = make_person(name=NAME, **person_kw)
@@ -37,12 +38,11 @@ def person_with_reference(face_client, make_person, make_staff):
             data={
                 "id_number": person.id_number,
                 "name": NAME,
-                "id_document_checked": "true",
                 "id_card_last4": person.id_number[-4:],
             },
             files={"photo": ("ref.jpg", reference_photo(clip), "image/jpeg")},
         )
-        assert resp.status_code == 201, resp.text
+        confirm_reference(face_client, resp, second)
         return person
 
     return make
