@@ -112,7 +112,9 @@ class ReferenceFace(Base):
     # staff member, decided by the server. Such a reference is used only once confirmed
     # (``awaiting_confirmation`` until then) by a second staff member or by a live face check of the person
     # run by the same staff member soon after (api/certification/reference_rule.py).
-    added_by_staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="SET NULL"))
+    added_by_staff_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
     id_checked_by_staff_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")
     )
