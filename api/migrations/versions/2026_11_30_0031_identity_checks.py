@@ -8,7 +8,7 @@
   not used for decisions. Existing on-site enrolments get their adder and ID checker from the audit trail.
 
 Revision ID: sec_identity_checks
-Revises: 0009_audit_partitions
+Revises: 0010_sec_edge
 Create Date: 2026-11-30 09:30:00+00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "sec_identity_checks"
-down_revision: str | None = "0009_audit_partitions"
+down_revision: str | None = "0010_sec_edge"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
