@@ -75,6 +75,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from api.core.client_address import uvicorn_proxy_options
+    from api.core.settings import Settings
+
     if getattr(args, "database_url", None):
         os.environ["LIFECERT_DATABASE_URL"] = args.database_url
     uvicorn.run(
@@ -84,8 +87,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=args.log_level,
         access_log=not args.no_access_log,
+        **uvicorn_proxy_options(Settings().trusted_proxies),
     )
     return 0
+
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

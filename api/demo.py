@@ -520,6 +520,7 @@ def run_demo(
 ) -> int:
     import uvicorn
 
+    from api.core.client_address import uvicorn_proxy_options
     from api.core.db import make_engine, make_sessionmaker, session_scope, upgrade
     from api.core.settings import Settings
     from api.main import create_app
@@ -555,7 +556,15 @@ def run_demo(
             if module == "app.staff":
                 print(f"  sign in as {DEMO_STAFF_USERNAME}, password {DEMO_STAFF_PASSWORD}")
     print(f"API: {api_url}  (OpenAPI {api_url}/docs, health {api_url}/healthz) — Ctrl-C stops everything")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=port, log_level="info"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="info",
+            **uvicorn_proxy_options(settings.trusted_proxies),
+        )
+    )
     try:
         server.run()
     finally:

@@ -30,7 +30,7 @@ from api.core.context import configure
 from api.core.db import make_engine, make_sessionmaker
 from api.core.edge import ControlCharacters
 from api.core.idempotency import IdempotentPosts
-from api.core.limiter import TokenBucketLimiter
+from api.core.limiter import RateLimiter
 from api.core.log_masking import install as mask_personal_data_in_logs
 from api.core.region_paths import RegionPaths
 from api.core.replica import ReadEngines
@@ -158,7 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.policy = load_policy(settings.policy_file)
     app.state.calendar = load_calendar(settings.calendar_file)  # a broken calendar file stops the start
     app.state.region_paths = RegionPaths()
-    app.state.status_limiter = TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst)
+    app.state.limiter = RateLimiter(settings.limits, secret_key=settings.secret_key)
     configure(app)
     errors.install(app)
     if settings.docs_enabled:

@@ -43,7 +43,7 @@ def main() -> int:
     from api.beneficiaries.models import Beneficiary, Entitlement, ReferenceFace
     from api.core.context import configure
     from api.core.db import make_sessionmaker, session_scope, upgrade
-    from api.core.settings import CertificationSettings, Environment, Settings
+    from api.core.settings import CertificationSettings, Environment, LimitSettings, Settings
     from api.main import create_app
     from shared.enums import BenefitType, ReferenceSource
     from shared.idnumber import make_id_number
@@ -54,7 +54,7 @@ def main() -> int:
     url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     upgrade(url)
     settings = Settings(
-        env=Environment.TEST, database_url=url, data_dir=tmp / "data", status_rate_per_minute=0
+        env=Environment.TEST, database_url=url, data_dir=tmp / "data", limits=LimitSettings(enabled=False)
     )
     app = create_app(settings)
     ctx = configure(app, CertificationSettings(

@@ -365,7 +365,7 @@ def main() -> int:
         "LIFECERT_ENV": "test",  # only for the fixed challenge actions the clip performs
         "LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS": ",".join(PASSING_ACTIONS),
         "LIFECERT_CERTIFICATION__CLAIM_LEASE_SECONDS": "20",  # a killed replica's claims free up after 20 s
-        "LIFECERT_STATUS_RATE_PER_MINUTE": "0",
+        "LIFECERT_LIMITS__ENABLED": "false",
     }
     t0 = time.monotonic()
     state = cluster.up(replicas=2, seed=True, api_overrides=overrides)

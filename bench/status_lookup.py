@@ -67,7 +67,7 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "LIFECERT_DATABASE_URL": url,
-        "LIFECERT_STATUS_RATE_PER_MINUTE": "0",
+        "LIFECERT_LIMITS__ENABLED": "false",
         # Test mode only so the server does not spend its first minute loading the face models in the
         # background (the status lookup never uses them; once loaded they cost no CPU).
         "LIFECERT_ENV": "test",

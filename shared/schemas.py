@@ -8,6 +8,7 @@ Every 4xx answer has the :class:`ErrorResponse` shape, so the app can always sho
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -149,7 +150,9 @@ class ChallengeResponse(Answer):
 
 
 class ReceiptPublic(Answer):
-    """A certification receipt: masked facts and the signed token (shown as a QR code)."""
+    """A certification receipt: masked facts and, for whoever just certified (or holds the review id), the
+    signed token shown as a QR code (``POST /api/v1/receipts/qr``). Lookups by ID number and name (the
+    receipt history) never carry the token."""
 
     receipt_id: str
     holder_name: str  # masked, e.g. 张*明
@@ -157,9 +160,17 @@ class ReceiptPublic(Answer):
     method: CertificationMethod
     certified_on: date  # in the holder's time zone
     valid_until: date
-    token: str
-    qr_png_url: str
-    qr_svg_url: str
+    token: str | None = None
+
+
+class ReceiptTokenRequest(Request):
+    """A receipt token sent in a body (never in a URL, where access logs would keep it)."""
+
+    token: str = Field(min_length=1, max_length=4096)
+
+
+class ReceiptQrRequest(ReceiptTokenRequest):
+    format: Literal["png", "svg"] = "png"
 
 
 class PaymentResumed(Answer):
@@ -191,6 +202,9 @@ class FramesResult(Answer):
     resumed: list[PaymentResumed] = Field(default_factory=list)
     review_id: str | None = None  # when needs_review: look up the outcome with this id
     review_reference: str | None = None  # when needs_review: eight digits to quote to the office
+    # when passed: a single-use code for one contact update (POST /api/v1/contact), valid until the time given
+    contact_code: str | None = None
+    contact_code_expires_at: datetime | None = None
     failures_last_24h: int = 0
     manual_review: ManualReviewOffer | None = None
     binding_id: int | None = None  # family binding made by this challenge
@@ -285,15 +299,21 @@ class OnsiteChallengeRequest(Request):
 
 
 class ReferencePublic(Answer):
+    """A reference face added by staff: ``awaiting_confirmation`` until a second staff member confirms it
+    or the same staff member runs the person's face challenge before ``confirm_by`` (a live check)."""
+
     reference_id: int
     source: str
     created_at: datetime
+    status: str = "active"  # awaiting_confirmation | active | retired
+    confirm_by: datetime | None = None  # the live check's deadline while awaiting confirmation
 
 
 class ContactUpdate(Request):
-    """At the end of a certification: confirm (no fields) or update phone and address."""
+    """At the end of a certification: confirm (no fields) or update phone and address, with the single-use
+    ``contact_code`` the passed certification handed out (FramesResult.contact_code)."""
 
-    receipt_token: str = Field(min_length=1, max_length=4096)
+    contact_code: str = Field(min_length=1, max_length=64)
     phone: str | None = Field(default=None, min_length=5, max_length=32, pattern=r"^\+?[0-9 \-]{5,32}$")
     address: str | None = Field(default=None, min_length=1, max_length=300)
 
@@ -327,6 +347,23 @@ class StaffRef(Answer):
     staff_id: int
     name: str
     region_code: str | None = None
+
+
+class ReferenceHistoryEntry(Answer):
+    """One reference face of a person as reviewers see it: where it came from, who added it and who
+    checked the ID document, and how it was confirmed (``live_check`` | ``second_staff``; None while
+    awaiting confirmation or for references that need none, e.g. the roster's ID photo)."""
+
+    reference_id: int
+    source: str
+    added_at: datetime
+    added_by: StaffRef | None = None
+    id_checked_by: StaffRef | None = None
+    status: str  # awaiting_confirmation | active | retired
+    confirmation: str | None = None
+    confirmed_by: StaffRef | None = None
+    confirmed_at: datetime | None = None
+    live_check_challenge_id: str | None = None
 
 
 class SignoffPublic(Answer):
@@ -410,6 +447,8 @@ class ReviewItemPublic(Answer):
     decided_by: StaffRef | None = None
     evidence: list[EvidencePublic] = Field(default_factory=list)
     history: list[CaseEvent] = Field(default_factory=list)  # oldest first (single-item answers only)
+    # the person's reference faces: who added and ID-checked each, how it was confirmed (single-item only)
+    references: list[ReferenceHistoryEntry] = Field(default_factory=list)
     # Why the signed-in reviewer may not approve now: same_staff | evidence_not_opened (None: they may).
     approval_blocked: str | None = None
 

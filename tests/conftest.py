@@ -18,11 +18,11 @@ Fixtures (scope):
 * ``db_url`` (function) — URL of the test's own database: a copy of the module's template.
 * ``engine`` (function) — a SQLAlchemy engine on ``db_url``.
 * ``session`` (function) — a Session on ``engine``; closed (uncommitted work rolled back) after the test.
-* ``settings`` (function) — ``api.core.settings.Settings`` for that database (env=test, temp data_dir, status
-  rate limit off).
+* ``settings`` (function) — ``api.core.settings.Settings`` for that database (env=test, temp data_dir, rate
+  limits off).
 * ``client`` (function) — ``fastapi.testclient.TestClient`` over ``create_app(settings)``.
 * ``make_client`` (function) — ``make_client(**settings_overrides)`` → a TestClient with changed
-  settings on the same database (e.g. ``status_rate_per_minute=6``).
+  settings on the same database (e.g. ``limits=LimitSettings(person_lookup="2/hour")``).
 * ``make_person`` (function) — inserts a region + beneficiary + entitlement(s) and returns the
   Beneficiary; see ``tests/api/factories.py``.
 * ``make_staff`` (function) — ``make_staff(role)`` → Authorization headers of a new staff member (real
@@ -230,9 +230,11 @@ def db_url(
 
 
 def _test_settings(db_url: str, data_dir: Path):
-    from api.core.settings import Environment, Settings
+    from api.core.settings import Environment, LimitSettings, Settings
 
-    return Settings(env=Environment.TEST, database_url=db_url, data_dir=data_dir, status_rate_per_minute=0)
+    return Settings(
+        env=Environment.TEST, database_url=db_url, data_dir=data_dir, limits=LimitSettings(enabled=False)
+    )
 
 
 @pytest.fixture

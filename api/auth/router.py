@@ -13,9 +13,10 @@ from api.auth.deps import Admin, CurrentAccount, CurrentStaff, StaffScope
 from api.auth.models import StaffUser
 from api.core.context import CertContext, CertContextDep, RateLimited
 from api.core.db import session_scope, utcnow
-from api.core.deps import SessionDep
+from api.core.deps import ClientIp, SessionDep
 from api.core.edge import RowId
 from api.core.errors import ApiError
+from api.core.limiter import Budget
 from shared.idnumber import mask_id, mask_name
 from shared.schemas import (
     ErrorResponse,
@@ -29,7 +30,7 @@ from shared.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422, 429)}
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422, 429, 503)}
 
 
 def staff_public(staff: StaffUser) -> StaffPublic:
@@ -43,30 +44,59 @@ def staff_public(staff: StaffUser) -> StaffPublic:
 
 
 def _login(
-    login: Callable[..., TokenResponse], body: LoginRequest, session: Session, ctx: CertContext, minutes: int
+    login: Callable[..., TokenResponse],
+    body: LoginRequest,
+    session: Session,
+    ctx: CertContext,
+    minutes: int,
+    *,
+    kind: str,
+    ip: str,
+    **extra: bool,
 ) -> TokenResponse:
-    return login(
-        session, body.username, body.password, key=ctx.settings.secret_key, minutes=minutes, now=utcnow()
-    )
+    """Sign in, throttled: failed attempts count per account and per client; once either budget is used
+    up every attempt (even with the right password) is refused with 429 until the window moves on."""
+    limiter = ctx.limiter
+    account = limiter.person_key(f"{kind}:{body.username.strip().lower()}")
+    limiter.require_room(Budget.LOGIN_PER_ACCOUNT, account)
+    limiter.require_room(Budget.LOGIN_PER_CLIENT, ip)
+    try:
+        return login(
+            session,
+            body.username,
+            body.password,
+            key=ctx.settings.secret_key,
+            minutes=minutes,
+            now=utcnow(),
+            **extra,
+        )
+    except ApiError as exc:
+        if exc.status_code == 401:
+            limiter.hit(Budget.LOGIN_PER_ACCOUNT, account)
+            limiter.hit(Budget.LOGIN_PER_CLIENT, ip)
+        raise
 
 
-@router.post("/auth/staff/login", response_model=TokenResponse, responses=ERRORS, dependencies=[RateLimited])
-def staff_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
-    return service.login_staff(
+@router.post("/auth/staff/login", response_model=TokenResponse, responses=ERRORS)
+def staff_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep, ip: ClientIp) -> TokenResponse:
+    return _login(
+        service.login_staff,
+        body,
         session,
-        body.username,
-        body.password,
-        key=ctx.settings.secret_key,
-        minutes=ctx.cert.staff_token_minutes,
-        now=utcnow(),
+        ctx,
+        ctx.cert.staff_token_minutes,
+        kind="staff",
+        ip=ip,
         production=ctx.settings.is_production,
     )
 
 
-@router.post("/auth/helper/login", response_model=TokenResponse, responses=ERRORS, dependencies=[RateLimited])
-def helper_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep) -> TokenResponse:
+@router.post("/auth/helper/login", response_model=TokenResponse, responses=ERRORS)
+def helper_login(body: LoginRequest, session: SessionDep, ctx: CertContextDep, ip: ClientIp) -> TokenResponse:
     """Helpers sign in with their ID number as user name."""
-    return _login(service.login_helper, body, session, ctx, ctx.cert.helper_token_minutes)
+    return _login(
+        service.login_helper, body, session, ctx, ctx.cert.helper_token_minutes, kind="helper", ip=ip
+    )
 
 
 @router.post("/auth/logout", status_code=204, response_class=Response, responses=ERRORS)

@@ -110,6 +110,24 @@ class ReferenceFace(Base):
     photo_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Added by staff (on-site enrolment): who added it and who checked the ID document — the signed-in
+    # staff member, decided by the server. Such a reference is used only once confirmed
+    # (``awaiting_confirmation`` until then) by a second staff member or by a live face check of the person
+    # run by the same staff member soon after (api/certification/reference_rule.py).
+    added_by_staff_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    id_checked_by_staff_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    replaces_others: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    confirmation: Mapped[str | None] = mapped_column(sa.String(16))  # live_check | second_staff
+    confirmed_by_staff_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    confirmed_at: Mapped[datetime | None]
+    live_check_challenge_id: Mapped[str | None] = mapped_column(sa.String(32))
 
     beneficiary: Mapped[Beneficiary] = relationship(back_populates="reference_faces")
 

@@ -13,7 +13,7 @@ from api.auth.deps import OptionalStaff
 from api.auth.models import StaffUser
 from api.certification import documents
 from api.certification.people import find_person, require_certifiable
-from api.core.context import CertContext, CertContextDep, RateLimited
+from api.core.context import CertContext, CertContextDep, RateLimited, charge_person
 from api.core.db import session_scope, utcnow
 from api.core.errors import ApiError
 from api.evidence.intake import DOCUMENT_KINDS
@@ -61,6 +61,8 @@ def _submit(
     overseas_only: bool = False,
 ) -> ReviewStatusPublic:
     """Check the files, find the person, open the review item with the files; answer its public status."""
+    if staff is None:
+        charge_person(ctx, id_number)  # a public lookup of a person (staff uploads are signed in)
     files = read_checked(
         uploads, allowed=DOCUMENT_KINDS, max_bytes=ctx.cert.max_evidence_bytes, limits=ctx.settings.intake
     )

@@ -13,7 +13,7 @@ from api.certification import family
 from api.certification.people import find_person, require_certifiable
 from api.challenges import service
 from api.challenges.models import ChallengePurpose
-from api.core.context import CertContextDep
+from api.core.context import CertContextDep, RateLimited, charge_person
 from api.core.db import session_scope
 from api.core.deps import SessionDep
 from api.core.edge import RowId
@@ -23,6 +23,7 @@ from shared.schemas import BindRequest, ChallengeResponse, ErrorResponse, Relati
 
 router = APIRouter(prefix="/api/v1/family", tags=["family"])
 ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+ERRORS_LIMITED = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422, 429, 503)}
 
 
 @router.get("/relatives", response_model=list[RelativePublic], responses=ERRORS)
@@ -45,9 +46,18 @@ def list_relatives(helper: CurrentHelper, session: SessionDep) -> list[RelativeP
     ]
 
 
-@router.post("/relatives", response_model=ChallengeResponse, status_code=201, responses=ERRORS)
+@router.post(
+    "/relatives",
+    response_model=ChallengeResponse,
+    status_code=201,
+    responses=ERRORS_LIMITED,
+    dependencies=[RateLimited],
+)
 def start_binding(body: BindRequest, helper: CurrentHelper, ctx: CertContextDep) -> ChallengeResponse:
-    """Start binding a relative: the relative must pass this face challenge (submitted with your token)."""
+    """Start binding a relative: the relative must pass this face challenge (submitted with your token).
+    A lookup of a person like the status lookup: the client's and the person's budgets count every try,
+    404s included (no guessing of a relative's name)."""
+    charge_person(ctx, body.id_number)
     with session_scope(ctx.sessions) as session:
         person = find_person(session, body.id_number, body.name)
         require_certifiable(session, person)

@@ -73,6 +73,21 @@ class PaymentResumption(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ContactCode(Base):
+    """A short-lived, single-use code for one contact update, handed out with a passed certification
+    (only its SHA-256 is kept)."""
+
+    __tablename__ = "contact_codes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    code_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"))
+    certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certifications.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ContactConfirmation(Base):
     """The person confirmed or updated their phone and address at the end of a certification."""
 

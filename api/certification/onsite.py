@@ -4,7 +4,6 @@ reference face after checking the ID document (人脸建模)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.auth.models import StaffUser
@@ -37,29 +36,24 @@ def enrol_reference(
     replace: bool,
     objects: Storage | None = None,
 ) -> ReferenceFace:
-    """Add an on-site reference face; with ``replace`` the earlier references stop being used."""
-    retired: list[int] = []
-    if replace:
-        retired = list(
-            session.execute(
-                sa.select(ReferenceFace.id).where(
-                    ReferenceFace.beneficiary_id == person.id, ReferenceFace.active.is_(True)
-                )
-            ).scalars()
-        )
-        if retired:
-            session.execute(
-                sa.update(ReferenceFace).where(ReferenceFace.id.in_(retired)).values(active=False)
-            )
-    return add_reference(
+    """Add an on-site reference face, awaiting confirmation (api/certification/reference_rule.py): the
+    signed-in staff member is recorded as the one who added it and checked the ID document; with
+    ``replace`` the earlier references stop being used once this one is confirmed."""
+    row = add_reference(
         session,
         person=person,
         template=template,
         photo=photo,
         source=ReferenceSource.ONSITE_ENROLMENT,
         actor=f"staff:{staff.id}",
-        reason="ID document checked on site",
-        before={"active_reference_ids": retired} if replace else None,
-        details={"replaced": retired},
+        reason="ID document checked on site; awaiting a live check or a second staff member",
+        details={"status": "awaiting_confirmation", "id_checked_by": staff.id, "replace": replace},
+        active=False,
         objects=objects,
     )
+    row.added_by_staff_id = staff.id
+    row.id_checked_by_staff_id = staff.id
+    row.awaiting_confirmation = True
+    row.replaces_others = replace
+    session.flush()
+    return row

@@ -3,13 +3,17 @@ enrolment after checking the ID document, and the contact confirmation that may 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
 
-from api.auth.deps import Coordinator, StaffScope
+from api.auth.deps import Coordinator, StaffScope, require_role
+from api.auth.models import StaffUser
 from api.auth.tokens import PrincipalKind
-from api.certification import contact, onsite
+from api.beneficiaries.models import ReferenceFace
+from api.certification import contact, onsite, reference_rule
 from api.certification.people import find_person, require_certifiable
 from api.challenges import service
 from api.challenges.models import ChallengePurpose
@@ -18,8 +22,8 @@ from api.core.db import session_scope, utcnow
 from api.core.errors import ApiError
 from api.core.operator import operator_of
 from api.evidence.intake import IMAGE_KINDS, IntakeRefused, check_upload
-from api.receipts import service as receipts
 from face.types import FaceInputError
+from shared.enums import StaffRole
 from shared.schemas import (
     ID_CARD_LAST4_PATTERN,
     ChallengeResponse,
@@ -32,7 +36,10 @@ from shared.schemas import (
 from shared.wire import SafeText
 
 router = APIRouter(prefix="/api/v1", tags=["on-site"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)}
+ConfirmingStaff = Annotated[
+    StaffUser, Depends(require_role(StaffRole.COORDINATOR, StaffRole.REVIEWER, StaffRole.ADMIN))
+]
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422, 429, 503)}
 
 
 @router.post("/onsite/challenges", response_model=ChallengeResponse, status_code=201, responses=ERRORS)
@@ -64,15 +71,13 @@ def enrol_reference(
     id_card_last4: Annotated[
         str, Form(pattern=ID_CARD_LAST4_PATTERN, description="last 4 characters of the ID card in hand")
     ],
-    id_document_checked: Annotated[bool, Form()] = False,
     replace: Annotated[bool, Form()] = False,
 ) -> ReferencePublic:
-    """Enrol (人脸建模) or refresh the person's reference face; the ID document must have been checked and
-    its last 4 characters typed back (``id_card_last4``)."""
-    if not id_document_checked:
-        raise ApiError(
-            422, "id_document_not_checked", "Check the person's ID document before enrolling a face."
-        )
+    """Enrol (人脸建模) or refresh the person's reference face. The ID document's last 4 characters are typed
+    back (``id_card_last4``); the signed-in staff member is recorded as the one who checked it. The new
+    reference waits for confirmation (``status`` awaiting_confirmation): the same staff member's face
+    challenge for the person before ``confirm_by`` (a live check), or a second staff member's
+    ``POST /api/v1/onsite/references/{reference_id}/confirm``."""
     data = photo.file.read(ctx.settings.max_upload_bytes + 1)
     try:
         check_upload(
@@ -98,21 +103,47 @@ def enrol_reference(
             replace=replace,
             objects=ctx.storage,
         )
-        return ReferencePublic(reference_id=row.id, source=row.source.value, created_at=row.created_at)
+        return ReferencePublic(
+            reference_id=row.id,
+            source=row.source.value,
+            created_at=row.created_at,
+            status="awaiting_confirmation",
+            confirm_by=row.created_at + timedelta(minutes=ctx.cert.reference_live_check_minutes),
+        )
+
+
+@router.post(
+    "/onsite/references/{reference_id}/confirm", response_model=ReferencePublic, responses=ERRORS
+)
+def confirm_reference(
+    reference_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    staff: ConfirmingStaff,
+    scope: StaffScope,
+    ctx: CertContextDep,
+) -> ReferencePublic:
+    """A second staff member confirms a reference face another staff member added (403 ``same_staff`` for
+    the one who added it; 409 ``reference_not_pending`` when nothing waits; 404 outside your region)."""
+    with session_scope(ctx.sessions) as session:
+        ref = session.execute(
+            sa.select(ReferenceFace)
+            .where(ReferenceFace.id == reference_id, ReferenceFace.beneficiary_id.in_(scope.person_ids()))
+            .with_for_update()
+        ).scalar_one_or_none()
+        if ref is None:
+            raise ApiError(404, "not_found", "No such reference face.")
+        reference_rule.confirm_by_second_staff(session, ref, staff=staff, now=utcnow())
+        return ReferencePublic(
+            reference_id=ref.id, source=ref.source.value, created_at=ref.created_at, status="active"
+        )
 
 
 @router.post("/contact", response_model=ContactResult, responses=ERRORS, dependencies=[RateLimited])
 def confirm_contact(body: ContactUpdate, ctx: CertContextDep) -> ContactResult:
-    """Confirm or update phone and address, authorised by the receipt of a certification from today."""
+    """Confirm or update phone and address with the single-use code a passed certification handed out
+    (``FramesResult.contact_code``, valid ``LIFECERT_CERTIFICATION__CONTACT_CODE_MINUTES``); 422
+    ``contact_code_invalid`` when unknown, expired or already used."""
     with session_scope(ctx.sessions) as session:
-        resolved = receipts.resolve(session, body.receipt_token, key=ctx.settings.secret_key)
-        if resolved is None:
-            raise ApiError(422, "invalid_receipt", receipts.INVALID_MESSAGE)
-        _receipt, certification, person = resolved
-        if (utcnow() - certification.certified_at).days >= 1:
-            raise ApiError(
-                409, "receipt_too_old", "Contact details can be updated with a receipt from today only."
-            )
+        certification, person = contact.redeem_code(session, body.contact_code, now=utcnow())
         row = contact.confirm(
             session, person=person, certification=certification, phone=body.phone, address=body.address
         )

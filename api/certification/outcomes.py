@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary
-from api.certification import family
+from api.certification import contact, family, reference_rule
 from api.certification.recording import record_passed
 from api.certification.references import add_reference
 from api.challenges.models import ChallengePurpose, FailedAttempt
@@ -97,6 +97,7 @@ class _Recording:
     upload: FrameUpload
     refreshed: tuple[Template, bytes] | None
     now: datetime
+    live_checked: tuple[int, ...] = ()  # pending references this decision confirms (reference_rule)
 
 
 def _passed(r: _Recording) -> FramesResult:
@@ -108,6 +109,14 @@ def _passed(r: _Recording) -> FramesResult:
             reason=decision.reason.value,
             message="Your relative is now bound to your account; you can certify for them from now on.",
             binding_id=binding.id,
+        )
+    if r.live_checked and claim.operator.account_id is not None:
+        reference_rule.confirm_by_live_check(
+            session,
+            r.live_checked,
+            staff_id=claim.operator.account_id,
+            challenge_id=claim.challenge_id,
+            now=now,
         )
     evidence: list[str] = [f"challenge:{claim.challenge_id}"]
     if ctx.cert.keep_frames_days_passed > 0:
@@ -135,6 +144,13 @@ def _passed(r: _Recording) -> FramesResult:
             details={"challenge_id": claim.challenge_id},
             objects=r.ctx.storage,
         )
+    code, code_expires = contact.issue_code(
+        session,
+        person=person,
+        certification=recorded.certifications[0],
+        now=now,
+        minutes=ctx.cert.contact_code_minutes,
+    )
     return FramesResult(
         result=CertificationResult.PASSED,
         reason=decision.reason.value,
@@ -142,6 +158,8 @@ def _passed(r: _Recording) -> FramesResult:
         receipt=recorded.receipts[0] if recorded.receipts else None,
         receipts=list(recorded.receipts),
         resumed=list(recorded.resumed),
+        contact_code=code,
+        contact_code_expires_at=code_expires,
     )
 
 
@@ -231,8 +249,9 @@ def record(
     upload: FrameUpload,
     refreshed: tuple[Template, bytes] | None,
     now: datetime,
+    live_checked: tuple[int, ...] = (),
 ) -> FramesResult:
-    r = _Recording(session, ctx, claim, person, decision, upload, refreshed, now)
+    r = _Recording(session, ctx, claim, person, decision, upload, refreshed, now, live_checked)
     match decision.outcome:
         case Outcome.PASSED:
             return _passed(r)

@@ -32,6 +32,7 @@ def add_reference(
     before: Any = None,
     details: dict[str, Any] | None = None,
     objects: Storage | None = None,
+    active: bool = True,
 ) -> ReferenceFace:
     """``objects``: where the photo goes, sealed (api/beneficiaries/reference_photos.py)."""
     row = ReferenceFace(
@@ -41,7 +42,7 @@ def add_reference(
         model_name=template.model,
         detector=template.detector,
         **photo_columns(objects, person.id, photo),
-        active=True,
+        active=active,
     )
     session.add(row)
     session.flush()

@@ -14,7 +14,7 @@ from api.certification.people import find_person, require_certifiable
 from api.challenges import service, submission
 from api.challenges.models import ChallengePurpose
 from api.challenges.types import FrameUpload
-from api.core.context import CertContextDep, RateLimited
+from api.core.context import CertContextDep, RateLimited, charge_person
 from api.core.db import session_scope
 from api.core.errors import ApiError
 from api.core.operator import SELF
@@ -33,6 +33,7 @@ ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 4
 )
 def create_challenge(body: ChallengeRequest, ctx: CertContextDep) -> ChallengeResponse:
     """A face challenge for the person with this ID number and name (random actions, short expiry)."""
+    charge_person(ctx, body.id_number)
     with session_scope(ctx.sessions) as session:
         person = find_person(session, body.id_number, body.name)
         require_certifiable(session, person)

@@ -29,7 +29,7 @@ from api import audit
 from api.auth.tokens import Principal
 from api.beneficiaries.models import Beneficiary, ReferenceFace
 from api.beneficiaries.reference_photos import load_photo
-from api.certification import outcomes
+from api.certification import live_check, outcomes
 from api.challenges.models import (
     Challenge,
     ConsentPurpose,
@@ -300,12 +300,19 @@ def _references(ctx: CertContext, beneficiary_id: int) -> list[Template]:
         return templates
 
 
-def _decide(ctx: CertContext, claim: Claim, frames: Sequence[TimedFrame]) -> Decision:
+def _decide(
+    ctx: CertContext, claim: Claim, frames: Sequence[TimedFrame]
+) -> tuple[Decision, tuple[int, ...]]:
+    """The decision, and the pending references it confirms (a staff member's live check of a reference
+    face they just added: api/certification/live_check.py)."""
     references = _references(ctx, claim.beneficiary_id)
+    new = live_check.pending(ctx, claim)
     try:
-        return ctx.engines.run(lambda engine: engine.decide(claim.actions, frames, references))
+        if new:
+            return live_check.decide(ctx, claim, frames, new, references)
+        return ctx.engines.run(lambda engine: engine.decide(claim.actions, frames, references)), ()
     except FaceInputError as exc:
-        return Decision(outcome=Outcome.FAILED, reason=exc.code, message=exc.message)
+        return Decision(outcome=Outcome.FAILED, reason=exc.code, message=exc.message), ()
 
 
 def _refreshed_template(
@@ -328,7 +335,7 @@ def submit(
     if isinstance(claimed, FramesResult):
         return claimed
     try:
-        decision = _decide(ctx, claimed, upload.frames)
+        decision, live_checked = _decide(ctx, claimed, upload.frames)
         refreshed = _refreshed_template(ctx, decision, upload)
         now = utcnow()
         with session_scope(ctx.sessions) as session:
@@ -343,6 +350,7 @@ def submit(
                 upload=upload,
                 refreshed=refreshed,
                 now=now,
+                live_checked=live_checked,
             )
             session.execute(
                 sa.update(IdempotencyRecord)

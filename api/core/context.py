@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.deps import ClientIp
 from api.core.engines import EngineHolder
-from api.core.errors import ApiError
-from api.core.limiter import TokenBucketLimiter
+from api.core.limiter import Budget, RateLimiter
 from api.core.region_paths import RegionPaths
 from api.core.settings import CertificationSettings, Settings
 from api.core.storage import Storage, storage_for
+from shared.idnumber import IdNumberError, parse_id_number
 from shared.policy import PolicyTable
 
 
@@ -36,7 +36,7 @@ class CertContext:
     rules: Rules
     sessions: sessionmaker[Session]
     engines: EngineHolder
-    limiter: TokenBucketLimiter  # per client IP, for the public endpoints that look a person up
+    limiter: RateLimiter  # the application's one limiter (app.state.limiter)
     storage: Storage  # evidence files and kept frames (local directory or S3; biometric objects sealed)
 
 
@@ -59,9 +59,7 @@ def configure(
         sessions=app.state.sessionmaker,
         engines=engines
         or (previous.engines if previous else EngineHolder.for_settings(settings)),
-        limiter=previous.limiter
-        if previous
-        else TokenBucketLimiter(settings.status_rate_per_minute, settings.status_burst),
+        limiter=app.state.limiter,
         storage=previous.storage if previous else storage_for(settings),
     )
     app.state.cert = ctx
@@ -76,16 +74,19 @@ CertContextDep = Annotated[CertContext, Depends(get_context)]
 
 
 def rate_limit(ctx: CertContextDep, ip: ClientIp) -> None:
-    """429 when this client has sent too many identity lookups (the status lookup's limits)."""
-    allowed, wait = ctx.limiter.allow(ip)
-    if not allowed:
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"Too many requests from this device. Please wait {wait} seconds and try again.",
-            headers={"Retry-After": str(wait)},
-            retry_after_seconds=wait,
-        )
+    """Count one public lookup of a person against this client's budget (429 over it; 503 when the
+    limiter's storage is down). Sync: with Redis the round trip runs in a worker thread."""
+    ctx.limiter.charge(Budget.PERSON_LOOKUP, ip)
 
 
 RateLimited = Depends(rate_limit)
+
+
+def charge_person(ctx: CertContext, id_number: str) -> None:
+    """Count one lookup against the looked-up person's budget (whoever asks, found or not: guessing a
+    person's name from many addresses is limited too). An invalid ID number is not counted (422 follows)."""
+    try:
+        number = parse_id_number(id_number).number
+    except IdNumberError:
+        return
+    ctx.limiter.charge(Budget.PERSON_LOOKUP_PER_PERSON, ctx.limiter.person_key(number))

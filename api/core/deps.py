@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from api.core.client_address import client_address
 from api.core.db import utcnow
 from api.core.region_paths import RegionPaths
 from api.core.settings import Settings
@@ -67,14 +68,11 @@ def get_connection(request: Request) -> Iterator[Connection]:
 
 
 async def client_ip(request: Request) -> str:
-    """The client's address (async: pure computation, so FastAPI need not hop to a worker thread)."""
+    """The client's address: the peer, or the proxy chain's right-most untrusted hop when the peer is a
+    trusted proxy (``LIFECERT_TRUSTED_PROXIES``). Async: pure computation, no worker-thread hop."""
     settings: Settings = request.app.state.settings
-    if settings.trust_forwarded_for:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        first = forwarded.split(",")[0].strip()
-        if first:
-            return first[:64]
-    return request.client.host if request.client else "unknown"
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.getlist("x-forwarded-for"), settings.trusted_proxies)
 
 
 def get_policy(request: Request) -> PolicyTable:

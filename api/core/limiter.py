@@ -1,62 +1,165 @@
-"""In-process token buckets keyed by client (IP address): burst, then a steady rate.
+"""The one rate limiter of the API, built on the `limits` library: named budgets from settings
+(``LIFECERT_LIMITS__PERSON_LOOKUP="30/minute"`` …), kept in memory (one process, the embedded default) or in
+Redis (``LIFECERT_LIMITS__STORAGE_URI=redis://127.0.0.1:6379``: shared by every API process and host).
 
-Good for one process; behind several workers each keeps its own buckets (the limit is per worker).
+Strategy: moving window (the library's; exact, atomic in Redis, so two processes never over-admit;
+Retry-After is when the oldest counted request leaves the window).
+Over a budget → 429 ``rate_limited`` with Retry-After. Storage unreachable (Redis down) → 503
+``limiter_unavailable`` with Retry-After: the limits guard against guessing names and passwords, so they
+fail closed rather than letting everything through while Redis is away.
+
+Person keys are HMACs of the ID number (Redis never holds ID numbers).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from enum import StrEnum
+
+import anyio.to_thread
+from limits import RateLimitItem
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from api.core.errors import ApiError
+from api.core.limit_rules import parse_rule
+from api.core.settings import LimitSettings
+
+# Redis answers in well under a millisecond; a second without an answer means it is away.
+REDIS_TIMEOUT_SECONDS = 1.0
 
 
-@dataclass(slots=True)
-class _Bucket:
-    tokens: float
-    updated: float
+class Budget(StrEnum):
+    """The named limits (fields of :class:`api.core.settings.LimitSettings`)."""
+
+    PERSON_LOOKUP = "person_lookup"  # per client, every public lookup of a person
+    PERSON_LOOKUP_PER_PERSON = "person_lookup_per_person"  # per looked-up ID number
+    LOGIN_PER_ACCOUNT = "login_per_account"  # failed sign-ins per user name
+    LOGIN_PER_CLIENT = "login_per_client"  # failed sign-ins per client
+    PREVIEW = "preview"  # preview pictures per client
 
 
-class TokenBucketLimiter:
-    """``allow(key)`` → (allowed, seconds to wait). ``rate_per_minute`` 0 disables limiting."""
+MESSAGES = {
+    Budget.PERSON_LOOKUP: "Too many look-ups from this device. Please wait {wait} seconds and try again.",
+    Budget.PERSON_LOOKUP_PER_PERSON: "Too many look-ups of this person. Please wait {wait} seconds.",
+    Budget.LOGIN_PER_ACCOUNT: "Too many failed sign-ins. Please wait {wait} seconds and try again.",
+    Budget.LOGIN_PER_CLIENT: "Too many failed sign-ins. Please wait {wait} seconds and try again.",
+    Budget.PREVIEW: "Too many preview pictures. Please wait {wait} seconds.",
+}
 
-    def __init__(
-        self,
-        rate_per_minute: int,
-        burst: int,
-        *,
-        max_keys: int = 100_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.rate = rate_per_minute / 60.0
-        self.burst = float(burst)
-        self.max_keys = max_keys
-        self.clock = clock
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
-        self._lock = threading.Lock()
 
-    @property
-    def enabled(self) -> bool:
-        return self.rate > 0
+def _storage(uri: str) -> Storage:
+    if uri.startswith("memory://"):
+        return MemoryStorage(uri, wrap_exceptions=True)
+    return storage_from_string(
+        uri,
+        wrap_exceptions=True,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+    )
 
-    def allow(self, key: str) -> tuple[bool, int]:
+
+class RateLimiter:
+    def __init__(self, settings: LimitSettings, *, secret_key: str) -> None:
+        self.settings = settings
+        self.enabled = settings.enabled
+        self._secret = secret_key.encode()
+        self._storage = _storage(settings.storage_uri)
+        self._strategy = MovingWindowRateLimiter(self._storage)
+        self._rules: dict[Budget, tuple[RateLimitItem, ...]] = {
+            b: parse_rule(getattr(settings, b.value)) for b in Budget
+        }
+        # memory storage answers at once: no thread hop needed on the event loop
+        self.in_process = isinstance(self._storage, MemoryStorage)
+
+    # --- keys ---------------------------------------------------------------------------------------
+
+    def person_key(self, id_number: str) -> str:
+        return hmac.new(self._secret, id_number.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _ids(self, budget: Budget, key: str) -> tuple[str, str, str]:
+        return (self.settings.key_prefix, budget.value, key)
+
+    # --- checks -------------------------------------------------------------------------------------
+
+    def hit(self, budget: Budget, key: str) -> int | None:
+        """Count one request against the budget: None when allowed, else the seconds to wait."""
         if not self.enabled:
-            return True, 0
-        now = self.clock()
-        with self._lock:
-            bucket = self._buckets.get(key)
-            if bucket is None:
-                bucket = _Bucket(tokens=self.burst, updated=now)
-                self._buckets[key] = bucket
-                if len(self._buckets) > self.max_keys:
-                    self._buckets.popitem(last=False)  # forget the least recently seen client
-            else:
-                self._buckets.move_to_end(key)
-                bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
-                bucket.updated = now
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
-                return True, 0
-            return False, max(1, math.ceil((1.0 - bucket.tokens) / self.rate))
+            return None
+        ids = self._ids(budget, key)
+        try:
+            for item in self._rules[budget]:
+                if not self._strategy.hit(item, *ids):
+                    return self._wait(item, ids)
+        except StorageError as exc:
+            raise self.unavailable() from exc
+        return None
+
+    def exhausted(self, budget: Budget, key: str) -> int | None:
+        """Without counting: None while the budget has room, else the seconds to wait."""
+        if not self.enabled:
+            return None
+        ids = self._ids(budget, key)
+        try:
+            for item in self._rules[budget]:
+                if not self._strategy.test(item, *ids):
+                    return self._wait(item, ids)
+        except StorageError as exc:
+            raise self.unavailable() from exc
+        return None
+
+    def _wait(self, item: RateLimitItem, ids: Sequence[str]) -> int:
+        reset = self._strategy.get_window_stats(item, *ids).reset_time
+        return max(1, math.ceil(reset - time.time()))
+
+    # --- raising ------------------------------------------------------------------------------------
+
+    def charge(self, budget: Budget, key: str) -> None:
+        """:meth:`hit`, raising 429 ``rate_limited`` (Retry-After) when over the budget."""
+        wait = self.hit(budget, key)
+        if wait is not None:
+            raise limited(budget, wait)
+
+    def require_room(self, budget: Budget, key: str) -> None:
+        """:meth:`exhausted`, raising 429 when the budget is used up (nothing counted)."""
+        wait = self.exhausted(budget, key)
+        if wait is not None:
+            raise limited(budget, wait)
+
+    def charge_lookup(self, client: str, id_number: str | None = None) -> None:
+        """One public lookup of a person: the client's budget, then (when known) the person's."""
+        self.charge(Budget.PERSON_LOOKUP, client)
+        if id_number is not None:
+            self.charge(Budget.PERSON_LOOKUP_PER_PERSON, self.person_key(id_number))
+
+    async def charge_async(self, budget: Budget, key: str) -> None:
+        """:meth:`charge` for the event loop: a network storage is asked from a worker thread."""
+        if self.in_process or not self.enabled:
+            self.charge(budget, key)
+        else:
+            await anyio.to_thread.run_sync(self.charge, budget, key)
+
+    def unavailable(self) -> ApiError:
+        wait = self.settings.unavailable_retry_after_seconds
+        return ApiError(
+            503,
+            "limiter_unavailable",
+            f"The service is briefly unavailable. Please try again in {wait} seconds.",
+            headers={"Retry-After": str(wait)},
+            retry_after_seconds=wait,
+        )
+
+
+def limited(budget: Budget, wait: int) -> ApiError:
+    return ApiError(
+        429,
+        "rate_limited",
+        MESSAGES[budget].format(wait=wait),
+        headers={"Retry-After": str(wait)},
+        retry_after_seconds=wait,
+    )

@@ -1,7 +1,7 @@
 """One settings tree for the whole service, read from ``LIFECERT_*`` environment variables
 (pydantic-settings).
 
-Top-level values are ``LIFECERT_<FIELD>`` (``LIFECERT_DATABASE_URL``, ``LIFECERT_STATUS_RATE_PER_MINUTE``);
+Top-level values are ``LIFECERT_<FIELD>`` (``LIFECERT_DATABASE_URL``, ``LIFECERT_TRUSTED_PROXIES``);
 nested groups use ``__``: ``LIFECERT_CERTIFICATION__CLAIM_LEASE_SECONDS``, ``LIFECERT_FACE__THRESHOLD``,
 ``LIFECERT_FACE__LIVENESS__MIN_FRAMES``. The face engine's thresholds are the engine's own ``FaceConfig``
 (``face/config.py``), so each value is written once. In production (``LIFECERT_ENV=production``) the
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import ipaddress
 import math
 import re
 from collections import Counter
@@ -27,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from api.core.limit_rules import parse_rule
 from face.config import FaceConfig
 from shared.enums import ChallengeAction
 
@@ -94,6 +96,11 @@ class CertificationSettings(BaseModel):
     helper_token_minutes: int = Field(default=60, ge=1)
     staff_token_minutes: int = Field(default=480, ge=1)
     max_bound_relatives: int = Field(default=10, ge=1)
+    # A passed certification hands out a single-use code for one contact update, valid this long.
+    contact_code_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # A reference face added by staff is used once confirmed: by a second staff member, or by a live face
+    # check of the person that the same staff member runs within this many minutes of adding it.
+    reference_live_check_minutes: int = Field(default=30, ge=1, le=24 * 60)
     failures_before_manual_review: int = Field(default=3, ge=1)
     failure_window_hours: int = Field(default=24, ge=1)
     # Raw frames: kept this many days after the decision; 0 means none are kept.
@@ -202,6 +209,45 @@ class AuditSettings(BaseModel):
     anchor_prefix: str = Field(default="audit-anchors", pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 
 
+class LimitSettings(BaseModel):
+    """Rate limits, in the `limits` library's notation ("30/minute"; several with ";": "5/second;30/minute").
+
+    ``person_lookup`` is the one budget per client shared by every public lookup of a person (status,
+    receipt history, challenge creation, family relative binding, contact, visit requests, documents);
+    ``person_lookup_per_person`` is the budget per looked-up ID number, whoever asks (name guessing from many
+    addresses). Logins count failed attempts per account and per client. Storage: ``memory://`` (one
+    process) or ``redis://host:port`` (shared by every API process; when Redis cannot be reached the limited
+    endpoints answer 503 ``limiter_unavailable`` with Retry-After, never unlimited).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    storage_uri: str = "memory://"
+    key_prefix: str = Field(default="lifecert", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")
+    person_lookup: str = "30/minute"
+    person_lookup_per_person: str = "20/hour"
+    login_per_account: str = "10/15minutes"
+    login_per_client: str = "30/15minutes"
+    preview: str = "120/minute"  # preview pictures per client (a camera screen sends about one a second)
+    unavailable_retry_after_seconds: int = Field(default=5, ge=1, le=300)
+
+    @field_validator(
+        "person_lookup", "person_lookup_per_person", "login_per_account", "login_per_client", "preview"
+    )
+    @classmethod
+    def _valid_rule(cls, value: str) -> str:
+        parse_rule(value)
+        return value
+
+    @field_validator("storage_uri")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://", "redis+unix://")):
+            raise ValueError("storage_uri must be memory:// or a redis:// URL")
+        return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", frozen=True, extra="forbid"
@@ -222,14 +268,13 @@ class Settings(BaseSettings):
     calendar_file: Path = API_DIR / "calendar.toml"
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "var" / "data")
 
-    # Status lookup and the other public lookups of a person: a token bucket per client IP (burst, then
-    # rate per minute). 0 disables the limit.
-    status_rate_per_minute: int = Field(default=30, ge=0)
-    status_burst: int = Field(default=10, ge=1)
     # /docs, /redoc and /openapi.json: unset means on outside production and off in production.
     api_docs: bool | None = None
-    # Honour X-Forwarded-For only behind a proxy you control.
-    trust_forwarded_for: bool = False
+    # The client address is read from X-Forwarded-For only when the socket peer is one of these proxies
+    # (addresses or CIDRs, comma-separated): the right-most hop that is not a trusted proxy is the client.
+    # `lifecert serve` passes the same list to uvicorn (--forwarded-allow-ips); empty trusts no proxy.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
     # The service's address as people reach it: a receipt's QR code holds {public_url}/r/<token>, a page any
     # phone camera opens to check the receipt.
     public_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^/\s]+(/\S*)?$")
@@ -246,6 +291,21 @@ class Settings(BaseSettings):
     audit: AuditSettings = Field(default_factory=AuditSettings)
     face: FaceConfig = Field(default_factory=FaceConfig)
     notify: NotifySettings = Field(default_factory=NotifySettings)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(p.strip() for p in value.split(",") if p.strip())
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        try:
+            return tuple(str(ipaddress.ip_network(p, strict=False)) for p in value)
+        except ValueError as exc:
+            raise ValueError(f"trusted_proxies: {exc}") from None
 
     @field_validator("secret_key")
     @classmethod

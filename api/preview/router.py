@@ -1,12 +1,11 @@
 """``POST /api/v1/challenges/{challenge_id}/preview``: one JPEG in the body → {ok, reason, message}.
 
-Rate-limited per client (its own buckets: a camera screen sends about one picture a second), only for a
-live unexpired challenge, size-limited, never stored and never counted as a failed attempt.
+Rate-limited per client (its own budget, ``LIFECERT_LIMITS__PREVIEW``: a camera screen sends about one
+picture a second), only for a live unexpired challenge, size-limited, never stored and never counted as a
+failed attempt.
 """
 
 from __future__ import annotations
-
-import threading
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -15,32 +14,14 @@ from api.core.context import CertContextDep
 from api.core.db import utcnow
 from api.core.deps import ClientIp
 from api.core.errors import ApiError
-from api.core.limiter import TokenBucketLimiter
+from api.core.limiter import Budget
 from api.preview import service
 from shared.preview import PreviewResult
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/challenges", tags=["certification"])
 
-PREVIEW_RATE_PER_MINUTE = 120  # two a second on average: the app sends about one
-PREVIEW_BURST = 20
-
 ERRORS = {code: {"model": ErrorResponse} for code in (404, 409, 410, 413, 415, 422, 429, 503)}
-
-_limiter_lock = threading.Lock()
-
-
-def _limiter(request: Request) -> TokenBucketLimiter:
-    state = request.app.state
-    limiter = getattr(state, "preview_limiter", None)
-    if limiter is None:
-        with _limiter_lock:
-            limiter = getattr(state, "preview_limiter", None)
-            if limiter is None:
-                limiter = TokenBucketLimiter(PREVIEW_RATE_PER_MINUTE, PREVIEW_BURST)
-                state.preview_limiter = limiter
-    return limiter
-
 
 async def _read_picture(request: Request) -> bytes:
     declared = request.headers.get("content-length", "")
@@ -67,15 +48,7 @@ async def _read_picture(request: Request) -> bytes:
 )
 async def preview(challenge_id: str, request: Request, ctx: CertContextDep, ip: ClientIp) -> PreviewResult:
     """Is this picture good enough to start the challenge? A hint (too dark, move closer…) when not."""
-    allowed, wait = _limiter(request).allow(ip)
-    if not allowed:
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"Too many preview pictures. Please wait {wait} seconds.",
-            headers={"Retry-After": str(wait)},
-            retry_after_seconds=wait,
-        )
+    await ctx.limiter.charge_async(Budget.PREVIEW, ip)
     data = await _read_picture(request)
 
     def check() -> PreviewResult:

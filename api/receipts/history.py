@@ -1,4 +1,5 @@
-"""``POST /api/v1/receipts/history`` {id_number, name}: the person's last receipts (masked, newest first).
+"""``POST /api/v1/receipts/history`` {id_number, name}: the person's last receipts (masked, newest first),
+without their tokens (anyone who knows an ID number and name can ask).
 
 The same rules as the status lookup: the same answer for an unknown ID number and a wrong name, and the
 status lookup's per-client rate limit (both find a person by ID number and name).
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from api.beneficiaries.models import Beneficiary, Certification
 from api.core.deps import ClientIp, SessionDep
 from api.core.errors import ApiError
+from api.core.limiter import Budget, RateLimiter
 from api.receipts import service
 from api.receipts.models import Receipt
 from api.status.router import NOT_FOUND_MESSAGE
@@ -30,7 +32,9 @@ _errors = {
 }
 
 
-def history(session: Session, person: Beneficiary, *, key: str, limit: int = MAX_HISTORY) -> list[ReceiptPublic]:
+def history(
+    session: Session, person: Beneficiary, *, key: str, limit: int = MAX_HISTORY
+) -> list[ReceiptPublic]:
     """The person's receipts, newest certification first, at most ``limit``."""
     rows = session.execute(
         sa.select(Receipt, Certification)
@@ -39,20 +43,18 @@ def history(session: Session, person: Beneficiary, *, key: str, limit: int = MAX
         .order_by(Certification.certified_at.desc(), Receipt.issued_at.desc(), Receipt.id)
         .limit(limit)
     ).all()
-    return [service.public(receipt, certification, person, key=key) for receipt, certification in rows]
+    return [
+        service.public(receipt, certification, person, key=key, with_token=False)
+        for receipt, certification in rows
+    ]
 
 
 @router.post("/history", response_model=ReceiptHistory, responses=_errors)
-def receipt_history(body: StatusRequest, request: Request, ip: ClientIp, session: SessionDep) -> ReceiptHistory:
-    allowed, wait = request.app.state.status_limiter.allow(ip)
-    if not allowed:
-        raise ApiError(
-            429,
-            "rate_limited",
-            f"Too many lookups from this device. Please wait {wait} seconds and try again.",
-            headers={"Retry-After": str(wait)},
-            retry_after_seconds=wait,
-        )
+def receipt_history(
+    body: StatusRequest, request: Request, ip: ClientIp, session: SessionDep
+) -> ReceiptHistory:
+    limiter: RateLimiter = request.app.state.limiter
+    limiter.charge(Budget.PERSON_LOOKUP, ip)
     try:
         number = parse_id_number(body.id_number).number
     except IdNumberError as exc:
@@ -62,7 +64,10 @@ def receipt_history(body: StatusRequest, request: Request, ip: ClientIp, session
             exc.message,
             details=[ErrorDetail(field="id_number", code=exc.code, message=exc.message)],
         ) from None
-    person = session.execute(sa.select(Beneficiary).where(Beneficiary.id_number == number)).scalar_one_or_none()
+    limiter.charge(Budget.PERSON_LOOKUP_PER_PERSON, limiter.person_key(number))
+    person = session.execute(
+        sa.select(Beneficiary).where(Beneficiary.id_number == number)
+    ).scalar_one_or_none()
     if person is None or not names_match(body.name, person.name):
         raise ApiError(404, "not_found", NOT_FOUND_MESSAGE)
     return ReceiptHistory(receipts=history(session, person, key=request.app.state.settings.secret_key))

@@ -1,10 +1,11 @@
-"""Receipt verification and QR rendering (public: a token reveals only masked facts)."""
+"""Receipt verification and QR rendering (public: a token reveals only masked facts).
+
+Tokens travel in request bodies only (``POST``): URLs end up in access logs, proxies and browser history.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.auth.signing import BadSignature
@@ -14,16 +15,18 @@ from api.core.settings import Settings
 from api.receipts import service
 from api.receipts import token as receipt_token
 from api.receipts.qr import qr_png, qr_svg
-from shared.schemas import ReceiptVerification
+from shared.schemas import ErrorResponse, ReceiptQrRequest, ReceiptTokenRequest, ReceiptVerification
 
 router = APIRouter(prefix="/api/v1/receipts", tags=["receipts"])
 
-TokenQuery = Annotated[str, Query(min_length=1, max_length=4096, description="the receipt's signed token")]
+_QR_CONTENT = {"image/png": {}, "image/svg+xml": {}}
 
 
-@router.get("/verify", response_model=ReceiptVerification)
-def verify_receipt(token: TokenQuery, session: SessionDep, settings: SettingsDep) -> ReceiptVerification:
-    return service.verify(session, token, key=settings.secret_key)
+@router.post("/verify", response_model=ReceiptVerification)
+def verify_receipt(
+    body: ReceiptTokenRequest, session: SessionDep, settings: SettingsDep
+) -> ReceiptVerification:
+    return service.verify(session, body.token, key=settings.secret_key)
 
 
 def _signed(token: str, settings: Settings) -> str:
@@ -36,15 +39,14 @@ def _signed(token: str, settings: Settings) -> str:
     return service.check_url(settings.public_url, token)
 
 
-@router.get("/qr.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
-def receipt_qr_png(token: TokenQuery, settings: SettingsDep) -> Response:
-    return Response(
-        qr_png(_signed(token, settings)), media_type="image/png", headers={"Cache-Control": "no-store"}
-    )
-
-
-@router.get("/qr.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
-def receipt_qr_svg(token: TokenQuery, settings: SettingsDep) -> Response:
-    return Response(
-        qr_svg(_signed(token, settings)), media_type="image/svg+xml", headers={"Cache-Control": "no-store"}
-    )
+@router.post(
+    "/qr",
+    response_class=Response,
+    responses={200: {"content": _QR_CONTENT}, 422: {"model": ErrorResponse}},
+)
+def receipt_qr(body: ReceiptQrRequest, settings: SettingsDep) -> Response:
+    """The receipt's QR code (``format`` png, the default, or svg)."""
+    token = _signed(body.token, settings)
+    if body.format == "svg":
+        return Response(qr_svg(token), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+    return Response(qr_png(token), media_type="image/png", headers={"Cache-Control": "no-store"})

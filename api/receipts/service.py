@@ -57,10 +57,12 @@ def facts(receipt: Receipt, certification: Certification, person: Beneficiary) -
     )
 
 
-def public(receipt: Receipt, certification: Certification, person: Beneficiary, *, key: str) -> ReceiptPublic:
+def public(
+    receipt: Receipt, certification: Certification, person: Beneficiary, *, key: str, with_token: bool = True
+) -> ReceiptPublic:
+    """The receipt as its holder sees it; ``with_token=False`` for lookups by ID number and name, which
+    anyone knowing both can make (the token is for whoever certified)."""
     f = facts(receipt, certification, person)
-    token = receipt_token.encode(f, key=key)
-    quoted = quote(token, safe="")
     return ReceiptPublic(
         receipt_id=f.receipt_id,
         holder_name=f.holder_name,
@@ -68,9 +70,7 @@ def public(receipt: Receipt, certification: Certification, person: Beneficiary, 
         method=f.method,
         certified_on=f.certified_on,
         valid_until=f.valid_until,
-        token=token,
-        qr_png_url=f"{QR_PATH}.png?token={quoted}",
-        qr_svg_url=f"{QR_PATH}.svg?token={quoted}",
+        token=receipt_token.encode(f, key=key) if with_token else None,
     )
 
 
@@ -111,12 +111,3 @@ def verify(session: Session, token: str, *, key: str) -> ReceiptVerification:
         certified_on=claimed.certified_on,
         valid_until=claimed.valid_until,
     )
-
-
-def resolve(session: Session, token: str, *, key: str) -> tuple[Receipt, Certification, Beneficiary] | None:
-    """The receipt, certification and person behind a valid token (None when invalid)."""
-    if not verify(session, token, key=key).valid:
-        return None
-    receipt = session.get(Receipt, receipt_token.decode(token, key=key).receipt_id)
-    certification = session.get(Certification, receipt.certification_id)
-    return receipt, certification, session.get(Beneficiary, certification.beneficiary_id)

@@ -13,6 +13,7 @@ from api import audit
 from api.auth.deps import Reviewer, StaffScope
 from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary
+from api.certification import reference_rule
 from api.core.context import CertContextDep
 from api.core.db import session_scope, utcnow
 from api.core.deps import SessionDep
@@ -68,6 +69,7 @@ def item_public(
             for f in files
         ],
         history=history.case_history(session, item, files) if with_evidence else [],
+        references=reference_rule.history(session, person.id) if with_evidence else [],
         approval_blocked=duties.blocker(session, item, reviewer)
         if with_evidence and pending and reviewer is not None
         else None,

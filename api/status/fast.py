@@ -29,8 +29,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.core.asgi import replay_body
 from api.core.db import utcnow
 from api.core.deps import client_ip
-from api.core.errors import error_response
-from api.status.router import NOT_FOUND_MESSAGE, rate_limited_error
+from api.core.errors import ApiError, error_response
+from api.core.limiter import Budget, RateLimiter
+from api.status.router import NOT_FOUND_MESSAGE
 from api.status.service import lookup_status
 from shared.idnumber import IdNumberError, parse_id_number
 from shared.schemas import StatusRequest, StatusResponse
@@ -90,11 +91,17 @@ class StatusFastPath:
             return False
         request = Request(scope)
         state = request.app.state
-        allowed, wait = state.status_limiter.allow(await client_ip(request))
-        if not allowed:
-            exc = rate_limited_error(wait)
+        limiter: RateLimiter = state.limiter
+        try:
+            await limiter.charge_async(Budget.PERSON_LOOKUP, await client_ip(request))
+            await limiter.charge_async(Budget.PERSON_LOOKUP_PER_PERSON, limiter.person_key(info.number))
+        except ApiError as exc:  # 429 over a budget, 503 when the limiter's storage is down
             resp = error_response(
-                429, exc.code, exc.message, headers=exc.headers, retry_after_seconds=exc.retry_after_seconds
+                exc.status_code,
+                exc.code,
+                exc.message,
+                headers=exc.headers,
+                retry_after_seconds=exc.retry_after_seconds,
             )
             await resp(scope, _no_body, send)
             return True

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.core.db import utcnow
 from api.core.deps import ClientIp
 from api.core.errors import ApiError
+from api.core.limiter import Budget, RateLimiter
 from api.status.service import lookup_status
 from shared.idnumber import IdNumberError, parse_id_number
 from shared.schemas import ErrorDetail, ErrorResponse, OfficeContact, StatusRequest, StatusResponse
@@ -23,27 +24,17 @@ NOT_FOUND_MESSAGE = (
 _errors = {
     404: {"model": ErrorResponse, "description": "unknown ID number or name does not match (same answer)"},
     422: {"model": ErrorResponse, "description": "invalid input, with a message to show"},
-    429: {"model": ErrorResponse, "description": "too many lookups from this client"},
+    429: {"model": ErrorResponse, "description": "too many lookups from this client or of this person"},
+    503: {"model": ErrorResponse, "description": "the limiter's storage (Redis) cannot be reached"},
 }
-
-
-def rate_limited_error(wait: int) -> ApiError:
-    return ApiError(
-        429,
-        "rate_limited",
-        f"Too many lookups from this device. Please wait {wait} seconds and try again.",
-        headers={"Retry-After": str(wait)},
-        retry_after_seconds=wait,
-    )
 
 
 # The ordinary lookup is answered by api.status.fast.StatusFastPath before it reaches this route; keep
 # the two in step (same checks in the same order, same answers).
 @router.post("/status", response_model=StatusResponse, responses=_errors)
 def post_status(body: StatusRequest, request: Request, ip: ClientIp) -> Response:
-    allowed, wait = request.app.state.status_limiter.allow(ip)
-    if not allowed:
-        raise rate_limited_error(wait)
+    limiter: RateLimiter = request.app.state.limiter
+    limiter.charge(Budget.PERSON_LOOKUP, ip)
     try:
         info = parse_id_number(body.id_number)
     except IdNumberError as exc:
@@ -53,6 +44,7 @@ def post_status(body: StatusRequest, request: Request, ip: ClientIp) -> Response
             exc.message,
             details=[ErrorDetail(field="id_number", code=exc.code, message=exc.message)],
         ) from None
+    limiter.charge(Budget.PERSON_LOOKUP_PER_PERSON, limiter.person_key(info.number))
     # A plain connection opened here (not a dependency): one worker-thread hop per request. The standby
     # answers when there is one (api/core/replica.py).
     state = request.app.state

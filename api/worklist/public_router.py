@@ -14,7 +14,7 @@ from api.beneficiaries.models import Beneficiary
 from api.certification import family
 from api.certification.people import find_person
 from api.challenges.submission import check_key
-from api.core.context import CertContextDep, RateLimited
+from api.core.context import CertContextDep, RateLimited, charge_person
 from api.core.db import session_scope, utcnow
 from api.core.edge import RowId
 from api.core.operator import SELF, Operator, OperatorKind
@@ -62,6 +62,7 @@ def request_visit(
 ) -> VisitRequestAck:
     """Ask for a home visit (201); if one is already open for the person, it is returned (200)."""
     key = check_key(idempotency_key) if idempotency_key is not None else None
+    charge_person(ctx, body.id_number)
     with session_scope(ctx.sessions) as session:
         person = find_person(session, body.id_number, body.name, for_update=True)
         request, created = visits.create(

@@ -237,14 +237,22 @@ class ApiClient:
                                 content_type=encoded.headers["Content-Type"], on_progress=on_progress,
                                 idempotency_key=idempotency_key or new_idempotency_key())
 
-    async def fetch_bytes(self, path_or_url: str) -> bytes:
-        """GET a binary resource of the API (e.g. a receipt's ``qr_png_url``)."""
+    async def receipt_qr_png(self, token: str) -> bytes:
+        """``POST /api/v1/receipts/qr``: the receipt's QR code as PNG (the token goes in the body, never in
+        a URL that access logs would keep)."""
+        return await self.fetch_bytes("/api/v1/receipts/qr", json={"token": token, "format": "png"})
+
+    async def fetch_bytes(self, path_or_url: str, *, json: object | None = None) -> bytes:
+        """A binary resource of the API: GET, or POST with ``json`` (safe to repeat: it changes nothing)."""
         last_error: Exception | None = None
         for attempt in range(self.retries + 1):
             if attempt:
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
             try:
-                response = await self._http.get(path_or_url)
+                if json is None:
+                    response = await self._http.get(path_or_url)
+                else:
+                    response = await self._http.post(path_or_url, json=json)
             except httpx.TransportError as exc:
                 last_error = exc
                 continue

@@ -257,9 +257,9 @@ class CaptureFlow:
             await self._set(CapturePhase.ERROR)
             return
         self.progress = 1.0
-        if self.result.receipt is not None:
+        if self.result.receipt is not None and self.result.receipt.token is not None:
             try:
-                self.receipt_qr_png = await self.api.fetch_bytes(self.result.receipt.qr_png_url)
+                self.receipt_qr_png = await self.api.receipt_qr_png(self.result.receipt.token)
             except ApiError:
                 self.receipt_qr_png = None  # the receipt's facts are still shown; staff can verify by id
         await self._set(CapturePhase.DONE)

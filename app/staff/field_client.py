@@ -117,12 +117,13 @@ class FieldClient:
     async def enrol_reference(
         self, *, id_number: str, name: str, id_card_last4: str, photo: bytes, replace: bool
     ) -> ReferencePublic:
-        """人脸建模: the photo becomes the person's reference face once the ID card was checked."""
+        """人脸建模 after the ID card was checked (the server records the signed-in staff member as the
+        checker): the photo becomes the person's reference face once the face check that follows (same
+        staff member, same visit) passes, or a second staff member confirms it."""
         data = {
             "id_number": id_number,
             "name": name,
             "id_card_last4": id_card_last4,
-            "id_document_checked": "true",
             "replace": "true" if replace else "false",
         }
         return await self.console.send(

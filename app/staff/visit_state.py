@@ -247,18 +247,17 @@ class HomeVisit:
         return "family.error.phone" if phone and not _PHONE.match(phone) else None
 
     async def update_contact(self, client: FieldClient, phone: str, address: str) -> bool:
-        """Confirm (both empty) or update the phone and address, with the receipt of today's certification."""
+        """Confirm (both empty) or update the phone and address, with the single-use code today's passed
+        certification handed out."""
         self.notice = None
-        receipt = self.result.receipt if self.result is not None else None
-        if receipt is None:
+        code = self.result.contact_code if self.result is not None else None
+        if code is None:
             self.notice = Notice(key="visit.contact.error.no_receipt")
             return False
         if (key := self.contact_error_key(phone)) is not None:
             self.notice = Notice(key=key)
             return False
-        body = ContactUpdate(
-            receipt_token=receipt.token, phone=phone.strip() or None, address=address.strip() or None
-        )
+        body = ContactUpdate(contact_code=code, phone=phone.strip() or None, address=address.strip() or None)
 
         async def send() -> None:
             self.contact = await client.confirm_contact(body)

@@ -78,6 +78,10 @@ MESSAGES: dict[str, str] = {
     "error.not_found": "No one found. Please check the ID number and the name.",
     "error.rate_limited": "Too many look-ups. Please wait a few minutes.",
     "error.storage_unavailable": "The file storage cannot be reached right now. Please try again in a moment.",
+    "error.limiter_unavailable": "The service is briefly unavailable. Please try again in a few seconds.",
+    "error.contact_code_invalid": "This code has expired or was already used. Contact details can be updated right after a certification.",
+    "error.reference_not_pending": "This reference face is not waiting for a confirmation.",
+    "error.same_staff": "A second staff member must confirm: you added this reference face yourself.",
     "error.invalid": "Something entered is not right. Please check.",
     # the upload intake (api/evidence/intake.py)
     "error.image_too_large": "The picture has too many pixels. Take the photo with the phone camera, or make it smaller, and send it again.",

@@ -78,6 +78,10 @@ MESSAGES: dict[str, str] = {
     "error.not_found": "没有找到这个人。请核对身份证号码和姓名。",
     "error.rate_limited": "查询次数太多了，请过几分钟再试。",
     "error.storage_unavailable": "暂时无法访问文件存储，请稍后再试。",
+    "error.limiter_unavailable": "服务暂时不可用，请过几秒钟再试。",
+    "error.contact_code_invalid": "此验证码已过期或已使用。认证完成后可立即更新联系方式。",
+    "error.reference_not_pending": "这张人脸底片不在等待确认。",
+    "error.same_staff": "需要另一位工作人员确认：这张人脸底片是您本人添加的。",
     "error.invalid": "填写的信息有误，请核对。",
     # the upload intake (api/evidence/intake.py)
     "error.image_too_large": "照片的像素太多，无法接收。请用手机直接拍照，或把照片缩小后再上传。",

@@ -78,6 +78,10 @@ MESSAGES: dict[str, str] = {
     "error.not_found": "沒有找到這個人。請核對身份證號碼和姓名。",
     "error.rate_limited": "查詢次數太多了，請過幾分鐘再試。",
     "error.storage_unavailable": "暫時無法存取檔案儲存，請稍後再試。",
+    "error.limiter_unavailable": "服務暫時無法使用，請過幾秒鐘再試。",
+    "error.contact_code_invalid": "此驗證碼已過期或已使用。認證完成後可立即更新聯絡方式。",
+    "error.reference_not_pending": "這張人臉底片不在等待確認。",
+    "error.same_staff": "需要另一位工作人員確認：這張人臉底片是您本人新增的。",
     "error.invalid": "填寫的資料有誤，請核對。",
     # the upload intake (api/evidence/intake.py)
     "error.image_too_large": "照片的像素太多，無法接收。請用手機直接拍照，或把照片縮小後再上傳。",

@@ -29,14 +29,16 @@ def test_reads_prefixed_environment_variables(tmp_path, environ) -> None:
     environ(
         {
             "LIFECERT_DATABASE_URL": "sqlite:///x.sqlite3",
-            "LIFECERT_STATUS_RATE_PER_MINUTE": "120",
+            "LIFECERT_LIMITS__PERSON_LOOKUP": "120/minute",
+            "LIFECERT_TRUSTED_PROXIES": "10.0.0.1, 10.1.0.0/16",
             "LIFECERT_DATA_DIR": str(tmp_path),
             "UNRELATED": "1",
         }
     )
     s = Settings()
     assert s.database_url == "sqlite:///x.sqlite3"
-    assert s.status_rate_per_minute == 120
+    assert s.limits.person_lookup == "120/minute"
+    assert s.trusted_proxies == ("10.0.0.1/32", "10.1.0.0/16")
     assert s.data_dir == tmp_path
     assert s.env is Environment.DEVELOPMENT
 
@@ -92,7 +94,9 @@ def test_production_requires_the_audit_and_storage_keys(environ, name, value) ->
     "values",
     [
         {"LIFECERT_ENV": "staging"},
-        {"LIFECERT_STATUS_RATE_PER_MINUTE": "-1"},
+        {"LIFECERT_LIMITS__PERSON_LOOKUP": "lots"},
+        {"LIFECERT_LIMITS__STORAGE_URI": "mongodb://127.0.0.1"},
+        {"LIFECERT_TRUSTED_PROXIES": "10.0.0.1,proxy.example"},
         {"LIFECERT_SECRET_KEY": "short"},
         {"LIFECERT_CERTIFICATION__CLAIM_LEASE_SECONDS": "0"},
         {"LIFECERT_FACE__THRESHOLD": "close"},

@@ -96,7 +96,7 @@ def test_demo_accounts_refused_in_production(settings, session) -> None:
     with TestClient(create_app(settings)) as dev:
         assert dev.post("/api/v1/auth/staff/login", json=login).status_code == 200
     prod = production(
-        database_url=settings.database_url, data_dir=settings.data_dir, status_rate_per_minute=0
+        database_url=settings.database_url, data_dir=settings.data_dir, limits=settings.limits
     )
     app = create_app(prod)
     no_lifespan = TestClient(app)  # sign-in is refused even if the start-up check were skipped

@@ -200,7 +200,6 @@ def _onsite_reference(env: Env) -> Probe:
             data={
                 "id_number": number,
                 "name": person.name,
-                "id_document_checked": "true",
                 "id_card_last4": person.id_number[-4:],
             },
             files=[("photo", ("face.jpg", jpeg(), "image/jpeg"))],

@@ -21,6 +21,7 @@ from shared.schemas import (
     AttestationPublic,
     CaseEvent,
     EvidencePublic,
+    ReferenceHistoryEntry,
     ReviewItemPublic,
     SignoffPublic,
     StaffPublic,
@@ -93,6 +94,13 @@ def review_item(opened: tuple[bool, bool] = (False, False), blocked: str | None 
         review_id="rv-abc", kind="attestation", status="pending", method=CertificationMethod.ATTESTATION,
         holder_name="李*英", holder_id="1101**********022X", region_code="110101001001",
         note="长期卧床，无法刷脸", submitted_at=AT, evidence=files, history=history, approval_blocked=blocked,
+        references=[
+            ReferenceHistoryEntry(reference_id=7, source="onsite_enrolment", added_at=AT, added_by=OPENER,
+                                  id_checked_by=OPENER, status="active", confirmation="second_staff",
+                                  confirmed_by=TOWNSHIP, confirmed_at=AT),
+            ReferenceHistoryEntry(reference_id=8, source="onsite_enrolment", added_at=AT, added_by=OPENER,
+                                  id_checked_by=OPENER, status="awaiting_confirmation"),
+        ],
     )
 
 
@@ -189,12 +197,16 @@ def test_review_item_with_history_and_evidence(language: str) -> None:
     ids = set(identifiers(view))
     assert {"console-review-case", "console-history-0", "console-history-5", "console-evidence-1",
             "console-evidence-open-1", "console-evidence-open-2", "console-review-reason", "console-approve",
-            "console-reject", "console-approve-hint", "console-review-back"} <= ids
+            "console-reject", "console-approve-hint", "console-review-back", "console-reference-0",
+            "console-reference-1"} <= ids
     assert [b.disabled for b in buttons_named(view, "console-approve")] == [True]
     if language == "zh-Hans":
         shown = texts(view)
         assert "2026-11-20 09:30 张协办（110101001001）：上传材料 2" in shown  # China time, file numbers
         assert "2026-11-20 09:30 赵街道（110101001）：乡镇/街道签字" in shown
+        # who added each reference face and checked the ID document, and how it was confirmed (finding 4)
+        assert "2026-11-20 09:30 上门人脸建模：张协办添加，身份证由张协办核对；由赵街道复核确认" in shown
+        assert "2026-11-20 09:30 上门人脸建模：张协办添加，身份证由张协办核对；待确认（未启用）" in shown
         assert "请先逐一查看全部证明材料，“通过”按钮才能使用。" in shown and "证明材料（已查看 0/2）" in shown
 
 

@@ -19,7 +19,7 @@ from tests.app.test_screens import ROUTES, identifiers, make_ui, texts
 def receipt(rid: str, day: date) -> ReceiptPublic:
     return ReceiptPublic(receipt_id=rid, holder_name="孙*庆", holder_id="1101**********0714",
                          method=CertificationMethod.SELF_FACE, certified_on=day, valid_until=date(2030, 1, 1),
-                         token="t", qr_png_url="/q", qr_svg_url="/s")
+                         token="t")
 
 
 def test_merge_lists_each_receipt_once_newest_first_with_where_it_is_kept() -> None:

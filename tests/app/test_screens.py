@@ -253,7 +253,7 @@ def test_passed_outcome_shows_receipt_and_qr() -> None:
 
     receipt = ReceiptPublic(receipt_id="r1", holder_name="孙*庆", holder_id="1101**********0714",
                             method=CertificationMethod.SELF_FACE, certified_on=date(2026, 11, 23),
-                            valid_until=date(2027, 9, 30), token="t", qr_png_url="/q.png", qr_svg_url="/q.svg")
+                            valid_until=date(2027, 9, 30), token="t")
     ui = _outcome_ui(FramesResult(result="passed", reason="ok", message="ok", receipt=receipt), qr=b"\x89PNG")
     view = ROUTES["/certify/result"](ui)
     shown = texts(view)
@@ -284,7 +284,7 @@ def test_receipts_screen_lists_the_devices_receipts() -> None:
     assert "receipts-none" in identifiers(ROUTES["/receipts"](ui))
     ui.state.receipts = [ReceiptPublic(receipt_id="r1", holder_name="孙*庆", holder_id="1101**********0714",
                                        method=CertificationMethod.FAMILY_FACE, certified_on=date(2026, 11, 22),
-                                       valid_until=date(2027, 6, 30), token="t", qr_png_url="/q", qr_svg_url="/s")]
+                                       valid_until=date(2027, 6, 30), token="t")]
     view = ROUTES["/receipts"](ui)
     assert "Certified on: 22 November 2026 (face check with family help)" in texts(view)
     assert "receipt-0-qr" in identifiers(view)
@@ -383,7 +383,7 @@ def test_face_step_shows_the_capture_once_the_id_card_was_checked_then_the_outco
     assert {"camera-start", "camera-instruction", "camera-preview", "camera-alternatives"} <= set(capture)
     receipt = ReceiptPublic(receipt_id="r1", holder_name="马*胜", holder_id="1101**********1339",
                             method=CertificationMethod.STAFF_ONSITE, certified_on=date(2026, 11, 22),
-                            valid_until=date(2027, 8, 31), token="t", qr_png_url="/q.png", qr_svg_url="/q.svg")
+                            valid_until=date(2027, 8, 31), token="t")
     visit.result = FramesResult(result="passed", reason="ok", message="ok", receipt=receipt)
     visit.receipt_qr_png = b"\x89PNG"
     view = STAFF_ROUTES["/worklist/visit/face"](ui)

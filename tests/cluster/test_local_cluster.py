@@ -35,7 +35,7 @@ def test_up_serves_through_haproxy_survives_a_killed_replica_and_down_stops_ever
     monkeypatch.chdir(tmp_path)  # the state file goes to ./var
     monkeypatch.setenv("PYTHONPATH", str(cluster.Path(cluster.__file__).resolve().parents[3]))
     state = cluster.up(
-        replicas=2, api_overrides={"LIFECERT_ENV": "test", "LIFECERT_STATUS_RATE_PER_MINUTE": "0"}
+        replicas=2, api_overrides={"LIFECERT_ENV": "test", "LIFECERT_LIMITS__ENABLED": "false"}
     )
     try:
         proxy = state["haproxy"]["url"]

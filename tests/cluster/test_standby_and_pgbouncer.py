@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.core.db import make_engine
-from api.core.settings import Environment, Settings
+from api.core.settings import Environment, LimitSettings, Settings
 from api.main import create_app
 from tests.api.factories import PersonFactory
 
@@ -33,7 +33,7 @@ def stack(pg_pair, pgbouncer, tmp_path):
         database_read_max_lag_seconds=0.5,
         database_read_recheck_seconds=0,  # check the standby before every read: the test steps are exact
         data_dir=tmp_path,
-        status_rate_per_minute=0,
+        limits=LimitSettings(enabled=False),
     )
     app = create_app(settings)
     writer = make_engine(_db(primary.url))

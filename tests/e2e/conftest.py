@@ -100,11 +100,11 @@ def make_speech() -> None:
 
 
 def stack_env(db_url: str, work: Path) -> dict[str, str]:
-    """The environment of the API and web-app processes: this database, test mode, no status rate limit,
+    """The environment of the API and web-app processes: this database, test mode, no rate limits,
     and the challenge the passing clip performs (refused by the API outside LIFECERT_ENV=test)."""
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
-               LIFECERT_STATUS_RATE_PER_MINUTE="0", PYTHONUNBUFFERED="1",
+               LIFECERT_LIMITS__ENABLED="false", PYTHONUNBUFFERED="1",
                LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS="open_mouth,blink")
     return env
 

@@ -65,7 +65,7 @@ def attest_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     api_url, staff_url, citizen_url = (f"http://127.0.0.1:{p}" for p in ports)
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
-               LIFECERT_STATUS_RATE_PER_MINUTE="0", PYTHONUNBUFFERED="1")
+               LIFECERT_LIMITS__ENABLED="false", PYTHONUNBUFFERED="1")
     logs = [work / "api.log", work / "staff.log", work / "citizen.log"]
     procs: list[subprocess.Popen] = []
     try:

@@ -65,7 +65,7 @@ def console_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
     api_port, web_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
-               LIFECERT_STATUS_RATE_PER_MINUTE="0", PYTHONUNBUFFERED="1")
+               LIFECERT_LIMITS__ENABLED="false", PYTHONUNBUFFERED="1")
     api_url, web_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
     api_log, web_log = work / "api.log", work / "web.log"
     procs: list[subprocess.Popen] = []

@@ -37,7 +37,7 @@ def build(ui: Ui) -> ft.View:
     def show(receipt: ReceiptPublic):
         async def handler() -> None:
             try:
-                qr = await ui.api.fetch_bytes(receipt.qr_png_url)
+                qr = await ui.api.receipt_qr_png(receipt.token) if receipt.token else None
             except ApiError:
                 qr = None
             ui.state.receipt_shown = (receipt, qr)
@@ -55,7 +55,10 @@ def build(ui: Ui) -> ft.View:
             content=ft.Column([
                 *[text.body(line, identifier=f"receipt-{i}-{n}") for n, line in enumerate(lines)],
                 *source,
-                buttons.secondary(t("receipts.show_qr"), f"receipt-{i}-qr", show(receipt), icon=ft.Icons.QR_CODE),
+                # the service's list carries no token (anyone knowing ID number and name can ask for it):
+                # only receipts kept on this device have a QR code to show
+                *([buttons.secondary(t("receipts.show_qr"), f"receipt-{i}-qr", show(receipt),
+                                     icon=ft.Icons.QR_CODE)] if receipt.token else []),
             ], spacing=8),
             bgcolor=CARD, border_radius=16, padding=18, border=ft.Border.all(2, OK if item.on_device else ACCENT)))
     if not cards:

@@ -22,7 +22,7 @@ from app.staff.case_client import CaseClient
 from app.staff.components.attestation_card import level_label
 from app.staff.console_state import MIN_REASON, ConsoleState
 from shared.i18n import Translator
-from shared.schemas import CaseEvent, EvidencePublic
+from shared.schemas import CaseEvent, EvidencePublic, ReferenceHistoryEntry, StaffRef
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -61,6 +61,26 @@ def event_line(t: Translator, event: CaseEvent, numbers: dict[int, int]) -> str:
              action=action)
 
 
+def reference_line(t: Translator, ref: ReferenceHistoryEntry) -> str:
+    """One reference face of the person: where it came from, who added it and checked the ID document, and
+    how (whether) it was confirmed — the reference-face rule, shown to the reviewer."""
+    def name(staff: StaffRef | None) -> str:
+        return staff.name if staff is not None else t("review.case.reference.nobody")
+
+    if ref.status == "awaiting_confirmation":
+        status = t("review.case.reference.awaiting")
+    elif ref.confirmation in ("live_check", "second_staff"):
+        status = t(f"review.case.reference.{ref.confirmation}", who=name(ref.confirmed_by))
+        if ref.status == "retired":
+            status += "; " + t("review.case.reference.retired")
+    else:
+        status = t(f"review.case.reference.{ref.status}")
+    at = ref.added_at if ref.added_at.tzinfo is not None else ref.added_at.replace(tzinfo=UTC)
+    return t("review.case.reference", time=at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+             source=t(f"review.case.reference.source.{ref.source}"), who=name(ref.added_by),
+             checker=name(ref.id_checked_by), status=status)
+
+
 def controls(ui: Ui) -> list[ft.Control]:
     t = ui.t
     state = ui.state.console
@@ -71,6 +91,7 @@ def controls(ui: Ui) -> list[ft.Control]:
     stretch = ft.CrossAxisAlignment.STRETCH
     head = ft.Column(spacing=8, horizontal_alignment=stretch)
     history = ft.Column(spacing=4, horizontal_alignment=stretch)
+    references = ft.Column(spacing=4, horizontal_alignment=stretch)
     files = ft.Column(spacing=16, horizontal_alignment=stretch)
     evidence_title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
     decision = ft.Column(spacing=12, horizontal_alignment=stretch)
@@ -99,6 +120,11 @@ def controls(ui: Ui) -> list[ft.Control]:
                          content=ft.Text(event_line(t, e, numbers), color=INK))
             for i, e in enumerate(item.history)
         ]
+        references.controls = [
+            ft.Semantics(identifier=f"console-reference-{i}",
+                         content=ft.Text(reference_line(t, r), color=INK, selectable=True))
+            for i, r in enumerate(item.references)
+        ] or [text.body(t("review.case.references.none"), muted=True)]
         opened = sum(1 for e in item.evidence if e.opened_by_me)
         evidence_title.value = (t("review.case.evidence", opened=opened, total=len(item.evidence))
                                 if item.evidence else t("attest.evidence"))
@@ -206,6 +232,8 @@ def controls(ui: Ui) -> list[ft.Control]:
         head,
         text.subheading(t("review.case.history")),
         history,
+        text.subheading(t("review.case.references")),
+        references,
         ft.Semantics(identifier="console-evidence-title", content=evidence_title),
         files,
         decision,

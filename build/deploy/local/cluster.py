@@ -516,7 +516,8 @@ def api_env(
         LIFECERT_DATABASE_READ_URL=standby.url.rsplit("/", 1)[0] + "/lifecert",
         LIFECERT_SECRET_KEY=secrets.token_urlsafe(48),
         LIFECERT_DATA_DIR=str(workdir / "data"),
-        LIFECERT_REDIS_URL=redis.url,
+        LIFECERT_LIMITS__STORAGE_URI=redis.url,  # one budget across the replicas (api/core/limiter.py)
+        LIFECERT_TRUSTED_PROXIES="127.0.0.1",  # HAProxy (option forwardfor) on this machine
         PYTHONUNBUFFERED="1",
     )
     if s3 is not None:  # evidence, frames and reference photos in S3, biometric objects encrypted

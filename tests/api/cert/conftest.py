@@ -35,6 +35,15 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
+def confirm_reference(client, response, headers: dict[str, str]) -> None:
+    """Confirm the reference face ``response`` (an enrolment's answer) as a second staff member with
+    ``headers`` (the reference-face rule: a staff-added reference is used once confirmed)."""
+    assert response.status_code == 201, response.text
+    reference_id = response.json()["reference_id"]
+    confirmed = client.post(f"/api/v1/onsite/references/{reference_id}/confirm", headers=headers)
+    assert confirmed.status_code == 200, confirmed.text
+
+
 @pytest.fixture
 def make_helper(client, make_person) -> Callable[[], dict[str, str]]:
     """``make_helper()`` → Authorization headers of a new helper account (its holder is on the roll too)."""

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from api.challenges.models import Challenge, ConsentRecord, IdempotencyRecord
 from api.core.db import utcnow
-from api.core.settings import CertificationSettings, Environment, Settings
+from api.core.settings import CertificationSettings, Environment, LimitSettings, Settings
 from shared.enums import ChallengeAction, PaymentState
 from tests.api import intake_samples as samples
 from tests.api.cert.conftest import new_key
@@ -176,7 +176,7 @@ def test_used_challenge_is_409_and_expired_is_410(client, session, make_person) 
 
 
 def test_challenge_requests_are_rate_limited_per_client(make_client, make_person) -> None:
-    limited = make_client(status_rate_per_minute=6, status_burst=2)
+    limited = make_client(limits=LimitSettings(person_lookup="2/hour"))
     person = make_person(name="限流")
     codes = [
         limited.post(URL, json={"id_number": person.id_number, "name": "限流"}).status_code for _ in range(3)

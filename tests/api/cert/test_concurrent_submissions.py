@@ -15,7 +15,7 @@ from api.challenges.models import ConsentRecord, FailedAttempt, IdempotencyRecor
 from api.receipts.models import Receipt
 from shared.enums import StaffRole
 from tests.api.cert.clips import PASSING_ACTIONS, live_frames, multipart, reference_photo, still_frames
-from tests.api.cert.conftest import new_key
+from tests.api.cert.conftest import confirm_reference, new_key
 
 pytestmark = [pytest.mark.face]
 THREADS = 6
@@ -62,12 +62,11 @@ def test_same_key_at_once_gives_one_answer_and_one_record(
         data={
                 "id_number": person.id_number,
                 "name": NAME,
-                "id_document_checked": "true",
                 "id_card_last4": person.id_number[-4:],
             },
         files={"photo": ("ref.jpg", reference_photo(), "image/jpeg")},
     )
-    assert resp.status_code == 201
+    confirm_reference(face_client, resp, make_staff(StaffRole.REVIEWER))
     challenge_id = new_challenge(face_client, person, fixed_actions)
     key = new_key()
     answers = post_together(

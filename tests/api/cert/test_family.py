@@ -10,7 +10,7 @@ from api.auth.models import HelperBinding
 from api.beneficiaries.models import Certification
 from shared.enums import StaffRole
 from tests.api.cert.clips import PASSING_ACTIONS, live_frames, multipart, reference_photo, still_frames
-from tests.api.cert.conftest import new_key
+from tests.api.cert.conftest import confirm_reference, new_key
 
 pytestmark = pytest.mark.face
 NAME = "刘奶奶"
@@ -19,6 +19,7 @@ NAME = "刘奶奶"
 @pytest.fixture
 def relative(face_client, make_person, make_staff):
     coordinator = make_staff(StaffRole.COORDINATOR)
+    second = make_staff(StaffRole.REVIEWER)
 
     def make():
         person = make_person(name=NAME)
@@ -28,12 +29,11 @@ def relative(face_client, make_person, make_staff):
             data={
                 "id_number": person.id_number,
                 "name": NAME,
-                "id_document_checked": "true",
                 "id_card_last4": person.id_number[-4:],
             },
             files={"photo": ("ref.jpg", reference_photo(), "image/jpeg")},
         )
-        assert resp.status_code == 201
+        confirm_reference(face_client, resp, second)
         return person
 
     return make

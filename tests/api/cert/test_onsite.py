@@ -21,7 +21,6 @@ def enrol(client, headers, person, photo: bytes, **extra):
     data = {
         "id_number": person.id_number,
         "name": NAME,
-        "id_document_checked": "true",
         "id_card_last4": person.id_number[-4:],
         **extra,
     }
@@ -38,8 +37,6 @@ def test_enrolment_checks_the_document_the_photo_and_replaces_on_request(
 ):
     coordinator = make_staff(StaffRole.COORDINATOR)
     person = make_person(name=NAME)
-    unchecked = enrol(face_client, coordinator, person, reference_photo(), id_document_checked="false")
-    assert unchecked.status_code == 422 and unchecked.json()["error"] == "id_document_not_checked"
     two = require_shared("faces", "scenes", "two_people.jpg").read_bytes()
     crowded = enrol(face_client, coordinator, person, two)
     assert crowded.status_code == 422 and crowded.json()["error"] == "multiple_faces"
@@ -59,9 +56,10 @@ def test_enrolment_checks_the_document_the_photo_and_replaces_on_request(
         .scalars()
         .all()
     )
-    assert [(r.source.value, r.active) for r in rows] == [
-        ("onsite_enrolment", False),
-        ("onsite_enrolment", True),
+    # both wait for a live check or a second staff member; the replacement happens on confirmation
+    assert [(r.source.value, r.active, r.awaiting_confirmation, r.replaces_others) for r in rows] == [
+        ("onsite_enrolment", False, True, False),
+        ("onsite_enrolment", False, True, True),
     ]
 
 

@@ -98,14 +98,13 @@ def test_only_a_live_challenge_accepts_previews(client, session, make_person) ->
     assert resp.status_code == 404 and resp.json()["message"]
 
 
-def test_previews_are_rate_limited_per_client(client, make_person) -> None:
-    from api.preview.router import PREVIEW_BURST
+def test_previews_are_rate_limited_per_client(make_client, make_person) -> None:
+    from api.core.settings import LimitSettings
 
-    challenge_id = new_challenge(client, make_person, "预览戊")
-    client.app.state.preview_limiter = None  # fresh buckets for this test
-    codes = [preview(client, "no-such-challenge", b"x").status_code for _ in range(PREVIEW_BURST + 3)]
-    assert codes[:PREVIEW_BURST] == [404] * PREVIEW_BURST
-    assert codes[-1] == 429
-    limited = preview(client, challenge_id, b"x")
-    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
-    client.app.state.preview_limiter = None
+    limited = make_client(limits=LimitSettings(preview="5/hour"))
+    challenge_id = new_challenge(limited, make_person, "预览戊")  # a lookup: another budget
+    codes = [preview(limited, "no-such-challenge", b"x").status_code for _ in range(8)]
+    assert codes[:5] == [404] * 5
+    assert codes[5:] == [429] * 3
+    refused = preview(limited, challenge_id, b"x")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1

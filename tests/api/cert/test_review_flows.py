@@ -141,7 +141,7 @@ def test_attestation_collects_policy_signoffs_then_reviewer_approves(
     assert cert.method.value == "attestation" and cert.operator_kind == "staff"
     status = client.get(f"/api/v1/review/status/{done['review_id']}").json()
     assert status["status"] == "approved" and status["receipt"]["method"] == "attestation"
-    assert client.get("/api/v1/receipts/verify", params={"token": status["receipt"]["token"]}).json()["valid"]
+    assert client.post("/api/v1/receipts/verify", json={"token": status["receipt"]["token"]}).json()["valid"]
     actions = set(session.execute(sa.select(AuditEvent.action)).scalars())
     assert {
         "attestation.open",
@@ -260,7 +260,7 @@ def test_manual_review_evidence_is_kept_and_approval_certifies(client, session, 
     session.expire_all()
     cert = session.execute(sa.select(Certification).where(Certification.beneficiary_id == person.id)).scalar_one()
     assert cert.method is CertificationMethod.MANUAL_REVIEW
-    verified = client.get("/api/v1/receipts/verify", params={"token": receipt["token"]}).json()
+    verified = client.post("/api/v1/receipts/verify", json={"token": receipt["token"]}).json()
     assert verified["valid"] and verified["method"] == "manual_review"
 
 

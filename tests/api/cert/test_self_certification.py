@@ -18,7 +18,7 @@ from api.receipts.token import PURPOSE as RECEIPT_PURPOSE
 from shared.enums import PaymentState, StaffRole
 from shared.months import YearMonth
 from tests.api.cert.clips import PASSING_ACTIONS, live_frames, multipart, reference_photo, still_frames
-from tests.api.cert.conftest import new_key
+from tests.api.cert.conftest import confirm_reference, new_key
 
 pytestmark = pytest.mark.face
 
@@ -29,6 +29,7 @@ NAME = "林秀英"
 def person_with_reference(face_client, make_person, make_staff):
     """make(clip) → a person whose on-site reference face is frame 0 of ``clip``, enrolled over HTTP."""
     coordinator = make_staff(StaffRole.COORDINATOR)
+    second = make_staff(StaffRole.REVIEWER)
 
     def make(clip: str = "d10.mp4", **person_kw):
         person = make_person(name=NAME, **person_kw)
@@ -38,12 +39,11 @@ def person_with_reference(face_client, make_person, make_staff):
             data={
                 "id_number": person.id_number,
                 "name": NAME,
-                "id_document_checked": "true",
                 "id_card_last4": person.id_number[-4:],
             },
             files={"photo": ("ref.jpg", reference_photo(clip), "image/jpeg")},
         )
-        assert resp.status_code == 201, resp.text
+        confirm_reference(face_client, resp, second)
         return person
 
     return make
@@ -132,16 +132,17 @@ def test_live_clip_passes_and_its_receipt_verifies(
     # Raw frames of a pass are not kept (retention for passes: none).
     assert count(session, EvidenceFile, kind="frame") == frames_before
 
-    # The receipt verifies; its QR codes carry the token.
-    check = face_client.get("/api/v1/receipts/verify", params={"token": receipt["token"]}).json()
+    # The receipt verifies; its QR codes carry the token (asked for with the token in the body, not a URL).
+    assert "qr_png_url" not in receipt and "qr_svg_url" not in receipt
+    check = face_client.post("/api/v1/receipts/verify", json={"token": receipt["token"]}).json()
     assert check["valid"] is True and check["receipt_id"] == receipt["receipt_id"]
     assert check["holder_name"] == "林*英" and check["valid_until"] == receipt["valid_until"]
-    png = face_client.get(receipt["qr_png_url"])
+    png = face_client.post("/api/v1/receipts/qr", json={"token": receipt["token"]})
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     image = cv2.imdecode(np.frombuffer(png.content, np.uint8), cv2.IMREAD_GRAYSCALE)
     decoded, _points, _ = cv2.QRCodeDetector().detectAndDecode(image)
     assert decoded == receipt["token"]
-    svg = face_client.get(receipt["qr_svg_url"])
+    svg = face_client.post("/api/v1/receipts/qr", json={"token": receipt["token"], "format": "svg"})
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     assert b"<svg" in svg.content
 
@@ -156,22 +157,28 @@ def test_live_clip_passes_and_its_receipt_verifies(
     replay = submit(face_client, challenge_id, live_frames())
     assert replay.status_code == 409 and replay.json()["error"] == "challenge_used"
 
-    # The person ends by confirming, then updating, their contact details (authorised by the receipt).
-    confirmed = face_client.post("/api/v1/contact", json={"receipt_token": receipt["token"]})
-    assert confirmed.status_code == 200 and confirmed.json()["changed"] is False
+    # The person ends by updating their contact details with the single-use code the pass handed out;
+    # the code works once, and the receipt token is no password.
+    code = body["contact_code"]
+    assert code and body["contact_code_expires_at"]
     updated = face_client.post(
-        "/api/v1/contact",
-        json={"receipt_token": receipt["token"], "phone": "13912345678", "address": "东城区1号"},
+        "/api/v1/contact", json={"contact_code": code, "phone": "13912345678", "address": "东城区1号"}
     )
     assert updated.status_code == 200 and updated.json()["changed"] is True
     session.expire_all()
     from api.beneficiaries.models import Beneficiary
 
     assert session.get(Beneficiary, person.id).phone == "13912345678"
-    forged = face_client.post(
-        "/api/v1/contact", json={"receipt_token": receipt["token"][:-3] + "AAA", "phone": "13900000000"}
-    )
-    assert forged.status_code == 422 and forged.json()["error"] == "invalid_receipt"
+    for used in (
+        {"contact_code": code, "phone": "13900000000"},
+        {"contact_code": receipt["token"][:64], "phone": "13900000000"},
+    ):
+        refused = face_client.post("/api/v1/contact", json=used)
+        assert refused.status_code == 422 and refused.json()["error"] == "contact_code_invalid"
+    refused = face_client.post("/api/v1/contact", json={"receipt_token": receipt["token"]})
+    assert refused.status_code == 422
+    session.expire_all()
+    assert session.get(Beneficiary, person.id).phone == "13912345678"
 
 
 def test_tampered_and_foreign_receipt_tokens_are_invalid(
@@ -194,10 +201,13 @@ def test_tampered_and_foreign_receipt_tokens_are_invalid(
         purpose=RECEIPT_PURPOSE,
     )
     for bad in (f"{flipped}.{mac}", f"{forged.decode().rstrip('=')}.{mac}", foreign, "garbage", token + "x"):
-        check = face_client.get("/api/v1/receipts/verify", params={"token": bad})
+        check = face_client.post("/api/v1/receipts/verify", json={"token": bad})
         assert check.status_code == 200 and check.json()["valid"] is False, bad
-        assert face_client.get("/api/v1/receipts/qr.png", params={"token": bad}).status_code == 422
-    assert face_client.get("/api/v1/receipts/verify", params={"token": token}).json()["valid"] is True
+        assert face_client.post("/api/v1/receipts/qr", json={"token": bad}).status_code == 422
+    assert face_client.post("/api/v1/receipts/verify", json={"token": token}).json()["valid"] is True
+    # no endpoint takes a token in its URL any more (access logs keep URLs)
+    for path in ("/api/v1/receipts/verify", "/api/v1/receipts/qr.png", "/api/v1/receipts/qr.svg"):
+        assert face_client.get(path, params={"token": token}).status_code in (404, 405)
 
 
 def test_still_picture_fails_and_three_failures_offer_manual_review(

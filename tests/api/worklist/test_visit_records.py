@@ -196,7 +196,7 @@ def test_the_home_visit_face_path_checks_the_id_card(
     enrol = client.post(
         "/api/v1/onsite/references",
         headers=coordinator.headers,
-        data={**body, "id_document_checked": "true", "id_card_last4": wrong},
+        data={**body, "id_card_last4": wrong},
         files={"photo": ("ref.jpg", jpeg(), "image/jpeg")},
     )
     assert enrol.status_code == 422 and enrol.json()["error"] == "id_card_mismatch"

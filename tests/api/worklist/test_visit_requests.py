@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from api.audit import AuditEvent, verify_chain
 from api.beneficiaries.models import Certification
 from api.core.errors import ApiError
+from api.core.settings import LimitSettings
 from api.notify.models import OutboxMessage
 from api.worklist import visits
 from api.worklist.models import OPEN_STATES, VisitRequest
@@ -125,7 +126,7 @@ def test_idempotency_key_returns_the_same_request_and_is_not_reused(
 def test_public_requests_are_rate_limited_like_the_status_lookup(
     make_client, new_area, place, births
 ) -> None:
-    limited = make_client(status_rate_per_minute=6, status_burst=2)
+    limited = make_client(limits=LimitSettings(person_lookup="2/hour"))
     person = place(new_area().villages[0], name="限流", birth=births.window_just_opened(81))
     answers = [ask(limited, person, "错名").status_code for _ in range(3)]
     assert answers[:2] == [404, 404] and answers[2] == 429
