@@ -92,7 +92,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-
 def cmd_demo(args: argparse.Namespace) -> int:
     import os
 
@@ -222,13 +221,7 @@ def cmd_faces_enrol_pending(args: argparse.Namespace) -> int:
     done = failed = 0
     try:
         with factory() as session:
-            ids = (
-                session.execute(
-                    sa.select(ReferenceFace.id).where(stale, has_photo())
-                )
-                .scalars()
-                .all()
-            )
+            ids = session.execute(sa.select(ReferenceFace.id).where(stale, has_photo())).scalars().all()
         for rid in ids:
             with factory() as session:
                 ref = session.get(ReferenceFace, rid)
@@ -345,8 +338,11 @@ def cmd_calendar_check(args: argparse.Namespace) -> int:
     needed = [today.year] + ([today.year + 1] if today.month == 12 else [])
     missing = [y for y in needed if not calendar.covers(y)]
     if missing:
-        print(f"warning: {path} does not list {', '.join(map(str, missing))}: add the State Council's notice "
-              "(build/make_calendar.py)", file=sys.stderr)
+        print(
+            f"warning: {path} does not list {', '.join(map(str, missing))}: add the State Council's notice "
+            "(build/make_calendar.py)",
+            file=sys.stderr,
+        )
         return 1
     print(f"{path}: ok")
     return 0
@@ -372,7 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     p = sub.add_parser(
-        "demo", help="demo roster + API on :8000 + citizens' app on :8550 + staff app on :8551 (Ctrl-C stops all)"
+        "demo",
+        help="demo roster + API on :8000 + citizens' app on :8550 + staff app on :8551 (Ctrl-C stops all)",
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
@@ -454,9 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_calendar_check)
 
-    p = sub.add_parser(
-        "settings", help="list every LIFECERT_* setting with its default (the README's table)"
-    )
+    p = sub.add_parser("settings", help="list every LIFECERT_* setting with its default (the README's table)")
     p.add_argument("--readme", metavar="FILE", help="rewrite the settings table in FILE (e.g. README.md)")
     p.set_defaults(func=cmd_settings)
 
@@ -474,7 +469,15 @@ def _register_domain_commands(sub: argparse._SubParsersAction) -> None:
     from api.evidence import storage_cli
     from api.spotchecks import cli as spotchecks_cli
 
-    for module in (auth_cli, comparison_cli, cycle_cli, disclosure_cli, evidence_cli, spotchecks_cli, storage_cli):
+    for module in (
+        auth_cli,
+        comparison_cli,
+        cycle_cli,
+        disclosure_cli,
+        evidence_cli,
+        spotchecks_cli,
+        storage_cli,
+    ):
         module.register(sub)
 
 

@@ -527,7 +527,10 @@ def run_demo(
 
     settings = Settings()
     if settings.is_production:
-        print("error: lifecert demo seeds demo people and a demo staff account; not in production", file=sys.stderr)
+        print(
+            "error: lifecert demo seeds demo people and a demo staff account; not in production",
+            file=sys.stderr,
+        )
         return 2
     print(f"database: {settings.database_url}")
     upgrade(settings.database_url)
@@ -548,7 +551,9 @@ def run_demo(
     if with_client:
         for (what, module), web_port in zip(WEB_APPS, (client_port, staff_port), strict=True):
             if not client_available(module):
-                print(f"warning: the {what} (python -m {module}) is not available; not started", file=sys.stderr)
+                print(
+                    f"warning: the {what} (python -m {module}) is not available; not started", file=sys.stderr
+                )
                 continue
             cmd = [sys.executable, "-m", module, "--port", str(web_port), "--api", api_url]
             clients.append(subprocess.Popen(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"}))

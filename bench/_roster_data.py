@@ -84,7 +84,9 @@ class FreshDatabase:
         else:
             from sqlalchemy.engine import make_url
 
-            server = pg_url or os.environ.get("LIFECERT_BENCH_PG_URL") or os.environ.get("LIFECERT_TEST_PG_URL")
+            server = (
+                pg_url or os.environ.get("LIFECERT_BENCH_PG_URL") or os.environ.get("LIFECERT_TEST_PG_URL")
+            )
             if not server:
                 raise SystemExit("PostgreSQL: set LIFECERT_BENCH_PG_URL (or pass --pg-url)")
             self.name = f"lifecert_bench_{uuid.uuid4().hex[:10]}"

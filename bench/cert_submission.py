@@ -35,7 +35,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--engine-workers", type=int, default=None, help="face decisions at once (default: the setting)")
+    parser.add_argument(
+        "--engine-workers", type=int, default=None, help="face decisions at once (default: the setting)"
+    )
     args = parser.parse_args()
 
     from fastapi.testclient import TestClient
@@ -57,10 +59,13 @@ def main() -> int:
         env=Environment.TEST, database_url=url, data_dir=tmp / "data", limits=LimitSettings(enabled=False)
     )
     app = create_app(settings)
-    ctx = configure(app, CertificationSettings(
-        challenge_fixed_actions=",".join(PASSING_ACTIONS),
-        **({"engine_workers": args.engine_workers} if args.engine_workers else {}),
-    ))
+    ctx = configure(
+        app,
+        CertificationSettings(
+            challenge_fixed_actions=",".join(PASSING_ACTIONS),
+            **({"engine_workers": args.engine_workers} if args.engine_workers else {}),
+        ),
+    )
     t0 = time.perf_counter()
     template = ctx.engines.run(lambda engine: engine.enrol(reference_photo()))
     print(f"engine warm-up + one enrolment: {(time.perf_counter() - t0) * 1000:.0f} ms")

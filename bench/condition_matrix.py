@@ -124,8 +124,11 @@ def relight(images: tuple[np.ndarray, ...], cond: Condition, rng: np.random.Gene
         found = lm.detect_faces(lm.to_gray(images[0]))
         h, w = images[0].shape[:2]
         fb = found[0][0] if found else None
-        box = (float(fb.x), float(fb.y), float(fb.w), float(fb.h)) if fb else (w * 0.3, h * 0.25, w * 0.4,
-                                                                                  h * 0.5)
+        box = (
+            (float(fb.x), float(fb.y), float(fb.w), float(fb.h))
+            if fb
+            else (w * 0.3, h * 0.25, w * 0.4, h * 0.5)
+        )
     for img in images:
         f = img.astype(np.float32)
         if cond.light == "dim":
@@ -195,24 +198,41 @@ def _reordered(seq: FrameSequence, cut: int) -> FrameSequence:
 
 def live_cases(quick: bool) -> list[tuple[str, tuple[Action, ...], FrameSequence]]:
     cases = ev.LIVE_CASES[1:4] if quick else ev.LIVE_CASES
-    return [(f"{c.clip}[{c.start}:{c.stop}]", c.actions, ev.clip(c.clip).window(c.start, c.stop))
-            for c in cases]
+    return [
+        (f"{c.clip}[{c.start}:{c.stop}]", c.actions, ev.clip(c.clip).window(c.start, c.stop)) for c in cases
+    ]
 
 
 def attack_cases(quick: bool) -> list[tuple[str, str, tuple[Action, ...], FrameSequence]]:
     out: list[tuple[str, str, tuple[Action, ...], FrameSequence]] = []
-    pictures = [("d0 frame 5", ("video", "d0", 5)), ("d18 frame 10", ("video", "d18", 10)),
-                ("printed photo s11", "not_live/s11.jpg"), ("pad spoof F1", "pad/spoof/minivision_F1.jpg")]
+    pictures = [
+        ("d0 frame 5", ("video", "d0", 5)),
+        ("d18 frame 10", ("video", "d18", 10)),
+        ("printed photo s11", "not_live/s11.jpg"),
+        ("pad spoof F1", "pad/spoof/minivision_F1.jpg"),
+    ]
     for desc, spec in pictures[:2] if quick else pictures:
         for acts in ((B, M), (R, M, B)):
             out.append(("photo moved in front of the camera", desc, acts, _moved(ev._picture(spec))))
     for case in ev.WRONG_ORDER[:2] if quick else ev.WRONG_ORDER:
-        out.append(("actions in the wrong order", f"{case.clip}[{case.start}:{case.stop}]", case.actions,
-                    ev.clip(case.clip).window(case.start, case.stop)))
+        out.append(
+            (
+                "actions in the wrong order",
+                f"{case.clip}[{case.start}:{case.stop}]",
+                case.actions,
+                ev.clip(case.clip).window(case.start, case.stop),
+            )
+        )
     splices = [(m, b) for m in ev.MOUTH_PARTS for b in ev.BLINK_PARTS if m[0] != b[0]]
     for (ma, m0, m1), (ba, b0, b1) in splices[:2] if quick else splices:
-        out.append(("two people spliced", f"{ma}+{ba}", (M, B),
-                    ev.splice(ev.clip(ma).window(m0, m1), ev.clip(ba).window(b0, b1))))
+        out.append(
+            (
+                "two people spliced",
+                f"{ma}+{ba}",
+                (M, B),
+                ev.splice(ev.clip(ma).window(m0, m1), ev.clip(ba).window(b0, b1)),
+            )
+        )
     # d18[44:120]: mouth wide open ~61–97, blink ~94–97; played blink part first for (blink, mouth)
     reorders = [("d18", 44, 120, 96, (B, M)), ("d10", 88, 240, 200, (B, M))]
     for name, a, b, cut, acts in reorders[:1] if quick else reorders:
@@ -247,8 +267,10 @@ def matrix_section(quick: bool = False, log: Callable[[str], None] | None = None
                 accepted.append(f"{kind}: {desc}")
         rows.append((cond, rejected, why, retries, accepted))
         if log:
-            log(f"{cond.name}: live rejected {len(rejected)}/{len(lives)} {why}, attacks accepted "
-                f"{len(accepted)}/{len(attacks)} {accepted}")
+            log(
+                f"{cond.name}: live rejected {len(rejected)}/{len(lives)} {why}, attacks accepted "
+                f"{len(accepted)}/{len(attacks)} {accepted}"
+            )
     wall = time.perf_counter() - t_start
     cpu = time.process_time() - cpu_start
     out = ["## 7. Capture conditions (liveness under field conditions)", ""]
@@ -267,15 +289,19 @@ def matrix_section(quick: bool = False, log: Callable[[str], None] | None = None
         "reordered so the actions come in the challenge's order."
     )
     out.append("")
-    out.append("| condition | live rejected (BPCER) | of which TOO_FEW_FRAMES (retry, not counted) | reasons "
-               "| attacks accepted (APCER) |")
+    out.append(
+        "| condition | live rejected (BPCER) | of which TOO_FEW_FRAMES (retry, not counted) | reasons "
+        "| attacks accepted (APCER) |"
+    )
     out.append("|---|---|---|---|---|")
     for cond, rejected, why, retries, accepted in rows:
         bpcer = len(rejected) / len(lives)
         apcer = len(accepted) / len(attacks)
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(why.items())) or "—"
-        out.append(f"| {cond.name} | {len(rejected)}/{len(lives)} ({bpcer:.0%}) | {retries} | {reasons} | "
-                   f"{len(accepted)}/{len(attacks)} ({apcer:.0%}) |")
+        out.append(
+            f"| {cond.name} | {len(rejected)}/{len(lives)} ({bpcer:.0%}) | {retries} | {reasons} | "
+            f"{len(accepted)}/{len(attacks)} ({apcer:.0%}) |"
+        )
     out.append("")
     missed = [(c, r, a) for c, r, _w, _n, a in rows if r or a]
     if missed:

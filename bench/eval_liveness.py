@@ -226,10 +226,19 @@ def attack_rows():
             add(kind_still + " with jitter", desc, actions, still_sequence(img, rng=rng), sub=False)
     for case in WRONG_ORDER:
         seq = clip(case.clip).window(case.start, case.stop)
-        add("actions in the wrong order", f"{case.clip}[{case.start}:{case.stop}] ({case.note})", case.actions, seq,
-            sub=False)
-        add("actions in the wrong order", f"{case.clip}[{case.start}:{case.stop}] ({case.note}), API rate",
-            case.actions, seq)
+        add(
+            "actions in the wrong order",
+            f"{case.clip}[{case.start}:{case.stop}] ({case.note})",
+            case.actions,
+            seq,
+            sub=False,
+        )
+        add(
+            "actions in the wrong order",
+            f"{case.clip}[{case.start}:{case.stop}] ({case.note}), API rate",
+            case.actions,
+            seq,
+        )
     for ma, m0, m1 in MOUTH_PARTS:
         for ba, b0, b1 in BLINK_PARTS:
             if ma == ba:
@@ -290,8 +299,10 @@ def liveness_section() -> str:
         vals = [r[3].timings_ms.get(st, 0.0) for r in api]
         parts.append(f"{st} {np.median(vals):.0f}")
     out.append("")
-    out.append("Wall-time p50 per stage at the API rate, ms: " + ", ".join(parts) + " (landmarks = HOG detection "
-               "on a small copy + 68 points + pose + chip, for every frame).")
+    out.append(
+        "Wall-time p50 per stage at the API rate, ms: " + ", ".join(parts) + " (landmarks = HOG detection "
+        "on a small copy + 68 points + pose + chip, for every frame)."
+    )
     out.append("")
     out.append(
         "Why runs are rejected at the API rate: the clips' blinks last 80–150 ms and their head turns move the "
@@ -328,7 +339,7 @@ def liveness_section() -> str:
     out.append("")
     out.append(
         "The last column re-decides every sequence refused as identity_changed with "
-        "`descriptor_check=\"never\"`: the cheap chip-continuity check alone. The default (`\"auto\"`) adds "
+        '`descriptor_check="never"`: the cheap chip-continuity check alone. The default (`"auto"`) adds '
         "dlib ResNet descriptors of the best frame and each action's peak (must be ≤ 0.42 apart, ≈60 ms of "
         "CPU per frame) whenever an unbridged suspicious cut lies between them (a transition with chip "
         "correlation < 0.7 or a jump, and no frame within 1.5 s after it correlating ≥ 0.85 with one within "

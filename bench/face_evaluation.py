@@ -76,8 +76,13 @@ def rates(rows, threshold: float) -> dict:
     fr = sum(1 for *_, same, d in rows if same and d > threshold)
     n_same = sum(1 for r in rows if r[2])
     n_diff = len(rows) - n_same
-    return {"fa": fa, "fr": fr, "acc": (len(rows) - fa - fr) / len(rows) if rows else 0.0,
-            "far": fa / n_diff if n_diff else 0.0, "frr": fr / n_same if n_same else 0.0}
+    return {
+        "fa": fa,
+        "fr": fr,
+        "acc": (len(rows) - fa - fr) / len(rows) if rows else 0.0,
+        "far": fa / n_diff if n_diff else 0.0,
+        "frr": fr / n_same if n_same else 0.0,
+    }
 
 
 def verification_section(engine, lines: list[str]) -> dict:
@@ -96,25 +101,33 @@ def verification_section(engine, lines: list[str]) -> dict:
     lines += [
         "## 1. Verification on all identity pairs",
         "",
-        (f"Pipeline: intake (≤{cfg.max_side} px) → DeepFace detector `{cfg.detector}` (align={cfg.align}) → "
-        f"dlib's 68 landmarks on the box → dlib's aligned 150×150 chip → ResNet (`{cfg.model}`) descriptor "
-        f"(template tag `{EMBEDDING_PATH}`) → {cfg.metric} distance. A certification embeds its best frame the same "
-        f"way from the liveness stage's landmarks. Pictures: {len(images)} in "
-        f"{len({p.parent for p in images})} identity folders (every file, including the low-resolution and "
-        f"partial-face ones); pairs: {len(pairs)} ({sum(1 for p in pairs if p[2])} same person, "
-        f"{sum(1 for p in pairs if not p[2])} different). Pictures without a usable single face: "
-        f"{len(errors)} {sorted(rel(p) + ' (' + c + ')' for p, c in errors.items())}."),
+        (
+            f"Pipeline: intake (≤{cfg.max_side} px) → DeepFace detector `{cfg.detector}` (align={cfg.align}) → "
+            f"dlib's 68 landmarks on the box → dlib's aligned 150×150 chip → ResNet (`{cfg.model}`) descriptor "
+            f"(template tag `{EMBEDDING_PATH}`) → {cfg.metric} distance. A certification embeds its best frame the same "
+            f"way from the liveness stage's landmarks. Pictures: {len(images)} in "
+            f"{len({p.parent for p in images})} identity folders (every file, including the low-resolution and "
+            f"partial-face ones); pairs: {len(pairs)} ({sum(1 for p in pairs if p[2])} same person, "
+            f"{sum(1 for p in pairs if not p[2])} different). Pictures without a usable single face: "
+            f"{len(errors)} {sorted(rel(p) + ' (' + c + ')' for p, c in errors.items())}."
+        ),
         "",
         f"- Genuine distances: min {same_d[0]:.3f}, median {np.median(same_d):.3f}, **max {same_d[-1]:.3f}**",
         f"- Impostor distances: **min {diff_d[0]:.3f}**, median {np.median(diff_d):.3f}, max {diff_d[-1]:.3f}",
         f"- Zero false accepts holds for any threshold below {diff_d[0]:.3f}; zero false rejects needs ≥ "
-        f"{same_d[-1]:.3f}. " + ("Both hold at once: the classes are separated on this data."
-                                  if same_d[-1] < diff_d[0] else "The classes overlap on this data."),
+        f"{same_d[-1]:.3f}. "
+        + (
+            "Both hold at once: the classes are separated on this data."
+            if same_d[-1] < diff_d[0]
+            else "The classes overlap on this data."
+        ),
         "",
-        (f"**Operating point (face/config.py): threshold {cfg.threshold} → accuracy {at['acc']:.2%}, false "
-        f"accepts {at['fa']}/{len(diff_d)}, false rejects {at['fr']}/{len(same_d)}.** Review band "
-        f"({cfg.threshold}, {cfg.review_limit:.2f}] → NEEDS_REVIEW: {review} pair(s) fall in it "
-        f"({review_diff} impostor). Median time to a template: {ms:.0f} ms per picture."),
+        (
+            f"**Operating point (face/config.py): threshold {cfg.threshold} → accuracy {at['acc']:.2%}, false "
+            f"accepts {at['fa']}/{len(diff_d)}, false rejects {at['fr']}/{len(same_d)}.** Review band "
+            f"({cfg.threshold}, {cfg.review_limit:.2f}] → NEEDS_REVIEW: {review} pair(s) fall in it "
+            f"({review_diff} impostor). Median time to a template: {ms:.0f} ms per picture."
+        ),
         "",
         "| threshold | accuracy | false accepts | false rejects | FAR | FRR |",
         "|---|---|---|---|---|---|",
@@ -122,20 +135,33 @@ def verification_section(engine, lines: list[str]) -> dict:
     for thr in np.round(np.arange(0.40, 0.721, 0.02), 2):
         r = rates(rows, float(thr))
         mark = " ← configured" if abs(thr - cfg.threshold) < 1e-9 else ""
-        lines.append(f"| {thr:.2f}{mark} | {r['acc']:.2%} | {r['fa']} | {r['fr']} | {r['far']:.1%} | "
-                     f"{r['frr']:.1%} |")
+        lines.append(
+            f"| {thr:.2f}{mark} | {r['acc']:.2%} | {r['fa']} | {r['fr']} | {r['far']:.1%} | {r['frr']:.1%} |"
+        )
     if abs(round(cfg.threshold, 2) - cfg.threshold) > 1e-9 or not any(
-            abs(t - cfg.threshold) < 1e-9 for t in np.round(np.arange(0.40, 0.721, 0.02), 2)):
+        abs(t - cfg.threshold) < 1e-9 for t in np.round(np.arange(0.40, 0.721, 0.02), 2)
+    ):
         r = at
-        lines.append(f"| {cfg.threshold} ← configured | {r['acc']:.2%} | {r['fa']} | {r['fr']} | "
-                     f"{r['far']:.1%} | {r['frr']:.1%} |")
-    lines += ["", ("The CLI gives the same figures: `.venv/bin/python -m bench.face_evaluation --pairs-csv /tmp/pairs.csv` "
-              "then `.venv/bin/python -m face eval-pairs --pairs /tmp/pairs.csv --root ../shared/faces/identities`.")]
+        lines.append(
+            f"| {cfg.threshold} ← configured | {r['acc']:.2%} | {r['fa']} | {r['fr']} | "
+            f"{r['far']:.1%} | {r['frr']:.1%} |"
+        )
+    lines += [
+        "",
+        (
+            "The CLI gives the same figures: `.venv/bin/python -m bench.face_evaluation --pairs-csv /tmp/pairs.csv` "
+            "then `.venv/bin/python -m face eval-pairs --pairs /tmp/pairs.csv --root ../shared/faces/identities`."
+        ),
+    ]
     hardest = sorted((r for r in rows if not r[2]), key=lambda r: r[3])[:3]
     weakest = sorted((r for r in rows if r[2]), key=lambda r: -r[3])[:3]
-    lines += ["", "Closest impostor pairs: " + "; ".join(f"{rel(a)} vs {rel(b)} {d:.3f}" for a, b, _, d in hardest),
-              "", "Farthest genuine pairs: " + "; ".join(f"{rel(a)} vs {rel(b)} {d:.3f}" for a, b, _, d in weakest),
-              ""]
+    lines += [
+        "",
+        "Closest impostor pairs: " + "; ".join(f"{rel(a)} vs {rel(b)} {d:.3f}" for a, b, _, d in hardest),
+        "",
+        "Farthest genuine pairs: " + "; ".join(f"{rel(a)} vs {rel(b)} {d:.3f}" for a, b, _, d in weakest),
+        "",
+    ]
     return {"pairs": len(rows), **at, "same_max": same_d[-1], "diff_min": diff_d[0]}
 
 
@@ -145,9 +171,15 @@ def detector_section(lines: list[str]) -> None:
 
     images = identity_images()
     pairs = all_pairs(images)
-    lines += ["## 2. Detector and alignment choice (same pairs)", "",
-              ("| detector | align | faces found | pairs scored | genuine max | impostor min | separated | "
-              f"accuracy at {FaceConfig().threshold} | template ms (median) |"), "|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "## 2. Detector and alignment choice (same pairs)",
+        "",
+        (
+            "| detector | align | faces found | pairs scored | genuine max | impostor min | separated | "
+            f"accuracy at {FaceConfig().threshold} | template ms (median) |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for detector, align in [("dlib", False), ("dlib", True), ("opencv", False), ("opencv", True)]:
         engine = FaceEngine(replace(FaceConfig(), detector=detector, align=align))
         templates, _errors, ms = templates_for(engine, images)
@@ -155,13 +187,21 @@ def detector_section(lines: list[str]) -> None:
         same_d = [d for *_, s, d in rows if s]
         diff_d = [d for *_, s, d in rows if not s]
         r = rates(rows, FaceConfig().threshold)
-        lines.append(f"| {detector} | {align} | {len(templates)}/{len(images)} | {len(rows)} | {max(same_d):.3f} | "
-                     f"{min(diff_d):.3f} | {'yes' if max(same_d) < min(diff_d) else 'no'} | {r['acc']:.2%} | "
-                     f"{ms:.0f} |")
-    lines += ["", ("The detector only places the box: the descriptor is computed on the chip dlib aligns on its "
-              "own 68 landmarks; DeepFace's `align` only moves the box and makes detection dearer (it pads the "
-              "picture by 50 % on every side). dlib without align is configured: it finds every face, separates the "
-              "classes, and is the cheapest dlib variant; opencv misses faces."), ""]
+        lines.append(
+            f"| {detector} | {align} | {len(templates)}/{len(images)} | {len(rows)} | {max(same_d):.3f} | "
+            f"{min(diff_d):.3f} | {'yes' if max(same_d) < min(diff_d) else 'no'} | {r['acc']:.2%} | "
+            f"{ms:.0f} |"
+        )
+    lines += [
+        "",
+        (
+            "The detector only places the box: the descriptor is computed on the chip dlib aligns on its "
+            "own 68 landmarks; DeepFace's `align` only moves the box and makes detection dearer (it pads the "
+            "picture by 50 % on every side). dlib without align is configured: it finds every face, separates the "
+            "classes, and is the cheapest dlib variant; opencv misses faces."
+        ),
+        "",
+    ]
 
 
 def degrade(image: np.ndarray, kind: str) -> np.ndarray:
@@ -171,14 +211,14 @@ def degrade(image: np.ndarray, kind: str) -> np.ndarray:
     if kind == "blur":
         return cv2.GaussianBlur(image, (0, 0), 4)
     if kind == "crop_left":
-        return np.ascontiguousarray(image[:, int(image.shape[1] * 0.42):])
+        return np.ascontiguousarray(image[:, int(image.shape[1] * 0.42) :])
     raise ValueError(kind)
 
 
 def backlit(image: np.ndarray, box) -> np.ndarray:
     out = np.clip(image.astype(np.float32) * 0.35 + 170, 0, 255)
     x, y, w, h = box.x, box.y, box.w, box.h
-    out[y:y + h, x:x + w] = image[y:y + h, x:x + w].astype(np.float32) * 0.4
+    out[y : y + h, x : x + w] = image[y : y + h, x : x + w].astype(np.float32) * 0.4
     return out.astype(np.uint8)
 
 
@@ -194,27 +234,43 @@ def sunglasses(image: np.ndarray, face) -> np.ndarray:
 
 
 def quality_section(engine, lines: list[str]) -> None:
-    pictures = sorted(p for d in ("identities", "scenes") for p in (FACES / d).rglob("*")
-                      if p.suffix.lower() in IMAGE_SUFFIXES)
-    lines += ["## 3. Quality gate", "",
-              ("Thresholds are in face/config.py. Measures: face width (px, in the ≤640 px work image), mean "
-              "face luminance, face/background luminance ratio, Laplacian variance of the face at 128x128, "
-              "eyes found by the Haar cascades."), "",
-              "| picture | faces | verdict | face px | luminance | face/bg | sharpness | eyes |",
-              "|---|---|---|---|---|---|---|---|"]
+    pictures = sorted(
+        p
+        for d in ("identities", "scenes")
+        for p in (FACES / d).rglob("*")
+        if p.suffix.lower() in IMAGE_SUFFIXES
+    )
+    lines += [
+        "## 3. Quality gate",
+        "",
+        (
+            "Thresholds are in face/config.py. Measures: face width (px, in the ≤640 px work image), mean "
+            "face luminance, face/background luminance ratio, Laplacian variance of the face at 128x128, "
+            "eyes found by the Haar cascades."
+        ),
+        "",
+        "| picture | faces | verdict | face px | luminance | face/bg | sharpness | eyes |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
 
     def row(name, result):
         q = result.quality
-        lines.append(f"| {name} | {result.faces} | {q.reason.value} | {q.face_px or ''} | "
-                     f"{'' if q.luminance is None else q.luminance} | "
-                     f"{'' if q.background_ratio is None else q.background_ratio} | "
-                     f"{'' if q.sharpness is None else q.sharpness} | "
-                     f"{'' if q.eyes_found is None else q.eyes_found} |")
+        lines.append(
+            f"| {name} | {result.faces} | {q.reason.value} | {q.face_px or ''} | "
+            f"{'' if q.luminance is None else q.luminance} | "
+            f"{'' if q.background_ratio is None else q.background_ratio} | "
+            f"{'' if q.sharpness is None else q.sharpness} | "
+            f"{'' if q.eyes_found is None else q.eyes_found} |"
+        )
 
     for p in pictures:
         row(rel(p), engine.check(p.read_bytes()))
-    sources = [IDENTITIES / "obama" / "obama.jpg", IDENTITIES / "biden" / "biden2.jpg",
-               IDENTITIES / "rose_leslie" / "rose2.jpg", IDENTITIES / "alex_lacamoire" / "alex2.jpg"]
+    sources = [
+        IDENTITIES / "obama" / "obama.jpg",
+        IDENTITIES / "biden" / "biden2.jpg",
+        IDENTITIES / "rose_leslie" / "rose2.jpg",
+        IDENTITIES / "alex_lacamoire" / "alex2.jpg",
+    ]
     for src in sources:
         image = engine.load_image(src.read_bytes())
         face = engine.detect(image)[0]
@@ -230,9 +286,14 @@ def video_frames_section(engine, lines: list[str], every: int = 20) -> None:
     """Live frames (every `every`-th of each clip) through the gate: how often would it refuse a live person?"""
     from collections import Counter
 
-    lines += ["### Live video frames through the gate", "",
-              f"Every {every}th frame of each clip in `videos/` (JPEG-encoded like an upload).", "",
-              "| clip | frames | verdicts |", "|---|---|---|"]
+    lines += [
+        "### Live video frames through the gate",
+        "",
+        f"Every {every}th frame of each clip in `videos/` (JPEG-encoded like an upload).",
+        "",
+        "| clip | frames | verdicts |",
+        "|---|---|---|",
+    ]
     total = Counter()
     for path in sorted((FACES / "videos").glob("*.mp4")):
         cap = cv2.VideoCapture(str(path))
@@ -247,23 +308,44 @@ def video_frames_section(engine, lines: list[str], every: int = 20) -> None:
             index += 1
         cap.release()
         total += verdicts
-        lines.append(f"| {path.name} | {sum(verdicts.values())} | "
-                     f"{', '.join(f'{k} {v}' for k, v in verdicts.most_common())} |")
+        lines.append(
+            f"| {path.name} | {sum(verdicts.values())} | "
+            f"{', '.join(f'{k} {v}' for k, v in verdicts.most_common())} |"
+        )
     n = sum(total.values())
-    lines += ["", (f"Accepted: {total['ok']}/{n} live frames ({total['ok'] / n:.0%}). d20 is the dim, noisy "
-                   "clip: its frames read as blurred (the camera smooths sensor noise), the message a person in "
-                   "the dark should get."), ""]
+    lines += [
+        "",
+        (
+            f"Accepted: {total['ok']}/{n} live frames ({total['ok'] / n:.0%}). d20 is the dim, noisy "
+            "clip: its frames read as blurred (the camera smooths sensor noise), the message a person in "
+            "the dark should get."
+        ),
+        "",
+    ]
 
 
 def attacks_section(engine, lines: list[str]) -> None:
-    lines += ["## 4. Not-live pictures and presentation attacks (check(): quality gate + MiniFASNet)", "",
-              ("A picture is **refused** when the quality gate fails or MiniFASNet judges it not real. "
-              f"Anti-spoofing enabled: {engine.config.antispoof_enabled}."), "",
-              "| picture | what it is | faces | quality | anti-spoof (real?, score) | refused |",
-              "|---|---|---|---|---|---|"]
-    kinds = {"s11.jpg": "printed photo held in a hand", "s9.jpg": "painting", "s6.jpg": "statue",
-             "s7.jpg": "cartoon", "s25.jpg": "dog", "s39.jpg": "cat", "minivision_F1.jpg": "re-captured print",
-             "minivision_T1.jpg": "live person (genuine)"}
+    lines += [
+        "## 4. Not-live pictures and presentation attacks (check(): quality gate + MiniFASNet)",
+        "",
+        (
+            "A picture is **refused** when the quality gate fails or MiniFASNet judges it not real. "
+            f"Anti-spoofing enabled: {engine.config.antispoof_enabled}."
+        ),
+        "",
+        "| picture | what it is | faces | quality | anti-spoof (real?, score) | refused |",
+        "|---|---|---|---|---|---|",
+    ]
+    kinds = {
+        "s11.jpg": "printed photo held in a hand",
+        "s9.jpg": "painting",
+        "s6.jpg": "statue",
+        "s7.jpg": "cartoon",
+        "s25.jpg": "dog",
+        "s39.jpg": "cat",
+        "minivision_F1.jpg": "re-captured print",
+        "minivision_T1.jpg": "live person (genuine)",
+    }
     refused_attacks = total_attacks = 0
     for p in sorted((FACES / "not_live").glob("*.jpg")) + sorted((FACES / "pad").rglob("*.jpg")):
         result = engine.check(p.read_bytes())
@@ -274,11 +356,19 @@ def attacks_section(engine, lines: list[str]) -> None:
             total_attacks += 1
             refused_attacks += refused
         spoof_txt = "—" if spoof is None else (f"{spoof.is_real}, {spoof.score}" if spoof.ran else spoof.note)
-        lines.append(f"| {rel(p)} | {kinds.get(p.name, '')} | {result.faces} | {result.quality.reason.value} | "
-                     f"{spoof_txt} | {'yes' if refused else 'no'} |")
-    lines += ["", (f"**Attacks refused by a single picture check: {refused_attacks}/{total_attacks}.** A single "
-              "picture cannot prove liveness: in a certification the active challenge (section 5) stops "
-              "still pictures, and these pictures never produce the requested actions."), ""]
+        lines.append(
+            f"| {rel(p)} | {kinds.get(p.name, '')} | {result.faces} | {result.quality.reason.value} | "
+            f"{spoof_txt} | {'yes' if refused else 'no'} |"
+        )
+    lines += [
+        "",
+        (
+            f"**Attacks refused by a single picture check: {refused_attacks}/{total_attacks}.** A single "
+            "picture cannot prove liveness: in a certification the active challenge (section 5) stops "
+            "still pictures, and these pictures never produce the requested actions."
+        ),
+        "",
+    ]
     decision_rows(engine, lines)
 
 
@@ -287,10 +377,16 @@ def decision_rows(engine, lines: list[str]) -> None:
     (a photo held in front of the camera), challenge open_mouth + blink, the picture itself as reference."""
     from face.types import Action, FaceInputError, TimedFrame
 
-    lines += [("Each picture submitted as a whole certification (`FaceEngine.decide`): the picture repeated as "
-              "24 frames at 8 fps, challenge open_mouth + blink, the picture itself enrolled as the reference "
-              "(the attacker's best case)."), "",
-              "| picture | outcome | reason |", "|---|---|---|"]
+    lines += [
+        (
+            "Each picture submitted as a whole certification (`FaceEngine.decide`): the picture repeated as "
+            "24 frames at 8 fps, challenge open_mouth + blink, the picture itself enrolled as the reference "
+            "(the attacker's best case)."
+        ),
+        "",
+        "| picture | outcome | reason |",
+        "|---|---|---|",
+    ]
     accepted = 0
     pictures = sorted((FACES / "not_live").glob("*.jpg")) + sorted((FACES / "pad" / "spoof").glob("*.jpg"))
     for p in pictures:
@@ -325,12 +421,19 @@ def decision_section(engine, lines: list[str]) -> None:
         data = to_timed_frames([seq.images[index]], [0])[0].data
         return engine.template(data)
 
-    lines += ["## 6. Whole decision on live clips", "",
-              ("`FaceEngine.decide` (liveness → verification of the best frame → anti-spoofing → identity "
-              "consistency) on the live cases of section 5 at the API rate (grid phase 0). *Own reference*: a "
-              "frame of the same clip outside the challenge window, enrolled as the reference. *Other "
-              "reference*: a frame of another person's clip."), "",
-              "| case | challenge | own reference | other reference | total ms (own) |", "|---|---|---|---|---|"]
+    lines += [
+        "## 6. Whole decision on live clips",
+        "",
+        (
+            "`FaceEngine.decide` (liveness → verification of the best frame → anti-spoofing → identity "
+            "consistency) on the live cases of section 5 at the API rate (grid phase 0). *Own reference*: a "
+            "frame of the same clip outside the challenge window, enrolled as the reference. *Other "
+            "reference*: a frame of another person's clip."
+        ),
+        "",
+        "| case | challenge | own reference | other reference | total ms (own) |",
+        "|---|---|---|---|---|",
+    ]
     own, other = Counter(), Counter()
     names = [c.clip for c in LIVE_CASES]
     for case in LIVE_CASES:
@@ -342,20 +445,30 @@ def decision_section(engine, lines: list[str]) -> None:
             stranger_clip = others[names.index(case.clip) % len(others)]
             theirs = reference_of(stranger_clip, 0)
         except FaceInputError as exc:
-            lines.append(f"| {case.clip}[{case.start}:{case.stop}] | — | reference refused ({exc.code.value}) | | |")
+            lines.append(
+                f"| {case.clip}[{case.start}:{case.stop}] | — | reference refused ({exc.code.value}) | | |"
+            )
             continue
         d_own = engine.decide(case.actions, frames, [mine])
         d_other = engine.decide(case.actions, frames, [theirs])
         own[d_own.outcome.value] += 1
         other[d_other.outcome.value] += 1
-        lines.append(f"| {case.clip}[{case.start}:{case.stop}] | {', '.join(a.value for a in case.actions)} | "
-                     f"{d_own.outcome.value} ({d_own.reason.value}, distance {_dist(d_own)}) | {d_other.outcome.value} "
-                     f"({d_other.reason.value}, vs {stranger_clip}, distance {_dist(d_other)}) | {d_own.timings_ms.get('total', 0):.0f} |")
-    lines += ["", (f"Own reference: {dict(own)}. Other person's reference: {dict(other)} — "
-              f"**{other.get('passed', 0)} accepted**. A NEEDS_REVIEW with `spoof_suspected` is MiniFASNet judging "
-              "the clip's frames fake (d18, see face/config.py `antispoof_failure`): an officer decides, the "
-              "person is not rejected. A `borderline_match` against another person (the child of d11 against the man of "
-               "d12) is the review band at work: not accepted, sent to an officer."), ""]
+        lines.append(
+            f"| {case.clip}[{case.start}:{case.stop}] | {', '.join(a.value for a in case.actions)} | "
+            f"{d_own.outcome.value} ({d_own.reason.value}, distance {_dist(d_own)}) | {d_other.outcome.value} "
+            f"({d_other.reason.value}, vs {stranger_clip}, distance {_dist(d_other)}) | {d_own.timings_ms.get('total', 0):.0f} |"
+        )
+    lines += [
+        "",
+        (
+            f"Own reference: {dict(own)}. Other person's reference: {dict(other)} — "
+            f"**{other.get('passed', 0)} accepted**. A NEEDS_REVIEW with `spoof_suspected` is MiniFASNet judging "
+            "the clip's frames fake (d18, see face/config.py `antispoof_failure`): an officer decides, the "
+            "person is not rejected. A `borderline_match` against another person (the child of d11 against the man of "
+            "d12) is the review band at work: not accepted, sent to an officer."
+        ),
+        "",
+    ]
 
 
 def _dist(decision) -> str:
@@ -406,8 +519,10 @@ def rewrite_matrix(out: Path, quick: bool) -> int:
 
 
 def write_pairs_csv(path: Path) -> None:
-    rows = ["a,b,same"] + [f"{a.relative_to(IDENTITIES)},{b.relative_to(IDENTITIES)},{int(same)}"
-                           for a, b, same in all_pairs(identity_images())]
+    rows = ["a,b,same"] + [
+        f"{a.relative_to(IDENTITIES)},{b.relative_to(IDENTITIES)},{int(same)}"
+        for a, b, same in all_pairs(identity_images())
+    ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
@@ -418,8 +533,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-matrix", action="store_true", help="leave out section 7 (capture conditions)")
     parser.add_argument("--only-matrix", action="store_true", help="rewrite section 7 alone in --out")
     parser.add_argument("--quick", action="store_true", help="section 7 on a small subset (development)")
-    parser.add_argument("--pairs-csv", type=Path, help="also write every identity pair as a,b,same for "
-                        "`python -m face eval-pairs --pairs CSV --root ../shared/faces/identities`")
+    parser.add_argument(
+        "--pairs-csv",
+        type=Path,
+        help="also write every identity pair as a,b,same for "
+        "`python -m face eval-pairs --pairs CSV --root ../shared/faces/identities`",
+    )
     args = parser.parse_args(argv)
     if args.only_matrix:
         return rewrite_matrix(args.out, args.quick)
@@ -435,11 +554,17 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     engine.warm_up()
     load_s = time.perf_counter() - t
-    lines = ["# Face engine evaluation", "",
-             ("Generated by `.venv/bin/python -m bench.face_evaluation` (do not edit by hand). Data: "
-             "`../shared/faces` (see its MANIFEST.md). "
-             f"Python {platform.python_version()}, DeepFace engine `{models.engine()}`, models loaded in "
-             f"{load_s:.1f} s."), ""]
+    lines = [
+        "# Face engine evaluation",
+        "",
+        (
+            "Generated by `.venv/bin/python -m bench.face_evaluation` (do not edit by hand). Data: "
+            "`../shared/faces` (see its MANIFEST.md). "
+            f"Python {platform.python_version()}, DeepFace engine `{models.engine()}`, models loaded in "
+            f"{load_s:.1f} s."
+        ),
+        "",
+    ]
     summary = verification_section(engine, lines)
     lines += [REFERENCES_TEXT]
     detector_section(lines)
@@ -455,9 +580,11 @@ def main(argv: list[str] | None = None) -> int:
         lines += [matrix_section(args.quick).rstrip(), ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
-    print(f"pairs {summary['pairs']}: accuracy {summary['acc']:.2%}, false accepts {summary['fa']}, false "
-          f"rejects {summary['fr']}, genuine max {summary['same_max']:.3f}, impostor min {summary['diff_min']:.3f}"
-          f" → {args.out}")
+    print(
+        f"pairs {summary['pairs']}: accuracy {summary['acc']:.2%}, false accepts {summary['fa']}, false "
+        f"rejects {summary['fr']}, genuine max {summary['same_max']:.3f}, impostor min {summary['diff_min']:.3f}"
+        f" → {args.out}"
+    )
     return 0
 
 

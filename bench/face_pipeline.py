@@ -64,8 +64,9 @@ def stage_timings(engine, repeats: int) -> dict[str, tuple[list[float], list[flo
     from face import verify as verification
 
     predictor = models.landmarks_68()
-    stages: dict[str, list[float]] = {k: [] for k in ("decode", "detect", "quality", "landmarks", "embed",
-                                                      "anti-spoof")}
+    stages: dict[str, list[float]] = {
+        k: [] for k in ("decode", "detect", "quality", "landmarks", "embed", "anti-spoof")
+    }
     cpu: dict[str, list[float]] = {k: [] for k in stages}
 
     def timed(fn, *args):  # wall and CPU per stage
@@ -121,8 +122,9 @@ def clip_frames(name: str, start: int, stop: int, fps_out: float, max_side: int 
                 s = max_side / max(h, w)
                 image = cv2.resize(image, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
             shape = image.shape[:2]
-            frames.append(TimedFrame(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes(),
-                                     round(t)))
+            frames.append(
+                TimedFrame(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes(), round(t))
+            )
             next_t += 1000.0 / fps_out
         index += 1
     cap.release()
@@ -136,7 +138,9 @@ CHALLENGES = [
 ]
 
 
-def decide_timings(engine, repeats: int, challenges=None) -> list[tuple[str, int, tuple, str, list[float], dict, str]]:
+def decide_timings(
+    engine, repeats: int, challenges=None
+) -> list[tuple[str, int, tuple, str, list[float], dict, str]]:
     from face.types import Action
 
     rows = []
@@ -155,8 +159,17 @@ def decide_timings(engine, repeats: int, challenges=None) -> list[tuple[str, int
         stage_p50 = {k: round(pct(v, 50), 1) for k, v in stage_sums.items()}
         stage_p50["cpu_total"] = round(pct(cpus, 50), 1)
         outcome = f"{decision.outcome.value}/{decision.reason.value}"
-        rows.append((f"{name} frames {a}-{b} at {step} fps ({shape[1]}x{shape[0]})", len(frames), actions, note,
-                     totals, stage_p50, outcome))
+        rows.append(
+            (
+                f"{name} frames {a}-{b} at {step} fps ({shape[1]}x{shape[0]})",
+                len(frames),
+                actions,
+                note,
+                totals,
+                stage_p50,
+                outcome,
+            )
+        )
     return rows
 
 
@@ -222,9 +235,15 @@ def side_by_side(engine, n_pairs: int) -> dict[str, dict]:
         return deepface.verify(str(a), str(b), model_name="Dlib")["verified"]
 
     def deepface_tuned(a, b):
-        return deepface.verify(engine.load_image(a.read_bytes()), engine.load_image(b.read_bytes()),
-                               model_name="Dlib", detector_backend="dlib", align=False,
-                               distance_metric="euclidean", threshold=engine.config.threshold)["verified"]
+        return deepface.verify(
+            engine.load_image(a.read_bytes()),
+            engine.load_image(b.read_bytes()),
+            model_name="Dlib",
+            detector_backend="dlib",
+            align=False,
+            distance_metric="euclidean",
+            threshold=engine.config.threshold,
+        )["verified"]
 
     run("lifecert pipeline (FaceEngine.verify from bytes)", ours)
     run("DeepFace.verify plain (paths, model Dlib, defaults)", deepface_plain)
@@ -234,6 +253,7 @@ def side_by_side(engine, n_pairs: int) -> dict[str, dict]:
     except ImportError as exc:
         results["face_recognition"] = {"missing": str(exc)}
     else:
+
         def face_rec(a, b):
             ea = fr.face_encodings(fr.load_image_file(str(a)))
             eb = fr.face_encodings(fr.load_image_file(str(b)))
@@ -269,8 +289,15 @@ def rss_per_engine() -> list[dict]:
     out = []
     for engine in ("pytorch", "tensorflow", "onnx"):
         env = {**os.environ, "DEEPFACE_BACKEND_ENGINE": engine, "PYTHONPATH": str(REPO_ROOT)}
-        proc = subprocess.run([sys.executable, "-c", RSS_WORKER, str(FACES)], capture_output=True, text=True,
-                              env=env, cwd=REPO_ROOT, timeout=600, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-c", RSS_WORKER, str(FACES)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO_ROOT,
+            timeout=600,
+            check=False,
+        )
         if proc.returncode != 0:
             out.append({"engine": engine, "error": proc.stderr.strip().splitlines()[-1:]})
         else:
@@ -290,8 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     from face import models
     from face.engine import FaceEngine
 
-    print(f"# face pipeline benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, DeepFace engine {models.engine()}")
+    print(
+        f"# face pipeline benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, DeepFace engine {models.engine()}"
+    )
     engine = FaceEngine()
     _, ms = timed(engine.warm_up)
     print(f"model load (warm_up, once per process): {ms:.0f} ms")
@@ -306,7 +335,9 @@ def main(argv: list[str] | None = None) -> int:
 
     for frames_checked in (2, 0):
         variant = FaceEngine(replace(engine.config, consistency_frames=frames_checked))
-        for label, n, actions, _, totals, stages, outcome in decide_timings(variant, args.repeats, CHALLENGES[:1]):
+        for label, n, actions, _, totals, stages, outcome in decide_timings(
+            variant, args.repeats, CHALLENGES[:1]
+        ):
             print(f"{label}, {n} frames, consistency_frames={frames_checked} → {outcome}")
             print(f"    total {fmt(totals)}; stage p50 {stages}")
     print(f"\n## side by side, {args.pairs} identity pairs (half same person), per pair incl. both pictures")
@@ -319,8 +350,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         p50 = pct(r["ms"], 50) if r["ms"] else float("nan")
         cpu50 = pct(r["cpu"], 50) if r["cpu"] else float("nan")
-        print(f"{label:>52}: {fmt(r['ms'])}  ratio {p50 / base:4.2f}x  CPU p50 {cpu50:6.1f} ms (ratio "
-              f"{cpu50 / base_cpu:4.2f}x)  correct {r['correct']}/{r['pairs']}  errors {r['errors']}")
+        print(
+            f"{label:>52}: {fmt(r['ms'])}  ratio {p50 / base:4.2f}x  CPU p50 {cpu50:6.1f} ms (ratio "
+            f"{cpu50 / base_cpu:4.2f}x)  correct {r['correct']}/{r['pairs']}  errors {r['errors']}"
+        )
     if not args.skip_rss:
         print("\n## resident memory of one loaded worker (warm_up + verify + check), per DeepFace engine")
         for row in rss_per_engine():

@@ -61,19 +61,31 @@ def main(argv: list[str] | None = None) -> int:
     ports = {"api": free_port(), "citizen": free_port(), "staff": free_port()}
     command = readme_command().replace(
         "lifecert demo",
-        f"lifecert demo --port {ports['api']} --client-port {ports['citizen']} --staff-port {ports['staff']}")
+        f"lifecert demo --port {ports['api']} --client-port {ports['citizen']} --staff-port {ports['staff']}",
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     if args.cold:
         env["PIP_CACHE_DIR"] = str(work / "pip-cache")
-    urls = {"api": f"http://127.0.0.1:{ports['api']}/healthz",
-            "citizen": f"http://127.0.0.1:{ports['citizen']}/", "staff": f"http://127.0.0.1:{ports['staff']}/"}
-    print(f"# first run — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}, pip cache {'empty' if args.cold else 'as is'}")
+    urls = {
+        "api": f"http://127.0.0.1:{ports['api']}/healthz",
+        "citizen": f"http://127.0.0.1:{ports['citizen']}/",
+        "staff": f"http://127.0.0.1:{ports['staff']}/",
+    }
+    print(
+        f"# first run — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}, pip cache {'empty' if args.cold else 'as is'}"
+    )
     print(f"$ {command}")
     log = (work / "first-run.log").open("wb")
     start = time.monotonic()
-    proc = subprocess.Popen(["bash", "-c", command], cwd=clone, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=clone,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     seen: dict[str, float] = {}
     try:
         while len(seen) < 4:

@@ -54,8 +54,10 @@ def main() -> None:
         reasons[result.quality.reason.value] += 1
     times.sort()
     p90 = times[min(len(times) - 1, round(0.9 * (len(times) - 1)))]
-    print(f"preview check, {len(times)} pictures 640x480 (~{len(pictures[0]) // 1024} KB): "
-          f"p50 {statistics.median(times):.0f} ms, p90 {p90:.0f} ms, max {times[-1]:.0f} ms")
+    print(
+        f"preview check, {len(times)} pictures 640x480 (~{len(pictures[0]) // 1024} KB): "
+        f"p50 {statistics.median(times):.0f} ms, p90 {p90:.0f} ms, max {times[-1]:.0f} ms"
+    )
     print("verdicts:", dict(reasons))
 
 

@@ -64,8 +64,9 @@ def flet_tables(toml_text: str) -> str:
     return "\n".join(out).strip() + "\n"
 
 
-def client_pyproject(root_text: str, flet_config_text: str | None = None, *,
-                     project_name: str = "lifecert-client") -> str:
+def client_pyproject(
+    root_text: str, flet_config_text: str | None = None, *, project_name: str = "lifecert-client"
+) -> str:
     """The staged pyproject.toml: the client's dependencies from ``root_text`` (the repository's
     pyproject.toml) and the ``[tool.flet*]`` tables of ``flet_config_text`` (default: ``root_text``'s)."""
     meta = tomllib.loads(root_text)
@@ -101,7 +102,9 @@ def stage(out: Path, api_url: str, app: str = "citizen") -> Path:
     (out / "main.py").write_text(MAIN_PY.format(api=api_url, package=build.package), encoding="utf-8")
     root_text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     (out / "pyproject.toml").write_text(
-        client_pyproject(root_text, build.flet_config.read_text(encoding="utf-8"), project_name=build.project_name),
+        client_pyproject(
+            root_text, build.flet_config.read_text(encoding="utf-8"), project_name=build.project_name
+        ),
         encoding="utf-8",
     )
     return out
@@ -109,9 +112,15 @@ def stage(out: Path, api_url: str, app: str = "citizen") -> Path:
 
 def cli(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--app", choices=sorted(APPS), default="citizen",
-                        help="which app to stage (default: citizen, the citizens' phone app)")
-    parser.add_argument("--out", type=Path, help="where to stage (default var/flet-app, var/flet-staff for staff)")
+    parser.add_argument(
+        "--app",
+        choices=sorted(APPS),
+        default="citizen",
+        help="which app to stage (default: citizen, the citizens' phone app)",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="where to stage (default var/flet-app, var/flet-staff for staff)"
+    )
     parser.add_argument("--api", default="http://127.0.0.1:8000", help="API base URL baked into the app")
     args = parser.parse_args(argv)
     out = stage((args.out or APPS[args.app].default_out).resolve(), args.api, args.app)

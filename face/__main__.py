@@ -63,11 +63,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     engine = _engine()
     result = engine.check(_read(args.image))
-    _emit({
-        "faces": result.faces,
-        "quality": asdict(result.quality),
-        "spoof": asdict(result.spoof) if result.spoof is not None else None,
-    })
+    _emit(
+        {
+            "faces": result.faces,
+            "quality": asdict(result.quality),
+            "spoof": asdict(result.spoof) if result.spoof is not None else None,
+        }
+    )
     return 0
 
 
@@ -118,14 +120,16 @@ def cmd_eval_pairs(args: argparse.Namespace) -> int:
         _emit({"a": a, "b": b, "same": same, "match": result.match, "distance": result.distance})
     elapsed = (time.perf_counter() - start) * 1000
     scored = len(pairs) - errors
-    _emit({
-        "pairs": len(pairs),
-        "accuracy": round(correct / scored, 4) if scored else None,
-        "false_accepts": false_accepts,
-        "false_rejects": false_rejects,
-        "errors": errors,
-        "ms_per_pair": round(elapsed / len(pairs), 1) if pairs else 0.0,
-    })
+    _emit(
+        {
+            "pairs": len(pairs),
+            "accuracy": round(correct / scored, 4) if scored else None,
+            "false_accepts": false_accepts,
+            "false_rejects": false_rejects,
+            "errors": errors,
+            "ms_per_pair": round(elapsed / len(pairs), 1) if pairs else 0.0,
+        }
+    )
     return 0
 
 
@@ -156,8 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("image")
     p.set_defaults(func=cmd_check)
     sub.add_parser("liveness", help="evaluate a liveness challenge (see its own --help)", add_help=False)
-    sub.add_parser("decide", help="time one certification decision against the floor (see its --help)",
-                   add_help=False)
+    sub.add_parser(
+        "decide", help="time one certification decision against the floor (see its --help)", add_help=False
+    )
     return parser
 
 

@@ -73,5 +73,6 @@ def check(image: np.ndarray, box: Box, config: FaceConfig) -> SpoofResult:
     # DeepFace's score is the probability of the winning label (real, or one of two attack classes),
     # averaged over the two models; "real" must also reach the configured confidence.
     real = bool(is_real) and score >= config.antispoof_min_real
-    return SpoofResult(ran=True, is_real=real, score=round(score, 4),
-                       note="MiniFASNet V2 + V1SE (scales 2.7 and 4.0, 80x80)")
+    return SpoofResult(
+        ran=True, is_real=real, score=round(score, 4), note="MiniFASNet V2 + V1SE (scales 2.7 and 4.0, 80x80)"
+    )

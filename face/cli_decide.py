@@ -47,8 +47,9 @@ def build_parser() -> _Parser:
 def read_folder_bytes(folder: Path, fps: float, times: Sequence[int] | None) -> list[TimedFrame]:
     if not folder.is_dir():
         raise FaceInputError(ReasonCode.EMPTY_INPUT, f"no such folder: {folder}")
-    files = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES),
-                   key=natural_key)
+    files = sorted(
+        (p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES), key=natural_key
+    )
     if not files:
         raise FaceInputError(ReasonCode.EMPTY_INPUT, f"no images (.jpg, .png, ...) in the folder {folder}")
     if len(files) > MAX_FRAMES:
@@ -123,17 +124,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         floor(frames)
         floor_ms.append((time.perf_counter() - t) * 1000.0)
     p50, floor_p50 = statistics.median(ms), statistics.median(floor_ms)
-    _emit({
-        "live": decision.liveness.live if decision.liveness is not None else False,
-        "match": decision.verify.match if decision.verify is not None else None,
-        "outcome": decision.outcome.value,
-        "reason": decision.reason.value,
-        "frames": len(frames),
-        "ms_p50": round(p50, 1),
-        "floor_ms_p50": round(floor_p50, 1),
-        "ratio": round(p50 / floor_p50, 2) if floor_p50 > 0 else None,
-        "timings_ms": decision.timings_ms,
-    })
+    _emit(
+        {
+            "live": decision.liveness.live if decision.liveness is not None else False,
+            "match": decision.verify.match if decision.verify is not None else None,
+            "outcome": decision.outcome.value,
+            "reason": decision.reason.value,
+            "frames": len(frames),
+            "ms_p50": round(p50, 1),
+            "floor_ms_p50": round(floor_p50, 1),
+            "ratio": round(p50 / floor_p50, 2) if floor_p50 > 0 else None,
+            "timings_ms": decision.timings_ms,
+        }
+    )
     return 0
 
 

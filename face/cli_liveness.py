@@ -53,9 +53,7 @@ def parse_actions(text: str) -> list[Action]:
         try:
             out.append(Action(name))
         except ValueError:
-            raise _UsageError(
-                f"unknown action {name!r}; use {', '.join(a.value for a in Action)}"
-            ) from None
+            raise _UsageError(f"unknown action {name!r}; use {', '.join(a.value for a in Action)}") from None
     if len(set(out)) != len(out):
         raise _UsageError("an action may appear only once in a challenge")
     return out

@@ -104,8 +104,9 @@ class FaceEngine:
     # --- single pictures ------------------------------------------------------------------------------
     def load_image(self, data: bytes) -> np.ndarray:
         c = self.config
-        return decode_image(data, max_bytes=c.max_bytes, max_pixels=c.max_pixels, max_side=c.max_side,
-                            min_side=c.min_side)
+        return decode_image(
+            data, max_bytes=c.max_bytes, max_pixels=c.max_pixels, max_side=c.max_side, min_side=c.min_side
+        )
 
     def detect(self, image: np.ndarray) -> list[DetectedFace]:
         return detect_faces(image, detector=self.config.detector, align=self.config.align)
@@ -165,8 +166,14 @@ class FaceEngine:
             outcome = Outcome.RETRY if reason is ReasonCode.TOO_FEW_FRAMES else Outcome.FAILED
             return self._decision(outcome, reason, timings, start, liveness=live)
         if not verification.usable_references(references, self.config):
-            return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.NO_REFERENCE, timings, start,
-                                  liveness=live, best_frame=live.best_frame)
+            return self._decision(
+                Outcome.NEEDS_REVIEW,
+                ReasonCode.NO_REFERENCE,
+                timings,
+                start,
+                liveness=live,
+                best_frame=live.best_frame,
+            )
         # The best frame's face box and 68 points come from the liveness stage: no second detection, and
         # its descriptor is shared with the liveness splice check (computed once).
         embeddings = detail.embeddings
@@ -175,8 +182,9 @@ class FaceEngine:
         image = embeddings.image(best)
         # MiniFASNet (torch, which lets go of the GIL) runs on the second core while dlib embeds the frame.
         spoof_job = POOL.submit(antispoof.check, image, embeddings.measures(best).box, self.config)
-        probe = Template(tuple(float(v) for v in embeddings.vector(best)), self.config.model,
-                         verification.EMBEDDING_PATH)
+        probe = Template(
+            tuple(float(v) for v in embeddings.vector(best)), self.config.model, verification.EMBEDDING_PATH
+        )
         result = verification.compare(references, probe, self.config)
         timings["embed"] = _ms(t)
         assert result is not None
@@ -184,8 +192,15 @@ class FaceEngine:
         spoof: SpoofResult = spoof_job.result()
         timings["antispoof_wait"] = _ms(t)
         if not result.match and not result.borderline:  # a clear mismatch: nothing below can change it
-            return self._decision(Outcome.FAILED, ReasonCode.FACE_MISMATCH, timings, start, liveness=live,
-                                  verify=result, best_frame=best)
+            return self._decision(
+                Outcome.FAILED,
+                ReasonCode.FACE_MISMATCH,
+                timings,
+                start,
+                liveness=live,
+                verify=result,
+                best_frame=best,
+            )
         t = time.perf_counter()
         changed = self._identity_changed(embeddings, live, len(frames))
         timings["consistency"] = _ms(t)
@@ -194,8 +209,14 @@ class FaceEngine:
             return self._decision(Outcome.FAILED, ReasonCode.IDENTITY_CHANGED, timings, start, **common)
         if spoof.ran and not spoof.is_real:
             if self.config.antispoof_failure is Outcome.FAILED:
-                return self._decision(Outcome.FAILED, ReasonCode.SPOOF_SUSPECTED, timings, start,
-                                      message=SPOOF_REJECTED_MESSAGE, **common)
+                return self._decision(
+                    Outcome.FAILED,
+                    ReasonCode.SPOOF_SUSPECTED,
+                    timings,
+                    start,
+                    message=SPOOF_REJECTED_MESSAGE,
+                    **common,
+                )
             return self._decision(Outcome.NEEDS_REVIEW, ReasonCode.SPOOF_SUSPECTED, timings, start, **common)
         if result.match:
             return self._decision(Outcome.PASSED, ReasonCode.OK, timings, start, **common)
@@ -236,8 +257,10 @@ class FaceEngine:
             if not free:
                 return False
             ref = embeddings.vector(best)
-            return any(float(np.linalg.norm(embeddings.vector(i) - ref)) > self.config.same_person_threshold
-                       for i in free)
+            return any(
+                float(np.linalg.norm(embeddings.vector(i) - ref)) > self.config.same_person_threshold
+                for i in free
+            )
         picks = list(free)
         for i in live.cuts:  # the first frame of each stretch that could be another face
             if len(picks) >= wanted:
@@ -258,14 +281,28 @@ class FaceEngine:
                 if i not in picks and embeddings.has_face(i):
                     picks.append(i)
         ref = embeddings.vector(best)
-        return any(float(np.linalg.norm(embeddings.vector(i) - ref)) > self.config.same_person_threshold
-                   for i in picks)
+        return any(
+            float(np.linalg.norm(embeddings.vector(i) - ref)) > self.config.same_person_threshold
+            for i in picks
+        )
 
-    def _decision(self, outcome: Outcome, reason: ReasonCode, timings: dict[str, float], start: float,
-                  message: str | None = None, **parts: Unpack[_DecisionParts]) -> Decision:
+    def _decision(
+        self,
+        outcome: Outcome,
+        reason: ReasonCode,
+        timings: dict[str, float],
+        start: float,
+        message: str | None = None,
+        **parts: Unpack[_DecisionParts],
+    ) -> Decision:
         timings["total"] = _ms(start)
-        text = message or DECISION_MESSAGES.get(reason) or LIVENESS_MESSAGES.get(reason) \
-            or quality.MESSAGES.get(reason) or "The certification could not be completed. Please try again."
+        text = (
+            message
+            or DECISION_MESSAGES.get(reason)
+            or LIVENESS_MESSAGES.get(reason)
+            or quality.MESSAGES.get(reason)
+            or "The certification could not be completed. Please try again."
+        )
         return Decision(outcome=outcome, reason=reason, message=text, timings_ms=timings, **parts)
 
 

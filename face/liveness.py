@@ -533,8 +533,12 @@ def _motion(prev_gray: np.ndarray, gray: np.ndarray, box: Box) -> tuple[float, f
     m = np.array([[k, 0, _TRACK_SIDE / 2 - cx * k], [0, k, _TRACK_SIDE / 2 - cy * k]], dtype=np.float32)
 
     def cut(g: np.ndarray) -> np.ndarray:
-        return np.asarray(cv2.warpAffine(g, m, (_TRACK_SIDE, _TRACK_SIDE), flags=cv2.INTER_AREA,
-                                         borderMode=cv2.BORDER_REPLICATE), dtype=np.float32)
+        return np.asarray(
+            cv2.warpAffine(
+                g, m, (_TRACK_SIDE, _TRACK_SIDE), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
+            ),
+            dtype=np.float32,
+        )
 
     (dx, dy), _response = cv2.phaseCorrelate(cut(prev_gray), cut(gray), _HANNING)
     return dx / k, dy / k
@@ -560,8 +564,9 @@ def _track(
         shape = predictor(gray, dlib_api.rectangle(box))
         pts = _points(shape)
         fitted = _box_from(pts, rel)
-        shift = float(np.hypot(fitted.x + fitted.w / 2 - box.x - box.w / 2,
-                               fitted.y + fitted.h / 2 - box.y - box.h / 2))
+        shift = float(
+            np.hypot(fitted.x + fitted.w / 2 - box.x - box.w / 2, fitted.y + fitted.h / 2 - box.y - box.h / 2)
+        )
         if shift <= tolerance * box.w and abs(fitted.w / max(box.w, 1) - 1.0) <= tolerance:
             return box, shape, pts
         box = fitted
@@ -662,7 +667,10 @@ def region_change(
     except cv2.error:
         return None
     aligned = cv2.warpAffine(
-        cur, fitted, (size, size), flags=cv2.INTER_LINEAR + cv2.WARP_INVERSE_MAP,
+        cur,
+        fitted,
+        (size, size),
+        flags=cv2.INTER_LINEAR + cv2.WARP_INVERSE_MAP,
         borderMode=cv2.BORDER_REPLICATE,
     )
     diff = np.abs(ref - aligned)
@@ -686,7 +694,10 @@ def region_change(
 
 
 _ACTION_REGION = {
-    Action.BLINK: "eyes", Action.OPEN_MOUTH: "mouth", Action.TURN_LEFT: "face", Action.TURN_RIGHT: "face"
+    Action.BLINK: "eyes",
+    Action.OPEN_MOUTH: "mouth",
+    Action.TURN_LEFT: "face",
+    Action.TURN_RIGHT: "face",
 }
 
 

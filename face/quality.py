@@ -84,8 +84,12 @@ def assess(image: np.ndarray, faces: list[DetectedFace], config: FaceConfig) -> 
     height, width = image.shape[:2]
     edge = min(box.x, box.y, width - (box.x + box.w), height - (box.y + box.h))
     luminance, ratio, sharpness = face_measures(image, box)
-    measures: _Measures = {"face_px": box.w, "luminance": round(luminance, 1),
-                           "background_ratio": round(ratio, 3), "sharpness": round(sharpness, 1)}
+    measures: _Measures = {
+        "face_px": box.w,
+        "luminance": round(luminance, 1),
+        "background_ratio": round(ratio, 3),
+        "sharpness": round(sharpness, 1),
+    }
     if edge < config.edge_margin_px:
         return _report(ReasonCode.FACE_CUT_OFF, 1, box, **measures)
     if box.w < config.min_face_px:
@@ -104,8 +108,18 @@ def assess(image: np.ndarray, faces: list[DetectedFace], config: FaceConfig) -> 
 
 
 def _report(
-    reason: ReasonCode, faces: int, box: Box | None = None, eyes_found: int | None = None,
+    reason: ReasonCode,
+    faces: int,
+    box: Box | None = None,
+    eyes_found: int | None = None,
     **measures: Unpack[_Measures],
 ) -> QualityReport:
-    return QualityReport(ok=reason is ReasonCode.OK, reason=reason, message=MESSAGES[reason], faces=faces,
-                         box=box, eyes_found=eyes_found, **measures)
+    return QualityReport(
+        ok=reason is ReasonCode.OK,
+        reason=reason,
+        message=MESSAGES[reason],
+        faces=faces,
+        box=box,
+        eyes_found=eyes_found,
+        **measures,
+    )

@@ -91,8 +91,9 @@ DEFAULT_HOME_VISIT_AGE = 80
 DEFAULT_OFFICE_PHONE = "12333"  # the national human-resources and social-security hotline
 HOME_VISIT_AGE_RANGE = (60, 120)
 
-_COMMON_KEYS = frozenset({"cycle", "months", "remind_days_before", "attestation_signoffs", "note",
-                          "office_phone"})
+_COMMON_KEYS = frozenset(
+    {"cycle", "months", "remind_days_before", "attestation_signoffs", "note", "office_phone"}
+)
 _DEFAULT_KEYS = _COMMON_KEYS | {"home_visit_age"}
 _RULE_KEYS = _COMMON_KEYS | {"region", "benefit", "name"}
 _CYCLE_KEYS = frozenset({"cycle", "months", "remind_days_before"})
@@ -340,8 +341,14 @@ def _rule(raw: Any, index: int, default_remind: int) -> PolicyRule:
         raise PolicyError(
             f"{where}: names neither a region nor a benefit; put the national default in [default]"
         )
-    return PolicyRule(region=region, benefit=benefit, cycle=cycle, attestation_signoffs=signoffs, name=name,
-                      office_phone=phone)
+    return PolicyRule(
+        region=region,
+        benefit=benefit,
+        cycle=cycle,
+        attestation_signoffs=signoffs,
+        name=name,
+        office_phone=phone,
+    )
 
 
 def _office_phone(raw: Mapping[str, Any], where: str) -> str | None:
@@ -349,8 +356,12 @@ def _office_phone(raw: Mapping[str, Any], where: str) -> str | None:
     value = raw.get("office_phone")
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip() or not all(c.isdigit() or c in " -" for c in value) \
-            or sum(c.isdigit() for c in value) < 5:
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or not all(c.isdigit() or c in " -" for c in value)
+        or sum(c.isdigit() for c in value) < 5
+    ):
         example = 'office_phone = "12333"'
         raise PolicyError(f"{where}: office_phone must be a phone number in quotes, e.g. {example}")
     return value.strip()

@@ -20,7 +20,7 @@ def group(reference: str) -> str:
     """``48217730`` → ``4821 7730`` (groups of four, for reading and typing); anything else unchanged."""
     if not reference.isdigit():
         return reference
-    return " ".join(reference[i:i + 4] for i in range(0, len(reference), 4))
+    return " ".join(reference[i : i + 4] for i in range(0, len(reference), 4))
 
 
 def parse(text: str) -> str | None:

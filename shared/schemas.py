@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 
-
 class ErrorDetail(Answer):
     """One problem with one field of a request."""
 

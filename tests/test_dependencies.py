@@ -22,8 +22,18 @@ from packaging.utils import canonicalize_name
 
 from tests.shared_data import REPO_ROOT, in_ci
 
-TF_NAMES = {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tensorflow-macos",
-            "tensorflow-aarch64", "tf-nightly", "tf-nightly-cpu", "tf-nightly-gpu", "intel-tensorflow"}
+TF_NAMES = {
+    "tensorflow",
+    "tensorflow-cpu",
+    "tensorflow-gpu",
+    "tensorflow-intel",
+    "tensorflow-macos",
+    "tensorflow-aarch64",
+    "tf-nightly",
+    "tf-nightly-cpu",
+    "tf-nightly-gpu",
+    "intel-tensorflow",
+}
 EXTRAS = ("server", "client", "dev")
 
 
@@ -66,7 +76,9 @@ def test_the_dependency_closure_names_one_tensorflow() -> None:
     deps = closure(roots())
     assert "fastapi" in deps and "flet" in deps and "torch" in deps  # the walk reaches the real tree
     tf = {name: deps[name] for name in deps if name in TF_NAMES}
-    assert set(tf) == {"tensorflow-cpu"}, f"TensorFlow distributions that would be installed: {tf} (name: asked by)"
+    assert set(tf) == {"tensorflow-cpu"}, (
+        f"TensorFlow distributions that would be installed: {tf} (name: asked by)"
+    )
 
 
 def test_a_fresh_install_holds_one_tensorflow() -> None:

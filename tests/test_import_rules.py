@@ -19,8 +19,21 @@ from tests.shared_data import REPO_ROOT
 FORBIDDEN = {
     "shared": {"api", "face", "app", "httpx", "sqlalchemy", "fastapi", "flet", "cv2", "numpy", "requests"},
     "face": {"api", "app", "shared", "fastapi", "sqlalchemy", "httpx", "flet", "alembic"},
-    "app": {"api", "face", "sqlalchemy", "fastapi", "alembic", "deepface", "tensorflow", "dlib", "cv2", "torch",
-            "numpy", "uvicorn", "psycopg"},
+    "app": {
+        "api",
+        "face",
+        "sqlalchemy",
+        "fastapi",
+        "alembic",
+        "deepface",
+        "tensorflow",
+        "dlib",
+        "cv2",
+        "torch",
+        "numpy",
+        "uvicorn",
+        "psycopg",
+    },
 }
 
 # part of app/ -> our modules (and their submodules) it must never import
@@ -110,14 +123,19 @@ def test_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     assert imported_roots(sample) & FORBIDDEN["shared"] == {"api"}
 
 
-@pytest.mark.parametrize("source, bad", [
-    ("from app.staff.console_state import ConsoleState\n",
-     {"app.staff.console_state", "app.staff.console_state.ConsoleState"}),
-    ("from app import staff\n", {"app.staff"}),
-    ("import app.staff.main\n", {"app.staff.main"}),
-    ("from ...staff import navigation\n", {"app.staff", "app.staff.navigation"}),
-    ("from app.common.ui import Ui\nfrom app.citizen import state\n", set()),
-])
+@pytest.mark.parametrize(
+    "source, bad",
+    [
+        (
+            "from app.staff.console_state import ConsoleState\n",
+            {"app.staff.console_state", "app.staff.console_state.ConsoleState"},
+        ),
+        ("from app import staff\n", {"app.staff"}),
+        ("import app.staff.main\n", {"app.staff.main"}),
+        ("from ...staff import navigation\n", {"app.staff", "app.staff.navigation"}),
+        ("from app.common.ui import Ui\nfrom app.citizen import state\n", set()),
+    ],
+)
 def test_checker_sees_an_import_of_the_other_app(tmp_path: Path, source: str, bad: set[str]) -> None:
     sample = tmp_path / "app" / "citizen" / "screens" / "m.py"
     sample.parent.mkdir(parents=True)
@@ -141,8 +159,11 @@ def test_citizen_build_carries_no_staff_module(tmp_path: Path) -> None:
     assert out / "app" / "citizen" / "main.py" in files and out / "app" / "common" / "ui.py" in files
     assert not (out / "app" / "staff").exists()
     assert not [p for p in files if "staff" in p.relative_to(out).parts or p.stem.startswith("console_")]
-    offences = [f"{p.relative_to(out)} imports {sorted(bad)}" for p in files
-                if (bad := offending(imported_modules(p, out), {"app.staff", "api", "face"}))]
+    offences = [
+        f"{p.relative_to(out)} imports {sorted(bad)}"
+        for p in files
+        if (bad := offending(imported_modules(p, out), {"app.staff", "api", "face"}))
+    ]
     assert not offences, "\n".join(offences)
 
 
@@ -168,7 +189,14 @@ def test_citizen_build_imports_on_its_own(tmp_path: Path) -> None:
         "    raise SystemExit('app.staff is importable from the citizens build')\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, "-c", script, str(out)], cwd=out, env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(out)],
+        cwd=out,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert int(done.stdout.split()[0]) > 20  # the screens, components and the rest were all imported

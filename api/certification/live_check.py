@@ -42,9 +42,7 @@ def pending(ctx: CertContext, claim: Claim) -> list[tuple[int, Template]]:
             now=utcnow(),
             minutes=ctx.cert.reference_live_check_minutes,
         )
-        return [
-            (r.id, Template(tuple(r.template or ()), r.model_name or "", r.detector or "")) for r in rows
-        ]
+        return [(r.id, Template(tuple(r.template or ()), r.model_name or "", r.detector or "")) for r in rows]
 
 
 def decide(

@@ -112,9 +112,7 @@ def enrol_reference(
         )
 
 
-@router.post(
-    "/onsite/references/{reference_id}/confirm", response_model=ReferencePublic, responses=ERRORS
-)
+@router.post("/onsite/references/{reference_id}/confirm", response_model=ReferencePublic, responses=ERRORS)
 def confirm_reference(
     reference_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     staff: ConfirmingStaff,

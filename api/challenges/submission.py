@@ -300,9 +300,7 @@ def _references(ctx: CertContext, beneficiary_id: int) -> list[Template]:
         return templates
 
 
-def _decide(
-    ctx: CertContext, claim: Claim, frames: Sequence[TimedFrame]
-) -> tuple[Decision, tuple[int, ...]]:
+def _decide(ctx: CertContext, claim: Claim, frames: Sequence[TimedFrame]) -> tuple[Decision, tuple[int, ...]]:
     """The decision, and the pending references it confirms (a staff member's live check of a reference
     face they just added: api/certification/live_check.py)."""
     references = _references(ctx, claim.beneficiary_id)

@@ -41,7 +41,11 @@ def cmd_feed_import(args: argparse.Namespace) -> int:
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             report = import_feed(
-                session, FeedKind(args.kind), path, ctx=ctx, progress=quiet if args.quiet else on_terminal(" rows")
+                session,
+                FeedKind(args.kind),
+                path,
+                ctx=ctx,
+                progress=quiet if args.quiet else on_terminal(" rows"),
             )
     except FeedFileError as exc:
         print(f"error: {exc} (nothing imported)", file=sys.stderr)

@@ -57,8 +57,7 @@ def configure(
             policy=app.state.policy, region_paths=app.state.region_paths, secret_key=settings.secret_key
         ),
         sessions=app.state.sessionmaker,
-        engines=engines
-        or (previous.engines if previous else EngineHolder.for_settings(settings)),
+        engines=engines or (previous.engines if previous else EngineHolder.for_settings(settings)),
         limiter=app.state.limiter,
         storage=previous.storage if previous else storage_for(settings),
     )

@@ -175,6 +175,8 @@ class IntakeSettings(BaseModel):
     max_frame_pixels: int = Field(default=3840 * 2160, gt=0)
     # Pages an uploaded PDF may have (a consulate form or a few scanned documents).
     max_pdf_pages: int = Field(default=30, gt=0)
+
+
 class StorageBackend(StrEnum):
     LOCAL = "local"
     S3 = "s3"

@@ -270,7 +270,9 @@ def _batch(
             spared_by = sparing(policy.emergencies, month, status.suspend_from or month, path)
             if spared_by is not None:
                 masked = mask_id(person.id_number)
-                report.spared.append(Spared(ent.id, masked, ent.benefit_type.value, str(start), spared_by.name))
+                report.spared.append(
+                    Spared(ent.id, masked, ent.benefit_type.value, str(start), spared_by.name)
+                )
                 continue
             transition(
                 session,

@@ -23,6 +23,7 @@ router = APIRouter(prefix="/api/v1/challenges", tags=["certification"])
 
 ERRORS = {code: {"model": ErrorResponse} for code in (404, 409, 410, 413, 415, 422, 429, 503)}
 
+
 async def _read_picture(request: Request) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > service.MAX_PREVIEW_BYTES:
@@ -42,8 +43,10 @@ async def _read_picture(request: Request) -> bytes:
     response_model=PreviewResult,
     responses=ERRORS,
     openapi_extra={
-        "requestBody": {"required": True, "content": {"image/jpeg": {"schema": {"type": "string",
-                                                                                  "format": "binary"}}}}
+        "requestBody": {
+            "required": True,
+            "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+        }
     },
 )
 async def preview(challenge_id: str, request: Request, ctx: CertContextDep, ip: ClientIp) -> PreviewResult:

@@ -89,14 +89,19 @@ def render_page(check: ReceiptVerification, state: str, language: str, token: st
         parts += [f"<p>{e(line)}</p>" for line in receipt_lines(check, language)]
         parts.append(f'<p class="m">{e(t("receipt.check.masked"))}</p>')
         parts.append(f'<p><a href="{e(token)}.pdf?lang={language}">{e(t("receipt.check.pdf"))}</a></p>')
-    links = " ".join(f'<a href="?lang={lang}" lang="{lang}">{e(t(f"language.{lang}"))}</a>'
-                     for lang in LANGUAGES if lang != language)
-    return (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-            f"<title>{e(t('receipt.check.title'))}</title><style>{_STYLE}</style></head><body><main>"
-            f"<h1>{e(t('receipt.check.title'))}</h1>{''.join(parts)}"
-            f'<p class="m">{e(t("receipt.check.issuer", service=t("app.title")))}</p>'
-            f"<nav>{links}</nav></main></body></html>")
+    links = " ".join(
+        f'<a href="?lang={lang}" lang="{lang}">{e(t(f"language.{lang}"))}</a>'
+        for lang in LANGUAGES
+        if lang != language
+    )
+    return (
+        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{e(t('receipt.check.title'))}</title><style>{_STYLE}</style></head><body><main>"
+        f"<h1>{e(t('receipt.check.title'))}</h1>{''.join(parts)}"
+        f'<p class="m">{e(t("receipt.check.issuer", service=t("app.title")))}</p>'
+        f"<nav>{links}</nav></main></body></html>"
+    )
 
 
 def _today() -> date:
@@ -109,10 +114,14 @@ def receipt_certificate(token: str, request: Request, session: SessionDep, setti
     if not check.valid:
         raise ApiError(404, "invalid_receipt", service.INVALID_MESSAGE)
     language = reader_language(request)
-    pdf = certificate_pdf(check, language, service.check_url(settings.public_url, token),
-                          lines=receipt_lines(check, language))
-    return Response(pdf, media_type="application/pdf", headers={
-        **HEADERS, "Content-Disposition": 'inline; filename="receipt.pdf"'})
+    pdf = certificate_pdf(
+        check, language, service.check_url(settings.public_url, token), lines=receipt_lines(check, language)
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={**HEADERS, "Content-Disposition": 'inline; filename="receipt.pdf"'},
+    )
 
 
 @router.get("/r/{token}", response_class=HTMLResponse, include_in_schema=False)
@@ -120,5 +129,6 @@ def receipt_page(token: str, request: Request, session: SessionDep, settings: Se
     check = service.verify(session, token, key=settings.secret_key)
     language = reader_language(request)
     state = verdict(check, _today())
-    return HTMLResponse(render_page(check, state, language, token), status_code=200 if check.valid else 404,
-                        headers=HEADERS)
+    return HTMLResponse(
+        render_page(check, state, language, token), status_code=200 if check.valid else 404, headers=HEADERS
+    )

@@ -30,8 +30,11 @@ def read_qr(data: bytes) -> str | None:
         return None
     detectors = (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco())
     for scale in (1.0, 0.75, 0.5):
-        picture = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale,
-                                                        interpolation=cv2.INTER_AREA)
+        picture = (
+            image
+            if scale == 1.0
+            else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        )
         for detector in detectors:
             text, _, _ = detector.detectAndDecode(picture)
             if text:

@@ -38,6 +38,7 @@ from shared.idnumber import IdNumberError, parse_id_number
 BATCH = 20_000
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 
+
 @dataclass
 class ImportReport:
     file: str

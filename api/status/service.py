@@ -131,7 +131,9 @@ def lookup_status(
         today=today,
         entitlements=statuses,
         visit=_visit(person, now_utc),
-        pending_review=None if pending is None else PendingReviewPublic(
+        pending_review=None
+        if pending is None
+        else PendingReviewPublic(
             reference=pending.reference,
             kind=str(pending.kind),
             submitted_on=cycle.local_date(pending.created_at, person.time_zone),
@@ -153,7 +155,9 @@ def _visit(row: sa.Row[Any], now_utc: datetime) -> VisitStatusPublic | None:
         requested_on=cycle.local_date(row.visit_requested_at, row.time_zone),
         scheduled_on=row.visit_scheduled_on,
         worker_name=row.visit_worker_name,
-        closed_on=None if row.visit_closed_at is None else cycle.local_date(row.visit_closed_at, row.time_zone),
+        closed_on=None
+        if row.visit_closed_at is None
+        else cycle.local_date(row.visit_closed_at, row.time_zone),
     )
 
 
@@ -188,9 +192,13 @@ def _entitlement_status(
         entitled_since=entitled_since(ent.entitled_since, ent.entitlement_created_at, time_zone),
     )
     if status.state is CycleState.STOPPED:  # stopped for good (death …): no window, no date to certify by
-        return EntitlementStatus(benefit_type=ent.benefit_type, payment_state=ent.payment_state,
-                                 state=status.state, last_certified_on=status.last_certified,
-                                 last_method=last_method)
+        return EntitlementStatus(
+            benefit_type=ent.benefit_type,
+            payment_state=ent.payment_state,
+            state=status.state,
+            last_certified_on=status.last_certified,
+            last_method=last_method,
+        )
     # A validity that has run out is not shown (an old date beside "paid as usual" reads as a contradiction).
     valid_until = status.valid_until if status.valid_until and status.valid_until >= today else None
     return EntitlementStatus(

@@ -149,9 +149,7 @@ def _entitlement_dues(
             [d for e, d in loaded.passed[person.id] if e in (None, ent.id)],
             today,
             payment_state=ent.payment_state,
-            suspended_since=ent.suspended_since
-            if suspended
-            else None,
+            suspended_since=ent.suspended_since if suspended else None,
             entitled_since=began_on(ent, person.time_zone),
         )
         due = EntitlementDue(

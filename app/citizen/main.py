@@ -27,4 +27,6 @@ async def main(page: ft.Page) -> None:
 
 def run(*, port: int, host: str, api_url: str, open_browser: bool = False) -> None:
     """Serve the citizens' app in Flet's web server mode."""
-    serve(main, CONFIG, what="citizens' app", port=port, host=host, api_url=api_url, open_browser=open_browser)
+    serve(
+        main, CONFIG, what="citizens' app", port=port, host=host, api_url=api_url, open_browser=open_browser
+    )

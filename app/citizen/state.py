@@ -173,7 +173,11 @@ class CertifyFlow:
 
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # the API's per-file evidence limit
-DOCUMENT_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PDF-": "application/pdf"}
+DOCUMENT_TYPES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"%PDF-": "application/pdf",
+}
 
 
 def document_type(data: bytes) -> str | None:
@@ -211,8 +215,12 @@ class DocumentUpload:
             return False
         self.busy = True
         try:
-            self.result = await api.submit_documents(overseas=self.overseas, id_number=self.form.id_check.number,
-                                                     name=self.form.clean_name, files=self.files)
+            self.result = await api.submit_documents(
+                overseas=self.overseas,
+                id_number=self.form.id_check.number,
+                name=self.form.clean_name,
+                files=self.files,
+            )
             return True
         except ApiError as exc:
             self.notice = notice_for(exc)
@@ -268,16 +276,23 @@ class HelperForms:
         self.identity.attempted = True
         if self.register_errors():
             return None
-        return HelperRegisterRequest(id_number=self.identity.id_check.number, name=self.identity.clean_name,
-                                     phone=self.phone.strip(), password=self.password)
+        return HelperRegisterRequest(
+            id_number=self.identity.id_check.number,
+            name=self.identity.clean_name,
+            phone=self.phone.strip(),
+            password=self.password,
+        )
 
     def bind_request(self) -> BindRequest | None:
         self.attempted = True
         ready = self.relative.attempt()
         if not ready or not self.relationship.strip():
             return None
-        return BindRequest(id_number=self.relative.id_check.number, name=self.relative.clean_name,
-                           relationship=self.relationship.strip())
+        return BindRequest(
+            id_number=self.relative.id_check.number,
+            name=self.relative.clean_name,
+            relationship=self.relationship.strip(),
+        )
 
 
 @dataclass

@@ -60,9 +60,15 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 class ApiError(Exception):
     """The API answered with an error (or not at all: see :class:`NetworkError`)."""
 
-    def __init__(self, status: int, code: str, message: str, retry_after_seconds: int | None = None,
-                 details: tuple[ErrorDetail, ...] = (),
-                 params: dict[str, str | int | float] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        retry_after_seconds: int | None = None,
+        details: tuple[ErrorDetail, ...] = (),
+        params: dict[str, str | int | float] | None = None,
+    ) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
@@ -77,8 +83,9 @@ class ApiError(Exception):
 
     @classmethod
     def from_body(cls, status: int, body: ErrorResponse) -> ApiError:
-        return cls(status, body.error, body.message, body.retry_after_seconds, tuple(body.details),
-                   body.params)
+        return cls(
+            status, body.error, body.message, body.retry_after_seconds, tuple(body.details), body.params
+        )
 
 
 class NetworkError(ApiError):
@@ -106,13 +113,24 @@ class ApiClient:
     ``transport`` lets tests run the real FastAPI app in-process (``httpx.ASGITransport``).
     """
 
-    def __init__(self, base_url: str, *, timeout: httpx.Timeout | float = DEFAULT_TIMEOUT, retries: int = 2,
-                 backoff_seconds: float = 0.5, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        retries: int = 2,
+        backoff_seconds: float = 0.5,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.retries = retries
         self.backoff_seconds = backoff_seconds
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport,
-                                       headers={"Accept": "application/json"})
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=timeout,
+            transport=transport,
+            headers={"Accept": "application/json"},
+        )
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -126,8 +144,9 @@ class ApiClient:
     # --- endpoints -------------------------------------------------------------------------------------
     async def status(self, request: StatusRequest) -> StatusResponse:
         """``POST /api/v1/status``: masked identity and the state of each entitlement."""
-        return await self._send("POST", "/api/v1/status", StatusResponse, json=request.model_dump(mode="json"),
-                                safe=True)
+        return await self._send(
+            "POST", "/api/v1/status", StatusResponse, json=request.model_dump(mode="json"), safe=True
+        )
 
     async def office(self, region: str | None) -> OfficeContact:
         """``GET /api/v1/office``: the number to call for ``region`` (e.g. an ID number's first 6 digits)."""
@@ -136,8 +155,13 @@ class ApiClient:
 
     async def receipt_history(self, request: StatusRequest) -> ReceiptHistory:
         """``POST /api/v1/receipts/history``: the person's last receipts kept by the service (masked)."""
-        return await self._send("POST", "/api/v1/receipts/history", ReceiptHistory,
-                                json=request.model_dump(mode="json"), safe=True)
+        return await self._send(
+            "POST",
+            "/api/v1/receipts/history",
+            ReceiptHistory,
+            json=request.model_dump(mode="json"),
+            safe=True,
+        )
 
     # --- family helpers (bearer token) ---------------------------------------------------------------
     @property
@@ -154,13 +178,23 @@ class ApiClient:
 
     async def register_helper(self, request: HelperRegisterRequest) -> HelperPublic:
         """``POST /api/v1/helpers``: a family helper account (ID number, name, phone, password)."""
-        return await self._send("POST", "/api/v1/helpers", HelperPublic, json=request.model_dump(mode="json"),
-                                idempotency_key=new_idempotency_key())
+        return await self._send(
+            "POST",
+            "/api/v1/helpers",
+            HelperPublic,
+            json=request.model_dump(mode="json"),
+            idempotency_key=new_idempotency_key(),
+        )
 
     async def login_helper(self, request: LoginRequest) -> TokenResponse:
         """``POST /api/v1/auth/helper/login``; later calls of this client carry the token."""
-        token = await self._send("POST", "/api/v1/auth/helper/login", TokenResponse,
-                                 json=request.model_dump(mode="json"), safe=True)
+        token = await self._send(
+            "POST",
+            "/api/v1/auth/helper/login",
+            TokenResponse,
+            json=request.model_dump(mode="json"),
+            safe=True,
+        )
         self._http.headers["Authorization"] = f"Bearer {token.access_token}"
         return token
 
@@ -170,35 +204,67 @@ class ApiClient:
 
     async def start_binding(self, request: BindRequest) -> ChallengeResponse:
         """``POST /api/v1/family/relatives``: the relative passes this challenge to be bound (and certified)."""
-        return await self._send("POST", "/api/v1/family/relatives", ChallengeResponse,
-                                json=request.model_dump(mode="json"), idempotency_key=new_idempotency_key())
+        return await self._send(
+            "POST",
+            "/api/v1/family/relatives",
+            ChallengeResponse,
+            json=request.model_dump(mode="json"),
+            idempotency_key=new_idempotency_key(),
+        )
 
     async def start_family_challenge(self, binding_id: int) -> ChallengeResponse:
         """``POST /api/v1/family/relatives/{id}/challenges``: certify a bound relative."""
-        return await self._send("POST", f"/api/v1/family/relatives/{binding_id}/challenges", ChallengeResponse,
-                                idempotency_key=new_idempotency_key())
+        return await self._send(
+            "POST",
+            f"/api/v1/family/relatives/{binding_id}/challenges",
+            ChallengeResponse,
+            idempotency_key=new_idempotency_key(),
+        )
 
     # --- home visits ------------------------------------------------------------------------------------
     async def request_visit(self, request: VisitRequestCreate, *, idempotency_key: str) -> VisitRequestAck:
         """``POST /api/v1/visit-requests``: ask for a home visit; a retry with the key gets the same request,
         and a person with an open request gets that one (``created`` false)."""
-        return await self._send("POST", "/api/v1/visit-requests", VisitRequestAck,
-                                json=request.model_dump(mode="json"), idempotency_key=idempotency_key)
+        return await self._send(
+            "POST",
+            "/api/v1/visit-requests",
+            VisitRequestAck,
+            json=request.model_dump(mode="json"),
+            idempotency_key=idempotency_key,
+        )
 
-    async def request_relative_visit(self, binding_id: int, request: RelativeVisitRequestCreate, *,
-                                     idempotency_key: str) -> VisitRequestAck:
+    async def request_relative_visit(
+        self, binding_id: int, request: RelativeVisitRequestCreate, *, idempotency_key: str
+    ) -> VisitRequestAck:
         """``POST /api/v1/family/relatives/{id}/visit-requests``: a helper asks for a bound relative."""
         path = f"/api/v1/family/relatives/{binding_id}/visit-requests"
-        return await self._send("POST", path, VisitRequestAck, json=request.model_dump(mode="json"),
-                                idempotency_key=idempotency_key)
+        return await self._send(
+            "POST",
+            path,
+            VisitRequestAck,
+            json=request.model_dump(mode="json"),
+            idempotency_key=idempotency_key,
+        )
 
     async def create_challenge(self, request: ChallengeRequest) -> ChallengeResponse:
         """``POST /api/v1/challenges``: the actions to perform (in order) and the limits of the upload."""
-        return await self._send("POST", "/api/v1/challenges", ChallengeResponse,
-                                json=request.model_dump(mode="json"), idempotency_key=new_idempotency_key())
+        return await self._send(
+            "POST",
+            "/api/v1/challenges",
+            ChallengeResponse,
+            json=request.model_dump(mode="json"),
+            idempotency_key=new_idempotency_key(),
+        )
 
-    async def submit_frames(self, challenge_id: str, frames: Sequence[Frame], *, idempotency_key: str,
-                            consent: bool = True, on_progress: ProgressCallback | None = None) -> FramesResult:
+    async def submit_frames(
+        self,
+        challenge_id: str,
+        frames: Sequence[Frame],
+        *,
+        idempotency_key: str,
+        consent: bool = True,
+        on_progress: ProgressCallback | None = None,
+    ) -> FramesResult:
         """``POST /api/v1/challenges/{id}/frames`` (multipart JPEGs + capture times).
 
         Retries after a network failure resend the same body with the same ``idempotency_key``: the server
@@ -208,34 +274,61 @@ class ApiClient:
         data = {"times_ms": ",".join(str(f.t_ms) for f in frames), "consent": "true" if consent else "false"}
         encoded = httpx.Request("POST", self.base_url, data=data, files=files)
         body = encoded.read()
-        return await self._send("POST", f"/api/v1/challenges/{challenge_id}/frames", FramesResult,
-                                body=body, content_type=encoded.headers["Content-Type"],
-                                idempotency_key=idempotency_key, on_progress=on_progress)
+        return await self._send(
+            "POST",
+            f"/api/v1/challenges/{challenge_id}/frames",
+            FramesResult,
+            body=body,
+            content_type=encoded.headers["Content-Type"],
+            idempotency_key=idempotency_key,
+            on_progress=on_progress,
+        )
 
     async def preview(self, challenge_id: str, picture: bytes) -> PreviewResult:
         """``POST /api/v1/challenges/{id}/preview`` (one JPEG): the quality gate's hint for this picture.
 
         One attempt only: the next picture follows within a second anyway.
         """
-        return await self._send("POST", f"/api/v1/challenges/{challenge_id}/preview", PreviewResult,
-                                body=picture, content_type="image/jpeg", retries=0)
+        return await self._send(
+            "POST",
+            f"/api/v1/challenges/{challenge_id}/preview",
+            PreviewResult,
+            body=picture,
+            content_type="image/jpeg",
+            retries=0,
+        )
 
-    async def submit_documents(self, *, overseas: bool, id_number: str, name: str,
-                               files: Sequence[tuple[str, bytes, str]], note: str | None = None,
-                               on_progress: ProgressCallback | None = None,
-                               idempotency_key: str | None = None) -> ReviewStatusPublic:
+    async def submit_documents(
+        self,
+        *,
+        overseas: bool,
+        id_number: str,
+        name: str,
+        files: Sequence[tuple[str, bytes, str]],
+        note: str | None = None,
+        on_progress: ProgressCallback | None = None,
+        idempotency_key: str | None = None,
+    ) -> ReviewStatusPublic:
         """Documents for an officer: the consulate form of a resident abroad (``/overseas/submissions``)
         or evidence after failed face checks (``/manual-review``); ``files`` are (name, bytes, MIME type).
         Pass the same ``idempotency_key`` when the person sends the same documents again after a network
         failure, so the officer gets them once."""
-        path, field = ("/api/v1/overseas/submissions", "documents") if overseas else ("/api/v1/manual-review",
-                                                                                       "files")
+        path, field = (
+            ("/api/v1/overseas/submissions", "documents") if overseas else ("/api/v1/manual-review", "files")
+        )
         data = {"id_number": id_number, "name": name} | ({"note": note} if note else {})
-        encoded = httpx.Request("POST", self.base_url, data=data,
-                                files=[(field, (n, b, mime)) for n, b, mime in files])
-        return await self._send("POST", path, ReviewStatusPublic, body=encoded.read(),
-                                content_type=encoded.headers["Content-Type"], on_progress=on_progress,
-                                idempotency_key=idempotency_key or new_idempotency_key())
+        encoded = httpx.Request(
+            "POST", self.base_url, data=data, files=[(field, (n, b, mime)) for n, b, mime in files]
+        )
+        return await self._send(
+            "POST",
+            path,
+            ReviewStatusPublic,
+            body=encoded.read(),
+            content_type=encoded.headers["Content-Type"],
+            on_progress=on_progress,
+            idempotency_key=idempotency_key or new_idempotency_key(),
+        )
 
     async def receipt_qr_png(self, token: str) -> bytes:
         """``POST /api/v1/receipts/qr``: the receipt's QR code as PNG (the token goes in the body, never in
@@ -262,17 +355,29 @@ class ApiClient:
         raise NetworkError(f"{type(last_error).__name__}: {last_error}")
 
     # --- plumbing -------------------------------------------------------------------------------------
-    async def _send(self, method: str, path: str, model: type[M] | TypeAdapter, *, json: object | None = None,
-                    body: bytes | None = None, content_type: str | None = None,
-                    idempotency_key: str | None = None, on_progress: ProgressCallback | None = None,
-                    retries: int | None = None, safe: bool = False) -> M:
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        model: type[M] | TypeAdapter,
+        *,
+        json: object | None = None,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        idempotency_key: str | None = None,
+        on_progress: ProgressCallback | None = None,
+        retries: int | None = None,
+        safe: bool = False,
+    ) -> M:
         """One request; see the module docstring for when a failure is retried (``safe``: repeating this
         request changes nothing on the server, e.g. a look-up sent as POST)."""
         repeatable = method in {"GET", "HEAD"} or safe or idempotency_key is not None
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         if body is not None:
-            headers |= {"Content-Type": content_type or "application/octet-stream",
-                        "Content-Length": str(len(body))}
+            headers |= {
+                "Content-Type": content_type or "application/octet-stream",
+                "Content-Length": str(len(body)),
+            }
         last_error: Exception | None = None
         for attempt in range((self.retries if retries is None else retries) + 1):
             if attempt:
@@ -293,7 +398,7 @@ async def _chunks(body: bytes, on_progress: ProgressCallback | None) -> AsyncIte
     """The body in chunks, reporting progress after each (an upload of a few hundred KB on a slow line)."""
     total = len(body)
     for start in range(0, total, UPLOAD_CHUNK):
-        chunk = body[start:start + UPLOAD_CHUNK]
+        chunk = body[start : start + UPLOAD_CHUNK]
         yield chunk
         if on_progress is not None:
             on_progress(start + len(chunk), total)
@@ -306,8 +411,9 @@ def _parse(response: httpx.Response, model: type[M] | TypeAdapter) -> M:
                 return model.validate_json(response.content)
             return model.model_validate_json(response.content)
         except ValidationError as exc:
-            raise ApiError(response.status_code, "bad_response", f"unexpected answer from the server: {exc}") \
-                from None
+            raise ApiError(
+                response.status_code, "bad_response", f"unexpected answer from the server: {exc}"
+            ) from None
     _raise_error(response)
 
 

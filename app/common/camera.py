@@ -38,9 +38,15 @@ class FaceCamera(Protocol):
     async def stop(self) -> None: ...
 
 
-async def capture_burst(camera: FaceCamera, count: int, interval_s: float, *, t0: float,
-                        clock: Callable[[], float] = time.monotonic,
-                        on_frame: Callable[[int], None] | None = None) -> list[Frame]:
+async def capture_burst(
+    camera: FaceCamera,
+    count: int,
+    interval_s: float,
+    *,
+    t0: float,
+    clock: Callable[[], float] = time.monotonic,
+    on_frame: Callable[[int], None] | None = None,
+) -> list[Frame]:
     """``count`` pictures about ``interval_s`` apart; capture times are ms since ``t0`` (same clock)."""
     frames: list[Frame] = []
     for i in range(count):

@@ -61,8 +61,15 @@ class CapturePlan:
     tail: int = 0  # pictures after the last action's burst (the last instruction stays on screen)
 
 
-def plan_for(challenge: ChallengeResponse, *, interval_s: float = FRAME_INTERVAL_S, settle_s: float = 1.0,
-             seconds_per_action: float = 2.0, neutral: int = 5, tail_s: float = TAIL_S) -> CapturePlan:
+def plan_for(
+    challenge: ChallengeResponse,
+    *,
+    interval_s: float = FRAME_INTERVAL_S,
+    settle_s: float = 1.0,
+    seconds_per_action: float = 2.0,
+    neutral: int = 5,
+    tail_s: float = TAIL_S,
+) -> CapturePlan:
     """A still face first (~0.5 s), then up to ~2 s of pictures per action and ``tail_s`` more after the
     last, all within the server's ``max_frames`` (actions get what is left, at least 3 each)."""
     n_actions = max(1, len(challenge.actions))
@@ -70,8 +77,9 @@ def plan_for(challenge: ChallengeResponse, *, interval_s: float = FRAME_INTERVAL
     tail = min(round(tail_s / interval_s), max(0, challenge.max_frames - neutral - 3 * n_actions))
     wanted = max(3, round(seconds_per_action / interval_s))
     per_action = max(1, min(wanted, (challenge.max_frames - neutral - tail) // n_actions))
-    return CapturePlan(per_action=per_action, interval_s=interval_s, settle_s=settle_s, neutral=neutral,
-                       tail=tail)
+    return CapturePlan(
+        per_action=per_action, interval_s=interval_s, settle_s=settle_s, neutral=neutral, tail=tail
+    )
 
 
 # A challenge older than this when the hints are done is replaced before the actions (the server's
@@ -83,12 +91,20 @@ ChallengeSource = Callable[[], Awaitable[ChallengeResponse]]
 
 
 class CaptureFlow:
-    def __init__(self, api: ApiClient, camera: FaceCamera, request: ChallengeRequest | ChallengeSource, *,
-                 rear: bool = False,
-                 on_change: OnChange | None = None, on_progress: Callable[[], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic,
-                 plan: Callable[[ChallengeResponse], CapturePlan] = plan_for,
-                 hints: bool = True, preview_interval_s: float = PREVIEW_INTERVAL_S) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        camera: FaceCamera,
+        request: ChallengeRequest | ChallengeSource,
+        *,
+        rear: bool = False,
+        on_change: OnChange | None = None,
+        on_progress: Callable[[], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        plan: Callable[[ChallengeResponse], CapturePlan] = plan_for,
+        hints: bool = True,
+        preview_interval_s: float = PREVIEW_INTERVAL_S,
+    ) -> None:
         self.api = api
         self.camera = camera
         # Where the challenge comes from: the self-certification endpoint for an ID number and name, or
@@ -219,18 +235,23 @@ class CaptureFlow:
             await self._set(CapturePhase.HOLD_STILL)
             await asyncio.sleep(plan.settle_s / 2)
             t0 = self._clock()
-            self.frames += await capture_burst(self.camera, plan.neutral, plan.interval_s, t0=t0, clock=self._clock)
+            self.frames += await capture_burst(
+                self.camera, plan.neutral, plan.interval_s, t0=t0, clock=self._clock
+            )
         for index in range(len(challenge.actions)):
             self.action_index = index
             await self._set(CapturePhase.ACTION)
             await asyncio.sleep(plan.settle_s)
             if t0 is None:
                 t0 = self._clock()
-            self.frames += await capture_burst(self.camera, plan.per_action, plan.interval_s, t0=t0,
-                                               clock=self._clock)
+            self.frames += await capture_burst(
+                self.camera, plan.per_action, plan.interval_s, t0=t0, clock=self._clock
+            )
         if plan.tail:  # the last instruction stays on screen a little longer
             await asyncio.sleep(plan.interval_s)
-            self.frames += await capture_burst(self.camera, plan.tail, plan.interval_s, t0=t0, clock=self._clock)
+            self.frames += await capture_burst(
+                self.camera, plan.tail, plan.interval_s, t0=t0, clock=self._clock
+            )
         self.action_index = -1
 
     async def upload(self) -> None:
@@ -246,8 +267,12 @@ class CaptureFlow:
                 self._on_progress()
 
         try:
-            self.result = await self.api.submit_frames(self.challenge.challenge_id, self.frames,
-                                                       idempotency_key=self.idempotency_key, on_progress=progress)
+            self.result = await self.api.submit_frames(
+                self.challenge.challenge_id,
+                self.frames,
+                idempotency_key=self.idempotency_key,
+                on_progress=progress,
+            )
         except NetworkError as exc:
             self.notice = notice_for(exc)
             await self._set(CapturePhase.NOT_SUBMITTED)

@@ -18,15 +18,17 @@ ZERO_WIDTH_SPACE = "\u200b"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _UNITS = "元|角|分|%|％|岁|天|个|位|步|张|人|次|年|月|日|MB|KB|GB|kB|s|秒|分钟|小时"
 _RUNS = re.compile(
-    "|".join([
-        r"\d{4}年\d{1,2}月(?:\d{1,2}日)?",  # 2026年11月30日, 2026年11月
-        r"\d{1,2}月\d{1,2}日",  # 11月30日
-        rf"\d{{1,2}} (?:{_MONTHS}) \d{{4}}",  # 30 November 2026
-        rf"(?:{_MONTHS}) \d{{4}}",  # November 2026
-        r"\d{4} \d{4}(?: \d{4})*",  # 4821 7730 (a grouped reference)
-        r"\d{3,4}-\d{3,4} \d{4}",  # 010-6512 3456
-        rf"[¥￥]?\d[\d,]*(?:\.\d+)? ?(?:{_UNITS})",  # 100 元, 23.50元, 100%, 18 位
-    ])
+    "|".join(
+        [
+            r"\d{4}年\d{1,2}月(?:\d{1,2}日)?",  # 2026年11月30日, 2026年11月
+            r"\d{1,2}月\d{1,2}日",  # 11月30日
+            rf"\d{{1,2}} (?:{_MONTHS}) \d{{4}}",  # 30 November 2026
+            rf"(?:{_MONTHS}) \d{{4}}",  # November 2026
+            r"\d{4} \d{4}(?: \d{4})*",  # 4821 7730 (a grouped reference)
+            r"\d{3,4}-\d{3,4} \d{4}",  # 010-6512 3456
+            rf"[¥￥]?\d[\d,]*(?:\.\d+)? ?(?:{_UNITS})",  # 100 元, 23.50元, 100%, 18 位
+        ]
+    )
 )
 
 

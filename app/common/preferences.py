@@ -30,8 +30,12 @@ async def load_settings(store: KeyValueStore, settings: Settings) -> None:
     """Apply stored values that are valid; ignore anything else (an old or foreign value)."""
     try:
         language, large, api, speech = await asyncio.wait_for(
-            asyncio.gather(store.get(PREFIX + "language"), store.get(PREFIX + "large_text"),
-                           store.get(PREFIX + "api_url"), store.get(PREFIX + "speech")),
+            asyncio.gather(
+                store.get(PREFIX + "language"),
+                store.get(PREFIX + "large_text"),
+                store.get(PREFIX + "api_url"),
+                store.get(PREFIX + "speech"),
+            ),
             LOAD_TIMEOUT_S,
         )
     except (TimeoutError, RuntimeError) as exc:

@@ -26,8 +26,11 @@ SPOKEN_KEYS: tuple[str, ...] = (
     "outcome.needs_review.title",
 )
 VOICES = {"zh-Hans": "cmn", "zh-Hant": "cmn", "en": "en"}  # espeak-ng voices: Mandarin, English
-RESULT_KEYS = {"passed": "outcome.passed.title", "failed": "outcome.failed.title",
-               "needs_review": "outcome.needs_review.title"}
+RESULT_KEYS = {
+    "passed": "outcome.passed.title",
+    "failed": "outcome.failed.title",
+    "needs_review": "outcome.needs_review.title",
+}
 
 Player = Callable[[str], Awaitable[None]]
 
@@ -54,8 +57,9 @@ class Speaker:
     """Says a catalog key in the session's language when speech is on and its file exists; ``player``
     plays a URL (flet-audio in the app; tests pass their own and see what would be heard)."""
 
-    def __init__(self, enabled: Callable[[], bool], language: Callable[[], str], player: Player,
-                 root: Path = AUDIO_DIR) -> None:
+    def __init__(
+        self, enabled: Callable[[], bool], language: Callable[[], str], player: Player, root: Path = AUDIO_DIR
+    ) -> None:
         self._enabled = enabled
         self._language = language
         self._player = player

@@ -32,9 +32,15 @@ S = TypeVar("S", bound=HasSettings)
 
 
 class Ui(Generic[S]):
-    def __init__(self, page: ft.Page, state: S, routes: dict[str, ScreenBuilder],
-                 api_factory: Callable[[str], ApiClient], cjk_font_family: str | None = None,
-                 title_key: str = "app.title") -> None:
+    def __init__(
+        self,
+        page: ft.Page,
+        state: S,
+        routes: dict[str, ScreenBuilder],
+        api_factory: Callable[[str], ApiClient],
+        cjk_font_family: str | None = None,
+        title_key: str = "app.title",
+    ) -> None:
         self.page = page
         self.state = state  # the app's own state object (screens know its type)
         self.routes = routes

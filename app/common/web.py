@@ -28,11 +28,17 @@ class ClientConfig:
     cjk_font_family: str | None = None  # the CJK font in the web client's font manifest (web server mode)
 
 
-async def start_session(page: ft.Page, state: HasSettings, routes: dict[str, ScreenBuilder], config: ClientConfig,
-                        *, title_key: str, on_close: Callable[[], Awaitable[None]] | None = None) -> Ui:
+async def start_session(
+    page: ft.Page,
+    state: HasSettings,
+    routes: dict[str, ScreenBuilder],
+    config: ClientConfig,
+    *,
+    title_key: str,
+    on_close: Callable[[], Awaitable[None]] | None = None,
+) -> Ui:
     """Set up ``page`` for one session and show its first screen; ``on_close`` runs when the session ends."""
-    ui = Ui(page, state, routes, ApiClient, cjk_font_family=config.cjk_font_family,
-            title_key=title_key)
+    ui = Ui(page, state, routes, ApiClient, cjk_font_family=config.cjk_font_family, title_key=title_key)
     page.padding = 0
     page.locale_configuration = ft.LocaleConfiguration(
         supported_locales=[ft.Locale("zh", "CN"), ft.Locale("zh", "TW"), ft.Locale("en", "US")],
@@ -59,8 +65,16 @@ async def start_session(page: ft.Page, state: HasSettings, routes: dict[str, Scr
     return ui
 
 
-def serve(main: Callable[[ft.Page], Awaitable[None]], config: ClientConfig, *, what: str, port: int, host: str,
-          api_url: str, open_browser: bool = False) -> None:
+def serve(
+    main: Callable[[ft.Page], Awaitable[None]],
+    config: ClientConfig,
+    *,
+    what: str,
+    port: int,
+    host: str,
+    api_url: str,
+    open_browser: bool = False,
+) -> None:
     """Serve ``main`` (server mode, no CDN: everything is served from this process)."""
     config.api_url = api_url
     assets_dir = Path(tempfile.mkdtemp(prefix="lifecert-web-assets-"))
@@ -71,5 +85,12 @@ def serve(main: Callable[[ft.Page], Awaitable[None]], config: ClientConfig, *, w
         # Flet opens a browser tab in WEB_BROWSER view unless it thinks it runs on a server.
         os.environ["FLET_FORCE_WEB_SERVER"] = "true"
     print(f"lifecert {what} on http://{host}:{port} (API {api_url})", flush=True)
-    ft.run(main, view=ft.AppView.WEB_BROWSER, port=port, host=host, no_cdn=True, assets_dir=str(assets_dir),
-           name="")
+    ft.run(
+        main,
+        view=ft.AppView.WEB_BROWSER,
+        port=port,
+        host=host,
+        no_cdn=True,
+        assets_dir=str(assets_dir),
+        name="",
+    )

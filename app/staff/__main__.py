@@ -10,8 +10,12 @@ DEFAULT_PORT = 8551
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    return _parse_args(argv, prog="python -m app.staff", default_port=DEFAULT_PORT,
-                       description="lifecert staff web app (Flet server mode)")
+    return _parse_args(
+        argv,
+        prog="python -m app.staff",
+        default_port=DEFAULT_PORT,
+        description="lifecert staff web app (Flet server mode)",
+    )
 
 
 def cli(argv: list[str] | None = None) -> None:

@@ -75,9 +75,12 @@ class AttestationDesk(ActionState):
     async def open(self, client: CaseClient) -> bool:
         if (problem := self.form_problem()) is not None:
             return self.refuse(problem)
-        body = AttestationCreate(id_number=self.form.id_check.number, name=self.form.clean_name,
-                                 reason=" ".join(self.reason.split()),
-                                 witness_name=" ".join(self.witness.split()) or None)
+        body = AttestationCreate(
+            id_number=self.form.id_check.number,
+            name=self.form.clean_name,
+            reason=" ".join(self.reason.split()),
+            witness_name=" ".join(self.witness.split()) or None,
+        )
         opened = await self.call(lambda: client.open_attestation(body))
         if opened is None:
             return False
@@ -139,8 +142,11 @@ class AttestationDesk(ActionState):
     def may_sign(attestation: AttestationPublic, staff_id: int) -> bool:
         """Whether to offer the signature: still collecting, a level left, and I signed no level of it yet
         (one account signs one level). Whether my region is at that level the API decides."""
-        return (attestation.status == "collecting" and attestation.next_signoff is not None
-                and all(s.signer.staff_id != staff_id for s in attestation.signoffs))
+        return (
+            attestation.status == "collecting"
+            and attestation.next_signoff is not None
+            and all(s.signer.staff_id != staff_id for s in attestation.signoffs)
+        )
 
     async def sign(self, client: CaseClient, attestation: AttestationPublic) -> bool:
         """Sign ``attestation`` at the level shown for it (the API refuses when that is no longer next)."""

@@ -36,30 +36,49 @@ class CaseClient:
 
     # --- attestations ----------------------------------------------------------------------------------
     async def open_attestation(self, body: AttestationCreate) -> AttestationPublic:
-        return await self._send("POST", "/api/v1/attestations", AttestationPublic,
-                                json=body.model_dump(mode="json", exclude_none=True), key=True)
+        return await self._send(
+            "POST",
+            "/api/v1/attestations",
+            AttestationPublic,
+            json=body.model_dump(mode="json", exclude_none=True),
+            key=True,
+        )
 
     async def attestation(self, attestation_id: int) -> AttestationPublic:
         return await self._send("GET", f"/api/v1/attestations/{attestation_id}", AttestationPublic)
 
-    async def add_evidence(self, attestation_id: int, files: Sequence[UploadFile], *,
-                           taken_on: date) -> AttestationPublic:
-        return await self._send("POST", f"/api/v1/attestations/{attestation_id}/evidence", AttestationPublic,
-                                data={"taken_on": taken_on.isoformat()},
-                                files=[("files", f) for f in files], key=True, timeout=EVIDENCE_TIMEOUT)
+    async def add_evidence(
+        self, attestation_id: int, files: Sequence[UploadFile], *, taken_on: date
+    ) -> AttestationPublic:
+        return await self._send(
+            "POST",
+            f"/api/v1/attestations/{attestation_id}/evidence",
+            AttestationPublic,
+            data={"taken_on": taken_on.isoformat()},
+            files=[("files", f) for f in files],
+            key=True,
+            timeout=EVIDENCE_TIMEOUT,
+        )
 
     async def sign(self, attestation_id: int, *, level: str | None) -> AttestationPublic:
         """The signed-in account signs the next level; ``level`` (the one shown) must still be the next."""
-        return await self._send("POST", f"/api/v1/attestations/{attestation_id}/signoffs", AttestationPublic,
-                                json=SignoffCreate(level=level).model_dump(mode="json"), key=True)
+        return await self._send(
+            "POST",
+            f"/api/v1/attestations/{attestation_id}/signoffs",
+            AttestationPublic,
+            json=SignoffCreate(level=level).model_dump(mode="json"),
+            key=True,
+        )
 
     async def awaiting_me(self) -> list[AttestationPublic]:
-        return await self._send("GET", "/api/v1/attestations", list[AttestationPublic],
-                                params={"awaiting": "me"})
+        return await self._send(
+            "GET", "/api/v1/attestations", list[AttestationPublic], params={"awaiting": "me"}
+        )
 
     async def opened_by_me(self) -> list[AttestationPublic]:
-        return await self._send("GET", "/api/v1/attestations", list[AttestationPublic],
-                                params={"opened_by": "me"})
+        return await self._send(
+            "GET", "/api/v1/attestations", list[AttestationPublic], params={"opened_by": "me"}
+        )
 
     # --- review items ----------------------------------------------------------------------------------
     async def review_item(self, review_id: str) -> ReviewItemPublic:
@@ -68,21 +87,24 @@ class CaseClient:
 
     async def evidence(self, review_id: str, evidence_id: int) -> bytes:
         """One evidence file's content; the API records that I opened it."""
-        response = await self._request("GET", f"/api/v1/review/items/{review_id}/evidence/{evidence_id}",
-                                       timeout=EVIDENCE_TIMEOUT)
+        response = await self._request(
+            "GET", f"/api/v1/review/items/{review_id}/evidence/{evidence_id}", timeout=EVIDENCE_TIMEOUT
+        )
         return response.content
 
     # --- plumbing --------------------------------------------------------------------------------------
-    async def _send(self, method: str, path: str, model: type[T] | Any, *, key: bool = False,
-                    **kwargs: Any) -> T:
+    async def _send(
+        self, method: str, path: str, model: type[T] | Any, *, key: bool = False, **kwargs: Any
+    ) -> T:
         response = await self._request(method, path, key=key, **kwargs)
         try:
             return TypeAdapter(model).validate_json(response.content)
         except ValidationError as exc:
             raise ApiError(response.status_code, "bad_response", f"unexpected answer: {exc}") from None
 
-    async def _request(self, method: str, path: str, *, key: bool = False, timeout: float | None = None,
-                       **kwargs: Any) -> httpx.Response:
+    async def _request(
+        self, method: str, path: str, *, key: bool = False, timeout: float | None = None, **kwargs: Any
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self._console.token}"} if self._console.token else {}
         if key:
             headers["Idempotency-Key"] = new_idempotency_key()

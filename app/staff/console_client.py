@@ -39,13 +39,23 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class ConsoleClient:
-    def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 30.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.token = token
         self.base_url = base_url.rstrip("/")
         self._transport = transport
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport,
-                                       headers={"Accept": "application/json"})
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=timeout,
+            transport=transport,
+            headers={"Accept": "application/json"},
+        )
 
     def face_api(self) -> ApiClient:
         """The citizens' API client on the same server, carrying this staff member's token: the capture flow
@@ -72,8 +82,9 @@ class ConsoleClient:
         if not self.token:
             return False
         try:
-            response = await self._http.post("/api/v1/auth/logout",
-                                             headers={"Authorization": f"Bearer {self.token}"})
+            response = await self._http.post(
+                "/api/v1/auth/logout", headers={"Authorization": f"Bearer {self.token}"}
+            )
         except httpx.TransportError:
             return False
         finally:
@@ -85,8 +96,9 @@ class ConsoleClient:
 
     async def decide(self, review_id: str, *, approve: bool, reason: str) -> ReviewItemPublic:
         body = ReviewDecision(approve=approve, reason=reason).model_dump(mode="json")
-        return await self.send("POST", f"/api/v1/review/items/{review_id}/decision", ReviewItemPublic,
-                               json=body)
+        return await self.send(
+            "POST", f"/api/v1/review/items/{review_id}/decision", ReviewItemPublic, json=body
+        )
 
     async def run_month(self, month: str) -> CycleRunResult:
         body = CycleRunRequest(month=month).model_dump(mode="json")
@@ -101,39 +113,72 @@ class ConsoleClient:
 
     async def decide_mismatch(self, item_id: int, *, apply: bool, reason: str) -> FeedMismatchPublic:
         body = MismatchDecision(apply=apply, reason=reason).model_dump(mode="json")
-        return await self.send("POST", f"/api/v1/backoffice/feed-mismatches/{item_id}/decision",
-                                FeedMismatchPublic, json=body)
+        return await self.send(
+            "POST", f"/api/v1/backoffice/feed-mismatches/{item_id}/decision", FeedMismatchPublic, json=body
+        )
 
     async def draw_spot_check(self, spec: SpotCheckCreate) -> SpotCheckPublic:
-        return await self.send("POST", "/api/v1/backoffice/spot-checks", SpotCheckPublic,
-                                json=spec.model_dump(mode="json"))
+        return await self.send(
+            "POST", "/api/v1/backoffice/spot-checks", SpotCheckPublic, json=spec.model_dump(mode="json")
+        )
 
     async def spot_check(self, check_id: int) -> SpotCheckPublic:
         return await self.send("GET", f"/api/v1/backoffice/spot-checks/{check_id}", SpotCheckPublic)
 
-    async def spot_outcome(self, check_id: int, item_id: int, *, outcome: str, note: str | None) -> SpotCheckPublic:
+    async def spot_outcome(
+        self, check_id: int, item_id: int, *, outcome: str, note: str | None
+    ) -> SpotCheckPublic:
         body = SpotOutcomeCreate(outcome=outcome, note=note).model_dump(mode="json")
-        return await self.send("POST", f"/api/v1/backoffice/spot-checks/{check_id}/items/{item_id}/outcome",
-                                SpotCheckPublic, json=body)
+        return await self.send(
+            "POST",
+            f"/api/v1/backoffice/spot-checks/{check_id}/items/{item_id}/outcome",
+            SpotCheckPublic,
+            json=body,
+        )
 
-    async def audit(self, *, id_number: str = "", actor: str = "", date_from: str = "",
-                    date_to: str = "") -> AuditPage:
-        params = {k: v for k, v in (("id_number", id_number), ("actor", actor), ("date_from", date_from),
-                                    ("date_to", date_to)) if v}
+    async def audit(
+        self, *, id_number: str = "", actor: str = "", date_from: str = "", date_to: str = ""
+    ) -> AuditPage:
+        params = {
+            k: v
+            for k, v in (
+                ("id_number", id_number),
+                ("actor", actor),
+                ("date_from", date_from),
+                ("date_to", date_to),
+            )
+            if v
+        }
         return await self.send("GET", "/api/v1/backoffice/audit", AuditPage, params=params)
 
-    async def send(self, method: str, path: str, model: type[M], *, json: object | None = None,
-                   params: dict[str, str] | None = None, data: dict[str, str] | None = None,
-                   files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
-                   timeout: float | None = None, auth: bool = True) -> M:
+    async def send(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        *,
+        json: object | None = None,
+        params: dict[str, str] | None = None,
+        data: dict[str, str] | None = None,
+        files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
+        timeout: float | None = None,
+        auth: bool = True,
+    ) -> M:
         """One call, typed by ``model`` (a JSON body, query parameters, or a multipart form of ``data``
         and ``files``); 4xx/5xx → ``ApiError`` with the server's code and message, no answer →
         ``NetworkError``."""
         headers = {"Authorization": f"Bearer {self.token}"} if auth and self.token else {}
         try:
             response = await self._http.request(
-                method, path, json=json, params=params, data=data, files=files, headers=headers,
-                timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
+                method,
+                path,
+                json=json,
+                params=params,
+                data=data,
+                files=files,
+                headers=headers,
+                timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+            )
         except httpx.TransportError as exc:
             raise NetworkError(f"{type(exc).__name__}: {exc}") from None
         if response.is_success:
@@ -144,7 +189,9 @@ class ConsoleClient:
         try:
             err = ErrorResponse.model_validate_json(response.content)
         except ValidationError:
-            raise ApiError(response.status_code, f"http_{response.status_code}", response.text[:300]) from None
+            raise ApiError(
+                response.status_code, f"http_{response.status_code}", response.text[:300]
+            ) from None
         raise ApiError.from_body(response.status_code, err)
 
     @property

@@ -189,11 +189,17 @@ class ConsoleState:
 
     # --- spot checks --------------------------------------------------------------------------------
 
-    async def draw_spot_check(self, half_year: str, region_code: str, *, townships: int = 2,
-                              villages: int = 2, per_village: int = 5) -> bool:
+    async def draw_spot_check(
+        self, half_year: str, region_code: str, *, townships: int = 2, villages: int = 2, per_village: int = 5
+    ) -> bool:
         try:
-            spec = SpotCheckCreate(half_year=half_year.strip().upper(), region_code=region_code.strip(),
-                                   townships=townships, villages_per_township=villages, per_village=per_village)
+            spec = SpotCheckCreate(
+                half_year=half_year.strip().upper(),
+                region_code=region_code.strip(),
+                townships=townships,
+                villages_per_township=villages,
+                per_village=per_village,
+            )
         except ValidationError as exc:
             return self.fail(notice_for(local_validation_error(exc)))
         check = await self._call(lambda: self.client.draw_spot_check(spec))
@@ -230,8 +236,9 @@ class ConsoleState:
 
     # --- audit viewer --------------------------------------------------------------------------------
 
-    async def search_audit(self, *, id_number: str = "", actor: str = "", date_from: str = "",
-                           date_to: str = "") -> bool:
+    async def search_audit(
+        self, *, id_number: str = "", actor: str = "", date_from: str = "", date_to: str = ""
+    ) -> bool:
         dates = {"date_from": date_from.strip(), "date_to": date_to.strip()}
         bad = [name for name, value in dates.items() if value and not valid_date(value)]
         if bad:
@@ -248,13 +255,21 @@ class ConsoleState:
 def local_validation_error(exc: ValidationError) -> ApiError:
     """A form checked here before sending, reported like the API's ``validation_error`` (field + code)."""
     details = tuple(
-        ErrorDetail(field=".".join(map(str, e["loc"])), code=e["type"], message=e["msg"],
-                    params={k: v for k, v in (e.get("ctx") or {}).items()
-                            if isinstance(v, int | float | str)})
+        ErrorDetail(
+            field=".".join(map(str, e["loc"])),
+            code=e["type"],
+            message=e["msg"],
+            params={k: v for k, v in (e.get("ctx") or {}).items() if isinstance(v, int | float | str)},
+        )
         for e in exc.errors()
     )
-    return ApiError(422, "validation_error", str(exc), details=details,
-                    params={"fields": ",".join(d.field for d in details)})
+    return ApiError(
+        422,
+        "validation_error",
+        str(exc),
+        details=details,
+        params={"fields": ",".join(d.field for d in details)},
+    )
 
 
 def valid_month(text: str) -> bool:

@@ -22,7 +22,9 @@ CONFIG = ClientConfig()
 
 async def main(page: ft.Page) -> None:
     state = StaffAppState(settings=Settings(api_url=CONFIG.api_url))
-    await start_session(page, state, ROUTES, CONFIG, title_key="console.title", on_close=state.console.sign_out)
+    await start_session(
+        page, state, ROUTES, CONFIG, title_key="console.title", on_close=state.console.sign_out
+    )
 
 
 def run(*, port: int, host: str, api_url: str, open_browser: bool = False) -> None:

@@ -35,18 +35,27 @@ class NavEntry:
 
 
 ENTRIES: tuple[NavEntry, ...] = (
-    NavEntry("/worklist", "console.nav.worklist", frozenset({COORDINATOR, REVIEWER, ADMIN}),
-             ft.Icons.HOME_WORK),
+    NavEntry(
+        "/worklist", "console.nav.worklist", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.HOME_WORK
+    ),
     NavEntry("/review", "console.nav.review", frozenset({REVIEWER, ADMIN}), ft.Icons.FACT_CHECK),
     NavEntry("/mismatches", "console.nav.mismatches", frozenset({REVIEWER, ADMIN}), ft.Icons.COMPARE_ARROWS),
-    NavEntry("/attestations", "console.nav.attestations", frozenset({COORDINATOR, ADMIN}), ft.Icons.DIVERSITY_3),
+    NavEntry(
+        "/attestations", "console.nav.attestations", frozenset({COORDINATOR, ADMIN}), ft.Icons.DIVERSITY_3
+    ),
     NavEntry("/signoffs", "console.nav.signoffs", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.DRAW),
-    NavEntry("/spotchecks", "console.nav.spotchecks", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.CHECKLIST),
+    NavEntry(
+        "/spotchecks", "console.nav.spotchecks", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.CHECKLIST
+    ),
     NavEntry("/stats", "console.nav.stats", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.BAR_CHART),
     NavEntry("/cycle", "console.nav.cycle", frozenset({ADMIN}), ft.Icons.EVENT_REPEAT),
     NavEntry("/audit", "console.nav.audit", frozenset({REVIEWER, ADMIN}), ft.Icons.HISTORY),
-    NavEntry("/receipts/scan", "console.nav.scan", frozenset({COORDINATOR, REVIEWER, ADMIN}),
-             ft.Icons.QR_CODE_SCANNER),
+    NavEntry(
+        "/receipts/scan",
+        "console.nav.scan",
+        frozenset({COORDINATOR, REVIEWER, ADMIN}),
+        ft.Icons.QR_CODE_SCANNER,
+    ),
 )
 
 

@@ -22,9 +22,13 @@ class ReceiptScan:
     async def check(self, client: ConsoleClient, photo: bytes) -> bool:
         self.busy, self.result, self.error_code = True, None, None
         try:
-            self.result = await client.send("POST", SCAN_PATH, ReceiptVerification,
-                                            files=[("photo", ("receipt.jpg", photo, "image/jpeg"))],
-                                            timeout=SCAN_TIMEOUT_S)
+            self.result = await client.send(
+                "POST",
+                SCAN_PATH,
+                ReceiptVerification,
+                files=[("photo", ("receipt.jpg", photo, "image/jpeg"))],
+                timeout=SCAN_TIMEOUT_S,
+            )
         except ApiError as exc:
             self.error_code = exc.code
         finally:

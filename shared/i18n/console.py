@@ -937,7 +937,7 @@ EN: dict[str, str] = {
     "console.spot.outcome.not_confirmed": "Not confirmed",
     "console.spot.outcome.unreachable": "Unreachable",
     "console.audit.title": "Audit log",
-    'console.audit.intro': "Search the record of changes by a person's ID number, by who acted, or by date, and check that the hash chain is intact.",
+    "console.audit.intro": "Search the record of changes by a person's ID number, by who acted, or by date, and check that the hash chain is intact.",
     "console.audit.id_number": "ID number",
     "console.audit.actor": "Actor (e.g. staff:3)",
     "console.audit.date_from": "From",

@@ -134,7 +134,11 @@ def test_readme_lists_every_setting(repo_root) -> None:
     from api.core.settings_table import markdown, rows
 
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
-    assert markdown() in readme, "README's settings table is out of date: run `lifecert settings --readme README.md`"
+    assert markdown() in readme, (
+        "README's settings table is out of date: run `lifecert settings --readme README.md`"
+    )
     names = [name for name, _ in rows()]
-    assert "LIFECERT_FACE__LIVENESS__MIN_FRAMES" in names and "LIFECERT_CERTIFICATION__ENGINE_WORKERS" in names
+    assert (
+        "LIFECERT_FACE__LIVENESS__MIN_FRAMES" in names and "LIFECERT_CERTIFICATION__ENGINE_WORKERS" in names
+    )
     assert len(names) == len(set(names))

@@ -145,7 +145,9 @@ def test_lifecert_demo_serves_the_demo_people_and_stops_on_ctrl_c(tmp_path) -> N
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode in (0, 130), out
     assert person.id_number in out and person.name in out  # the demo people are printed on start
-    assert "demo-coordinator-2" in out and "110101002001 隆福寺社区" in out  # and the staff with their regions
+    assert (
+        "demo-coordinator-2" in out and "110101002001 隆福寺社区" in out
+    )  # and the staff with their regions
 
 
 def _free_port() -> int:
@@ -181,13 +183,29 @@ def test_lifecert_demo_serves_both_web_apps_and_stops_them_on_ctrl_c(tmp_path) -
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "demo", "--port", str(api_port), "--client-port", str(citizen_port),
-             "--staff-port", str(staff_port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "demo",
+                "--port",
+                str(api_port),
+                "--client-port",
+                str(citizen_port),
+                "--staff-port",
+                str(staff_port),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
     try:
-        pending = {f"http://127.0.0.1:{api_port}/healthz", f"http://127.0.0.1:{citizen_port}/",
-                   f"http://127.0.0.1:{staff_port}/"}
+        pending = {
+            f"http://127.0.0.1:{api_port}/healthz",
+            f"http://127.0.0.1:{citizen_port}/",
+            f"http://127.0.0.1:{staff_port}/",
+        }
         deadline = time.monotonic() + 180
         while pending and time.monotonic() < deadline:
             assert proc.poll() is None, log.read_text()
@@ -199,11 +217,18 @@ def test_lifecert_demo_serves_both_web_apps_and_stops_them_on_ctrl_c(tmp_path) -
                     pass
             time.sleep(0.3)
         assert not pending, f"{sorted(pending)} did not answer within 180 s:\n{log.read_text()[-3000:]}"
-        started = dict(re.findall(r"^(citizens' app|staff app): http://127\.0\.0\.1:\d+ +\(pid (\d+)\)$",
-                                  log.read_text(), re.MULTILINE))
+        started = dict(
+            re.findall(
+                r"^(citizens' app|staff app): http://127\.0\.0\.1:\d+ +\(pid (\d+)\)$",
+                log.read_text(),
+                re.MULTILINE,
+            )
+        )
         assert set(started) == {"citizens' app", "staff app"}, log.read_text()
-        for what, module, port in (("citizens' app", "app.citizen", citizen_port),
-                                   ("staff app", "app.staff", staff_port)):
+        for what, module, port in (
+            ("citizens' app", "app.citizen", citizen_port),
+            ("staff app", "app.staff", staff_port),
+        ):
             cmdline = Path(f"/proc/{started[what]}/cmdline").read_bytes().split(b"\0")
             assert [b"-m", module.encode(), b"--port", str(port).encode()] == cmdline[1:5], cmdline
     finally:
@@ -232,10 +257,14 @@ def test_demo_staff_accounts_sign_in_with_their_regions(client, engine) -> None:
     with session_scope(make_sessionmaker(engine)) as s:
         assert seed_demo_staff(s) == []  # idempotent
     for username, (role, region) in expected.items():
-        ok = client.post("/api/v1/auth/staff/login", json={"username": username, "password": DEMO_STAFF_PASSWORD})
+        ok = client.post(
+            "/api/v1/auth/staff/login", json={"username": username, "password": DEMO_STAFF_PASSWORD}
+        )
         assert ok.status_code == 200, ok.text
         me = client.get("/api/v1/staff/me", headers={"Authorization": f"Bearer {ok.json()['access_token']}"})
-        assert me.status_code == 200 and (me.json()["role"], me.json()["region_code"]) == (role, region), me.text
+        assert me.status_code == 200 and (me.json()["role"], me.json()["region_code"]) == (role, region), (
+            me.text
+        )
 
 
 def test_demo_work_lists_follow_the_coordinators_villages(client, engine) -> None:
@@ -259,7 +288,9 @@ def test_demo_work_lists_follow_the_coordinators_villages(client, engine) -> Non
     assert second["马德胜"]["special_groups"] == ["aged", "bedridden"]
     assert second["钱玉兰"]["visit"]["state"] == "requested"
     assert {"刘桂芝", "黄振华", "王德明", "马德胜"} <= set(county)
-    assert county["黄振华"]["state"] == "overdue" and "severely_disabled" in county["黄振华"]["special_groups"]
+    assert (
+        county["黄振华"]["state"] == "overdue" and "severely_disabled" in county["黄振华"]["special_groups"]
+    )
     assert "陈美华" not in county  # Hangzhou is outside the county
 
 

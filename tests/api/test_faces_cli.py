@@ -11,7 +11,9 @@ from shared.enums import ReferenceSource
 from tests.shared_data import require_shared
 
 
-def test_enrol_pending_fills_missing_and_outdated_templates(db_url, session, make_person, monkeypatch, capsys):
+def test_enrol_pending_fills_missing_and_outdated_templates(
+    db_url, session, make_person, monkeypatch, capsys
+):
     photo = (require_shared("faces", "identities", "obama") / "obama.jpg").read_bytes()
     person = make_person(name="欧巴马")
     missing = ReferenceFace(beneficiary_id=person.id, source=ReferenceSource.ID_PHOTO, photo=photo)
@@ -23,7 +25,9 @@ def test_enrol_pending_fills_missing_and_outdated_templates(db_url, session, mak
         model_name="Dlib",
         detector="dlib",  # an older embedding path: verify ignores it
     )
-    unusable = ReferenceFace(beneficiary_id=person.id, source=ReferenceSource.ID_PHOTO, photo=b"not a picture")
+    unusable = ReferenceFace(
+        beneficiary_id=person.id, source=ReferenceSource.ID_PHOTO, photo=b"not a picture"
+    )
     session.add_all([missing, outdated, unusable])
     session.commit()
 

@@ -42,9 +42,11 @@ def test_operator_ids_become_numbers_and_feed_runs_their_own_kind(empty_db_url: 
 
     from api.core.db import alembic_config, make_engine, upgrade
 
-    before_revision = ScriptDirectory.from_config(alembic_config(empty_db_url)).get_revision(
-        "0030_operator_id_integer"
-    ).down_revision
+    before_revision = (
+        ScriptDirectory.from_config(alembic_config(empty_db_url))
+        .get_revision("0030_operator_id_integer")
+        .down_revision
+    )
     upgrade(empty_db_url, before_revision)
     engine = make_engine(empty_db_url)
     try:

@@ -95,9 +95,7 @@ def test_demo_accounts_refused_in_production(settings, session) -> None:
     login = {"username": DEMO_STAFF_USERNAME, "password": DEMO_STAFF_PASSWORD}
     with TestClient(create_app(settings)) as dev:
         assert dev.post("/api/v1/auth/staff/login", json=login).status_code == 200
-    prod = production(
-        database_url=settings.database_url, data_dir=settings.data_dir, limits=settings.limits
-    )
+    prod = production(database_url=settings.database_url, data_dir=settings.data_dir, limits=settings.limits)
     app = create_app(prod)
     no_lifespan = TestClient(app)  # sign-in is refused even if the start-up check were skipped
     resp = no_lifespan.post("/api/v1/auth/staff/login", json=login)

@@ -115,9 +115,11 @@ def test_codes_the_plain_detector_misses_are_read() -> None:
     """A receipt URL whose 552 px code OpenCV's plain QRCodeDetector does not read at full size."""
     from api.receipts.qr import qr_png
 
-    url = ("http://127.0.0.1:41231/r/eyJyIjoiOHZoS00yT2c4ZzNHUVhQWSIsIm4iOiLlvKAq5Zu9IiwiaSI6IjExMDEqKioqKioqKi"
-           "oqMDExNSIsIm0iOiJzZWxmX2ZhY2UiLCJkIjoiMjAyNi0xMS0yOCIsInUiOiIyMDI3LTExLTI4In0.nu2MIrMkpkwalPrtA-J_"
-           "E-30E4cTTNLv2Pztodno470")
+    url = (
+        "http://127.0.0.1:41231/r/eyJyIjoiOHZoS00yT2c4ZzNHUVhQWSIsIm4iOiLlvKAq5Zu9IiwiaSI6IjExMDEqKioqKioqKi"
+        "oqMDExNSIsIm0iOiJzZWxmX2ZhY2UiLCJkIjoiMjAyNi0xMS0yOCIsInUiOiIyMDI3LTExLTI4In0.nu2MIrMkpkwalPrtA-J_"
+        "E-30E4cTTNLv2Pztodno470"
+    )
     png = qr_png(url)
     assert not cv2.QRCodeDetector().detectAndDecode(cv2.imdecode(np.frombuffer(png, np.uint8), 1))[0]
     assert read_qr(png) == url

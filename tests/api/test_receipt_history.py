@@ -43,7 +43,9 @@ def test_last_twenty_receipts_newest_first_masked_and_verifiable(client, session
     assert resp.status_code == 200, resp.text
     got = resp.json()["receipts"]
     assert len(got) == MAX_HISTORY
-    assert [r["certified_on"] for r in got] == [d.isoformat() for d in sorted(days, reverse=True)[:MAX_HISTORY]]
+    assert [r["certified_on"] for r in got] == [
+        d.isoformat() for d in sorted(days, reverse=True)[:MAX_HISTORY]
+    ]
     assert {r["receipt_id"] for r in got} <= set(ids)
     assert all(r["holder_name"] == "回*多" and "*" in r["holder_id"] for r in got)
     assert person.id_number not in resp.text

@@ -26,28 +26,48 @@ def test_a_pending_review_shows_its_dates_and_an_eight_digit_reference(client, s
     person = make_person(name="赵审核")
     assert lookup(client, person, "赵审核")["pending_review"] is None
     expected = date.today() + timedelta(days=7)
-    item = open_item(session, kind=ReviewKind.OVERSEAS, person=person,
-                     method=CertificationMethod.OVERSEAS_DOCUMENT, operator=SELF, now=datetime.now(UTC),
-                     expected_by=expected)
+    item = open_item(
+        session,
+        kind=ReviewKind.OVERSEAS,
+        person=person,
+        method=CertificationMethod.OVERSEAS_DOCUMENT,
+        operator=SELF,
+        now=datetime.now(UTC),
+        expected_by=expected,
+    )
     session.commit()
     assert re.fullmatch(r"[1-9]\d{7}", item.reference or "")
     review = lookup(client, person, "赵审核")["pending_review"]
-    assert review == {"reference": item.reference, "kind": "overseas", "submitted_on": review["submitted_on"],
-                      "expected_by": expected.isoformat()}
+    assert review == {
+        "reference": item.reference,
+        "kind": "overseas",
+        "submitted_on": review["submitted_on"],
+        "expected_by": expected.isoformat(),
+    }
     assert abs(date.fromisoformat(review["submitted_on"]) - date.today()) <= timedelta(days=1)
 
 
 def test_references_are_unique_per_item(session, make_person) -> None:
     person = make_person(name="钱编号")
-    refs = {open_item(session, kind=ReviewKind.FACE, person=person, method=CertificationMethod.SELF_FACE,
-                      operator=SELF, now=datetime.now(UTC)).reference for _ in range(20)}
+    refs = {
+        open_item(
+            session,
+            kind=ReviewKind.FACE,
+            person=person,
+            method=CertificationMethod.SELF_FACE,
+            operator=SELF,
+            now=datetime.now(UTC),
+        ).reference
+        for _ in range(20)
+    }
     session.commit()
     assert len(refs) == 20
 
 
 def test_a_stopped_entitlement_has_no_window_and_no_date_to_certify_by(client, make_person) -> None:
-    person = make_person(name="孙身故", payment_state=PaymentState.STOPPED,
-                         certified_on=date.today() - timedelta(days=400))
+    person = make_person(
+        name="孙身故", payment_state=PaymentState.STOPPED, certified_on=date.today() - timedelta(days=400)
+    )
     ent = lookup(client, person, "孙身故")["entitlements"][0]
     assert ent["state"] == CycleState.STOPPED and ent["payment_state"] == "stopped"
     assert ent["next_due"] is ent["window_start"] is ent["window_end"] is ent["valid_until"] is None

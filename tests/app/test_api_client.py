@@ -94,8 +94,13 @@ async def test_retries_resend_the_same_idempotency_key(asgi_app, make_person) ->
     person = make_person(name="李四")
     flaky = FlakyTransport(httpx.ASGITransport(app=asgi_app), failures=2)
     async with ApiClient("http://lifecert.test", transport=flaky, retries=2, backoff_seconds=0.01) as client:
-        result = await client._send("POST", "/api/v1/status", StatusResponse,
-                                    json={"id_number": person.id_number, "name": "李四"}, idempotency_key="k-1")
+        result = await client._send(
+            "POST",
+            "/api/v1/status",
+            StatusResponse,
+            json={"id_number": person.id_number, "name": "李四"},
+            idempotency_key="k-1",
+        )
     assert result.masked_name == "李*"
     assert flaky.seen_keys == ["k-1", "k-1", "k-1"]
 
@@ -123,8 +128,11 @@ async def test_a_creating_post_whose_answer_was_lost_is_retried_with_its_key(asg
     number = make_id_number("110101", date(1977, 7, 7), 321)
     lossy = LostAnswerTransport(httpx.ASGITransport(app=asgi_app), losses=1)
     async with ApiClient("http://lifecert.test", transport=lossy, retries=2, backoff_seconds=0.01) as client:
-        helper = await client.register_helper(HelperRegisterRequest(
-            id_number=number, name="帮手", phone="13900000000", password="helper password"))
+        helper = await client.register_helper(
+            HelperRegisterRequest(
+                id_number=number, name="帮手", phone="13900000000", password="helper password"
+            )
+        )
     assert helper.id_number == mask_id(number)
     # the account was created by the first attempt; the retry carried the same key and got that answer
     assert len(lossy.sent) == 2 and lossy.sent[0] == lossy.sent[1] and lossy.sent[0]

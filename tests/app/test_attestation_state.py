@@ -51,8 +51,15 @@ def accounts(module_engine) -> dict[str, str]:
         ):
             ensure_regions(session, region)
             username = f"attest_{who}"
-            service.create_staff(session, username=username, name=f"{who}签字人", role=role,
-                                 password=PASSWORD, region_code=region, actor="system:test")
+            service.create_staff(
+                session,
+                username=username,
+                name=f"{who}签字人",
+                role=role,
+                password=PASSWORD,
+                region_code=region,
+                actor="system:test",
+            )
             made[who] = username
         session.commit()
     return made
@@ -64,8 +71,9 @@ def sign_in(client, accounts):
 
     async def as_(who: str) -> ConsoleState:
         state = ConsoleState()
-        assert await state.sign_in("http://test", accounts[who], PASSWORD,
-                                   transport=httpx.ASGITransport(app=client.app))
+        assert await state.sign_in(
+            "http://test", accounts[who], PASSWORD, transport=httpx.ASGITransport(app=client.app)
+        )
         states.append(state)
         return state
 
@@ -143,7 +151,9 @@ async def test_open_add_evidence_sign_each_level_then_review_with_every_file_ope
     # The same account may not sign the next level too.
     assert not await desk.sign(cases, desk.current) and desk.error_key == "attest.error.signed_before"
     assert "same_staff" in (await _code_of(cases.sign(desk.current.attestation_id, level="township")))
-    assert desk.message(Translator("zh-Hant")) == CATALOGS["zh-Hant"]["attest.error.signed_before"]  # not English
+    assert (
+        desk.message(Translator("zh-Hant")) == CATALOGS["zh-Hant"]["attest.error.signed_before"]
+    )  # not English
 
     sibling = await sign_in("sibling")
     assert await sibling.attest.load_to_sign(CaseClient(sibling.client)) and sibling.attest.to_sign == []

@@ -36,16 +36,22 @@ def test_tool_flet_declares_camera_permissions_and_offline_web(config: Path) -> 
 
 
 def test_the_two_apps_are_two_products() -> None:
-    citizen, staff = flet_config(REPO_ROOT / "pyproject.toml"), flet_config(REPO_ROOT / "build" / "staff.toml")
+    citizen, staff = (
+        flet_config(REPO_ROOT / "pyproject.toml"),
+        flet_config(REPO_ROOT / "build" / "staff.toml"),
+    )
     assert citizen["bundle_id"] == "org.lifecert.client" and staff["bundle_id"] == "org.lifecert.staff"
     assert citizen["product"] != staff["product"]
     assert "脸部照片" in citizen["ios"]["info"]["NSCameraUsageDescription"]
 
 
-@pytest.mark.parametrize("app, other, config", [
-    ("citizen", "staff", REPO_ROOT / "pyproject.toml"),
-    ("staff", "citizen", REPO_ROOT / "build" / "staff.toml"),
-])
+@pytest.mark.parametrize(
+    "app, other, config",
+    [
+        ("citizen", "staff", REPO_ROOT / "pyproject.toml"),
+        ("staff", "citizen", REPO_ROOT / "build" / "staff.toml"),
+    ],
+)
 def test_staged_app_holds_only_that_app(tmp_path: Path, app: str, other: str, config: Path) -> None:
     stage = load_stage_module()
     out = stage.stage(tmp_path / f"flet-{app}", "https://lifecert.example.org", app)

@@ -75,10 +75,13 @@ def api_over(network: Network) -> ApiClient:
 
 
 def test_plan_fits_the_servers_frame_limit() -> None:
-    challenge = ChallengeResponse(challenge_id="c", actions=[ChallengeAction.BLINK, ChallengeAction.OPEN_MOUTH,
-                                                             ChallengeAction.TURN_LEFT],
-                                  expires_at=datetime.now() + timedelta(minutes=2), max_frames=40,
-                                  max_frame_bytes=2_000_000)
+    challenge = ChallengeResponse(
+        challenge_id="c",
+        actions=[ChallengeAction.BLINK, ChallengeAction.OPEN_MOUTH, ChallengeAction.TURN_LEFT],
+        expires_at=datetime.now() + timedelta(minutes=2),
+        max_frames=40,
+        max_frame_bytes=2_000_000,
+    )
     plan = plan_for(challenge)
     assert plan.neutral + plan.per_action * 3 + plan.tail <= 40 and plan.per_action >= 3 and plan.neutral >= 3
     assert plan.interval_s == pytest.approx(0.1)  # 10 pictures a second: a blink lasts 100-400 ms
@@ -98,8 +101,12 @@ async def test_burst_gives_jpegs_with_increasing_capture_times() -> None:
 
 
 async def test_refused_camera_ends_in_no_camera_without_asking_the_server(network) -> None:
-    flow = CaptureFlow(api_over(network), ClipCamera(fail_start="denied"), ChallengeRequest(id_number="x", name="y"),
-                       plan=lambda c: FAST)
+    flow = CaptureFlow(
+        api_over(network),
+        ClipCamera(fail_start="denied"),
+        ChallengeRequest(id_number="x", name="y"),
+        plan=lambda c: FAST,
+    )
     await flow.run()
     assert flow.phase is CapturePhase.NO_CAMERA and flow.camera_error == "denied"
     assert instruction_key(flow) == "camera.denied"
@@ -110,20 +117,32 @@ async def test_unknown_person_gets_a_notice_and_the_camera_is_released(network) 
     from shared.idnumber import make_id_number
 
     camera = ClipCamera()
-    request = ChallengeRequest(id_number=make_id_number("110101", datetime(1951, 1, 1).date(), 995), name="无此人")
+    request = ChallengeRequest(
+        id_number=make_id_number("110101", datetime(1951, 1, 1).date(), 995), name="无此人"
+    )
     flow = CaptureFlow(api_over(network), camera, request, plan=lambda c: FAST)
     await flow.run()
-    assert flow.phase is CapturePhase.ERROR and flow.notice is not None and flow.notice.key == "error.not_found"
+    assert (
+        flow.phase is CapturePhase.ERROR and flow.notice is not None and flow.notice.key == "error.not_found"
+    )
     assert camera.taken == 0
 
 
-async def test_lost_upload_is_not_submitted_and_retry_resends_same_frames_and_key(network, make_person) -> None:
+async def test_lost_upload_is_not_submitted_and_retry_resends_same_frames_and_key(
+    network, make_person
+) -> None:
     person = make_person(name="周建华")
     camera = ClipCamera()
     phases: list[CapturePhase] = []
-    flow = CaptureFlow(api_over(network), camera, ChallengeRequest(id_number=person.id_number, name="周建华"),
-                       rear=True, plan=lambda c: FAST, on_change=lambda: phases.append(flow.phase),
-                       hints=False)  # the quality hints before the actions: tests/app/test_preview.py
+    flow = CaptureFlow(
+        api_over(network),
+        camera,
+        ChallengeRequest(id_number=person.id_number, name="周建华"),
+        rear=True,
+        plan=lambda c: FAST,
+        on_change=lambda: phases.append(flow.phase),
+        hints=False,
+    )  # the quality hints before the actions: tests/app/test_preview.py
     network.drop_uploads = True
     await flow.run()
     assert camera.started_rear is True and camera.stopped

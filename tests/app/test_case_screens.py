@@ -55,32 +55,68 @@ class PageDouble:
 def staff_ui(language: str, role: StaffRole = StaffRole.COORDINATOR) -> Ui:
     state = StaffAppState()
     state.settings.set_language(language)
-    state.console.staff = StaffPublic(staff_id=3, username="zhang", name="张协办", role=role,
-                                      region_code="110101001001")
+    state.console.staff = StaffPublic(
+        staff_id=3, username="zhang", name="张协办", role=role, region_code="110101001001"
+    )
     state.console.client = ConsoleClient("http://127.0.0.1:9")
-    return Ui(page=PageDouble(), state=state, routes=ROUTES, api_factory=ApiClient,  # type: ignore[arg-type]
-              title_key="console.title")
+    return Ui(
+        page=PageDouble(),
+        state=state,
+        routes=ROUTES,
+        api_factory=ApiClient,  # type: ignore[arg-type]
+        title_key="console.title",
+    )
 
 
 def attestation(**changes) -> AttestationPublic:
     att = AttestationPublic(
-        attestation_id=12, holder_name="李*英", holder_id="1101**********022X", reason="长期卧床，无法刷脸",
-        status="collecting", witness_name="王桂香", opened_by=OPENER, opened_at=AT,
+        attestation_id=12,
+        holder_name="李*英",
+        holder_id="1101**********022X",
+        reason="长期卧床，无法刷脸",
+        status="collecting",
+        witness_name="王桂香",
+        opened_by=OPENER,
+        opened_at=AT,
         required_signoffs=["village", "township", "county"],
         signoffs=[SignoffPublic(level="village", signer=OPENER, signed_on=date(2026, 11, 20), signed_at=AT)],
-        missing_signoffs=["township", "county"], next_signoff="township",
-        evidence=[EvidencePublic(evidence_id=30, kind="photo", content_type="image/jpeg", size_bytes=52_000,
-                                 taken_on=date(2026, 11, 20), uploaded_at=AT, uploaded_by=OPENER)],
+        missing_signoffs=["township", "county"],
+        next_signoff="township",
+        evidence=[
+            EvidencePublic(
+                evidence_id=30,
+                kind="photo",
+                content_type="image/jpeg",
+                size_bytes=52_000,
+                taken_on=date(2026, 11, 20),
+                uploaded_at=AT,
+                uploaded_by=OPENER,
+            )
+        ],
     )
     return att.model_copy(update=changes)
 
 
 def review_item(opened: tuple[bool, bool] = (False, False), blocked: str | None = "evidence_not_opened"):
     files = [
-        EvidencePublic(evidence_id=30, kind="photo", content_type="image/jpeg", size_bytes=52_000,
-                       taken_on=date(2026, 11, 20), uploaded_by=OPENER, opened_by_me=opened[0]),
-        EvidencePublic(evidence_id=31, kind="video", content_type="video/mp4", size_bytes=187_000,
-                       taken_on=date(2026, 11, 20), uploaded_by=OPENER, opened_by_me=opened[1]),
+        EvidencePublic(
+            evidence_id=30,
+            kind="photo",
+            content_type="image/jpeg",
+            size_bytes=52_000,
+            taken_on=date(2026, 11, 20),
+            uploaded_by=OPENER,
+            opened_by_me=opened[0],
+        ),
+        EvidencePublic(
+            evidence_id=31,
+            kind="video",
+            content_type="video/mp4",
+            size_bytes=187_000,
+            taken_on=date(2026, 11, 20),
+            uploaded_by=OPENER,
+            opened_by_me=opened[1],
+        ),
     ]
     history = [
         CaseEvent(action="opened", at=AT, staff=OPENER, actor="staff:3"),
@@ -91,15 +127,38 @@ def review_item(opened: tuple[bool, bool] = (False, False), blocked: str | None 
         CaseEvent(action="submitted", at=AT, staff=TOWNSHIP, actor="staff:4"),
     ]
     return ReviewItemPublic(
-        review_id="rv-abc", kind="attestation", status="pending", method=CertificationMethod.ATTESTATION,
-        holder_name="李*英", holder_id="1101**********022X", region_code="110101001001",
-        note="长期卧床，无法刷脸", submitted_at=AT, evidence=files, history=history, approval_blocked=blocked,
+        review_id="rv-abc",
+        kind="attestation",
+        status="pending",
+        method=CertificationMethod.ATTESTATION,
+        holder_name="李*英",
+        holder_id="1101**********022X",
+        region_code="110101001001",
+        note="长期卧床，无法刷脸",
+        submitted_at=AT,
+        evidence=files,
+        history=history,
+        approval_blocked=blocked,
         references=[
-            ReferenceHistoryEntry(reference_id=7, source="onsite_enrolment", added_at=AT, added_by=OPENER,
-                                  id_checked_by=OPENER, status="active", confirmation="second_staff",
-                                  confirmed_by=TOWNSHIP, confirmed_at=AT),
-            ReferenceHistoryEntry(reference_id=8, source="onsite_enrolment", added_at=AT, added_by=OPENER,
-                                  id_checked_by=OPENER, status="awaiting_confirmation"),
+            ReferenceHistoryEntry(
+                reference_id=7,
+                source="onsite_enrolment",
+                added_at=AT,
+                added_by=OPENER,
+                id_checked_by=OPENER,
+                status="active",
+                confirmation="second_staff",
+                confirmed_by=TOWNSHIP,
+                confirmed_at=AT,
+            ),
+            ReferenceHistoryEntry(
+                reference_id=8,
+                source="onsite_enrolment",
+                added_at=AT,
+                added_by=OPENER,
+                id_checked_by=OPENER,
+                status="awaiting_confirmation",
+            ),
         ],
     )
 
@@ -130,8 +189,16 @@ def test_attestation_form_and_mine_in_progress(language: str) -> None:
     ui.state.console.attest.mine = [attestation()]
     view = ROUTES["/attestations"](ui)
     assert_translated(view, "/attestations", language)
-    assert {"attest-id", "attest-name", "attest-reason", "attest-witness", "attest-open", "attest-mine",
-            "attest-mine-0-title", "attest-resume-0"} <= set(identifiers(view))
+    assert {
+        "attest-id",
+        "attest-name",
+        "attest-reason",
+        "attest-witness",
+        "attest-open",
+        "attest-mine",
+        "attest-mine-0-title",
+        "attest-resume-0",
+    } <= set(identifiers(view))
     assert len(ui.page.tasks) == 1  # "mine" is reloaded when the screen opens
 
 
@@ -139,15 +206,28 @@ def test_attestation_form_and_mine_in_progress(language: str) -> None:
 def test_attestation_at_hand_offers_camera_files_and_the_next_signature(language: str) -> None:
     ui = staff_ui(language)
     desk = ui.state.console.attest
-    desk.current = attestation(signoffs=[], missing_signoffs=["village", "township", "county"],
-                               next_signoff="village", evidence=[])
-    desk.pending = [PendingFile("photo-1.jpg", JPEG, "image/jpeg"),
-                    PendingFile("a.pdf", b"%PDF-1.4", "application/pdf")]
+    desk.current = attestation(
+        signoffs=[], missing_signoffs=["village", "township", "county"], next_signoff="village", evidence=[]
+    )
+    desk.pending = [
+        PendingFile("photo-1.jpg", JPEG, "image/jpeg"),
+        PendingFile("a.pdf", b"%PDF-1.4", "application/pdf"),
+    ]
     view = ROUTES["/attestations"](ui)
     assert_translated(view, "/attestations", language)
     ids = set(identifiers(view))
-    assert {"attest-current", "attest-camera-open", "attest-pick", "attest-pending-0", "attest-pending-1",
-            "attest-drop-0", "attest-taken-on", "attest-send", "attest-sign", "attest-close"} <= ids
+    assert {
+        "attest-current",
+        "attest-camera-open",
+        "attest-pick",
+        "attest-pending-0",
+        "attest-pending-1",
+        "attest-drop-0",
+        "attest-taken-on",
+        "attest-send",
+        "attest-sign",
+        "attest-close",
+    } <= ids
     assert [c.src for c in walk(view) if isinstance(c, ft.Image)] == [JPEG]  # the photo to send, small
     if language == "zh-Hans":
         shown = texts(view)
@@ -157,8 +237,9 @@ def test_attestation_at_hand_offers_camera_files_and_the_next_signature(language
 
 def test_attestation_in_review_shows_its_number_and_no_more_buttons() -> None:
     ui = staff_ui("zh-Hans")
-    ui.state.console.attest.current = attestation(status="in_review", next_signoff=None, missing_signoffs=[],
-                                                  review_id="rv-abc")
+    ui.state.console.attest.current = attestation(
+        status="in_review", next_signoff=None, missing_signoffs=[], review_id="rv-abc"
+    )
     view = ROUTES["/attestations"](ui)
     shown = texts(view)
     assert "签字和材料已齐全，已提交审核（受理编号 rv-abc）。" in shown and "状态：已提交审核" in shown
@@ -174,8 +255,13 @@ def test_to_sign_lists_what_waits_for_my_level(language: str, role: StaffRole) -
     ui.state.console.attest.to_sign = [attestation(), attestation(attestation_id=13, witness_name=None)]
     view = ROUTES["/signoffs"](ui)
     assert_translated(view, "/signoffs", language)
-    assert {"signoffs-count", "signoffs-item-0-title", "signoffs-sign-0", "signoffs-sign-1",
-            "signoffs-refresh"} <= set(identifiers(view))
+    assert {
+        "signoffs-count",
+        "signoffs-item-0-title",
+        "signoffs-sign-0",
+        "signoffs-sign-1",
+        "signoffs-refresh",
+    } <= set(identifiers(view))
     assert len(ui.page.tasks) == 1
     if language == "zh-Hans":
         shown = texts(view)
@@ -195,10 +281,21 @@ def test_review_item_with_history_and_evidence(language: str) -> None:
     view = ROUTES["/review"](ui)
     assert_translated(view, "/review", language)
     ids = set(identifiers(view))
-    assert {"console-review-case", "console-history-0", "console-history-5", "console-evidence-1",
-            "console-evidence-open-1", "console-evidence-open-2", "console-review-reason", "console-approve",
-            "console-reject", "console-approve-hint", "console-review-back", "console-reference-0",
-            "console-reference-1"} <= ids
+    assert {
+        "console-review-case",
+        "console-history-0",
+        "console-history-5",
+        "console-evidence-1",
+        "console-evidence-open-1",
+        "console-evidence-open-2",
+        "console-review-reason",
+        "console-approve",
+        "console-reject",
+        "console-approve-hint",
+        "console-review-back",
+        "console-reference-0",
+        "console-reference-1",
+    } <= ids
     assert [b.disabled for b in buttons_named(view, "console-approve")] == [True]
     if language == "zh-Hans":
         shown = texts(view)

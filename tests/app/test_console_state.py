@@ -32,8 +32,15 @@ def staff(session):
     made = {}
     for role in (StaffRole.ADMIN, StaffRole.COORDINATOR):
         name = f"console_{role.value}_{len(made)}_{id(made) % 10000}"
-        service.create_staff(session, username=name, name=f"{role.value} user", role=role,
-                             password="correct horse", region_code=None, actor="system:test")
+        service.create_staff(
+            session,
+            username=name,
+            name=f"{role.value} user",
+            role=role,
+            password="correct horse",
+            region_code=None,
+            actor="system:test",
+        )
         made[role] = name
     session.commit()
     return made
@@ -51,8 +58,15 @@ async def test_console_flow(client, session, make_person, staff):
     for p in (person, overdue):
         ent = session.execute(sa.select(Entitlement).where(Entitlement.beneficiary_id == p.id)).scalar_one()
         ent.entitled_since = date(2020, 1, 1)
-    open_item(session, kind=ReviewKind.EVIDENCE, person=person, method=CertificationMethod.STAFF_ONSITE,
-              operator=SELF, now=utcnow(), note="photos of the person at home")
+    open_item(
+        session,
+        kind=ReviewKind.EVIDENCE,
+        person=person,
+        method=CertificationMethod.STAFF_ONSITE,
+        operator=SELF,
+        now=utcnow(),
+        note="photos of the person at home",
+    )
     session.commit()
     transport = httpx.ASGITransport(app=client.app)
 
@@ -84,7 +98,9 @@ async def test_console_flow(client, session, make_person, staff):
     assert not state.signed_in
 
     coordinator = ConsoleState()
-    assert await coordinator.sign_in("http://test", staff[StaffRole.COORDINATOR], "correct horse", transport=transport)
+    assert await coordinator.sign_in(
+        "http://test", staff[StaffRole.COORDINATOR], "correct horse", transport=transport
+    )
     assert not await coordinator.run_month("2026-11")
     assert coordinator.error_key == "error.forbidden"
     await coordinator.sign_out()
@@ -101,8 +117,15 @@ def reviewer_state(client, session):
     from api.auth import service
 
     name = f"console_admin2_{id(session) % 100000}"
-    service.create_staff(session, username=name, name="审核人", role=StaffRole.ADMIN, password="correct horse",
-                         region_code=None, actor="system:test")
+    service.create_staff(
+        session,
+        username=name,
+        name="审核人",
+        role=StaffRole.ADMIN,
+        password="correct horse",
+        region_code=None,
+        actor="system:test",
+    )
     session.commit()
     return name, httpx.ASGITransport(app=client.app)
 
@@ -116,9 +139,14 @@ async def test_feed_mismatch_apply_and_dismiss(session, make_person, reviewer_st
     same = make_person(name="林秀英", birth=date(1951, 5, 1))
     other = make_person(name="林国强", birth=date(1951, 5, 2))
     today = date.today()
-    f = write_csv(tmp_path / "sol.csv", ["id_number", "name", "event_date", "source"],
-                  [[same.id_number, "林秀瑛", today.isoformat(), "hospital"],
-                   [other.id_number, "李国强", today.isoformat(), "hospital"]])
+    f = write_csv(
+        tmp_path / "sol.csv",
+        ["id_number", "name", "event_date", "source"],
+        [
+            [same.id_number, "林秀瑛", today.isoformat(), "hospital"],
+            [other.id_number, "李国强", today.isoformat(), "hospital"],
+        ],
+    )
     assert import_feed(session, FeedKind.SIGN_OF_LIFE, f, ctx=feed_ctx(today=today)).mismatched == 2
     session.commit()
     name, transport = reviewer_state
@@ -139,8 +167,14 @@ async def test_feed_mismatch_apply_and_dismiss(session, make_person, reviewer_st
     assert state.last_mismatch.status == "dismissed"
     assert all(m.id not in (mine["林秀英"].id, mine["林国强"].id) for m in state.mismatches)
     session.expire_all()
-    certified = {pid for (pid,) in session.execute(sa.select(Certification.beneficiary_id).where(
-        Certification.beneficiary_id.in_([same.id, other.id])))}
+    certified = {
+        pid
+        for (pid,) in session.execute(
+            sa.select(Certification.beneficiary_id).where(
+                Certification.beneficiary_id.in_([same.id, other.id])
+            )
+        )
+    }
     assert certified == {same.id}  # applied → certified; dismissed → nothing
 
     assert not await state.decide_mismatch(mine["林国强"].id, apply=True, reason="second thoughts")
@@ -157,9 +191,19 @@ async def test_spot_check_draw_and_record_outcomes(session, make_person, reviewe
         for i, village in enumerate(villages):
             p = make_person(name=f"抽{town[-1]}{i}", birth=date(1944, 1 + i, 1 + int(town[-1])))
             p.region_code = village
-            session.add(Certification(beneficiary_id=p.id, window_start=date(2026, 1, 1), window_end=date(2026, 12, 31),
-                                      method=CertificationMethod.SELF_FACE, operator_kind="self", result="passed",
-                                      evidence=[], certified_at=sa.func.now(), local_date=date(2026, 8, 3)))
+            session.add(
+                Certification(
+                    beneficiary_id=p.id,
+                    window_start=date(2026, 1, 1),
+                    window_end=date(2026, 12, 31),
+                    method=CertificationMethod.SELF_FACE,
+                    operator_kind="self",
+                    result="passed",
+                    evidence=[],
+                    certified_at=sa.func.now(),
+                    local_date=date(2026, 8, 3),
+                )
+            )
     session.commit()
     name, transport = reviewer_state
     state = ConsoleState()
@@ -177,7 +221,12 @@ async def test_spot_check_draw_and_record_outcomes(session, make_person, reviewe
     assert not await state.record_outcome(1, "confirmed")  # nothing open yet
     assert await state.draw_spot_check(" 2026-h2 ", "110101", per_village=1)
     check = state.spot_check
-    assert (check.half_year, len(check.townships), len(check.villages), len(check.items)) == ("2026-H2", 2, 4, 4)
+    assert (check.half_year, len(check.townships), len(check.villages), len(check.items)) == (
+        "2026-H2",
+        2,
+        4,
+        4,
+    )
     assert state.spot_progress == (0, 4)
     first = check.items[0]
     assert await state.record_outcome(first.id, "confirmed", "本人在家")
@@ -197,8 +246,14 @@ async def test_audit_viewer_search_and_chain(session, make_person, reviewer_stat
     from api import audit
 
     p = make_person(name="审计甲", birth=date(1949, 9, 9))
-    audit.record(session, actor="staff:audit-test", action="beneficiary.update", entity_type="beneficiary",
-                 entity_id=p.id, after={"phone": "139"})
+    audit.record(
+        session,
+        actor="staff:audit-test",
+        action="beneficiary.update",
+        entity_type="beneficiary",
+        entity_id=p.id,
+        after={"phone": "139"},
+    )
     session.commit()
     name, transport = reviewer_state
     state = ConsoleState()
@@ -214,13 +269,19 @@ async def test_audit_viewer_search_and_chain(session, make_person, reviewer_stat
     assert state.audit.events == []
     # a tampered event: the viewer says the chain does not verify
     with guard_off(session, commit=True):  # the append-only triggers dropped by a database owner
-        session.execute(sa.update(audit.AuditEvent).where(audit.AuditEvent.actor == "staff:audit-test")
-                        .values(reason="edited afterwards"))
+        session.execute(
+            sa.update(audit.AuditEvent)
+            .where(audit.AuditEvent.actor == "staff:audit-test")
+            .values(reason="edited afterwards")
+        )
     assert await state.search_audit(actor="staff:audit-test")
     assert not state.audit.chain_ok and state.audit.chain_problem
     with guard_off(session, commit=True):  # put it back: the module's database is shared
-        session.execute(sa.update(audit.AuditEvent).where(audit.AuditEvent.actor == "staff:audit-test")
-                        .values(reason=None))
+        session.execute(
+            sa.update(audit.AuditEvent)
+            .where(audit.AuditEvent.actor == "staff:audit-test")
+            .values(reason=None)
+        )
     assert audit.verify_chain(session).ok
     await state.sign_out()
 
@@ -246,8 +307,15 @@ async def test_a_refusal_with_a_catalog_code_names_its_key(client, session, make
         sa.select(StaffUser.id).where(StaffUser.username == staff[StaffRole.ADMIN])
     ).scalar_one()
     person = make_person(name="郑上门")
-    item = open_item(session, kind=ReviewKind.FACE, person=person, method=CertificationMethod.STAFF_ONSITE,
-                     operator=Operator("staff", admin_id), now=utcnow(), reason_code="low_similarity")
+    item = open_item(
+        session,
+        kind=ReviewKind.FACE,
+        person=person,
+        method=CertificationMethod.STAFF_ONSITE,
+        operator=Operator("staff", admin_id),
+        now=utcnow(),
+        reason_code="low_similarity",
+    )
     session.commit()
     state = ConsoleState()
     transport = httpx.ASGITransport(app=client.app)

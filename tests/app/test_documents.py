@@ -33,8 +33,9 @@ def asgi_app(settings):
 
 
 async def test_overseas_form_is_accepted_with_an_expected_decision_date(asgi_app, make_person) -> None:
-    person = make_person(name="陈美华", residence_kind=ResidenceKind.OVERSEAS, country="US",
-                         time_zone="America/Los_Angeles")
+    person = make_person(
+        name="陈美华", residence_kind=ResidenceKind.OVERSEAS, country="US", time_zone="America/Los_Angeles"
+    )
     upload = DocumentUpload(overseas=True)
     upload.form.id_text, upload.form.name = person.id_number, "陈美华"
     assert await upload.submit(ApiClient("http://t", transport=httpx.ASGITransport(app=asgi_app))) is False

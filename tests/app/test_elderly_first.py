@@ -67,8 +67,11 @@ def test_the_camera_oval_is_drawn_over_the_preview_not_inside_the_camera() -> No
     ui.state.certify.identity.id_text = "11010119500308022X"
     ui.state.certify.identity.name = "李秀英"
     view = ROUTES["/certify/camera"](ui)
-    stacks = [c for c in walk(view) if isinstance(c, ft.Stack)
-              and any(isinstance(child, fc.Camera) for child in c.controls)]
+    stacks = [
+        c
+        for c in walk(view)
+        if isinstance(c, ft.Stack) and any(isinstance(child, fc.Camera) for child in c.controls)
+    ]
     assert len(stacks) == 1
     camera = next(child for child in stacks[0].controls if isinstance(child, fc.Camera))
     assert camera.content is None
@@ -137,14 +140,22 @@ def test_the_staff_scan_screen_shows_a_checked_receipt_in_words() -> None:
     from shared.schemas import ReceiptVerification
     from tests.app.test_screens import texts
 
-    check = ReceiptVerification(valid=True, message="ok", receipt_id="r", holder_name="孙*庆",
-                                holder_id="1101**********0714", method=CertificationMethod.SELF_FACE,
-                                certified_on=date(2026, 11, 30), valid_until=date(2027, 9, 30))
+    check = ReceiptVerification(
+        valid=True,
+        message="ok",
+        receipt_id="r",
+        holder_name="孙*庆",
+        holder_id="1101**********0714",
+        method=CertificationMethod.SELF_FACE,
+        certified_on=date(2026, 11, 30),
+        valid_until=date(2027, 9, 30),
+    )
     lines = dict(result_lines(check, Translator("zh-Hans")))
     assert lines["verdict"] == "这张回执有效" and lines["name"] == "姓名：孙*庆"
     assert "2027年9月30日" in lines["valid-until"]
     assert result_lines(ReceiptVerification(valid=False, message="no"), Translator("en")) == [
-        ("verdict", "This receipt is not valid: it was not issued by this service or it was altered.")]
+        ("verdict", "This receipt is not valid: it was not issued by this service or it was altered.")
+    ]
     ui = make_staff_ui("zh-Hans", StaffRole.COORDINATOR)
     ui.state.scan.result = check
     view = STAFF_ROUTES["/receipts/scan"](ui)

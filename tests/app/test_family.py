@@ -73,6 +73,7 @@ async def test_register_login_bind_and_relatives(asgi_app, make_person) -> None:
 async def test_wrong_password_is_an_api_error_with_a_message(asgi_app) -> None:
     async with ApiClient("http://lifecert.test", transport=httpx.ASGITransport(app=asgi_app)) as api:
         with pytest.raises(ApiError) as info:
-            await api.login_helper(LoginRequest(username=make_id_number("110101", date(1979, 1, 1), 3),
-                                                password="whatever123"))
+            await api.login_helper(
+                LoginRequest(username=make_id_number("110101", date(1979, 1, 1), 3), password="whatever123")
+            )
     assert info.value.status == 401 and info.value.message

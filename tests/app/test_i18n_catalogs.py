@@ -32,9 +32,28 @@ VIEW_DIRS = sorted(d for d in APP_DIR.rglob("*") if d.is_dir() and d.name in {"s
 
 # Keyword arguments of Flet controls whose value is shown to (or read out to) the user.
 VISIBLE_KWARGS = {
-    "value", "label", "hint_text", "helper", "helper_text", "error", "error_text", "text", "tooltip",
-    "title", "content", "semantics_label", "prefix", "suffix", "prefix_text", "suffix_text", "counter",
-    "counter_text", "message", "placeholder", "subtitle", "hint",
+    "value",
+    "label",
+    "hint_text",
+    "helper",
+    "helper_text",
+    "error",
+    "error_text",
+    "text",
+    "tooltip",
+    "title",
+    "content",
+    "semantics_label",
+    "prefix",
+    "suffix",
+    "prefix_text",
+    "suffix_text",
+    "counter",
+    "counter_text",
+    "message",
+    "placeholder",
+    "subtitle",
+    "hint",
 }
 # Strings that are not words: empty, punctuation, numbers.
 NOT_WORDS = set(string.punctuation + string.whitespace + string.digits)
@@ -58,7 +77,9 @@ def literal_strings_in_views(source: str, filename: str = "<src>") -> list[str]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _is_wordy(node.value):
             return node.value
         if isinstance(node, ast.JoinedStr):
-            parts = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+            parts = "".join(
+                v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            )
             if _is_wordy(parts):
                 return parts
         return None
@@ -79,35 +100,51 @@ def literal_strings_in_views(source: str, filename: str = "<src>") -> list[str]:
 
 def view_sources() -> list[Path]:
     assert {d.relative_to(APP_DIR).as_posix() for d in VIEW_DIRS} >= {
-        "citizen/screens", "common/screens", "common/components", "staff/screens", "staff/components"}
+        "citizen/screens",
+        "common/screens",
+        "common/components",
+        "staff/screens",
+        "staff/components",
+    }
     files = sorted(p for d in VIEW_DIRS for p in d.rglob("*.py"))
     assert files, "no view modules found"
     return files
 
 
 def test_no_literal_user_visible_strings_in_views() -> None:
-    offences = [hit for path in view_sources()
-                for hit in literal_strings_in_views(path.read_text(encoding="utf-8"), str(path.relative_to(REPO_ROOT)))]
+    offences = [
+        hit
+        for path in view_sources()
+        for hit in literal_strings_in_views(
+            path.read_text(encoding="utf-8"), str(path.relative_to(REPO_ROOT))
+        )
+    ]
     assert not offences, "use catalog keys (shared/i18n) instead of literals:\n" + "\n".join(offences)
 
 
-@pytest.mark.parametrize("snippet", [
-    'ft.Text("Hello")',
-    'ft.TextField(label="姓名")',
-    'ft.Button(content=f"Pay {amount} now")',
-    'ft.IconButton(ft.Icons.ADD, tooltip="Add")',
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        'ft.Text("Hello")',
+        'ft.TextField(label="姓名")',
+        'ft.Button(content=f"Pay {amount} now")',
+        'ft.IconButton(ft.Icons.ADD, tooltip="Add")',
+    ],
+)
 def test_literal_scanner_catches_a_literal(snippet: str) -> None:
     assert literal_strings_in_views(f"import flet as ft\nx = {snippet}\n")
 
 
-@pytest.mark.parametrize("snippet", [
-    't("home.heading")',
-    'ft.Text(t("home.heading"))',
-    'ft.Semantics(identifier="home-heading", content=x)',
-    'ft.Text(f"{count}")',
-    'ft.Text("")',
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        't("home.heading")',
+        'ft.Text(t("home.heading"))',
+        'ft.Semantics(identifier="home-heading", content=x)',
+        'ft.Text(f"{count}")',
+        'ft.Text("")',
+    ],
+)
 def test_literal_scanner_allows_keys_identifiers_and_values(snippet: str) -> None:
     assert literal_strings_in_views(f"import flet as ft\nx = {snippet}\n") == []
 
@@ -142,8 +179,11 @@ def test_no_empty_or_untranslated_english_in_chinese() -> None:
     for language in ("zh-Hans", "zh-Hant"):
         for key, text in CATALOGS[language].items():
             assert text.strip(), f"{language} {key} is empty"
-    same = [k for k, v in CATALOGS["zh-Hans"].items()
-            if v == CATALOGS["en"][k] and not k.startswith(("language.", "settings.api.hint"))]
+    same = [
+        k
+        for k, v in CATALOGS["zh-Hans"].items()
+        if v == CATALOGS["en"][k] and not k.startswith(("language.", "settings.api.hint"))
+    ]
     assert not same, f"zh-Hans text identical to English (untranslated?): {same}"
 
 
@@ -153,14 +193,24 @@ def _keys_used_in_app() -> set[str]:
     for path in sorted(APP_DIR.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t" and node.args:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "t"
+                and node.args
+            ):
                 arg = node.args[0]
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     keys.add(arg.value)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.count(".") >= 1 \
-                    and node.value.split(".")[0] in {"id", "name", "error", "identity", "camera", "outcome"} \
-                    and " " not in node.value and "/" not in node.value \
-                    and not node.value.endswith("."):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value.count(".") >= 1
+                and node.value.split(".")[0] in {"id", "name", "error", "identity", "camera", "outcome"}
+                and " " not in node.value
+                and "/" not in node.value
+                and not node.value.endswith(".")
+            ):
                 keys.add(node.value)
     return keys
 
@@ -172,11 +222,20 @@ def test_every_key_the_app_uses_exists() -> None:
     assert not missing, f"keys used in app/ but missing from the catalogs: {missing}"
 
 
-@pytest.mark.parametrize("prefix, values", [
-    ("benefit", BenefitType), ("cycle", CycleState), ("payment", PaymentState),
-    ("method", CertificationMethod), ("action", ChallengeAction), ("special", SpecialGroup),
-    ("visit.state", VisitState), ("visit.reason", VisitRequestReason), ("visit.record", VisitRecordReason),
-])
+@pytest.mark.parametrize(
+    "prefix, values",
+    [
+        ("benefit", BenefitType),
+        ("cycle", CycleState),
+        ("payment", PaymentState),
+        ("method", CertificationMethod),
+        ("action", ChallengeAction),
+        ("special", SpecialGroup),
+        ("visit.state", VisitState),
+        ("visit.reason", VisitRequestReason),
+        ("visit.record", VisitRecordReason),
+    ],
+)
 def test_every_wire_enum_value_has_a_label(prefix: str, values) -> None:
     for value in values:
         assert f"{prefix}.{value}" in CATALOGS["zh-Hans"], f"{prefix}.{value}"
@@ -193,5 +252,7 @@ def test_translate_fills_fields_and_falls_back() -> None:
 def test_every_face_reason_code_has_a_plain_explanation() -> None:
     from face.types import ReasonCode
 
-    missing = [code for code in ReasonCode if code != ReasonCode.OK and f"reason.{code}" not in CATALOGS["zh-Hans"]]
+    missing = [
+        code for code in ReasonCode if code != ReasonCode.OK and f"reason.{code}" not in CATALOGS["zh-Hans"]
+    ]
     assert not missing, f"add reason.<code> to the catalogs for {missing}"

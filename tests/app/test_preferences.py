@@ -28,8 +28,10 @@ class SilentStore(DictStore):
 
 
 async def test_round_trip() -> None:
-    store, saved = DictStore(), Settings(language="zh-Hant", large_text=True, api_url="https://api.example.org",
-                                         speech=False)
+    store, saved = (
+        DictStore(),
+        Settings(language="zh-Hant", large_text=True, api_url="https://api.example.org", speech=False),
+    )
     await save_settings(store, saved)
     assert set(store.data) == {PREFIX + k for k in ("language", "large_text", "api_url", "speech")}
     loaded = Settings()
@@ -39,8 +41,10 @@ async def test_round_trip() -> None:
 
 async def test_invalid_values_are_ignored() -> None:
     settings = Settings()
-    await load_settings(DictStore({PREFIX + "language": "fr", PREFIX + "large_text": "yes",
-                                   PREFIX + "api_url": "ftp://x"}), settings)
+    await load_settings(
+        DictStore({PREFIX + "language": "fr", PREFIX + "large_text": "yes", PREFIX + "api_url": "ftp://x"}),
+        settings,
+    )
     assert settings == Settings()
 
 
@@ -57,9 +61,15 @@ def _receipt(i: int):
     from shared.enums import CertificationMethod
     from shared.schemas import ReceiptPublic
 
-    return ReceiptPublic(receipt_id=f"r{i}", holder_name="孙*庆", holder_id="1101**********0714",
-                         method=CertificationMethod.SELF_FACE, certified_on=date(2026, 1, 1 + i % 28),
-                         valid_until=date(2027, 1, 1), token=f"t{i}")
+    return ReceiptPublic(
+        receipt_id=f"r{i}",
+        holder_name="孙*庆",
+        holder_id="1101**********0714",
+        method=CertificationMethod.SELF_FACE,
+        certified_on=date(2026, 1, 1 + i % 28),
+        valid_until=date(2027, 1, 1),
+        token=f"t{i}",
+    )
 
 
 async def test_receipt_history_newest_first_once_each_and_capped() -> None:

@@ -55,8 +55,13 @@ def test_each_quality_reason_has_a_hint_in_every_language() -> None:
         assert gate.hint_key == key and has_key(key), reason
     gate.last = PreviewResult(ok=False, reason="something_new", message="")
     assert gate.hint_key == "hint.face_camera"
-    assert {"hint.too_dark", "hint.move_closer", "hint.someone_else", "hint.face_camera",
-            "hint.hold_still"} <= set(HINT_KEYS.values())
+    assert {
+        "hint.too_dark",
+        "hint.move_closer",
+        "hint.someone_else",
+        "hint.face_camera",
+        "hint.hold_still",
+    } <= set(HINT_KEYS.values())
     for key in ("hint.checking", "hint.good", "camera.continue_anyway", "camera.hints_stuck"):
         assert has_key(key), key
 
@@ -127,8 +132,14 @@ async def test_a_good_face_passes_the_hints_then_the_actions_start(network, make
     person = make_person(name="预览好")
     camera = ClipCamera()
     phases: list[CapturePhase] = []
-    flow = CaptureFlow(api_over(network), camera, ChallengeRequest(id_number=person.id_number, name="预览好"),
-                       plan=lambda c: FAST, preview_interval_s=0.0, on_change=lambda: phases.append(flow.phase))
+    flow = CaptureFlow(
+        api_over(network),
+        camera,
+        ChallengeRequest(id_number=person.id_number, name="预览好"),
+        plan=lambda c: FAST,
+        preview_interval_s=0.0,
+        on_change=lambda: phases.append(flow.phase),
+    )
     network.drop_uploads = True  # stop before the decision: this test is about what comes before it
     await flow.run()
     assert phases[:2] == [CapturePhase.STARTING, CapturePhase.PREVIEW]
@@ -156,8 +167,15 @@ async def test_someone_else_in_the_picture_is_hinted_until_the_person_continues(
             if flow.gate.offer_skip:
                 flow.continue_anyway()
 
-    flow = CaptureFlow(api_over(network), camera, ChallengeRequest(id_number=person.id_number, name="预览双"),
-                       plan=lambda c: FAST, preview_interval_s=0.0, clock=clock, on_change=changed)
+    flow = CaptureFlow(
+        api_over(network),
+        camera,
+        ChallengeRequest(id_number=person.id_number, name="预览双"),
+        plan=lambda c: FAST,
+        preview_interval_s=0.0,
+        clock=clock,
+        on_change=changed,
+    )
     network.drop_uploads = True
     await flow.run()
     assert hints and set(hints) == {"hint.someone_else"}
@@ -179,8 +197,13 @@ class NoPreview(Network):
 async def test_a_server_without_hints_starts_the_actions_at_once(asgi_app, make_person) -> None:
     network = NoPreview(asgi_app)
     person = make_person(name="预览无")
-    flow = CaptureFlow(api_over(network), ClipCamera(), ChallengeRequest(id_number=person.id_number, name="预览无"),
-                       plan=lambda c: FAST, preview_interval_s=0.0)
+    flow = CaptureFlow(
+        api_over(network),
+        ClipCamera(),
+        ChallengeRequest(id_number=person.id_number, name="预览无"),
+        plan=lambda c: FAST,
+        preview_interval_s=0.0,
+    )
     network.drop_uploads = True
     await flow.run()
     assert previews(network) == 1 and flow.gate.end is GateEnd.UNAVAILABLE
@@ -203,8 +226,14 @@ async def test_an_expired_challenge_is_replaced_during_the_hints(network, make_p
                 session.get(Challenge, seen[0]).expires_at = utcnow() - timedelta(seconds=1)
                 session.commit()
 
-    flow = CaptureFlow(api_over(network), ClipCamera(), ChallengeRequest(id_number=person.id_number, name="预览旧"),
-                       plan=lambda c: FAST, preview_interval_s=0.0, on_change=changed)
+    flow = CaptureFlow(
+        api_over(network),
+        ClipCamera(),
+        ChallengeRequest(id_number=person.id_number, name="预览旧"),
+        plan=lambda c: FAST,
+        preview_interval_s=0.0,
+        on_change=changed,
+    )
     network.drop_uploads = True
     await flow.run()
     assert len(seen) == 2 and flow.challenge.challenge_id == seen[1]

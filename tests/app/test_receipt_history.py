@@ -17,9 +17,15 @@ from tests.app.test_screens import ROUTES, identifiers, make_ui, texts
 
 
 def receipt(rid: str, day: date) -> ReceiptPublic:
-    return ReceiptPublic(receipt_id=rid, holder_name="孙*庆", holder_id="1101**********0714",
-                         method=CertificationMethod.SELF_FACE, certified_on=day, valid_until=date(2030, 1, 1),
-                         token="t")
+    return ReceiptPublic(
+        receipt_id=rid,
+        holder_name="孙*庆",
+        holder_id="1101**********0714",
+        method=CertificationMethod.SELF_FACE,
+        certified_on=day,
+        valid_until=date(2030, 1, 1),
+        token="t",
+    )
 
 
 def test_merge_lists_each_receipt_once_newest_first_with_where_it_is_kept() -> None:
@@ -27,8 +33,12 @@ def test_merge_lists_each_receipt_once_newest_first_with_where_it_is_kept() -> N
     server = [receipt("c", date(2026, 9, 1)), receipt("b", date(2026, 5, 1)), receipt("z", date(2024, 5, 1))]
     merged = merge_receipts(device, server)
     assert [m.receipt.receipt_id for m in merged] == ["c", "b", "a", "z"]
-    assert [(m.on_device, m.on_server) for m in merged] == [(False, True), (True, True), (True, False),
-                                                             (False, True)]
+    assert [(m.on_device, m.on_server) for m in merged] == [
+        (False, True),
+        (True, True),
+        (True, False),
+        (False, True),
+    ]
     device_only = merge_receipts(device, [])
     assert [(m.receipt.receipt_id, m.on_device, m.on_server) for m in device_only] == [
         ("b", True, False),
@@ -41,7 +51,9 @@ def test_merge_lists_each_receipt_once_newest_first_with_where_it_is_kept() -> N
 def api(settings):
     from api.main import create_app
 
-    return ApiClient("http://lifecert.test", transport=httpx.ASGITransport(app=create_app(settings)), retries=0)
+    return ApiClient(
+        "http://lifecert.test", transport=httpx.ASGITransport(app=create_app(settings)), retries=0
+    )
 
 
 async def test_lookup_brings_the_services_receipts(api, session, make_person) -> None:

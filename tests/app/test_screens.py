@@ -32,12 +32,22 @@ RESULT = StatusResponse(
     time_zone="Asia/Shanghai",
     today=date(2026, 11, 22),
     entitlements=[
-        EntitlementStatus(benefit_type=BenefitType.ENTERPRISE_PENSION, payment_state=PaymentState.ACTIVE,
-                          state=CycleState.CERTIFIED, window_start=date(2026, 3, 1), window_end=date(2027, 2, 28),
-                          last_certified_on=date(2026, 3, 4), last_method=CertificationMethod.SELF_FACE,
-                          valid_until=date(2027, 2, 28), next_due=date(2028, 2, 29)),
-        EntitlementStatus(benefit_type=BenefitType.WORK_INJURY, payment_state=PaymentState.SUSPENDED,
-                          state=CycleState.SUSPENDED),
+        EntitlementStatus(
+            benefit_type=BenefitType.ENTERPRISE_PENSION,
+            payment_state=PaymentState.ACTIVE,
+            state=CycleState.CERTIFIED,
+            window_start=date(2026, 3, 1),
+            window_end=date(2027, 2, 28),
+            last_certified_on=date(2026, 3, 4),
+            last_method=CertificationMethod.SELF_FACE,
+            valid_until=date(2027, 2, 28),
+            next_due=date(2028, 2, 29),
+        ),
+        EntitlementStatus(
+            benefit_type=BenefitType.WORK_INJURY,
+            payment_state=PaymentState.SUSPENDED,
+            state=CycleState.SUSPENDED,
+        ),
     ],
 )
 
@@ -114,8 +124,13 @@ def make_staff_ui(language: str, role: StaffRole | None = None) -> Ui:
     if role is not None:  # signed in (no request is made while the screens below are built)
         state.console.staff = StaffPublic(staff_id=1, username="wang", name="王管理", role=role)
         state.console.client = ConsoleClient("http://127.0.0.1:9")
-    return Ui(page=None, state=state, routes=STAFF_ROUTES, api_factory=ApiClient,  # type: ignore[arg-type]
-              title_key="console.title")
+    return Ui(
+        page=None,
+        state=state,
+        routes=STAFF_ROUTES,
+        api_factory=ApiClient,  # type: ignore[arg-type]
+        title_key="console.title",
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -139,11 +154,36 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
     assert "console-username" not in ids and {"staff-home-heading", "console-who", "console-sign-out"} <= ids
     shown = {i.removeprefix("staff-home-") for i in ids if i.startswith("staff-home-")} - {"heading"}
     expected = {
-        StaffRole.ADMIN: {"worklist", "review", "mismatches", "attestations", "signoffs", "spotchecks", "stats",
-                          "cycle", "audit", "receipts-scan"},
-        StaffRole.REVIEWER: {"worklist", "review", "mismatches", "signoffs", "spotchecks", "stats", "audit",
-                             "receipts-scan"},
-        StaffRole.COORDINATOR: {"worklist", "attestations", "signoffs", "spotchecks", "stats", "receipts-scan"},
+        StaffRole.ADMIN: {
+            "worklist",
+            "review",
+            "mismatches",
+            "attestations",
+            "signoffs",
+            "spotchecks",
+            "stats",
+            "cycle",
+            "audit",
+            "receipts-scan",
+        },
+        StaffRole.REVIEWER: {
+            "worklist",
+            "review",
+            "mismatches",
+            "signoffs",
+            "spotchecks",
+            "stats",
+            "audit",
+            "receipts-scan",
+        },
+        StaffRole.COORDINATOR: {
+            "worklist",
+            "attestations",
+            "signoffs",
+            "spotchecks",
+            "stats",
+            "receipts-scan",
+        },
         StaffRole.UNIT_ADMIN: {"none"},  # nothing for a unit administrator in this app yet
     }[role]
     assert shown == expected
@@ -153,7 +193,9 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
 def test_staff_screen_refuses_a_role_it_is_not_for() -> None:
     ids = identifiers(STAFF_ROUTES["/cycle"](make_staff_ui("zh-Hans", StaffRole.COORDINATOR)))
     assert "console-not-allowed" in ids and "console-cycle-run" not in ids
-    assert "console-not-allowed" not in identifiers(STAFF_ROUTES["/settings"](make_staff_ui("en", StaffRole.UNIT_ADMIN)))
+    assert "console-not-allowed" not in identifiers(
+        STAFF_ROUTES["/settings"](make_staff_ui("en", StaffRole.UNIT_ADMIN))
+    )
 
 
 def test_every_staff_entry_has_a_screen_a_label_and_a_hint() -> None:
@@ -187,8 +229,11 @@ def test_status_result_shows_masked_identity_and_states() -> None:
 def test_entitlement_lines_in_english_skip_missing_dates() -> None:
     t = Translator("en")
     lines = dict(entitlement_lines(RESULT.entitlements[1], t))
-    assert lines == {"state": "Status: Payment suspended: not certified", "payment": "Payment: Suspended",
-                     "last": "Last certified: no record yet"}
+    assert lines == {
+        "state": "Status: Payment suspended: not certified",
+        "payment": "Payment: Suspended",
+        "last": "Last certified: no record yet",
+    }
     first = dict(entitlement_lines(RESULT.entitlements[0], t))
     assert first["next-due"] == "Next certification: by 29 February 2028"
 
@@ -198,10 +243,15 @@ def test_visit_line_names_the_date_and_the_visiting_worker() -> None:
     from shared.schemas import VisitStatusPublic
 
     asked = VisitStatusPublic(state="requested", requested_on=date(2026, 11, 30))
-    scheduled = VisitStatusPublic(state="scheduled", requested_on=date(2026, 11, 30),
-                                  scheduled_on=date(2026, 12, 3), worker_name="李走访")
-    missed = VisitStatusPublic(state="could_not_reach", requested_on=date(2026, 11, 30),
-                               closed_on=date(2026, 12, 3))
+    scheduled = VisitStatusPublic(
+        state="scheduled",
+        requested_on=date(2026, 11, 30),
+        scheduled_on=date(2026, 12, 3),
+        worker_name="李走访",
+    )
+    missed = VisitStatusPublic(
+        state="could_not_reach", requested_on=date(2026, 11, 30), closed_on=date(2026, 12, 3)
+    )
     zh, en = Translator("zh-Hans"), Translator("en")
     assert visit_line(scheduled, zh) == "上门认证：2026年12月3日，上门工作人员：李走访"
     assert visit_line(scheduled, en) == "Home visit: on 3 December 2026 by 李走访"
@@ -209,8 +259,10 @@ def test_visit_line_names_the_date_and_the_visiting_worker() -> None:
     assert "未见到本人" in visit_line(missed, zh)
 
 
-@pytest.mark.parametrize("kind, note_id", [(CertifyFor.SELF, None), (CertifyFor.FAMILY, "identity-note"),
-                                           (CertifyFor.ABROAD, "identity-note")])
+@pytest.mark.parametrize(
+    "kind, note_id",
+    [(CertifyFor.SELF, None), (CertifyFor.FAMILY, "identity-note"), (CertifyFor.ABROAD, "identity-note")],
+)
 def test_identity_screen_depends_on_who_is_certified(kind: CertifyFor, note_id: str | None) -> None:
     ui = make_ui("en")
     ui.state.certify.restart(kind)
@@ -251,9 +303,15 @@ def _outcome_ui(result, failures: int = 0, qr: bytes | None = None) -> Ui:
 def test_passed_outcome_shows_receipt_and_qr() -> None:
     from shared.schemas import FramesResult, ReceiptPublic
 
-    receipt = ReceiptPublic(receipt_id="r1", holder_name="孙*庆", holder_id="1101**********0714",
-                            method=CertificationMethod.SELF_FACE, certified_on=date(2026, 11, 23),
-                            valid_until=date(2027, 9, 30), token="t")
+    receipt = ReceiptPublic(
+        receipt_id="r1",
+        holder_name="孙*庆",
+        holder_id="1101**********0714",
+        method=CertificationMethod.SELF_FACE,
+        certified_on=date(2026, 11, 23),
+        valid_until=date(2027, 9, 30),
+        token="t",
+    )
     ui = _outcome_ui(FramesResult(result="passed", reason="ok", message="ok", receipt=receipt), qr=b"\x89PNG")
     view = ROUTES["/certify/result"](ui)
     shown = texts(view)
@@ -282,9 +340,17 @@ def test_receipts_screen_lists_the_devices_receipts() -> None:
 
     ui = make_ui("en")
     assert "receipts-none" in identifiers(ROUTES["/receipts"](ui))
-    ui.state.receipts = [ReceiptPublic(receipt_id="r1", holder_name="孙*庆", holder_id="1101**********0714",
-                                       method=CertificationMethod.FAMILY_FACE, certified_on=date(2026, 11, 22),
-                                       valid_until=date(2027, 6, 30), token="t")]
+    ui.state.receipts = [
+        ReceiptPublic(
+            receipt_id="r1",
+            holder_name="孙*庆",
+            holder_id="1101**********0714",
+            method=CertificationMethod.FAMILY_FACE,
+            certified_on=date(2026, 11, 22),
+            valid_until=date(2027, 6, 30),
+            token="t",
+        )
+    ]
     view = ROUTES["/receipts"](ui)
     assert "Certified on: 22 November 2026 (face check with family help)" in texts(view)
     assert "receipt-0-qr" in identifiers(view)
@@ -294,22 +360,43 @@ def test_receipts_screen_lists_the_devices_receipts() -> None:
 
 # --- the coordinators' screens: work list, person, home-visit steps ----------------------------------------
 
+
 def _entry(**changes):
     from shared.enums import SpecialGroup, VisitRequestReason, VisitState
     from shared.worklist_schemas import EntitlementDue, OpenVisit, RegionRef, WorklistEntry
 
     entry = WorklistEntry(
-        person_id=7, id_number=make_id_number("110101", date(1939, 8, 9), 13), name="马德胜", age=87,
-        phone="13700137002", region_code="110101002001",
-        regions=[RegionRef(code="110101", name="东城区", level="county"),
-                 RegionRef(code="110101002001", name="隆福寺社区", level="village")],
-        state=CycleState.OVERDUE, days_left=40,
-        entitlements=[EntitlementDue(benefit_type=BenefitType.ENTERPRISE_PENSION, state=CycleState.OVERDUE,
-                                     window_start=date(2026, 8, 1), window_end=date(2026, 12, 31),
-                                     next_due=date(2026, 12, 31), days_left=40)],
-        special_groups=[SpecialGroup.AGED, SpecialGroup.BEDRIDDEN], reference_face=False, reference_outdated=False,
-        visit=OpenVisit(request_id=3, state=VisitState.REQUESTED, reason=VisitRequestReason.ELDERLY,
-                        requested_at=date(2026, 11, 20).isoformat() + "T08:00:00Z"),
+        person_id=7,
+        id_number=make_id_number("110101", date(1939, 8, 9), 13),
+        name="马德胜",
+        age=87,
+        phone="13700137002",
+        region_code="110101002001",
+        regions=[
+            RegionRef(code="110101", name="东城区", level="county"),
+            RegionRef(code="110101002001", name="隆福寺社区", level="village"),
+        ],
+        state=CycleState.OVERDUE,
+        days_left=40,
+        entitlements=[
+            EntitlementDue(
+                benefit_type=BenefitType.ENTERPRISE_PENSION,
+                state=CycleState.OVERDUE,
+                window_start=date(2026, 8, 1),
+                window_end=date(2026, 12, 31),
+                next_due=date(2026, 12, 31),
+                days_left=40,
+            )
+        ],
+        special_groups=[SpecialGroup.AGED, SpecialGroup.BEDRIDDEN],
+        reference_face=False,
+        reference_outdated=False,
+        visit=OpenVisit(
+            request_id=3,
+            state=VisitState.REQUESTED,
+            reason=VisitRequestReason.ELDERLY,
+            requested_at=date(2026, 11, 20).isoformat() + "T08:00:00Z",
+        ),
     )
     return entry.model_copy(update=changes)
 
@@ -320,25 +407,54 @@ def field_ui(language: str, role: StaffRole = StaffRole.COORDINATOR, **entry_cha
     ui = make_staff_ui(language, role)
     entry = _entry(**entry_changes)
     console = ui.state.console
-    console.worklist.page = WorklistPage(today=date(2026, 11, 22), home_visit_age=80, total=1, items=[entry],
-                                         villages=[VillageCount(region_code="110101002001", region_name="隆福寺社区",
-                                                                count=1)])
+    console.worklist.page = WorklistPage(
+        today=date(2026, 11, 22),
+        home_visit_age=80,
+        total=1,
+        items=[entry],
+        villages=[VillageCount(region_code="110101002001", region_name="隆福寺社区", count=1)],
+    )
     console.open_person(entry)
     return ui
 
 
 FIELD_SCREENS = {
-    "/worklist": {"worklist-summary", "worklist-person-0", "worklist-village-all", "worklist-village-110101002001",
-                  "worklist-state-overdue", "worklist-special", "worklist-visit-requested"},
-    "/worklist/person": {"person-card", "person-schedule", "person-schedule-date", "person-unreached",
-                         "person-start", "person-record"},
-    "/worklist/visit/id-card": {"visit-step", "visit-who", "visit-id-seen", "visit-id-last4", "visit-id-next"},
+    "/worklist": {
+        "worklist-summary",
+        "worklist-person-0",
+        "worklist-village-all",
+        "worklist-village-110101002001",
+        "worklist-state-overdue",
+        "worklist-special",
+        "worklist-visit-requested",
+    },
+    "/worklist/person": {
+        "person-card",
+        "person-schedule",
+        "person-schedule-date",
+        "person-unreached",
+        "person-start",
+        "person-record",
+    },
+    "/worklist/visit/id-card": {
+        "visit-step",
+        "visit-who",
+        "visit-id-seen",
+        "visit-id-last4",
+        "visit-id-next",
+    },
     "/worklist/visit/reference": {"visit-step", "visit-reference-open", "visit-reference-take"},
     "/worklist/visit/face": {"visit-step", "visit-face-id-first"},  # the ID card is not checked yet
     "/worklist/visit/contact": {"visit-contact-phone", "visit-contact-save", "visit-contact-skip"},
     "/worklist/visit/done": {"visit-done-title", "visit-done-worklist"},
-    "/worklist/visit/record": {"visit-record-reason-dementia", "visit-record-notes", "visit-record-open",
-                               "visit-record-pick", "visit-record-photos", "visit-record-submit"},
+    "/worklist/visit/record": {
+        "visit-record-reason-dementia",
+        "visit-record-notes",
+        "visit-record-open",
+        "visit-record-pick",
+        "visit-record-photos",
+        "visit-record-submit",
+    },
 }
 
 
@@ -357,8 +473,13 @@ def test_worklist_card_tells_who_why_and_what_to_bring() -> None:
     assert {"高龄", "长期卧床"} <= set(shown) and "没有比对照片：上门时先做人脸建模" in shown
     assert "已申请上门（2026年11月20日，年纪大，行动不便）" in shown
     assert "隆福寺社区 1 人" in shown and "共 1 人需要办理" in shown
-    outdated = texts(STAFF_ROUTES["/worklist"](field_ui("en", reference_face=True, reference_outdated=True,
-                                                          state=CycleState.SUSPENDED, visit=None)))
+    outdated = texts(
+        STAFF_ROUTES["/worklist"](
+            field_ui(
+                "en", reference_face=True, reference_outdated=True, state=CycleState.SUSPENDED, visit=None
+            )
+        )
+    )
     assert "Reference photo outdated: take a new one on the visit" in outdated
     assert "Payment suspended: certify soon" in outdated
 
@@ -381,9 +502,15 @@ def test_face_step_shows_the_capture_once_the_id_card_was_checked_then_the_outco
     assert visit.confirm_id()
     capture = identifiers(STAFF_ROUTES["/worklist/visit/face"](ui))
     assert {"camera-start", "camera-instruction", "camera-preview", "camera-alternatives"} <= set(capture)
-    receipt = ReceiptPublic(receipt_id="r1", holder_name="马*胜", holder_id="1101**********1339",
-                            method=CertificationMethod.STAFF_ONSITE, certified_on=date(2026, 11, 22),
-                            valid_until=date(2027, 8, 31), token="t")
+    receipt = ReceiptPublic(
+        receipt_id="r1",
+        holder_name="马*胜",
+        holder_id="1101**********1339",
+        method=CertificationMethod.STAFF_ONSITE,
+        certified_on=date(2026, 11, 22),
+        valid_until=date(2027, 8, 31),
+        token="t",
+    )
     visit.result = FramesResult(result="passed", reason="ok", message="ok", receipt=receipt)
     visit.receipt_qr_png = b"\x89PNG"
     view = STAFF_ROUTES["/worklist/visit/face"](ui)
@@ -399,9 +526,17 @@ def test_record_screen_after_sending_names_the_review() -> None:
     from shared.worklist_schemas import VisitRecordPublic
 
     ui = field_ui("zh-Hant")
-    ui.state.console.visit.record = VisitRecordPublic(record_id=1, visit_request_id=3, reason="dementia", notes="臥床",
-                                                      visited_on=date(2026, 11, 22), recorded_by=1, review_id="rv-1",
-                                                      review_status="pending", photos=2)
+    ui.state.console.visit.record = VisitRecordPublic(
+        record_id=1,
+        visit_request_id=3,
+        reason="dementia",
+        notes="臥床",
+        visited_on=date(2026, 11, 22),
+        recorded_by=1,
+        review_id="rv-1",
+        review_status="pending",
+        photos=2,
+    )
     view = STAFF_ROUTES["/worklist/visit/record"](ui)
     assert {"visit-record-sent", "visit-record-review-id"} <= set(identifiers(view))
     assert "受理編號：rv-1" in texts(view)
@@ -409,13 +544,16 @@ def test_record_screen_after_sending_names_the_review() -> None:
 
 # --- the citizens' home-visit request ---------------------------------------------------------------------
 
+
 def test_other_ways_and_third_failure_offer_a_home_visit() -> None:
     from shared.schemas import FramesResult
 
     assert "alt-request-visit" in identifiers(ROUTES["/certify/alternatives"](make_ui("zh-Hans")))
     failed = FramesResult(result="failed", reason="still_image", message="x")
     assert "outcome-request-visit" in identifiers(ROUTES["/certify/result"](_outcome_ui(failed, failures=3)))
-    assert "outcome-request-visit" not in identifiers(ROUTES["/certify/result"](_outcome_ui(failed, failures=1)))
+    assert "outcome-request-visit" not in identifiers(
+        ROUTES["/certify/result"](_outcome_ui(failed, failures=1))
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -428,12 +566,16 @@ def test_visit_request_screen_for_a_relative_and_its_confirmation(language: str)
     view = ROUTES["/visit-request"](ui)
     assert_translated(view, "/visit-request", language)
     ids = set(identifiers(view))
-    assert {"visit-request-relative", "visit-request-phone", "visit-request-reason-elderly",
-            "visit-request-submit"} <= ids and "visit-request-id" not in ids
-    ui.state.visit_request.ack = VisitRequestAck(created=True, state="requested", requested_on=date(2026, 11, 22),
-                                                 message="server text")
+    assert {
+        "visit-request-relative",
+        "visit-request-phone",
+        "visit-request-reason-elderly",
+        "visit-request-submit",
+    } <= ids and "visit-request-id" not in ids
+    ui.state.visit_request.ack = VisitRequestAck(
+        created=True, state="requested", requested_on=date(2026, 11, 22), message="server text"
+    )
     done = ROUTES["/visit-request"](ui)
     assert_translated(done, "/visit-request", language)
     assert {"visit-request-done", "visit-request-date", "visit-request-next"} <= set(identifiers(done))
     assert "server text" not in texts(done)
-

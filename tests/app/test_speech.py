@@ -23,8 +23,12 @@ def made(tmp_path_factory):
             pytest.fail("espeak-ng not found (apt-get install -y espeak-ng)")
         pytest.skip("espeak-ng not found (apt-get install -y espeak-ng)")
     out = tmp_path_factory.mktemp("speech")
-    done = subprocess.run([sys.executable, str(REPO_ROOT / "build" / "speech.py"), "--out", str(out)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "build" / "speech.py"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return out
 

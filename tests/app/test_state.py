@@ -37,14 +37,17 @@ def test_wrong_check_digit_is_reported_when_the_last_character_is_typed() -> Non
     assert check.status == "invalid" and check.message_key == "id.error.check_digit"
 
 
-@pytest.mark.parametrize("text, key", [
-    ("11010a", "id.error.bad_char"),
-    ("1101011950031512", "typing"),
-    ("11010119501332", "id.error.birth_date"),  # month 13, known after 14 characters
-    ("11010118990101", "id.error.birth_date"),  # before 1900
-    (VALID + "1", "id.error.too_long"),
-    (VALID[:17] + "Y", "id.error.bad_char"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("11010a", "id.error.bad_char"),
+        ("1101011950031512", "typing"),
+        ("11010119501332", "id.error.birth_date"),  # month 13, known after 14 characters
+        ("11010118990101", "id.error.birth_date"),  # before 1900
+        (VALID + "1", "id.error.too_long"),
+        (VALID[:17] + "Y", "id.error.bad_char"),
+    ],
+)
 def test_errors_show_as_soon_as_they_are_certain(text: str, key: str) -> None:
     check = check_id_as_typed(text, today=TODAY)
     assert (check.status if key == "typing" else check.message_key) == key

@@ -15,22 +15,39 @@ from shared.i18n import LANGUAGES, Translator
 from shared.schemas import EntitlementStatus, PendingReviewPublic, StatusResponse
 from tests.app.test_screens import assert_translated, identifiers, make_ui, texts
 
-CERTIFIED = EntitlementStatus(benefit_type=BenefitType.ENTERPRISE_PENSION, payment_state=PaymentState.ACTIVE,
-                              state=CycleState.CERTIFIED, last_certified_on=date(2026, 3, 4),
-                              last_method=CertificationMethod.MANUAL_REVIEW, valid_until=date(2027, 2, 28))
-SUSPENDED = EntitlementStatus(benefit_type=BenefitType.WORK_INJURY, payment_state=PaymentState.SUSPENDED,
-                              state=CycleState.SUSPENDED)
-STOPPED = EntitlementStatus(benefit_type=BenefitType.RESIDENT_PENSION, payment_state=PaymentState.STOPPED,
-                            state=CycleState.STOPPED, last_certified_on=date(2025, 3, 4),
-                            last_method=CertificationMethod.SELF_FACE)
-REVIEW = PendingReviewPublic(reference="48217730", kind="overseas", submitted_on=date(2026, 11, 20),
-                             expected_by=date(2026, 12, 4))
+CERTIFIED = EntitlementStatus(
+    benefit_type=BenefitType.ENTERPRISE_PENSION,
+    payment_state=PaymentState.ACTIVE,
+    state=CycleState.CERTIFIED,
+    last_certified_on=date(2026, 3, 4),
+    last_method=CertificationMethod.MANUAL_REVIEW,
+    valid_until=date(2027, 2, 28),
+)
+SUSPENDED = EntitlementStatus(
+    benefit_type=BenefitType.WORK_INJURY, payment_state=PaymentState.SUSPENDED, state=CycleState.SUSPENDED
+)
+STOPPED = EntitlementStatus(
+    benefit_type=BenefitType.RESIDENT_PENSION,
+    payment_state=PaymentState.STOPPED,
+    state=CycleState.STOPPED,
+    last_certified_on=date(2025, 3, 4),
+    last_method=CertificationMethod.SELF_FACE,
+)
+REVIEW = PendingReviewPublic(
+    reference="48217730", kind="overseas", submitted_on=date(2026, 11, 20), expected_by=date(2026, 12, 4)
+)
 
 
 def result(*entitlements: EntitlementStatus, review: PendingReviewPublic | None = None) -> StatusResponse:
-    return StatusResponse(masked_name="张*明", masked_id_number="1101**********1234",
-                          residence_kind=ResidenceKind.DOMESTIC, time_zone="Asia/Shanghai",
-                          today=date(2026, 11, 22), entitlements=list(entitlements), pending_review=review)
+    return StatusResponse(
+        masked_name="张*明",
+        masked_id_number="1101**********1234",
+        residence_kind=ResidenceKind.DOMESTIC,
+        time_zone="Asia/Shanghai",
+        today=date(2026, 11, 22),
+        entitlements=list(entitlements),
+        pending_review=review,
+    )
 
 
 def screen_for(answer: StatusResponse, language: str = "zh-Hans"):
@@ -71,5 +88,6 @@ def test_review_lines_without_an_expected_date_or_an_old_long_id() -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_state_translated(language: str) -> None:
-    assert_translated(screen_for(result(CERTIFIED, SUSPENDED, STOPPED, review=REVIEW), language),
-                      "/status/result", language)
+    assert_translated(
+        screen_for(result(CERTIFIED, SUSPENDED, STOPPED, review=REVIEW), language), "/status/result", language
+    )

@@ -25,8 +25,13 @@ from tests.shared_data import REPO_ROOT, SHARED_DIR, in_ci
 CHROMIUM = Path(os.environ.get("LIFECERT_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "e2e"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 PHONE_VIEWPORT = {"width": 480, "height": 960}
 SMALL_PHONE_VIEWPORT = {"width": 390, "height": 844}
@@ -69,7 +74,9 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90.0
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(
+                f"{proc.args} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}"
+            )
         try:
             if httpx.get(url, timeout=2.0).status_code < 500:
                 return
@@ -84,8 +91,13 @@ def start_web_app(module: str, port: int, api_url: str, env: dict[str, str], log
     spoken guidance is made first (build/speech.py, espeak-ng) so the app serves it."""
     make_speech()
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", module, "--port", str(port), "--api", api_url],
-                                cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", module, "--port", str(port), "--api", api_url],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def make_speech() -> None:
@@ -103,9 +115,14 @@ def stack_env(db_url: str, work: Path) -> dict[str, str]:
     """The environment of the API and web-app processes: this database, test mode, no rate limits,
     and the challenge the passing clip performs (refused by the API outside LIFECERT_ENV=test)."""
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
-               LIFECERT_LIMITS__ENABLED="false", PYTHONUNBUFFERED="1",
-               LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS="open_mouth,blink")
+    env.update(
+        LIFECERT_DATABASE_URL=db_url,
+        LIFECERT_DATA_DIR=str(work / "data"),
+        LIFECERT_ENV="test",
+        LIFECERT_LIMITS__ENABLED="false",
+        PYTHONUNBUFFERED="1",
+        LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS="open_mouth,blink",
+    )
     return env
 
 
@@ -114,18 +131,29 @@ def start_api(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
-def open_scripted_camera_page(pw, chromium_path: Path, segments: dict[str, list[str]],
-                              viewport: dict[str, int] | None = None, **context_options):
+def open_scripted_camera_page(
+    pw,
+    chromium_path: Path,
+    segments: dict[str, list[str]],
+    viewport: dict[str, int] | None = None,
+    **context_options,
+):
     """A new Chromium and a page whose camera loops ``segments`` of a real clip, switched by the test
     (tests/e2e/scripted_camera.py); returns (browser, page) — the caller closes the browser.
     ``context_options`` go to the browser context (e.g. ``accept_downloads=True``)."""
     from tests.e2e.scripted_camera import init_script
 
-    browser = pw.chromium.launch(executable_path=str(chromium_path), args=[
-        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
+    browser = pw.chromium.launch(
+        executable_path=str(chromium_path),
+        args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+    )
     context = browser.new_context(viewport=viewport or PHONE_VIEWPORT, locale="zh-CN", **context_options)
     context.grant_permissions(["camera"])
     context.add_init_script(init_script(segments))
@@ -169,8 +197,12 @@ def seed(db_url: str) -> tuple[DemoPerson, DemoPerson, DemoPerson, DemoPerson]:
     certified = next(p for p in DEMO_PEOPLE if p.name == "张建国")
     due = next(p for p in DEMO_PEOPLE if p.name == "李秀英")
     relative = next(p for p in DEMO_PEOPLE if p.name == RELATIVE_NAME)
-    return (DemoPerson(certified.id_number, certified.name), DemoPerson(due.id_number, due.name),
-            DemoPerson(face_person.id_number, face_person.name), DemoPerson(relative.id_number, relative.name))
+    return (
+        DemoPerson(certified.id_number, certified.name),
+        DemoPerson(due.id_number, due.name),
+        DemoPerson(face_person.id_number, face_person.name),
+        DemoPerson(relative.id_number, relative.name),
+    )
 
 
 def reference_photo_jpeg() -> bytes | None:
@@ -197,8 +229,15 @@ def add_reference_photo(session, id_number: str) -> None:
     if photo is None:
         return
     person = session.execute(sa.select(Beneficiary).where(Beneficiary.id_number == id_number)).scalar_one()
-    session.add(ReferenceFace(beneficiary_id=person.id, source=ReferenceSource.ID_PHOTO, photo=photo,
-                              photo_sha256=hashlib.sha256(photo).hexdigest(), active=True))
+    session.add(
+        ReferenceFace(
+            beneficiary_id=person.id,
+            source=ReferenceSource.ID_PHOTO,
+            photo=photo,
+            photo_sha256=hashlib.sha256(photo).hexdigest(),
+            active=True,
+        )
+    )
 
 
 @pytest.fixture(scope="session")
@@ -263,9 +302,15 @@ def camera_page(playwright_session, chromium_path: Path, stack: Stack):
     browsers = []
 
     def open_with(y4m: Path):
-        browser = pw.chromium.launch(executable_path=str(chromium_path), args=[
-            *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}"])
+        browser = pw.chromium.launch(
+            executable_path=str(chromium_path),
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={y4m}",
+            ],
+        )
         browsers.append(browser)
         context = browser.new_context(viewport=PHONE_VIEWPORT, locale="zh-CN")
         context.grant_permissions(["camera"], origin=stack.web_url)
@@ -284,7 +329,9 @@ def scripted_camera_page(playwright_session, chromium_path: Path):
     pw = playwright_session
     browsers = []
 
-    def open_with(segments: dict[str, list[str]], viewport: dict[str, int] = PHONE_VIEWPORT, **context_options):
+    def open_with(
+        segments: dict[str, list[str]], viewport: dict[str, int] = PHONE_VIEWPORT, **context_options
+    ):
         browser, page = open_scripted_camera_page(pw, chromium_path, segments, viewport, **context_options)
         browsers.append(browser)
         return page

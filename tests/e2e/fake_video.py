@@ -48,7 +48,7 @@ def letterbox(image: np.ndarray, size: int = 512) -> np.ndarray:
     resized = cv2.resize(image, (int(w * scale) // 2 * 2, int(h * scale) // 2 * 2))
     canvas = np.zeros((size, size, 3), np.uint8)
     y, x = (size - resized.shape[0]) // 2, (size - resized.shape[1]) // 2
-    canvas[y:y + resized.shape[0], x:x + resized.shape[1]] = resized
+    canvas[y : y + resized.shape[0], x : x + resized.shape[1]] = resized
     return canvas
 
 

@@ -56,24 +56,57 @@ def attest_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     engine = make_engine(db_url)
     with session_scope(make_sessionmaker(engine)) as session:
         seed_demo_staff(session)  # demo-coordinator (the village), demo-reviewer (the county) …
-        service.create_staff(session, username="e2e_township", name="赵街道", role=StaffRole.COORDINATOR,
-                             password=PASSWORD, region_code="110101001", actor="system:test")
-        service.create_staff(session, username="e2e_county", name="钱区县", role=StaffRole.COORDINATOR,
-                             password=PASSWORD, region_code="110101", actor="system:test")
+        service.create_staff(
+            session,
+            username="e2e_township",
+            name="赵街道",
+            role=StaffRole.COORDINATOR,
+            password=PASSWORD,
+            region_code="110101001",
+            actor="system:test",
+        )
+        service.create_staff(
+            session,
+            username="e2e_county",
+            name="钱区县",
+            role=StaffRole.COORDINATOR,
+            password=PASSWORD,
+            region_code="110101",
+            actor="system:test",
+        )
     engine.dispose()
     ports = [free_port() for _ in range(3)]
     api_url, staff_url, citizen_url = (f"http://127.0.0.1:{p}" for p in ports)
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
-               LIFECERT_LIMITS__ENABLED="false", PYTHONUNBUFFERED="1")
+    env.update(
+        LIFECERT_DATABASE_URL=db_url,
+        LIFECERT_DATA_DIR=str(work / "data"),
+        LIFECERT_ENV="test",
+        LIFECERT_LIMITS__ENABLED="false",
+        PYTHONUNBUFFERED="1",
+    )
     logs = [work / "api.log", work / "staff.log", work / "citizen.log"]
     procs: list[subprocess.Popen] = []
     try:
         with logs[0].open("wb") as out:
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-                 "--port", str(ports[0])],
-                cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "api.main:app",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(ports[0]),
+                    ],
+                    cwd=REPO_ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         procs.append(start_web_app("app.staff", ports[1], api_url, env, logs[1]))
         procs.append(start_web_app("app.citizen", ports[2], api_url, env, logs[2]))
         for url, proc, log in zip((f"{api_url}/healthz", staff_url, citizen_url), procs, logs, strict=True):
@@ -220,7 +253,8 @@ def test_attestation_signed_by_each_level_then_approved_with_every_file_opened(
     expect_text(page, "console-evidence-title", "已查看 2/2")
     page.wait_for_function(
         "() => document.querySelector("
-        "'[flt-semantics-identifier=\"console-approve\"] [aria-disabled=\"true\"]') === null")
+        '\'[flt-semantics-identifier="console-approve"] [aria-disabled="true"]\') === null'
+    )
     assert approve_enabled(page)
     type_into(page, "console-review-reason", "照片、视频和三级签字齐全，同意")
     both_sizes(page, shots, "review-item-photo", show="console-evidence-photo-1")

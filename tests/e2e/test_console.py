@@ -54,26 +54,67 @@ def console_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
     seed(db_url)
     engine = make_engine(db_url)
     with session_scope(make_sessionmaker(engine)) as session:
-        service.create_staff(session, username="e2e_admin", name="王管理", role=StaffRole.ADMIN, password=PASSWORD,
-                             region_code=None, actor="system:test")
-        service.create_staff(session, username="e2e_coordinator", name="李协办", role=StaffRole.COORDINATOR,
-                             password=PASSWORD, region_code=None, actor="system:test")
+        service.create_staff(
+            session,
+            username="e2e_admin",
+            name="王管理",
+            role=StaffRole.ADMIN,
+            password=PASSWORD,
+            region_code=None,
+            actor="system:test",
+        )
+        service.create_staff(
+            session,
+            username="e2e_coordinator",
+            name="李协办",
+            role=StaffRole.COORDINATOR,
+            password=PASSWORD,
+            region_code=None,
+            actor="system:test",
+        )
         suspended = session.execute(sa.select(Beneficiary).where(Beneficiary.name == "王德明")).scalar_one()
-        open_item(session, kind=ReviewKind.EVIDENCE, person=suspended, method=CertificationMethod.STAFF_ONSITE,
-                  operator=SELF, now=utcnow(), note="home visit photos")
+        open_item(
+            session,
+            kind=ReviewKind.EVIDENCE,
+            person=suspended,
+            method=CertificationMethod.STAFF_ONSITE,
+            operator=SELF,
+            now=utcnow(),
+            note="home visit photos",
+        )
     engine.dispose()
     api_port, web_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    env.update(LIFECERT_DATABASE_URL=db_url, LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
-               LIFECERT_LIMITS__ENABLED="false", PYTHONUNBUFFERED="1")
+    env.update(
+        LIFECERT_DATABASE_URL=db_url,
+        LIFECERT_DATA_DIR=str(work / "data"),
+        LIFECERT_ENV="test",
+        LIFECERT_LIMITS__ENABLED="false",
+        PYTHONUNBUFFERED="1",
+    )
     api_url, web_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
     api_log, web_log = work / "api.log", work / "web.log"
     procs: list[subprocess.Popen] = []
     try:
         with api_log.open("wb") as out:
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(api_port)],
-                cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "api.main:app",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(api_port),
+                    ],
+                    cwd=REPO_ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         procs.append(start_web_app("app.staff", web_port, api_url, env, web_log))
         wait_http(f"{api_url}/healthz", procs[0], api_log)
         wait_http(web_url, procs[1], web_log)
@@ -106,15 +147,27 @@ def _sign_in(page, username: str) -> None:
     widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
 
 
-HOME_ENTRIES = ("worklist", "review", "mismatches", "attestations", "signoffs", "spotchecks", "stats", "cycle",
-                "audit", "receipts-scan")
+HOME_ENTRIES = (
+    "worklist",
+    "review",
+    "mismatches",
+    "attestations",
+    "signoffs",
+    "spotchecks",
+    "stats",
+    "cycle",
+    "audit",
+    "receipts-scan",
+)
 
 
 def _home_entries(page) -> set[str]:
     return {e for e in HOME_ENTRIES if page.locator(f'[flt-semantics-identifier="staff-home-{e}"]').count()}
 
 
-def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(small_phone_page, console_stack, shots) -> None:
+def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(
+    small_phone_page, console_stack, shots
+) -> None:
     """At 390×844: the sign-in screen, then a coordinator's home (their five entries only), sign-out, and an
     administrator's home with every entry."""
     page = small_phone_page
@@ -124,7 +177,14 @@ def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(small_phone_page,
 
     _sign_in(page, console_stack.coordinator)
     expect_text(page, "console-who", "李协办（协办员）")
-    assert _home_entries(page) == {"worklist", "attestations", "signoffs", "spotchecks", "stats", "receipts-scan"}
+    assert _home_entries(page) == {
+        "worklist",
+        "attestations",
+        "signoffs",
+        "spotchecks",
+        "stats",
+        "receipts-scan",
+    }
     shots(page, "home-coordinator")
 
     tap(page, "console-sign-out")
@@ -156,8 +216,9 @@ ENTRY_TITLES = {
 }
 
 
-@pytest.mark.parametrize("viewport", [SMALL_PHONE_VIEWPORT, {"width": 1280, "height": 800}],
-                         ids=["390x844", "1280x800"])
+@pytest.mark.parametrize(
+    "viewport", [SMALL_PHONE_VIEWPORT, {"width": 1280, "height": 800}], ids=["390x844", "1280x800"]
+)
 def test_every_staff_screen_opens_at_phone_and_desktop_size(browser, console_stack, shots, viewport) -> None:
     """An administrator opens every entry of the home screen and comes back: each screen shows its own title
     (photographed at this size), never the sign-in or the "not for your role" note."""
@@ -234,7 +295,9 @@ def test_sign_in_approve_run_month_and_see_statistics_change(console_page, conso
 
     tap(page, "console-nav-cycle")
     tap(page, "console-cycle-run")
-    expect_text(page, "console-cycle-summary", "暂停 0 项，恢复 0 项")  # running a month twice changes nothing
+    expect_text(
+        page, "console-cycle-summary", "暂停 0 项，恢复 0 项"
+    )  # running a month twice changes nothing
 
     tap(page, "console-nav-audit")  # the audit viewer searches on opening and checks the whole hash chain
     expect_text(page, "console-audit-chain", r"哈希链校验通过（共校验 \d+ 条）")

@@ -24,10 +24,15 @@ def _warm_face_engine(stack) -> None:
     clip = require_shared("faces", "videos", "d10.mp4")
     picture = cv2.imencode(".jpg", read_clip(clip, 0, 1)[0])[1].tobytes()
     with httpx.Client(base_url=stack.api_url, timeout=600) as http:
-        challenge = http.post("/api/v1/challenges", json={"id_number": stack.due.id_number, "name": stack.due.name})
+        challenge = http.post(
+            "/api/v1/challenges", json={"id_number": stack.due.id_number, "name": stack.due.name}
+        )
         assert challenge.status_code == 201, challenge.text
-        answer = http.post(f"/api/v1/challenges/{challenge.json()['challenge_id']}/preview", content=picture,
-                           headers={"Content-Type": "image/jpeg"})
+        answer = http.post(
+            f"/api/v1/challenges/{challenge.json()['challenge_id']}/preview",
+            content=picture,
+            headers={"Content-Type": "image/jpeg"},
+        )
         assert answer.status_code == 200 and answer.json()["ok"], answer.text
 
 

@@ -54,7 +54,7 @@ def readme_steps(readme: str) -> list[Step]:
     """The numbered list under SECTION, each step's lines joined."""
     start = readme.index(SECTION)
     end = readme.find("\n### ", start + len(SECTION))
-    section = readme[start:end if end > 0 else None]
+    section = readme[start : end if end > 0 else None]
     found = re.findall(r"^(\d+)\. (.*?)(?=^\d+\. |^\S|\Z)", section, re.M | re.S)
     return [Step(int(n), " ".join(body.split())) for n, body in found]
 
@@ -89,14 +89,26 @@ def demo(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[De
     work = tmp_path_factory.mktemp("newcomer")
     ports = {name: free_port() for name in ("api", "citizen", "staff")}
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    env.update(LIFECERT_DATABASE_URL=f"sqlite:///{work / 'demo.sqlite3'}",
-               LIFECERT_DATA_DIR=str(work / "data"), LIFECERT_ENV="test",
-               LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS="open_mouth,blink",
-               PYTHONUNBUFFERED="1", PYTHONPATH=str(REPO_ROOT))
+    env.update(
+        LIFECERT_DATABASE_URL=f"sqlite:///{work / 'demo.sqlite3'}",
+        LIFECERT_DATA_DIR=str(work / "data"),
+        LIFECERT_ENV="test",
+        LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS="open_mouth,blink",
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(REPO_ROOT),
+    )
     log = work / "demo.log"
     with log.open("wb") as out:
-        args = [str(lifecert), *command[1:], "--port", str(ports["api"]),
-                "--client-port", str(ports["citizen"]), "--staff-port", str(ports["staff"])]
+        args = [
+            str(lifecert),
+            *command[1:],
+            "--port",
+            str(ports["api"]),
+            "--client-port",
+            str(ports["citizen"]),
+            "--staff-port",
+            str(ports["staff"]),
+        ]
         proc = subprocess.Popen(args, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
@@ -124,7 +136,9 @@ def shows(page, identifier: str, label: str, timeout: int = TIMEOUT_MS) -> None:
              const nodes = [n, ...n.querySelectorAll("*")];
              const names = [n.innerText, ...nodes.map(e => e.getAttribute("aria-label"))];
              return names.some(t => t && t.includes(label)); }""",
-        arg=[identifier, label], timeout=timeout)
+        arg=[identifier, label],
+        timeout=timeout,
+    )
 
 
 def person_card(page, name: str) -> str:
@@ -248,8 +262,16 @@ def see_the_status(step: Step, demo: Demo, staff, shots) -> None:
 
 
 DRIVERS: list[Callable[[Step, Demo, object, object], None]] = [
-    start_the_demo, sign_in, open_the_person, check_the_id_card, take_the_reference_photo,
-    open_the_citizens_app, type_who, follow_the_instructions, see_the_receipt, see_the_status,
+    start_the_demo,
+    sign_in,
+    open_the_person,
+    check_the_id_card,
+    take_the_reference_photo,
+    open_the_citizens_app,
+    type_who,
+    follow_the_instructions,
+    see_the_receipt,
+    see_the_status,
 ]
 
 
@@ -264,7 +286,8 @@ def test_a_newcomer_follows_the_readme(demo: Demo, playwright_session, chromium_
 
     segments = segments_from(require_shared("faces", "videos", "d10.mp4"))
     browser, staff = open_scripted_camera_page(
-        playwright_session, chromium_path, segments, SMALL_PHONE_VIEWPORT)
+        playwright_session, chromium_path, segments, SMALL_PHONE_VIEWPORT
+    )
     try:
         for step, drive in zip(readme_steps((REPO_ROOT / "README.md").read_text()), DRIVERS, strict=True):
             drive(step, demo, staff, shots)

@@ -59,8 +59,10 @@ def receipt_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
         procs.append(start_web_app("app.staff", staff_port, api_url, env, work / "staff.log"))
         wait_http(f"{api_url}/healthz", procs[0], work / "api.log")
         wait_http(staff_url, procs[1], work / "staff.log")
-        history = httpx.post(f"{api_url}/api/v1/receipts/history",
-                             json={"id_number": certified.id_number, "name": certified.name})
+        history = httpx.post(
+            f"{api_url}/api/v1/receipts/history",
+            json={"id_number": certified.id_number, "name": certified.name},
+        )
         assert history.status_code == 200, history.text
         yield ReceiptStack(api_url, staff_url, history.json()["receipts"][0]["token"])
     finally:
@@ -90,14 +92,17 @@ def test_any_phone_opens_the_check_page_from_the_qr_code(browser, receipt_stack:
     page.goto(url + "?lang=en")
     assert "This receipt is valid" in page.inner_text("#verdict")
     with page.expect_download() as pdf:
-        page.evaluate("() => { const a = document.querySelector('a[href$=\"lang=en\"][href*=\".pdf\"]');"
-                      " a.setAttribute('download', 'receipt.pdf'); a.click(); }")
+        page.evaluate(
+            '() => { const a = document.querySelector(\'a[href$="lang=en"][href*=".pdf"]\');'
+            " a.setAttribute('download', 'receipt.pdf'); a.click(); }"
+        )
     assert pdf.value.path().read_bytes().startswith(b"%PDF")
     page.context.close()
 
 
-def test_a_coordinator_checks_a_receipt_with_the_staff_camera(playwright_session, chromium_path,
-                                                               receipt_stack: ReceiptStack, shots) -> None:
+def test_a_coordinator_checks_a_receipt_with_the_staff_camera(
+    playwright_session, chromium_path, receipt_stack: ReceiptStack, shots
+) -> None:
     import cv2
     import numpy as np
 
@@ -105,10 +110,11 @@ def test_a_coordinator_checks_a_receipt_with_the_staff_camera(playwright_session
 
     code = cv2.imdecode(np.frombuffer(qr_png(receipt_stack), np.uint8), cv2.IMREAD_COLOR)
     desk = np.full((720, 960, 3), 200, np.uint8)  # the receipt held up in front of the camera
-    desk[120:120 + 480, 240:240 + 480] = cv2.resize(code, (480, 480), interpolation=cv2.INTER_AREA)
+    desk[120 : 120 + 480, 240 : 240 + 480] = cv2.resize(code, (480, 480), interpolation=cv2.INTER_AREA)
     segments = still_segments(desk, width=960)
     browser, page = open_scripted_camera_page(
-        playwright_session, chromium_path, segments, SMALL_PHONE_VIEWPORT)
+        playwright_session, chromium_path, segments, SMALL_PHONE_VIEWPORT
+    )
     try:
         open_app(page, receipt_stack.staff_url, "console-username")
         type_into(page, "console-username", "demo-coordinator")

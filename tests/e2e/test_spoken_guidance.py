@@ -35,8 +35,9 @@ def test_each_instruction_and_the_result_are_spoken(scripted_camera_page, stack,
     from tests.e2e.test_home_visits import _warm_face_engine
 
     _warm_face_engine(stack.api_url, stack.due)
-    page = scripted_camera_page(segments_from(require_shared("faces", "videos", "d10.mp4")),
-                                SMALL_PHONE_VIEWPORT)
+    page = scripted_camera_page(
+        segments_from(require_shared("faces", "videos", "d10.mp4")), SMALL_PHONE_VIEWPORT
+    )
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     open_app(page, stack.web_url, "home-certify-self")
@@ -50,16 +51,20 @@ def test_each_instruction_and_the_result_are_spoken(scripted_camera_page, stack,
     act(page, "neutral")
     page.wait_for_timeout(1500)  # the result's clip is asked for as the result shows
     heard = played(requests)
-    assert heard[-3:] == ["zh-Hans/action.open_mouth.wav", "zh-Hans/action.blink.wav",
-                          "zh-Hans/outcome.passed.title.wav"], heard
+    assert heard[-3:] == [
+        "zh-Hans/action.open_mouth.wav",
+        "zh-Hans/action.blink.wav",
+        "zh-Hans/outcome.passed.title.wav",
+    ], heard
     shots(page, "spoken-result")
 
 
 def test_switched_off_nothing_is_spoken(scripted_camera_page, stack) -> None:
     from tests.e2e.scripted_camera import segments_from
 
-    page = scripted_camera_page(segments_from(require_shared("faces", "videos", "d10.mp4")),
-                                SMALL_PHONE_VIEWPORT)
+    page = scripted_camera_page(
+        segments_from(require_shared("faces", "videos", "d10.mp4")), SMALL_PHONE_VIEWPORT
+    )
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     open_app(page, stack.web_url, "home-certify-self")

@@ -30,8 +30,11 @@ def photo(faces_dir):
     """photo("obama/obama.jpg") → bytes of an identity photo; photo("scenes/x.jpg") for other folders."""
 
     def read(name: str) -> bytes:
-        path = faces_dir / name if "/" in name and name.split("/")[0] in {"scenes", "not_live", "pad"} \
+        path = (
+            faces_dir / name
+            if "/" in name and name.split("/")[0] in {"scenes", "not_live", "pad"}
             else faces_dir / "identities" / name
+        )
         return path.read_bytes()
 
     return read

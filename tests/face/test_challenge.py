@@ -42,7 +42,9 @@ def test_expiry_default_two_minutes_and_boundary():
 
 
 def test_custom_ttl_count_and_choices():
-    c = challenge.issue(now=NOW, ttl=timedelta(seconds=30), count=2, choices=(Action.BLINK, Action.OPEN_MOUTH))
+    c = challenge.issue(
+        now=NOW, ttl=timedelta(seconds=30), count=2, choices=(Action.BLINK, Action.OPEN_MOUTH)
+    )
     assert c.expires_at - c.issued_at == timedelta(seconds=30)
     assert set(c.actions) == {Action.BLINK, Action.OPEN_MOUTH}
 

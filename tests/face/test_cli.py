@@ -16,9 +16,15 @@ pytestmark = pytest.mark.face
 
 def run(*args: str, cwd=None) -> tuple[int, list[dict]]:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    out = subprocess.run([sys.executable, "-m", "face", *args], check=False, capture_output=True, text=True,
-                         env=env,
-                         cwd=cwd or REPO_ROOT, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "face", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd or REPO_ROOT,
+        timeout=300,
+    )
     lines = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
     return out.returncode, lines
 
@@ -41,8 +47,10 @@ def test_verify_unusable_input_exits_2(faces_dir, tmp_path):
 
 def test_eval_pairs(faces_dir, tmp_path):
     pairs = tmp_path / "pairs.csv"
-    pairs.write_text("a,b,same\nobama/obama.jpg,obama/obama2.jpg,1\nobama/obama.jpg,biden/biden.jpg,0\n"
-                     "biden/biden.jpg,scenes_missing.jpg,0\n")
+    pairs.write_text(
+        "a,b,same\nobama/obama.jpg,obama/obama2.jpg,1\nobama/obama.jpg,biden/biden.jpg,0\n"
+        "biden/biden.jpg,scenes_missing.jpg,0\n"
+    )
     code, lines = run("eval-pairs", "--pairs", str(pairs), "--root", str(faces_dir / "identities"))
     assert code == 0 and len(lines) == 4
     assert lines[0]["match"] is True and lines[1]["match"] is False

@@ -8,8 +8,14 @@ import pytest
 
 pytestmark = pytest.mark.face
 
-PROBES = ["obama/obama2.jpg", "biden/biden2.jpg", "obama/obama4.jpg", "rose_leslie/rose1.jpg", "scenes/two_people.jpg",
-          "obama/obama_partial_face.jpg"]
+PROBES = [
+    "obama/obama2.jpg",
+    "biden/biden2.jpg",
+    "obama/obama4.jpg",
+    "rose_leslie/rose1.jpg",
+    "scenes/two_people.jpg",
+    "obama/obama_partial_face.jpg",
+]
 
 
 def test_parallel_verify_and_check_equal_serial(face_engine, photo):

@@ -116,7 +116,9 @@ def test_verification_reuses_the_liveness_landmarks(face_engine, live_d10, own_r
 
 
 def test_templates_of_the_old_embedding_path_are_not_compared(face_engine, live_d10, own_reference):
-    old = Template(own_reference.vector, own_reference.model, "dlib")  # DeepFace-crop templates (before 2026-11)
+    old = Template(
+        own_reference.vector, own_reference.model, "dlib"
+    )  # DeepFace-crop templates (before 2026-11)
     decision = face_engine.decide(CHALLENGE, live_d10, [old])
     assert decision.outcome is Outcome.NEEDS_REVIEW and decision.reason is ReasonCode.NO_REFERENCE
 

@@ -19,12 +19,26 @@ def _face(nose_dx: float = 0.0, mouth_open: float = 0.0, eye_open: float = 1.0) 
     p[31:36] = [(135 + i * 7, 135) for i in range(5)]
     for base, cx in ((36, 100.0), (42, 200.0)):  # eyes: corners 40 px apart, lids 12 px apart when open
         h = 6 * eye_open
-        p[base : base + 6] = [(cx - 20, 100), (cx - 7, 100 - h), (cx + 7, 100 - h), (cx + 20, 100),
-                              (cx + 7, 100 + h), (cx - 7, 100 + h)]
+        p[base : base + 6] = [
+            (cx - 20, 100),
+            (cx - 7, 100 - h),
+            (cx + 7, 100 - h),
+            (cx + 20, 100),
+            (cx + 7, 100 + h),
+            (cx - 7, 100 + h),
+        ]
     p[48:60] = [(150 - 30 * np.cos(np.pi * i / 6), 170 - 12 * np.sin(np.pi * i / 6)) for i in range(12)]
     gap = 30 * mouth_open
-    p[60:68] = [(125, 170), (140, 170 - gap / 2), (150, 170 - gap / 2), (160, 170 - gap / 2), (175, 170),
-                (160, 170 + gap / 2), (150, 170 + gap / 2), (140, 170 + gap / 2)]
+    p[60:68] = [
+        (125, 170),
+        (140, 170 - gap / 2),
+        (150, 170 - gap / 2),
+        (160, 170 - gap / 2),
+        (175, 170),
+        (160, 170 + gap / 2),
+        (150, 170 + gap / 2),
+        (140, 170 + gap / 2),
+    ]
     return p
 
 

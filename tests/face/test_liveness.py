@@ -97,7 +97,9 @@ def test_a_jittered_still_is_rejected(clips):
         m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-1.5, 1.5), rng.uniform(0.98, 1.02))
         m[:, 2] += rng.uniform(-3, 3, size=2)
         img = cv2.warpAffine(frame, m, (w, h), borderMode=cv2.BORDER_REFLECT).astype(np.float32)
-        images.append(np.clip(img * rng.uniform(0.95, 1.05) + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8))
+        images.append(
+            np.clip(img * rng.uniform(0.95, 1.05) + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+        )
     result = liveness.evaluate([B, M], to_timed_frames(images, [i * 100 for i in range(20)]))
     assert not result.live
 
@@ -110,8 +112,9 @@ def test_two_people_spliced_are_rejected(clips):
     result = liveness.evaluate([M, B], to_timed_frames(images, times))
     assert not result.live and result.reason is ReasonCode.IDENTITY_CHANGED
     # the cut between the two men is not bridged: no frame after it looks like one before it
-    detail = liveness.evaluate_detail([M, B], to_timed_frames(images, times), config=replace(
-        LivenessConfig(), descriptor_check="never"))
+    detail = liveness.evaluate_detail(
+        [M, B], to_timed_frames(images, times), config=replace(LivenessConfig(), descriptor_check="never")
+    )
     assert any(len(mouth) <= c <= len(mouth) + 1 for c in detail.result.cuts)
     # it is the dlib-descriptor check that catches this pair: the cheap continuity check alone lets it
     # through (the two faces look alike at 48×48; documented in docs/face-evaluation.md)

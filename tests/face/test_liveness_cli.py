@@ -23,8 +23,9 @@ def run(capsys, *argv: str) -> tuple[int, dict]:
 
 
 def test_video_subsampled_passes(capsys, faces_dir):
-    code, out = run(capsys, "--actions", "open_mouth,blink", "--frames", str(faces_dir / "videos/d18.mp4"),
-                    "--fps", "10")
+    code, out = run(
+        capsys, "--actions", "open_mouth,blink", "--frames", str(faces_dir / "videos/d18.mp4"), "--fps", "10"
+    )
     assert code == 0
     assert set(out) >= {"live", "actions", "reason"}
     assert out["live"] is True and out["reason"] == "ok"
@@ -76,9 +77,21 @@ def test_unreadable_files_exit_2(capsys, tmp_path):
 
 def test_python_dash_m_face_dispatches_here(faces_dir):
     proc = subprocess.run(
-        [sys.executable, "-m", "face", "liveness", "--actions", "blink,open_mouth", "--frames",
-         str(faces_dir / "not_live")],
-        check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "face",
+            "liveness",
+            "--actions",
+            "blink,open_mouth",
+            "--frames",
+            str(faces_dir / "not_live"),
+        ],
+        check=False,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
@@ -104,16 +117,37 @@ def test_times_ms_replays_an_irregular_capture(capsys, faces_dir, tmp_path):
     the middle are a slow device (too_few_frames, a retry), and with times going backwards a refusal."""
     n = _folder_of_d18(faces_dir, tmp_path)
     steady = [i * 100 for i in range(n)]
-    code, out = run(capsys, "--actions", "open_mouth,blink", "--frames", str(tmp_path),
-                    "--times-ms", ",".join(map(str, steady)))
+    code, out = run(
+        capsys,
+        "--actions",
+        "open_mouth,blink",
+        "--frames",
+        str(tmp_path),
+        "--times-ms",
+        ",".join(map(str, steady)),
+    )
     assert code == 0 and out["live"] is True
     stalled = [t + (3500 if i >= n // 2 else 0) for i, t in enumerate(steady)]
-    code, out = run(capsys, "--actions", "open_mouth,blink", "--frames", str(tmp_path),
-                    "--times-ms", ",".join(map(str, stalled)))
+    code, out = run(
+        capsys,
+        "--actions",
+        "open_mouth,blink",
+        "--frames",
+        str(tmp_path),
+        "--times-ms",
+        ",".join(map(str, stalled)),
+    )
     assert code == 0 and out["live"] is False and out["reason"] == "too_few_frames"
     backwards = list(reversed(steady))
-    code, out = run(capsys, "--actions", "open_mouth,blink", "--frames", str(tmp_path),
-                    "--times-ms", ",".join(map(str, backwards)))
+    code, out = run(
+        capsys,
+        "--actions",
+        "open_mouth,blink",
+        "--frames",
+        str(tmp_path),
+        "--times-ms",
+        ",".join(map(str, backwards)),
+    )
     assert out["reason"] == "implausible_timing"
     code, out = run(capsys, "--actions", "blink", "--frames", str(tmp_path), "--times-ms", "1,2,3")
     assert code == 2 and out["error"] == "bad_arguments"
@@ -128,9 +162,27 @@ def test_decide_prints_the_decision_and_the_floor(faces_dir, tmp_path):
     reference = tmp_path / "reference.jpg"
     reference.write_bytes((frames / "frame_000.jpg").read_bytes())
     proc = subprocess.run(
-        [sys.executable, "-m", "face", "decide", "--reference", str(reference), "--frames", str(frames),
-         "--actions", "open_mouth,blink", "--fps", "10", "--repeat", "1"],
-        check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "face",
+            "decide",
+            "--reference",
+            str(reference),
+            "--frames",
+            str(frames),
+            "--actions",
+            "open_mouth,blink",
+            "--fps",
+            "10",
+            "--repeat",
+            "1",
+        ],
+        check=False,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()
@@ -140,8 +192,22 @@ def test_decide_prints_the_decision_and_the_floor(faces_dir, tmp_path):
     assert out["outcome"] in {"passed", "needs_review"}  # MiniFASNet doubts d18's camera (face/config.py)
     assert out["ms_p50"] > 0 and out["floor_ms_p50"] > 0 and out["ratio"] > 0
     bad = subprocess.run(
-        [sys.executable, "-m", "face", "decide", "--reference", str(tmp_path / "nope.jpg"), "--frames",
-         str(frames), "--actions", "blink"],
-        check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "face",
+            "decide",
+            "--reference",
+            str(tmp_path / "nope.jpg"),
+            "--frames",
+            str(frames),
+            "--actions",
+            "blink",
+        ],
+        check=False,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert bad.returncode == 2 and json.loads(bad.stdout)["error"] == "empty_input"

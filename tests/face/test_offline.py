@@ -46,12 +46,20 @@ def test_models_load_and_verify_without_network(tmp_path):
     require_shared("models", "anti_spoofing")
     env = {**os.environ, "DEEPFACE_HOME": str(tmp_path / "home"), "PYTHONPATH": str(REPO_ROOT)}
     env.pop("DEEPFACE_BACKEND_ENGINE", None)
-    out = subprocess.run([sys.executable, "-c", SCRIPT, str(faces)], check=False, capture_output=True, text=True,
-                         env=env,
-                         cwd=tmp_path, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(faces)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads(out.stdout.strip().splitlines()[-1])
     assert report["attempts"] == []
     assert report["match"] is True and report["spoof_ran"] is True
     assert report["engine"] == "pytorch" and report["tf"] is False  # TensorFlow never imported
-    assert {"dlib_face_recognition_resnet_model_v1.dat", "2.7_80x80_MiniFASNetV2.pth"} <= set(report["weights"])
+    assert {"dlib_face_recognition_resnet_model_v1.dat", "2.7_80x80_MiniFASNetV2.pth"} <= set(
+        report["weights"]
+    )

@@ -38,7 +38,9 @@ def test_real_photos(face_engine, photo, name, expected):
 
 
 def test_resolutions_of_one_photo_give_the_same_face_size(face_engine, photo):
-    sizes = {face_engine.check(photo(f"obama/obama-{r}.jpg")).quality.face_px for r in ("480p", "720p", "1080p")}
+    sizes = {
+        face_engine.check(photo(f"obama/obama-{r}.jpg")).quality.face_px for r in ("480p", "720p", "1080p")
+    }
     assert len(sizes) == 1 and sizes.pop() >= face_engine.config.min_face_px
 
 
@@ -85,8 +87,11 @@ def test_covered_eyes_are_not_visible(face_engine, obama):
 def test_enrol_refuses_what_the_gate_refuses(face_engine, photo):
     from face.types import FaceInputError
 
-    for name, code in [("scenes/kit_with_rose.jpg", ReasonCode.MULTIPLE_FACES), ("not_live/s39.jpg", ReasonCode.NO_FACE),
-                       ("obama/obama_partial_face.jpg", ReasonCode.FACE_CUT_OFF)]:
+    for name, code in [
+        ("scenes/kit_with_rose.jpg", ReasonCode.MULTIPLE_FACES),
+        ("not_live/s39.jpg", ReasonCode.NO_FACE),
+        ("obama/obama_partial_face.jpg", ReasonCode.FACE_CUT_OFF),
+    ]:
         with pytest.raises(FaceInputError) as info:
             face_engine.enrol(photo(name))
         assert info.value.code is code

@@ -14,8 +14,10 @@ pytestmark = pytest.mark.face
 
 @pytest.fixture(scope="module")
 def refs(face_engine, photo):
-    return {name: face_engine.template(photo(name)) for name in
-            ("obama/obama.jpg", "obama/obama3.jpg", "biden/biden.jpg", "kit_harington/kit2.jpg")}
+    return {
+        name: face_engine.template(photo(name))
+        for name in ("obama/obama.jpg", "obama/obama3.jpg", "biden/biden.jpg", "kit_harington/kit2.jpg")
+    }
 
 
 def test_same_person_matches_and_other_person_does_not(face_engine, photo, refs):
@@ -29,8 +31,9 @@ def test_same_person_matches_and_other_person_does_not(face_engine, photo, refs)
 def test_several_references_take_the_nearest(face_engine, photo, refs):
     probe = photo("obama/obama4.jpg")
     singles = [face_engine.verify([refs[n]], probe).distance for n in ("obama/obama.jpg", "obama/obama3.jpg")]
-    both = face_engine.verify([refs["obama/obama.jpg"], refs["obama/obama3.jpg"], refs["kit_harington/kit2.jpg"]],
-                              probe)
+    both = face_engine.verify(
+        [refs["obama/obama.jpg"], refs["obama/obama3.jpg"], refs["kit_harington/kit2.jpg"]], probe
+    )
     assert both.distance == min(singles)
     assert both.match
 
@@ -55,7 +58,10 @@ def test_distance_just_above_threshold_is_borderline(face_engine, photo, refs):
 
 
 def test_probe_with_no_face_or_two_faces_is_refused(face_engine, photo, refs):
-    for name, code in [("not_live/s39.jpg", ReasonCode.NO_FACE), ("scenes/two_people.jpg", ReasonCode.MULTIPLE_FACES)]:
+    for name, code in [
+        ("not_live/s39.jpg", ReasonCode.NO_FACE),
+        ("scenes/two_people.jpg", ReasonCode.MULTIPLE_FACES),
+    ]:
         with pytest.raises(FaceInputError) as info:
             face_engine.verify([refs["obama/obama.jpg"]], photo(name))
         assert info.value.code is code

@@ -159,7 +159,7 @@ def test_cycle_policy_refuses_inconsistent_values() -> None:
         ("[default]\nattestation_signoffs = []\n", "attestation_signoffs must be a non-empty list"),
         (
             '[default]\nattestation_signoffs = ["village_director"]\n',
-            "'village_director' is not a region level; use \"village\", \"township\"",
+            '\'village_director\' is not a region level; use "village", "township"',
         ),
         ('[default]\nattestation_signoffs = ["village", "village"]\n', "lists a level twice"),
         (

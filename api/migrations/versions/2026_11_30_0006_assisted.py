@@ -23,7 +23,9 @@ def upgrade() -> None:
     # Plain ALTER TABLE … ADD COLUMN on both databases: a batch copy of beneficiaries on SQLite would drop a
     # table that entitlements and certifications reference.
     for flag in FLAGS:
-        op.add_column("beneficiaries", sa.Column(flag, sa.Boolean(), server_default=sa.false(), nullable=False))
+        op.add_column(
+            "beneficiaries", sa.Column(flag, sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
     op.create_table(
         "visit_requests",

@@ -32,7 +32,9 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(length=500), nullable=False),
         sa.Column("attempted_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["message_id"], ["outbox_messages.id"], name=op.f("fk_notice_deliveries_message_id_outbox_messages"),
+            ["message_id"],
+            ["outbox_messages.id"],
+            name=op.f("fk_notice_deliveries_message_id_outbox_messages"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_deliveries")),
@@ -45,7 +47,9 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["beneficiary_id"], ["beneficiaries.id"], name=op.f("fk_notice_opt_outs_beneficiary_id_beneficiaries"),
+            ["beneficiary_id"],
+            ["beneficiaries.id"],
+            name=op.f("fk_notice_opt_outs_beneficiary_id_beneficiaries"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_opt_outs")),

@@ -25,9 +25,19 @@ def build(ui: Ui) -> ft.View:
         ui.state.documents = DocumentUpload(overseas=True)
         await ui.go("/documents")
 
-    return screen(ui, "/abroad", t("abroad.title"), [
-        text.body(t("abroad.intro")),
-        buttons.choice(t("abroad.face"), t("abroad.face.hint"), ft.Icons.FACE, "abroad-face", face),
-        buttons.choice(t("abroad.document"), t("abroad.document.hint"), ft.Icons.UPLOAD_FILE, "abroad-document",
-                       document),
-    ])
+    return screen(
+        ui,
+        "/abroad",
+        t("abroad.title"),
+        [
+            text.body(t("abroad.intro")),
+            buttons.choice(t("abroad.face"), t("abroad.face.hint"), ft.Icons.FACE, "abroad-face", face),
+            buttons.choice(
+                t("abroad.document"),
+                t("abroad.document.hint"),
+                ft.Icons.UPLOAD_FILE,
+                "abroad-document",
+                document,
+            ),
+        ],
+    )

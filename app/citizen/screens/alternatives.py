@@ -24,9 +24,14 @@ if TYPE_CHECKING:
 def _way(icon: ft.IconData, body: str, identifier: str) -> ft.Control:
     return ft.Semantics(
         identifier=identifier,
-        content=ft.Row([ft.Icon(icon, size=40, color=ACCENT),
-                        ft.Text(body, theme_style=ft.TextThemeStyle.BODY_LARGE, expand=True)],
-                       vertical_alignment=ft.CrossAxisAlignment.START, spacing=16),
+        content=ft.Row(
+            [
+                ft.Icon(icon, size=40, color=ACCENT),
+                ft.Text(body, theme_style=ft.TextThemeStyle.BODY_LARGE, expand=True),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+            spacing=16,
+        ),
     )
 
 
@@ -49,10 +54,26 @@ def call_button(ui: Ui, label: str, phone: str) -> ft.Control:
     """Opens the phone's dialler with the number (``tel:``, inside the tap as browsers need); on a computer,
     whatever handles calls. (The action needs the session's page: none when a test builds the screen.)"""
     action = ft.OpenUrl(tel_url(phone)) if ui.page is not None else None
-    return ft.Semantics(identifier="alt-call", content=ft.Row([ft.Button(
-        content=label, icon=ft.Icons.PHONE, expand=True, action=action, data=tel_url(phone),
-        style=ft.ButtonStyle(bgcolor=ACCENT, color=SURFACE, shape=ft.RoundedRectangleBorder(radius=14),
-                             padding=ft.Padding.symmetric(horizontal=24, vertical=22)))]))
+    return ft.Semantics(
+        identifier="alt-call",
+        content=ft.Row(
+            [
+                ft.Button(
+                    content=label,
+                    icon=ft.Icons.PHONE,
+                    expand=True,
+                    action=action,
+                    data=tel_url(phone),
+                    style=ft.ButtonStyle(
+                        bgcolor=ACCENT,
+                        color=SURFACE,
+                        shape=ft.RoundedRectangleBorder(radius=14),
+                        padding=ft.Padding.symmetric(horizontal=24, vertical=22),
+                    ),
+                )
+            ]
+        ),
+    )
 
 
 def build(ui: Ui) -> ft.View:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from app.common.capture import CaptureFlow, ChallengeSource
     from app.common.ui import Ui
 
+
 def build(ui: Ui) -> ft.View:
     t = ui.t
     certify = ui.state.certify
@@ -39,8 +40,9 @@ def build(ui: Ui) -> ft.View:
 
         source = binding_challenge
     else:
-        source = ChallengeRequest(id_number=certify.identity.id_check.number or "-",
-                                  name=certify.identity.clean_name or "-")
+        source = ChallengeRequest(
+            id_number=certify.identity.id_check.number or "-", name=certify.identity.clean_name or "-"
+        )
 
     async def done(flow: CaptureFlow) -> None:
         result = flow.result
@@ -58,8 +60,9 @@ def build(ui: Ui) -> ft.View:
     def lens(rear: bool) -> None:
         certify.rear_camera = rear
 
-    panel = CapturePanel(ui, api, source, rear=certify.rear_camera, on_done=done,
-                         on_alternatives=alternatives, on_lens=lens)
+    panel = CapturePanel(
+        ui, api, source, rear=certify.rear_camera, on_done=done, on_alternatives=alternatives, on_lens=lens
+    )
     certify.capture = panel.flow
     return screen(
         ui,

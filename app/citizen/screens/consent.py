@@ -19,9 +19,17 @@ def _section(icon: ft.IconData, title: str, body: str, identifier: str) -> ft.Co
         identifier=identifier,
         content=ft.Container(
             content=ft.Row(
-                [ft.Icon(icon, size=40, color=ACCENT),
-                 ft.Column([ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-                            ft.Text(body, theme_style=ft.TextThemeStyle.BODY_LARGE)], expand=True, spacing=6)],
+                [
+                    ft.Icon(icon, size=40, color=ACCENT),
+                    ft.Column(
+                        [
+                            ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                            ft.Text(body, theme_style=ft.TextThemeStyle.BODY_LARGE),
+                        ],
+                        expand=True,
+                        spacing=6,
+                    ),
+                ],
                 vertical_alignment=ft.CrossAxisAlignment.START,
                 spacing=16,
             ),

@@ -27,7 +27,9 @@ def build(ui: Ui) -> ft.View:
     notice = MessageLine(identifier="document-notice")
 
     def render() -> None:
-        picked.value = t("document.picked", names="、".join(n for n, _, _ in upload.files)) if upload.files else ""
+        picked.value = (
+            t("document.picked", names="、".join(n for n, _, _ in upload.files)) if upload.files else ""
+        )
         notice.show(upload.notice.render(t) if upload.notice else None)
 
     def on_picked(e: ft.FilePickerResultEvent) -> None:
@@ -50,25 +52,66 @@ def build(ui: Ui) -> ft.View:
 
     picker = ft.FilePicker(on_result=on_picked)
     fields = IdentityFields(upload.form, t, id_prefix="document", on_submit=submit)
-    pick_button = ft.Semantics(identifier="document-pick", content=ft.Row([ft.OutlinedButton(
-        content=t("document.pick"), icon=ft.Icons.ATTACH_FILE, height=76, expand=True,
-        style=ft.ButtonStyle(color=ACCENT, bgcolor=SURFACE, side=ft.BorderSide(2, ACCENT),
-                             shape=ft.RoundedRectangleBorder(radius=14)),
-        action=ft.PickFiles(picker, file_type=ft.FilePickerFileType.CUSTOM,
-                            allowed_extensions=["jpg", "jpeg", "png", "pdf"], allow_multiple=True,
-                            with_data=True))]))
+    pick_button = ft.Semantics(
+        identifier="document-pick",
+        content=ft.Row(
+            [
+                ft.OutlinedButton(
+                    content=t("document.pick"),
+                    icon=ft.Icons.ATTACH_FILE,
+                    height=76,
+                    expand=True,
+                    style=ft.ButtonStyle(
+                        color=ACCENT,
+                        bgcolor=SURFACE,
+                        side=ft.BorderSide(2, ACCENT),
+                        shape=ft.RoundedRectangleBorder(radius=14),
+                    ),
+                    action=ft.PickFiles(
+                        picker,
+                        file_type=ft.FilePickerFileType.CUSTOM,
+                        allowed_extensions=["jpg", "jpeg", "png", "pdf"],
+                        allow_multiple=True,
+                        with_data=True,
+                    ),
+                )
+            ]
+        ),
+    )
     render()
     if upload.result is not None:
         result = upload.result
         controls: list[ft.Control] = [
-            ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
-                    text.heading(t("document.done.title"), identifier="document-done")]),
-            ft.Container(content=ft.Column([
-                *([text.body(t("document.done.body", date=format_date(result.expected_by, t.language)),
-                             identifier="document-expected")] if result.expected_by else []),
-                text.body(t("document.done.id", id=group(result.reference or result.review_id)),
-                          identifier="document-review-id"),
-            ], spacing=10), bgcolor=CARD, border_radius=16, padding=20),
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
+                    text.heading(t("document.done.title"), identifier="document-done"),
+                ]
+            ),
+            ft.Container(
+                content=ft.Column(
+                    [
+                        *(
+                            [
+                                text.body(
+                                    t("document.done.body", date=format_date(result.expected_by, t.language)),
+                                    identifier="document-expected",
+                                )
+                            ]
+                            if result.expected_by
+                            else []
+                        ),
+                        text.body(
+                            t("document.done.id", id=group(result.reference or result.review_id)),
+                            identifier="document-review-id",
+                        ),
+                    ],
+                    spacing=10,
+                ),
+                bgcolor=CARD,
+                border_radius=16,
+                padding=20,
+            ),
             buttons.primary(t("common.home"), "document-home", home),
         ]
     else:
@@ -82,4 +125,3 @@ def build(ui: Ui) -> ft.View:
             buttons.primary(t("document.submit"), "document-submit", submit),
         ]
     return screen(ui, "/documents", t("document.title"), controls)
-

@@ -37,12 +37,24 @@ def build(ui: Ui) -> ft.View:
         await ui.go("/certify/consent")
 
     relative = IdentityFields(forms.relative, t, id_prefix="family-bind", on_submit=next_step)
-    return screen(ui, "/family/bind", t("family.bind.title"), [
-        text.body(t("family.bind.intro")),
-        *relative.controls,
-        fields.tagged("family-bind-relationship", fields.text_field(t("family.relationship.label"),
-                                                                    t("family.relationship.hint"),
-                                                                    forms.relationship, relationship_changed)),
-        relationship_message.control,
-        buttons.primary(t("family.bind.next"), "family-bind-next", next_step),
-    ], back_to="/family/relatives")
+    return screen(
+        ui,
+        "/family/bind",
+        t("family.bind.title"),
+        [
+            text.body(t("family.bind.intro")),
+            *relative.controls,
+            fields.tagged(
+                "family-bind-relationship",
+                fields.text_field(
+                    t("family.relationship.label"),
+                    t("family.relationship.hint"),
+                    forms.relationship,
+                    relationship_changed,
+                ),
+            ),
+            relationship_message.control,
+            buttons.primary(t("family.bind.next"), "family-bind-next", next_step),
+        ],
+        back_to="/family/relatives",
+    )

@@ -20,15 +20,18 @@ if TYPE_CHECKING:
 def build(ui: Ui) -> ft.View:
     t = ui.t
     forms = ui.state.helper
-    id_message, password_message, notice = (MessageLine(identifier="family-login-id-check"),
-                                            MessageLine(identifier="family-login-password-check"),
-                                            MessageLine(identifier="family-login-notice"))
+    id_message, password_message, notice = (
+        MessageLine(identifier="family-login-id-check"),
+        MessageLine(identifier="family-login-password-check"),
+        MessageLine(identifier="family-login-notice"),
+    )
 
     def render() -> None:
         errors = forms.login_errors() if forms.attempted else {}
         check = check_id_as_typed(forms.login_id)
-        id_message.show(t(errors["id"]) if "id" in errors else
-                        t(check.message_key) if check.status == "invalid" else None)
+        id_message.show(
+            t(errors["id"]) if "id" in errors else t(check.message_key) if check.status == "invalid" else None
+        )
         password_message.show(t(errors["password"]) if "password" in errors else None)
 
     def id_changed(e: ft.ControlEvent) -> None:
@@ -58,17 +61,33 @@ def build(ui: Ui) -> ft.View:
         await ui.go("/family/register")
 
     render()
-    return screen(ui, "/family", t("family.login.title"), [
-        text.body(t("family.login.intro")),
-        fields.tagged("family-login-id", fields.text_field(t("family.my_id.label"), t("id.hint"), forms.login_id,
-                                                           id_changed, on_submit=submit)),
-        id_message.control,
-        fields.tagged("family-login-password", fields.text_field(t("family.password.label"),
-                                                                 t("family.password.hint"), forms.password,
-                                                                 password_changed, on_submit=submit,
-                                                                 password=True)),
-        password_message.control,
-        notice.control,
-        buttons.primary(t("family.login.submit"), "family-login-submit", submit),
-        buttons.secondary(t("family.register.link"), "family-register-link", register),
-    ])
+    return screen(
+        ui,
+        "/family",
+        t("family.login.title"),
+        [
+            text.body(t("family.login.intro")),
+            fields.tagged(
+                "family-login-id",
+                fields.text_field(
+                    t("family.my_id.label"), t("id.hint"), forms.login_id, id_changed, on_submit=submit
+                ),
+            ),
+            id_message.control,
+            fields.tagged(
+                "family-login-password",
+                fields.text_field(
+                    t("family.password.label"),
+                    t("family.password.hint"),
+                    forms.password,
+                    password_changed,
+                    on_submit=submit,
+                    password=True,
+                ),
+            ),
+            password_message.control,
+            notice.control,
+            buttons.primary(t("family.login.submit"), "family-login-submit", submit),
+            buttons.secondary(t("family.register.link"), "family-register-link", register),
+        ],
+    )

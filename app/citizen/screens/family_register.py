@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 def build(ui: Ui) -> ft.View:
     t = ui.t
     forms = ui.state.helper
-    phone_message, password_message, notice = (MessageLine(identifier="family-register-phone-check"),
-                                               MessageLine(identifier="family-register-password-check"),
-                                               MessageLine(identifier="family-register-notice"))
+    phone_message, password_message, notice = (
+        MessageLine(identifier="family-register-phone-check"),
+        MessageLine(identifier="family-register-password-check"),
+        MessageLine(identifier="family-register-notice"),
+    )
 
     def render() -> None:
         identity.render()
@@ -56,15 +58,32 @@ def build(ui: Ui) -> ft.View:
 
     identity = IdentityFields(forms.identity, t, id_prefix="family-register", on_submit=submit)
     render()
-    return screen(ui, "/family/register", t("family.register.title"), [
-        *identity.controls,
-        fields.tagged("family-register-phone", fields.text_field(t("family.phone.label"), "", forms.phone,
-                                                                 phone_changed, keyboard=ft.KeyboardType.PHONE)),
-        phone_message.control,
-        fields.tagged("family-register-password", fields.text_field(t("family.password.label"),
-                                                                    t("family.password.hint"), forms.password,
-                                                                    password_changed, password=True)),
-        password_message.control,
-        notice.control,
-        buttons.primary(t("family.register.submit"), "family-register-submit", submit),
-    ], back_to="/family")
+    return screen(
+        ui,
+        "/family/register",
+        t("family.register.title"),
+        [
+            *identity.controls,
+            fields.tagged(
+                "family-register-phone",
+                fields.text_field(
+                    t("family.phone.label"), "", forms.phone, phone_changed, keyboard=ft.KeyboardType.PHONE
+                ),
+            ),
+            phone_message.control,
+            fields.tagged(
+                "family-register-password",
+                fields.text_field(
+                    t("family.password.label"),
+                    t("family.password.hint"),
+                    forms.password,
+                    password_changed,
+                    password=True,
+                ),
+            ),
+            password_message.control,
+            notice.control,
+            buttons.primary(t("family.register.submit"), "family-register-submit", submit),
+        ],
+        back_to="/family",
+    )

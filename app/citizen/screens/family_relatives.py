@@ -48,15 +48,29 @@ def build(ui: Ui) -> ft.View:
     cards: list[ft.Control] = []
     for i, r in enumerate(forms.relatives):
         cards += [
-            buttons.choice(t("family.relative.certify", name=r.name, relationship=r.relationship),
-                           t("family.relative.hint"), ft.Icons.ELDERLY, f"family-relative-{i}",
-                           certify_relative(r.binding_id)),
-            buttons.secondary(t("family.relative.visit", name=r.name), f"family-relative-{i}-visit",
-                              request_visit(r.binding_id, r.name), icon=ft.Icons.HOME_WORK),
+            buttons.choice(
+                t("family.relative.certify", name=r.name, relationship=r.relationship),
+                t("family.relative.hint"),
+                ft.Icons.ELDERLY,
+                f"family-relative-{i}",
+                certify_relative(r.binding_id),
+            ),
+            buttons.secondary(
+                t("family.relative.visit", name=r.name),
+                f"family-relative-{i}-visit",
+                request_visit(r.binding_id, r.name),
+                icon=ft.Icons.HOME_WORK,
+            ),
         ]
     cards = cards or [text.body(t("family.relatives.none"), identifier="family-relatives-none")]
-    return screen(ui, "/family/relatives", t("family.relatives.title"), [
-        *cards,
-        buttons.primary(t("family.add"), "family-add", add),
-        buttons.secondary(t("family.sign_out"), "family-sign-out", sign_out, icon=ft.Icons.LOGOUT),
-    ], back_to="/")
+    return screen(
+        ui,
+        "/family/relatives",
+        t("family.relatives.title"),
+        [
+            *cards,
+            buttons.primary(t("family.add"), "family-add", add),
+            buttons.secondary(t("family.sign_out"), "family-sign-out", sign_out, icon=ft.Icons.LOGOUT),
+        ],
+        back_to="/",
+    )

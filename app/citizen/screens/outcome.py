@@ -70,8 +70,12 @@ def build(ui: Ui) -> ft.View:
     controls: list[ft.Control] = []
     if result is not None and result.binding_id is not None:  # a relative was added (not certified)
         controls += [
-            ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
-                    text.heading(t("outcome.bound.title"), identifier="outcome-title")]),
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
+                    text.heading(t("outcome.bound.title"), identifier="outcome-title"),
+                ]
+            ),
             text.body(t("outcome.bound.body")),
             buttons.primary(t("outcome.bound.next"), "outcome-family", family),
         ]
@@ -79,8 +83,12 @@ def build(ui: Ui) -> ft.View:
         controls.append(text.body(t("camera.not_submitted"), identifier="outcome-none"))
     elif result.result is CertificationResult.PASSED:
         controls += [
-            ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
-                    text.heading(t("outcome.passed.title"), identifier="outcome-title")]),
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.CHECK_CIRCLE, color=OK, size=56),
+                    text.heading(t("outcome.passed.title"), identifier="outcome-title"),
+                ]
+            ),
             text.body(t("outcome.passed.body")),
         ]
         if result.receipt is not None:
@@ -90,8 +98,16 @@ def build(ui: Ui) -> ft.View:
         controls += [
             text.heading(t("outcome.needs_review.title"), identifier="outcome-title"),
             text.body(t("outcome.needs_review.body")),
-            *([text.body(t("result.review.reference", reference=group(result.review_reference)),
-                         identifier="outcome-reference")] if result.review_reference else []),
+            *(
+                [
+                    text.body(
+                        t("result.review.reference", reference=group(result.review_reference)),
+                        identifier="outcome-reference",
+                    )
+                ]
+                if result.review_reference
+                else []
+            ),
         ]
     elif result.result is CertificationResult.RETRY:  # too few usable pictures: not counted as a failure
         controls += [
@@ -101,17 +117,22 @@ def build(ui: Ui) -> ft.View:
         ]
     else:
         controls += [
-            ft.Row([ft.Icon(ft.Icons.ERROR, color=ERROR, size=56),
-                    text.heading(t("outcome.failed.title"), identifier="outcome-title")]),
-            text.body(t("outcome.reason", reason=reason_text(result.reason, t)),
-                      identifier="outcome-reason"),
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.ERROR, color=ERROR, size=56),
+                    text.heading(t("outcome.failed.title"), identifier="outcome-title"),
+                ]
+            ),
+            text.body(t("outcome.reason", reason=reason_text(result.reason, t)), identifier="outcome-reason"),
         ]
         if certify.too_many_failures or result.manual_review is not None:
             controls.append(text.body(t("outcome.too_many"), identifier="outcome-too-many"))
             if result.manual_review is not None:
                 # the offer's English sentences are for other clients: the catalogs say the same
-                controls += [text.body(t(f"manual.{part}"), identifier=f"outcome-manual-{part}")
-                             for part in ("message", "evidence", "assisted", "onsite")]
+                controls += [
+                    text.body(t(f"manual.{part}"), identifier=f"outcome-manual-{part}")
+                    for part in ("message", "evidence", "assisted", "onsite")
+                ]
         else:
             controls.append(buttons.primary(t("common.retry"), "outcome-retry", again))
         if certify.too_many_failures or result.manual_review is not None:

@@ -24,7 +24,11 @@ def receipt_lines(receipt: ReceiptPublic, t: Translator) -> list[str]:
     lang = t.language
     return [
         t("result.person", name=receipt.holder_name),
-        t("outcome.certified_on", date=format_date(receipt.certified_on, lang), method=t(f"method.{receipt.method}")),
+        t(
+            "outcome.certified_on",
+            date=format_date(receipt.certified_on, lang),
+            method=t(f"method.{receipt.method}"),
+        ),
         t("result.valid_until", date=format_date(receipt.valid_until, lang)),
     ]
 
@@ -49,24 +53,47 @@ def build(ui: Ui) -> ft.View:
     for i, item in enumerate(history.listed(ui.state.receipts)):
         receipt = item.receipt
         lines = receipt_lines(receipt, t)
-        source = [text.body(t("receipts.source.server"), identifier=f"receipt-{i}-server", muted=True)] \
-            if item.on_server and not item.on_device else []
-        cards.append(ft.Container(
-            content=ft.Column([
-                *[text.body(line, identifier=f"receipt-{i}-{n}") for n, line in enumerate(lines)],
-                *source,
-                # the service's list carries no token (anyone knowing ID number and name can ask for it):
-                # only receipts kept on this device have a QR code to show
-                *([buttons.secondary(t("receipts.show_qr"), f"receipt-{i}-qr", show(receipt),
-                                     icon=ft.Icons.QR_CODE)] if receipt.token else []),
-            ], spacing=8),
-            bgcolor=CARD, border_radius=16, padding=18, border=ft.Border.all(2, OK if item.on_device else ACCENT)))
+        source = (
+            [text.body(t("receipts.source.server"), identifier=f"receipt-{i}-server", muted=True)]
+            if item.on_server and not item.on_device
+            else []
+        )
+        cards.append(
+            ft.Container(
+                content=ft.Column(
+                    [
+                        *[text.body(line, identifier=f"receipt-{i}-{n}") for n, line in enumerate(lines)],
+                        *source,
+                        # the service's list carries no token (anyone knowing ID number and name can ask for it):
+                        # only receipts kept on this device have a QR code to show
+                        *(
+                            [
+                                buttons.secondary(
+                                    t("receipts.show_qr"),
+                                    f"receipt-{i}-qr",
+                                    show(receipt),
+                                    icon=ft.Icons.QR_CODE,
+                                )
+                            ]
+                            if receipt.token
+                            else []
+                        ),
+                    ],
+                    spacing=8,
+                ),
+                bgcolor=CARD,
+                border_radius=16,
+                padding=18,
+                border=ft.Border.all(2, OK if item.on_device else ACCENT),
+            )
+        )
     if not cards:
         cards = [text.body(t("receipts.none"), identifier="receipts-none")]
 
     notice = ft.Text("", color=ERROR, theme_style=ft.TextThemeStyle.BODY_LARGE)
-    notice_row = ft.Semantics(identifier="receipts-history-notice", live_region=True, content=notice,
-                              visible=False)
+    notice_row = ft.Semantics(
+        identifier="receipts-history-notice", live_region=True, content=notice, visible=False
+    )
     working = ft.Row([ft.ProgressRing(width=36, height=36), ft.Text(t("status.searching"))], visible=False)
 
     async def ask_server() -> None:
@@ -89,19 +116,29 @@ def build(ui: Ui) -> ft.View:
     if history.server is None:
         found: list[ft.Control] = []
     elif history.server:
-        found = [text.body(t("receipts.history.found", count=len(history.server)), identifier="receipts-history-found")]
+        found = [
+            text.body(
+                t("receipts.history.found", count=len(history.server)), identifier="receipts-history-found"
+            )
+        ]
     else:
         found = [text.body(t("receipts.history.none"), identifier="receipts-history-found")]
-    return screen(ui, "/receipts", t("receipts.title"), [
-        *found,
-        *cards,
-        ft.Divider(height=24),
-        text.body(t("receipts.history.intro")),
-        *fields.controls,
-        notice_row,
-        working,
-        buttons.primary(t("receipts.history.submit"), "receipts-history-submit", ask_server),
-    ], back_to="/status")
+    return screen(
+        ui,
+        "/receipts",
+        t("receipts.title"),
+        [
+            *found,
+            *cards,
+            ft.Divider(height=24),
+            text.body(t("receipts.history.intro")),
+            *fields.controls,
+            notice_row,
+            working,
+            buttons.primary(t("receipts.history.submit"), "receipts-history-submit", ask_server),
+        ],
+        back_to="/status",
+    )
 
 
 def build_qr(ui: Ui) -> ft.View:
@@ -112,8 +149,14 @@ def build_qr(ui: Ui) -> ft.View:
         receipt, qr = shown
         controls += [text.body(line) for line in receipt_lines(receipt, t)]
         if qr:
-            controls.append(ft.Semantics(identifier="receipt-qr", image=True, label=t("receipt.qr.hint"),
-                                         content=ft.Image(src=qr, width=300, height=300)))
+            controls.append(
+                ft.Semantics(
+                    identifier="receipt-qr",
+                    image=True,
+                    label=t("receipt.qr.hint"),
+                    content=ft.Image(src=qr, width=300, height=300),
+                )
+            )
             controls.append(text.body(t("outcome.receipt.hint"), muted=True))
         else:
             controls.append(text.body(t("error.network"), identifier="receipt-qr-missing"))

@@ -33,13 +33,29 @@ def entitlement_lines(item: EntitlementStatus, t: Translator) -> list[tuple[str,
     lines = [("state", t("result.state", state=phrase(t(f"cycle.{item.state}"))))]
     lines.append(("payment", t("result.payment", payment=phrase(t(f"payment.{item.payment_state}")))))
     if item.last_certified_on and item.last_method:
-        lines.append(("last", t("result.last", date=format_date(item.last_certified_on, lang),
-                                method=phrase(t(f"method.{item.last_method}")))))
+        lines.append(
+            (
+                "last",
+                t(
+                    "result.last",
+                    date=format_date(item.last_certified_on, lang),
+                    method=phrase(t(f"method.{item.last_method}")),
+                ),
+            )
+        )
     else:
         lines.append(("last", t("result.last_none")))
     if item.window_start and item.window_end:
-        lines.append(("window", t("result.window", start=format_date(item.window_start, lang),
-                                  end=format_date(item.window_end, lang))))
+        lines.append(
+            (
+                "window",
+                t(
+                    "result.window",
+                    start=format_date(item.window_start, lang),
+                    end=format_date(item.window_end, lang),
+                ),
+            )
+        )
     if item.valid_until:
         lines.append(("valid-until", t("result.valid_until", date=format_date(item.valid_until, lang))))
     if item.next_due:
@@ -51,7 +67,11 @@ def visit_line(visit: VisitStatusPublic, t: Translator) -> str:
     """The home-visit request in one sentence: asked for, arranged (date and worker), done, not reached."""
     lang = t.language
     if visit.state is VisitState.SCHEDULED and visit.scheduled_on is not None:
-        return t("result.visit.scheduled", date=format_date(visit.scheduled_on, lang), worker=visit.worker_name or "")
+        return t(
+            "result.visit.scheduled",
+            date=format_date(visit.scheduled_on, lang),
+            worker=visit.worker_name or "",
+        )
     if visit.state in (VisitState.DONE, VisitState.COULD_NOT_REACH) and visit.closed_on is not None:
         return t(f"result.visit.{visit.state}", date=format_date(visit.closed_on, lang))
     return t("result.visit.requested", date=format_date(visit.requested_on, lang))
@@ -76,13 +96,24 @@ def needs_certifying(items: list[EntitlementStatus], review: PendingReviewPublic
 
 def _card(item: EntitlementStatus, index: int, t: Translator) -> ft.Control:
     colour = OK if item.state in _GOOD else ERROR if item.state in _BAD else ACCENT
-    icon = ft.Icons.CHECK_CIRCLE if item.state in _GOOD else ft.Icons.WARNING if item.state in _BAD \
+    icon = (
+        ft.Icons.CHECK_CIRCLE
+        if item.state in _GOOD
+        else ft.Icons.WARNING
+        if item.state in _BAD
         else ft.Icons.SCHEDULE
+    )
     rows: list[ft.Control] = [
-        ft.Row([ft.Icon(icon, color=colour, size=40),
-                text.subheading(t(f"benefit.{item.benefit_type}"), identifier=f"result-{index}-benefit")]),
+        ft.Row(
+            [
+                ft.Icon(icon, color=colour, size=40),
+                text.subheading(t(f"benefit.{item.benefit_type}"), identifier=f"result-{index}-benefit"),
+            ]
+        ),
     ]
-    rows += [text.body(line, identifier=f"result-{index}-{suffix}") for suffix, line in entitlement_lines(item, t)]
+    rows += [
+        text.body(line, identifier=f"result-{index}-{suffix}") for suffix, line in entitlement_lines(item, t)
+    ]
     return ft.Container(
         content=ft.Column(rows, spacing=10),
         bgcolor=CARD,
@@ -113,12 +144,16 @@ def build(ui: Ui) -> ft.View:
         controls = [
             text.subheading(t("result.person", name=result.masked_name), identifier="result-name"),
             text.body(t("result.id", id_number=result.masked_id_number), identifier="result-id"),
-            *([_card(item, i, t) for i, item in enumerate(result.entitlements)]
-              or [text.body(t("result.no_entitlements"), identifier="result-none")]),
+            *(
+                [_card(item, i, t) for i, item in enumerate(result.entitlements)]
+                or [text.body(t("result.no_entitlements"), identifier="result-none")]
+            ),
         ]
         if result.pending_review is not None:
-            controls += [text.body(line, identifier=f"result-{suffix}")
-                         for suffix, line in review_lines(result.pending_review, t)]
+            controls += [
+                text.body(line, identifier=f"result-{suffix}")
+                for suffix, line in review_lines(result.pending_review, t)
+            ]
         if result.visit is not None:
             controls.append(text.body(visit_line(result.visit, t), identifier="result-visit"))
     show_certify = result is not None and needs_certifying(result.entitlements, result.pending_review)
@@ -127,6 +162,9 @@ def build(ui: Ui) -> ft.View:
         buttons.secondary(t("common.home"), "result-home", home, icon=ft.Icons.HOME),
     ]
     # the main action: the way back from "due", "overdue" or "suspended", else another lookup
-    main = (buttons.primary(t("result.certify"), "result-certify", certify) if show_certify
-            else buttons.primary(t("result.again"), "result-again", again))
+    main = (
+        buttons.primary(t("result.certify"), "result-certify", certify)
+        if show_certify
+        else buttons.primary(t("result.again"), "result-again", again)
+    )
     return screen(ui, "/status/result", t("result.title"), controls, back_to="/status", actions=[main])

@@ -25,8 +25,13 @@ def choice(title: str, hint: str, icon: ft.IconData, identifier: str, on_click: 
                     [
                         ft.Icon(icon, size=40, color=ACCENT),
                         # a short title (为自己认证) stays on one line; a long one breaks where it must
-                        ft.Text(phrase(title) if len(title) <= 6 else title, semantics_label=title,
-                                theme_style=ft.TextThemeStyle.TITLE_LARGE, color=INK, expand=True),
+                        ft.Text(
+                            phrase(title) if len(title) <= 6 else title,
+                            semantics_label=title,
+                            theme_style=ft.TextThemeStyle.TITLE_LARGE,
+                            color=INK,
+                            expand=True,
+                        ),
                     ],
                     spacing=12,
                 ),
@@ -50,11 +55,18 @@ DISABLED_FILL, DISABLED_INK = "#D6D6D6", "#5C5C5C"
 
 def _style(primary: bool) -> ft.ButtonStyle:
     return ft.ButtonStyle(
-        bgcolor={ft.ControlState.DISABLED: DISABLED_FILL,
-                 ft.ControlState.DEFAULT: ACCENT if primary else SURFACE},
-        color={ft.ControlState.DISABLED: DISABLED_INK, ft.ControlState.DEFAULT: SURFACE if primary else ACCENT},
-        side={ft.ControlState.DISABLED: ft.BorderSide(2, DISABLED_FILL),
-              ft.ControlState.DEFAULT: ft.BorderSide(2, ACCENT)},
+        bgcolor={
+            ft.ControlState.DISABLED: DISABLED_FILL,
+            ft.ControlState.DEFAULT: ACCENT if primary else SURFACE,
+        },
+        color={
+            ft.ControlState.DISABLED: DISABLED_INK,
+            ft.ControlState.DEFAULT: SURFACE if primary else ACCENT,
+        },
+        side={
+            ft.ControlState.DISABLED: ft.BorderSide(2, DISABLED_FILL),
+            ft.ControlState.DEFAULT: ft.BorderSide(2, ACCENT),
+        },
         shape=ft.RoundedRectangleBorder(radius=14),
         # No fixed height: 22 px above and below a one-line label makes 76 px at the normal text size, and
         # the button grows with the large text size or a label on two lines instead of clipping it.
@@ -97,6 +109,7 @@ def chip(text: str, identifier: str, selected: bool, on_click: Handler) -> ft.Co
     """A filter that is on or off (several side by side, wrapping): the chosen ones are filled and ticked."""
     style = _style(selected)
     style.padding = ft.Padding.symmetric(horizontal=16, vertical=6)
-    button = ft.Button(content=text, icon=ft.Icons.CHECK if selected else None, on_click=on_click,
-                       style=style, height=54)
+    button = ft.Button(
+        content=text, icon=ft.Icons.CHECK if selected else None, on_click=on_click, style=style, height=54
+    )
     return ft.Semantics(identifier=identifier, selected=selected, content=button)

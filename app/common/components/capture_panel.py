@@ -130,8 +130,11 @@ class CapturePanel:
         )
         self.preview_box = ft.Semantics(identifier="camera-preview", content=preview)
         self._announcer = ft.SemanticsService()
-        self.speaker = Speaker(lambda: ui.state.settings.speech, lambda: ui.state.settings.language,
-                               flet_audio_player() if ui.page is not None else _silent)
+        self.speaker = Speaker(
+            lambda: ui.state.settings.speech,
+            lambda: ui.state.settings.language,
+            flet_audio_player() if ui.page is not None else _silent,
+        )
         self._said = ""  # the catalog key last spoken (app/common/speech.py)
         self._spoken = ""
         self._last_shown = -1

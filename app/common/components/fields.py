@@ -10,9 +10,16 @@ import flet as ft
 from app.common.components.theme import ACCENT, INK
 
 
-def text_field(label: str, hint: str, value: str, on_change: Callable[..., Any],
-               on_submit: Callable[..., Any] | None = None, max_length: int | None = None,
-               keyboard: ft.KeyboardType = ft.KeyboardType.TEXT, password: bool = False) -> ft.TextField:
+def text_field(
+    label: str,
+    hint: str,
+    value: str,
+    on_change: Callable[..., Any],
+    on_submit: Callable[..., Any] | None = None,
+    max_length: int | None = None,
+    keyboard: ft.KeyboardType = ft.KeyboardType.TEXT,
+    password: bool = False,
+) -> ft.TextField:
     return ft.TextField(
         label=label,
         hint_text=hint,

@@ -16,14 +16,17 @@ from shared.i18n import Translator
 class IdentityFields:
     """The two fields and the message lines under them; ``id_prefix`` namespaces semantics identifiers."""
 
-    def __init__(self, form: IdentityForm, t: Translator, id_prefix: str,
-                 on_submit: Callable[..., Any] | None = None) -> None:
+    def __init__(
+        self, form: IdentityForm, t: Translator, id_prefix: str, on_submit: Callable[..., Any] | None = None
+    ) -> None:
         self.form = form
         self.t = t
-        self.id_field = fields.text_field(t("id.label"), t("id.hint"), form.id_text, self._id_changed,
-                                          on_submit=on_submit)
-        self.name_field = fields.text_field(t("name.label"), t("name.hint"), form.name, self._name_changed,
-                                            on_submit=on_submit)
+        self.id_field = fields.text_field(
+            t("id.label"), t("id.hint"), form.id_text, self._id_changed, on_submit=on_submit
+        )
+        self.name_field = fields.text_field(
+            t("name.label"), t("name.hint"), form.name, self._name_changed, on_submit=on_submit
+        )
         self.id_icon = ft.Icon(ft.Icons.INFO_OUTLINE, size=30, color=MUTED_INK)
         self.id_message = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE, expand=True)
         self.name_message = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE, color=ERROR)
@@ -31,8 +34,10 @@ class IdentityFields:
         self.name_row = fields.tagged(f"{id_prefix}-name-check", self.name_message)
         self.controls: list[ft.Control] = [
             fields.tagged(f"{id_prefix}-id", self.id_field),
-            fields.tagged(f"{id_prefix}-id-check", ft.Row([self.id_icon, self.id_message],
-                                                     vertical_alignment=ft.CrossAxisAlignment.START)),
+            fields.tagged(
+                f"{id_prefix}-id-check",
+                ft.Row([self.id_icon, self.id_message], vertical_alignment=ft.CrossAxisAlignment.START),
+            ),
             fields.tagged(f"{id_prefix}-name", self.name_field),
             self.name_row,
         ]
@@ -56,7 +61,11 @@ class IdentityFields:
         elif check.status == "valid":
             self.id_message.value, colour, icon = t("id.ok"), OK, ft.Icons.CHECK_CIRCLE
         elif check.status == "typing":
-            self.id_message.value, colour, icon = t("id.progress", count=check.count), MUTED_INK, ft.Icons.EDIT
+            self.id_message.value, colour, icon = (
+                t("id.progress", count=check.count),
+                MUTED_INK,
+                ft.Icons.EDIT,
+            )
         else:
             self.id_message.value, colour, icon = t("id.hint"), MUTED_INK, ft.Icons.INFO_OUTLINE
         self.id_message.color = colour

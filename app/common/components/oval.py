@@ -14,7 +14,10 @@ def face_oval(colour: str = "#FFFFFF") -> ft.Control:
     halo = ft.Paint(color="#99000000", stroke_width=12, style=ft.PaintingStyle.STROKE)
     line = ft.Paint(color=colour, stroke_width=6, style=ft.PaintingStyle.STROKE)
     canvas = cv.Canvas(
-        [cv.Oval(0, 0, GUIDE_WIDTH, GUIDE_HEIGHT, paint=halo), cv.Oval(0, 0, GUIDE_WIDTH, GUIDE_HEIGHT, paint=line)],
+        [
+            cv.Oval(0, 0, GUIDE_WIDTH, GUIDE_HEIGHT, paint=halo),
+            cv.Oval(0, 0, GUIDE_WIDTH, GUIDE_HEIGHT, paint=line),
+        ],
         width=GUIDE_WIDTH,
         height=GUIDE_HEIGHT,
     )

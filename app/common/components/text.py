@@ -22,8 +22,7 @@ def _tag(control: ft.Control, identifier: str | None) -> ft.Control:
 
 
 def heading(text: str, identifier: str | None = None) -> ft.Control:
-    return _tag(_text(text, theme_style=ft.TextThemeStyle.HEADLINE_MEDIUM, selectable=False),
-                identifier)
+    return _tag(_text(text, theme_style=ft.TextThemeStyle.HEADLINE_MEDIUM, selectable=False), identifier)
 
 
 def subheading(text: str, identifier: str | None = None) -> ft.Control:
@@ -31,8 +30,9 @@ def subheading(text: str, identifier: str | None = None) -> ft.Control:
 
 
 def body(text: str, identifier: str | None = None, muted: bool = False) -> ft.Control:
-    return _tag(_text(text, theme_style=ft.TextThemeStyle.BODY_LARGE, color=MUTED_INK if muted else None),
-                identifier)
+    return _tag(
+        _text(text, theme_style=ft.TextThemeStyle.BODY_LARGE, color=MUTED_INK if muted else None), identifier
+    )
 
 
 def status_line(text: str, ok: bool, identifier: str | None = None) -> ft.Control:
@@ -40,8 +40,10 @@ def status_line(text: str, ok: bool, identifier: str | None = None) -> ft.Contro
     icon = ft.Icons.CHECK_CIRCLE if ok else ft.Icons.ERROR
     colour = OK if ok else ERROR
     row = ft.Row(
-        [ft.Icon(icon, color=colour, size=30),
-         _text(text, color=colour, theme_style=ft.TextThemeStyle.BODY_LARGE, expand=True)],
+        [
+            ft.Icon(icon, color=colour, size=30),
+            _text(text, color=colour, theme_style=ft.TextThemeStyle.BODY_LARGE, expand=True),
+        ],
         vertical_alignment=ft.CrossAxisAlignment.START,
     )
     return _tag(row, identifier)

@@ -45,14 +45,21 @@ def build_theme(large_text: bool, cjk_font_family: str | None) -> ft.Theme:
 
     def style(size: int, weight: ft.FontWeight = ft.FontWeight.NORMAL) -> ft.TextStyle:
         # the family on each style: Flet does not pass the theme's font_family down to the text theme
-        return ft.TextStyle(size=size, weight=weight, color=INK, font_family=cjk_font_family,
-                            font_family_fallback=fallback, height=1.35)
+        return ft.TextStyle(
+            size=size,
+            weight=weight,
+            color=INK,
+            font_family=cjk_font_family,
+            font_family_fallback=fallback,
+            height=1.35,
+        )
 
     return ft.Theme(
         font_family=cjk_font_family,
         color_scheme_seed=ACCENT,
-        color_scheme=ft.ColorScheme(primary=ACCENT, on_primary=SURFACE, surface=SURFACE, on_surface=INK,
-                                    error=ERROR),
+        color_scheme=ft.ColorScheme(
+            primary=ACCENT, on_primary=SURFACE, surface=SURFACE, on_surface=INK, error=ERROR
+        ),
         text_theme=ft.TextTheme(
             body_small=style(s.body),  # nothing smaller than body text anywhere
             body_medium=style(s.body),

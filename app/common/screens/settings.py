@@ -45,8 +45,13 @@ def build(ui: Ui) -> ft.View:
 
         return handler
 
-    api_field = fields.text_field(t("settings.api"), t("settings.api.hint"), settings.api_url, lambda: None,
-                                  keyboard=ft.KeyboardType.URL)
+    api_field = fields.text_field(
+        t("settings.api"),
+        t("settings.api.hint"),
+        settings.api_url,
+        lambda: None,
+        keyboard=ft.KeyboardType.URL,
+    )
     api_message = ft.Text("", theme_style=ft.TextThemeStyle.BODY_LARGE)
     api_message_row = fields.tagged("settings-api-message", api_message)
     api_message_row.visible = False
@@ -63,19 +68,24 @@ def build(ui: Ui) -> ft.View:
         api_message.value, api_message.color = t("settings.saved"), OK
 
     languages = [
-        buttons.toggle(t(f"language.{lang}"), f"settings-lang-{lang}", settings.language == lang,
-                       choose_language(lang))
+        buttons.toggle(
+            t(f"language.{lang}"), f"settings-lang-{lang}", settings.language == lang, choose_language(lang)
+        )
         for lang in LANGUAGES
     ]
     sizes = [
-        buttons.toggle(t("settings.text_normal"), "settings-text-normal", not settings.large_text,
-                       choose_size(False)),
-        buttons.toggle(t("settings.text_large"), "settings-text-large", settings.large_text, choose_size(True)),
+        buttons.toggle(
+            t("settings.text_normal"), "settings-text-normal", not settings.large_text, choose_size(False)
+        ),
+        buttons.toggle(
+            t("settings.text_large"), "settings-text-large", settings.large_text, choose_size(True)
+        ),
     ]
     speech = [
         buttons.toggle(t("settings.speech_on"), "settings-speech-on", settings.speech, choose_speech(True)),
-        buttons.toggle(t("settings.speech_off"), "settings-speech-off", not settings.speech,
-                       choose_speech(False)),
+        buttons.toggle(
+            t("settings.speech_off"), "settings-speech-off", not settings.speech, choose_speech(False)
+        ),
     ]
     return screen(
         ui,
@@ -90,10 +100,15 @@ def build(ui: Ui) -> ft.View:
             ft.Divider(height=8),
             text.subheading(t("settings.speech")),
             *speech,
-            *([ft.Divider(height=8),
-               fields.tagged("settings-api", api_field),
-               api_message_row,
-               buttons.secondary(t("settings.save"), "settings-api-save", save_api, icon=ft.Icons.SAVE)]
-              if settings.api_editable else []),
+            *(
+                [
+                    ft.Divider(height=8),
+                    fields.tagged("settings-api", api_field),
+                    api_message_row,
+                    buttons.secondary(t("settings.save"), "settings-api-save", save_api, icon=ft.Icons.SAVE),
+                ]
+                if settings.api_editable
+                else []
+            ),
         ],
     )

@@ -33,8 +33,12 @@ def nav(ui: Ui, state: ConsoleState) -> ft.Control:
     role = state.staff.role if state.staff is not None else None
     who = ""
     if state.staff is not None:
-        who = t("console.signed_in_as", name=state.staff.name, role=t(f"console.role.{state.staff.role.value}"))
-    entries = [buttons.compact(t(e.label_key), f"console-nav-{e.slug}", go(e.route)) for e in entries_for(role)]
+        who = t(
+            "console.signed_in_as", name=state.staff.name, role=t(f"console.role.{state.staff.role.value}")
+        )
+    entries = [
+        buttons.compact(t(e.label_key), f"console-nav-{e.slug}", go(e.route)) for e in entries_for(role)
+    ]
     return ft.Column(
         [
             ft.Semantics(identifier="console-who", content=ft.Text(who)),
@@ -59,13 +63,25 @@ def gate(ui: Ui, state: ConsoleState, route: str, title: str) -> ft.View | None:
         await ui.go("/")
 
     if not state.signed_in:
-        return screen(ui, route, title, [text.body(ui.t("console.login.required")),
-                                         buttons.primary(ui.t("console.sign_in"), "console-go-login", to_start)])
+        return screen(
+            ui,
+            route,
+            title,
+            [
+                text.body(ui.t("console.login.required")),
+                buttons.primary(ui.t("console.sign_in"), "console-go-login", to_start),
+            ],
+        )
     if not allowed(route, state.staff.role):
-        return screen(ui, route, title, [
-            text.body(ui.t("console.not_allowed"), identifier="console-not-allowed"),
-            buttons.primary(ui.t("console.home.back"), "console-go-home", to_start),
-        ])
+        return screen(
+            ui,
+            route,
+            title,
+            [
+                text.body(ui.t("console.not_allowed"), identifier="console-not-allowed"),
+                buttons.primary(ui.t("console.home.back"), "console-go-home", to_start),
+            ],
+        )
     return None
 
 
@@ -86,7 +102,14 @@ def bar(fraction: float, *, width: int = 320, height: int = 22, color: str | Non
         bgcolor=CARD,
         border_radius=4,
         content=ft.Row(
-            [ft.Container(width=max(1, int(width * fraction)), height=height, bgcolor=color or ACCENT, border_radius=4)],
+            [
+                ft.Container(
+                    width=max(1, int(width * fraction)),
+                    height=height,
+                    bgcolor=color or ACCENT,
+                    border_radius=4,
+                )
+            ],
             spacing=0,
         ),
     )

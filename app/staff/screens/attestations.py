@@ -67,8 +67,9 @@ def _starting(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: Message
     fields = IdentityFields(desk.form, t, id_prefix="attest")
     reason = text_field(t("attest.reason"), t("attest.reason_hint"), desk.reason, set_reason, max_length=500)
     reason.multiline, reason.min_lines, reason.max_lines = True, 2, 5
-    witness = text_field(t("attest.witness"), t("attest.witness_hint"), desk.witness, set_witness,
-                         max_length=100)
+    witness = text_field(
+        t("attest.witness"), t("attest.witness_hint"), desk.witness, set_witness, max_length=100
+    )
     mine = ft.Column(spacing=16)
 
     def resume(attestation_id: int):
@@ -83,8 +84,12 @@ def _starting(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: Message
 
     def render_mine() -> None:
         mine.controls = [
-            attestation_card(t, att, f"attest-mine-{i}", [
-                buttons.secondary(t("attest.resume"), f"attest-resume-{i}", resume(att.attestation_id))])
+            attestation_card(
+                t,
+                att,
+                f"attest-mine-{i}",
+                [buttons.secondary(t("attest.resume"), f"attest-resume-{i}", resume(att.attestation_id))],
+            )
             for i, att in enumerate(desk.mine)
         ] or [text.body(t("attest.mine.empty"), identifier="attest-mine-empty", muted=True)]
 
@@ -128,8 +133,9 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
             done.value = t("attest.submitted", id=att.review_id)
         elif desk.last_signed is not None and desk.last_signed.attestation_id == att.attestation_id:
             signed = desk.last_signed.signoffs[-1] if desk.last_signed.signoffs else None
-            done.value = t("attest.signed", name=att.holder_name, level=level_label(t, signed.level if signed
-                                                                                     else None))
+            done.value = t(
+                "attest.signed", name=att.holder_name, level=level_label(t, signed.level if signed else None)
+            )
         else:
             done.value = t("attest.needs_evidence") if not att.evidence else ""
         done_line.visible = bool(done.value)
@@ -184,15 +190,40 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
     def set_taken_on(e: ft.ControlEvent) -> None:
         desk.taken_on = e.control.value or ""
 
-    camera = SnapshotCamera(ui, id_prefix="attest-camera", on_photo=on_photo, take_key="attest.camera.take",
-                            open_key="attest.camera.open")
+    camera = SnapshotCamera(
+        ui,
+        id_prefix="attest-camera",
+        on_photo=on_photo,
+        take_key="attest.camera.take",
+        open_key="attest.camera.open",
+    )
     picker = ft.FilePicker(on_result=on_picked)
-    pick = ft.Semantics(identifier="attest-pick", content=ft.Row([ft.OutlinedButton(
-        content=t("attest.pick"), icon=ft.Icons.ATTACH_FILE, height=76, expand=True,
-        style=ft.ButtonStyle(color=ACCENT, bgcolor=SURFACE, side=ft.BorderSide(2, ACCENT),
-                             shape=ft.RoundedRectangleBorder(radius=14)),
-        action=ft.PickFiles(picker, file_type=ft.FilePickerFileType.CUSTOM,
-                            allowed_extensions=PICK_EXTENSIONS, allow_multiple=True, with_data=True))]))
+    pick = ft.Semantics(
+        identifier="attest-pick",
+        content=ft.Row(
+            [
+                ft.OutlinedButton(
+                    content=t("attest.pick"),
+                    icon=ft.Icons.ATTACH_FILE,
+                    height=76,
+                    expand=True,
+                    style=ft.ButtonStyle(
+                        color=ACCENT,
+                        bgcolor=SURFACE,
+                        side=ft.BorderSide(2, ACCENT),
+                        shape=ft.RoundedRectangleBorder(radius=14),
+                    ),
+                    action=ft.PickFiles(
+                        picker,
+                        file_type=ft.FilePickerFileType.CUSTOM,
+                        allowed_extensions=PICK_EXTENSIONS,
+                        allow_multiple=True,
+                        with_data=True,
+                    ),
+                )
+            ]
+        ),
+    )
     taken_on = text_field(t("attest.taken_on"), t("attest.taken_on_hint"), desk.taken_on, set_taken_on)
     send = buttons.primary(t("attest.send"), "attest-send", send_files)
     collecting.controls = [
@@ -218,15 +249,34 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
 def _pending_row(t, index: int, f: PendingFile, on_drop) -> ft.Control:
     preview: ft.Control = (
         ft.Image(src=f.data, height=80, width=96, fit=ft.BoxFit.COVER, border_radius=8)
-        if f.is_photo else ft.Icon(ft.Icons.INSERT_DRIVE_FILE, size=48, color=ACCENT)
+        if f.is_photo
+        else ft.Icon(ft.Icons.INSERT_DRIVE_FILE, size=48, color=ACCENT)
     )
-    return ft.Semantics(identifier=f"attest-pending-{index}", content=ft.Container(
-        bgcolor=CARD, border_radius=12, padding=12,
-        content=ft.Row([
-            preview,
-            ft.Semantics(identifier=f"attest-pending-{index}-name", expand=True,
-                         content=ft.Text(t("attest.pending.file", name=f.name), color=INK)),
-            ft.Semantics(identifier=f"attest-drop-{index}", content=ft.IconButton(
-                ft.Icons.DELETE_OUTLINE, icon_size=36, tooltip=t("attest.pending.drop"), on_click=on_drop)),
-        ], vertical_alignment=ft.CrossAxisAlignment.CENTER),
-    ))
+    return ft.Semantics(
+        identifier=f"attest-pending-{index}",
+        content=ft.Container(
+            bgcolor=CARD,
+            border_radius=12,
+            padding=12,
+            content=ft.Row(
+                [
+                    preview,
+                    ft.Semantics(
+                        identifier=f"attest-pending-{index}-name",
+                        expand=True,
+                        content=ft.Text(t("attest.pending.file", name=f.name), color=INK),
+                    ),
+                    ft.Semantics(
+                        identifier=f"attest-drop-{index}",
+                        content=ft.IconButton(
+                            ft.Icons.DELETE_OUTLINE,
+                            icon_size=36,
+                            tooltip=t("attest.pending.drop"),
+                            on_click=on_drop,
+                        ),
+                    ),
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.CENTER,
+            ),
+        ),
+    )

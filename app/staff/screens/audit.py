@@ -45,8 +45,17 @@ def build(ui: Ui) -> ft.View:
             chain.value, chain.color = t("console.audit.chain_bad", problem=page.chain_problem or "?"), ERROR
         count.value = t("console.audit.count", count=len(page.events))
         events.controls = [
-            ft.Text(t("console.audit.event", seq=e.seq, time=e.created_at.strftime("%Y-%m-%d %H:%M"), actor=e.actor,
-                      action=e.action, entity=f"{e.entity_type} {e.entity_id}"), selectable=True)
+            ft.Text(
+                t(
+                    "console.audit.event",
+                    seq=e.seq,
+                    time=e.created_at.strftime("%Y-%m-%d %H:%M"),
+                    actor=e.actor,
+                    action=e.action,
+                    entity=f"{e.entity_type} {e.entity_id}",
+                ),
+                selectable=True,
+            )
             for e in page.events
         ]
 
@@ -55,8 +64,12 @@ def build(ui: Ui) -> ft.View:
             message.value = t("console.audit.date_invalid")
             ui.page.update()
             return
-        await state.search_audit(id_number=id_number.value or "", actor=actor.value or "",
-                                 date_from=date_from.value or "", date_to=date_to.value or "")
+        await state.search_audit(
+            id_number=id_number.value or "",
+            actor=actor.value or "",
+            date_from=date_from.value or "",
+            date_to=date_to.value or "",
+        )
         render()
         ui.page.update()
 

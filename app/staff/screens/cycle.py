@@ -22,7 +22,9 @@ def build(ui: Ui) -> ft.View:
     state = ui.state.console
     if (shut := gate(ui, state, "/cycle", t("console.cycle.title"))) is not None:
         return shut
-    month = text_field(t("console.cycle.month"), t("console.cycle.month_hint"), f"{date.today():%Y-%m}", lambda e: None)
+    month = text_field(
+        t("console.cycle.month"), t("console.cycle.month_hint"), f"{date.today():%Y-%m}", lambda e: None
+    )
     summary = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
     changes = ft.Column(spacing=4)
     message, message_row = error_line("console-cycle-error")
@@ -31,10 +33,17 @@ def build(ui: Ui) -> ft.View:
         run = state.last_run
         if run is None:
             return
-        summary.value = t("console.cycle.result", month=run.month, checked=run.checked, suspended=run.suspended,
-                          resumed=run.resumed, reminders=run.reminders)
+        summary.value = t(
+            "console.cycle.result",
+            month=run.month,
+            checked=run.checked,
+            suspended=run.suspended,
+            resumed=run.resumed,
+            reminders=run.reminders,
+        )
         lines = [
-            t("console.cycle.change.suspended", id=c.masked_id, month=c.month) if c.change == "suspended"
+            t("console.cycle.change.suspended", id=c.masked_id, month=c.month)
+            if c.change == "suspended"
             else t("console.cycle.change.resumed", id=c.masked_id, month=c.month, months=c.back_pay_months)
             for c in run.changes[:100]
         ]

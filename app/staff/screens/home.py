@@ -32,8 +32,10 @@ def build(ui: Ui) -> ft.View:
         ui.page.update()
 
     entries = entries_for(staff.role)
-    choices = [buttons.choice(t(e.label_key), t(e.hint_key), e.icon, f"staff-home-{e.slug}", go(e.route))
-               for e in entries]
+    choices = [
+        buttons.choice(t(e.label_key), t(e.hint_key), e.icon, f"staff-home-{e.slug}", go(e.route))
+        for e in entries
+    ]
     if not choices:
         choices = [text.body(t("console.home.none"), identifier="staff-home-none")]
     who = t("console.signed_in_as", name=staff.name, role=t(f"console.role.{staff.role.value}"))

@@ -40,32 +40,50 @@ def build(ui: Ui) -> ft.View:
         items.controls = [card(i, item) for i, item in enumerate(state.mismatches)]
 
     def card(index: int, item) -> ft.Control:
-        reason = text_field(t("console.mismatches.reason"), t("console.mismatches.reason_hint"), "", lambda e: None)
+        reason = text_field(
+            t("console.mismatches.reason"), t("console.mismatches.reason_hint"), "", lambda e: None
+        )
 
         def decide(apply: bool):
             return reasoned_decision(
-                ui, reason, message, t("console.mismatches.reason_required"),
-                lambda text: state.decide_mismatch(item.id, apply=apply, reason=text), render,
+                ui,
+                reason,
+                message,
+                t("console.mismatches.reason_required"),
+                lambda text: state.decide_mismatch(item.id, apply=apply, reason=text),
+                render,
             )
 
-        line = t("console.mismatches.item", kind=t(f"console.feed.{item.kind}"), row=item.row_number,
-                 date=item.event_date.isoformat(), roll=item.roll_name, feed=item.feed_name,
-                 id=item.id_number_masked)
+        line = t(
+            "console.mismatches.item",
+            kind=t(f"console.feed.{item.kind}"),
+            row=item.row_number,
+            date=item.event_date.isoformat(),
+            roll=item.roll_name,
+            feed=item.feed_name,
+            id=item.id_number_masked,
+        )
         return ft.Container(
             bgcolor=CARD,
             border_radius=12,
             padding=16,
             content=ft.Column(
                 [
-                    ft.Semantics(identifier=f"console-mismatch-item-{index}",
-                                 content=ft.Text(line, theme_style=ft.TextThemeStyle.TITLE_MEDIUM)),
+                    ft.Semantics(
+                        identifier=f"console-mismatch-item-{index}",
+                        content=ft.Text(line, theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                    ),
                     tagged(f"console-mismatch-reason-{index}", reason),
                     ft.Row(
                         [
-                            buttons.primary(t("console.mismatches.apply"), f"console-mismatch-apply-{index}",
-                                            decide(True)),
-                            buttons.secondary(t("console.mismatches.dismiss"), f"console-mismatch-dismiss-{index}",
-                                              decide(False)),
+                            buttons.primary(
+                                t("console.mismatches.apply"), f"console-mismatch-apply-{index}", decide(True)
+                            ),
+                            buttons.secondary(
+                                t("console.mismatches.dismiss"),
+                                f"console-mismatch-dismiss-{index}",
+                                decide(False),
+                            ),
                         ],
                         spacing=12,
                         wrap=True,

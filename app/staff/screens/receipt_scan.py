@@ -28,12 +28,22 @@ def result_lines(check: ReceiptVerification, t: Translator) -> list[tuple[str, s
     if not check.valid:
         return [("verdict", t("receipt.check.invalid"))]
     lang = t.language
-    lines = [("verdict", t("receipt.check.valid")),
-             ("name", t("result.person", name=check.holder_name or "")),
-             ("id", t("result.id", id_number=check.holder_id or ""))]
+    lines = [
+        ("verdict", t("receipt.check.valid")),
+        ("name", t("result.person", name=check.holder_name or "")),
+        ("id", t("result.id", id_number=check.holder_id or "")),
+    ]
     if check.certified_on and check.method:
-        lines.append(("when", t("outcome.certified_on", date=format_date(check.certified_on, lang),
-                                method=phrase(t(f"method.{check.method}")))))
+        lines.append(
+            (
+                "when",
+                t(
+                    "outcome.certified_on",
+                    date=format_date(check.certified_on, lang),
+                    method=phrase(t(f"method.{check.method}")),
+                ),
+            )
+        )
     if check.valid_until:
         lines.append(("valid-until", t("result.valid_until", date=format_date(check.valid_until, lang))))
     return lines
@@ -49,11 +59,15 @@ def build(ui: Ui) -> ft.View:
     found = ft.Column(spacing=8)
 
     def render() -> None:
-        found.controls = ([text.body(line, identifier=f"scan-{suffix}")
-                           for suffix, line in result_lines(scan.result, t)] if scan.result else [])
+        found.controls = (
+            [text.body(line, identifier=f"scan-{suffix}") for suffix, line in result_lines(scan.result, t)]
+            if scan.result
+            else []
+        )
         key = f"error.{scan.error_code}"
-        message.show(t(key) if scan.error_code and has_key(key)
-                     else t("error.server") if scan.error_code else None)
+        message.show(
+            t(key) if scan.error_code and has_key(key) else t("error.server") if scan.error_code else None
+        )
 
     async def photo_taken(data: bytes) -> None:
         await scan.check(console.client, data)
@@ -62,11 +76,16 @@ def build(ui: Ui) -> ft.View:
 
     camera = SnapshotCamera(ui, id_prefix="scan", on_photo=photo_taken, take_key="scan.take")
     render()
-    return screen(ui, ROUTE, t("console.nav.scan"), [
-        nav(ui, console),
-        text.body(t("scan.intro")),
-        # the answer above the camera: on a phone it shows without scrolling past the preview
-        ft.Semantics(identifier="scan-result", live_region=True, content=found),
-        message.control,
-        *camera.controls,
-    ])
+    return screen(
+        ui,
+        ROUTE,
+        t("console.nav.scan"),
+        [
+            nav(ui, console),
+            text.body(t("scan.intro")),
+            # the answer above the camera: on a phone it shows without scrolling past the preview
+            ft.Semantics(identifier="scan-result", live_region=True, content=found),
+            message.control,
+            *camera.controls,
+        ],
+    )

@@ -35,7 +35,9 @@ def build(ui: Ui) -> ft.View:
     cases = CaseClient(state.client)
 
     def render() -> None:
-        count.value = t("console.review.count", count=len(state.queue)) if state.queue else t("console.review.empty")
+        count.value = (
+            t("console.review.count", count=len(state.queue)) if state.queue else t("console.review.empty")
+        )
         if state.last_decision:
             approved, name = state.last_decision
             done.value = t("console.review.approved" if approved else "console.review.rejected", name=name)
@@ -64,15 +66,20 @@ def build(ui: Ui) -> ft.View:
                     ft.Semantics(
                         identifier=f"console-review-item-{index}",
                         content=ft.Text(
-                            t("console.review.item", kind=t(f"console.kind.{item.kind}"), name=item.holder_name,
-                              id=item.holder_id),
+                            t(
+                                "console.review.item",
+                                kind=t(f"console.kind.{item.kind}"),
+                                name=item.holder_name,
+                                id=item.holder_id,
+                            ),
                             theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
                         ),
                     ),
                     ft.Text(t(f"method.{item.method.value}")),
                     ft.Text(t("console.review.submitted", date=item.submitted_at.date().isoformat())),
-                    buttons.primary(t("review.case.open"), f"console-review-open-{index}",
-                                    open_item(item.review_id)),
+                    buttons.primary(
+                        t("review.case.open"), f"console-review-open-{index}", open_item(item.review_id)
+                    ),
                 ],
                 spacing=10,
             ),

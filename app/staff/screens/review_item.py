@@ -57,13 +57,18 @@ def event_line(t: Translator, event: CaseEvent, numbers: dict[int, int]) -> str:
         "signed": lambda: t("review.case.action.signed", level=level_label(t, event.level)),
     }.get(event.action, lambda: t(f"review.case.action.{event.action}"))()
     at = event.at if event.at.tzinfo is not None else event.at.replace(tzinfo=UTC)
-    return t("review.case.event", time=at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"), who=who(t, event),
-             action=action)
+    return t(
+        "review.case.event",
+        time=at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+        who=who(t, event),
+        action=action,
+    )
 
 
 def reference_line(t: Translator, ref: ReferenceHistoryEntry) -> str:
     """One reference face of the person: where it came from, who added it and checked the ID document, and
     how (whether) it was confirmed — the reference-face rule, shown to the reviewer."""
+
     def name(staff: StaffRef | None) -> str:
         return staff.name if staff is not None else t("review.case.reference.nobody")
 
@@ -76,9 +81,14 @@ def reference_line(t: Translator, ref: ReferenceHistoryEntry) -> str:
     else:
         status = t(f"review.case.reference.{ref.status}")
     at = ref.added_at if ref.added_at.tzinfo is not None else ref.added_at.replace(tzinfo=UTC)
-    return t("review.case.reference", time=at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
-             source=t(f"review.case.reference.source.{ref.source}"), who=name(ref.added_by),
-             checker=name(ref.id_checked_by), status=status)
+    return t(
+        "review.case.reference",
+        time=at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+        source=t(f"review.case.reference.source.{ref.source}"),
+        who=name(ref.added_by),
+        checker=name(ref.id_checked_by),
+        status=status,
+    )
 
 
 def controls(ui: Ui) -> list[ft.Control]:
@@ -96,8 +106,9 @@ def controls(ui: Ui) -> list[ft.Control]:
     evidence_title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
     decision = ft.Column(spacing=12, horizontal_alignment=stretch)
     message = MessageLine(identifier="console-review-error")
-    reason = text_field(t("console.review.reason"), t("console.review.reason_hint"), "", lambda e: None,
-                        max_length=500)
+    reason = text_field(
+        t("console.review.reason"), t("console.review.reason_hint"), "", lambda e: None, max_length=500
+    )
     reason.multiline, reason.min_lines, reason.max_lines = True, 2, 5
 
     def render() -> None:
@@ -106,75 +117,156 @@ def controls(ui: Ui) -> list[ft.Control]:
             return
         numbers = {e.evidence_id: i for i, e in enumerate(item.evidence, start=1)}
         head.controls = [
-            ft.Semantics(identifier="console-review-case", content=ft.Text(
-                t("console.review.item", kind=t(f"console.kind.{item.kind}"), name=item.holder_name,
-                  id=item.holder_id), theme_style=ft.TextThemeStyle.TITLE_LARGE, color=INK)),
+            ft.Semantics(
+                identifier="console-review-case",
+                content=ft.Text(
+                    t(
+                        "console.review.item",
+                        kind=t(f"console.kind.{item.kind}"),
+                        name=item.holder_name,
+                        id=item.holder_id,
+                    ),
+                    theme_style=ft.TextThemeStyle.TITLE_LARGE,
+                    color=INK,
+                ),
+            ),
             ft.Text(t(f"method.{item.method.value}"), color=INK),
-            ft.Text(t("console.review.submitted", date=format_date(item.submitted_at.date(), t.language)),
-                    color=MUTED_INK),
-            *([ft.Text(t("review.case.note", note=item.note), color=INK, selectable=True)]
-              if item.note else []),
+            ft.Text(
+                t("console.review.submitted", date=format_date(item.submitted_at.date(), t.language)),
+                color=MUTED_INK,
+            ),
+            *(
+                [ft.Text(t("review.case.note", note=item.note), color=INK, selectable=True)]
+                if item.note
+                else []
+            ),
         ]
         history.controls = [
-            ft.Semantics(identifier=f"console-history-{i}",
-                         content=ft.Text(event_line(t, e, numbers), color=INK))
+            ft.Semantics(
+                identifier=f"console-history-{i}", content=ft.Text(event_line(t, e, numbers), color=INK)
+            )
             for i, e in enumerate(item.history)
         ]
         references.controls = [
-            ft.Semantics(identifier=f"console-reference-{i}",
-                         content=ft.Text(reference_line(t, r), color=INK, selectable=True))
+            ft.Semantics(
+                identifier=f"console-reference-{i}",
+                content=ft.Text(reference_line(t, r), color=INK, selectable=True),
+            )
             for i, r in enumerate(item.references)
         ] or [text.body(t("review.case.references.none"), muted=True)]
         opened = sum(1 for e in item.evidence if e.opened_by_me)
-        evidence_title.value = (t("review.case.evidence", opened=opened, total=len(item.evidence))
-                                if item.evidence else t("attest.evidence"))
+        evidence_title.value = (
+            t("review.case.evidence", opened=opened, total=len(item.evidence))
+            if item.evidence
+            else t("attest.evidence")
+        )
         files.controls = [file_card(n, e) for n, e in enumerate(item.evidence, start=1)] or [
-            text.body(t("review.case.evidence.none"), muted=True)]
+            text.body(t("review.case.evidence.none"), muted=True)
+        ]
         hint = case.approve_hint_key()
-        decision.controls = [
-            tagged("console-review-reason", reason),
-            *([ft.Semantics(identifier="console-approve-hint", live_region=True,
-                            content=ft.Text(t(hint), color=ERROR))] if hint else []),
-            buttons.primary(t("console.review.approve"), "console-approve", decide(True),
-                            disabled=not case.can_approve),
-            buttons.secondary(t("console.review.reject"), "console-reject", decide(False)),
-        ] if case.pending else []
+        decision.controls = (
+            [
+                tagged("console-review-reason", reason),
+                *(
+                    [
+                        ft.Semantics(
+                            identifier="console-approve-hint",
+                            live_region=True,
+                            content=ft.Text(t(hint), color=ERROR),
+                        )
+                    ]
+                    if hint
+                    else []
+                ),
+                buttons.primary(
+                    t("console.review.approve"),
+                    "console-approve",
+                    decide(True),
+                    disabled=not case.can_approve,
+                ),
+                buttons.secondary(t("console.review.reject"), "console-reject", decide(False)),
+            ]
+            if case.pending
+            else []
+        )
         message.show(case.message(t) or console_error(t, state))
 
     def file_card(n: int, e: EvidencePublic) -> ft.Control:
         kind = t(f"review.case.kind.{e.kind}")
         status = t("review.case.opened") if e.opened_by_me else t("review.case.unopened")
         rows: list[ft.Control] = [
-            ft.Row([
-                ft.Icon(ft.Icons.CHECK_CIRCLE if e.opened_by_me else ft.Icons.RADIO_BUTTON_UNCHECKED,
-                        color=OK if e.opened_by_me else ACCENT, size=30),
-                ft.Text(t("review.case.file", n=n, kind=kind, size=max(1, round(e.size_bytes / 1024))),
-                        theme_style=ft.TextThemeStyle.TITLE_MEDIUM, color=INK, expand=True),
-            ], vertical_alignment=ft.CrossAxisAlignment.START),
-            ft.Semantics(identifier=f"console-evidence-status-{n}", content=ft.Text(
-                status, color=OK if e.opened_by_me else ACCENT, weight=ft.FontWeight.W_600)),
+            ft.Row(
+                [
+                    ft.Icon(
+                        ft.Icons.CHECK_CIRCLE if e.opened_by_me else ft.Icons.RADIO_BUTTON_UNCHECKED,
+                        color=OK if e.opened_by_me else ACCENT,
+                        size=30,
+                    ),
+                    ft.Text(
+                        t("review.case.file", n=n, kind=kind, size=max(1, round(e.size_bytes / 1024))),
+                        theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
+                        color=INK,
+                        expand=True,
+                    ),
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            ),
+            ft.Semantics(
+                identifier=f"console-evidence-status-{n}",
+                content=ft.Text(status, color=OK if e.opened_by_me else ACCENT, weight=ft.FontWeight.W_600),
+            ),
         ]
         if e.taken_on is not None:
             taken = format_date(e.taken_on, t.language)
             rows.append(ft.Text(t("review.case.file.taken", date=taken), color=INK))
-        rows.append(ft.Text(t("review.case.file.by", name=e.uploaded_by.name if e.uploaded_by is not None
-                                else t("review.case.who.self")), color=MUTED_INK))
+        rows.append(
+            ft.Text(
+                t(
+                    "review.case.file.by",
+                    name=e.uploaded_by.name if e.uploaded_by is not None else t("review.case.who.self"),
+                ),
+                color=MUTED_INK,
+            )
+        )
         data = case.contents.get(e.evidence_id)
         if e.purged:
             rows.append(text.body(t("review.case.purged"), muted=True))
         elif e.content_type.startswith("image/") and data is not None:
-            rows.append(ft.Semantics(identifier=f"console-evidence-photo-{n}", image=True, content=ft.Image(
-                src=data, height=PHOTO_HEIGHT, fit=ft.BoxFit.CONTAIN, semantics_label=kind, border_radius=8)))
+            rows.append(
+                ft.Semantics(
+                    identifier=f"console-evidence-photo-{n}",
+                    image=True,
+                    content=ft.Image(
+                        src=data,
+                        height=PHOTO_HEIGHT,
+                        fit=ft.BoxFit.CONTAIN,
+                        semantics_label=kind,
+                        border_radius=8,
+                    ),
+                )
+            )
         elif e.content_type.startswith("image/"):
             rows.append(buttons.primary(t("review.case.show_photo"), f"console-evidence-open-{n}", show(e)))
         else:
-            rows.append(buttons.secondary(t("review.case.download"), f"console-evidence-open-{n}",
-                                          download(n, e), icon=ft.Icons.DOWNLOAD))
+            rows.append(
+                buttons.secondary(
+                    t("review.case.download"),
+                    f"console-evidence-open-{n}",
+                    download(n, e),
+                    icon=ft.Icons.DOWNLOAD,
+                )
+            )
             if e.evidence_id in downloaded:
                 rows.append(ft.Text(t("review.case.downloaded", name=file_name(n, e)), color=OK))
-        return ft.Semantics(identifier=f"console-evidence-{n}", content=ft.Container(
-            bgcolor=CARD, border_radius=12, padding=16,
-            content=ft.Column(rows, spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)))
+        return ft.Semantics(
+            identifier=f"console-evidence-{n}",
+            content=ft.Container(
+                bgcolor=CARD,
+                border_radius=12,
+                padding=16,
+                content=ft.Column(rows, spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+            ),
+        )
 
     def file_name(n: int, e: EvidencePublic) -> str:
         return f"{case.item.review_id}-{n}.{EXTENSIONS.get(e.content_type, 'bin')}"

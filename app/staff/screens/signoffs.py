@@ -46,8 +46,18 @@ def build(ui: Ui) -> ft.View:
         done_line.visible = bool(done.value)
         message.show(desk.message(t))
         items.controls = [
-            attestation_card(t, att, f"signoffs-item-{i}", [buttons.primary(
-                t("attest.sign", level=level_label(t, att.next_signoff)), f"signoffs-sign-{i}", sign(att))])
+            attestation_card(
+                t,
+                att,
+                f"signoffs-item-{i}",
+                [
+                    buttons.primary(
+                        t("attest.sign", level=level_label(t, att.next_signoff)),
+                        f"signoffs-sign-{i}",
+                        sign(att),
+                    )
+                ],
+            )
             for i, att in enumerate(desk.to_sign)
         ]
 

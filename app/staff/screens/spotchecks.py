@@ -30,10 +30,18 @@ def build(ui: Ui) -> ft.View:
     if (shut := gate(ui, state, ROUTE, t("console.spot.title"))) is not None:
         return shut
     current = state.spot_check
-    half_year = text_field(t("console.spot.half_year"), t("console.spot.half_year_hint"),
-                           current.half_year if current else this_half_year(date.today()), lambda e: None)
-    region = text_field(t("console.spot.region"), t("console.spot.region_hint"),
-                        current.region_code if current else "", lambda e: None)
+    half_year = text_field(
+        t("console.spot.half_year"),
+        t("console.spot.half_year_hint"),
+        current.half_year if current else this_half_year(date.today()),
+        lambda e: None,
+    )
+    region = text_field(
+        t("console.spot.region"),
+        t("console.spot.region_hint"),
+        current.region_code if current else "",
+        lambda e: None,
+    )
     summary = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
     items = ft.Column(spacing=12)
     message, message_row = error_line("console-spot-error")
@@ -45,8 +53,14 @@ def build(ui: Ui) -> ft.View:
             summary.value, items.controls = "", []
             return
         done, total = state.spot_progress
-        summary.value = t("console.spot.summary", half_year=check.half_year, region=check.region_code, total=total,
-                          done=done, townships=", ".join(check.townships))
+        summary.value = t(
+            "console.spot.summary",
+            half_year=check.half_year,
+            region=check.region_code,
+            total=total,
+            done=done,
+            townships=", ".join(check.townships),
+        )
         items.controls = [card(i, item) for i, item in enumerate(check.items)]
 
     def card(index: int, item) -> ft.Control:
@@ -58,20 +72,33 @@ def build(ui: Ui) -> ft.View:
 
             return handler
 
-        status = t("console.spot.outcome", outcome=t(f"console.spot.outcome.{item.outcome}")) if item.outcome \
+        status = (
+            t("console.spot.outcome", outcome=t(f"console.spot.outcome.{item.outcome}"))
+            if item.outcome
             else t("console.spot.pending")
+        )
         return ft.Container(
             bgcolor=CARD,
             border_radius=12,
             padding=12,
             content=ft.Column(
                 [
-                    ft.Text(t("console.spot.item", village=item.village_code, name=item.holder_name, id=item.holder_id,
-                              method=t(f"method.{item.method}"), date=item.certified_on.isoformat())),
+                    ft.Text(
+                        t(
+                            "console.spot.item",
+                            village=item.village_code,
+                            name=item.holder_name,
+                            id=item.holder_id,
+                            method=t(f"method.{item.method}"),
+                            date=item.certified_on.isoformat(),
+                        )
+                    ),
                     ft.Semantics(identifier=f"console-spot-status-{index}", content=ft.Text(status)),
                     ft.Row(
                         [
-                            buttons.secondary(t(f"console.spot.outcome.{o}"), f"console-spot-{o}-{index}", record(o))
+                            buttons.secondary(
+                                t(f"console.spot.outcome.{o}"), f"console-spot-{o}-{index}", record(o)
+                            )
                             for o in SPOT_OUTCOMES
                         ],
                         spacing=8,

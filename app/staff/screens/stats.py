@@ -55,17 +55,41 @@ def build(ui: Ui) -> ft.View:
                 wrap=True,
             ),
             text.subheading(t("console.stats.electronic_rate")),
-            ft.Row([bar(s.electronic_rate, color=OK if s.electronic_rate >= s.target_rate else ERROR),
-                    ft.Text(t("console.stats.rate_value", rate=rate, target=target))], wrap=True),
+            ft.Row(
+                [
+                    bar(s.electronic_rate, color=OK if s.electronic_rate >= s.target_rate else ERROR),
+                    ft.Text(t("console.stats.rate_value", rate=rate, target=target)),
+                ],
+                wrap=True,
+            ),
             text.subheading(t("console.stats.by_method")),
             *[
-                ft.Row([ft.Text(t(f"method.{m.method}"), width=220), bar(m.people / most), ft.Text(f"{m.people}")])
+                ft.Row(
+                    [
+                        ft.Text(t(f"method.{m.method}"), width=220),
+                        bar(m.people / most),
+                        ft.Text(f"{m.people}"),
+                    ]
+                )
                 for m in s.by_method
             ],
             text.subheading(t("console.stats.by_region")),
             *[
-                ft.Row([bar(r.coverage), ft.Text(t("console.stats.region_row", name=r.region_name, certified=r.certified,
-                                                   people=r.people, rate=round(r.coverage * 100, 1)))], wrap=True)
+                ft.Row(
+                    [
+                        bar(r.coverage),
+                        ft.Text(
+                            t(
+                                "console.stats.region_row",
+                                name=r.region_name,
+                                certified=r.certified,
+                                people=r.people,
+                                rate=round(r.coverage * 100, 1),
+                            )
+                        ),
+                    ],
+                    wrap=True,
+                )
                 for r in s.by_region
             ],
             text.subheading(t("console.stats.trend")),
@@ -73,10 +97,21 @@ def build(ui: Ui) -> ft.View:
                 ft.Row(
                     [
                         ft.Text(p.month, width=90),
-                        ft.Column([bar(p.certified / top_month, height=12),
-                                   bar(p.suspended / top_month, height=12, color=ERROR)], spacing=2),
-                        ft.Text(t("console.stats.trend_row", month=p.month, certified=p.certified,
-                                  suspended=p.suspended)),
+                        ft.Column(
+                            [
+                                bar(p.certified / top_month, height=12),
+                                bar(p.suspended / top_month, height=12, color=ERROR),
+                            ],
+                            spacing=2,
+                        ),
+                        ft.Text(
+                            t(
+                                "console.stats.trend_row",
+                                month=p.month,
+                                certified=p.certified,
+                                suspended=p.suspended,
+                            )
+                        ),
                     ],
                     wrap=True,
                 )
@@ -95,5 +130,10 @@ def build(ui: Ui) -> ft.View:
         ui,
         "/stats",
         t("console.stats.title"),
-        [nav(ui, state), message_row, buttons.secondary(t("console.stats.refresh"), "console-stats-refresh", load), body],
+        [
+            nav(ui, state),
+            message_row,
+            buttons.secondary(t("console.stats.refresh"), "console-stats-refresh", load),
+            body,
+        ],
     )

@@ -89,8 +89,9 @@ def test_commands_end_to_end(demo_db, tmp_path):
 
     draw = lifecert(demo_db, "spotcheck", "draw", "2026-H2", "110101", cwd=tmp_path)
     assert draw.returncode == 0, draw.stderr  # the demo county has 2 townships × 2 villages
-    assert "townships 110101001, 110101002; villages 110101001001, 110101001002, 110101002001, 110101002002" in (
-        draw.stdout
+    assert (
+        "townships 110101001, 110101002; villages 110101001001, 110101001002, 110101002001, 110101002002"
+        in (draw.stdout)
     )
     too_many = lifecert(demo_db, "spotcheck", "draw", "2026-H1", "110101", "--townships", "3", cwd=tmp_path)
     assert too_many.returncode == 2 and "needs 3" in too_many.stderr

@@ -165,8 +165,10 @@ def test_heir_notice_is_written_in_the_persons_language(session, make_person, tm
     f = write_csv(
         tmp_path / "death-lang.csv",
         ["id_number", "name", "death_date", "source", "heir_name", "heir_phone"],
-        [[zh.id_number, "钱玉兰", "2026-07-10", "cremation", "", "13800000001"],
-         [en.id_number, "赵海伦", "2026-07-10", "cremation", "Helen Jr", "13800000002"]],
+        [
+            [zh.id_number, "钱玉兰", "2026-07-10", "cremation", "", "13800000001"],
+            [en.id_number, "赵海伦", "2026-07-10", "cremation", "Helen Jr", "13800000002"],
+        ],
     )
     import_feed(session, FeedKind.DEATH, f, ctx=feed_ctx(paid_through=YearMonth(2026, 11)))
     session.commit()

@@ -19,7 +19,11 @@ JPEG = samples.jpeg(64, 48)  # a real picture: frames pass the intake (header an
 
 
 def frames_form(
-    count: int = Settings().min_frames, *, data: bytes = JPEG, consent: str | None = "true", times: str | None = None
+    count: int = Settings().min_frames,
+    *,
+    data: bytes = JPEG,
+    consent: str | None = "true",
+    times: str | None = None,
 ):
     files = [("frames", (f"f{i}.jpg", data, "image/jpeg")) for i in range(count)]
     form = {"times_ms": times if times is not None else ",".join(str(i * 125) for i in range(count))}

@@ -34,7 +34,9 @@ def cert_changes(client):
     original = ctx.cert
 
     def change(**values) -> None:
-        configure(client.app, CertificationSettings.model_validate({**original.model_dump(), **values}), ctx.engines)
+        configure(
+            client.app, CertificationSettings.model_validate({**original.model_dump(), **values}), ctx.engines
+        )
 
     yield change
     configure(client.app, original, client.app.state.cert.engines)

@@ -60,10 +60,10 @@ def test_same_key_at_once_gives_one_answer_and_one_record(
         "/api/v1/onsite/references",
         headers=make_staff(StaffRole.COORDINATOR),
         data={
-                "id_number": person.id_number,
-                "name": NAME,
-                "id_card_last4": person.id_number[-4:],
-            },
+            "id_number": person.id_number,
+            "name": NAME,
+            "id_card_last4": person.id_number[-4:],
+        },
         files={"photo": ("ref.jpg", reference_photo(), "image/jpeg")},
     )
     confirm_reference(face_client, resp, make_staff(StaffRole.REVIEWER))

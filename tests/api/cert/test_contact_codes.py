@@ -55,9 +55,11 @@ def test_a_code_updates_the_contact_once(client, session, make_person) -> None:
     assert again.status_code == 422 and again.json()["error"] == "contact_code_invalid"
     session.expire_all()
     assert session.get(Beneficiary, person.id).phone == "13911112222"
-    rows = session.execute(
-        sa.select(ContactConfirmation).where(ContactConfirmation.beneficiary_id == person.id)
-    ).scalars().all()
+    rows = (
+        session.execute(sa.select(ContactConfirmation).where(ContactConfirmation.beneficiary_id == person.id))
+        .scalars()
+        .all()
+    )
     assert [r.certification_id for r in rows] == [certification.id]
     stored = session.execute(
         sa.select(ContactCode).where(ContactCode.beneficiary_id == person.id)

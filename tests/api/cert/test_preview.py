@@ -64,9 +64,14 @@ def test_real_photos_get_the_quality_gate_verdict(face_client, make_person, sess
     # Nothing was stored or counted: the challenge is still unused and no failed attempt was recorded.
     session.expire_all()
     assert session.get(Challenge, challenge_id).used_at is None
-    assert session.execute(
-        sa.select(sa.func.count()).select_from(FailedAttempt).where(FailedAttempt.challenge_id == challenge_id)
-    ).scalar_one() == 0
+    assert (
+        session.execute(
+            sa.select(sa.func.count())
+            .select_from(FailedAttempt)
+            .where(FailedAttempt.challenge_id == challenge_id)
+        ).scalar_one()
+        == 0
+    )
 
 
 def test_garbage_and_oversized_pictures_are_refused_with_a_message(face_client, make_person) -> None:

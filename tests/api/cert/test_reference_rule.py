@@ -99,9 +99,7 @@ def test_a_staff_reference_waits_and_the_same_staff_live_check_confirms_it(
     assert shown["confirmation"] == "live_check" and shown["confirmed_by"]["staff_id"] == staff_id
 
 
-def test_a_second_staff_member_confirms_and_the_adder_cannot(
-    face_client, session, make_person, make_staff
-):
+def test_a_second_staff_member_confirms_and_the_adder_cannot(face_client, session, make_person, make_staff):
     coordinator, staff_id = make_staff(StaffRole.COORDINATOR, with_id=True)
     person = make_person(name=NAME)
     ref_id = enrol(face_client, coordinator, person, reference_photo()).json()["reference_id"]

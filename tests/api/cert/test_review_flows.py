@@ -258,7 +258,9 @@ def test_manual_review_evidence_is_kept_and_approval_certifies(client, session, 
     receipt = client.get(f"/api/v1/review/status/{review_id}").json()["receipt"]
     assert receipt["holder_name"] == "黄*败" and receipt["method"] == "manual_review"
     session.expire_all()
-    cert = session.execute(sa.select(Certification).where(Certification.beneficiary_id == person.id)).scalar_one()
+    cert = session.execute(
+        sa.select(Certification).where(Certification.beneficiary_id == person.id)
+    ).scalar_one()
     assert cert.method is CertificationMethod.MANUAL_REVIEW
     verified = client.post("/api/v1/receipts/verify", json={"token": receipt["token"]}).json()
     assert verified["valid"] and verified["method"] == "manual_review"

@@ -407,7 +407,9 @@ def test_transition_allows_exactly_the_drawn_moves(
     session.rollback()
 
 
-def test_simultaneous_requests_for_one_person_make_one_request(client, session, new_area, place, births) -> None:
+def test_simultaneous_requests_for_one_person_make_one_request(
+    client, session, new_area, place, births
+) -> None:
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
@@ -422,7 +424,12 @@ def test_simultaneous_requests_for_one_person_make_one_request(client, session, 
     with ThreadPoolExecutor(threads) as pool:
         answers = list(pool.map(one, range(threads)))
     assert sorted(a.status_code for a in answers) == [200] * (threads - 1) + [201], [a.text for a in answers]
-    assert session.execute(
-        sa.select(sa.func.count()).select_from(VisitRequest).where(VisitRequest.beneficiary_id == person.id)
-    ).scalar_one() == 1
+    assert (
+        session.execute(
+            sa.select(sa.func.count())
+            .select_from(VisitRequest)
+            .where(VisitRequest.beneficiary_id == person.id)
+        ).scalar_one()
+        == 1
+    )
     assert verify_chain(session).ok
