@@ -22,6 +22,7 @@ CONFIG = ClientConfig()
 
 async def main(page: ft.Page) -> None:
     state = AppState(settings=Settings(api_url=CONFIG.api_url, api_editable=False))
+    state.prefill_id(page.route or "")  # a reminder letter's QR code: /?id=<ID number>
     await start_session(page, state, ROUTES, CONFIG, title_key="app.title")
 
 

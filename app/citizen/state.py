@@ -7,9 +7,11 @@ settings, the ID-number check and the notices both apps use are in ``app/common/
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
 
 from app.citizen.visit_request import VisitRequestForm
 from app.common.api_client import ApiError
@@ -309,3 +311,16 @@ class AppState:
     history: ReceiptHistoryLookup = field(default_factory=ReceiptHistoryLookup)  # from the service
     receipt_shown: tuple[ReceiptPublic, bytes | None] | None = None
     visit_request: VisitRequestForm = field(default_factory=VisitRequestForm)  # 请工作人员上门
+
+    def prefill_id(self, route: str) -> bool:
+        """``…?id=<ID number>`` (the QR code of a reminder letter): the ID number typed in advance on the
+        certification and status forms (the person still types their name). Anything that is not 15–18
+        digits (the last may be X) is ignored."""
+        query = route.split("?", 1)[1] if "?" in route else ""
+        values = parse_qs(query).get("id", [])
+        number = values[0].strip().upper() if values else ""
+        if not re.fullmatch(r"\d{14}[\dX]|\d{17}[\dX]", number):
+            return False
+        self.certify.identity.id_text = number
+        self.lookup.form.id_text = number
+        return True

@@ -125,3 +125,15 @@ def test_app_state_is_per_session() -> None:
     a.settings.set_language("en")
     a.lookup.form.id_text = VALID
     assert b.settings.language == "zh-Hans" and b.lookup.form.id_text == ""
+
+
+def test_a_letter_link_prefills_the_id_number_and_ignores_anything_else() -> None:
+    from app.citizen.state import AppState
+
+    state = AppState()
+    assert state.prefill_id("/status?id=11010119500308022x")
+    assert state.certify.identity.id_text == state.lookup.form.id_text == "11010119500308022X"
+    for route in ("/", "/status?id=", "/?id=<script>", "/?id=1101011950030802", "/?name=x"):
+        fresh = AppState()
+        assert not fresh.prefill_id(route)
+        assert fresh.certify.identity.id_text == "" and fresh.lookup.form.id_text == ""

@@ -108,3 +108,14 @@ def test_certify_myself_starts_with_consent(page, stack, shots) -> None:
     tap(page, "consent-agree")
     widget(page, "identity-id").wait_for()
     shots(page, "identity")
+
+
+def test_a_reminder_letter_link_fills_in_the_id_number(page, stack, shots) -> None:
+    """The QR code of a reminder letter opens the app with ``?id=`` (api/notify/letters.py): the ID number is
+    there already (its live check says it is right); the person only types their name."""
+    open_app(page, f"{stack.web_url}/status?id={stack.certified.id_number}", "status-id")
+    expect_text(page, "status-id-check", "号码正确")
+    type_into(page, "status-name", stack.certified.name)
+    tap(page, "status-submit")
+    expect_text(page, "result-name", r"张\*国")
+    shots(page, "letter-link")
