@@ -1,6 +1,7 @@
 """The ``lifecert`` command.
 
-    lifecert demo                      migrate + seed an SQLite demo DB, run API (:8000), citizens' app (:8550), staff app (:8551)
+    lifecert demo                      migrate + seed an SQLite demo DB, run API (:8000),
+                                       citizens' app (:8550), staff app (:8551)
     lifecert serve [--host --port --workers N|auto]
     lifecert db upgrade [--revision REV] | db current
     lifecert regions import FILE.csv   (code, name, level, parent_code)

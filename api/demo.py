@@ -378,7 +378,8 @@ def _add_person(session: Session, p: DemoPerson, policy: PolicyTable, now: datet
             beneficiary_id=person.id, benefit_type=benefit, monthly_cents=cents, entitled_since=ENTITLED_SINCE
         )
         if p.suspended:
-            # The month the cycle rules suspend from: after the first window missed since the last certification.
+            # The month the cycle rules suspend from: after the first window missed since the last
+            # certification.
             since = cycle.suspension_month(
                 policy.policy_for(path, benefit),
                 p.birth,

@@ -54,8 +54,10 @@ def cmd_feed_import(args: argparse.Namespace) -> int:
         engine.dispose()
     rate = report.rows / report.seconds if report.seconds else 0.0
     print(
-        f"{report.kind.value} feed {report.run_id}: {report.rows} rows in {report.seconds:.1f} s ({rate:,.0f} rows/s): "
-        f"{report.applied} applied, {report.unchanged} unchanged, {report.mismatched} name mismatches to review, "
+        f"{report.kind.value} feed {report.run_id}: {report.rows} rows in {report.seconds:.1f} s "
+        f"({rate:,.0f} rows/s): "
+        f"{report.applied} applied, {report.unchanged} unchanged, {report.mismatched} name mismatches "
+        f"to review, "
         f"{len(report.errors)} rejected"
         + (
             f"; {report.recovery_cases} recovery cases ({report.referrals} for the credit list)"

@@ -1,9 +1,10 @@
 """Bulk INSERT straight through the database driver (``executemany``) for the million-row paths.
 
 SQLAlchemy's executemany processes every parameter of every row in Python (type decorators, compiled
-parameter maps): a third of a feed import's CPU. Here the caller hands rows already in the stored form —
-what :class:`api.core.db.UTCDateTime`, :class:`api.core.db.EnumString` and ``sa.JSON`` would have produced — and
-the driver inserts them. Only the helpers below produce those forms, so they stay in one place.
+parameter maps): a third of a feed import's CPU. Here the caller hands rows already in the stored
+form — what :class:`api.core.db.UTCDateTime`, :class:`api.core.db.EnumString` and ``sa.JSON`` would
+have produced — and the driver inserts them. Only the helpers below produce those forms, so they stay
+in one place.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.orm import Session
 
 
 def stored_time(value: datetime, dialect: str) -> Any:
-    """UTCDateTime's stored form: naive UTC text on SQLite (SQLAlchemy's format), the aware value elsewhere."""
+    """UTCDateTime's stored form: naive UTC text on SQLite (SQLAlchemy's format), the aware value
+    elsewhere."""
     value = value.astimezone(UTC)
     if dialect == "sqlite":
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")

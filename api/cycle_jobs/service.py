@@ -279,7 +279,8 @@ def _batch(
                 ent,
                 PaymentState.SUSPENDED,
                 actor=actor,
-                reason=f"{RUN_REASON}{month}: not certified for the window that closed before {status.window.start}",
+                reason=f"{RUN_REASON}{month}: not certified for the window that closed before "
+                f"{status.window.start}",
                 month=start,
                 suspension_reason=SuspensionReason.MISSED_CERTIFICATION,
             )

@@ -213,7 +213,8 @@ def to_pdf(d: DisclosureList) -> bytes:
     pdf.cell(
         0,
         7,
-        f"公示期：{d.posting_from:%Y年%m月%d日} 至 {d.posting_to:%Y年%m月%d日}（不少于{MIN_POSTING_DAYS}个工作日）",
+        f"公示期：{d.posting_from:%Y年%m月%d日} 至 {d.posting_to:%Y年%m月%d日}"
+        f"（不少于{MIN_POSTING_DAYS}个工作日）",
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -1,5 +1,6 @@
 """The outbox: every notice to a person (reminders, heir notices) is queued here first, then delivered by
-an adapter (console or file by default; SMS, e-mail or push plug in behind :class:`api.notify.adapters.Notifier`)."""
+an adapter (console or file by default; SMS, e-mail or push plug in behind
+:class:`api.notify.adapters.Notifier`)."""
 
 from __future__ import annotations
 

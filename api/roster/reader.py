@@ -98,7 +98,8 @@ def _csv_rows(path: Path, header: tuple[str, ...]) -> Iterator[RosterLine]:
             ) from None
         except csv.Error as exc:
             raise RosterFileError(
-                f"{path.name}: row {reader.line_num} cannot be read as CSV ({exc}); check that row in a text editor"
+                f"{path.name}: row {reader.line_num} cannot be read as CSV ({exc}); "
+                "check that row in a text editor"
             ) from None
 
 

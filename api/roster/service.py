@@ -236,7 +236,8 @@ class _Run:
                 row,
                 "id_number",
                 row.id_number,
-                f"row {seen.row} has the same person with other severely_disabled, bedridden or lives_alone values",
+                f"row {seen.row} has the same person with other severely_disabled, bedridden "
+                "or lives_alone values",
             )
         else:
             seen.benefits |= bit

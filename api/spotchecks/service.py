@@ -105,7 +105,8 @@ def draw(session: Session, spec: SpotCheckCreate, *, actor: str, scope: RegionSc
             raise ApiError(
                 422,
                 "too_few_villages",
-                f"Township {town} has {len(villages)} villages; the check needs {spec.villages_per_township}.",
+                f"Township {town} has {len(villages)} villages; "
+                f"the check needs {spec.villages_per_township}.",
                 params={"region_code": town, "found": len(villages), "needed": spec.villages_per_township},
             )
         for village in sorted(rng.sample(villages, spec.villages_per_township)):

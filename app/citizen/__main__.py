@@ -1,4 +1,5 @@
-"""``python -m app.citizen --port 8550 --api http://127.0.0.1:8000``: the citizens' app in Flet's server mode."""
+"""``python -m app.citizen --port 8550 --api http://127.0.0.1:8000``: the citizens' app in Flet's
+server mode."""
 
 from __future__ import annotations
 

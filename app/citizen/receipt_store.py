@@ -1,4 +1,5 @@
-"""Receipts kept on the device (newest first), in the same store as the settings (``app/common/preferences.py``)."""
+"""Receipts kept on the device (newest first), in the same store as the settings
+(``app/common/preferences.py``)."""
 
 from __future__ import annotations
 

@@ -203,7 +203,8 @@ class ApiClient:
         return await self._send("GET", "/api/v1/family/relatives", _RELATIVES)
 
     async def start_binding(self, request: BindRequest) -> ChallengeResponse:
-        """``POST /api/v1/family/relatives``: the relative passes this challenge to be bound (and certified)."""
+        """``POST /api/v1/family/relatives``: the relative passes this challenge to be bound (and
+        certified)."""
         return await self._send(
             "POST",
             "/api/v1/family/relatives",

@@ -152,7 +152,8 @@ class CaptureFlow:
         await self._changed()
 
     async def run(self) -> None:
-        """Open the camera, get a challenge, capture each action, upload. Never raises for expected failures."""
+        """Open the camera, get a challenge, capture each action, upload. Never raises for expected
+        failures."""
         if self.phase not in (CapturePhase.READY, CapturePhase.ERROR, CapturePhase.NO_CAMERA):
             return
         self.notice, self.camera_error, self.result = None, None, None

@@ -1,9 +1,9 @@
 """HTTP client of the staff console: sign-in, review queue, monthly run, statistics, feed mismatches,
 spot checks and the audit viewer.
 
-Built on the same conventions as :mod:`app.common.api_client` (typed by shared schemas, 4xx → ``ApiError`` with
-the server's message, network failure → ``NetworkError``); every call after sign-in carries the bearer
-token. Part of the staff app only: the citizens' build never carries staff endpoints.
+Built on the same conventions as :mod:`app.common.api_client` (typed by shared schemas, 4xx → ``ApiError``
+with the server's message, network failure → ``NetworkError``); every call after sign-in carries the
+bearer token. Part of the staff app only: the citizens' build never carries staff endpoints.
 """
 
 from __future__ import annotations
@@ -196,5 +196,6 @@ class ConsoleClient:
 
     @property
     def http(self) -> httpx.AsyncClient:
-        """This session's connection to the API (``app.staff.case_client`` sends the case calls through it)."""
+        """This session's connection to the API (``app.staff.case_client`` sends the case calls through
+        it)."""
         return self._http

@@ -20,7 +20,10 @@ PHONE = "13912345678"
 
 def test_mask_text() -> None:
     hashed = hash_password("correct horse")
-    text = f"id={ID_NUMBER} phone={PHONE} tel=+86 139-1234-5678 office=010-62345678 hash={hashed} Bearer abcdefghijkl.mnop"
+    text = (
+        f"id={ID_NUMBER} phone={PHONE} tel=+86 139-1234-5678 office=010-62345678 hash={hashed} "
+        "Bearer abcdefghijkl.mnop"
+    )
     masked = mask_text(text)
     assert ID_NUMBER not in masked and ID_NUMBER[:4] in masked and ID_NUMBER[-4:] in masked
     assert PHONE not in masked and "139****5678" in masked

@@ -1,4 +1,5 @@
-"""app/common/api_client.py against the real API (FastAPI app in-process over httpx's ASGI transport, real DB)."""
+"""app/common/api_client.py against the real API (FastAPI app in-process over httpx's ASGI transport,
+real DB)."""
 
 from __future__ import annotations
 

@@ -176,8 +176,9 @@ RELATIVE_NAME = "吴天佑"  # overseas, due: bound and certified by a family he
 def seed(db_url: str) -> tuple[DemoPerson, DemoPerson, DemoPerson, DemoPerson]:
     """Migrate and seed the demo roster (``lifecert demo``'s own seeding); returns two of its people.
 
-    孙国庆 (overdue; certified by the face tests) gets an ID-card reference photo: frame 0 of ../shared/faces/videos/d10.mp4, so a face
-    certification compares the camera frames with a real reference (when ../shared is present).
+    孙国庆 (overdue; certified by the face tests) gets an ID-card reference photo: frame 0 of
+    ../shared/faces/videos/d10.mp4, so a face certification compares the camera frames with a real
+    reference (when ../shared is present).
     """
     from api.core.db import make_engine, make_sessionmaker, session_scope, upgrade
     from api.core.settings import Settings

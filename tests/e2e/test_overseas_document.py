@@ -1,4 +1,5 @@
-"""Living abroad in Chromium: the consulate's life certificate picked with the browser's file chooser and sent."""
+"""Living abroad in Chromium: the consulate's life certificate picked with the browser's file chooser
+and sent."""
 
 from __future__ import annotations
 

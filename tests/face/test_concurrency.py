@@ -37,7 +37,8 @@ def test_parallel_verify_and_check_equal_serial(face_engine, photo):
 
 
 def test_parallel_decisions_equal_serial(face_engine, faces_dir):
-    """Concurrent decide() calls share the engine (liveness HOG detector per thread, locked DeepFace models)."""
+    """Concurrent decide() calls share the engine (liveness HOG detector per thread, locked DeepFace
+    models)."""
     from face.types import Action
     from tests.face.test_decide import clip
 

@@ -183,7 +183,8 @@ def test_undecodable_frame_is_refused(d18_mouth_then_blink):
 
 
 def test_head_turns_left_then_right(clips):
-    """d12 frames 0–90: the man turns to HIS left (nose toward the image's right) at ~37–50, then right at ~78–90."""
+    """d12 frames 0–90: the man turns to HIS left (nose toward the image's right) at ~37–50, then right
+    at ~78–90."""
     seq = clips("d12").window(0, 90)
     frames = to_timed_frames(seq.images, [t - seq.times_ms[0] for t in seq.times_ms])
     result = liveness.evaluate([Action.TURN_LEFT, Action.TURN_RIGHT], frames)
@@ -211,8 +212,9 @@ def test_concurrent_decisions_agree(d18_mouth_then_blink, clips):
 
 
 def test_quick_turn_counts_by_a_clear_yaw_when_the_nose_offset_peak_falls_between_pictures(clips):
-    """d12 frames 0–90 at 8 frames/s, grid shifted by 2/3 of a frame: the right turn's best picture has the
-    nose 0.089 inter-ocular distances off (< 0.10) but 29° of solvePnP yaw; the stricter rule alone misses it."""
+    """d12 frames 0–90 at 8 frames/s, grid shifted by 2/3 of a frame: the right turn's best picture has
+    the nose 0.089 inter-ocular distances off (< 0.10) but 29° of solvePnP yaw; the stricter rule alone
+    misses it."""
     from bench.eval_liveness import api_rate
 
     sub, fps = api_rate(clips("d12").window(0, 90), 2 / 3)

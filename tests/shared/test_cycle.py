@@ -451,7 +451,8 @@ def test_resumption_arithmetic(policy: CyclePolicy, birth: date, cert: date, bac
 def test_suspend_then_certify_round_trip(
     policy: CyclePolicy, birth: date, last: date, late_days: int
 ) -> None:
-    """Missed a window → suspended from the month after it → a late certification pays exactly those months."""
+    """Missed a window → suspended from the month after it → a late certification pays exactly those
+    months."""
     w = window_for(policy, birth, last)
     missed = next_window(policy, birth, w)
     current = next_window(policy, birth, missed)

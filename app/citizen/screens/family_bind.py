@@ -1,4 +1,5 @@
-"""Add (bind) a relative: their ID number and name, and the relationship; then consent and their face check."""
+"""Add (bind) a relative: their ID number and name, and the relationship; then consent and their face
+check."""
 
 from __future__ import annotations
 

@@ -64,7 +64,8 @@ def build(ui: Ui) -> ft.View:
                     [
                         *[text.body(line, identifier=f"receipt-{i}-{n}") for n, line in enumerate(lines)],
                         *source,
-                        # the service's list carries no token (anyone knowing ID number and name can ask for it):
+                        # the service's list carries no token (anyone knowing ID number and name can ask
+                        # for it):
                         # only receipts kept on this device have a QR code to show
                         *(
                             [

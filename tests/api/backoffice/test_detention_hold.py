@@ -198,7 +198,8 @@ def test_migration_backfills_detention_from_the_audit_trail(empty_db_url):
         for i, number in enumerate(["110101195001010011", "110101195001010038", "110101195001010054"], 1):
             c.execute(
                 sa.text(
-                    "INSERT INTO beneficiaries (id, id_number, name, sex, birth_date, region_code, residence_kind,"
+                    "INSERT INTO beneficiaries (id, id_number, name, sex, birth_date, region_code,"
+                    " residence_kind,"
                     " time_zone, created_at, updated_at) VALUES (:i, :n, 'x', 'male', '1950-01-01', '11',"
                     " 'domestic', 'Asia/Shanghai', :t, :t)"
                 ),
@@ -206,7 +207,8 @@ def test_migration_backfills_detention_from_the_audit_trail(empty_db_url):
             )
             c.execute(
                 sa.text(
-                    "INSERT INTO entitlements (id, beneficiary_id, benefit_type, monthly_cents, payment_state,"
+                    "INSERT INTO entitlements (id, beneficiary_id, benefit_type, monthly_cents,"
+                    " payment_state,"
                     " suspended_since, created_at, updated_at) VALUES (:i, :i, 'enterprise_pension', 1,"
                     " 'suspended', '2026-10', :t, :t)"
                 ),
@@ -221,7 +223,8 @@ def test_migration_backfills_detention_from_the_audit_trail(empty_db_url):
         for seq, (eid, action, reason) in enumerate(events, 1):
             c.execute(
                 sa.text(
-                    "INSERT INTO audit_events (seq, actor, action, entity_type, entity_id, reason, created_at,"
+                    "INSERT INTO audit_events (seq, actor, action, entity_type, entity_id, reason,"
+                    " created_at,"
                     " prev_hash, hash) VALUES (:s, 't', :a, 'entitlement', :e, :r, :t, 'p', :h)"
                 ),
                 {"s": seq, "a": action, "e": str(eid), "r": reason, "t": now, "h": f"h{seq}"},

@@ -92,7 +92,8 @@ def make_region_staff(client, session) -> Callable[..., Staff]:
 
 @pytest.fixture
 def place(session, make_person):
-    """``place(region, **person_kw, bedridden=…, lives_alone=…, severely_disabled=…)`` → a person in region."""
+    """``place(region, **person_kw, bedridden=…, lives_alone=…, severely_disabled=…)`` → a person in
+    region."""
 
     def make(region: str, *, severely_disabled=False, bedridden=False, lives_alone=False, **kw):
         person = make_person(commit=False, **kw)
