@@ -5,17 +5,16 @@ contact for tip-offs. Rendered as CSV and as a printable PDF (fpdf2, with a CJK 
 from __future__ import annotations
 
 import io
-import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
 from api.core import csv_safe
+from api.core.pdf import cjk_pdf
 from api.core.workdays import load_calendar
 from api.regions.models import Region
 from api.regions.scope import NATIONAL, RegionScope
@@ -26,14 +25,6 @@ from shared.workdays import WorkCalendar
 
 MIN_POSTING_DAYS = 7
 DEFAULT_TIPOFF = "12333"
-# (path, index in a .ttc collection). Noto Sans CJK has Latin digits too; DroidSansFallback has none, so
-# with it DejaVu Sans is added as the fallback for digits and letters.
-FONT_CANDIDATES = (
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # face 2 = Simplified Chinese
-    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-)
-LATIN_FALLBACK = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 STATE_LABELS = {
     "certified": "已认证",
     "not_certified": "未认证",
@@ -176,28 +167,9 @@ def to_csv(d: DisclosureList) -> str:
     return out.getvalue()
 
 
-def find_font() -> tuple[Path, int] | None:
-    override = os.environ.get("LIFECERT_PDF_FONT")
-    if override:
-        return (Path(override), 0) if Path(override).is_file() else None
-    return next(((Path(p), i) for p, i in FONT_CANDIDATES if Path(p).is_file()), None)
-
-
 def to_pdf(d: DisclosureList) -> bytes:
     """A printable A4 list; needs a CJK font (Debian: fonts-droid-fallback) — RuntimeError without one."""
-    from fpdf import FPDF
-
-    font = find_font()
-    if font is None:
-        raise RuntimeError(
-            "no CJK font found for the PDF: install fonts-droid-fallback or set LIFECERT_PDF_FONT"
-        )
-    pdf = FPDF(format="A4")
-    path, index = font
-    pdf.add_font("cjk", fname=str(path), collection_font_number=index)
-    if Path(LATIN_FALLBACK).is_file():
-        pdf.add_font("latin", fname=LATIN_FALLBACK)
-        pdf.set_fallback_fonts(["latin"])
+    pdf = cjk_pdf("A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("cjk", size=16)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
-from api.disclosure.service import LATIN_FALLBACK, find_font
+from api.core.pdf import cjk_pdf
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +35,7 @@ def _qr_png(data: str) -> bytes:
 
 def render(letters: list[Letter], citizen_url: str) -> bytes:
     """The letters as one PDF, a page each; RuntimeError without a CJK font (Debian: fonts-noto-cjk)."""
-    from fpdf import FPDF
-
-    font = find_font()
-    if font is None:
-        raise RuntimeError(
-            "no CJK font found for the letters: install fonts-noto-cjk or set LIFECERT_PDF_FONT"
-        )
-    pdf = FPDF(format="A4")
-    path, index = font
-    pdf.add_font("cjk", fname=str(path), collection_font_number=index)
-    if Path(LATIN_FALLBACK).is_file():
-        pdf.add_font("latin", fname=LATIN_FALLBACK)
-        pdf.set_fallback_fonts(["latin"])
+    pdf = cjk_pdf("A4")
     pdf.set_auto_page_break(auto=True, margin=20)
     for letter in letters:
         pdf.add_page()

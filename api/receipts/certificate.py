@@ -5,9 +5,8 @@ system's CJK font, as the disclosure lists)."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from api.disclosure.service import LATIN_FALLBACK, find_font
+from api.core.pdf import cjk_pdf
 from api.receipts.qr import qr_png
 from shared.i18n import translate
 from shared.schemas import ReceiptVerification
@@ -15,20 +14,10 @@ from shared.schemas import ReceiptVerification
 
 def certificate_pdf(check: ReceiptVerification, language: str, url: str, *, lines: list[str]) -> bytes:
     """The certificate; RuntimeError without a CJK font (Debian: fonts-noto-cjk or fonts-droid-fallback)."""
-    from fpdf import FPDF
-
-    font = find_font()
-    if font is None:
-        raise RuntimeError("no CJK font found for the PDF: install fonts-noto-cjk or set LIFECERT_PDF_FONT")
     t = lambda key, **kw: translate(language, key, **kw)  # noqa: E731
-    pdf = FPDF(format=(148, 210))  # A5 in millimetres
+    pdf = cjk_pdf((148, 210))  # A5 in millimetres
     pdf.set_title(t("receipt.pdf.title"))
     pdf.set_creator("lifecert")
-    path, index = font
-    pdf.add_font("cjk", fname=str(path), collection_font_number=index)
-    if Path(LATIN_FALLBACK).is_file():
-        pdf.add_font("latin", fname=LATIN_FALLBACK)
-        pdf.set_fallback_fonts(["latin"])
     pdf.add_page()
     pdf.set_font("cjk", size=20)
     pdf.cell(0, 12, t("receipt.pdf.title"), new_x="LMARGIN", new_y="NEXT", align="C")

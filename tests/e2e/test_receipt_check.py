@@ -36,9 +36,12 @@ class ReceiptStack:
 def receipt_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReceiptStack]:
     import sqlalchemy as sa
 
-    from api.beneficiaries.models import Beneficiary
+    from api.beneficiaries.models import Beneficiary, Certification
     from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.settings import DEV_SECRET_KEY
     from api.demo import seed_demo_staff
+    from api.receipts.models import Receipt
+    from api.receipts.service import public
     from tests.api.test_receipt_history import certify
 
     work = tmp_path_factory.mktemp("receipt-check")
@@ -47,8 +50,15 @@ def receipt_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
     engine = make_engine(db_url)
     with session_scope(make_sessionmaker(engine)) as session:
         seed_demo_staff(session)
-        person = session.execute(sa.select(Beneficiary).where(Beneficiary.id_number == certified.id_number))
-        certify(session, person.scalar_one(), date.today() - timedelta(days=2))
+        person = session.execute(
+            sa.select(Beneficiary).where(Beneficiary.id_number == certified.id_number)
+        ).scalar_one()
+        receipt = session.get(Receipt, certify(session, person, date.today() - timedelta(days=2)))
+        # the token the person got when certifying (lookups by ID number and name carry none), signed with
+        # the key the API below runs with (the development key: stack_env sets none)
+        token = public(
+            receipt, session.get(Certification, receipt.certification_id), person, key=DEV_SECRET_KEY
+        )
     engine.dispose()
     api_port, staff_port = free_port(), free_port()
     api_url, staff_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{staff_port}"
@@ -59,19 +69,15 @@ def receipt_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
         procs.append(start_web_app("app.staff", staff_port, api_url, env, work / "staff.log"))
         wait_http(f"{api_url}/healthz", procs[0], work / "api.log")
         wait_http(staff_url, procs[1], work / "staff.log")
-        history = httpx.post(
-            f"{api_url}/api/v1/receipts/history",
-            json={"id_number": certified.id_number, "name": certified.name},
-        )
-        assert history.status_code == 200, history.text
-        yield ReceiptStack(api_url, staff_url, history.json()["receipts"][0]["token"])
+        assert token.token is not None
+        yield ReceiptStack(api_url, staff_url, token.token)
     finally:
         for proc in procs:
             stop(proc)
 
 
 def qr_png(stack: ReceiptStack) -> bytes:
-    resp = httpx.get(f"{stack.api_url}/api/v1/receipts/qr.png", params={"token": stack.token})
+    resp = httpx.post(f"{stack.api_url}/api/v1/receipts/qr", json={"token": stack.token})
     assert resp.status_code == 200
     return resp.content
 
