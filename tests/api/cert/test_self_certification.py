@@ -132,7 +132,8 @@ def test_live_clip_passes_and_its_receipt_verifies(
     # Raw frames of a pass are not kept (retention for passes: none).
     assert count(session, EvidenceFile, kind="frame") == frames_before
 
-    # The receipt verifies; its QR codes carry the token (asked for with the token in the body, not a URL).
+    # The receipt verifies; its QR code opens the service's check page for the token (asked for with the
+    # token in the body, not a URL).
     assert "qr_png_url" not in receipt and "qr_svg_url" not in receipt
     check = face_client.post("/api/v1/receipts/verify", json={"token": receipt["token"]}).json()
     assert check["valid"] is True and check["receipt_id"] == receipt["receipt_id"]
@@ -141,7 +142,9 @@ def test_live_clip_passes_and_its_receipt_verifies(
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     image = cv2.imdecode(np.frombuffer(png.content, np.uint8), cv2.IMREAD_GRAYSCALE)
     decoded, _points, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    assert decoded == receipt["token"]
+    from api.receipts.service import check_url
+
+    assert decoded == check_url(face_client.app.state.settings.public_url, receipt["token"])
     svg = face_client.post("/api/v1/receipts/qr", json={"token": receipt["token"], "format": "svg"})
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     assert b"<svg" in svg.content
