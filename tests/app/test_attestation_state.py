@@ -20,10 +20,11 @@ from app.staff.console_state import ConsoleState
 from shared.enums import CycleState, StaffRole
 from shared.i18n import CATALOGS, Translator
 from shared.schemas import StatusRequest
+from tests.api import intake_samples
 
 VILLAGE, SIBLING_VILLAGE, TOWNSHIP, COUNTY = "110101001001", "110101001002", "110101001", "110101"
 PASSWORD = "correct horse"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = intake_samples.pdf()  # a real one-page PDF: uploads are parsed, a fake is refused
 
 
 def jpeg() -> bytes:

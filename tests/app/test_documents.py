@@ -8,6 +8,7 @@ import pytest
 from app.citizen.state import MAX_DOCUMENT_BYTES, DocumentUpload, document_type
 from app.common.api_client import ApiClient
 from shared.enums import ResidenceKind
+from shared.i18n import has_key
 from tests.shared_data import require_shared
 
 
@@ -54,4 +55,6 @@ async def test_domestic_person_gets_the_servers_message(asgi_app, make_person) -
     upload.add_file("form.jpg", a_photo())
     async with ApiClient("http://t", transport=httpx.ASGITransport(app=asgi_app)) as api:
         assert await upload.submit(api) is False
-    assert upload.notice.key is None and "abroad" in upload.notice.text  # not_overseas: server's sentence
+    # the server's code, rendered from the catalogs (never its English sentence)
+    assert upload.notice.key == "error.not_overseas"
+    assert has_key("error.not_overseas")  # in every language
