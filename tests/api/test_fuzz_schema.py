@@ -32,7 +32,7 @@ PASSWORD = "correct horse battery"
 HELPER_ID = make_id_number("110101", date(1970, 5, 17), 7)  # valid, and no demo person's
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # one test per backend: the fresh database of that test
 def app(settings, engine):
     from api.auth import service
     from api.core.db import make_sessionmaker
@@ -55,7 +55,7 @@ def app(settings, engine):
     return create_app(settings)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def callers(app, engine) -> dict[str, dict[str, str]]:
     """Authorization headers per kind of caller (real sign-ins)."""
     import sqlalchemy as sa

@@ -35,10 +35,11 @@ def new_id() -> str:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def regions(engine) -> None:
+def regions(module_engine) -> None:
+    """The region tree in the module's database, which every test's database is copied from."""
     from api.core.db import make_sessionmaker
 
-    with make_sessionmaker(engine)() as s:
+    with make_sessionmaker(module_engine)() as s:
         ensure_regions(s)
         s.commit()
 
