@@ -196,9 +196,9 @@ def test_evidence_written_by_one_replica_is_read_by_another(
 
 
 def test_storage_down_answers_503_and_writes_nothing(make_client, make_person, session) -> None:
-    from tests.s3_server import _free_ports
+    from tests.s3_server import free_ports
 
-    (closed,) = _free_ports(1)
+    (closed,) = free_ports(1)
     down = make_client(
         storage=StorageSettings(
             backend="s3",

@@ -5,30 +5,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from api.core.db import upgrade
+from tests.local_cluster import cluster
 from tests.shared_data import in_ci
-
-CLUSTER_PY = Path(__file__).resolve().parents[2] / "build" / "deploy" / "local" / "cluster.py"
-
-
-def _load_cluster_module():
-    spec = importlib.util.spec_from_file_location("lifecert_local_cluster", CLUSTER_PY)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-cluster = _load_cluster_module()
 
 
 def _need(binary: str, package: str) -> None:
