@@ -11,7 +11,7 @@ from app.common.components import buttons, text
 from app.common.components.identity_fields import IdentityFields
 from app.common.components.messages import MessageLine
 from app.common.components.scaffold import screen
-from app.common.components.theme import ACCENT, CARD, OK, SURFACE
+from app.common.components.theme import CARD, OK
 from app.common.dates import format_date
 from app.common.notices import Notice
 from shared.reference import group
@@ -52,31 +52,8 @@ def build(ui: Ui) -> ft.View:
 
     picker = ft.FilePicker(on_result=on_picked)
     fields = IdentityFields(upload.form, t, id_prefix="document", on_submit=submit)
-    pick_button = ft.Semantics(
-        identifier="document-pick",
-        content=ft.Row(
-            [
-                ft.OutlinedButton(
-                    content=t("document.pick"),
-                    icon=ft.Icons.ATTACH_FILE,
-                    height=76,
-                    expand=True,
-                    style=ft.ButtonStyle(
-                        color=ACCENT,
-                        bgcolor=SURFACE,
-                        side=ft.BorderSide(2, ACCENT),
-                        shape=ft.RoundedRectangleBorder(radius=14),
-                    ),
-                    action=ft.PickFiles(
-                        picker,
-                        file_type=ft.FilePickerFileType.CUSTOM,
-                        allowed_extensions=["jpg", "jpeg", "png", "pdf"],
-                        allow_multiple=True,
-                        with_data=True,
-                    ),
-                )
-            ]
-        ),
+    pick_button = buttons.pick_files(
+        t("document.pick"), "document-pick", picker, ["jpg", "jpeg", "png", "pdf"]
     )
     render()
     if upload.result is not None:

@@ -113,3 +113,33 @@ def chip(text: str, identifier: str, selected: bool, on_click: Handler) -> ft.Co
         content=text, icon=ft.Icons.CHECK if selected else None, on_click=on_click, style=style, height=54
     )
     return ft.Semantics(identifier=identifier, selected=selected, content=button)
+
+
+def pick_files(label: str, identifier: str, picker: ft.FilePicker, extensions: list[str]) -> ft.Control:
+    """A full-width outlined button that opens the file picker for several files of ``extensions``."""
+    return ft.Semantics(
+        identifier=identifier,
+        content=ft.Row(
+            [
+                ft.OutlinedButton(
+                    content=label,
+                    icon=ft.Icons.ATTACH_FILE,
+                    height=76,
+                    expand=True,
+                    style=ft.ButtonStyle(
+                        color=ACCENT,
+                        bgcolor=SURFACE,
+                        side=ft.BorderSide(2, ACCENT),
+                        shape=ft.RoundedRectangleBorder(radius=14),
+                    ),
+                    action=ft.PickFiles(
+                        picker,
+                        file_type=ft.FilePickerFileType.CUSTOM,
+                        allowed_extensions=extensions,
+                        allow_multiple=True,
+                        with_data=True,
+                    ),
+                )
+            ]
+        ),
+    )

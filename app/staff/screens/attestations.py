@@ -19,7 +19,7 @@ from app.common.components.identity_fields import IdentityFields
 from app.common.components.messages import MessageLine
 from app.common.components.scaffold import screen
 from app.common.components.snapshot import SnapshotCamera
-from app.common.components.theme import ACCENT, CARD, INK, OK, SURFACE
+from app.common.components.theme import ACCENT, CARD, INK, OK
 from app.staff.attestation_state import AttestationDesk, PendingFile
 from app.staff.case_client import CaseClient
 from app.staff.components.attestation_card import attestation_card, level_label
@@ -198,32 +198,7 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
         open_key="attest.camera.open",
     )
     picker = ft.FilePicker(on_result=on_picked)
-    pick = ft.Semantics(
-        identifier="attest-pick",
-        content=ft.Row(
-            [
-                ft.OutlinedButton(
-                    content=t("attest.pick"),
-                    icon=ft.Icons.ATTACH_FILE,
-                    height=76,
-                    expand=True,
-                    style=ft.ButtonStyle(
-                        color=ACCENT,
-                        bgcolor=SURFACE,
-                        side=ft.BorderSide(2, ACCENT),
-                        shape=ft.RoundedRectangleBorder(radius=14),
-                    ),
-                    action=ft.PickFiles(
-                        picker,
-                        file_type=ft.FilePickerFileType.CUSTOM,
-                        allowed_extensions=PICK_EXTENSIONS,
-                        allow_multiple=True,
-                        with_data=True,
-                    ),
-                )
-            ]
-        ),
-    )
+    pick = buttons.pick_files(t("attest.pick"), "attest-pick", picker, PICK_EXTENSIONS)
     taken_on = text_field(t("attest.taken_on"), t("attest.taken_on_hint"), desk.taken_on, set_taken_on)
     send = buttons.primary(t("attest.send"), "attest-send", send_files)
     collecting.controls = [

@@ -13,7 +13,7 @@ from app.common.components.fields import tagged, text_field
 from app.common.components.messages import MessageLine
 from app.common.components.scaffold import screen
 from app.common.components.snapshot import SnapshotCamera
-from app.common.components.theme import ACCENT, CARD, OK, SURFACE
+from app.common.components.theme import CARD, OK
 from app.common.dates import format_date
 from app.staff.components.visit_nav import visit_gate
 from app.staff.visit_state import VisitStep
@@ -140,31 +140,8 @@ def build(ui: Ui) -> ft.View:
         ui, id_prefix="visit-record", on_photo=photo_taken, take_key="visit.record.take"
     )
     picker = ft.FilePicker(on_result=picked)
-    pick_button = ft.Semantics(
-        identifier="visit-record-pick",
-        content=ft.Row(
-            [
-                ft.OutlinedButton(
-                    content=t("visit.record.pick"),
-                    icon=ft.Icons.ATTACH_FILE,
-                    height=76,
-                    expand=True,
-                    style=ft.ButtonStyle(
-                        color=ACCENT,
-                        bgcolor=SURFACE,
-                        side=ft.BorderSide(2, ACCENT),
-                        shape=ft.RoundedRectangleBorder(radius=14),
-                    ),
-                    action=ft.PickFiles(
-                        picker,
-                        file_type=ft.FilePickerFileType.CUSTOM,
-                        allowed_extensions=["jpg", "jpeg", "png"],
-                        allow_multiple=True,
-                        with_data=True,
-                    ),
-                )
-            ]
-        ),
+    pick_button = buttons.pick_files(
+        t("visit.record.pick"), "visit-record-pick", picker, ["jpg", "jpeg", "png"]
     )
     render()
     return screen(
