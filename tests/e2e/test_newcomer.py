@@ -197,6 +197,23 @@ def take_the_reference_photo(step: Step, demo: Demo, staff, shots) -> None:
     shots(staff, "reference-saved")
 
 
+def check_the_reference_with_his_face(step: Step, demo: Demo, staff, shots) -> None:
+    """The same-visit live check that puts a staff-added reference in use (docs/security.md, finding 4)."""
+    from tests.e2e.scripted_camera import act
+
+    next_, start, *instructions, passed = step.labels
+    assert set(INSTRUCTIONS) <= set(instructions), "the challenge of the test clip is named in the README"
+    press(staff, next_, "visit-reference-next")
+    press(staff, start, "camera-start")
+    for instruction in instructions:
+        expect_text(staff, "camera-instruction", re.escape(instruction))
+        act(staff, INSTRUCTIONS[instruction])
+    widget(staff, "visit-face-result").wait_for(timeout=DECISION_TIMEOUT_MS)
+    act(staff, "neutral")
+    shows(staff, "visit-face-result", passed)
+    shots(staff, "reference-checked")
+
+
 def open_the_citizens_app(step: Step, demo: Demo, staff, shots) -> None:
     citizen = staff.context.new_page()  # the same camera (the context's fake device)
     demo.pages["citizen"] = citizen
@@ -267,6 +284,7 @@ DRIVERS: list[Callable[[Step, Demo, object, object], None]] = [
     open_the_person,
     check_the_id_card,
     take_the_reference_photo,
+    check_the_reference_with_his_face,
     open_the_citizens_app,
     type_who,
     follow_the_instructions,
