@@ -9,13 +9,15 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-TIMEOUT_MS = 30_000
+# How long a state may take to appear before the test gives up: a cap for a broken run, not a pace — on a
+# machine with both cores busy (CI runs the browser tests so) a Flet screen can take tens of seconds.
+TIMEOUT_MS = 90_000
 
 
 def open_app(page: Page, url: str, first_id: str = "screen-title") -> None:
     """Load the client, switch Flutter's semantics tree on and wait until ``first_id`` is shown."""
     page.goto(url)
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=2 * TIMEOUT_MS)
     page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
     widget(page, first_id).wait_for(state="attached", timeout=TIMEOUT_MS)
 
