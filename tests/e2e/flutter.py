@@ -71,4 +71,4 @@ def reach(page: Page, identifier: str) -> None:
             node.wait_for(state="attached", timeout=1_500)
         except PlaywrightTimeout:
             continue
-    node.wait_for(state="attached")
+    node.wait_for(state="attached", timeout=TIMEOUT_MS)
