@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.flutter import TIMEOUT_MS
 from tests.shared_data import REPO_ROOT, SHARED_DIR, in_ci
 
 CHROMIUM = Path(os.environ.get("LIFECERT_CHROMIUM", "/usr/bin/chromium"))
@@ -155,6 +156,7 @@ def open_scripted_camera_page(
         args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
     )
     context = browser.new_context(viewport=viewport or PHONE_VIEWPORT, locale="zh-CN", **context_options)
+    context.set_default_timeout(TIMEOUT_MS)  # every wait for a state: the same cap (tests/e2e/flutter.py)
     context.grant_permissions(["camera"])
     context.add_init_script(init_script(segments))
     return browser, context.new_page()
@@ -290,6 +292,7 @@ def browser(playwright_session, chromium_path: Path):
 @pytest.fixture
 def page(browser, stack: Stack, request: pytest.FixtureRequest):
     context = browser.new_context(viewport=PHONE_VIEWPORT, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
     pg = context.new_page()
     yield pg
     context.close()
@@ -314,6 +317,7 @@ def camera_page(playwright_session, chromium_path: Path, stack: Stack):
         )
         browsers.append(browser)
         context = browser.new_context(viewport=PHONE_VIEWPORT, locale="zh-CN")
+        context.set_default_timeout(TIMEOUT_MS)
         context.grant_permissions(["camera"], origin=stack.web_url)
         return context.new_page()
 
