@@ -75,6 +75,13 @@ def wait_until(check, what: str, timeout: float = 60.0, proc: subprocess.Popen |
     raise TimeoutError(f"{what}: not within {timeout} s")
 
 
+def terminate(proc: subprocess.Popen | None) -> None:
+    """SIGTERM a server this module started and wait for it (nothing if it is not running)."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def port_open(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5):
@@ -288,9 +295,7 @@ class PgBouncer:
         return 0
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
+        terminate(self.proc)
 
 
 @dataclass
@@ -321,9 +326,7 @@ class HAProxy:
         wait_until(lambda: port_open(self.port), f"HAProxy on port {self.port}", timeout, self.proc)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
+        terminate(self.proc)
 
 
 @dataclass
@@ -416,9 +419,7 @@ class Redis:
         wait_until(lambda: port_open(self.port), f"Redis on port {self.port}", timeout, self.proc)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
+        terminate(self.proc)
 
 
 @dataclass
@@ -497,9 +498,7 @@ class SeaweedFS:
         wait_until(ready, f"SeaweedFS S3 on {self.endpoint}", timeout, self.proc)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
+        terminate(self.proc)
 
 
 def api_env(
