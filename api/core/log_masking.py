@@ -44,16 +44,45 @@ def mask_text(text: str) -> str:
     return _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-2:]}", text)
 
 
+def _masked_arg(arg: object) -> object:
+    """One format argument, masked: text becomes masked text; numbers, None and booleans stay (``%d`` still
+    formats them); anything else becomes its masked ``str`` (its ``__str__`` may print personal data)."""
+    if arg is None or isinstance(arg, bool | int | float):
+        return arg
+    return mask_text(arg if isinstance(arg, str) else str(arg))
+
+
+def _masked_args(args: Any) -> Any:
+    if isinstance(args, tuple):
+        return tuple(_masked_arg(a) for a in args)
+    if isinstance(args, dict):
+        return {k: _masked_arg(v) for k, v in args.items()}
+    return args
+
+
 def mask_record(record: logging.LogRecord) -> logging.LogRecord:
-    """Mask ``record`` in place: the formatted message, the traceback and the stack become masked text."""
+    """Mask ``record`` in place: the message and its arguments, the traceback and the stack become masked
+    text. The arguments stay arguments where formatting still works with the masked ones (uvicorn's access
+    formatter unpacks them: client, method, path, version, status); else the message is collapsed to one
+    masked text."""
     if getattr(record, "_pii_masked", False):
         return record
     try:
         message = record.getMessage()
     except Exception:  # a broken format string: keep what there is, masked
         message = f"{record.msg} {record.args}"
-    record.msg = mask_text(message)
-    record.args = None
+        record.msg, record.args = mask_text(message), None
+    else:
+        if mask_text(message) != message:
+            if isinstance(record.msg, str):
+                record.msg = mask_text(record.msg)
+            record.args = _masked_args(record.args)
+            try:
+                still_personal = mask_text(record.getMessage()) != record.getMessage()
+            except Exception:
+                still_personal = True
+            if still_personal:  # personal data only the formatted message shows (split across arguments)
+                record.msg, record.args = mask_text(message), None
     if record.exc_info and record.exc_info[0] is not None:
         record.exc_text = mask_text("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
         record.exc_info = None  # formatters print exc_text as is

@@ -92,3 +92,26 @@ def test_app_and_cli_install_the_masking(where: str, settings, capsys) -> None:
         "any.library", logging.WARNING, __file__, 1, "user %s", (ID_NUMBER,), None
     )
     assert ID_NUMBER not in record.getMessage()
+
+
+def test_uvicorn_access_log_formats_with_the_path_masked() -> None:
+    """uvicorn's access formatter unpacks the record's five arguments: masking keeps them arguments (a
+    collapsed record made every access line a "--- Logging error ---" with a traceback)."""
+    from uvicorn.logging import AccessFormatter
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", f"/api/v1/status?id={ID_NUMBER}", "1.1", 200),
+        None,
+    )
+    PiiFilter().filter(record)
+    line = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s').format(record)
+    assert ID_NUMBER not in line
+    assert line.startswith('127.0.0.1:5000 - "GET /api/v1/status?id=1101') and line.endswith(" 200 OK")
+    plain = logging.LogRecord("x", logging.INFO, __file__, 1, "%s served %d", ("/healthz", 200), None)
+    PiiFilter().filter(plain)
+    assert plain.args == ("/healthz", 200)  # nothing personal: the record is left as it was
