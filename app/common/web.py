@@ -65,14 +65,6 @@ async def start_session(
     return ui
 
 
-def web_renderer() -> ft.WebRenderer:
-    """CanvasKit unless ``FLET_WEB_RENDERER`` names another. Chromium would pick skwasm, which draws in a
-    worker: in headless Chromium it stalled now and then after a page load — the screen kept Flet's
-    "Working..." start-up picture for good while the app behind it was ready (about one load in ten;
-    with CanvasKit 54 loads in a row painted). CanvasKit also passes Flet's byte buffers faster."""
-    return ft.WebRenderer(os.environ.get("FLET_WEB_RENDERER") or ft.WebRenderer.CANVAS_KIT.value)
-
-
 def serve(
     main: Callable[[ft.Page], Awaitable[None]],
     config: ClientConfig,
@@ -99,7 +91,6 @@ def serve(
         port=port,
         host=host,
         no_cdn=True,
-        web_renderer=web_renderer(),
         assets_dir=str(assets_dir),
         name="",
     )

@@ -25,10 +25,13 @@ from tests.shared_data import REPO_ROOT, SHARED_DIR, in_ci
 
 CHROMIUM = Path(os.environ.get("LIFECERT_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "e2e"
+# No --disable-gpu: WebGL through SwiftShader (software), as a phone has a GPU. Without WebGL, the skwasm
+# renderer (the one Flutter picks in Chromium) kept Flet's "Working..." start-up picture on screen after
+# about one page load in ten while the app behind it was ready (54 loads in a row painted with WebGL).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
-    "--disable-gpu",
+    "--enable-unsafe-swiftshader",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",

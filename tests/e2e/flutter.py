@@ -31,7 +31,9 @@ def tap(page: Page, identifier: str) -> None:
 
 
 def type_into(page: Page, identifier: str, text: str) -> None:
-    """Focus the text field tagged ``identifier`` and type ``text`` key by key (on_change per key)."""
+    """Focus the text field tagged ``identifier`` and type ``text`` key by key (on_change per key); a field
+    far below the fold (a long review page) is scrolled to first."""
+    reach(page, identifier)
     field = widget(page, identifier)
     field.click()
     editor = field.locator("input, textarea")

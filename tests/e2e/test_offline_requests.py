@@ -214,9 +214,6 @@ def test_every_citizen_screen_loads_offline(phone, offline_stack: OfflineStack) 
     fonts = [u for u in traffic.requests if "/assets/fonts/" in u]
     assert any(u.endswith("/assets/fonts/roboto.woff2") for u in fonts)  # the shipped CJK font
     assert not [u for u in fonts if "noto" in u.lower()]  # Flutter never looked for a fallback font
-    # drawn by CanvasKit (app/common/web.py: skwasm stalled on the start-up picture now and then)
-    assert any(u.endswith("/canvaskit.wasm") for u in traffic.requests)
-    assert not [u for u in traffic.requests if "skwasm" in u]
 
 
 def test_every_staff_screen_loads_offline_signed_out(phone, offline_stack: OfflineStack) -> None:
