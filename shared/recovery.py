@@ -84,3 +84,22 @@ def may_credit_list(*, state: RecoveryState, amount_cents: int, outstanding_cent
 def outstanding(amount_cents: int, repaid_cents: list[int] | tuple[int, ...]) -> int:
     """What is still owed: the overpaid amount less every ledger entry (never below zero)."""
     return max(0, amount_cents - sum(repaid_cents))
+
+
+def yuan(cents: int) -> str:
+    """``1250200`` → ``"12,502.00"`` (how the screens and documents write an amount)."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole:,}.{part:02d}"
+
+
+def parse_yuan(text: str) -> int | None:
+    """What a clerk typed in yuan (``"500"``, ``"1,250.5"``, ``"3125.50"``) in cents; None when it is not
+    an amount of at most two decimals."""
+    cleaned = text.strip().replace(",", "").replace("，", "").replace("元", "").replace("¥", "").strip()
+    whole, dot, part = cleaned.partition(".")
+    if not whole.isdigit() or not whole.isascii() or (dot and not (part.isdigit() and len(part) <= 2)):
+        return None
+    if len(whole) > 15:
+        return None
+    return int(whole) * 100 + (int(part.ljust(2, "0")) if dot else 0)
