@@ -247,6 +247,7 @@ class RecoveryStepPublic(Answer):
     to_state: str
     on: date
     staff_id: int | None = None
+    staff_name: str | None = None
     note: str
     documents: list[str] = Field(default_factory=list)
     created_at: datetime
@@ -258,6 +259,7 @@ class RecoveryRepaymentPublic(Answer):
     amount_cents: int
     kind: str
     staff_id: int | None = None
+    staff_name: str | None = None
     note: str | None = None
     created_at: datetime
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api import audit
+from api.auth.models import StaffUser
 from api.beneficiaries.models import Beneficiary
 from api.comparison.models import RecoveryCase
 from api.core.errors import ApiError
@@ -303,7 +304,15 @@ def detail(session: Session, case: RecoveryCase) -> RecoveryCaseDetail:
             .order_by(RecoveryRepayment.on, RecoveryRepayment.id)
         ).scalars()
     )
+    steps = list(steps)
     repaid = sum(e.amount_cents for e in ledger)
+    staff_ids = {s.staff_id for s in steps} | {e.staff_id for e in ledger}
+    names: dict[int | None, str] = {
+        staff_id: name
+        for staff_id, name in session.execute(
+            sa.select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(staff_ids - {None}))
+        )
+    }
     state = RecoveryState(case.status)
     return RecoveryCaseDetail.model_validate(
         {
@@ -317,6 +326,7 @@ def detail(session: Session, case: RecoveryCase) -> RecoveryCaseDetail:
                     to_state=s.to_state.value,
                     on=s.on,
                     staff_id=s.staff_id,
+                    staff_name=names.get(s.staff_id),
                     note=s.note,
                     documents=list(s.documents or []),
                     created_at=s.created_at,
@@ -330,6 +340,7 @@ def detail(session: Session, case: RecoveryCase) -> RecoveryCaseDetail:
                     amount_cents=e.amount_cents,
                     kind=e.kind.value,
                     staff_id=e.staff_id,
+                    staff_name=names.get(e.staff_id),
                     note=e.note,
                     created_at=e.created_at,
                 )

@@ -150,7 +150,9 @@ def test_a_reviewer_notifies_and_records_a_repayment_on_a_phone(browser, recover
         shots(page, "case-after-repayment")
 
         reach(page, "recovery-history-0")
-        expect_text(page, "recovery-history-0", "已告知.*告知书已当面送达继承人.*告知书 2026-031")
+        expect_text(
+            page, "recovery-history-0", "已告知（工作人员 赵追缴）.*告知书已当面送达继承人.*告知书 2026-031"
+        )
         reach(page, "recovery-ledger-0")
         expect_text(page, "recovery-ledger-0", "一次性退还 1,000.00 元")
         shots(page, "history-and-ledger")

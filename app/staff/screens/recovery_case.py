@@ -44,7 +44,7 @@ def build(ui: Ui) -> ft.View:
 
     summary = ft.Column(spacing=6)
     steps = ft.Column(spacing=8)
-    pays = ft.Column(spacing=8)
+    pays = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
     history = ft.Column(spacing=6)
     ledger = ft.Column(spacing=6)
     message, message_row = error_line("recovery-error")
@@ -136,7 +136,7 @@ def build(ui: Ui) -> ft.View:
                         "recovery.history.item",
                         date=s.on.isoformat(),
                         state=t(f"recovery.state.{s.to_state}"),
-                        staff=s.staff_id or "",
+                        staff=s.staff_name or s.staff_id or "",
                         note=s.note,
                     )
                     + (
@@ -157,7 +157,7 @@ def build(ui: Ui) -> ft.View:
                         date=e.on.isoformat(),
                         amount=yuan(e.amount_cents),
                         kind=t(f"recovery.pay.{e.kind}"),
-                        staff=e.staff_id or "",
+                        staff=e.staff_name or e.staff_id or "",
                     )
                 ),
             )

@@ -72,6 +72,7 @@ def test_a_case_goes_from_open_through_an_agreement_to_repaid(client, session, m
     first_step = done["steps"][0]
     assert first_step["on"] == "2026-11-02" and first_step["documents"] == ["告知书 2026-031"]
     assert first_step["staff_id"] == staff_id and first_step["note"] == "step to notified"
+    assert first_step["staff_name"] == done["repayments"][0]["staff_name"] == "Staff reviewer"
 
     # nothing more can come in, and the audit trail has every change with before and after
     assert pay(client, headers, case_id, 1).json()["error"] == "recovery_over_balance"
