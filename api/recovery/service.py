@@ -307,12 +307,8 @@ def detail(session: Session, case: RecoveryCase) -> RecoveryCaseDetail:
     steps = list(steps)
     repaid = sum(e.amount_cents for e in ledger)
     staff_ids = {s.staff_id for s in steps} | {e.staff_id for e in ledger}
-    names: dict[int | None, str] = {
-        staff_id: name
-        for staff_id, name in session.execute(
-            sa.select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(staff_ids - {None}))
-        )
-    }
+    query = sa.select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(staff_ids - {None}))
+    names: dict[int | None, str] = {row.id: row.name for row in session.execute(query)}
     state = RecoveryState(case.status)
     return RecoveryCaseDetail.model_validate(
         {
