@@ -26,6 +26,7 @@ from api.evidence.models import EvidenceFile, EvidenceView
 from api.institutions.models import BatchAttestation, Institution, InstitutionAdmin, InstitutionMember
 from api.notify.models import NoticeDelivery, NoticeOptOut, OutboxMessage
 from api.receipts.models import Receipt
+from api.recovery.models import RecoveryRepayment, RecoveryStep
 from api.regions.models import Region
 from api.review.models import ReviewItem
 from api.spotchecks.models import SpotCheck, SpotCheckItem
@@ -63,6 +64,8 @@ __all__ = [
     "PaymentResumption",
     "Receipt",
     "RecoveryCase",
+    "RecoveryRepayment",
+    "RecoveryStep",
     "ReferenceFace",
     "Region",
     "ReviewItem",

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from shared.wire import MONTH_PATTERN, Answer, Request
 
@@ -214,3 +215,82 @@ class DetentionRelease(Request):
 class DetentionReleased(Answer):
     entitlement_id: int
     resume_month: str
+
+
+# --- recovery of overpayments (追缴) -------------------------------------------------------------------
+# States and allowed steps: shared/recovery.py.
+
+RECOVERY_STATE_PATTERN = r"^(open|notified|agreed|refused|credit_listed|court_referred|repaid)$"
+
+
+class RecoveryCaseSummary(Answer):
+    id: int
+    holder_name: str  # masked
+    holder_id: str  # masked
+    region_code: str
+    death_date: date
+    first_month: str
+    last_month: str
+    months: int
+    amount_cents: int
+    repaid_cents: int
+    outstanding_cents: int
+    state: str
+    agreement: str | None = None
+    credit_listed: bool
+    created_at: datetime
+
+
+class RecoveryStepPublic(Answer):
+    id: int
+    from_state: str
+    to_state: str
+    on: date
+    staff_id: int | None = None
+    staff_name: str | None = None
+    note: str
+    documents: list[str] = Field(default_factory=list)
+    created_at: datetime
+
+
+class RecoveryRepaymentPublic(Answer):
+    id: int
+    on: date
+    amount_cents: int
+    kind: str
+    staff_id: int | None = None
+    staff_name: str | None = None
+    note: str | None = None
+    created_at: datetime
+
+
+class RecoveryCaseDetail(RecoveryCaseSummary):
+    next_steps: list[str]  # the states this case may be moved to now
+    takes_repayments: bool
+    steps: list[RecoveryStepPublic]
+    repayments: list[RecoveryRepaymentPublic]
+
+
+class RecoveryStepCreate(Request):
+    to: str = Field(pattern=RECOVERY_STATE_PATTERN, description="the state to move the case to")
+    on: date | None = Field(default=None, description="the day it happened (default: today)")
+    note: str = Field(min_length=3, max_length=500)
+    documents: list[str] = Field(default_factory=list, max_length=10)
+    agreement: str | None = Field(
+        default=None, pattern=r"^(instalments|deduction)$", description="how they agreed to repay (agreed)"
+    )
+
+    @field_validator("documents")
+    @classmethod
+    def _short_references(cls, value: list[str]) -> list[str]:
+        for ref in value:
+            if not 1 <= len(ref.strip()) <= 200:
+                raise PydanticCustomError("document_reference", "A document reference is 1–200 characters.")
+        return [ref.strip() for ref in value]
+
+
+class RecoveryRepaymentCreate(Request):
+    amount_cents: int = Field(gt=0, description="integer cents, at most what is still owed")
+    kind: str = Field(pattern=r"^(payment|instalment|deduction)$")
+    on: date | None = Field(default=None, description="the day the money came back (default: today)")
+    note: str | None = Field(default=None, max_length=500)

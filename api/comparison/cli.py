@@ -60,7 +60,8 @@ def cmd_feed_import(args: argparse.Namespace) -> int:
         f"to review, "
         f"{len(report.errors)} rejected"
         + (
-            f"; {report.recovery_cases} recovery cases ({report.referrals} for the credit list)"
+            f"; {report.recovery_cases} recovery cases "
+            f"({report.referrals} of 3,000 yuan or more: credit list if refused)"
             if report.recovery_cases
             else ""
         )

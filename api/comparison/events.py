@@ -1,8 +1,9 @@
 """Death, detention and survivor-end records: rare events, applied one row at a time through the ORM.
 
 * death — deceased_on set; every entitlement stopped from the month after the death; overpayment (paid
-  months after the death × monthly amount) opens a recovery case, referred to the credit list at ≥ 3,000
-  yuan; a notice to the heir (or the phone on file) is queued in the outbox.
+  months after the death × monthly amount) opens a recovery case (api/recovery/ moves it on; it goes on
+  the credit list only if the heirs refuse to repay ≥ 3,000 yuan); a notice to the heir (or the phone on
+  file) is queued in the outbox.
 * detention — payment suspended from the month after detention began (only a release lifts it).
 * survivor_end — the survivor entitlement stopped from the month after the event.
 """
@@ -91,7 +92,7 @@ def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, repor
                 months=len(over.months),
                 monthly_cents=ent.monthly_cents,
                 amount_cents=over.amount_cents,
-                credit_list_referral=over.referral(ctx.referral_cents),
+                credit_list_referral=False,  # only after a refusal: api/recovery/service.py
             )
             session.add(case)
             session.flush()
@@ -105,12 +106,12 @@ def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, repor
                     "entitlement_id": ent.id,
                     "months": [str(m) for m in over.months],
                     "amount_cents": over.amount_cents,
-                    "credit_list_referral": case.credit_list_referral,
+                    "credit_list_threshold_reached": over.referral(ctx.referral_cents),
                 },
                 reason="paid after death",
             )
             report.recovery_cases += 1
-            report.referrals += int(case.credit_list_referral)
+            report.referrals += int(over.referral(ctx.referral_cents))
     if changed:
         language = language_of(person.language)
         heir = row.heir_name or notice(language, "notice.heir.someone")

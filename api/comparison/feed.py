@@ -39,7 +39,7 @@ class FeedReport:
     mismatched: int = 0
     errors: list[RowError] = field(default_factory=list)
     recovery_cases: int = 0
-    referrals: int = 0
+    referrals: int = 0  # cases of 3,000 yuan or more (listed only if the heirs refuse to repay)
     seconds: float = 0.0
 
 

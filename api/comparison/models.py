@@ -82,6 +82,9 @@ class RecoveryCase(Base):
     months: Mapped[int]
     monthly_cents: Mapped[int] = mapped_column(sa.BigInteger)
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
-    credit_list_referral: Mapped[bool]  # amount ≥ the referral threshold (3,000 yuan by default)
-    status: Mapped[str] = mapped_column(sa.String(16), default="open")
+    # True once the case was put on the credit list (refused, ≥ 3,000 yuan): api/recovery/service.py
+    credit_list_referral: Mapped[bool]
+    # shared.recovery.RecoveryState; moved only by api/recovery/service.py (steps in shared/recovery.py)
+    status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)
+    agreement: Mapped[str | None] = mapped_column(sa.String(16))  # shared.recovery.Agreement, once agreed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -663,6 +663,51 @@ def _visit_record(env: Env) -> Probe:
     return Probe(req(request_id), req(UNKNOWN_ID), insider=frozenset({201}))
 
 
+def _recovery_case(env: Env, state: str = "notified") -> int:
+    from tests.api.backoffice.recovery_cases import make_case
+
+    return make_case(env.session, env.make_person, region_code=VILLAGE, name="追缴测", state=state)
+
+
+def _recovery_list(env: Env) -> Probe:
+    case_id = _recovery_case(env)
+    return Probe(Req("GET", RECOVERY), seen=lambda body: case_id in [c["id"] for c in body])
+
+
+def _recovery_show(env: Env) -> Probe:
+    case_id = _recovery_case(env)
+    return Probe(Req("GET", f"{RECOVERY}/{case_id}"), Req("GET", f"{RECOVERY}/{UNKNOWN_ID}"))
+
+
+def _recovery_step(env: Env) -> Probe:
+    case_id = _recovery_case(env)
+    body = {"to": "refused", "note": "the heir refuses to repay"}
+    return Probe(
+        Req("POST", f"{RECOVERY}/{case_id}/steps", json=body),
+        Req("POST", f"{RECOVERY}/{UNKNOWN_ID}/steps", json=body),
+    )
+
+
+def _recovery_repayment(env: Env) -> Probe:
+    case_id = _recovery_case(env)
+    body = {"amount_cents": 10_000, "kind": "instalment"}
+    return Probe(
+        Req("POST", f"{RECOVERY}/{case_id}/repayments", json=body),
+        Req("POST", f"{RECOVERY}/{UNKNOWN_ID}/repayments", json=body),
+        insider=frozenset({201}),
+    )
+
+
+def _credit_list(env: Env) -> Probe:
+    case_id = _recovery_case(env, state="refused")
+    resp = env.client.post(
+        f"{RECOVERY}/{case_id}/steps", headers=env.admin, json={"to": "credit_listed", "note": "refused"}
+    )
+    assert resp.status_code == 200, resp.text
+    return Probe(Req("GET", f"{RECOVERY}/credit-list.csv"), seen=lambda text: f"\n{case_id}," in text)
+
+
+RECOVERY = "/api/v1/backoffice/recovery-cases"
 BACKOFFICE = "/api/v1/backoffice"
 CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/staff"): Case(_staff_list),
@@ -709,6 +754,11 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{BACKOFFICE}/institutions/batches"): Case(_batch_list),
     ("POST", f"{BACKOFFICE}/institutions/batches/{{batch_id}}/decision"): Case(_batch_decision),
     ("POST", f"{BACKOFFICE}/entitlements/{{entitlement_id}}/detention-release"): Case(_detention_release),
+    ("GET", RECOVERY): Case(_recovery_list),
+    ("GET", f"{RECOVERY}/credit-list.csv"): Case(_credit_list),
+    ("GET", f"{RECOVERY}/{{case_id}}"): Case(_recovery_show),
+    ("POST", f"{RECOVERY}/{{case_id}}/steps"): Case(_recovery_step),
+    ("POST", f"{RECOVERY}/{{case_id}}/repayments"): Case(_recovery_repayment),
 }
 # Staff routes that are about no person, with the reason.
 EXEMPT = {

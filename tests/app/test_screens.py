@@ -164,6 +164,7 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
             "stats",
             "cycle",
             "audit",
+            "recovery",
             "receipts-scan",
         },
         StaffRole.REVIEWER: {
@@ -174,6 +175,7 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
             "spotchecks",
             "stats",
             "audit",
+            "recovery",
             "receipts-scan",
         },
         StaffRole.COORDINATOR: {

@@ -157,6 +157,7 @@ HOME_ENTRIES = (
     "stats",
     "cycle",
     "audit",
+    "recovery",
     "receipts-scan",
 )
 
@@ -212,6 +213,7 @@ ENTRY_TITLES = {
     "stats": "统计",
     "cycle": "月度",
     "audit": "审计",
+    "recovery": "追缴",
     "receipts-scan": "核验认证回执",
 }
 

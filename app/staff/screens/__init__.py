@@ -18,6 +18,8 @@ from app.staff.screens import (
     mismatches,
     person,
     receipt_scan,
+    recovery,
+    recovery_case,
     review,
     signin,
     signoffs,
@@ -64,4 +66,6 @@ ROUTES = {
     "/signoffs": signoffs.build,
     "/spotchecks": spotchecks.build,
     "/audit": audit.build,
+    recovery.ROUTE: recovery.build,
+    recovery_case.ROUTE: recovery_case.build,
 }

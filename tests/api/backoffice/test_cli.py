@@ -53,7 +53,10 @@ def test_commands_end_to_end(demo_db, tmp_path):
         demo_db, "feed", "import", "death", str(feed), "--paid-through", "2026-11", "--quiet", cwd=tmp_path
     )
     assert first.returncode == 1, first.stderr  # one row rejected
-    assert "1 applied" in first.stdout and "1 recovery cases (1 for the credit list)" in first.stdout
+    assert (
+        "1 applied" in first.stdout
+        and "1 recovery cases (1 of 3,000 yuan or more: credit list if refused)" in first.stdout
+    )
     assert "18 characters" in (tmp_path / "deaths.errors.csv").read_text(encoding="utf-8-sig")
     again = lifecert(
         demo_db, "feed", "import", "death", str(feed), "--paid-through", "2026-11", "--quiet", cwd=tmp_path

@@ -138,7 +138,9 @@ def test_death_stops_payment_opens_recovery_and_notifies_heir(session, make_pers
     case = session.execute(sa.select(RecoveryCase).where(RecoveryCase.beneficiary_id == p.id)).scalar_one()
     # Paid for Aug, Sep, Oct, Nov after a death in July: 4 × 3,125.50 yuan.
     assert (case.first_month, case.last_month, case.months) == (YearMonth(2026, 8), YearMonth(2026, 11), 4)
-    assert case.amount_cents == 4 * 312_550 and case.credit_list_referral
+    assert case.amount_cents == 4 * 312_550
+    # ≥ 3,000 yuan, but on the credit list only after the heirs refuse to repay (api/recovery/)
+    assert case.status == "open" and not case.credit_list_referral
     notice = session.execute(
         sa.select(OutboxMessage).where(OutboxMessage.beneficiary_id == p.id)
     ).scalar_one()
