@@ -41,6 +41,7 @@ from api.disclosure.router import router as disclosure_router
 from api.health import router as health_router
 from api.institutions.router import router as institutions_router
 from api.payments.router import router as payments_router
+from api.payroll.router import router as payroll_router
 from api.policy_loader import load_policy
 from api.preview.router import router as preview_router
 from api.receipts.history import router as receipt_history_router
@@ -85,6 +86,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     disclosure_router,
     institutions_router,
     payments_router,
+    payroll_router,
 )
 
 
