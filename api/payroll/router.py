@@ -37,8 +37,6 @@ def _payroll(session: SessionDep, month: str, scope: RegionScope) -> PayrollFile
         return build(session, YearMonth.parse(month), scope=scope, now=utcnow())
     except MonthNotRun as exc:
         raise ApiError(409, "payroll_month_not_run", str(exc), params={"month": month}) from None
-    except ValueError:
-        raise ApiError(422, "invalid_month", "Not a month (YYYY-MM).", params={"month": month}) from None
 
 
 @router.get("/{month}.{fmt}", response_class=Response, responses=ERRORS)

@@ -23,6 +23,7 @@ from app.common.notices import Notice, notice_for
 from app.staff.attestation_state import AttestationDesk
 from app.staff.console_client import ConsoleClient
 from app.staff.field_client import FieldClient
+from app.staff.payroll_state import PayrollDesk
 from app.staff.review_case import ReviewCase
 from app.staff.visit_state import HomeVisit
 from app.staff.worklist_state import WorklistState
@@ -59,6 +60,7 @@ class ConsoleState:
     last_mismatch: FeedMismatchPublic | None = None  # the last one decided (its status says how)
     spot_check: SpotCheckPublic | None = None
     audit: AuditPage | None = None
+    payroll: PayrollDesk = field(default_factory=PayrollDesk)  # the bank's payroll file and return
     worklist: WorklistState = field(default_factory=WorklistState)
     visit: HomeVisit | None = None  # the person opened from the work list
     face: ApiClient | None = None  # uploads an on-site challenge's frames (with this staff member's token)
@@ -126,7 +128,7 @@ class ConsoleState:
         return True
 
     async def sign_out(self) -> None:
-        self.case, self.attest = ReviewCase(), AttestationDesk()
+        self.case, self.attest, self.payroll = ReviewCase(), AttestationDesk(), PayrollDesk()
         if self.client is not None:
             await self.client.logout()  # the server revokes the token: a copy of it no longer works
             await self.client.aclose()

@@ -16,6 +16,7 @@ from app.staff.screens import (
     cycle,
     home,
     mismatches,
+    payroll,
     person,
     receipt_scan,
     review,
@@ -64,4 +65,5 @@ ROUTES = {
     "/signoffs": signoffs.build,
     "/spotchecks": spotchecks.build,
     "/audit": audit.build,
+    payroll.ROUTE: payroll.build,
 }
