@@ -141,13 +141,10 @@ def apply(
         ).scalars()
     )
     month = YearMonth.parse(payroll.month)
-    regions = dict(
-        session.execute(
-            sa.select(Beneficiary.id_number, Beneficiary.region_code).where(
-                Beneficiary.id_number.in_([i.id_number for i in failed])
-            )
-        ).tuples()
+    people = sa.select(Beneficiary.id_number, Beneficiary.region_code).where(
+        Beneficiary.id_number.in_([i.id_number for i in failed])
     )
+    regions: dict[str, str] = dict(session.execute(people).all())  # type: ignore[arg-type]
     new = 0
     for item in failed:
         if item.ref in known:

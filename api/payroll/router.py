@@ -125,7 +125,7 @@ def failures(
 ) -> list[PaymentFailurePublic]:
     found = session.execute(
         _scoped_failures(scope).where(PaymentFailure.state == state).order_by(PaymentFailure.id).limit(500)
-    ).tuples()
+    )
     return [_public(case, id_number) for case, id_number in found]
 
 
