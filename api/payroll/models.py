@@ -22,6 +22,7 @@ class PaymentFailure(Base):
     month: Mapped[YearMonth] = mapped_column(index=True)
     entitlement_id: Mapped[int] = mapped_column(sa.ForeignKey("entitlements.id"), index=True)
     action: Mapped[str] = mapped_column(sa.String(8))  # SUSP | RESU | STOP
+    # what the failed instruction is about: the back pay of a resumption, else the monthly amount
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
     reason_code: Mapped[str] = mapped_column(sa.String(8))  # the bank's code, e.g. "ACCTCLSD"
     state: Mapped[str] = mapped_column(sa.String(16), default="open")  # open | resolved

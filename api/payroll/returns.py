@@ -155,7 +155,7 @@ def apply(
             month=month,
             entitlement_id=row.entitlement_id,
             action=row.action,
-            amount_cents=row.back_pay_cents,
+            amount_cents=row.back_pay_cents if row.action == "RESU" else row.monthly_cents,
             reason_code=item.reason,
             state="open",
             file_sha256=digest,

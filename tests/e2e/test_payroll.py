@@ -6,6 +6,7 @@ own API + staff app on a freshly seeded demo database whose month has been run."
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -135,6 +136,7 @@ def test_export_a_month_and_import_the_banks_return(phone_page, payroll_stack, s
     expect_text(page, "payroll-result", f"已下载：payroll-{payroll_stack.month}.txt")
 
     failed, paid = rows[0], rows[1:]
+    assert failed.action == "SUSP"  # the demo month's run suspends; nobody resumes
     lines = [b"R" + str(failed.ref).zfill(20).encode() + failed.id_number.encode() + b"FACCTCLSD"]
     lines += [b"R" + str(r.ref).zfill(20).encode() + r.id_number.encode() + b"P        " for r in paid]
     back = payroll_stack.work / "return.txt"
@@ -149,5 +151,7 @@ def test_export_a_month_and_import_the_banks_return(phone_page, payroll_stack, s
     failure = page.locator('[flt-semantics-identifier^="payroll-failure-"]').first
     failure.wait_for(state="attached")
     ident = failure.get_attribute("flt-semantics-identifier") or ""
-    expect_text(page, ident, rf"{masked}.*ACCTCLSD")
+    yuan = f"{failed.monthly_cents // 100}.{failed.monthly_cents % 100:02d}"  # a suspension: the monthly sum
+    expect_text(page, ident, rf"{masked}：{payroll_stack.month}.*{re.escape(yuan)} 元.*ACCTCLSD")
+    failure.scroll_into_view_if_needed()
     shots(page, "payroll-failure")
