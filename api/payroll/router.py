@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import sqlalchemy as sa
 from fastapi import APIRouter, File, Path, UploadFile
 from fastapi.responses import Response
+from sqlalchemy.exc import IntegrityError
 
 from api import audit
 from api.auth.deps import Admin, StaffScope
@@ -82,10 +83,15 @@ def import_return(
     try:
         lines = returns.parse(data)
         result = returns.apply(session, payroll, lines, data=data, actor=f"staff:{admin.id}")
+        session.commit()
     except returns.ReturnLineError as exc:
         session.rollback()
         raise ApiError(422, exc.code, str(exc), params={"line": exc.line}) from None
-    session.commit()
+    except IntegrityError:  # the same file imported at the same moment by someone else: theirs counts
+        session.rollback()
+        raise ApiError(
+            409, "payroll_return_concurrent", "This return file is being imported right now."
+        ) from None
     return PayrollReturnResult(
         month=month,
         lines=result.lines,

@@ -28,6 +28,7 @@ ZH_HANS: dict[str, str] = {
     "error.payroll_return_unknown_ref": "回盘文件第 {line} 行在本月代发文件中找不到，整个文件未导入。",
     "error.payroll_return_too_large": "回盘文件过大（最大 {max_bytes} 字节）。",
     "error.payment_failure_resolved": "这笔发放失败已处理过。",
+    "error.payroll_return_concurrent": "同一回盘文件正在由他人导入，请稍后刷新查看。",
 }
 
 ZH_HANT: dict[str, str] = {
@@ -57,6 +58,7 @@ ZH_HANT: dict[str, str] = {
     "error.payroll_return_unknown_ref": "回盤檔案第 {line} 行在本月代發檔案中找不到，整個檔案未匯入。",
     "error.payroll_return_too_large": "回盤檔案過大（最大 {max_bytes} 位元組）。",
     "error.payment_failure_resolved": "這筆發放失敗已處理過。",
+    "error.payroll_return_concurrent": "同一回盤檔案正在由他人匯入，請稍後重新整理查看。",
 }
 
 EN: dict[str, str] = {
@@ -86,4 +88,5 @@ EN: dict[str, str] = {
     "error.payroll_return_unknown_ref": "Line {line} of the return file is not in this month's payroll file; nothing was imported.",
     "error.payroll_return_too_large": "The return file is too large ({max_bytes} bytes at most).",
     "error.payment_failure_resolved": "This failed payment is resolved already.",
+    "error.payroll_return_concurrent": "Someone else is importing this return file right now; refresh in a moment.",
 }
