@@ -41,6 +41,7 @@ from api.disclosure.router import router as disclosure_router
 from api.health import router as health_router
 from api.institutions.router import router as institutions_router
 from api.payments.router import router as payments_router
+from api.payroll.router import router as payroll_router
 from api.policy_loader import load_policy
 from api.preview.router import router as preview_router
 from api.receipts.history import router as receipt_history_router
@@ -87,6 +88,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     institutions_router,
     payments_router,
     recovery_router,
+    payroll_router,
 )
 
 

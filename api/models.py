@@ -25,6 +25,7 @@ from api.cycle_jobs.models import CycleRun
 from api.evidence.models import EvidenceFile, EvidenceView
 from api.institutions.models import BatchAttestation, Institution, InstitutionAdmin, InstitutionMember
 from api.notify.models import NoticeDelivery, NoticeOptOut, OutboxMessage
+from api.payroll.models import PaymentFailure
 from api.receipts.models import Receipt
 from api.recovery.models import RecoveryRepayment, RecoveryStep
 from api.regions.models import Region
@@ -61,6 +62,7 @@ __all__ = [
     "NoticeDelivery",
     "NoticeOptOut",
     "OutboxMessage",
+    "PaymentFailure",
     "PaymentResumption",
     "Receipt",
     "RecoveryCase",

@@ -294,3 +294,30 @@ class RecoveryRepaymentCreate(Request):
     kind: str = Field(pattern=r"^(payment|instalment|deduction)$")
     on: date | None = Field(default=None, description="the day the money came back (default: today)")
     note: str | None = Field(default=None, max_length=500)
+
+
+class PayrollReturnResult(Answer):
+    """What importing a bank's return file did: ``new_failures`` is 0 when the file was imported before."""
+
+    month: str
+    lines: int
+    paid: int
+    failed: int
+    new_failures: int
+
+
+class PaymentFailurePublic(Answer):
+    id: int
+    ref: int
+    month: str
+    entitlement_id: int
+    masked_id: str
+    action: str  # SUSP | RESU | STOP
+    amount_cents: int
+    reason_code: str
+    state: str  # open | resolved
+    created_at: datetime
+
+
+class PaymentFailureResolve(Request):
+    reason: str = Field(min_length=2, max_length=500)

@@ -23,6 +23,7 @@ from app.common.notices import Notice, notice_for
 from app.staff.attestation_state import AttestationDesk
 from app.staff.console_client import ConsoleClient
 from app.staff.field_client import FieldClient
+from app.staff.payroll_state import PayrollDesk
 from app.staff.recovery_state import RecoveryDesk
 from app.staff.review_case import ReviewCase
 from app.staff.visit_state import HomeVisit
@@ -61,6 +62,7 @@ class ConsoleState:
     spot_check: SpotCheckPublic | None = None
     audit: AuditPage | None = None
     recovery: RecoveryDesk = field(default_factory=RecoveryDesk)  # overpayment recovery cases
+    payroll: PayrollDesk = field(default_factory=PayrollDesk)  # the bank's payroll file and return
     worklist: WorklistState = field(default_factory=WorklistState)
     visit: HomeVisit | None = None  # the person opened from the work list
     face: ApiClient | None = None  # uploads an on-site challenge's frames (with this staff member's token)
@@ -128,7 +130,8 @@ class ConsoleState:
         return True
 
     async def sign_out(self) -> None:
-        self.case, self.attest, self.recovery = ReviewCase(), AttestationDesk(), RecoveryDesk()
+        self.case, self.attest = ReviewCase(), AttestationDesk()
+        self.recovery, self.payroll = RecoveryDesk(), PayrollDesk()
         if self.client is not None:
             await self.client.logout()  # the server revokes the token: a copy of it no longer works
             await self.client.aclose()

@@ -49,6 +49,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     ),
     NavEntry("/stats", "console.nav.stats", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.BAR_CHART),
     NavEntry("/cycle", "console.nav.cycle", frozenset({ADMIN}), ft.Icons.EVENT_REPEAT),
+    NavEntry("/payroll", "console.nav.payroll", frozenset({ADMIN}), ft.Icons.ACCOUNT_BALANCE),
     NavEntry("/audit", "console.nav.audit", frozenset({REVIEWER, ADMIN}), ft.Icons.HISTORY),
     NavEntry("/recovery", "console.nav.recovery", frozenset({REVIEWER, ADMIN}), ft.Icons.PAYMENTS),
     NavEntry(

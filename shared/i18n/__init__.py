@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.i18n import codes, console, en, newcomer, recovery, zh_hans, zh_hant
+from shared.i18n import codes, console, en, newcomer, payroll, recovery, zh_hans, zh_hant
 
 __all__ = ["CATALOGS", "DEFAULT_LANGUAGE", "LANGUAGES", "Translator", "has_key", "translate"]
 
@@ -25,6 +25,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = {
         **console.ZH_HANS,
         **newcomer.ZH_HANS,
         **recovery.ZH_HANS,
+        **payroll.ZH_HANS,
     },
     "zh-Hant": {
         **codes.ZH_HANT,
@@ -32,8 +33,9 @@ CATALOGS: Mapping[str, Mapping[str, str]] = {
         **console.ZH_HANT,
         **newcomer.ZH_HANT,
         **recovery.ZH_HANT,
+        **payroll.ZH_HANT,
     },
-    "en": {**codes.EN, **en.MESSAGES, **console.EN, **newcomer.EN, **recovery.EN},
+    "en": {**codes.EN, **en.MESSAGES, **console.EN, **newcomer.EN, **recovery.EN, **payroll.EN},
 }
 
 

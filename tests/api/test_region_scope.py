@@ -708,6 +708,95 @@ def _credit_list(env: Env) -> Probe:
 
 
 RECOVERY = "/api/v1/backoffice/recovery-cases"
+
+
+def _payroll_month(env: Env) -> tuple[Any, int]:
+    """A person of the village suspended by the run of 2026-11 (never certified): (person, the detail's
+    reference in that month's payroll file)."""
+    import sqlalchemy as sa
+
+    from api.audit import AuditEvent
+    from api.core.region_paths import RegionPaths
+    from api.cycle_jobs.service import run_month
+    from shared.months import YearMonth
+    from shared.policy import PolicyTable
+
+    person = env.person("代发测")
+    env.session.commit()
+    run_month(env.session, YearMonth(2026, 11), policy=PolicyTable(), region_paths=RegionPaths(), actor="t")
+    env.session.commit()
+    ref = env.session.execute(
+        sa.select(AuditEvent.seq).where(
+            AuditEvent.action == "entitlement.suspend",
+            AuditEvent.entity_id == str(person.entitlements[0].id),
+        )
+    ).scalar_one()
+    return person, ref
+
+
+def _return_line(ref: int, id_number: str) -> bytes:
+    return b"R" + str(ref).zfill(20).encode() + id_number.encode() + b"FACCTCLSD"
+
+
+def _payroll_export(env: Env) -> Probe:
+    person, _ = _payroll_month(env)
+    return Probe(
+        Req("GET", "/api/v1/backoffice/payroll/2026-11.csv"), seen=lambda body: person.id_number in body
+    )
+
+
+def _payroll_return(env: Env) -> Probe:
+    person, ref = _payroll_month(env)
+
+    def req(line: bytes) -> Req:
+        return Req(
+            "POST",
+            "/api/v1/backoffice/payroll/2026-11/return",
+            files=[("file", ("r.txt", line, "text/plain"))],
+        )
+
+    return Probe(
+        req(_return_line(ref, person.id_number)),
+        req(_return_line(ref + 10_000_000, person.id_number)),
+        unknown_status=422,
+    )
+
+
+def _payment_failure(env: Env) -> int:
+    from api.payroll.models import PaymentFailure
+    from shared.months import YearMonth
+
+    person, ref = _payroll_month(env)
+    case = PaymentFailure(
+        ref=ref,
+        month=YearMonth(2026, 11),
+        entitlement_id=person.entitlements[0].id,
+        action="SUSP",
+        amount_cents=0,
+        reason_code="ACCTCLSD",
+        file_sha256="0" * 64,
+    )
+    env.session.add(case)
+    env.session.commit()
+    return case.id
+
+
+def _payment_failures(env: Env) -> Probe:
+    case = _payment_failure(env)
+    return Probe(
+        Req("GET", "/api/v1/backoffice/payroll/failures"), seen=lambda body: case in [f["id"] for f in body]
+    )
+
+
+def _resolve_failure(env: Env) -> Probe:
+    case = _payment_failure(env)
+    body = {"reason": "account reopened"}
+    return Probe(
+        Req("POST", f"/api/v1/backoffice/payroll/failures/{case}/resolve", json=body),
+        Req("POST", f"/api/v1/backoffice/payroll/failures/{UNKNOWN_ID}/resolve", json=body),
+    )
+
+
 BACKOFFICE = "/api/v1/backoffice"
 CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/staff"): Case(_staff_list),
@@ -759,6 +848,10 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{RECOVERY}/{{case_id}}"): Case(_recovery_show),
     ("POST", f"{RECOVERY}/{{case_id}}/steps"): Case(_recovery_step),
     ("POST", f"{RECOVERY}/{{case_id}}/repayments"): Case(_recovery_repayment),
+    ("GET", f"{BACKOFFICE}/payroll/{{month}}.{{fmt}}"): Case(_payroll_export),
+    ("POST", f"{BACKOFFICE}/payroll/{{month}}/return"): Case(_payroll_return),
+    ("GET", f"{BACKOFFICE}/payroll/failures"): Case(_payment_failures),
+    ("POST", f"{BACKOFFICE}/payroll/failures/{{failure_id}}/resolve"): Case(_resolve_failure),
 }
 # Staff routes that are about no person, with the reason.
 EXEMPT = {

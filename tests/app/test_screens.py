@@ -163,6 +163,7 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
             "spotchecks",
             "stats",
             "cycle",
+            "payroll",
             "audit",
             "recovery",
             "receipts-scan",

@@ -158,6 +158,7 @@ HOME_ENTRIES = (
     "cycle",
     "audit",
     "recovery",
+    "payroll",
     "receipts-scan",
 )
 
@@ -214,6 +215,7 @@ ENTRY_TITLES = {
     "cycle": "月度",
     "audit": "审计",
     "recovery": "追缴",
+    "payroll": "代发",
     "receipts-scan": "核验认证回执",
 }
 

@@ -16,6 +16,7 @@ from app.staff.screens import (
     cycle,
     home,
     mismatches,
+    payroll,
     person,
     receipt_scan,
     recovery,
@@ -68,4 +69,5 @@ ROUTES = {
     "/audit": audit.build,
     recovery.ROUTE: recovery.build,
     recovery_case.ROUTE: recovery_case.build,
+    payroll.ROUTE: payroll.build,
 }

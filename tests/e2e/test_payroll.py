@@ -1,0 +1,157 @@
+"""The payroll file screen of the staff app in Chromium against a real API, at 390×844: an administrator
+opens it from the home screen, downloads the month's fixed-width file for the bank (it reads back with its
+trailer), uploads a return file in which the bank failed one payment, and sees that failure listed — its
+own API + staff app on a freshly seeded demo database whose month has been run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import SMALL_PHONE_VIEWPORT, free_port, seed, start_web_app, stop, wait_http
+from tests.e2e.flutter import expect_text, open_app, reach, tap, type_into, widget
+from tests.shared_data import REPO_ROOT
+
+PASSWORD = "payroll e2e pass"
+
+
+@dataclass(frozen=True)
+class PayrollStack:
+    web_url: str
+    admin: str
+    month: str
+    work: Path
+
+
+@pytest.fixture(scope="module")
+def payroll_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PayrollStack]:
+    from api.auth import service
+    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.core.region_paths import RegionPaths
+    from api.cycle_jobs.service import run_month
+    from shared.enums import StaffRole
+    from shared.months import YearMonth
+    from shared.policy import PolicyTable
+
+    work = tmp_path_factory.mktemp("payroll-e2e")
+    db_url = f"sqlite:///{work / 'lifecert.sqlite3'}"
+    seed(db_url)
+    month = YearMonth.of(date.today())  # the month the screen opens with
+    engine = make_engine(db_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        service.create_staff(
+            session,
+            username="e2e_payroll",
+            name="赵出纳",
+            role=StaffRole.ADMIN,
+            password=PASSWORD,
+            region_code=None,
+            actor="system:test",
+        )
+        report = run_month(
+            session, month, policy=PolicyTable(), region_paths=RegionPaths(), actor="system:e2e"
+        )
+        assert report.suspended or report.resumed  # the demo roster has people overdue this month
+    engine.dispose()
+    api_port, web_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    env.update(
+        LIFECERT_DATABASE_URL=db_url,
+        LIFECERT_DATA_DIR=str(work / "data"),
+        LIFECERT_ENV="test",
+        LIFECERT_LIMITS__ENABLED="false",
+        PYTHONUNBUFFERED="1",
+    )
+    api_url, web_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
+    api_log, web_log = work / "api.log", work / "web.log"
+    procs: list[subprocess.Popen] = []
+    try:
+        with api_log.open("wb") as out:
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "api.main:app",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(api_port),
+                    ],
+                    cwd=REPO_ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        procs.append(start_web_app("app.staff", web_port, api_url, env, web_log))
+        wait_http(f"{api_url}/healthz", procs[0], api_log)
+        wait_http(web_url, procs[1], web_log)
+        yield PayrollStack(web_url, "e2e_payroll", str(month), work)
+    finally:
+        for proc in procs:
+            stop(proc)
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport=SMALL_PHONE_VIEWPORT, locale="zh-CN", accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def test_export_a_month_and_import_the_banks_return(phone_page, payroll_stack, shots) -> None:
+    from api.payroll import fixed_width
+    from shared.idnumber import mask_id
+
+    page = phone_page
+    open_app(page, payroll_stack.web_url, "console-username")
+    type_into(page, "console-username", payroll_stack.admin)
+    type_into(page, "console-password", PASSWORD)
+    tap(page, "console-sign-in")
+    widget(page, "staff-home-heading").wait_for(state="attached")
+    reach(page, "staff-home-payroll")
+    tap(page, "staff-home-payroll")
+    expect_text(page, "screen-title", "银行代发文件")
+    expect_text(page, "payroll-failures-empty", "暂无待处理的发放失败")
+    shots(page, "payroll-screen")
+
+    with page.expect_download() as download:
+        tap(page, "payroll-txt")
+    assert download.value.suggested_filename == f"payroll-{payroll_stack.month}.txt"
+    parsed = fixed_width.parse(Path(download.value.path()).read_bytes())
+    rows = parsed.payroll.rows
+    assert rows and parsed.payroll.month == payroll_stack.month
+    assert parsed.trailer["count"] == len(rows)
+    expect_text(page, "payroll-result", f"已下载：payroll-{payroll_stack.month}.txt")
+
+    failed, paid = rows[0], rows[1:]
+    assert failed.action == "SUSP"  # the demo month's run suspends; nobody resumes
+    lines = [b"R" + str(failed.ref).zfill(20).encode() + failed.id_number.encode() + b"FACCTCLSD"]
+    lines += [b"R" + str(r.ref).zfill(20).encode() + r.id_number.encode() + b"P        " for r in paid]
+    back = payroll_stack.work / "return.txt"
+    back.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    reach(page, "payroll-upload")
+    with page.expect_file_chooser() as chooser:
+        tap(page, "payroll-upload")
+    chooser.value.set_files(str(back))
+    expect_text(page, "payroll-result", f"回盘共 {len(rows)} 行：成功 {len(paid)} 笔，失败 1 笔，新登记 1 笔")
+    masked = mask_id(failed.id_number).replace("*", r"\*")
+    reach(page, "payroll-failures")
+    failure = page.locator('[flt-semantics-identifier^="payroll-failure-"]').first
+    failure.wait_for(state="attached")
+    ident = failure.get_attribute("flt-semantics-identifier") or ""
+    yuan = f"{failed.monthly_cents // 100}.{failed.monthly_cents % 100:02d}"  # a suspension: the monthly sum
+    expect_text(page, ident, rf"{masked}：{payroll_stack.month}.*{re.escape(yuan)} 元.*ACCTCLSD")
+    failure.scroll_into_view_if_needed()
+    shots(page, "payroll-failure")
