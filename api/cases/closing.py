@@ -55,7 +55,7 @@ def _record_death(session: Session, case: Case, body: CaseClose, ctx: FeedContex
     if body.death_date is None:
         raise ApiError(422, "death_date_required", "Give the date of death.")
     if body.death_date > ctx.today:
-        raise ApiError(422, "future_date", "The date of death cannot be in the future.")
+        raise ApiError(422, "death_date_in_future", "The date of death cannot be in the future.")
     person = session.get_one(Beneficiary, case.beneficiary_id)
     p = FeedPerson(
         person.id,

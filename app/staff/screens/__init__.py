@@ -13,6 +13,7 @@ from app.common.screens import settings
 from app.staff.screens import (
     attestations,
     audit,
+    cases,
     cycle,
     home,
     mismatches,
@@ -63,5 +64,6 @@ ROUTES = {
     "/attestations": attestations.build,
     "/signoffs": signoffs.build,
     "/spotchecks": spotchecks.build,
+    cases.ROUTE: cases.build,
     "/audit": audit.build,
 }
