@@ -124,7 +124,12 @@ def phone_tipoff(
     if body.region_code is not None and not scope.includes_region(session, body.region_code):
         raise ApiError(404, "unknown_region", "No such region.", params={"region_code": body.region_code})
     case, _ = service.open_tipoff(
-        session, body, source=CaseSource.PHONE_TIPOFF, actor=f"staff:{staff.id}", staff_id=staff.id
+        session,
+        body,
+        source=CaseSource.PHONE_TIPOFF,
+        actor=f"staff:{staff.id}",
+        staff_id=staff.id,
+        scope=scope,
     )
     if case.region_code is None and not scope.national:
         case.region_code = scope.region_code  # named nobody on the roster: the clerk's own region handles it

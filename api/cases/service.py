@@ -96,14 +96,24 @@ def _open(
 
 
 def open_tipoff(
-    session: Session, body: TipoffCreate, *, source: CaseSource, actor: str, staff_id: int | None = None
+    session: Session,
+    body: TipoffCreate,
+    *,
+    source: CaseSource,
+    actor: str,
+    staff_id: int | None = None,
+    scope: RegionScope = NATIONAL,
 ) -> tuple[Case, str | None]:
     """A tip-off: linked to the person when the ID number is on the roster (the answer is the same either
-    way, so the form reveals nothing). A public tip-off gets a lookup code (returned once, its hash kept)."""
+    way, so the form reveals nothing). A public tip-off gets a lookup code (returned once, its hash kept).
+    A clerk's phone tip-off links only a person in the clerk's ``scope``: anyone else is left unlinked, as
+    if not on the roster (a national clerk links it later)."""
     person = None
     if body.subject_id_number is not None:
         person = session.execute(
-            sa.select(Beneficiary).where(Beneficiary.id_number == body.subject_id_number.upper())
+            sa.select(Beneficiary).where(
+                Beneficiary.id_number == body.subject_id_number.upper(), scope.people()
+            )
         ).scalar_one_or_none()
     region = None
     if person is None and body.region_code is not None:

@@ -288,3 +288,15 @@ def test_cases_are_region_scoped(client, session, make_person, make_staff):
     )
     assert phone.status_code == 201 and phone.json()["source"] == "phone_tipoff"
     assert phone.json()["region_code"] == "110101001"
+    about_outsider = client.post(
+        CASES,
+        json={
+            "subject_name": "区外人",
+            "subject_id_number": outside.id_number,
+            "description": "电话里说这位老人已经去世三个月了。",
+        },
+        headers=local,
+    )
+    assert about_outsider.status_code == 201  # filed, but nothing about the person outside is linked or shown
+    assert about_outsider.json()["person_id"] is None and about_outsider.json()["person_name"] is None
+    assert about_outsider.json()["region_code"] == "110101001"
