@@ -18,7 +18,8 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(sa.String(8), unique=True)  # eight digits (shared.reference)
-    lookup_code_sha256: Mapped[str | None] = mapped_column(sa.String(64))  # public tip-offs only
+    # HMAC-SHA256 of the lookup code under the secret key (public tip-offs only; the code is never stored)
+    lookup_code_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     source: Mapped[CaseSource] = mapped_column(EnumString(CaseSource, length=16))
     state: Mapped[CaseState] = mapped_column(EnumString(CaseState, length=16), default=CaseState.OPEN)
     # The person concerned: NULL until a clerk links them (a tip-off may name someone not on the roster).

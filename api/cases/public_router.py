@@ -20,7 +20,13 @@ ERRORS = {code: {"model": ErrorResponse} for code in (404, 422, 429, 503)}
 def submit(body: TipoffCreate, request: Request, ip: ClientIp, session: SessionDep) -> TipoffReceipt:
     limiter: RateLimiter = request.app.state.limiter
     limiter.charge(Budget.TIPOFF, ip)
-    case, code = service.open_tipoff(session, body, source=CaseSource.PUBLIC_TIPOFF, actor="public:tipoff")
+    case, code = service.open_tipoff(
+        session,
+        body,
+        source=CaseSource.PUBLIC_TIPOFF,
+        actor="public:tipoff",
+        secret=request.app.state.settings.secret_key,
+    )
     session.commit()
     assert code is not None  # a public tip-off always gets one
     return TipoffReceipt(reference=case.reference, lookup_code=code)
@@ -30,7 +36,9 @@ def submit(body: TipoffCreate, request: Request, ip: ClientIp, session: SessionD
 def lookup(body: TipoffLookup, request: Request, ip: ClientIp, session: SessionDep) -> TipoffStatus:
     limiter: RateLimiter = request.app.state.limiter
     limiter.charge(Budget.PERSON_LOOKUP, ip)
-    case = service.public_lookup(session, body.reference, body.lookup_code)
+    case = service.public_lookup(
+        session, body.reference, body.lookup_code, secret=request.app.state.settings.secret_key
+    )
     return TipoffStatus(
         reference=case.reference,
         state=case.state.value,

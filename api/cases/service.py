@@ -45,8 +45,11 @@ def new_lookup_code() -> str:
     return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(LOOKUP_CODE_LENGTH))
 
 
-def code_hash(code: str) -> str:
-    return hashlib.sha256(code.upper().encode()).hexdigest()
+def code_hash(code: str, reference: str, secret: str) -> str:
+    """HMAC-SHA256 of the lookup code under the service's secret key (a copy of the database alone does not
+    let anyone try the codes offline)."""
+    message = f"lifecert-tipoff:{reference}:{code.upper()}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def not_found() -> ApiError:
@@ -67,8 +70,9 @@ def _open(
     region_code: str | None = None,
     **fields: Any,
 ) -> Case:
+    if "reference" not in fields:
+        fields["reference"] = _unused_reference(session)
     case = Case(
-        reference=_unused_reference(session),
         source=source,
         state=CaseState.OPEN,
         description=description[:1000],
@@ -103,6 +107,7 @@ def open_tipoff(
     actor: str,
     staff_id: int | None = None,
     scope: RegionScope = NATIONAL,
+    secret: str = "",
 ) -> tuple[Case, str | None]:
     """A tip-off: linked to the person when the ID number is on the roster (the answer is the same either
     way, so the form reveals nothing). A public tip-off gets a lookup code (returned once, its hash kept).
@@ -121,6 +126,7 @@ def open_tipoff(
             raise ApiError(422, "unknown_region", "No such region.", params={"region_code": body.region_code})
         region = body.region_code
     code = new_lookup_code() if source is CaseSource.PUBLIC_TIPOFF else None
+    reference = _unused_reference(session)
     case = _open(
         session,
         source=source,
@@ -131,19 +137,20 @@ def open_tipoff(
         subject_name=body.subject_name,
         subject_id_number=body.subject_id_number.upper() if body.subject_id_number else None,
         reporter_phone=body.contact_phone,
-        lookup_code_sha256=code_hash(code) if code else None,
+        lookup_code_sha256=code_hash(code, reference, secret) if code else None,
         created_by=staff_id,
+        reference=reference,
     )
     return case, code
 
 
-def public_lookup(session: Session, reference: str, code: str) -> Case:
+def public_lookup(session: Session, reference: str, code: str, *, secret: str) -> Case:
     """The public tip-off with this reference and code; the same 404 for a wrong code or reference."""
     case = session.execute(
         sa.select(Case).where(Case.reference == reference, Case.source == CaseSource.PUBLIC_TIPOFF)
     ).scalar_one_or_none()
     expected = case.lookup_code_sha256 if case is not None and case.lookup_code_sha256 else "0" * 64
-    matches = hmac.compare_digest(expected, code_hash(code))
+    matches = hmac.compare_digest(expected, code_hash(code, reference, secret))
     if case is None or not matches:
         raise ApiError(404, "tipoff_not_found", "No tip-off matches this reference and code.")
     return case
