@@ -18,6 +18,8 @@ from api import audit
 from api.audit_viewer.router import router as audit_router
 from api.auth.demo_accounts import demo_accounts_present
 from api.auth.router import router as auth_router
+from api.cases.public_router import router as tipoffs_router
+from api.cases.router import router as cases_router
 from api.certification.attestation_router import router as attestation_router
 from api.certification.documents_router import router as documents_router
 from api.certification.family_router import router as family_router
@@ -72,6 +74,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     family_router,
     documents_router,
     visit_requests_router,
+    tipoffs_router,
     # staff: home visits, attestation, review
     worklist_router,
     visits_router,
@@ -89,6 +92,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     payments_router,
     recovery_router,
     payroll_router,
+    cases_router,
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from api.audit import AuditChainHead, AuditEvent
 from api.auth.models import HelperAccount, HelperBinding, StaffUser
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement, ReferenceFace
+from api.cases.models import Case, CaseEntry
 from api.certification.models import (
     Attestation,
     AttestationSignoff,
@@ -41,6 +42,8 @@ __all__ = [
     "Base",
     "BatchAttestation",
     "Beneficiary",
+    "Case",
+    "CaseEntry",
     "Certification",
     "Challenge",
     "ConsentRecord",

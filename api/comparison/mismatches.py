@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary
+from api.cases.service import open_for_mismatch
 from api.comparison.events import HANDLERS
 from api.comparison.feed import (
     APPLIED,
@@ -65,6 +66,7 @@ def open_mismatches(
             after={"kind": kind, "beneficiary_id": person.id, "row": row.row_number, "feed_name": row.name},
             reason="ID number matches but the name differs: left for a reviewer",
         )
+        open_for_mismatch(session, item, actor=actor)
         existing.add((person.id, row.event_date.isoformat()))
         report.mismatched += 1
 

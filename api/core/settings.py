@@ -232,10 +232,16 @@ class LimitSettings(BaseModel):
     login_per_account: str = "10/15minutes"
     login_per_client: str = "30/15minutes"
     preview: str = "120/minute"  # preview pictures per client (a camera screen sends about one a second)
+    tipoff: str = "5/hour;20/day"  # public tip-offs per client (the lookup counts as a person lookup)
     unavailable_retry_after_seconds: int = Field(default=5, ge=1, le=300)
 
     @field_validator(
-        "person_lookup", "person_lookup_per_person", "login_per_account", "login_per_client", "preview"
+        "person_lookup",
+        "person_lookup_per_person",
+        "login_per_account",
+        "login_per_client",
+        "preview",
+        "tipoff",
     )
     @classmethod
     def _valid_rule(cls, value: str) -> str:

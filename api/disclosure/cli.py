@@ -15,6 +15,7 @@ def cmd_disclosure(args: argparse.Namespace) -> int:
     from api.core.settings import settings_for_command
     from api.core.workdays import load_calendar
     from api.disclosure import service
+    from api.disclosure.service import tipoff_url
     from shared.enums import StaffRole
 
     try:
@@ -39,6 +40,7 @@ def cmd_disclosure(args: argparse.Namespace) -> int:
                 posting_from=posting_from,
                 working_days=args.working_days,
                 tipoff_contact=args.tipoff,
+                tipoff_url=tipoff_url(settings),
                 scope=who.scope,
                 calendar=load_calendar(settings.calendar_file),
             )

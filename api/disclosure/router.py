@@ -13,6 +13,7 @@ from api.core.edge import QueryDate
 from api.core.errors import ApiError
 from api.core.workdays import load_calendar
 from api.disclosure import service
+from api.disclosure.service import tipoff_url
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/disclosure", tags=["back office"])
@@ -40,6 +41,7 @@ def disclosure(
             posting_from=posting_from or agency_today(),
             working_days=working_days,
             tipoff_contact=tipoff,
+            tipoff_url=tipoff_url(settings),
             scope=scope,
             calendar=load_calendar(settings.calendar_file),
         )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api.beneficiaries.models import Beneficiary, Certification, Entitlement
 from api.core import csv_safe
 from api.core.pdf import cjk_pdf
+from api.core.settings import Settings
 from api.core.workdays import load_calendar
 from api.regions.models import Region
 from api.regions.scope import NATIONAL, RegionScope
@@ -51,6 +52,12 @@ class DisclosureList:
     posting_to: date
     tipoff_contact: str
     rows: tuple[DisclosureRow, ...]
+    tipoff_url: str = ""  # the citizens' app tip-off form (no sign-in; a reference and code to look it up)
+
+
+def tipoff_url(settings: Settings) -> str:
+    """Where the public tip-off form is: the citizens' app's ``/tipoff`` screen."""
+    return settings.notify.citizen_app_url.rstrip("/") + "/tipoff"
 
 
 def build(
@@ -61,6 +68,7 @@ def build(
     posting_from: date,
     working_days: int = MIN_POSTING_DAYS,
     tipoff_contact: str = DEFAULT_TIPOFF,
+    tipoff_url: str = "",
     scope: RegionScope = NATIONAL,
     calendar: WorkCalendar | None = None,
 ) -> DisclosureList:
@@ -136,6 +144,7 @@ def build(
         posting_to=(calendar or load_calendar()).posting_end(posting_from, working_days),
         tipoff_contact=tipoff_contact.strip(),
         rows=tuple(rows),
+        tipoff_url=tipoff_url,
     )
 
 
@@ -151,6 +160,7 @@ def to_csv(d: DisclosureList) -> str:
             d.posting_to.isoformat(),
             "tipoff",
             d.tipoff_contact,
+            *(["tipoff_online", d.tipoff_url] if d.tipoff_url else []),
         ]
     )
     w.writerow(["name", "id_number", "state", "certified_on", "method"])
@@ -191,6 +201,14 @@ def to_pdf(d: DisclosureList) -> bytes:
         new_y="NEXT",
     )
     pdf.cell(0, 7, f"如有异议或举报线索，请联系：{d.tipoff_contact}", new_x="LMARGIN", new_y="NEXT")
+    if d.tipoff_url:
+        pdf.cell(
+            0,
+            7,
+            f"也可在网上举报（无需登录，凭受理编号和查询码查询进展）：{d.tipoff_url}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.ln(2)
     widths = (30, 50, 35, 35, 40)
     headers = ("姓名", "身份证号", "认证状态", "认证日期", "认证方式")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from api import audit
 from api.beneficiaries.models import Beneficiary, Certification
+from api.cases.service import open_for_spot_item
 from api.core.db import utcnow
 from api.core.errors import ApiError
 from api.regions.models import Region
@@ -227,3 +228,5 @@ def record_outcome(
         before=before,
         after={"outcome": outcome, "note": note, "certification_id": item.certification_id},
     )
+    if outcome is SpotOutcome.NOT_CONFIRMED:
+        open_for_spot_item(session, item, actor=actor)  # one case per item, however often it is recorded

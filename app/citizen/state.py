@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from app.citizen.tipoff import TipoffCheck, TipoffForm
 from app.citizen.visit_request import VisitRequestForm
 from app.common.api_client import ApiError
 from app.common.identity import IdentityForm, check_id_as_typed, submit_id_error
@@ -311,6 +312,8 @@ class AppState:
     history: ReceiptHistoryLookup = field(default_factory=ReceiptHistoryLookup)  # from the service
     receipt_shown: tuple[ReceiptPublic, bytes | None] | None = None
     visit_request: VisitRequestForm = field(default_factory=VisitRequestForm)  # 请工作人员上门
+    tipoff: TipoffForm = field(default_factory=TipoffForm)  # 举报
+    tipoff_check: TipoffCheck = field(default_factory=TipoffCheck)  # 查询举报进展
 
     def prefill_id(self, route: str) -> bool:
         """``…?id=<ID number>`` (the QR code of a reminder letter): the ID number typed in advance on the

@@ -21,6 +21,7 @@ from typing import NoReturn, Self, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from shared.case_schemas import TipoffCreate, TipoffLookup, TipoffReceipt, TipoffStatus
 from shared.i18n.errors import error_text
 from shared.preview import PreviewResult
 from shared.receipt_history import ReceiptHistory
@@ -161,6 +162,20 @@ class ApiClient:
             ReceiptHistory,
             json=request.model_dump(mode="json"),
             safe=True,
+        )
+
+    # --- tip-offs (no sign-in) ------------------------------------------------------------------------
+    async def submit_tipoff(self, request: TipoffCreate) -> TipoffReceipt:
+        """``POST /api/v1/tipoffs``: the reference and the one-time lookup code. Not repeated after a lost
+        answer (no Idempotency-Key: a stored answer would keep the lookup code in clear)."""
+        return await self._send(
+            "POST", "/api/v1/tipoffs", TipoffReceipt, json=request.model_dump(mode="json")
+        )
+
+    async def lookup_tipoff(self, request: TipoffLookup) -> TipoffStatus:
+        """``POST /api/v1/tipoffs/lookup``: the state and outcome category only."""
+        return await self._send(
+            "POST", "/api/v1/tipoffs/lookup", TipoffStatus, json=request.model_dump(mode="json"), safe=True
         )
 
     # --- family helpers (bearer token) ---------------------------------------------------------------

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from app.common.api_client import ApiClient, ApiError
 from app.common.notices import Notice, notice_for
 from app.staff.attestation_state import AttestationDesk
+from app.staff.case_desk import CaseDesk
 from app.staff.console_client import ConsoleClient
 from app.staff.field_client import FieldClient
 from app.staff.payroll_state import PayrollDesk
@@ -54,6 +55,7 @@ class ConsoleState:
     queue: list[ReviewItemPublic] = field(default_factory=list)
     case: ReviewCase = field(default_factory=ReviewCase)  # the review item opened from the queue
     attest: AttestationDesk = field(default_factory=AttestationDesk)  # attestations: open, add, sign
+    cases: CaseDesk = field(default_factory=CaseDesk)  # tip-offs and other cases to check (核查案件)
     last_decision: tuple[bool, str] | None = None  # (approved, masked name)
     last_run: CycleRunResult | None = None
     stats: StatsOverview | None = None
@@ -130,7 +132,7 @@ class ConsoleState:
         return True
 
     async def sign_out(self) -> None:
-        self.case, self.attest = ReviewCase(), AttestationDesk()
+        self.case, self.attest, self.cases = ReviewCase(), AttestationDesk(), CaseDesk()
         self.recovery, self.payroll = RecoveryDesk(), PayrollDesk()
         if self.client is not None:
             await self.client.logout()  # the server revokes the token: a copy of it no longer works

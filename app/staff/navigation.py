@@ -47,6 +47,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(
         "/spotchecks", "console.nav.spotchecks", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.CHECKLIST
     ),
+    NavEntry("/cases", "console.nav.cases", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.REPORT),
     NavEntry("/stats", "console.nav.stats", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.BAR_CHART),
     NavEntry("/cycle", "console.nav.cycle", frozenset({ADMIN}), ft.Icons.EVENT_REPEAT),
     NavEntry("/payroll", "console.nav.payroll", frozenset({ADMIN}), ft.Icons.ACCOUNT_BALANCE),

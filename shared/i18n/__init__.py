@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.i18n import codes, console, en, newcomer, payroll, recovery, zh_hans, zh_hant
+from shared.i18n import cases, codes, console, en, newcomer, payroll, recovery, zh_hans, zh_hant
 
 __all__ = ["CATALOGS", "DEFAULT_LANGUAGE", "LANGUAGES", "Translator", "has_key", "translate"]
 
@@ -26,6 +26,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = {
         **newcomer.ZH_HANS,
         **recovery.ZH_HANS,
         **payroll.ZH_HANS,
+        **cases.ZH_HANS,
     },
     "zh-Hant": {
         **codes.ZH_HANT,
@@ -34,8 +35,9 @@ CATALOGS: Mapping[str, Mapping[str, str]] = {
         **newcomer.ZH_HANT,
         **recovery.ZH_HANT,
         **payroll.ZH_HANT,
+        **cases.ZH_HANT,
     },
-    "en": {**codes.EN, **en.MESSAGES, **console.EN, **newcomer.EN, **recovery.EN, **payroll.EN},
+    "en": {**codes.EN, **en.MESSAGES, **console.EN, **newcomer.EN, **recovery.EN, **payroll.EN, **cases.EN},
 }
 
 

@@ -797,6 +797,107 @@ def _resolve_failure(env: Env) -> Probe:
     )
 
 
+def _tipoff_case(env: Env, person=None) -> int:
+    """A public tip-off about a person of the village: the case's id."""
+    import sqlalchemy as sa
+
+    from api.cases.models import Case as CaseRow
+
+    person = person or env.person("举报测")
+    resp = env.client.post(
+        "/api/v1/tipoffs",
+        json={
+            "subject_name": person.name,
+            "subject_id_number": person.id_number,
+            "description": "邻居说这位老人已经去世了。",
+        },
+    )
+    assert resp.status_code == 201, resp.text
+    return env.session.execute(
+        sa.select(CaseRow.id).where(CaseRow.reference == resp.json()["reference"])
+    ).scalar_one()
+
+
+def _case_list(env: Env) -> Probe:
+    case_id = _tipoff_case(env)
+    return Probe(
+        Req("GET", f"{BACKOFFICE}/cases", params={"limit": "500"}),
+        seen=lambda body: case_id in [c["id"] for c in body],
+    )
+
+
+def _case_show(env: Env) -> Probe:
+    case_id = _tipoff_case(env)
+    return Probe(Req("GET", f"{BACKOFFICE}/cases/{case_id}"), Req("GET", f"{BACKOFFICE}/cases/{UNKNOWN_ID}"))
+
+
+def _phone_tipoff(env: Env) -> Probe:
+    env.person("电话测")  # the village exists
+    body = {"subject_name": "电话测", "description": "电话里说这位老人已经去世了。"}
+    return Probe(
+        Req("POST", f"{BACKOFFICE}/cases", json={**body, "region_code": VILLAGE}),
+        Req("POST", f"{BACKOFFICE}/cases", json={**body, "region_code": "110109001001"}),
+        insider=frozenset({201}),
+        echo=(VILLAGE, "110109001001"),
+    )
+
+
+def _case_action(action: str, body: Any) -> Callable[[Env], Probe]:
+    def build(env: Env) -> Probe:
+        case_id = _tipoff_case(env)
+        return Probe(
+            Req("POST", f"{BACKOFFICE}/cases/{case_id}/{action}", json=body),
+            Req("POST", f"{BACKOFFICE}/cases/{UNKNOWN_ID}/{action}", json=body),
+        )
+
+    return build
+
+
+def _case_person(env: Env) -> Probe:
+    person = env.person("关联测")
+    return _case_action("person", {"id_number": person.id_number})(env)
+
+
+def _case_visit(env: Env) -> Probe:
+    import sqlalchemy as sa
+
+    from api.beneficiaries.models import Beneficiary
+    from api.worklist.models import VisitRecord
+
+    request_id = _visit(env, scheduled=True)
+    recorded = env.client.post(
+        f"/api/v1/visits/{request_id}/record",
+        headers=env.admin,
+        data={
+            "reason": "bedridden_no_camera",
+            "notes": "seen in bed",
+            "visited_on": date.today().isoformat(),
+        },
+        files=[("photos", ("v.jpg", jpeg(), "image/jpeg"))],
+    )
+    assert recorded.status_code == 201, recorded.text
+    record = env.session.execute(
+        sa.select(VisitRecord).where(VisitRecord.visit_request_id == request_id)
+    ).scalar_one()
+    case_id = _tipoff_case(env, env.session.get(Beneficiary, record.beneficiary_id))
+    body = {"visit_record_id": record.id}
+    return Probe(
+        Req("POST", f"{BACKOFFICE}/cases/{case_id}/visits", json=body),
+        Req("POST", f"{BACKOFFICE}/cases/{UNKNOWN_ID}/visits", json=body),
+    )
+
+
+def _case_evidence(env: Env) -> Probe:
+    case_id = _tipoff_case(env)
+
+    def req(which: object) -> Req:
+        return Req(
+            "POST", f"{BACKOFFICE}/cases/{which}/evidence", files=[("files", ("e.jpg", jpeg(), "image/jpeg"))]
+        )
+
+    return Probe(req(case_id), req(UNKNOWN_ID))
+
+
 BACKOFFICE = "/api/v1/backoffice"
 CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/staff"): Case(_staff_list),
@@ -852,6 +953,17 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", f"{BACKOFFICE}/payroll/{{month}}/return"): Case(_payroll_return),
     ("GET", f"{BACKOFFICE}/payroll/failures"): Case(_payment_failures),
     ("POST", f"{BACKOFFICE}/payroll/failures/{{failure_id}}/resolve"): Case(_resolve_failure),
+    ("GET", f"{BACKOFFICE}/cases"): Case(_case_list),
+    ("POST", f"{BACKOFFICE}/cases"): Case(_phone_tipoff),
+    ("GET", f"{BACKOFFICE}/cases/{{case_id}}"): Case(_case_show),
+    ("POST", f"{BACKOFFICE}/cases/{{case_id}}/assign"): Case(_case_action("assign", {})),
+    ("POST", f"{BACKOFFICE}/cases/{{case_id}}/notes"): Case(_case_action("notes", {"text": "上门核查"})),
+    ("POST", f"{BACKOFFICE}/cases/{{case_id}}/close"): Case(
+        _case_action("close", {"outcome": "unfounded", "note": "查无实据"})
+    ),
+    ("POST", f"{BACKOFFICE}/cases/{{case_id}}/person"): Case(_case_person),
+    ("POST", f"{BACKOFFICE}/cases/{{case_id}}/visits"): Case(_case_visit),
+    ("POST", f"{BACKOFFICE}/cases/{{case_id}}/evidence"): Case(_case_evidence),
 }
 # Staff routes that are about no person, with the reason.
 EXEMPT = {

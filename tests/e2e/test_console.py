@@ -154,6 +154,7 @@ HOME_ENTRIES = (
     "attestations",
     "signoffs",
     "spotchecks",
+    "cases",
     "stats",
     "cycle",
     "audit",
@@ -170,7 +171,7 @@ def _home_entries(page) -> set[str]:
 def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(
     small_phone_page, console_stack, shots
 ) -> None:
-    """At 390×844: the sign-in screen, then a coordinator's home (their five entries only), sign-out, and an
+    """At 390×844: the sign-in screen, then a coordinator's home (their entries only), sign-out, and an
     administrator's home with every entry."""
     page = small_phone_page
     open_app(page, console_stack.web_url, "console-username")
@@ -184,6 +185,7 @@ def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(
         "attestations",
         "signoffs",
         "spotchecks",
+        "cases",
         "stats",
         "receipts-scan",
     }
@@ -211,6 +213,7 @@ ENTRY_TITLES = {
     "attestations": "邻里互助",
     "signoffs": "待我签字",
     "spotchecks": "抽查",
+    "cases": "核查案件",
     "stats": "统计",
     "cycle": "月度",
     "audit": "审计",

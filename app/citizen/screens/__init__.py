@@ -18,6 +18,8 @@ from app.citizen.screens import (
     receipts,
     status,
     status_result,
+    tipoff,
+    tipoff_lookup,
     visit_request,
 )
 from app.common.screens import settings
@@ -41,4 +43,6 @@ ROUTES = {
     "/family/relatives": family_relatives.build,
     "/family/bind": family_bind.build,
     "/visit-request": visit_request.build,
+    tipoff.ROUTE: tipoff.build,
+    tipoff_lookup.ROUTE: tipoff_lookup.build,
 }

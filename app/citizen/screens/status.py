@@ -42,6 +42,12 @@ def build(ui: Ui) -> ft.View:
             ui.state.receipts = await load_receipts(ui.store)
         await ui.go("/receipts")
 
+    async def tipoff() -> None:
+        await ui.go("/tipoff")
+
+    async def tipoff_lookup() -> None:
+        await ui.go("/tipoff/lookup")
+
     fields = IdentityFields(lookup.form, t, id_prefix="status", on_submit=submit)
     return screen(
         ui,
@@ -53,6 +59,10 @@ def build(ui: Ui) -> ft.View:
             notice_row,
             working,
             buttons.secondary(t("receipts.link"), "status-receipts", receipts, icon=ft.Icons.RECEIPT_LONG),
+            buttons.secondary(t("tipoff.link"), "status-tipoff", tipoff, icon=ft.Icons.REPORT),
+            buttons.secondary(
+                t("tipoff.lookup.link"), "status-tipoff-lookup", tipoff_lookup, icon=ft.Icons.SEARCH
+            ),
         ],
         actions=[buttons.primary(t("status.submit"), "status-submit", submit)],
     )

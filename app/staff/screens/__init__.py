@@ -13,6 +13,7 @@ from app.common.screens import settings
 from app.staff.screens import (
     attestations,
     audit,
+    cases,
     cycle,
     home,
     mismatches,
@@ -66,6 +67,7 @@ ROUTES = {
     "/attestations": attestations.build,
     "/signoffs": signoffs.build,
     "/spotchecks": spotchecks.build,
+    cases.ROUTE: cases.build,
     "/audit": audit.build,
     recovery.ROUTE: recovery.build,
     recovery_case.ROUTE: recovery_case.build,

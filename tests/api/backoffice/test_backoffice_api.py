@@ -275,6 +275,7 @@ def test_disclosure_list_csv_and_pdf(client, session, make_person, make_staff):
     assert p.id_number not in text and p.id_number[:4] + "**********" + p.id_number[-4:] in text
     assert "2026-12-01" in text  # 7 working days from Mon 23 Nov: 23–27 Nov, 30 Nov, 1 Dec
     assert "0571-12333" in text and "certified" in text
+    assert "tipoff_online,http://127.0.0.1:8550/tipoff" in text  # the citizens' app tip-off form
     pdf = client.get(f"/api/v1/backoffice/disclosure/{village}/2026-H2.pdf", headers=staff)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     short = client.get(
