@@ -23,6 +23,7 @@ from api.certification.documents_router import router as documents_router
 from api.certification.family_router import router as family_router
 from api.certification.onsite_router import router as onsite_router
 from api.challenges.router import router as challenges_router
+from api.comparison.feed_router import router as feed_router
 from api.comparison.router import router as mismatch_router
 from api.core import docs, errors
 from api.core.body_limit import BodySizeLimit
@@ -85,6 +86,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     disclosure_router,
     institutions_router,
     payments_router,
+    # data sources (machine to machine, by API key)
+    feed_router,
 )
 
 

@@ -38,6 +38,7 @@ class FeedReport:
     unchanged: int = 0
     mismatched: int = 0
     errors: list[RowError] = field(default_factory=list)
+    mismatched_rows: list[int] = field(default_factory=list)  # row numbers left for a reviewer
     recovery_cases: int = 0
     referrals: int = 0
     seconds: float = 0.0

@@ -67,6 +67,7 @@ def open_mismatches(
         )
         existing.add((person.id, row.event_date.isoformat()))
         report.mismatched += 1
+        report.mismatched_rows.append(row.row_number)
 
 
 def decide_mismatch(

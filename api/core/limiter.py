@@ -42,6 +42,7 @@ class Budget(StrEnum):
     LOGIN_PER_ACCOUNT = "login_per_account"  # failed sign-ins per user name
     LOGIN_PER_CLIENT = "login_per_client"  # failed sign-ins per client
     PREVIEW = "preview"  # preview pictures per client
+    FEED_BATCH = "feed_batch"  # feed batches per data source
 
 
 MESSAGES = {
@@ -50,6 +51,7 @@ MESSAGES = {
     Budget.LOGIN_PER_ACCOUNT: "Too many failed sign-ins. Please wait {wait} seconds and try again.",
     Budget.LOGIN_PER_CLIENT: "Too many failed sign-ins. Please wait {wait} seconds and try again.",
     Budget.PREVIEW: "Too many preview pictures. Please wait {wait} seconds.",
+    Budget.FEED_BATCH: "Too many feed batches from this source. Please wait {wait} seconds.",
 }
 
 
