@@ -38,5 +38,7 @@ class FeedBatchReport(Answer):
     unchanged: int
     mismatched: int  # the ID number is on the roll, the name differs: left for a reviewer
     refused: int
+    applied_rows: list[int] = []
+    unchanged_rows: list[int] = []
     mismatched_rows: list[int] = []
     refused_rows: list[FeedRowRefusal] = []

@@ -26,6 +26,7 @@ from api.comparison.rows import FeedFileError, FeedRow, RowError, read_feed_line
 from api.comparison.service import import_rows
 from api.comparison.sources import actor_of
 from api.core.db import utcnow
+from shared.wire import has_control_characters
 
 
 class BatchConflict(ValueError):
@@ -64,6 +65,8 @@ def from_csv_bytes(kind: FeedKind, body: bytes) -> ParsedBatch:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FeedFileError("the batch is not UTF-8 text") from None
+    if has_control_characters(text):
+        raise FeedFileError("the batch holds control characters (NUL …) that no field may contain")
     return ParsedBatch(text, _digest(kind, "csv", body), 0)
 
 
@@ -109,6 +112,7 @@ def submit_batch(
         file_name=f"api:{source.name}:{batch_id}",
         ctx=ctx,
         region_code=source.region_code,
+        per_row=True,
     )
     received = utcnow()
     body = _report(report, source, batch_id, received)
@@ -129,7 +133,7 @@ def submit_batch(
         action="feed.batch",
         entity_type="feed_batch",
         entity_id=batch.id,
-        after={k: v for k, v in body.items() if k not in ("refused_rows", "mismatched_rows")},
+        after={k: v for k, v in body.items() if not k.endswith("_rows")},
     )
     return body, False
 
@@ -170,6 +174,8 @@ def _report(report: FeedReport, source: FeedSource, batch_id: str, received) -> 
         "unchanged": report.unchanged,
         "mismatched": report.mismatched,
         "refused": len(report.errors),
+        "applied_rows": sorted(report.applied_rows),
+        "unchanged_rows": sorted(report.unchanged_rows),
         "mismatched_rows": sorted(report.mismatched_rows),
         "refused_rows": [
             {"row": e.row_number, "code": e.code, "message": e.message}

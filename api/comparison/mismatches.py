@@ -45,6 +45,8 @@ def open_mismatches(
     for person, row in pairs:
         if (person.id, row.event_date.isoformat()) in existing:
             report.unchanged += 1
+            if report.per_row:
+                report.unchanged_rows.append(row.row_number)
             continue
         item = FeedMismatch(
             feed_run_id=run.id,
@@ -67,7 +69,8 @@ def open_mismatches(
         )
         existing.add((person.id, row.event_date.isoformat()))
         report.mismatched += 1
-        report.mismatched_rows.append(row.row_number)
+        if report.per_row:
+            report.mismatched_rows.append(row.row_number)
 
 
 def decide_mismatch(

@@ -67,17 +67,19 @@ def import_rows(
     ctx: FeedContext,
     total: int | None = None,
     region_code: str | None = None,
+    per_row: bool = False,
     progress: ProgressFactory = quiet,
     chunk: int = CHUNK,
 ) -> FeedReport:
     """Import parsed feed rows in the caller's transaction. ``region_code``: rows about people outside this
-    region subtree are refused (``out_of_region``) — a data source reports only for its own area."""
+    region subtree are refused (``out_of_region``) — a data source reports only for its own area.
+    ``per_row``: the report keeps the row numbers of applied, unchanged and mismatched rows."""
     started = time.perf_counter()
     first = next(rows, None)
     run = FeedRun(kind=kind, file_name=file_name[:255], actor=ctx.actor[:128])
     session.add(run)
     session.flush()
-    report = FeedReport(run_id=run.id, kind=kind)
+    report = FeedReport(run_id=run.id, kind=kind, per_row=per_row)
     bar = progress(total or 0, kind.value)
     batch: list[FeedRow] = []
     shown = 0

@@ -62,7 +62,7 @@ def test_batch_sent_twice_changes_nothing_the_second_time(client, session, engin
     report = first.json()
     assert report["replayed"] is False and report["source"] == "weijian-dongcheng"
     assert (report["rows"], report["applied"], report["mismatched"], report["refused"]) == (6, 1, 1, 4)
-    assert report["mismatched_rows"] == [2]
+    assert (report["applied_rows"], report["unchanged_rows"], report["mismatched_rows"]) == ([1], [], [2])
     assert [(r["row"], r["code"]) for r in report["refused_rows"]] == [
         (3, "out_of_region"),
         (4, "not_on_roll"),
@@ -81,6 +81,15 @@ def test_batch_sent_twice_changes_nothing_the_second_time(client, session, engin
     assert again.json() == {**report, "replayed": True}
     assert audit_count(engine) == events
     assert snapshot(engine) == before
+
+    # The same rows under a new batch id: a new batch, but every row is already recorded.
+    later = client.post(
+        URL.format(kind="sign_of_life"),
+        json={**body, "batch_id": "2026-11-30.002"},
+        headers={"X-Feed-Key": key},
+    )
+    assert later.status_code == 201
+    assert (later.json()["applied_rows"], later.json()["unchanged_rows"]) == ([], [1, 2])
 
     stored = client.get("/api/v1/feeds/batches/2026-11-30.001", headers={"X-Feed-Key": key})
     assert stored.status_code == 200 and stored.json() == report
@@ -176,6 +185,12 @@ def test_csv_batch_reports_rows_by_spreadsheet_row(client, people, key):
         URL.format(kind="sign_of_life") + "?batch_id=csv-2", content=b"id_number,name\n1,2\n", headers=headers
     )
     assert bad.status_code == 422 and bad.json()["error"] == "feed_batch_unreadable"
+    nul = client.post(
+        URL.format(kind="sign_of_life") + "?batch_id=csv-3",
+        content=csv_text.replace("王建国", "王\x00建国").encode(),
+        headers=headers,
+    )
+    assert nul.status_code == 422 and nul.json()["error"] == "feed_batch_unreadable"
     assert client.get("/api/v1/feeds/batches/csv-2", headers={"X-Feed-Key": key}).status_code == 404
 
 
