@@ -228,3 +228,32 @@ def test_batches_per_source_are_rate_limited(make_client, people, key):
     ]
     assert [a.status_code for a in answers] == [201, 201, 429]
     assert answers[2].json()["error"] == "rate_limited" and "Retry-After" in answers[2].headers
+
+
+def test_the_same_batch_sent_twice_at_once_is_imported_once(make_client, session, engine, people, key):
+    import threading
+
+    clients = [make_client(), make_client()]
+    body = {"batch_id": "together", "rows": _rows(people)}
+    barrier = threading.Barrier(2)
+    answers: list[int] = []
+
+    def send(client) -> None:
+        barrier.wait()
+        answers.append(
+            client.post(URL.format(kind="sign_of_life"), json=body, headers={"X-Feed-Key": key}).status_code
+        )
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(answers) == [200, 201]
+    with engine.connect() as conn:
+        runs = conn.execute(
+            sa.text("SELECT count(*) FROM feed_runs WHERE file_name LIKE '%together'")
+        ).scalar_one()
+        batches = conn.execute(sa.text("SELECT count(*) FROM feed_batches")).scalar_one()
+    assert (runs, batches) == (1, 1)
+    assert _certs(session, people[0].id) == 1
