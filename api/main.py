@@ -25,6 +25,7 @@ from api.certification.documents_router import router as documents_router
 from api.certification.family_router import router as family_router
 from api.certification.onsite_router import router as onsite_router
 from api.challenges.router import router as challenges_router
+from api.comparison.feed_router import router as feed_router
 from api.comparison.router import router as mismatch_router
 from api.core import docs, errors
 from api.core.body_limit import BodySizeLimit
@@ -93,6 +94,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     recovery_router,
     payroll_router,
     cases_router,
+    # data sources (machine to machine, by API key)
+    feed_router,
 )
 
 

@@ -19,7 +19,7 @@ from api.certification.models import (
     PaymentResumption,
 )
 from api.challenges.models import Challenge, ConsentRecord, FailedAttempt, IdempotencyRecord
-from api.comparison.models import FeedMismatch, FeedRun, RecoveryCase
+from api.comparison.models import FeedBatch, FeedMismatch, FeedRun, FeedSource, RecoveryCase
 from api.core.db import Base, alembic_compare_type, alembic_render_item
 from api.core.idempotency import IdempotentRequest
 from api.cycle_jobs.models import CycleRun
@@ -53,8 +53,10 @@ __all__ = [
     "EvidenceFile",
     "EvidenceView",
     "FailedAttempt",
+    "FeedBatch",
     "FeedMismatch",
     "FeedRun",
+    "FeedSource",
     "HelperAccount",
     "HelperBinding",
     "IdempotencyRecord",

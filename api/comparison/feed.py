@@ -38,6 +38,10 @@ class FeedReport:
     unchanged: int = 0
     mismatched: int = 0
     errors: list[RowError] = field(default_factory=list)
+    per_row: bool = False  # keep the row numbers below (an API batch's report; off for big file imports)
+    applied_rows: list[int] = field(default_factory=list)
+    unchanged_rows: list[int] = field(default_factory=list)
+    mismatched_rows: list[int] = field(default_factory=list)  # left for a reviewer
     recovery_cases: int = 0
     referrals: int = 0  # cases of 3,000 yuan or more (listed only if the heirs refuse to repay)
     seconds: float = 0.0
@@ -85,5 +89,9 @@ def count(report: FeedReport, outcome: RowOutcome, row: FeedRow) -> None:
         report.errors.append(RowError(row.row_number, row.id_number, outcome.refused))
     elif outcome.changed:
         report.applied += 1
+        if report.per_row:
+            report.applied_rows.append(row.row_number)
     else:
         report.unchanged += 1
+        if report.per_row:
+            report.unchanged_rows.append(row.row_number)

@@ -46,6 +46,8 @@ def open_mismatches(
     for person, row in pairs:
         if (person.id, row.event_date.isoformat()) in existing:
             report.unchanged += 1
+            if report.per_row:
+                report.unchanged_rows.append(row.row_number)
             continue
         item = FeedMismatch(
             feed_run_id=run.id,
@@ -69,6 +71,8 @@ def open_mismatches(
         open_for_mismatch(session, item, actor=actor)
         existing.add((person.id, row.event_date.isoformat()))
         report.mismatched += 1
+        if report.per_row:
+            report.mismatched_rows.append(row.row_number)
 
 
 def decide_mismatch(

@@ -88,3 +88,38 @@ class RecoveryCase(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default="open", index=True)
     agreement: Mapped[str | None] = mapped_column(sa.String(16))  # shared.recovery.Agreement, once agreed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FeedSource(Base):
+    """A data source that sends feeds over the API (public security, civil affairs, health, funeral homes):
+    the kinds it may send, the region subtree it reports for (None: the whole country), and one API key —
+    kept only as the SHA-256 of a 256-bit random key (a key that strong needs no slow hash)."""
+
+    __tablename__ = "feed_sources"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kinds: Mapped[list[str]] = mapped_column(sa.JSON)  # FeedKind values it may send
+    region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code", ondelete="RESTRICT"))
+    active: Mapped[bool] = mapped_column(default=True)
+    key_sha256: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # None once revoked
+    key_hint: Mapped[str] = mapped_column(sa.String(16), default="")  # the key's first characters
+    key_set_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FeedBatch(Base):
+    """One batch a source sent: the source's own ``batch_id`` makes a resend harmless (same content: the
+    stored report is answered and nothing changes; other content under the same id: refused)."""
+
+    __tablename__ = "feed_batches"
+    __table_args__ = (sa.UniqueConstraint("source_id", "batch_id", name="uq_feed_batches_source_batch"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source_id: Mapped[int] = mapped_column(sa.ForeignKey("feed_sources.id", ondelete="RESTRICT"))
+    batch_id: Mapped[str] = mapped_column(sa.String(128))
+    kind: Mapped[FeedKind] = mapped_column(EnumString(FeedKind))
+    content_sha256: Mapped[str] = mapped_column(sa.String(64))
+    feed_run_id: Mapped[int] = mapped_column(sa.ForeignKey("feed_runs.id", ondelete="RESTRICT"))
+    report: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

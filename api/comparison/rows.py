@@ -15,11 +15,11 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from api.comparison.models import FeedKind
 from shared.idnumber import normalise_id_number, parse_id_number
@@ -90,6 +90,7 @@ class RowError:
     row_number: int
     id_number: str
     message: str
+    code: str = "not_applicable"  # a stable reason code for machine clients (see docs/feed-api.md)
 
 
 def normalise_name(name: str) -> str:
@@ -110,29 +111,48 @@ def read_feed(path: Path, kind: FeedKind) -> Iterator[FeedRow | RowError]:
     """Every data row as a FeedRow or a RowError; FeedFileError when the file cannot be used at all."""
     if not path.is_file():
         raise FeedFileError(f"{path}: no such file")
+    f = path.open(encoding="utf-8-sig", newline="")
     try:
-        f = path.open(encoding="utf-8-sig", newline="")
-        reader = csv.reader(f)
+        rows = read_feed_lines(f, kind, path.name)
+        first = next(rows, None)
+    except BaseException:
+        f.close()
+        raise
+    return _closing(f, first, rows)
+
+
+def _closing(f: IO[str], first: FeedRow | RowError | None, rest: Iterator[FeedRow | RowError]):
+    with f:
+        if first is not None:
+            yield first
+            yield from rest
+
+
+def read_feed_lines(lines: Iterable[str], kind: FeedKind, name: str) -> Iterator[FeedRow | RowError]:
+    """:func:`read_feed` over CSV text already open (``name`` for messages). The header is checked when the
+    first row is asked for (FeedFileError)."""
+    try:
+        reader = csv.reader(lines)
         header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
     except UnicodeDecodeError:
-        raise FeedFileError(f"{path.name}: not UTF-8 text; save the file as 'CSV UTF-8'") from None
+        raise FeedFileError(f"{name}: not UTF-8 text; save the file as 'CSV UTF-8'") from None
     missing = [c for c in REQUIRED[kind] if c not in header]
     if missing:
-        f.close()
         raise FeedFileError(
-            f"{path.name}: a {kind.value} feed needs the columns {', '.join(REQUIRED[kind])}; "
+            f"{name}: a {kind.value} feed needs the columns {', '.join(REQUIRED[kind])}; "
             f"missing: {', '.join(missing)}"
         )
-    index = {name: i for i, name in enumerate(header)}
+    index = {column: i for i, column in enumerate(header)}
     today = date.today()
-    with f:
-        try:
-            for line_no, values in enumerate(reader, start=2):
-                if not values or not "".join(values).strip():
-                    continue
-                yield _row(kind, line_no, values, index, today)
-        except UnicodeDecodeError:
-            raise FeedFileError(f"{path.name}: not UTF-8 text; save the file as 'CSV UTF-8'") from None
+    try:
+        for line_no, values in enumerate(reader, start=2):
+            if not values or not "".join(values).strip():
+                continue
+            yield _row(kind, line_no, values, index, today)
+    except UnicodeDecodeError:
+        raise FeedFileError(f"{name}: not UTF-8 text; save the file as 'CSV UTF-8'") from None
+    except csv.Error as exc:
+        raise FeedFileError(f"{name}: not a readable CSV file ({exc})") from None
 
 
 _PLAIN_ID = re.compile(r"[0-9]{17}[0-9X]")
@@ -158,18 +178,20 @@ def _row(
     raw_id = _get(values, index, "id_number")
     id_number = raw_id if _PLAIN_ID.fullmatch(raw_id) else normalise_id_number(raw_id)
     if not id_number:
-        return RowError(line_no, raw_id, "ID number: empty")
+        return RowError(line_no, raw_id, "ID number: empty", "id_number_missing")
     # The full check (check digit, birth date) runs only for numbers not on the roll (see id_problem):
     # every number on the roll was validated when it was enrolled.
     name = _get(values, index, "name")
     if not name:
-        return RowError(line_no, id_number, "name is empty")
+        return RowError(line_no, id_number, "name is empty", "name_missing")
     date_col = DATE_COLUMN[kind]
     text = _get(values, index, date_col)
     try:
         when = date.fromisoformat(text)
     except ValueError:
-        return RowError(line_no, id_number, f"{date_col} must be a date written YYYY-MM-DD, got {text!r}")
+        return RowError(
+            line_no, id_number, f"{date_col} must be a date written YYYY-MM-DD, got {text!r}", "bad_date"
+        )
     detail = ""
     if kind in ALLOWED:
         column, what, allowed = ALLOWED[kind]
@@ -179,6 +201,7 @@ def _row(
                 line_no,
                 id_number,
                 f"{column} of a {what} must be one of {', '.join(sorted(allowed))}, got {detail!r}",
+                "bad_detail",
             )
     else:
         detail = _get(values, index, "source").lower() or "detention"

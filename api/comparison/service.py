@@ -14,7 +14,7 @@ Consequences: sign_of_life in ``signs_of_life.py`` (the bulk case); death, deten
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -30,7 +30,7 @@ from api.comparison.signs_of_life import record_signs_of_life
 from api.core.db import utcnow
 from api.core.progress import ProgressFactory, quiet
 
-__all__ = ["FeedContext", "FeedReport", "import_feed"]
+__all__ = ["FeedContext", "FeedReport", "import_feed", "import_rows"]
 
 CHUNK = 5000
 
@@ -45,14 +45,42 @@ def import_feed(
     chunk: int = CHUNK,
 ) -> FeedReport:
     """Import ``path`` as a ``kind`` feed in the caller's transaction (FeedFileError if unusable)."""
-    started = time.perf_counter()
     rows = read_feed(path, kind)  # raises FeedFileError before anything is written
+    return import_rows(
+        session,
+        kind,
+        rows,
+        file_name=path.name,
+        total=count_rows(path),
+        ctx=ctx,
+        progress=progress,
+        chunk=chunk,
+    )
+
+
+def import_rows(
+    session: Session,
+    kind: FeedKind,
+    rows: Iterator[FeedRow | RowError],
+    *,
+    file_name: str,
+    ctx: FeedContext,
+    total: int | None = None,
+    region_code: str | None = None,
+    per_row: bool = False,
+    progress: ProgressFactory = quiet,
+    chunk: int = CHUNK,
+) -> FeedReport:
+    """Import parsed feed rows in the caller's transaction. ``region_code``: rows about people outside this
+    region subtree are refused (``out_of_region``) — a data source reports only for its own area.
+    ``per_row``: the report keeps the row numbers of applied, unchanged and mismatched rows."""
+    started = time.perf_counter()
     first = next(rows, None)
-    run = FeedRun(kind=kind, file_name=path.name[:255], actor=ctx.actor)
+    run = FeedRun(kind=kind, file_name=file_name[:255], actor=ctx.actor[:128])
     session.add(run)
     session.flush()
-    report = FeedReport(run_id=run.id, kind=kind)
-    bar = progress(count_rows(path), kind.value)
+    report = FeedReport(run_id=run.id, kind=kind, per_row=per_row)
+    bar = progress(total or 0, kind.value)
     batch: list[FeedRow] = []
     shown = 0
     try:
@@ -63,12 +91,12 @@ def import_feed(
             else:
                 batch.append(item)
             if len(batch) >= chunk:
-                _process(session, kind, batch, ctx, run, report)
+                _process(session, kind, batch, ctx, run, report, region_code)
                 batch = []
                 bar.update(report.rows - shown)
                 shown = report.rows
         if batch:
-            _process(session, kind, batch, ctx, run, report)
+            _process(session, kind, batch, ctx, run, report, region_code)
         bar.update(report.rows - shown)
     finally:
         bar.close()
@@ -105,7 +133,13 @@ def _chain(first, rest):
 
 
 def _process(
-    session: Session, kind: FeedKind, batch: list[FeedRow], ctx: FeedContext, run: FeedRun, report: FeedReport
+    session: Session,
+    kind: FeedKind,
+    batch: list[FeedRow],
+    ctx: FeedContext,
+    run: FeedRun,
+    report: FeedReport,
+    region_code: str | None = None,
 ) -> None:
     people = _people(session, {r.id_number for r in batch})
     matched: list[Matched] = []
@@ -113,8 +147,25 @@ def _process(
     for row in batch:
         person = people.get(row.id_number)
         if person is None:
-            problem = id_problem(row.id_number, ctx.today) or "this ID number is not on the roll"
-            report.errors.append(RowError(row.row_number, row.id_number, problem))
+            problem = id_problem(row.id_number, ctx.today)
+            report.errors.append(
+                RowError(row.row_number, row.id_number, problem, "invalid_id_number")
+                if problem
+                else RowError(
+                    row.row_number, row.id_number, "this ID number is not on the roll", "not_on_roll"
+                )
+            )
+        elif region_code is not None and region_code not in ctx.region_paths.path(
+            session, person.region_code
+        ):
+            report.errors.append(
+                RowError(
+                    row.row_number,
+                    row.id_number,
+                    f"this person is outside the sender's region {region_code}",
+                    "out_of_region",
+                )
+            )
         elif normalise_name(person.name) != normalise_name(row.name):
             mismatches.append(Matched(person, row))
         else:

@@ -43,6 +43,7 @@ class Budget(StrEnum):
     LOGIN_PER_CLIENT = "login_per_client"  # failed sign-ins per client
     PREVIEW = "preview"  # preview pictures per client
     TIPOFF = "tipoff"  # public tip-offs submitted per client
+    FEED_BATCH = "feed_batch"  # feed batches per data source
 
 
 MESSAGES = {
@@ -52,6 +53,7 @@ MESSAGES = {
     Budget.LOGIN_PER_CLIENT: "Too many failed sign-ins. Please wait {wait} seconds and try again.",
     Budget.PREVIEW: "Too many preview pictures. Please wait {wait} seconds.",
     Budget.TIPOFF: "Too many tip-offs from this device. Please wait {wait} seconds and try again.",
+    Budget.FEED_BATCH: "Too many feed batches from this source. Please wait {wait} seconds.",
 }
 
 

@@ -233,6 +233,7 @@ class LimitSettings(BaseModel):
     login_per_client: str = "30/15minutes"
     preview: str = "120/minute"  # preview pictures per client (a camera screen sends about one a second)
     tipoff: str = "5/hour;20/day"  # public tip-offs per client (the lookup counts as a person lookup)
+    feed_batch: str = "30/minute"  # feed batches per data source (docs/feed-api.md)
     unavailable_retry_after_seconds: int = Field(default=5, ge=1, le=300)
 
     @field_validator(
@@ -242,6 +243,7 @@ class LimitSettings(BaseModel):
         "login_per_client",
         "preview",
         "tipoff",
+        "feed_batch",
     )
     @classmethod
     def _valid_rule(cls, value: str) -> str:
@@ -290,6 +292,7 @@ class Settings(BaseSettings):
     # Uploads (frames, evidence, photos).
     max_upload_bytes: int = Field(default=2 * 1024 * 1024, gt=0)  # per file
     max_request_bytes: int = Field(default=20 * 1024 * 1024, gt=0)  # per request
+    max_feed_batch_bytes: int = Field(default=10 * 1024 * 1024, gt=0)  # one feed batch (docs/feed-api.md)
     max_frames: int = Field(default=60, gt=0)  # 10 pictures/s: 5 still + 3 actions × ~1.6 s + 0.6 s tail
     max_photo_bytes: int = Field(default=5 * 1024 * 1024, gt=0)  # roster reference photos
 
