@@ -47,6 +47,7 @@ from api.receipts.history import router as receipt_history_router
 from api.receipts.page import router as receipt_page_router
 from api.receipts.router import router as receipts_router
 from api.receipts.scan import router as receipt_scan_router
+from api.record_changes.router import router as record_changes_router
 from api.review.router import router as review_router
 from api.spotchecks.router import router as spotchecks_router
 from api.stats.router import router as stats_router
@@ -85,6 +86,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     disclosure_router,
     institutions_router,
     payments_router,
+    record_changes_router,
 )
 
 

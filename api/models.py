@@ -26,6 +26,7 @@ from api.evidence.models import EvidenceFile, EvidenceView
 from api.institutions.models import BatchAttestation, Institution, InstitutionAdmin, InstitutionMember
 from api.notify.models import NoticeDelivery, NoticeOptOut, OutboxMessage
 from api.receipts.models import Receipt
+from api.record_changes.models import RecordChange
 from api.regions.models import Region
 from api.review.models import ReviewItem
 from api.spotchecks.models import SpotCheck, SpotCheckItem
@@ -62,6 +63,7 @@ __all__ = [
     "OutboxMessage",
     "PaymentResumption",
     "Receipt",
+    "RecordChange",
     "RecoveryCase",
     "ReferenceFace",
     "Region",
