@@ -118,7 +118,7 @@ def search(
     if actor:
         query = query.where(AuditEvent.actor == actor)
     if action:
-        query = query.where(AuditEvent.action.startswith(action))
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))  # "_" is literal
     if date_from:
         query = query.where(AuditEvent.created_at >= datetime.combine(date_from, time(), tzinfo=UTC))
     if date_to:

@@ -304,13 +304,9 @@ def _shown(change: RecordChange, value: str | None, viewer: StaffUser) -> str | 
 def public(
     session: Session, change: RecordChange, person: Beneficiary, viewer: StaffUser
 ) -> RecordChangePublic:
-    names = dict(
-        session.execute(
-            sa.select(StaffUser.id, StaffUser.name).where(
-                StaffUser.id.in_([i for i in (change.proposed_by, change.decided_by) if i is not None])
-            )
-        ).tuples()
-    )
+    ids = [i for i in (change.proposed_by, change.decided_by) if i is not None]
+    query = sa.select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(ids))
+    names: dict[int, str] = {row.id: row.name for row in session.execute(query)}
     ent = session.get(Entitlement, change.entitlement_id) if change.entitlement_id else None
     return RecordChangePublic(
         id=change.id,
