@@ -23,6 +23,7 @@ from app.common.notices import Notice, notice_for
 from app.staff.attestation_state import AttestationDesk
 from app.staff.console_client import ConsoleClient
 from app.staff.field_client import FieldClient
+from app.staff.record_change_state import RecordChangeDesk
 from app.staff.review_case import ReviewCase
 from app.staff.visit_state import HomeVisit
 from app.staff.worklist_state import WorklistState
@@ -52,6 +53,7 @@ class ConsoleState:
     queue: list[ReviewItemPublic] = field(default_factory=list)
     case: ReviewCase = field(default_factory=ReviewCase)  # the review item opened from the queue
     attest: AttestationDesk = field(default_factory=AttestationDesk)  # attestations: open, add, sign
+    changes: RecordChangeDesk = field(default_factory=RecordChangeDesk)  # record changes: propose, decide
     last_decision: tuple[bool, str] | None = None  # (approved, masked name)
     last_run: CycleRunResult | None = None
     stats: StatsOverview | None = None
@@ -126,7 +128,7 @@ class ConsoleState:
         return True
 
     async def sign_out(self) -> None:
-        self.case, self.attest = ReviewCase(), AttestationDesk()
+        self.case, self.attest, self.changes = ReviewCase(), AttestationDesk(), RecordChangeDesk()
         if self.client is not None:
             await self.client.logout()  # the server revokes the token: a copy of it no longer works
             await self.client.aclose()

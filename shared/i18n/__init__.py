@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.i18n import codes, console, en, newcomer, zh_hans, zh_hant
+from shared.i18n import codes, console, en, newcomer, record_changes, zh_hans, zh_hant
 
 __all__ = ["CATALOGS", "DEFAULT_LANGUAGE", "LANGUAGES", "Translator", "has_key", "translate"]
 
@@ -19,9 +19,21 @@ LANGUAGES: tuple[str, ...] = ("zh-Hans", "zh-Hant", "en")
 DEFAULT_LANGUAGE = "zh-Hans"
 
 CATALOGS: Mapping[str, Mapping[str, str]] = {
-    "zh-Hans": {**codes.ZH_HANS, **zh_hans.MESSAGES, **console.ZH_HANS, **newcomer.ZH_HANS},
-    "zh-Hant": {**codes.ZH_HANT, **zh_hant.MESSAGES, **console.ZH_HANT, **newcomer.ZH_HANT},
-    "en": {**codes.EN, **en.MESSAGES, **console.EN, **newcomer.EN},
+    "zh-Hans": {
+        **codes.ZH_HANS,
+        **zh_hans.MESSAGES,
+        **console.ZH_HANS,
+        **newcomer.ZH_HANS,
+        **record_changes.ZH_HANS,
+    },
+    "zh-Hant": {
+        **codes.ZH_HANT,
+        **zh_hant.MESSAGES,
+        **console.ZH_HANT,
+        **newcomer.ZH_HANT,
+        **record_changes.ZH_HANT,
+    },
+    "en": {**codes.EN, **en.MESSAGES, **console.EN, **newcomer.EN, **record_changes.EN},
 }
 
 

@@ -157,6 +157,7 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
         StaffRole.ADMIN: {
             "worklist",
             "review",
+            "changes",
             "mismatches",
             "attestations",
             "signoffs",
@@ -169,6 +170,7 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
         StaffRole.REVIEWER: {
             "worklist",
             "review",
+            "changes",
             "mismatches",
             "signoffs",
             "spotchecks",
@@ -435,6 +437,15 @@ FIELD_SCREENS = {
         "person-unreached",
         "person-start",
         "person-record",
+        "person-change",
+    },
+    "/worklist/person/change": {
+        "change-field-name",
+        "change-field-status",
+        "change-reason",
+        "change-evidence",
+        "change-send",
+        "change-history",
     },
     "/worklist/visit/id-card": {
         "visit-step",

@@ -18,6 +18,8 @@ from app.staff.screens import (
     mismatches,
     person,
     receipt_scan,
+    record_change,
+    record_changes,
     review,
     signin,
     signoffs,
@@ -49,6 +51,7 @@ ROUTES = {
     "/settings": settings.build,
     "/worklist": worklist.build,
     "/worklist/person": person.build,
+    record_change.ROUTE: record_change.build,
     VisitStep.ID_CARD.route: visit_id.build,
     VisitStep.REFERENCE.route: visit_reference.build,
     VisitStep.FACE.route: visit_face.build,
@@ -64,4 +67,5 @@ ROUTES = {
     "/signoffs": signoffs.build,
     "/spotchecks": spotchecks.build,
     "/audit": audit.build,
+    record_changes.ROUTE: record_changes.build,
 }

@@ -111,6 +111,10 @@ def build(ui: Ui) -> ft.View:
 
         return handler
 
+    async def go_to_change() -> None:
+        visit.notice = None
+        await ui.go("/worklist/person/change")
+
     date_field_row = tagged("person-schedule-date", date_field)
     reason_field_row = tagged("person-unreached-reason", reason_field)
     windows = [
@@ -170,5 +174,9 @@ def build(ui: Ui) -> ft.View:
         )
     else:
         controls.append(notice.control)
-    controls += [*phone, *windows]
+    controls += [
+        *phone,
+        *windows,
+        buttons.secondary(t("person.change"), "person-change", go_to_change, icon=ft.Icons.EDIT),
+    ]
     return screen(ui, ROUTE, title, controls, back_to="/worklist")
