@@ -112,7 +112,10 @@ def build(ui: Ui) -> ft.View:
         return handler
 
     async def go_to_change() -> None:
+        """The change form, with the person's record loaded first (the form opens filled)."""
         visit.notice = None
+        console.changes.for_person(entry.person_id)
+        await console.changes.load_record(console.client)
         await ui.go("/worklist/person/change")
 
     date_field_row = tagged("person-schedule-date", date_field)

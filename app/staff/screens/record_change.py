@@ -170,7 +170,7 @@ def build(ui: Ui) -> ft.View:
         ui.page.update()
 
     render()
-    if ui.page is not None and desk.person_id is not None:
+    if ui.page is not None and desk.person_id is not None and desk.record is None:
         ui.page.run_task(load)
     controls: list[ft.Control] = [
         text.body(t("change.intro")),
