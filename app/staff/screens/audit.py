@@ -67,11 +67,7 @@ def build(ui: Ui) -> ft.View:
         rows: list[ft.Control] = [ft.Text(line, selectable=True)]
         if e.before or e.after:
             change = t("console.audit.change", before=snapshot(e.before), after=snapshot(e.after))
-            rows.append(
-                ft.Semantics(
-                    identifier=f"console-audit-change-{index}", content=ft.Text(change, selectable=True)
-                )
-            )
+            rows.append(ft.Semantics(identifier=f"console-audit-change-{index}", content=ft.Text(change)))
         return ft.Column(rows, spacing=2)
 
     async def search() -> None:
