@@ -51,6 +51,7 @@ from api.receipts.history import router as receipt_history_router
 from api.receipts.page import router as receipt_page_router
 from api.receipts.router import router as receipts_router
 from api.receipts.scan import router as receipt_scan_router
+from api.record_changes.router import router as record_changes_router
 from api.recovery.router import router as recovery_router
 from api.review.router import router as review_router
 from api.spotchecks.router import router as spotchecks_router
@@ -96,6 +97,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     cases_router,
     # data sources (machine to machine, by API key)
     feed_router,
+    record_changes_router,
 )
 
 

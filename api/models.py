@@ -28,6 +28,7 @@ from api.institutions.models import BatchAttestation, Institution, InstitutionAd
 from api.notify.models import NoticeDelivery, NoticeOptOut, OutboxMessage
 from api.payroll.models import PaymentFailure
 from api.receipts.models import Receipt
+from api.record_changes.models import RecordChange
 from api.recovery.models import RecoveryRepayment, RecoveryStep
 from api.regions.models import Region
 from api.review.models import ReviewItem
@@ -70,6 +71,7 @@ __all__ = [
     "PaymentFailure",
     "PaymentResumption",
     "Receipt",
+    "RecordChange",
     "RecoveryCase",
     "RecoveryRepayment",
     "RecoveryStep",

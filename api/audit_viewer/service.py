@@ -10,6 +10,7 @@ for an unknown ID number. Whether the chain verifies is reported to everyone (it
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -20,10 +21,12 @@ from api.beneficiaries.models import Beneficiary, Certification, Entitlement, Re
 from api.certification.models import Attestation
 from api.challenges.models import Challenge, ConsentRecord, FailedAttempt
 from api.comparison.models import FeedMismatch, RecoveryCase
+from api.record_changes.models import RecordChange
 from api.regions.scope import NATIONAL, RegionScope
 from api.review.models import ReviewItem
 from api.spotchecks.models import SpotCheckItem
 from shared.backoffice_schemas import AuditEventPublic, AuditPage
+from shared.record_changes import mask_account
 
 # Audit entity types recorded about one person, and the model whose ``beneficiary_id`` says whom.
 PERSON_RECORDS = {
@@ -39,7 +42,21 @@ PERSON_RECORDS = {
     "failed_attempt": FailedAttempt,
     "helper_binding": HelperBinding,
     "spot_check_item": SpotCheckItem,
+    "record_change": RecordChange,
 }
+MASKED_KEYS = frozenset({"bank_account"})  # shown by their last four digits only
+
+
+def masked(value: Any) -> Any:
+    """A before/after snapshot with bank account numbers masked, at any depth."""
+    if isinstance(value, dict):
+        return {
+            k: mask_account(v) if k in MASKED_KEYS and isinstance(v, str) else masked(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
 
 
 def _person_entities(session: Session, id_number: str, scope: RegionScope) -> list[tuple[str, str]]:
@@ -101,7 +118,7 @@ def search(
     if actor:
         query = query.where(AuditEvent.actor == actor)
     if action:
-        query = query.where(AuditEvent.action.startswith(action))
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))  # "_" is literal
     if date_from:
         query = query.where(AuditEvent.created_at >= datetime.combine(date_from, time(), tzinfo=UTC))
     if date_to:
@@ -118,8 +135,8 @@ def search(
                 action=e.action,
                 entity_type=e.entity_type,
                 entity_id=e.entity_id,
-                before=e.before,
-                after=e.after,
+                before=masked(e.before),
+                after=masked(e.after),
                 reason=e.reason,
                 created_at=e.created_at,
             )

@@ -37,6 +37,9 @@ class Beneficiary(Base):
     birth_date: Mapped[date]  # derived from the ID number
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     email: Mapped[str | None] = mapped_column(sa.String(254))  # reminders by e-mail when there is no phone
+    # Where the benefit is paid (digits only); changed only through an approved record change
+    # (api/record_changes) and masked in every answer except to the staff member approving a change.
+    bank_account: Mapped[str | None] = mapped_column(sa.String(30))
     region_code: Mapped[str] = mapped_column(sa.ForeignKey("regions.code"), index=True)
     residence_kind: Mapped[ResidenceKind] = mapped_column(
         EnumString(ResidenceKind), default=ResidenceKind.DOMESTIC

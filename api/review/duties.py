@@ -84,3 +84,9 @@ def require_everything_opened(session: Session, item: ReviewItem, reviewer: Staf
             f"Open every evidence file before approving: {len(missing)} not opened yet "
             f"(evidence {', '.join(str(i) for i in missing)}).",
         )
+
+
+def require_not_proposer(proposer_id: int, decider: StaffUser) -> None:
+    """403 ``own_change``: a change to a person's record is decided by someone other than its proposer."""
+    if decider.id == proposer_id:
+        raise ApiError(403, "own_change", "You proposed this change, so another staff member must decide it.")

@@ -25,6 +25,7 @@ from app.staff.case_desk import CaseDesk
 from app.staff.console_client import ConsoleClient
 from app.staff.field_client import FieldClient
 from app.staff.payroll_state import PayrollDesk
+from app.staff.record_change_state import RecordChangeDesk
 from app.staff.recovery_state import RecoveryDesk
 from app.staff.review_case import ReviewCase
 from app.staff.visit_state import HomeVisit
@@ -56,6 +57,7 @@ class ConsoleState:
     case: ReviewCase = field(default_factory=ReviewCase)  # the review item opened from the queue
     attest: AttestationDesk = field(default_factory=AttestationDesk)  # attestations: open, add, sign
     cases: CaseDesk = field(default_factory=CaseDesk)  # tip-offs and other cases to check (核查案件)
+    changes: RecordChangeDesk = field(default_factory=RecordChangeDesk)  # record changes: propose, decide
     last_decision: tuple[bool, str] | None = None  # (approved, masked name)
     last_run: CycleRunResult | None = None
     stats: StatsOverview | None = None
@@ -133,7 +135,7 @@ class ConsoleState:
 
     async def sign_out(self) -> None:
         self.case, self.attest, self.cases = ReviewCase(), AttestationDesk(), CaseDesk()
-        self.recovery, self.payroll = RecoveryDesk(), PayrollDesk()
+        self.recovery, self.payroll, self.changes = RecoveryDesk(), PayrollDesk(), RecordChangeDesk()
         if self.client is not None:
             await self.client.logout()  # the server revokes the token: a copy of it no longer works
             await self.client.aclose()

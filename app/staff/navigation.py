@@ -39,6 +39,7 @@ ENTRIES: tuple[NavEntry, ...] = (
         "/worklist", "console.nav.worklist", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.HOME_WORK
     ),
     NavEntry("/review", "console.nav.review", frozenset({REVIEWER, ADMIN}), ft.Icons.FACT_CHECK),
+    NavEntry("/changes", "console.nav.changes", frozenset({REVIEWER, ADMIN}), ft.Icons.EDIT_NOTE),
     NavEntry("/mismatches", "console.nav.mismatches", frozenset({REVIEWER, ADMIN}), ft.Icons.COMPARE_ARROWS),
     NavEntry(
         "/attestations", "console.nav.attestations", frozenset({COORDINATOR, ADMIN}), ft.Icons.DIVERSITY_3

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.i18n import cases, codes, console, en, newcomer, payroll, recovery, zh_hans, zh_hant
+from shared.i18n import (
+    cases,
+    codes,
+    console,
+    en,
+    newcomer,
+    payroll,
+    record_changes,
+    recovery,
+    zh_hans,
+    zh_hant,
+)
 
 __all__ = ["CATALOGS", "DEFAULT_LANGUAGE", "LANGUAGES", "Translator", "has_key", "translate"]
 
@@ -27,6 +38,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = {
         **recovery.ZH_HANS,
         **payroll.ZH_HANS,
         **cases.ZH_HANS,
+        **record_changes.ZH_HANS,
     },
     "zh-Hant": {
         **codes.ZH_HANT,
@@ -36,8 +48,18 @@ CATALOGS: Mapping[str, Mapping[str, str]] = {
         **recovery.ZH_HANT,
         **payroll.ZH_HANT,
         **cases.ZH_HANT,
+        **record_changes.ZH_HANT,
     },
-    "en": {**codes.EN, **en.MESSAGES, **console.EN, **newcomer.EN, **recovery.EN, **payroll.EN, **cases.EN},
+    "en": {
+        **codes.EN,
+        **en.MESSAGES,
+        **console.EN,
+        **newcomer.EN,
+        **recovery.EN,
+        **payroll.EN,
+        **cases.EN,
+        **record_changes.EN,
+    },
 }
 
 

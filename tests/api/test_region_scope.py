@@ -572,6 +572,60 @@ def _detention_release(env: Env) -> Probe:
     )
 
 
+def _record_change(env: Env) -> tuple[int, Any]:
+    """A pending name change about a new person of the village, proposed by the national admin."""
+    person = env.person("变更测")
+    body = {"person_id": person.id, "field": "name", "value": "变更后", "reason": "ID card seen"}
+    resp = env.client.post(f"{BACKOFFICE}/record-changes", headers=env.admin, json=body)
+    assert resp.status_code == 201, resp.text
+    return resp.json()["id"], person
+
+
+def _record_change_propose(env: Env) -> Probe:
+    person = env.person("提议测")
+    body = {"field": "name", "value": "新名字", "reason": "ID card seen"}
+    return Probe(
+        Req("POST", f"{BACKOFFICE}/record-changes", json={**body, "person_id": person.id}),
+        Req("POST", f"{BACKOFFICE}/record-changes", json={**body, "person_id": int(UNKNOWN_ID)}),
+        insider=frozenset({201}),
+    )
+
+
+def _record_change_list(env: Env) -> Probe:
+    change_id, _ = _record_change(env)
+    return Probe(
+        Req("GET", f"{BACKOFFICE}/record-changes", params={"limit": "500"}),
+        seen=lambda body: change_id in [c["id"] for c in body],
+    )
+
+
+def _record_change_show(env: Env) -> Probe:
+    change_id, _ = _record_change(env)
+    return Probe(
+        Req("GET", f"{BACKOFFICE}/record-changes/{change_id}"),
+        Req("GET", f"{BACKOFFICE}/record-changes/{UNKNOWN_ID}"),
+    )
+
+
+def _record_change_decision(verb: str, body: dict[str, str]) -> Callable[[Env], Probe]:
+    def build(env: Env) -> Probe:
+        change_id, _ = _record_change(env)
+        return Probe(
+            Req("POST", f"{BACKOFFICE}/record-changes/{change_id}/{verb}", json=body),
+            Req("POST", f"{BACKOFFICE}/record-changes/{UNKNOWN_ID}/{verb}", json=body),
+        )
+
+    return build
+
+
+def _person_record(env: Env) -> Probe:
+    person = env.person("记录测")
+    return Probe(
+        Req("GET", f"{BACKOFFICE}/people/{person.id}/record"),
+        Req("GET", f"{BACKOFFICE}/people/{UNKNOWN_ID}/record"),
+    )
+
+
 def _worklist(env: Env) -> Probe:
     person = env.person("名单测")  # never certified: overdue, so on the list
     env.session.commit()
@@ -964,6 +1018,16 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", f"{BACKOFFICE}/cases/{{case_id}}/person"): Case(_case_person),
     ("POST", f"{BACKOFFICE}/cases/{{case_id}}/visits"): Case(_case_visit),
     ("POST", f"{BACKOFFICE}/cases/{{case_id}}/evidence"): Case(_case_evidence),
+    ("POST", f"{BACKOFFICE}/record-changes"): Case(_record_change_propose),
+    ("GET", f"{BACKOFFICE}/record-changes"): Case(_record_change_list),
+    ("GET", f"{BACKOFFICE}/record-changes/{{change_id}}"): Case(_record_change_show),
+    ("POST", f"{BACKOFFICE}/record-changes/{{change_id}}/approve"): Case(
+        _record_change_decision("approve", {"note": "checked"})
+    ),
+    ("POST", f"{BACKOFFICE}/record-changes/{{change_id}}/reject"): Case(
+        _record_change_decision("reject", {"reason": "not shown"})
+    ),
+    ("GET", f"{BACKOFFICE}/people/{{person_id}}/record"): Case(_person_record),
 }
 # Staff routes that are about no person, with the reason.
 EXEMPT = {

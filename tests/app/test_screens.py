@@ -157,6 +157,7 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
         StaffRole.ADMIN: {
             "worklist",
             "review",
+            "changes",
             "mismatches",
             "attestations",
             "signoffs",
@@ -172,6 +173,7 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
         StaffRole.REVIEWER: {
             "worklist",
             "review",
+            "changes",
             "mismatches",
             "signoffs",
             "spotchecks",
@@ -441,6 +443,15 @@ FIELD_SCREENS = {
         "person-unreached",
         "person-start",
         "person-record",
+        "person-change",
+    },
+    "/worklist/person/change": {
+        "change-field-name",
+        "change-field-status",
+        "change-reason",
+        "change-evidence",
+        "change-send",
+        "change-history",
     },
     "/worklist/visit/id-card": {
         "visit-step",
@@ -585,3 +596,97 @@ def test_visit_request_screen_for_a_relative_and_its_confirmation(language: str)
     assert_translated(done, "/visit-request", language)
     assert {"visit-request-done", "visit-request-date", "visit-request-next"} <= set(identifiers(done))
     assert "server text" not in texts(done)
+
+
+# --- record changes: the proposal form with the person's record, the approvers' queue ---------------------
+
+
+def _record_change(**changes):
+    from datetime import UTC, datetime
+
+    from shared.record_changes import RecordChangePublic
+
+    fields = {
+        "id": 3,
+        "person_id": 7,
+        "person_name": "马德胜",
+        "id_number": _entry().id_number,
+        "field": "bank_account",
+        "before": None,
+        "after": "************3456",
+        "reason": "本人持存折来办",
+        "evidence": "存折复印件",
+        "status": "pending",
+        "proposed_by": 2,
+        "proposed_by_name": "张协办",
+        "proposed_at": datetime(2026, 11, 22, 2, 30, tzinfo=UTC),
+    }
+    return RecordChangePublic.model_validate({**fields, **changes})
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_change_form_shows_the_record_and_what_was_proposed(language: str) -> None:
+    from shared.record_changes import ChangeField, EntitlementRecord, PersonRecordPublic
+
+    ui = field_ui(language)
+    desk = ui.state.console.changes
+    desk.person_id = 7
+    desk.record = PersonRecordPublic(
+        person_id=7,
+        name="马德胜",
+        id_number=_entry().id_number,
+        bank_account_masked=None,
+        entitlements=[
+            EntitlementRecord(id=5, benefit_type="survivor", monthly_cents=312550, payment_state="active")
+        ],
+        changes=[
+            _record_change(),
+            _record_change(id=2, field="name", before="马得胜", after="马德胜", status="rejected"),
+        ],
+    )
+    desk.kind, desk.entitlement_id = ChangeField.STATUS, 5
+    desk.last_proposed = _record_change()
+    view = STAFF_ROUTES["/worklist/person/change"](ui)
+    assert_translated(view, "/worklist/person/change", language)
+    assert {"change-record", "change-ent-0", "change-choice-stopped", "change-done"} <= set(identifiers(view))
+    if language == "zh-Hans":
+        shown = texts(view)
+        assert "遗属待遇：每月 3125.50 元，正常发放" in shown
+        assert "银行账号：—" in shown
+        assert "已提交，等待审批：银行账号 — → ************3456" in shown
+        assert "姓名：马得胜 → 马德胜（已退回，申请人 张协办）" in shown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_change_queue_shows_before_and_after_and_hides_the_buttons_from_the_proposer(language: str) -> None:
+    ui = make_staff_ui(language, StaffRole.REVIEWER)
+    desk = ui.state.console.changes
+    desk.queue = [
+        _record_change(can_decide=True, after="6222021001123456"),
+        _record_change(
+            id=4,
+            field="monthly_amount",
+            before="312550",
+            after="350000",
+            entitlement_id=5,
+            benefit_type="survivor",
+        ),
+    ]
+    ui.page = _PageStub()
+    view = STAFF_ROUTES["/changes"](ui)
+    assert_translated(view, "/changes", language)
+    ids = set(identifiers(view))
+    assert {"changes-item-0", "changes-approve-0", "changes-reject-0", "changes-item-1"} <= ids
+    assert "changes-approve-1" not in ids  # not decidable by this viewer
+    if language == "zh-Hans":
+        shown = texts(view)
+        assert "银行账号：— → 6222021001123456" in shown
+        assert "遗属待遇的月发放金额：3125.50 元 → 3500.00 元" in shown
+        assert "共 2 条待审批" in shown
+
+
+class _PageStub:
+    """What the queue screen asks of the page while it is built: to start loading (not run here)."""
+
+    def run_task(self, fn, *args):
+        return None

@@ -150,6 +150,7 @@ def _sign_in(page, username: str) -> None:
 HOME_ENTRIES = (
     "worklist",
     "review",
+    "changes",
     "mismatches",
     "attestations",
     "signoffs",
@@ -219,6 +220,7 @@ ENTRY_TITLES = {
     "audit": "审计",
     "recovery": "追缴",
     "payroll": "代发",
+    "changes": "信息变更",
     "receipts-scan": "核验认证回执",
 }
 

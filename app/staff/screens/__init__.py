@@ -20,6 +20,8 @@ from app.staff.screens import (
     payroll,
     person,
     receipt_scan,
+    record_change,
+    record_changes,
     recovery,
     recovery_case,
     review,
@@ -53,6 +55,7 @@ ROUTES = {
     "/settings": settings.build,
     "/worklist": worklist.build,
     "/worklist/person": person.build,
+    record_change.ROUTE: record_change.build,
     VisitStep.ID_CARD.route: visit_id.build,
     VisitStep.REFERENCE.route: visit_reference.build,
     VisitStep.FACE.route: visit_face.build,
@@ -72,4 +75,5 @@ ROUTES = {
     recovery.ROUTE: recovery.build,
     recovery_case.ROUTE: recovery_case.build,
     payroll.ROUTE: payroll.build,
+    record_changes.ROUTE: record_changes.build,
 }

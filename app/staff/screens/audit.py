@@ -20,6 +20,15 @@ if TYPE_CHECKING:
 ROUTE = "/audit"
 
 
+def snapshot(value: object) -> str:
+    """A before/after snapshot on one line: ``name: 张三明, id_number: …``; "—" for none."""
+    if value is None or value == {}:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {'—' if v is None else v}" for k, v in value.items())
+    return str(value)
+
+
 def build(ui: Ui) -> ft.View:
     t = ui.t
     state = ui.state.console
@@ -44,20 +53,22 @@ def build(ui: Ui) -> ft.View:
         else:
             chain.value, chain.color = t("console.audit.chain_bad", problem=page.chain_problem or "?"), ERROR
         count.value = t("console.audit.count", count=len(page.events))
-        events.controls = [
-            ft.Text(
-                t(
-                    "console.audit.event",
-                    seq=e.seq,
-                    time=e.created_at.strftime("%Y-%m-%d %H:%M"),
-                    actor=e.actor,
-                    action=e.action,
-                    entity=f"{e.entity_type} {e.entity_id}",
-                ),
-                selectable=True,
-            )
-            for e in page.events
-        ]
+        events.controls = [event_line(i, e) for i, e in enumerate(page.events)]
+
+    def event_line(index: int, e) -> ft.Control:
+        line = t(
+            "console.audit.event",
+            seq=e.seq,
+            time=e.created_at.strftime("%Y-%m-%d %H:%M"),
+            actor=e.actor,
+            action=e.action,
+            entity=f"{e.entity_type} {e.entity_id}",
+        )
+        rows: list[ft.Control] = [ft.Text(line, selectable=True)]
+        if e.before or e.after:
+            change = t("console.audit.change", before=snapshot(e.before), after=snapshot(e.after))
+            rows.append(ft.Semantics(identifier=f"console-audit-change-{index}", content=ft.Text(change)))
+        return ft.Column(rows, spacing=2)
 
     async def search() -> None:
         if any(f.value and not valid_date(f.value) for f in (date_from, date_to)):

@@ -111,6 +111,13 @@ def build(ui: Ui) -> ft.View:
 
         return handler
 
+    async def go_to_change() -> None:
+        """The change form, with the person's record loaded first (the form opens filled)."""
+        visit.notice = None
+        console.changes.for_person(entry.person_id)
+        await console.changes.load_record(console.client)
+        await ui.go("/worklist/person/change")
+
     date_field_row = tagged("person-schedule-date", date_field)
     reason_field_row = tagged("person-unreached-reason", reason_field)
     windows = [
@@ -170,5 +177,9 @@ def build(ui: Ui) -> ft.View:
         )
     else:
         controls.append(notice.control)
-    controls += [*phone, *windows]
+    controls += [
+        *phone,
+        *windows,
+        buttons.secondary(t("person.change"), "person-change", go_to_change, icon=ft.Icons.EDIT),
+    ]
     return screen(ui, ROUTE, title, controls, back_to="/worklist")
