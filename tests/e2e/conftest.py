@@ -90,26 +90,10 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90.0
     raise RuntimeError(f"{url} did not answer within {timeout} s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def start_web_app(
-    module: str,
-    port: int,
-    api_url: str,
-    env: dict[str, str],
-    log: Path,
-    *,
-    renderer: str | None = "canvaskit",
-) -> subprocess.Popen:
+def start_web_app(module: str, port: int, api_url: str, env: dict[str, str], log: Path) -> subprocess.Popen:
     """``python -m <module>`` (``app.citizen`` or ``app.staff``) serving on ``port``, output to ``log``; the
-    spoken guidance is made first (build/speech.py, espeak-ng) so the app serves it.
-
-    ``renderer``: Flutter's web renderer; None = the apps' own choice (skwasm in Chromium). CanvasKit draws on
-    the page's thread, so in headless Chromium a screenshot shows the screen the test has just checked; with
-    skwasm the picture lagged behind the semantics tree now and then (the home screen photographed after
-    the case screen was up). tests/e2e/test_offline_requests.py runs the apps as they ship."""
+    spoken guidance is made first (build/speech.py, espeak-ng) so the app serves it."""
     make_speech()
-    env = {k: v for k, v in env.items() if k != "FLET_WEB_RENDERER"}
-    if renderer is not None:
-        env["FLET_WEB_RENDERER"] = renderer
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", module, "--port", str(port), "--api", api_url],

@@ -105,9 +105,8 @@ def offline_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
     procs: list[subprocess.Popen] = []
     try:
         procs.append(start_api(ports[0], env, logs[0]))
-        # the renderer the apps ship with (Flutter's choice): what a user's browser loads and requests
-        procs.append(start_web_app("app.citizen", ports[1], api_url, env, logs[1], renderer=None))
-        procs.append(start_web_app("app.staff", ports[2], api_url, env, logs[2], renderer=None))
+        procs.append(start_web_app("app.citizen", ports[1], api_url, env, logs[1]))
+        procs.append(start_web_app("app.staff", ports[2], api_url, env, logs[2]))
         for url, proc, log in zip((f"{api_url}/healthz", citizen_url, staff_url), procs, logs, strict=True):
             wait_http(url, proc, log)
         yield OfflineStack(api_url, citizen_url, staff_url)
