@@ -28,6 +28,9 @@ ARTIFACTS = REPO_ROOT / "test-artifacts" / "e2e"
 # No --disable-gpu: WebGL through SwiftShader (software), as a phone has a GPU. Without WebGL, the skwasm
 # renderer (the one Flutter picks in Chromium) kept Flet's "Working..." start-up picture on screen after
 # about one page load in ten while the app behind it was ready (54 loads in a row painted with WebGL).
+# The apps run with the renderer they ship with (Flutter's choice, skwasm in Chromium): with CanvasKit
+# (FLET_WEB_RENDERER=canvaskit) the person screen → change form and a home-visit step stopped drawing
+# ("Error at Picture._cullRect" in canvaskit.js on every frame), which skwasm draws fine.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
