@@ -318,7 +318,7 @@ EN: dict[str, str] = {
     "error.list_filter": "Choose one list: awaiting my signature, or opened by me.",
     "error.cannot_apply": "This comparison result cannot be handled any more; please reload.",
     "error.feed_key_invalid": "The data source's API key is wrong, replaced or revoked; contact the pension office.",
-    "error.feed_kind_not_allowed": "This data source may not send {kind} feeds.",
+    "error.feed_kind_not_allowed": "This data source may not send this kind of feed.",
     "error.feed_batch_conflict": "Batch {batch_id} was sent before with other content; send new content under a new batch id.",
     "error.feed_batch_id_missing": "A CSV batch needs a batch id (batch_id).",
     "error.feed_batch_unreadable": "This batch cannot be read: check the column names and save it as UTF-8 CSV.",

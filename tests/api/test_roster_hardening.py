@@ -160,11 +160,18 @@ def test_numbers_are_not_escaped() -> None:
     assert out.getvalue().strip() == "-5,-1.5,'-,ok,"
 
 
+# CSV written in memory for a parser, never a file a person opens (escaping would change the data).
+IN_MEMORY_CSV = {
+    "api/comparison/batches.py": "a feed batch's JSON rows as the CSV text the feed reader parses",
+}
+
+
 def test_every_csv_the_service_writes_goes_through_csv_safe() -> None:
     offenders = []
     for package in ("api", "app", "shared", "face"):
         for path in (REPO_ROOT / package).rglob("*.py"):
-            if path == REPO_ROOT / "api" / "core" / "csv_safe.py":
+            relative = path.relative_to(REPO_ROOT).as_posix()
+            if relative == "api/core/csv_safe.py" or relative in IN_MEMORY_CSV:
                 continue
             text = path.read_text(encoding="utf-8")
             if re.search(r"\bcsv\.(writer|DictWriter)\s*\(", text):

@@ -27,6 +27,9 @@ def widget(page: Page, identifier: str) -> Locator:
 
 
 def tap(page: Page, identifier: str) -> None:
+    """Tap the widget, scrolled to first when it is below the fold (Flutter leaves far-off widgets out of the
+    semantics tree: a staff screen's buttons sit under a navigation block of four rows)."""
+    reach(page, identifier)
     widget(page, identifier).click()
 
 

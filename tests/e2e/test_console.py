@@ -289,7 +289,6 @@ def test_sign_in_approve_run_month_and_see_statistics_change(console_page, conso
     shots(page, "stats-after-approval")
 
     tap(page, "console-nav-cycle")
-    widget(page, "console-cycle-run").wait_for()
     tap(page, "console-cycle-run")
     month = f"{date.today():%Y-%m}"
     expect_text(page, "console-cycle-summary", f"{month}：检查 \\d+ 项，暂停 \\d+ 项")

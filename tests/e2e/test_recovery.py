@@ -6,6 +6,7 @@ state, the amount still owed, the history and the ledger change on the screen.""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import SMALL_PHONE_VIEWPORT, free_port, seed, start_web_app, stop, wait_http
 from tests.e2e.flutter import TIMEOUT_MS, expect_text, open_app, reach, tap, type_into, widget
@@ -141,11 +143,26 @@ def test_a_reviewer_notifies_and_records_a_repayment_on_a_phone(browser, recover
         reach(page, "recovery-state")
         expect_text(page, "recovery-state", "状态：已告知")
 
-        reach(page, "recovery-amount")
-        type_into(page, "recovery-amount", "1000")
-        reach(page, "recovery-pay-payment")
-        tap(page, "recovery-pay-payment")
-        reach(page, "recovery-outstanding")
+        # Keys typed right after the step's redraw were now and then lost (about one run in two with skwasm
+        # in headless Chromium; the amount stayed empty and nothing was recorded): the amount is typed once
+        # more into a cleared field then. One repayment in the ledger at the end proves none was doubled.
+        for attempt in range(2):
+            reach(page, "recovery-amount")
+            if attempt:
+                widget(page, "recovery-amount").click()
+                page.keyboard.press("Control+a")
+                page.keyboard.press("Backspace")
+            type_into(page, "recovery-amount", "1000")
+            tap(page, "recovery-pay-payment")
+            reach(page, "recovery-outstanding")
+            try:
+                expect(widget(page, "recovery-outstanding")).to_have_text(
+                    re.compile("尚欠：11,502.00 元"), timeout=30_000
+                )
+                break
+            except AssertionError:
+                if attempt:
+                    raise
         expect_text(page, "recovery-outstanding", "尚欠：11,502.00 元")
         shots(page, "case-after-repayment")
 
@@ -155,6 +172,7 @@ def test_a_reviewer_notifies_and_records_a_repayment_on_a_phone(browser, recover
         )
         reach(page, "recovery-ledger-0")
         expect_text(page, "recovery-ledger-0", "一次性退还 1,000.00 元")
+        assert not widget(page, "recovery-ledger-1").count()  # one repayment: the retry did not double it
         shots(page, "history-and-ledger")
     finally:
         context.close()
