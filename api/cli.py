@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from api.core.settings import settings_for_command
+from shared.cycle import agency_today
 
 # --- db -------------------------------------------------------------------------------------------
 
@@ -331,7 +332,7 @@ def cmd_calendar_check(args: argparse.Namespace) -> int:
     except CalendarError as exc:
         print(f"error: {path}: {exc}", file=sys.stderr)
         return 2
-    today = args.today or date.today()
+    today = args.today or agency_today()
     for year in sorted(calendar.years):
         off = sum(1 for d in calendar.holidays if d.year == year)
         worked = sorted(d.isoformat() for d in calendar.workdays if d.year == year)

@@ -355,6 +355,21 @@ def resumption(
 # --- time zones --------------------------------------------------------------------------------------------
 
 
+def agency_today(now_utc: datetime | None = None) -> date:
+    """Today on the agency's calendar (Beijing), whatever the machine's time zone.
+
+    Deadlines, visit days and the month a run is for are Beijing dates: from 16:00 UTC on, a machine set
+    to UTC is still on yesterday. Use this rather than ``date.today()`` in the apps, the API and tests.
+    """
+    return local_date(now_utc or datetime.now(UTC))
+
+
+def day_starts_at(day: date, tz_name: str | None = None) -> datetime:
+    """The UTC instant at which ``day`` begins in time zone ``tz_name`` (None → Asia/Shanghai): a staff
+    member's "from 1 December" starts at 16:00 UTC on 30 November."""
+    return datetime.combine(day, time(), tzinfo=_zone(tz_name or DEFAULT_TZ)).astimezone(UTC)
+
+
 def local_date(instant_utc: datetime, tz_name: str | None = None) -> date:
     """The calendar date at ``instant_utc`` in time zone ``tz_name`` (IANA name; None → Asia/Shanghai).
 

@@ -9,7 +9,7 @@ for an unknown ID number. Whether the chain verifies is reported to everyone (it
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +26,7 @@ from api.regions.scope import NATIONAL, RegionScope
 from api.review.models import ReviewItem
 from api.spotchecks.models import SpotCheckItem
 from shared.backoffice_schemas import AuditEventPublic, AuditPage
+from shared.cycle import day_starts_at
 from shared.record_changes import mask_account
 
 # Audit entity types recorded about one person, and the model whose ``beneficiary_id`` says whom.
@@ -120,11 +121,10 @@ def search(
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))  # "_" is literal
     if date_from:
-        query = query.where(AuditEvent.created_at >= datetime.combine(date_from, time(), tzinfo=UTC))
+        # the dates are the agency's (Beijing) calendar days, as staff read them
+        query = query.where(AuditEvent.created_at >= day_starts_at(date_from))
     if date_to:
-        query = query.where(
-            AuditEvent.created_at < datetime.combine(date_to + timedelta(days=1), time(), tzinfo=UTC)
-        )
+        query = query.where(AuditEvent.created_at < day_starts_at(date_to + timedelta(days=1)))
     rows = session.execute(query.order_by(AuditEvent.seq.desc()).limit(limit)).scalars().all()
     chain = verify_chain(session) if verify else None
     return AuditPage(

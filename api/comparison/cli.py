@@ -11,6 +11,7 @@ from pathlib import Path
 
 from api.comparison.models import FeedKind
 from api.core import csv_safe
+from shared.cycle import agency_today
 
 
 def cmd_feed_import(args: argparse.Namespace) -> int:
@@ -26,7 +27,7 @@ def cmd_feed_import(args: argparse.Namespace) -> int:
 
     try:
         paid_through = YearMonth.parse(args.paid_through) if args.paid_through else None
-        today = date.fromisoformat(args.today) if args.today else date.today()
+        today = date.fromisoformat(args.today) if args.today else agency_today()
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from api.comparison.models import FeedKind
+from shared.cycle import agency_today
 from shared.idnumber import normalise_id_number, parse_id_number
 
 REQUIRED: dict[FeedKind, tuple[str, ...]] = {
@@ -143,7 +144,7 @@ def read_feed_lines(lines: Iterable[str], kind: FeedKind, name: str) -> Iterator
             f"missing: {', '.join(missing)}"
         )
     index = {column: i for i, column in enumerate(header)}
-    today = date.today()
+    today = agency_today()
     try:
         for line_no, values in enumerate(reader, start=2):
             if not values or not "".join(values).strip():

@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from shared.cycle import agency_today
+
 
 def cmd_disclosure(args: argparse.Namespace) -> int:
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
@@ -19,7 +21,7 @@ def cmd_disclosure(args: argparse.Namespace) -> int:
     from shared.enums import StaffRole
 
     try:
-        posting_from = date.fromisoformat(args.posting_from) if args.posting_from else date.today()
+        posting_from = date.fromisoformat(args.posting_from) if args.posting_from else agency_today()
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -32,6 +32,7 @@ from api.evidence.intake import IMAGE_KINDS, IntakeRefused, check_upload
 from api.roster.bulk import BulkWriter, writer_for
 from api.roster.reader import RosterFile, open_roster
 from api.roster.rows import RosterRow, RowError, header_errors, validate_row
+from shared.cycle import agency_today
 from shared.enums import BenefitType, ReferenceSource
 from shared.idnumber import IdNumberError, parse_id_number
 
@@ -90,7 +91,7 @@ def import_roster(
     photos go to, sealed (the CLI passes the configured one); None keeps them in the rows.
     """
     started = time.perf_counter()
-    today = today or date.today()
+    today = today or agency_today()
     roster = open_roster(path)
     report = ImportReport(file=str(path), dry_run=dry_run)
     report.errors.extend(header_errors(roster.header))

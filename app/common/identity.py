@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from shared.cycle import agency_today
 from shared.idnumber import ID_LENGTH, IdNumberError, normalise_id_number, parse_id_number
 
 IdStatus = Literal["empty", "typing", "invalid", "valid"]
@@ -47,7 +48,7 @@ def check_id_as_typed(text: str, *, today: date | None = None) -> IdCheck:
         except IdNumberError as exc:
             return IdCheck("invalid", f"id.error.{exc.code}", n, number)
         return IdCheck("valid", "id.ok", n, number)
-    if n >= 14 and not _plausible_birth_date(number[6:14], today or date.today()):
+    if n >= 14 and not _plausible_birth_date(number[6:14], today or agency_today()):
         return IdCheck("invalid", "id.error.birth_date", n, number)
     return IdCheck("typing", "id.progress", n, number)
 

@@ -38,6 +38,7 @@ from shared.backoffice_schemas import (
     SpotCheckPublic,
     StatsOverview,
 )
+from shared.cycle import agency_today
 from shared.schemas import ErrorDetail, ReviewItemPublic, StaffPublic
 from shared.worklist_schemas import WorklistEntry
 
@@ -107,7 +108,7 @@ class ConsoleState:
         """Start (or go back to) the home visit of a person on the work list."""
         staff, _ = self._signed_in()
         if self.visit is None or self.visit.entry.person_id != entry.person_id:
-            today = self.worklist.page.today if self.worklist.page else date.today()
+            today = self.worklist.page.today if self.worklist.page else agency_today()
             self.visit = HomeVisit(entry=entry, today=today, staff_id=staff.staff_id)
         return self.visit
 

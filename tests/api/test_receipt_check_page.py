@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from api.receipts.scan import read_qr
+from shared.cycle import agency_today
 from shared.enums import StaffRole
 from tests.api.test_receipt_history import certify
 
@@ -29,7 +30,7 @@ def receipt_token(client, session, person, name: str, day: date) -> str:
 
 def test_the_qr_code_opens_the_check_page_of_the_service(client, session, make_person, settings) -> None:
     person = make_person(name="扫码看")
-    token = receipt_token(client, session, person, "扫码看", date.today() - timedelta(days=3))
+    token = receipt_token(client, session, person, "扫码看", agency_today() - timedelta(days=3))
     png = client.post("/api/v1/receipts/qr", json={"token": token})
     assert png.status_code == 200
     url = read_qr(png.content)
@@ -51,7 +52,7 @@ def test_the_qr_code_opens_the_check_page_of_the_service(client, session, make_p
 
 def test_an_altered_or_foreign_token_is_not_valid(client, session, make_person) -> None:
     person = make_person(name="改过的")
-    token = receipt_token(client, session, person, "改过的", date.today() - timedelta(days=3))
+    token = receipt_token(client, session, person, "改过的", agency_today() - timedelta(days=3))
     body, mac = token.split(".")
     forged = body[:-2] + ("AA" if body[-2:] != "AA" else "BB") + "." + mac
     for bad in (forged, "not-a-token", token + "x"):
@@ -62,7 +63,7 @@ def test_an_altered_or_foreign_token_is_not_valid(client, session, make_person) 
 
 def test_an_expired_receipt_is_told_as_genuine_but_ended(client, session, make_person) -> None:
     person = make_person(name="过期了")
-    token = receipt_token(client, session, person, "过期了", date.today() - timedelta(days=800))
+    token = receipt_token(client, session, person, "过期了", agency_today() - timedelta(days=800))
     page = client.get(f"/r/{token}")
     assert page.status_code == 200 and "已过有效期" in page.text
 
@@ -73,7 +74,7 @@ def test_the_certificate_is_a_pdf_with_the_same_qr_code(client, session, make_pe
     from pypdf import PdfReader
 
     person = make_person(name="打印件")
-    token = receipt_token(client, session, person, "打印件", date.today() - timedelta(days=2))
+    token = receipt_token(client, session, person, "打印件", agency_today() - timedelta(days=2))
     pdf = client.get(f"/r/{token}.pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
@@ -90,7 +91,7 @@ def test_the_certificate_is_a_pdf_with_the_same_qr_code(client, session, make_pe
 
 def test_staff_scan_a_photo_of_the_qr_code(client, session, make_person, make_staff, settings) -> None:
     person = make_person(name="拍二维")
-    token = receipt_token(client, session, person, "拍二维", date.today() - timedelta(days=1))
+    token = receipt_token(client, session, person, "拍二维", agency_today() - timedelta(days=1))
     png = client.post("/api/v1/receipts/qr", json={"token": token}).content
     # a photo: the code smaller, on a grey desk, a little blurred, as JPEG
     code = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)

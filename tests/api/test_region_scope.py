@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute
 from PIL import Image
 
 from api.auth.deps import current_staff, staff_scope
+from shared.cycle import agency_today
 from shared.enums import StaffRole
 
 VILLAGE = "110101001001"  # where every case's person lives
@@ -269,7 +270,7 @@ def _attestation_evidence(env: Env) -> Probe:
         return Req(
             "POST",
             f"/api/v1/attestations/{att_id}/evidence",
-            data={"taken_on": date.today().isoformat()},
+            data={"taken_on": agency_today().isoformat()},
             files=[("files", ("p.jpg", jpeg(), "image/jpeg"))],
         )
 
@@ -659,7 +660,7 @@ def _visit(env: Env, *, scheduled: bool = False) -> int:
         done = env.client.post(
             f"/api/v1/visits/{request_id}/schedule",
             headers=env.admin,
-            json={"scheduled_on": date.today().isoformat(), "worker_id": worker},
+            json={"scheduled_on": agency_today().isoformat(), "worker_id": worker},
         )
         assert done.status_code == 200, done.text
     return request_id
@@ -673,7 +674,7 @@ def _get_visit(env: Env) -> Probe:
 def _schedule_visit(env: Env) -> Probe:
     request_id = _visit(env)
     _, worker = env.make_staff(StaffRole.COORDINATOR, with_id=True)  # national: covers everyone
-    body = {"scheduled_on": date.today().isoformat(), "worker_id": worker}
+    body = {"scheduled_on": agency_today().isoformat(), "worker_id": worker}
     return Probe(
         Req("POST", f"/api/v1/visits/{request_id}/schedule", json=body),
         Req("POST", f"/api/v1/visits/{UNKNOWN_ID}/schedule", json=body),
@@ -709,7 +710,7 @@ def _visit_record(env: Env) -> Probe:
             data={
                 "reason": "bedridden_no_camera",
                 "notes": "seen in bed, talked",
-                "visited_on": date.today().isoformat(),
+                "visited_on": agency_today().isoformat(),
             },
             files=[("photos", ("v.jpg", jpeg(), "image/jpeg"))],
         )
@@ -925,7 +926,7 @@ def _case_visit(env: Env) -> Probe:
         data={
             "reason": "bedridden_no_camera",
             "notes": "seen in bed",
-            "visited_on": date.today().isoformat(),
+            "visited_on": agency_today().isoformat(),
         },
         files=[("photos", ("v.jpg", jpeg(), "image/jpeg"))],
     )

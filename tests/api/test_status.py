@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.core.settings import LimitSettings
+from shared.cycle import agency_today
 from shared.enums import BenefitType, CycleState, PaymentState
 from shared.idnumber import make_id_number, mask_id
 
@@ -30,7 +31,7 @@ def test_lookup_returns_masked_identity_and_each_entitlement(client, make_person
     person = make_person(
         name="张三明",
         benefits=(BenefitType.ENTERPRISE_PENSION, BenefitType.WORK_INJURY),
-        certified_on=date.today() - timedelta(days=3),
+        certified_on=agency_today() - timedelta(days=3),
     )
     resp = client.post(URL, json={"id_number": person.id_number, "name": "张三明"})
     assert resp.status_code == 200, resp.text
@@ -41,7 +42,7 @@ def test_lookup_returns_masked_identity_and_each_entitlement(client, make_person
     assert [e["benefit_type"] for e in body["entitlements"]] == ["enterprise_pension", "work_injury"]
     pension = body["entitlements"][0]
     assert pension["payment_state"] == "active"
-    assert pension["last_certified_on"] == (date.today() - timedelta(days=3)).isoformat()
+    assert pension["last_certified_on"] == (agency_today() - timedelta(days=3)).isoformat()
     assert pension["last_method"] == "self_face"
     assert pension["state"] == CycleState.CERTIFIED
     assert pension["window_start"] <= body["today"] <= pension["window_end"]
@@ -241,7 +242,7 @@ def _same_answer(a, b) -> None:
 
 
 def test_fast_path_answers_exactly_like_the_route(settings, make_person) -> None:
-    person = make_person(name="周九", certified_on=date.today() - timedelta(days=10))
+    person = make_person(name="周九", certified_on=agency_today() - timedelta(days=10))
     unknown = make_id_number("110101", date(1952, 2, 2), 996)
     good = person.id_number
     bad_check = good[:-1] + ("0" if good[-1] != "0" else "1")

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from api.core.operator import SELF
 from api.review.models import ReviewKind
 from api.review.service import open_item
+from shared.cycle import agency_today
 from shared.enums import CertificationMethod, CycleState, PaymentState
 from shared.reference import group, new_reference, parse
 
@@ -25,7 +26,7 @@ def lookup(client, person, name: str) -> dict:
 def test_a_pending_review_shows_its_dates_and_an_eight_digit_reference(client, session, make_person) -> None:
     person = make_person(name="赵审核")
     assert lookup(client, person, "赵审核")["pending_review"] is None
-    expected = date.today() + timedelta(days=7)
+    expected = agency_today() + timedelta(days=7)
     item = open_item(
         session,
         kind=ReviewKind.OVERSEAS,
@@ -44,7 +45,7 @@ def test_a_pending_review_shows_its_dates_and_an_eight_digit_reference(client, s
         "submitted_on": review["submitted_on"],
         "expected_by": expected.isoformat(),
     }
-    assert abs(date.fromisoformat(review["submitted_on"]) - date.today()) <= timedelta(days=1)
+    assert abs(date.fromisoformat(review["submitted_on"]) - agency_today()) <= timedelta(days=1)
 
 
 def test_references_are_unique_per_item(session, make_person) -> None:
@@ -66,7 +67,7 @@ def test_references_are_unique_per_item(session, make_person) -> None:
 
 def test_a_stopped_entitlement_has_no_window_and_no_date_to_certify_by(client, make_person) -> None:
     person = make_person(
-        name="孙身故", payment_state=PaymentState.STOPPED, certified_on=date.today() - timedelta(days=400)
+        name="孙身故", payment_state=PaymentState.STOPPED, certified_on=agency_today() - timedelta(days=400)
     )
     ent = lookup(client, person, "孙身故")["entitlements"][0]
     assert ent["state"] == CycleState.STOPPED and ent["payment_state"] == "stopped"
@@ -76,12 +77,12 @@ def test_a_stopped_entitlement_has_no_window_and_no_date_to_certify_by(client, m
 
 
 def test_a_validity_that_has_run_out_is_not_shown(client, make_person) -> None:
-    person = make_person(name="周过期", certified_on=date.today() - timedelta(days=800))
+    person = make_person(name="周过期", certified_on=agency_today() - timedelta(days=800))
     ent = lookup(client, person, "周过期")["entitlements"][0]
     assert ent["state"] in (CycleState.DUE, CycleState.OVERDUE)
     assert ent["valid_until"] is None
-    fresh = make_person(name="吴有效", certified_on=date.today() - timedelta(days=2))
-    assert lookup(client, fresh, "吴有效")["entitlements"][0]["valid_until"] >= date.today().isoformat()
+    fresh = make_person(name="吴有效", certified_on=agency_today() - timedelta(days=2))
+    assert lookup(client, fresh, "吴有效")["entitlements"][0]["valid_until"] >= agency_today().isoformat()
 
 
 def test_reference_grouping_and_parsing() -> None:

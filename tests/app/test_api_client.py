@@ -12,6 +12,7 @@ import pytest
 from app.citizen.state import StatusLookup
 from app.common.api_client import ApiClient, ApiError, NetworkError
 from app.common.notices import notice_for
+from shared.cycle import agency_today
 from shared.enums import BenefitType, CycleState
 from shared.idnumber import make_id_number, mask_id
 from shared.schemas import StatusRequest
@@ -37,7 +38,7 @@ def closed_port_url() -> str:
 
 
 async def test_status_returns_typed_masked_result(api, make_person) -> None:
-    person = make_person(name="张三明", certified_on=date.today() - timedelta(days=2))
+    person = make_person(name="张三明", certified_on=agency_today() - timedelta(days=2))
     async with api:
         result = await api.status(StatusRequest(id_number=person.id_number, name="张三明"))
     assert result.masked_name == "张*明"

@@ -17,6 +17,7 @@ from app.common.api_client import ApiClient, ApiError
 from app.staff.attestation_state import MAX_EVIDENCE_BYTES, MAX_FILES, AttestationDesk, evidence_type
 from app.staff.case_client import CaseClient
 from app.staff.console_state import ConsoleState
+from shared.cycle import agency_today
 from shared.enums import CycleState, StaffRole
 from shared.i18n import CATALOGS, Translator
 from shared.schemas import StatusRequest
@@ -136,14 +137,14 @@ async def test_open_add_evidence_sign_each_level_then_review_with_every_file_ope
     assert desk.form.id_text == "" and desk.reason == ""  # the form is ready for the next person
     assert att.attestation_id in [a.attestation_id for a in (await cases.opened_by_me())]
 
-    assert not await desk.send_files(cases, today=date.today())
+    assert not await desk.send_files(cases, today=agency_today())
     assert desk.problem_key == "attest.error.no_files"
     assert desk.add_photo(jpeg()) and desk.add_file("statement.pdf", PDF)
-    desk.taken_on = (date.today() + timedelta(days=1)).isoformat()
-    assert not await desk.send_files(cases, today=date.today())
+    desk.taken_on = (agency_today() + timedelta(days=1)).isoformat()
+    assert not await desk.send_files(cases, today=agency_today())
     assert desk.problem_key == "attest.error.taken_on"
     desk.taken_on = ""
-    assert await desk.send_files(cases, today=date.today())
+    assert await desk.send_files(cases, today=agency_today())
     assert [e.kind for e in desk.current.evidence] == ["photo", "document"] and desk.pending == []
     assert {e.uploaded_by.name for e in desk.current.evidence} == {"village签字人"}
 

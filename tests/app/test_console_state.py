@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.staff.console_state import ConsoleState, valid_month
+from shared.cycle import agency_today
 from shared.enums import CertificationMethod, StaffRole
 from shared.i18n import Translator
 from tests.api.audit_attack import guard_off
@@ -138,7 +139,7 @@ async def test_feed_mismatch_apply_and_dismiss(session, make_person, reviewer_st
 
     same = make_person(name="林秀英", birth=date(1951, 5, 1))
     other = make_person(name="林国强", birth=date(1951, 5, 2))
-    today = date.today()
+    today = agency_today()
     f = write_csv(
         tmp_path / "sol.csv",
         ["id_number", "name", "event_date", "source"],
@@ -263,7 +264,7 @@ async def test_audit_viewer_search_and_chain(session, make_person, reviewer_stat
     assert await state.search_audit(id_number=p.id_number.lower())
     assert state.audit.chain_ok and state.audit.chain_checked >= 1
     assert any(e.action == "beneficiary.update" for e in state.audit.events)
-    assert await state.search_audit(actor="staff:audit-test", date_from=f"{date.today():%Y-%m-%d}")
+    assert await state.search_audit(actor="staff:audit-test", date_from=f"{agency_today():%Y-%m-%d}")
     assert [e.action for e in state.audit.events] == ["beneficiary.update"]
     assert await state.search_audit(actor="staff:audit-test", date_to="2000-01-01")
     assert state.audit.events == []

@@ -11,10 +11,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 
+from shared.cycle import agency_today
 from tests.e2e.conftest import (
     PHONE_VIEWPORT,
     SMALL_PHONE_VIEWPORT,
@@ -290,7 +290,7 @@ def test_sign_in_approve_run_month_and_see_statistics_change(console_page, conso
 
     tap(page, "console-nav-cycle")
     tap(page, "console-cycle-run")
-    month = f"{date.today():%Y-%m}"
+    month = f"{agency_today():%Y-%m}"
     expect_text(page, "console-cycle-summary", f"{month}：检查 \\d+ 项，暂停 \\d+ 项")
     node = widget(page, "console-cycle-summary")
     summary = node.get_attribute("aria-label") or node.inner_text()

@@ -163,9 +163,24 @@ STALLS_ALLOWED = 2
 PAINT_WAIT_POLLS = 150  # × (screenshot + 300 ms): ~1 minute for the first picture of a loaded page
 
 
+SHOT_TIMEOUT_MS = 15_000
+
+
+def _picture(page) -> bytes | None:
+    """A screenshot, or None when no frame came within SHOT_TIMEOUT_MS: a stalled page may never hand one
+    over (CI saw Page.screenshot wait out its 30 s), which is a stall, not a test failure."""
+    try:
+        return page.screenshot(timeout=SHOT_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        return None
+
+
 def _wait_painted(page) -> bool:
     for _ in range(PAINT_WAIT_POLLS):
-        if _painted(page.screenshot()):
+        png = _picture(page)
+        if png is None:
+            return False
+        if _painted(png):
             return True
         page.wait_for_timeout(300)
     return False
@@ -196,13 +211,13 @@ def _show(page, url: str, first_id: str = "screen-title", stalls: list[str] | No
 def _go(page, route: str) -> None:
     """Change the route in the running session, as the browser's back/forward buttons do, and wait until
     the screen changed (a few screens look alike without a person opened: then ~3 s at most)."""
-    before = page.screenshot()
+    before = _picture(page)
     script = "r => { history.pushState(null, '', r); dispatchEvent(new PopStateEvent('popstate')); }"
     page.evaluate(script, route)
     page.wait_for_url(f"**{route}")
     widget(page, "screen-title").wait_for(state="attached", timeout=TIMEOUT_MS)
     for _ in range(10):
-        if page.screenshot() != before:
+        if _picture(page) != before:
             return
         page.wait_for_timeout(300)
 

@@ -9,11 +9,11 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from shared.cycle import agency_today
 from tests.e2e.conftest import (
     SMALL_PHONE_VIEWPORT,
     free_port,
@@ -50,7 +50,7 @@ def payroll_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
     work = tmp_path_factory.mktemp("payroll-e2e")
     db_url = f"sqlite:///{work / 'lifecert.sqlite3'}"
     seed(db_url)
-    month = YearMonth.of(date.today())  # the month the screen opens with
+    month = YearMonth.of(agency_today())  # the month the screen opens with
     engine = make_engine(db_url)
     with session_scope(make_sessionmaker(engine)) as session:
         service.create_staff(

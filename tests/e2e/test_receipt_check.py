@@ -6,11 +6,12 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
+from shared.cycle import agency_today
 from tests.e2e.conftest import (
     SMALL_PHONE_VIEWPORT,
     free_port,
@@ -53,7 +54,7 @@ def receipt_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
         person = session.execute(
             sa.select(Beneficiary).where(Beneficiary.id_number == certified.id_number)
         ).scalar_one()
-        receipt = session.get(Receipt, certify(session, person, date.today() - timedelta(days=2)))
+        receipt = session.get(Receipt, certify(session, person, agency_today() - timedelta(days=2)))
         # the token the person got when certifying (lookups by ID number and name carry none), signed with
         # the key the API below runs with (the development key: stack_env sets none)
         token = public(

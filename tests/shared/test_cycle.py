@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from shared.cycle import (
     Window,
     YearMonth,
+    agency_today,
+    day_starts_at,
     evaluate,
     local_date,
     next_window,
@@ -501,6 +503,15 @@ def test_local_date_defaults_and_errors() -> None:
         local_date(datetime(2026, 1, 1, tzinfo=UTC), "Mars/Olympus_Mons")
     with pytest.raises(TypeError):
         local_date(date(2026, 1, 1), "Asia/Shanghai")  # type: ignore[arg-type]
+
+
+def test_the_agency_day_turns_at_16_utc() -> None:
+    # a machine on UTC is still on 30 November when Beijing's 1 December has begun
+    assert agency_today(datetime(2026, 11, 30, 15, 59, tzinfo=UTC)) == date(2026, 11, 30)
+    assert agency_today(datetime(2026, 11, 30, 16, 0, tzinfo=UTC)) == date(2026, 12, 1)
+    assert day_starts_at(date(2026, 12, 1)) == datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+    assert day_starts_at(date(2026, 7, 1), "America/New_York") == datetime(2026, 7, 1, 4, 0, tzinfo=UTC)
+    assert agency_today(day_starts_at(date(2027, 1, 1))) == date(2027, 1, 1)
 
 
 def test_window_closed_everywhere() -> None:

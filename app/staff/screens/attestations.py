@@ -8,7 +8,6 @@ parts are updated in place (the camera preview stays open while photos are taken
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -24,6 +23,7 @@ from app.staff.attestation_state import AttestationDesk, PendingFile
 from app.staff.case_client import CaseClient
 from app.staff.components.attestation_card import attestation_card, level_label
 from app.staff.components.console_nav import gate, nav
+from shared.cycle import agency_today
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -171,7 +171,7 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
         ui.page.update()
 
     async def send_files() -> None:
-        await desk.send_files(cases, today=date.today())
+        await desk.send_files(cases, today=agency_today())
         render()
         ui.page.update()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -12,6 +11,7 @@ from app.common.components.fields import tagged, text_field
 from app.common.components.scaffold import screen
 from app.staff.components.console_nav import error_line, gate, nav
 from app.staff.console_state import valid_month
+from shared.cycle import agency_today
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -23,7 +23,7 @@ def build(ui: Ui) -> ft.View:
     if (shut := gate(ui, state, "/cycle", t("console.cycle.title"))) is not None:
         return shut
     month = text_field(
-        t("console.cycle.month"), t("console.cycle.month_hint"), f"{date.today():%Y-%m}", lambda e: None
+        t("console.cycle.month"), t("console.cycle.month_hint"), f"{agency_today():%Y-%m}", lambda e: None
     )
     summary = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_MEDIUM)
     changes = ft.Column(spacing=4)

@@ -4,7 +4,6 @@ the bank's return file and see the payments that failed (open cases)."""
 from __future__ import annotations
 
 import contextlib
-from datetime import date
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -14,6 +13,7 @@ from app.common.components.fields import tagged, text_field
 from app.common.components.scaffold import screen
 from app.staff.components.console_nav import error_line, gate, nav
 from app.staff.payroll_state import RETURN_EXTENSIONS, Format
+from shared.cycle import agency_today
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -32,7 +32,7 @@ def build(ui: Ui) -> ft.View:
         return shut
     desk = console.payroll
     if not desk.month:
-        desk.month = f"{date.today():%Y-%m}"
+        desk.month = f"{agency_today():%Y-%m}"
 
     def set_month(e: ft.ControlEvent) -> None:
         desk.month = e.control.value or ""

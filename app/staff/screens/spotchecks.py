@@ -13,6 +13,7 @@ from app.common.components.scaffold import screen
 from app.common.components.theme import CARD
 from app.staff.components.console_nav import error_line, gate, nav
 from app.staff.console_state import SPOT_OUTCOMES, valid_half_year
+from shared.cycle import agency_today
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -33,7 +34,7 @@ def build(ui: Ui) -> ft.View:
     half_year = text_field(
         t("console.spot.half_year"),
         t("console.spot.half_year_hint"),
-        current.half_year if current else this_half_year(date.today()),
+        current.half_year if current else this_half_year(agency_today()),
         lambda e: None,
     )
     region = text_field(

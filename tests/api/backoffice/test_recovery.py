@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from api.audit import AuditEvent
+from shared.cycle import agency_today
 from shared.enums import StaffRole
 from shared.recovery import STEPS, RecoveryState
 from tests.api.backoffice.recovery_cases import make_case
@@ -226,7 +227,7 @@ def test_a_repayment_over_the_balance_is_refused_and_nothing_is_written(
 def test_dates_in_the_future_and_missing_agreements_are_refused(client, session, make_person, reviewer):
     headers, _ = reviewer
     case_id = make_case(session, make_person, state="notified")
-    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    tomorrow = (agency_today() + timedelta(days=2)).isoformat()
     assert pay(client, headers, case_id, 100, on=tomorrow).json()["error"] == "recovery_date_in_future"
     assert step(client, headers, case_id, "refused", on=tomorrow).json()["error"] == "recovery_date_in_future"
     assert step(client, headers, case_id, "agreed").json()["error"] == "recovery_agreement_missing"

@@ -6,10 +6,10 @@ their attestations while they collect."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from PIL import Image
 
+from shared.cycle import agency_today
 from shared.enums import StaffRole
 
 VILLAGE, SIBLING_VILLAGE, TOWNSHIP, OTHER_TOWNSHIP, COUNTY = (
@@ -94,7 +94,7 @@ def test_each_level_sees_the_attestation_when_its_signature_is_next(client, make
     evidence = client.post(
         f"{base}/evidence",
         headers=opener,
-        data={"taken_on": date.today().isoformat()},
+        data={"taken_on": agency_today().isoformat()},
         files=[("files", ("p.jpg", jpeg(), "image/jpeg"))],
     )
     assert evidence.status_code == 200 and evidence.json()["status"] == "in_review", evidence.text

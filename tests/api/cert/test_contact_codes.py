@@ -5,7 +5,7 @@ test_self_certification.py.)"""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -14,13 +14,14 @@ from api.certification import contact
 from api.certification.models import ContactCode, ContactConfirmation
 from api.core.db import utcnow
 from api.receipts import service as receipts
+from shared.cycle import agency_today
 from shared.enums import CertificationMethod, CertificationResult
 
 URL = "/api/v1/contact"
 
 
 def passed(session, person) -> Certification:
-    today = date.today()
+    today = agency_today()
     certification = Certification(
         beneficiary_id=person.id,
         window_start=today.replace(day=1),

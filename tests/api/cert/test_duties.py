@@ -6,13 +6,13 @@ evidence_not_opened), and the item shows who did what."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import sqlalchemy as sa
 from PIL import Image
 
 from api.audit import AuditEvent
 from api.evidence.models import EvidenceView
+from shared.cycle import agency_today
 from shared.enums import ResidenceKind, StaffRole
 from tests.api import intake_samples as samples
 
@@ -66,7 +66,7 @@ def test_no_participant_decides_an_attestation_and_the_approver_opens_every_file
     uploaded = client.post(
         f"{base}/evidence",
         headers=uploader,
-        data={"taken_on": date.today().isoformat()},
+        data={"taken_on": agency_today().isoformat()},
         files=[("files", ("p.jpg", jpeg(), "image/jpeg")), ("files", ("f.pdf", PDF, "application/pdf"))],
     )
     assert uploaded.status_code == 200, uploaded.text
@@ -257,7 +257,7 @@ def test_the_staff_member_who_recorded_a_home_visit_cannot_approve_it(client, ma
         json={"id_number": person.id_number, "name": "家访测", "reason": "bedridden"},
     ).json()
     base = f"/api/v1/visits/{request['request_id']}"
-    today = date.today().isoformat()
+    today = agency_today().isoformat()
     scheduled = client.post(
         f"{base}/schedule", headers=visitor, json={"scheduled_on": today, "worker_id": visitor_id}
     )

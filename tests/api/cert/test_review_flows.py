@@ -13,7 +13,7 @@ from api.audit import AuditEvent, verify_chain
 from api.beneficiaries.models import Certification
 from api.evidence.models import EvidenceFile
 from api.review.service import add_working_days
-from shared.cycle import local_date
+from shared.cycle import agency_today, local_date
 from shared.enums import CertificationMethod, ResidenceKind, StaffRole
 from shared.months import YearMonth
 from tests.api import intake_samples as samples
@@ -63,21 +63,21 @@ def test_attestation_collects_policy_signoffs_then_reviewer_approves(
     future = client.post(
         f"{base}/evidence",
         headers=coordinator,
-        data={"taken_on": (date.today() + timedelta(days=3)).isoformat()},
+        data={"taken_on": (agency_today() + timedelta(days=3)).isoformat()},
         files=[("files", ("p.jpg", jpeg(), "image/jpeg"))],
     )
     assert future.status_code == 422 and future.json()["error"] == "future_date"
     exe = client.post(
         f"{base}/evidence",
         headers=coordinator,
-        data={"taken_on": date.today().isoformat()},
+        data={"taken_on": agency_today().isoformat()},
         files=[("files", ("x.exe", b"MZ\x90\x00" * 20, "application/octet-stream"))],
     )
     assert exe.status_code == 415
     ok = client.post(
         f"{base}/evidence",
         headers=coordinator,
-        data={"taken_on": date.today().isoformat()},
+        data={"taken_on": agency_today().isoformat()},
         files=[("files", ("p.jpg", jpeg(), "image/jpeg")), ("files", ("form.pdf", PDF, "application/pdf"))],
     )
     assert ok.status_code == 200, ok.text
@@ -86,7 +86,7 @@ def test_attestation_collects_policy_signoffs_then_reviewer_approves(
     typed = client.post(
         f"{base}/signoffs",
         headers=coordinator,
-        json={"role": "village", "signer_name": "X", "signed_on": date.today().isoformat()},
+        json={"role": "village", "signer_name": "X", "signed_on": agency_today().isoformat()},
     )
     assert typed.status_code == 422  # names of others are no longer typed in
     too_early = client.post(f"{base}/signoffs", headers=township_staff, json={})

@@ -4,8 +4,6 @@ face and actions in the wrong order all fail."""
 
 from __future__ import annotations
 
-import cv2
-import numpy as np
 import pytest
 import sqlalchemy as sa
 
@@ -140,8 +138,10 @@ def test_live_clip_passes_and_its_receipt_verifies(
     assert check["holder_name"] == "林*英" and check["valid_until"] == receipt["valid_until"]
     png = face_client.post("/api/v1/receipts/qr", json={"token": receipt["token"]})
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
-    image = cv2.imdecode(np.frombuffer(png.content, np.uint8), cv2.IMREAD_GRAYSCALE)
-    decoded, _points, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    # read as the staff app's scan does: OpenCV's plain detector alone misses about one code in sixteen
+    from api.receipts.scan import read_qr
+
+    decoded = read_qr(png.content)
     from api.receipts.service import check_url
 
     assert decoded == check_url(face_client.app.state.settings.public_url, receipt["token"])
