@@ -5,10 +5,8 @@ seeded demo database."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,12 +18,13 @@ from tests.e2e.conftest import (
     SMALL_PHONE_VIEWPORT,
     free_port,
     seed,
+    stack_env,
+    start_api,
     start_web_app,
     stop,
     wait_http,
 )
 from tests.e2e.flutter import expect_text, open_app, reach, tap, type_into, widget
-from tests.shared_data import REPO_ROOT
 
 PASSWORD = "console e2e pass"
 
@@ -84,37 +83,12 @@ def console_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
         )
     engine.dispose()
     api_port, web_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    env.update(
-        LIFECERT_DATABASE_URL=db_url,
-        LIFECERT_DATA_DIR=str(work / "data"),
-        LIFECERT_ENV="test",
-        LIFECERT_LIMITS__ENABLED="false",
-        PYTHONUNBUFFERED="1",
-    )
+    env = stack_env(db_url, work)
     api_url, web_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
     api_log, web_log = work / "api.log", work / "web.log"
     procs: list[subprocess.Popen] = []
     try:
-        with api_log.open("wb") as out:
-            procs.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "uvicorn",
-                        "api.main:app",
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        str(api_port),
-                    ],
-                    cwd=REPO_ROOT,
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+        procs.append(start_api(api_port, env, api_log))
         procs.append(start_web_app("app.staff", web_port, api_url, env, web_log))
         wait_http(f"{api_url}/healthz", procs[0], api_log)
         wait_http(web_url, procs[1], web_log)
