@@ -344,12 +344,17 @@ def resumption(
         )
     if certified_on < birth_date:
         raise ValueError(f"certification date {certified_on} is before the birth date {birth_date}")
-    months = tuple(suspended_since.plus(i) for i in range(suspended_since.months_until(cert_month) + 1))
     return Resumption(
         resume_month=cert_month.next(),
-        back_pay_months=months,
+        back_pay_months=months_through(suspended_since, cert_month),
         window=window_for(policy, birth_date, certified_on),
     )
+
+
+def months_through(first: YearMonth, last: YearMonth) -> tuple[YearMonth, ...]:
+    """``first`` … ``last``, both included (empty when ``last`` is before ``first``): the months a
+    resumption in the month after ``last`` pays back for a suspension from ``first``."""
+    return tuple(first.plus(i) for i in range(first.months_until(last) + 1))
 
 
 # --- time zones --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from api.beneficiaries.models import Beneficiary, Entitlement
 from api.core.errors import ApiError
 from api.payments import transitions
+from shared.cycle import agency_today, months_through
 from shared.enums import BenefitType, PaymentState, StopReason, SuspensionReason
 from shared.idnumber import IdNumberError, parse_id_number
 from shared.months import YearMonth
@@ -153,6 +154,23 @@ def _status_args(new: PaymentState, from_month: str | None) -> dict[str, Any]:
     return {"month": month, "stop_reason": StopReason.OTHER}
 
 
+def _back_pay(ent: Entitlement, new: PaymentState) -> dict[str, Any] | None:
+    """A suspension lifted by an approved change pays back like a late certification (policy rule 7: paid
+    again from the month after, the suspended months up to this one paid back), in the resume event the
+    payroll export reads; a detention's months are not paid back (as on a release record)."""
+    if new is not PaymentState.ACTIVE or ent.payment_state is not PaymentState.SUSPENDED:
+        return None
+    if transitions.held_by_detention(ent):
+        return {"back_pay_cents": 0}
+    this_month = YearMonth.of(agency_today())
+    months = months_through(ent.suspended_since or this_month, this_month)
+    return {
+        "resume_month": str(this_month.next()),
+        "back_pay_months": [str(m) for m in months],
+        "back_pay_cents": ent.monthly_cents * len(months),
+    }
+
+
 def _dry_run(ent: Entitlement, new: PaymentState, from_month: str | None) -> None:
     """Refuse now a status change the payment rules would refuse on approval (on a detached copy)."""
     copy = Entitlement(
@@ -206,7 +224,13 @@ def write(
             new = PaymentState(value)
             try:
                 transitions.transition(
-                    session, ent, new, actor=actor, reason=reason, **_status_args(new, from_month)
+                    session,
+                    ent,
+                    new,
+                    actor=actor,
+                    reason=reason,
+                    extra=_back_pay(ent, new),
+                    **_status_args(new, from_month),
                 )
             except transitions.TransitionError as exc:
                 raise ApiError(409, "change_not_allowed", str(exc)) from None

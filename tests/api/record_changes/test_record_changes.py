@@ -9,8 +9,10 @@ from datetime import date
 import pytest
 
 from api.beneficiaries.models import Beneficiary, Entitlement
+from shared.cycle import agency_today
 from shared.enums import PaymentState, StaffRole
 from shared.idnumber import make_id_number
+from shared.months import YearMonth
 
 URL = "/api/v1/backoffice/record-changes"
 VILLAGE = "110101001001"
@@ -210,6 +212,27 @@ def test_status_change_goes_through_the_payment_rules(client, session, make_pers
     # a stop is final: a proposal to resume is refused at once
     resp = _propose(client, staff["coordinator"], person, "status", "active", entitlement_id=ent.id)
     assert (resp.status_code, resp.json()["error"]) == (409, "change_not_allowed")
+
+
+def test_a_suspension_lifted_by_a_change_pays_back_the_suspended_months(client, session, make_person, staff):
+    """Rule 7 as for a late certification: paid again from next month, the months from the suspension to
+    this one paid back, in the resume event the payroll export reads."""
+    this_month = YearMonth.of(agency_today())
+    since = this_month.plus(-3)
+    person = make_person(region_code=VILLAGE, payment_state=PaymentState.SUSPENDED, suspended_since=since)
+    ent = person.entitlements[0]
+    change = _propose(client, staff["coordinator"], person, "status", "active", entitlement_id=ent.id).json()
+    assert (change["before"], change["after"]) == ("suspended", "active")
+    assert _approve(client, staff["reviewer"], change["id"]).status_code == 200
+    session.expire_all()
+    row = session.get(Entitlement, ent.id)
+    assert (row.payment_state, row.suspended_since) == (PaymentState.ACTIVE, None)
+    resumed = _audit(client, staff["reviewer"], person.id_number, action="entitlement.resume")
+    assert len(resumed) == 1
+    after = resumed[0]["after"]
+    assert after["resume_month"] == str(this_month.next())
+    assert after["back_pay_months"] == [str(since.plus(i)) for i in range(4)]
+    assert after["back_pay_cents"] == 4 * row.monthly_cents > 0
 
 
 def test_bank_account_is_masked_except_to_the_approver(client, session, make_person, make_staff, staff):
