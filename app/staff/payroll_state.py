@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from app.common.api_client import ApiError, NetworkError
 from app.staff.action_state import ActionState
 from app.staff.console_client import ConsoleClient
-from shared.backoffice_schemas import PaymentFailurePublic, PayrollReturnResult
+from shared.backoffice_schemas import PaymentFailurePublic, PaymentFailureResolve, PayrollReturnResult
 from shared.schemas import ErrorResponse
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -49,6 +49,8 @@ class PayrollDesk(ActionState):
     last_file: tuple[str, bytes] | None = None  # (file name, content) of the last download
     last_import: PayrollReturnResult | None = None
     failures: list[PaymentFailurePublic] = field(default_factory=list)
+    resolve_reason: str = ""  # what was done about a failed payment (said once, for the one resolved next)
+    resolved: PaymentFailurePublic | None = None  # the last one marked resolved
 
     def month_ok(self) -> bool:
         return bool(MONTH_RE.fullmatch(self.month.strip()))
@@ -91,4 +93,24 @@ class PayrollDesk(ActionState):
         if found is None:
             return False
         self.failures = list(found)
+        return True
+
+    async def resolve(self, client: ConsoleClient, failure_id: int) -> bool:
+        """Mark a failed payment as dealt with, saying how (e.g. "account corrected, paid again on 12-05");
+        it leaves the open list and the audit trail keeps the reason."""
+        reason = self.resolve_reason.strip()
+        if len(reason) < 2:
+            return self.refuse("payroll.resolve_reason_missing")
+        done = await self.call(
+            lambda: client.send(
+                "POST",
+                f"/api/v1/backoffice/payroll/failures/{failure_id}/resolve",
+                PaymentFailurePublic,
+                json=PaymentFailureResolve(reason=reason).model_dump(),
+            )
+        )
+        if done is None:
+            return False
+        self.resolved, self.resolve_reason = done, ""
+        self.failures = [f for f in self.failures if f.id != failure_id]
         return True

@@ -2,6 +2,11 @@
 error codes, in the three client languages; merged into CATALOGS."""
 
 ZH_HANS: dict[str, str] = {
+    "payroll.resolve": "标记为已处理",
+    "payroll.resolve_reason": "处理说明",
+    "payroll.resolve_reason_hint": "例如：已联系本人更正账户，12月5日重新发放",
+    "payroll.resolve_reason_missing": "请先写明处理说明（至少 2 个字），再标记为已处理。",
+    "payroll.resolved": "已处理：{id}",
     "console.nav.payroll": "代发文件",
     "console.nav.payroll.hint": "导出每月银行代发变更文件，导入银行回盘",
     "payroll.title": "银行代发文件",
@@ -32,6 +37,11 @@ ZH_HANS: dict[str, str] = {
 }
 
 ZH_HANT: dict[str, str] = {
+    "payroll.resolve": "標記為已處理",
+    "payroll.resolve_reason": "處理說明",
+    "payroll.resolve_reason_hint": "例如：已聯繫本人更正帳戶，12月5日重新發放",
+    "payroll.resolve_reason_missing": "請先寫明處理說明（至少 2 個字），再標記為已處理。",
+    "payroll.resolved": "已處理：{id}",
     "console.nav.payroll": "代發檔案",
     "console.nav.payroll.hint": "匯出每月銀行代發變更檔案，匯入銀行回盤",
     "payroll.title": "銀行代發檔案",
@@ -62,6 +72,11 @@ ZH_HANT: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "payroll.resolve": "Mark as resolved",
+    "payroll.resolve_reason": "What was done",
+    "payroll.resolve_reason_hint": "e.g. account corrected with the person, paid again on 5 December",
+    "payroll.resolve_reason_missing": "Say what was done (2 characters at least) before marking it resolved.",
+    "payroll.resolved": "Resolved: {id}",
     "console.nav.payroll": "Payroll file",
     "console.nav.payroll.hint": "Export the month's changes for the bank, import the bank's return",
     "payroll.title": "Payroll file for the bank",

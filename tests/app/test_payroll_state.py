@@ -67,5 +67,16 @@ async def test_payroll_desk(client, session, make_person):
     assert [(f.entitlement_id, f.reason_code, f.amount_cents) for f in desk.failures] == [
         (ent.id, "ACCTCLSD", ent.monthly_cents)
     ]
+    failure_id = desk.failures[0].id
+    assert not await desk.resolve(api, failure_id)  # what was done must be said
+    assert desk.message(ZH) == "请先写明处理说明（至少 2 个字），再标记为已处理。"
+    desk.resolve_reason = " 更正账户后重发 "
+    assert await desk.resolve(api, failure_id)
+    assert desk.failures == [] and desk.resolved is not None and desk.resolved.id == failure_id
+    assert desk.resolve_reason == ""
+    desk.resolve_reason = "又点了一次"
+    assert not await desk.resolve(api, failure_id)  # another desk resolved it meanwhile
+    assert desk.message(ZH) == "这笔发放失败已处理过。"
+    assert await desk.load_failures(api) and desk.failures == []
     await state.sign_out()
     assert state.payroll.failures == []

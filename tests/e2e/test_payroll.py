@@ -136,3 +136,41 @@ def test_export_a_month_and_import_the_banks_return(phone_page, payroll_stack, s
     expect_text(page, ident, rf"{masked}：{payroll_stack.month}.*{re.escape(yuan)} 元.*ACCTCLSD")
     failure.scroll_into_view_if_needed()
     shots(page, "payroll-failure")
+
+    # the failure is dealt with (account corrected, paid again): it needs a word on what was done
+    failure_id = ident.removeprefix("payroll-failure-")
+    reach(page, f"payroll-resolve-{failure_id}")
+    tap(page, f"payroll-resolve-{failure_id}")
+    expect_text(page, "payroll-error", "请先写明处理说明")
+    type_into(page, "payroll-resolve-reason", "已联系本人更正账户，重新发放")
+    reach(page, f"payroll-resolve-{failure_id}")
+    tap(page, f"payroll-resolve-{failure_id}")
+    expect_text(page, "payroll-result", rf"已处理：{masked}")
+    reach(page, "payroll-failures-empty")
+    expect_text(page, "payroll-failures-empty", "暂无待处理的发放失败")
+    shots(page, "payroll-resolved")
+    _assert_resolved(payroll_stack, int(failure_id), "已联系本人更正账户，重新发放")
+
+
+def _assert_resolved(stack: PayrollStack, failure_id: int, reason: str) -> None:
+    import sqlalchemy as sa
+
+    from api.audit import AuditEvent
+    from api.core.db import make_engine
+    from api.payroll.models import PaymentFailure
+
+    engine = make_engine(f"sqlite:///{stack.work / 'lifecert.sqlite3'}")
+    try:
+        with engine.connect() as conn:
+            state = conn.execute(
+                sa.select(PaymentFailure.state).where(PaymentFailure.id == failure_id)
+            ).scalar_one()
+            event = conn.execute(
+                sa.select(AuditEvent.reason, AuditEvent.actor).where(
+                    AuditEvent.action == "payment_failure.resolve", AuditEvent.entity_id == str(failure_id)
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    assert state == "resolved"
+    assert event.reason == reason and event.actor.startswith("staff:")

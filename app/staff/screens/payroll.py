@@ -51,21 +51,46 @@ def build(ui: Ui) -> ft.View:
             lines.append(
                 t("payroll.imported", lines=r.lines, paid=r.paid, failed=r.failed, new=r.new_failures)
             )
+        if desk.resolved is not None:
+            lines.append(t("payroll.resolved", id=desk.resolved.masked_id))
         result.value = "\n".join(lines)
-        failures.controls = [
-            text.body(
-                t(
-                    "payroll.failure",
-                    id=f.masked_id,
-                    month=f.month,
-                    action=t(f"payroll.action.{f.action}"),
-                    amount=_yuan(f.amount_cents),
-                    code=f.reason_code,
-                ),
-                identifier=f"payroll-failure-{f.id}",
+        reason.value = desk.resolve_reason
+        rows: list[ft.Control] = []
+        for f in desk.failures:
+            rows.append(
+                text.body(
+                    t(
+                        "payroll.failure",
+                        id=f.masked_id,
+                        month=f.month,
+                        action=t(f"payroll.action.{f.action}"),
+                        amount=_yuan(f.amount_cents),
+                        code=f.reason_code,
+                    ),
+                    identifier=f"payroll-failure-{f.id}",
+                )
             )
-            for f in desk.failures
-        ] or [text.body(t("payroll.failures.empty"), identifier="payroll-failures-empty", muted=True)]
+            rows.append(buttons.secondary(t("payroll.resolve"), f"payroll-resolve-{f.id}", resolve(f.id)))
+        if rows:
+            rows.insert(0, tagged("payroll-resolve-reason", reason))
+        failures.controls = rows or [
+            text.body(t("payroll.failures.empty"), identifier="payroll-failures-empty", muted=True)
+        ]
+
+    def set_reason(e: ft.ControlEvent) -> None:
+        desk.resolve_reason = e.control.value or ""
+
+    reason = text_field(t("payroll.resolve_reason"), t("payroll.resolve_reason_hint"), "", set_reason)
+
+    def resolve(failure_id: int):
+        async def handler() -> None:
+            if console.client is None:
+                return
+            await desk.resolve(console.client, failure_id)
+            render()
+            ui.page.update()
+
+        return handler
 
     def export(fmt: Format):
         async def handler() -> None:
