@@ -62,7 +62,7 @@ class DeathRowIn(BaseModel):
 class DeathReportIn(BaseModel):
     month: str = Field(pattern=MONTH_PATTERN)
     # the village reported for (a coordinator's own village is the default); unit admins leave it out
-    village_code: str | None = Field(None, min_length=12, max_length=12)
+    village_code: str | None = Field(None, min_length=2, max_length=12)
     none_this_month: bool = False
     deaths: list[DeathRowIn] = Field(default_factory=list, max_length=MAX_DEATHS)
 

@@ -37,7 +37,7 @@ EN: dict[str, str] = {
     "error.death_report_month_invalid": "Death reports are about a month that has ended (e.g. last month).",
     "error.death_report_unit_invalid": "Choose the village to report for; a unit administrator reports for "
     "the unit.",
-    "error.death_report_none_with_rows": "A report is either a list of deaths or 'none this month', not both.",
+    "error.death_report_none_with_rows": "A report is a list of deaths or 'none this month', not both.",
     "error.death_report_empty": "List the deaths of the month, or tick 'none this month'.",
     "error.death_report_id_invalid": "A row's ID number is not valid; check it and send again.",
     "error.death_report_duplicate_row": "The same person is listed twice; remove one of the rows.",
