@@ -234,11 +234,13 @@ def submit(
     unit = _reporting_unit(session, body, staff, scope, paths)
     month = reported_month(body.month, today)
     rows = _checked_rows(body, month, today)
-    if _locked(session, unit.parent_key, month):
-        raise _locked_error(unit.key)
     late = today > deadline(month, unit.kind, policy.death_report_days)
     after = {"none_this_month": body.none_this_month, "deaths": len(rows), "late": late}
+    # the report's row first (a consolidation reading it waits for this change, or this waits for it),
+    # then whether the level above has consolidated
     report = _find(session, unit.key, month, lock=True)
+    if _locked(session, unit.parent_key, month):
+        raise _locked_error(unit.key)
     if report is not None:
         before = {"none_this_month": report.none_this_month, "deaths": len(report.deaths)}
         report.none_this_month = body.none_this_month
@@ -338,12 +340,13 @@ def expected_units(session: Session, scope: RegionScope) -> list[Unit]:
     return units
 
 
-def _reports(session: Session, keys: list[str], month: YearMonth) -> dict[str, DeathReport]:
+def _reports(
+    session: Session, keys: list[str], month: YearMonth, *, lock: bool = False
+) -> dict[str, DeathReport]:
     if not keys:
         return {}
-    found = session.execute(
-        sa.select(DeathReport).where(DeathReport.month == str(month), DeathReport.unit_key.in_(keys))
-    ).scalars()
+    query = sa.select(DeathReport).where(DeathReport.month == str(month), DeathReport.unit_key.in_(keys))
+    found = session.execute(query.with_for_update() if lock else query).scalars()
     return {r.unit_key: r for r in found}
 
 
@@ -455,7 +458,7 @@ def consolidate(
     if _locked(session, parent_key, month):
         raise _locked_error(key)
     members = _members(session, region, paths)
-    reports = _reports(session, [m.key for m in members], month)
+    reports = _reports(session, [m.key for m in members], month, lock=True)  # no change while we read
     missing = [m for m in members if m.key not in reports]
     days = policy.death_report_days
     if missing and not body.accept_missing:
