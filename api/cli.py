@@ -466,6 +466,7 @@ def _register_domain_commands(sub: argparse._SubParsersAction) -> None:
     from api.auth import cli as auth_cli
     from api.comparison import cli as comparison_cli
     from api.cycle_jobs import cli as cycle_cli
+    from api.death_reports import cli as death_reports_cli
     from api.disclosure import cli as disclosure_cli
     from api.evidence import cli as evidence_cli
     from api.evidence import storage_cli
@@ -475,6 +476,7 @@ def _register_domain_commands(sub: argparse._SubParsersAction) -> None:
         auth_cli,
         comparison_cli,
         cycle_cli,
+        death_reports_cli,
         disclosure_cli,
         evidence_cli,
         spotchecks_cli,

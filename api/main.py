@@ -40,6 +40,7 @@ from api.core.replica import ReadEngines
 from api.core.settings import Environment, Settings
 from api.core.workdays import load_calendar
 from api.cycle_jobs.router import router as cycle_router
+from api.death_reports.router import router as death_reports_router
 from api.disclosure.router import router as disclosure_router
 from api.health import router as health_router
 from api.institutions.router import router as institutions_router
@@ -98,6 +99,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     # data sources (machine to machine, by API key)
     feed_router,
     record_changes_router,
+    death_reports_router,
 )
 
 

@@ -23,6 +23,7 @@ from api.comparison.models import FeedBatch, FeedMismatch, FeedRun, FeedSource, 
 from api.core.db import Base, alembic_compare_type, alembic_render_item
 from api.core.idempotency import IdempotentRequest
 from api.cycle_jobs.models import CycleRun
+from api.death_reports.models import DeathReport
 from api.evidence.models import EvidenceFile, EvidenceView
 from api.institutions.models import BatchAttestation, Institution, InstitutionAdmin, InstitutionMember
 from api.notify.models import NoticeDelivery, NoticeOptOut, OutboxMessage
@@ -50,6 +51,7 @@ __all__ = [
     "ConsentRecord",
     "ContactConfirmation",
     "CycleRun",
+    "DeathReport",
     "Entitlement",
     "EvidenceFile",
     "EvidenceView",

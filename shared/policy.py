@@ -43,6 +43,11 @@ coordinator, the township's staff, the county's staff). It may be set in ``[defa
 and is chosen like a cycle (most specific region, then benefit type, then ``[default]``) for each benefit
 the person receives; :meth:`PolicyTable.signoffs_for` joins the chains of their benefits, lowest level first.
 
+``death_report_village_day``, ``death_report_unit_day``, ``death_report_county_day`` (``[default]`` only,
+days 1 to 28, defaults 3, 4, 5, not decreasing): the day of the month after a reported month by which the
+monthly death reports are due — village coordinators; institutions' unit admins and townships (which
+consolidate their villages); counties (which consolidate townships and institutions). Calendar days.
+
 ``office_phone`` — the number people call to certify at the office or to ask for a home visit (the citizens'
 "other ways" screen): set in ``[default]`` (the national social-insurance hotline ``12333`` when absent) and
 in rules with a ``region`` (no ``benefit``); the most specific region on the person's path wins.
@@ -56,6 +61,7 @@ Every mistake in the file raises :class:`PolicyError` naming the rule and the ke
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,7 +100,12 @@ HOME_VISIT_AGE_RANGE = (60, 120)
 _COMMON_KEYS = frozenset(
     {"cycle", "months", "remind_days_before", "attestation_signoffs", "note", "office_phone"}
 )
-_DEFAULT_KEYS = _COMMON_KEYS | {"home_visit_age"}
+# Monthly death reports (policy 000: "by the 3rd/5th"): the day of the month after the reported month by
+# which village coordinators, then institutions' unit admins and townships, then counties report.
+DEATH_REPORT_DAY_KEYS = ("death_report_village_day", "death_report_unit_day", "death_report_county_day")
+DEFAULT_DEATH_REPORT_DAYS = (3, 4, 5)
+DEATH_REPORT_DAY_RANGE = (1, 28)
+_DEFAULT_KEYS = _COMMON_KEYS | {"home_visit_age", *DEATH_REPORT_DAY_KEYS}
 _RULE_KEYS = _COMMON_KEYS | {"region", "benefit", "name"}
 _CYCLE_KEYS = frozenset({"cycle", "months", "remind_days_before"})
 
@@ -149,6 +160,8 @@ class PolicyTable:
     home_visit_age: int = DEFAULT_HOME_VISIT_AGE  # from this age: visited at home by default
     emergencies: tuple[Emergency, ...] = ()  # [[emergency]] periods (shared/emergency.py)
     office_phone: str = DEFAULT_OFFICE_PHONE  # [default]'s office number
+    # (village, unit/township, county) day of the following month a monthly death report is due
+    death_report_days: tuple[int, int, int] = DEFAULT_DEATH_REPORT_DAYS
     _cycles: Mapping[tuple[str | None, BenefitType | None], CyclePolicy] = field(
         init=False, repr=False, compare=False
     )
@@ -234,6 +247,7 @@ def parse_policy(text: str) -> PolicyTable:
     default_signoffs = _signoffs(raw_default, "[default]") or DEFAULT_SIGNOFFS
     home_visit_age = _home_visit_age(raw_default)
     office_phone = _office_phone(raw_default, "[default]") or DEFAULT_OFFICE_PHONE
+    death_report_days = _death_report_days(raw_default)
 
     raw_rules = doc.get("rule", [])
     if not isinstance(raw_rules, list):
@@ -271,6 +285,7 @@ def parse_policy(text: str) -> PolicyTable:
         home_visit_age=home_visit_age,
         emergencies=emergencies,
         office_phone=office_phone,
+        death_report_days=death_report_days,
     )
 
 
@@ -411,6 +426,27 @@ def _home_visit_age(raw_default: Mapping[str, Any]) -> int:
             f"[default]: home_visit_age must be a whole number of years from {low} to {high}, got {value!r}"
         )
     return value
+
+
+def _death_report_days(raw_default: Mapping[str, Any]) -> tuple[int, int, int]:
+    low, high = DEATH_REPORT_DAY_RANGE
+    days: list[int] = []
+    for key, fallback in zip(DEATH_REPORT_DAY_KEYS, DEFAULT_DEATH_REPORT_DAYS, strict=True):
+        value = raw_default.get(key, fallback)
+        if not _is_int(value) or not low <= value <= high:
+            raise PolicyError(
+                f"[default]: {key} must be a day of the month from {low} to {high}, got {value!r}"
+            )
+        days.append(value)
+    for (lower, lower_day), (upper, upper_day) in itertools.pairwise(
+        zip(DEATH_REPORT_DAY_KEYS, days, strict=True)
+    ):
+        if lower_day > upper_day:
+            raise PolicyError(
+                f"[default]: {upper} ({upper_day}) must not be before {lower} ({lower_day}): each level "
+                "consolidates the reports of the level below"
+            )
+    return days[0], days[1], days[2]
 
 
 def _signoffs(raw: Mapping[str, Any], where: str) -> tuple[str, ...] | None:

@@ -23,6 +23,7 @@ from app.common.notices import Notice, notice_for
 from app.staff.attestation_state import AttestationDesk
 from app.staff.case_desk import CaseDesk
 from app.staff.console_client import ConsoleClient
+from app.staff.death_report_state import DeathReportDesk
 from app.staff.field_client import FieldClient
 from app.staff.payroll_state import PayrollDesk
 from app.staff.record_change_state import RecordChangeDesk
@@ -68,6 +69,7 @@ class ConsoleState:
     audit: AuditPage | None = None
     recovery: RecoveryDesk = field(default_factory=RecoveryDesk)  # overpayment recovery cases
     payroll: PayrollDesk = field(default_factory=PayrollDesk)  # the bank's payroll file and return
+    deaths: DeathReportDesk = field(default_factory=DeathReportDesk)  # monthly death reports
     worklist: WorklistState = field(default_factory=WorklistState)
     visit: HomeVisit | None = None  # the person opened from the work list
     face: ApiClient | None = None  # uploads an on-site challenge's frames (with this staff member's token)
@@ -137,6 +139,7 @@ class ConsoleState:
     async def sign_out(self) -> None:
         self.case, self.attest, self.cases = ReviewCase(), AttestationDesk(), CaseDesk()
         self.recovery, self.payroll, self.changes = RecoveryDesk(), PayrollDesk(), RecordChangeDesk()
+        self.deaths = DeathReportDesk()
         if self.client is not None:
             await self.client.logout()  # the server revokes the token: a copy of it no longer works
             await self.client.aclose()

@@ -15,6 +15,7 @@ import flet as ft
 from shared.enums import StaffRole
 
 COORDINATOR, REVIEWER, ADMIN = StaffRole.COORDINATOR, StaffRole.REVIEWER, StaffRole.ADMIN
+UNIT_ADMIN = StaffRole.UNIT_ADMIN
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,12 @@ ENTRIES: tuple[NavEntry, ...] = (
     ),
     NavEntry("/cases", "console.nav.cases", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.REPORT),
     NavEntry("/stats", "console.nav.stats", frozenset({COORDINATOR, REVIEWER, ADMIN}), ft.Icons.BAR_CHART),
+    NavEntry(
+        "/death-reports",
+        "console.nav.deaths",
+        frozenset({COORDINATOR, REVIEWER, ADMIN, UNIT_ADMIN}),
+        ft.Icons.ASSIGNMENT_LATE,
+    ),
     NavEntry("/cycle", "console.nav.cycle", frozenset({ADMIN}), ft.Icons.EVENT_REPEAT),
     NavEntry("/payroll", "console.nav.payroll", frozenset({ADMIN}), ft.Icons.ACCOUNT_BALANCE),
     NavEntry("/audit", "console.nav.audit", frozenset({REVIEWER, ADMIN}), ft.Icons.HISTORY),

@@ -15,6 +15,7 @@ from shared.i18n import (
     cases,
     codes,
     console,
+    death_reports,
     en,
     newcomer,
     payroll,
@@ -39,6 +40,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = {
         **payroll.ZH_HANS,
         **cases.ZH_HANS,
         **record_changes.ZH_HANS,
+        **death_reports.ZH_HANS,
     },
     "zh-Hant": {
         **codes.ZH_HANT,
@@ -49,6 +51,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = {
         **payroll.ZH_HANT,
         **cases.ZH_HANT,
         **record_changes.ZH_HANT,
+        **death_reports.ZH_HANT,
     },
     "en": {
         **codes.EN,
@@ -59,6 +62,7 @@ CATALOGS: Mapping[str, Mapping[str, str]] = {
         **payroll.EN,
         **cases.EN,
         **record_changes.EN,
+        **death_reports.EN,
     },
 }
 

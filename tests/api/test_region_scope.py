@@ -953,6 +953,68 @@ def _case_evidence(env: Env) -> Probe:
     return Probe(req(case_id), req(UNKNOWN_ID))
 
 
+# Monthly death reports: a month long past (every deadline gone), a different one per case.
+def _death_month(back: int) -> str:
+    from shared.months import YearMonth
+
+    return str(YearMonth.of(agency_today()).plus(-back))
+
+
+def _village_tree(env: Env) -> None:
+    from tests.api.factories import ensure_regions
+
+    ensure_regions(env.session, VILLAGE)
+    env.session.commit()
+
+
+def _death_report_submit(env: Env) -> Probe:
+    _village_tree(env)
+    body = {"month": _death_month(3), "none_this_month": True}
+    return Probe(
+        Req("POST", f"{BACKOFFICE}/death-reports", json={**body, "village_code": VILLAGE}),
+        Req("POST", f"{BACKOFFICE}/death-reports", json={**body, "village_code": "110101001999"}),
+        insider=frozenset({201}),
+    )
+
+
+def _death_report_units(env: Env) -> Probe:
+    _village_tree(env)
+    return Probe(
+        Req("GET", f"{BACKOFFICE}/death-reports", params={"month": _death_month(4)}),
+        seen=lambda body: f"village:{VILLAGE}" in [u["unit"] for u in body["units"]],
+    )
+
+
+def _death_report_show(env: Env) -> Probe:
+    _village_tree(env)
+    body = {"month": _death_month(5), "none_this_month": True, "village_code": VILLAGE}
+    resp = env.client.post(f"{BACKOFFICE}/death-reports", headers=env.admin, json=body)
+    assert resp.status_code == 201, resp.text
+    return Probe(
+        Req("GET", f"{BACKOFFICE}/death-reports/{resp.json()['id']}"),
+        Req("GET", f"{BACKOFFICE}/death-reports/{UNKNOWN_ID}"),
+    )
+
+
+def _death_report_consolidate(env: Env) -> Probe:
+    _village_tree(env)
+    body = {"month": _death_month(6), "accept_missing": True}
+    url = f"{BACKOFFICE}/death-reports/consolidations"
+    return Probe(
+        Req("POST", url, json={**body, "region_code": "110101001"}),
+        Req("POST", url, json={**body, "region_code": "110101999"}),
+        insider=frozenset({201}),
+    )
+
+
+def _death_report_remind(env: Env) -> Probe:
+    _village_tree(env)
+    return Probe(
+        Req("POST", f"{BACKOFFICE}/death-reports/reminders", json={"month": _death_month(7)}),
+        seen=lambda body: f"village:{VILLAGE}" in [r["unit"] for r in body],
+    )
+
+
 BACKOFFICE = "/api/v1/backoffice"
 CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/staff"): Case(_staff_list),
@@ -1029,6 +1091,11 @@ CASES: dict[tuple[str, str], Case] = {
         _record_change_decision("reject", {"reason": "not shown"})
     ),
     ("GET", f"{BACKOFFICE}/people/{{person_id}}/record"): Case(_person_record),
+    ("POST", f"{BACKOFFICE}/death-reports"): Case(_death_report_submit),
+    ("GET", f"{BACKOFFICE}/death-reports"): Case(_death_report_units),
+    ("GET", f"{BACKOFFICE}/death-reports/{{report_id}}"): Case(_death_report_show),
+    ("POST", f"{BACKOFFICE}/death-reports/consolidations"): Case(_death_report_consolidate),
+    ("POST", f"{BACKOFFICE}/death-reports/reminders"): Case(_death_report_remind),
 }
 # Staff routes that are about no person, with the reason.
 EXEMPT = {

@@ -164,6 +164,7 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
             "spotchecks",
             "cases",
             "stats",
+            "death-reports",
             "cycle",
             "payroll",
             "audit",
@@ -179,6 +180,7 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
             "spotchecks",
             "cases",
             "stats",
+            "death-reports",
             "audit",
             "recovery",
             "receipts-scan",
@@ -190,9 +192,10 @@ def test_staff_home_shows_the_entries_of_the_role(role: StaffRole, language: str
             "spotchecks",
             "cases",
             "stats",
+            "death-reports",
             "receipts-scan",
         },
-        StaffRole.UNIT_ADMIN: {"none"},  # nothing for a unit administrator in this app yet
+        StaffRole.UNIT_ADMIN: {"death-reports"},  # the unit's monthly death report
     }[role]
     assert shown == expected
     assert shown == ({e.slug for e in entries_for(role)} or {"none"})

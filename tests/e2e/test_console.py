@@ -131,6 +131,7 @@ HOME_ENTRIES = (
     "spotchecks",
     "cases",
     "stats",
+    "death-reports",
     "cycle",
     "audit",
     "recovery",
@@ -162,6 +163,7 @@ def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(
         "spotchecks",
         "cases",
         "stats",
+        "death-reports",
         "receipts-scan",
     }
     shots(page, "home-coordinator")
@@ -195,6 +197,7 @@ ENTRY_TITLES = {
     "recovery": "追缴",
     "payroll": "代发",
     "changes": "信息变更",
+    "death-reports": "死亡人员月报",
     "receipts-scan": "核验认证回执",
 }
 

@@ -222,3 +222,34 @@ def test_home_visit_age_defaults_to_80_and_is_read_from_default() -> None:
 def test_home_visit_age_mistakes_are_named(text: str, expected: str) -> None:
     with pytest.raises(PolicyError, match=re.escape(expected)):
         parse_policy(text)
+
+
+def test_death_report_days_default_to_3_4_5_and_are_read_from_default() -> None:
+    assert PolicyTable().death_report_days == (3, 4, 5)
+    assert parse_policy("").death_report_days == (3, 4, 5)
+    text = (
+        "[default]\ndeath_report_village_day = 2\ndeath_report_unit_day = 6\ndeath_report_county_day = 10\n"
+    )
+    assert parse_policy(text).death_report_days == (2, 6, 10)
+    assert parse_policy("[default]\ndeath_report_county_day = 7\n").death_report_days == (3, 4, 7)
+    shipped = parse_policy((REPO_ROOT / "api" / "policy.toml").read_text(encoding="utf-8"))
+    assert shipped.death_report_days == (3, 4, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[default]\ndeath_report_village_day = 0\n", "death_report_village_day must be a day of the month"),
+        ("[default]\ndeath_report_unit_day = 29\n", "death_report_unit_day must be a day of the month"),
+        ('[default]\ndeath_report_county_day = "5"\n', "death_report_county_day must be a day of the month"),
+        ("[default]\ndeath_report_unit_day = 4.5\n", "death_report_unit_day must be a day of the month"),
+        (
+            "[default]\ndeath_report_village_day = 6\n",
+            "death_report_unit_day (4) must not be before death_report_village_day (6)",
+        ),
+        ('[[rule]]\nregion = "33"\ndeath_report_village_day = 2\n', "unknown key(s) death_report_village"),
+    ],
+)
+def test_death_report_day_mistakes_are_named(text: str, expected: str) -> None:
+    with pytest.raises(PolicyError, match=re.escape(expected)):
+        parse_policy(text)

@@ -15,6 +15,7 @@ from app.staff.screens import (
     audit,
     cases,
     cycle,
+    death_reports,
     home,
     mismatches,
     payroll,
@@ -76,4 +77,5 @@ ROUTES = {
     recovery_case.ROUTE: recovery_case.build,
     payroll.ROUTE: payroll.build,
     record_changes.ROUTE: record_changes.build,
+    death_reports.ROUTE: death_reports.build,
 }

@@ -1,0 +1,1 @@
+"""Monthly death reports: villages and institutions report, townships and counties consolidate."""
