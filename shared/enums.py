@@ -9,9 +9,9 @@ class BenefitType(StrEnum):
     RESIDENT_PENSION = "resident_pension"  # 城乡居民基本养老保险
     WORK_INJURY = "work_injury"  # 工伤保险长期待遇
     SURVIVOR = "survivor"  # 遗属待遇
-    # 失业保险金: paid for a limited number of months (Entitlement.ends_after); stopped early by the comparisons
-    # of the MoHRSS 2019 notice (004_435b6c8e4ae08301.txt): re-employment, business registration, emigration,
-    # pension start
+    # 失业保险金: paid for a limited number of months (Entitlement.ends_after); stopped early by the
+    # comparisons of the MoHRSS 2019 notice (004_435b6c8e4ae08301.txt): re-employment, business
+    # registration, emigration, pension start
     UNEMPLOYMENT = "unemployment"
 
 

@@ -7,9 +7,9 @@
 * detention — payment suspended from the month after detention began (only a release lifts it).
 * survivor_end — the survivor entitlement stopped from the month after the event.
 * reemployment, business_registration, emigration, pension_start — the comparisons of the MoHRSS 2019
-  notice on unemployment benefit (``004_435b6c8e4ae08301.txt``, part 4: 信息比对): the unemployment entitlement
-  (only that one; pensions go on) stopped from the month after the event; months already paid after it
-  open a recovery case exactly as after a death (:func:`_open_recovery`).
+  notice on unemployment benefit (``004_435b6c8e4ae08301.txt``, part 4: 信息比对): the unemployment
+  entitlement (only that one; pensions go on) stopped from the month after the event; months already paid
+  after it open a recovery case exactly as after a death (:func:`_open_recovery`).
 """
 
 from __future__ import annotations

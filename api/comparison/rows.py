@@ -40,7 +40,7 @@ REQUIRED: dict[FeedKind, tuple[str, ...]] = {
     FeedKind.SIGN_OF_LIFE: ("id_number", "name", "event_date", "source"),
     FeedKind.DETENTION: ("id_number", "name", "start_date"),
     FeedKind.SURVIVOR_END: ("id_number", "name", "event_date", "reason"),
-    **{k: ("id_number", "name", "event_date") for k in UNEMPLOYMENT_ENDS},
+    **dict.fromkeys(UNEMPLOYMENT_ENDS, ("id_number", "name", "event_date")),
 }
 DATE_COLUMN = {
     FeedKind.DEATH: "death_date",

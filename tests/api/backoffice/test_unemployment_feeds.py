@@ -29,7 +29,9 @@ KINDS = [
 def _states(session, person_id: int) -> dict[BenefitType, tuple]:
     return {
         e.benefit_type: (e.payment_state, e.stopped_reason, e.stopped_from)
-        for e in session.execute(sa.select(Entitlement).where(Entitlement.beneficiary_id == person_id)).scalars()
+        for e in session.execute(
+            sa.select(Entitlement).where(Entitlement.beneficiary_id == person_id)
+        ).scalars()
     }
 
 
