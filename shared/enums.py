@@ -18,7 +18,7 @@ class BenefitType(StrEnum):
 class PaymentState(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"  # since a month, resumable
-    STOPPED = "stopped"  # final, with a reason (death, end of survivor entitlement …)
+    STOPPED = "stopped"  # final, with a reason (death, end of survivor or unemployment entitlement …)
 
 
 class SuspensionReason(StrEnum):
