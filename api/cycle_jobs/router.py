@@ -39,40 +39,37 @@ def run(
     except RunInProgress as exc:
         raise ApiError(409, "cycle_run_in_progress", str(exc)) from None
     session.commit()
-    changes = (
-        [
-            CycleChange(
-                entitlement_id=s.entitlement_id,
-                masked_id=s.masked_id,
-                benefit_type=s.benefit_type,
-                change="suspended",
-                month=s.from_month,
-            )
-            for s in report.suspended
-        ]
-        + [
-            CycleChange(
-                entitlement_id=r.entitlement_id,
-                masked_id=r.masked_id,
-                benefit_type=r.benefit_type,
-                change="resumed",
-                month=r.resume_month,
-                back_pay_months=r.back_pay_months,
-                back_pay_cents=r.back_pay_cents,
-            )
-            for r in report.resumed
-        ]
-        + [
-            CycleChange(
-                entitlement_id=s.entitlement_id,
-                masked_id=s.masked_id,
-                benefit_type=s.benefit_type,
-                change="stopped",
-                month=s.from_month,
-            )
-            for s in report.stopped
-        ]
-    )
+    changes = [
+        CycleChange(
+            entitlement_id=s.entitlement_id,
+            masked_id=s.masked_id,
+            benefit_type=s.benefit_type,
+            change="suspended",
+            month=s.from_month,
+        )
+        for s in report.suspended
+    ] + [
+        CycleChange(
+            entitlement_id=r.entitlement_id,
+            masked_id=r.masked_id,
+            benefit_type=r.benefit_type,
+            change="resumed",
+            month=r.resume_month,
+            back_pay_months=r.back_pay_months,
+            back_pay_cents=r.back_pay_cents,
+        )
+        for r in report.resumed
+    ]
+    changes += [
+        CycleChange(
+            entitlement_id=s.entitlement_id,
+            masked_id=s.masked_id,
+            benefit_type=s.benefit_type,
+            change="stopped",  # the benefit period (ends_after) of an unemployment benefit ended
+            month=s.from_month,
+        )
+        for s in report.stopped
+    ]
     return CycleRunResult(
         run_id=report.run_id,
         month=report.month,
