@@ -71,8 +71,8 @@ class CycleChange(Answer):
     entitlement_id: int
     masked_id: str
     benefit_type: str
-    change: str  # suspended | resumed
-    month: str  # suspended from / resumed from
+    change: str  # suspended | resumed | stopped (benefit period ended)
+    month: str  # suspended from / resumed from / stopped from
     back_pay_months: int = 0
     back_pay_cents: int = 0
 
@@ -83,6 +83,7 @@ class CycleRunResult(Answer):
     checked: int
     suspended: int
     resumed: int
+    stopped: int = 0  # limited benefit periods (unemployment benefit) that ended
     reminders: int
     changes: list[CycleChange]
 

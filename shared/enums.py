@@ -9,12 +9,16 @@ class BenefitType(StrEnum):
     RESIDENT_PENSION = "resident_pension"  # 城乡居民基本养老保险
     WORK_INJURY = "work_injury"  # 工伤保险长期待遇
     SURVIVOR = "survivor"  # 遗属待遇
+    # 失业保险金: paid for a limited number of months (Entitlement.ends_after); stopped early by the
+    # comparisons of the MoHRSS 2019 notice (004_435b6c8e4ae08301.txt): re-employment, business
+    # registration, emigration, pension start
+    UNEMPLOYMENT = "unemployment"
 
 
 class PaymentState(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"  # since a month, resumable
-    STOPPED = "stopped"  # final, with a reason (death, end of survivor entitlement …)
+    STOPPED = "stopped"  # final, with a reason (death, end of survivor or unemployment entitlement …)
 
 
 class SuspensionReason(StrEnum):
@@ -27,6 +31,13 @@ class SuspensionReason(StrEnum):
 class StopReason(StrEnum):
     DECEASED = "deceased"
     SURVIVOR_ENDED = "survivor_ended"
+    # unemployment benefit (004_435b6c8e4ae08301.txt): the benefit period ran out, or a comparison found
+    # the person re-employed, running a registered business, settled abroad or drawing a pension
+    BENEFIT_PERIOD_ENDED = "benefit_period_ended"
+    REEMPLOYED = "reemployed"
+    BUSINESS_REGISTERED = "business_registered"
+    EMIGRATED = "emigrated"
+    PENSION_STARTED = "pension_started"
     OTHER = "other"
 
 

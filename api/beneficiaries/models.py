@@ -89,6 +89,10 @@ class Entitlement(Base):
     # The day the benefit began (roster column entitled_since). Certification windows before it were never
     # required; NULL means "when the row was created" (shared.cycle rule 6: enrolment covers its window).
     entitled_since: Mapped[date | None]
+    # The last month the benefit is due (unemployment benefit is paid for a limited benefit period,
+    # 004_435b6c8e4ae08301.txt); the monthly run stops it from the month after (benefit_period_ended).
+    # NULL: no end (pensions).
+    ends_after: Mapped[YearMonth | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,6 +1,7 @@
-"""``lifecert feed import KIND FILE`` (death | sign_of_life | detention | survivor_end); the data sources that
-send feeds over the API (``lifecert feed source add|rotate|revoke|list``); the drop directory's scheduled
-import (``lifecert feed pull DIR``, for cron)."""
+"""``lifecert feed import KIND FILE`` (death | sign_of_life | detention | survivor_end | reemployment |
+business_registration | emigration | pension_start); the data sources that send feeds over the API
+(``lifecert feed source add|rotate|revoke|list``); the drop directory's scheduled import
+(``lifecert feed pull DIR``, for cron)."""
 
 from __future__ import annotations
 

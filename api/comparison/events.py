@@ -6,11 +6,16 @@
   file) is queued in the outbox.
 * detention — payment suspended from the month after detention began (only a release lifts it).
 * survivor_end — the survivor entitlement stopped from the month after the event.
+* reemployment, business_registration, emigration, pension_start — the comparisons of the MoHRSS 2019
+  notice on unemployment benefit (``004_435b6c8e4ae08301.txt``, part 4: 信息比对): the unemployment
+  entitlement (only that one; pensions go on) stopped from the month after the event; months already paid
+  after it open a recovery case exactly as after a death (:func:`_open_recovery`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,8 +24,8 @@ from api import audit
 from api.beneficiaries.models import Beneficiary, Entitlement
 from api.comparison.feed import APPLIED, UNCHANGED, FeedContext, FeedPerson, FeedReport, RowOutcome, refused
 from api.comparison.models import FeedKind, RecoveryCase
-from api.comparison.overpayment import overpayment
-from api.comparison.rows import FeedRow
+from api.comparison.overpayment import Overpayment, overpayment
+from api.comparison.rows import UNEMPLOYMENT_ENDS, FeedRow
 from api.notify import outbox
 from api.payments.transitions import held_by_detention, transition
 from shared.enums import BenefitType, PaymentState, StopReason, SuspensionReason
@@ -37,6 +42,50 @@ def _entitlements(session: Session, person_id: int) -> list[Entitlement]:
             sa.select(Entitlement).where(Entitlement.beneficiary_id == person_id).order_by(Entitlement.id)
         ).scalars()
     )
+
+
+def _open_recovery(
+    session: Session,
+    person_id: int,
+    ent: Entitlement,
+    event_date: date,
+    over: Overpayment,
+    ctx: FeedContext,
+    report: FeedReport,
+    why: str,
+) -> None:
+    """A recovery case for the months ``over`` paid after ``event_date`` (none when nothing was overpaid)."""
+    if not over.months:
+        return
+    case = RecoveryCase(
+        beneficiary_id=person_id,
+        entitlement_id=ent.id,
+        death_date=event_date,
+        first_month=over.months[0],
+        last_month=over.months[-1],
+        months=len(over.months),
+        monthly_cents=over.monthly_cents,
+        amount_cents=over.amount_cents,
+        credit_list_referral=False,  # only after a refusal: api/recovery/service.py
+    )
+    session.add(case)
+    session.flush()
+    audit.record(
+        session,
+        actor=ctx.actor,
+        action="recovery.open",
+        entity_type="recovery_case",
+        entity_id=case.id,
+        after={
+            "entitlement_id": ent.id,
+            "months": [str(m) for m in over.months],
+            "amount_cents": over.amount_cents,
+            "credit_list_threshold_reached": over.referral(ctx.referral_cents),
+        },
+        reason=why,
+    )
+    report.recovery_cases += 1
+    report.referrals += int(over.referral(ctx.referral_cents))
 
 
 def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, report: FeedReport) -> RowOutcome:
@@ -82,36 +131,7 @@ def death(session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, repor
             stop_reason=StopReason.DECEASED,
         )
         changed = True
-        if over.months:
-            case = RecoveryCase(
-                beneficiary_id=person.id,
-                entitlement_id=ent.id,
-                death_date=row.event_date,
-                first_month=over.months[0],
-                last_month=over.months[-1],
-                months=len(over.months),
-                monthly_cents=ent.monthly_cents,
-                amount_cents=over.amount_cents,
-                credit_list_referral=False,  # only after a refusal: api/recovery/service.py
-            )
-            session.add(case)
-            session.flush()
-            audit.record(
-                session,
-                actor=ctx.actor,
-                action="recovery.open",
-                entity_type="recovery_case",
-                entity_id=case.id,
-                after={
-                    "entitlement_id": ent.id,
-                    "months": [str(m) for m in over.months],
-                    "amount_cents": over.amount_cents,
-                    "credit_list_threshold_reached": over.referral(ctx.referral_cents),
-                },
-                reason="paid after death",
-            )
-            report.recovery_cases += 1
-            report.referrals += int(over.referral(ctx.referral_cents))
+        _open_recovery(session, person.id, ent, row.event_date, over, ctx, report, "paid after death")
     if changed:
         language = language_of(person.language)
         heir = row.heir_name or notice(language, "notice.heir.someone")
@@ -184,8 +204,62 @@ def survivor_end(
     return APPLIED if changed else UNCHANGED
 
 
+# Why each comparison stops unemployment benefit (004_435b6c8e4ae08301.txt, part 4).
+UNEMPLOYMENT_STOPS: dict[FeedKind, tuple[StopReason, str]] = {
+    FeedKind.REEMPLOYMENT: (StopReason.REEMPLOYED, "re-employed"),
+    FeedKind.BUSINESS_REGISTRATION: (StopReason.BUSINESS_REGISTERED, "business registered"),
+    FeedKind.EMIGRATION: (StopReason.EMIGRATED, "settled abroad"),
+    FeedKind.PENSION_START: (StopReason.PENSION_STARTED, "began drawing a pension"),
+}
+assert UNEMPLOYMENT_STOPS.keys() == UNEMPLOYMENT_ENDS.keys()
+
+
+def unemployment_end(
+    session: Session, p: FeedPerson, row: FeedRow, ctx: FeedContext, report: FeedReport
+) -> RowOutcome:
+    """Stop the person's unemployment benefit from the month after the event; months paid after the event
+    (up to the end of the benefit period) open a recovery case. Other benefits are not touched."""
+    stop_reason, what = UNEMPLOYMENT_STOPS[report.kind]
+    ents = [e for e in _entitlements(session, p.id) if e.benefit_type is BenefitType.UNEMPLOYMENT]
+    if not ents:
+        return refused("this person receives no unemployment benefit")
+    if row.event_date > ctx.today:
+        return refused(f"event_date {row.event_date} is in the future")
+    changed = False
+    for ent in ents:
+        if ent.payment_state is PaymentState.STOPPED:
+            continue  # already stopped (this record again, another record, or the benefit period ended)
+        stop_from = YearMonth.of(row.event_date).next()
+        paid_from = YearMonth.of(ent.entitled_since) if ent.entitled_since is not None else None
+        if paid_from is not None and stop_from < paid_from:
+            stop_from = paid_from  # the event came before the benefit began: nothing of it was due
+        paid_through = ctx.paid_until
+        if ent.ends_after is not None:
+            paid_through = min(paid_through, ent.ends_after)
+        over = overpayment(
+            death_date=row.event_date,
+            paid_through=paid_through,
+            monthly_cents=ent.monthly_cents,
+            suspended_since=ent.suspended_since,
+            paid_from=stop_from,
+        )
+        transition(
+            session,
+            ent,
+            PaymentState.STOPPED,
+            actor=ctx.actor,
+            reason=f"unemployment benefit ended: {what} on {row.event_date} ({row.detail})",
+            month=stop_from,
+            stop_reason=stop_reason,
+        )
+        changed = True
+        _open_recovery(session, p.id, ent, row.event_date, over, ctx, report, f"paid after: {what}")
+    return APPLIED if changed else UNCHANGED
+
+
 HANDLERS: dict[FeedKind, EventHandler] = {
     FeedKind.DEATH: death,
     FeedKind.DETENTION: detention,
     FeedKind.SURVIVOR_END: survivor_end,
+    **dict.fromkeys(UNEMPLOYMENT_STOPS, unemployment_end),
 }

@@ -19,6 +19,11 @@ class FeedKind(enum.StrEnum):
     SIGN_OF_LIFE = "sign_of_life"  # hospital settlement, medical-insurance use, office visit …
     DETENTION = "detention"  # detention or imprisonment
     SURVIVOR_END = "survivor_end"  # child turned 18, employed, enlisted, adopted; spouse remarried
+    # Stop unemployment benefit only (MoHRSS 2019 notice, 004_435b6c8e4ae08301.txt, part 4: 信息比对):
+    REEMPLOYMENT = "reemployment"  # 再就业 / 就业登记: an employer pays unemployment insurance for the person
+    BUSINESS_REGISTRATION = "business_registration"  # 工商登记: the person registered a business
+    EMIGRATION = "emigration"  # 移居境外 / 出国定居: settled abroad
+    PENSION_START = "pension_start"  # 开始领取基本养老保险待遇: began drawing a basic pension
 
 
 class MismatchStatus(enum.StrEnum):
@@ -66,7 +71,8 @@ class FeedMismatch(Base):
 
 
 class RecoveryCase(Base):
-    """Money paid for months after a death, to be recovered from the estate."""
+    """Money paid for months after a death, to be recovered from the estate — or, for unemployment benefit,
+    paid for months after the event that ended it (``death_date`` then holds that event's date)."""
 
     __tablename__ = "recovery_cases"
     __table_args__ = (sa.UniqueConstraint("entitlement_id", name="uq_recovery_cases_entitlement"),)

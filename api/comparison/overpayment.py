@@ -35,11 +35,17 @@ def overpayment(
     monthly_cents: int,
     suspended_since: YearMonth | None = None,
     stopped_from: YearMonth | None = None,
+    paid_from: YearMonth | None = None,
 ) -> Overpayment:
-    """The months paid after the death (none when payment had stopped or been suspended in time)."""
+    """The months paid after the death (none when payment had stopped or been suspended in time).
+
+    Also used for an unemployment benefit ended by a comparison: ``death_date`` is then the event's date,
+    and ``paid_from`` the first month that could have been paid (the benefit began after the event)."""
     if monthly_cents < 0:
         raise ValueError("the monthly amount cannot be negative")
     first = YearMonth.of(death_date).next()
+    if paid_from is not None:
+        first = max(first, paid_from)
     last = paid_through
     for cut in (suspended_since, stopped_from):
         if cut is not None:

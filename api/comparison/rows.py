@@ -6,6 +6,8 @@ Columns (header names, case-insensitive; extra columns are ignored):
 * sign_of_life:  id_number, name, event_date, source (hospital | medical_insurance | office_visit | other)
 * detention:     id_number, name, start_date, [source]
 * survivor_end:  id_number, name, event_date, reason (age_18 | employed | enlisted | adopted | remarried)
+* reemployment, business_registration, emigration, pension_start (stop unemployment benefit):
+                 id_number, name, event_date, [source]
 
 Dates are YYYY-MM-DD. The row number is the one a clerk sees in a spreadsheet (the header is row 1).
 """
@@ -25,17 +27,27 @@ from api.comparison.models import FeedKind
 from shared.cycle import agency_today
 from shared.idnumber import normalise_id_number, parse_id_number
 
+# The comparisons that end unemployment benefit (004_435b6c8e4ae08301.txt, part 4), with the source named
+# in a row's optional ``source`` column when it is empty.
+UNEMPLOYMENT_ENDS: dict[FeedKind, str] = {
+    FeedKind.REEMPLOYMENT: "employment_registration",
+    FeedKind.BUSINESS_REGISTRATION: "business_registry",
+    FeedKind.EMIGRATION: "public_security",
+    FeedKind.PENSION_START: "pension_roll",
+}
 REQUIRED: dict[FeedKind, tuple[str, ...]] = {
     FeedKind.DEATH: ("id_number", "name", "death_date", "source"),
     FeedKind.SIGN_OF_LIFE: ("id_number", "name", "event_date", "source"),
     FeedKind.DETENTION: ("id_number", "name", "start_date"),
     FeedKind.SURVIVOR_END: ("id_number", "name", "event_date", "reason"),
+    **dict.fromkeys(UNEMPLOYMENT_ENDS, ("id_number", "name", "event_date")),
 }
 DATE_COLUMN = {
     FeedKind.DEATH: "death_date",
     FeedKind.SIGN_OF_LIFE: "event_date",
     FeedKind.DETENTION: "start_date",
     FeedKind.SURVIVOR_END: "event_date",
+    **dict.fromkeys(UNEMPLOYMENT_ENDS, "event_date"),
 }
 
 
@@ -71,7 +83,7 @@ class FeedRow:
     row_number: int
     id_number: str
     name: str
-    event_date: date  # death date, sign-of-life date, detention start, survivor-end event
+    event_date: date  # death date, sign-of-life date, detention start, survivor-end or unemployment-end event
     detail: str  # source or reason
     heir_name: str | None = None
     heir_phone: str | None = None
@@ -204,6 +216,8 @@ def _row(
                 f"{column} of a {what} must be one of {', '.join(sorted(allowed))}, got {detail!r}",
                 "bad_detail",
             )
+    elif kind in UNEMPLOYMENT_ENDS:
+        detail = _get(values, index, "source").lower()[:64] or UNEMPLOYMENT_ENDS[kind]
     else:
         detail = _get(values, index, "source").lower() or "detention"
     return FeedRow(

@@ -60,12 +60,23 @@ def run(
         )
         for r in report.resumed
     ]
+    changes += [
+        CycleChange(
+            entitlement_id=s.entitlement_id,
+            masked_id=s.masked_id,
+            benefit_type=s.benefit_type,
+            change="stopped",  # the benefit period (ends_after) of an unemployment benefit ended
+            month=s.from_month,
+        )
+        for s in report.stopped
+    ]
     return CycleRunResult(
         run_id=report.run_id,
         month=report.month,
         checked=report.checked,
         suspended=len(report.suspended),
         resumed=len(report.resumed),
+        stopped=len(report.stopped),
         reminders=report.reminders,
         changes=changes[:500],
     )

@@ -10,6 +10,9 @@ For month M (the run stands on the 1st of M, when payroll for M is prepared):
   (shared.cycle.resumption), recorded as a PaymentResumption.
 * an OVERDUE entitlement of a person in an emergency period of the policy file (``[[emergency]]``,
   shared/emergency.py) is spared instead: not suspended, listed in the run's report as spared.
+* an entitlement with a limited benefit period (``ends_after``: unemployment benefit, MoHRSS 2019 notice
+  ``004_435b6c8e4ae08301.txt``) whose last month is before M is stopped from the month after its last
+  month (``benefit_period_ended``); nothing else is checked for it.
 * a reminder is queued in the outbox for every ACTIVE entitlement still DUE whose deadline is within the
   policy's ``remind_days_before`` of the 1st of M (one per entitlement and deadline).
 
@@ -44,7 +47,7 @@ from api.payments.transitions import held_by_detention, transition
 from api.regions.scope import NATIONAL, RegionScope
 from shared.cycle import evaluate
 from shared.emergency import sparing
-from shared.enums import CertificationResult, CycleState, PaymentState, SuspensionReason
+from shared.enums import CertificationResult, CycleState, PaymentState, StopReason, SuspensionReason
 from shared.i18n.notices import language_of, notice, written_date
 from shared.idnumber import mask_id, mask_name
 from shared.months import YearMonth
@@ -85,6 +88,16 @@ class Spared:
     emergency: str
 
 
+@dataclass(frozen=True, slots=True)
+class Stopped:
+    """Stopped from ``from_month``: its benefit period ended (the last month was ``ends_after``)."""
+
+    entitlement_id: int
+    masked_id: str
+    benefit_type: str
+    from_month: str
+
+
 @dataclass
 class CycleReport:
     month: str
@@ -94,16 +107,18 @@ class CycleReport:
     resumed: list[Resumed] = field(default_factory=list)
     reminders: int = 0
     spared: list[Spared] = field(default_factory=list)
+    stopped: list[Stopped] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.suspended or self.resumed or self.reminders)
+        return bool(self.suspended or self.resumed or self.reminders or self.stopped)
 
     def summary(self) -> str:
         spared = f", {len(self.spared)} spared by an emergency extension" if self.spared else ""
+        ended = f", {len(self.stopped)} stopped at the end of their benefit period" if self.stopped else ""
         return (
             f"{self.month}: {self.checked} entitlements checked, {len(self.suspended)} suspended, "
-            f"{len(self.resumed)} resumed, {self.reminders} reminders queued{spared}"
+            f"{len(self.resumed)} resumed, {self.reminders} reminders queued{spared}{ended}"
         )
 
 
@@ -161,6 +176,7 @@ def _run(
         "resumed": [asdict(r) for r in report.resumed[:1000]],
         "reminders": report.reminders,
         "spared": [asdict(s) for s in report.spared[:1000]],
+        "stopped": [asdict(s) for s in report.stopped[:1000]],
     }
     run.state = None
     run.finished_at = utcnow()
@@ -180,6 +196,7 @@ def _run(
             "resumed": len(report.resumed),
             "reminders": report.reminders,
             "spared": len(report.spared),
+            "stopped": len(report.stopped),
         },
     )
     return report
@@ -193,6 +210,25 @@ def _still_suspended(session: Session, ent: Entitlement) -> bool:
     ).scalar_one()
     session.refresh(ent)
     return ent.payment_state is PaymentState.SUSPENDED and not held_by_detention(ent)
+
+
+def _end_benefit_period(
+    session: Session, ent: Entitlement, person: Beneficiary, month: YearMonth, actor: str, report: CycleReport
+) -> None:
+    """Stop an entitlement whose limited benefit period (``ends_after``) is over, from the month after its
+    last month (unemployment benefit is paid for a limited number of months: 004_435b6c8e4ae08301.txt)."""
+    assert ent.ends_after is not None
+    start = ent.ends_after.next()
+    transition(
+        session,
+        ent,
+        PaymentState.STOPPED,
+        actor=actor,
+        reason=f"{RUN_REASON}{month}: benefit period ended with {ent.ends_after}",
+        month=start,
+        stop_reason=StopReason.BENEFIT_PERIOD_ENDED,
+    )
+    report.stopped.append(Stopped(ent.id, mask_id(person.id_number), ent.benefit_type.value, str(start)))
 
 
 def _batch(
@@ -224,6 +260,9 @@ def _batch(
         passed[pid].append((ent_id, cid, day))
     for ent, person in rows:
         report.checked += 1
+        if ent.ends_after is not None and ent.ends_after < month:
+            _end_benefit_period(session, ent, person, month, actor, report)
+            continue
         mine = sorted(
             ((day, cid) for ent_id, cid, day in passed[person.id] if ent_id in (None, ent.id)),
         )

@@ -12,7 +12,8 @@ Allowed moves (anything else raises :class:`TransitionError` and changes nothing
 * suspended → active: resumption after a late certification (the caller records the back pay) — but a
   detention suspension is lifted only with ``release=True`` (a release record or a reviewer's decision);
   a certification alone is refused (:class:`HeldByDetention`).
-* active | suspended → stopped (from a month, with a reason): death, end of a survivor entitlement.
+* active | suspended → stopped (from a month, with a reason): death, end of a survivor entitlement, end of
+  an unemployment benefit (its benefit period ran out, or a comparison feed ended it).
 * stopped → anything: refused; a stop is final (a wrong death record is corrected by an admin in
   the roster, not by a feed).
 

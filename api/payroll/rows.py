@@ -3,7 +3,8 @@ they happened, as the monthly run (and the feeds and reviewers between two runs)
 
 The file of month M covers the changes recorded after the previous month's run finished (the previous
 file's cut-off) up to the end of M's run: the suspensions and resumptions (with back pay) the run decided,
-and the stops (deaths, survivor ends) and detention suspensions or releases recorded since the last file.
+and the stops (deaths, survivor ends, unemployment-benefit ends) and detention suspensions or releases
+recorded since the last file.
 Every change is an audit event of :func:`api.payments.transitions.transition`; its sequence number is the
 detail's reference, which the bank's return file names. Only people inside ``scope`` are listed.
 """

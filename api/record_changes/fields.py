@@ -106,6 +106,15 @@ def checked_value(
             if text not in {b.value for b in BenefitType}:
                 raise _invalid(field, "Unknown benefit type.")
             assert ent is not None
+            unemployment = BenefitType.UNEMPLOYMENT
+            if text != ent.benefit_type.value and unemployment in (BenefitType(text), ent.benefit_type):
+                # its benefit period (ends_after) belongs to that type: a pension made from it would be
+                # stopped by the monthly run, and unemployment benefit made from a pension has no period
+                raise _invalid(
+                    field,
+                    "Unemployment benefit has its own benefit period: it is enrolled through the roster, "
+                    "never made from another benefit type or into one.",
+                )
             require_benefit_type_free(session, person.id, BenefitType(text), ent.id)
             return text
         case ChangeField.STATUS:

@@ -39,6 +39,7 @@ ENTITLEMENT_COLUMNS = (
     "payment_state",
     "suspended_since",
     "entitled_since",
+    "ends_after",
     "created_at",
     "updated_at",
 )

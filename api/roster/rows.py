@@ -10,7 +10,7 @@ id_number           yes       18-character resident ID (GB 11643 check digit; bi
 name                yes       name as on the ID card
 region_code         yes       code of the person's current region (must exist in `regions`)
 benefit_type        yes       enterprise_pension | institution_pension | resident_pension |
-                              work_injury | survivor
+                              work_injury | survivor | unemployment
 monthly_amount      yes       yuan per month, at most 2 decimals, > 0 and ≤ 100000
 phone               no        mainland mobile (11 digits), landline (0xx-xxxxxxx) or +country…
 residence_kind      no        domestic (default) | overseas
@@ -20,6 +20,9 @@ payment_state       no        active (default) | suspended
 suspended_since     suspended YYYY-MM month the suspension started
 entitled_since      no        YYYY-MM-DD the benefit began (default: the import date; windows
                               before it are never required)
+ends_after          unemploy- YYYY-MM the last month of the benefit period: required for
+                    ment      unemployment benefit (paid for a limited number of months,
+                              004_435b6c8e4ae08301.txt), refused for the other types
 severely_disabled   no        yes | no (default no): severe disability (visited at home)
 bedridden           no        yes | no (default no)
 lives_alone         no        yes | no (default no)
@@ -55,6 +58,7 @@ OPTIONAL_COLUMNS = (
     "payment_state",
     "suspended_since",
     "entitled_since",
+    "ends_after",
     *FLAG_COLUMNS,
 )
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -127,6 +131,7 @@ class RosterRow:
     severely_disabled: bool = False
     bedridden: bool = False
     lives_alone: bool = False
+    ends_after: str | None = None  # YYYY-MM, unemployment benefit only
 
     @property
     def flags(self) -> tuple[bool, bool, bool]:
@@ -327,6 +332,28 @@ def validate_row(
             elif info is not None and entitled < info[1]:
                 err("entitled_since", "the start date is before the birth date in the ID number")
 
+    # benefit period (unemployment benefit only)
+    ends_text = _clean(values.get("ends_after"))
+    ends = None
+    if benefit is BenefitType.UNEMPLOYMENT:
+        if not ends_text:
+            err(
+                "ends_after",
+                "unemployment benefit is paid for a limited period: give its last month (YYYY-MM)",
+            )
+        else:
+            try:
+                ends_month = YearMonth.parse(ends_text)
+            except (ValueError, TypeError):
+                err("ends_after", "the last month must be written YYYY-MM, e.g. 2027-06")
+            else:
+                if entitled is not None and ends_month < YearMonth.of(entitled):
+                    err("ends_after", "the last month is before the month the benefit began")
+                else:
+                    ends = str(ends_month)
+    elif ends_text:
+        err("ends_after", "a last month (ends_after) is only given for unemployment benefit")
+
     # special groups
     flags: dict[str, bool] = {}
     for column in FLAG_COLUMNS:
@@ -356,5 +383,6 @@ def validate_row(
         payment_state=state,
         suspended_since=since,
         entitled_since=entitled,
+        ends_after=ends,
         **flags,
     )

@@ -300,6 +300,7 @@ class _Run:
                 r.entitled_since
                 if self.iso_dates is False or r.entitled_since is None
                 else r.entitled_since.isoformat(),
+                r.ends_after,
             )
             for r in batch
         )

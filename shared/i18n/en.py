@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "benefit.resident_pension": "Urban and rural resident pension",
     "benefit.work_injury": "Work-injury benefit",
     "benefit.survivor": "Survivor benefit",
+    "benefit.unemployment": "Unemployment benefit",
     "cycle.certified": "Certified for this period",
     "cycle.due": "Certification due",
     "cycle.overdue": "Certification overdue",

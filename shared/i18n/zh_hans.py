@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "benefit.resident_pension": "城乡居民养老金",
     "benefit.work_injury": "工伤长期待遇",
     "benefit.survivor": "遗属待遇",
+    "benefit.unemployment": "失业保险金",
     "cycle.certified": "本期已认证",
     "cycle.due": "需要认证",
     "cycle.overdue": "已过认证期限",

@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "benefit.resident_pension": "城鄉居民養老金",
     "benefit.work_injury": "工傷長期待遇",
     "benefit.survivor": "遺屬待遇",
+    "benefit.unemployment": "失業保險金",
     "cycle.certified": "本期已認證",
     "cycle.due": "需要認證",
     "cycle.overdue": "已過認證期限",

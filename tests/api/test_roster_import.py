@@ -17,6 +17,7 @@ from api.cli import main as cli_main
 from api.roster.report import write_error_report
 from api.roster.service import import_roster
 from shared.idnumber import make_id_number
+from shared.months import YearMonth
 from tests.api.factories import ensure_regions
 
 HEADER = [
@@ -416,3 +417,44 @@ def test_special_group_columns_are_read_from_xlsx(engine, session, tmp_path) -> 
     session.expire_all()
     assert flags_of(session, bedridden["id_number"]) == (False, True, True)
     assert flags_of(session, none["id_number"]) == (False, False, False)
+
+
+def test_unemployment_benefit_imports_with_its_last_month(engine, session, tmp_path) -> None:
+    """Unemployment benefit (004_435b6c8e4ae08301.txt) is paid for a limited period: the roster gives its
+    last month (ends_after), required for that type and refused for the others."""
+    header = [*HEADER, "ends_after"]
+    jobless = new_id(date(1980, 6, 1))
+    rows = [
+        row(
+            id_number=jobless,
+            name="周晓明",
+            benefit_type="unemployment",
+            monthly_amount="1850",
+            entitled_since="2026-03-01",
+            ends_after="2027-02",
+        ),
+        row(id_number=jobless, name="周晓明", benefit_type="survivor", monthly_amount="600"),
+    ]
+    report = import_roster(engine, write_csv(tmp_path / "unemployment.csv", rows, header))
+    assert report.ok and report.imported, report.errors
+    session.expire_all()
+    person = session.execute(sa.select(Beneficiary).where(Beneficiary.id_number == jobless)).scalar_one()
+    ends = {
+        e.benefit_type.value: e.ends_after
+        for e in session.execute(
+            sa.select(Entitlement).where(Entitlement.beneficiary_id == person.id)
+        ).scalars()
+    }
+    assert ends == {"unemployment": YearMonth(2027, 2), "survivor": None}
+
+    bad = [
+        row(benefit_type="unemployment"),  # row 2: no last month
+        row(benefit_type="unemployment", ends_after="2027/02"),  # row 3: not YYYY-MM
+        row(benefit_type="unemployment", entitled_since="2026-05-01", ends_after="2026-04"),  # row 4
+        row(ends_after="2027-02"),  # row 5: a pension has no last month
+    ]
+    people_before = count(session, Beneficiary)
+    report = import_roster(engine, write_csv(tmp_path / "bad-unemployment.csv", bad, header))
+    assert not report.imported
+    assert [(e.row, e.column) for e in report.errors] == [(r, "ends_after") for r in (2, 3, 4, 5)]
+    assert count(session, Beneficiary) == people_before

@@ -121,6 +121,9 @@ def test_shipped_policy_file() -> None:
     xihu = table.policy_for(XIHU, BenefitType.RESIDENT_PENSION)
     assert (xihu.kind, xihu.months) == ("fixed_months", 6)
     assert table.policy_for(XIHU, BenefitType.WORK_INJURY).months == 3
+    # Unemployment benefit: no monthly sign-in (004_435b6c8e4ae08301.txt), at most one check a calendar year.
+    assert table.policy_for(ELSEWHERE, BenefitType.UNEMPLOYMENT) == CyclePolicy("fixed_months", 12, 30)
+    assert table.policy_for(XIHU, BenefitType.UNEMPLOYMENT) == CyclePolicy("fixed_months", 12, 30)
     assert table.signoffs_for(ELSEWHERE) == DEFAULT_SIGNOFFS
     assert table.signoffs_for(XIHU) == ("village", "township")
 

@@ -42,12 +42,12 @@ def build(ui: Ui) -> ft.View:
             reminders=run.reminders,
         )
         lines = [
-            t("console.cycle.change.suspended", id=c.masked_id, month=c.month)
-            if c.change == "suspended"
-            else t("console.cycle.change.resumed", id=c.masked_id, month=c.month, months=c.back_pay_months)
+            t("console.cycle.change.resumed", id=c.masked_id, month=c.month, months=c.back_pay_months)
+            if c.change == "resumed"
+            else t(f"console.cycle.change.{c.change}", id=c.masked_id, month=c.month)
             for c in run.changes[:100]
         ]
-        if not (run.suspended or run.resumed or run.reminders):
+        if not (run.suspended or run.resumed or run.reminders or run.stopped):
             lines = [t("console.cycle.unchanged")]
         changes.controls = [ft.Text(line) for line in lines]
 

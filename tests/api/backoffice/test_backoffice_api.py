@@ -335,3 +335,28 @@ def test_institution_sees_only_its_retirees_and_batch_is_approved(client, sessio
         .all()
     )
     assert methods == [CertificationMethod.ATTESTATION] * 2
+
+
+def test_run_month_reports_an_ended_unemployment_benefit_as_stopped(client, session, make_person, make_staff):
+    """The monthly run answers the unemployment benefits whose benefit period ended (ends_after) as
+    ``stopped`` changes, from the month after the last month."""
+    from shared.enums import BenefitType
+    from shared.months import YearMonth
+
+    admin = make_staff(A)
+    p = make_person(
+        name="钱失业",
+        birth=date(1985, 2, 2),
+        benefits=(BenefitType.UNEMPLOYMENT,),
+        entitled_since=date(2026, 1, 1),
+    )
+    ent = session.execute(sa.select(Entitlement).where(Entitlement.beneficiary_id == p.id)).scalar_one()
+    ent.ends_after = YearMonth(2026, 6)
+    session.commit()
+    result = client.post("/api/v1/backoffice/cycle/run", json={"month": "2026-07"}, headers=admin).json()
+    assert result["stopped"] >= 1
+    assert {"entitlement_id": ent.id, "change": "stopped", "month": "2026-07"}.items() <= next(
+        c for c in result["changes"] if c["entitlement_id"] == ent.id
+    ).items()
+    again = client.post("/api/v1/backoffice/cycle/run", json={"month": "2026-07"}, headers=admin).json()
+    assert again["stopped"] == 0

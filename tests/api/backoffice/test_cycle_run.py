@@ -184,3 +184,61 @@ def test_an_emergency_period_spares_overdue_people_in_its_regions_until_the_exte
     assert "emergency:test epidemic" in flagged.certifications[0].evidence
     assert "emergency:test epidemic" not in visit.certifications[0].evidence  # outside its regions
     assert "emergency:test epidemic" not in face.certifications[0].evidence
+
+
+def test_unemployment_benefit_stops_after_its_last_month(session, make_person):
+    """Unemployment benefit is paid for a limited period (004_435b6c8e4ae08301.txt; the roster's ends_after):
+    the run of the month after the last month stops it (benefit_period_ended, audited); other benefits of
+    the person go on; a second run changes nothing."""
+    from api.comparison.models import RecoveryCase
+    from shared.enums import BenefitType, StopReason
+
+    p = make_person(
+        name="秦失业",
+        birth=date(1979, 3, 3),
+        benefits=(BenefitType.UNEMPLOYMENT, BenefitType.SURVIVOR),
+        entitled_since=date(2025, 11, 1),
+        certified_on=date(2026, 2, 1),
+    )
+    ents = {
+        e.benefit_type: e
+        for e in session.execute(sa.select(Entitlement).where(Entitlement.beneficiary_id == p.id)).scalars()
+    }
+    unemployment, survivor = ents[BenefitType.UNEMPLOYMENT], ents[BenefitType.SURVIVOR]
+    unemployment.ends_after = YearMonth(2026, 10)
+    session.commit()
+    policy, paths = PolicyTable(), RegionPaths()
+
+    october = run_month(session, YearMonth(2026, 10), policy=policy, region_paths=paths, actor="staff:test")
+    session.commit()
+    assert october.stopped == []  # October is the last month: still paid
+    session.refresh(unemployment)
+    assert unemployment.payment_state is PaymentState.ACTIVE
+
+    report = run_month(session, YearMonth(2026, 11), policy=policy, region_paths=paths, actor="staff:test")
+    session.commit()
+    assert [(s.entitlement_id, s.from_month) for s in report.stopped] == [(unemployment.id, "2026-11")]
+    assert "stopped at the end of their benefit period" in report.summary()
+    session.refresh(unemployment)
+    session.refresh(survivor)
+    assert (unemployment.payment_state, unemployment.stopped_reason, unemployment.stopped_from) == (
+        PaymentState.STOPPED,
+        StopReason.BENEFIT_PERIOD_ENDED,
+        YearMonth(2026, 11),
+    )
+    assert survivor.payment_state is not PaymentState.STOPPED
+    stop = session.execute(
+        sa.select(AuditEvent).where(
+            AuditEvent.action == "entitlement.stop", AuditEvent.entity_id == str(unemployment.id)
+        )
+    ).scalar_one()
+    assert stop.reason == "monthly run 2026-11: benefit period ended with 2026-10"
+    run = session.execute(sa.select(CycleRun).where(CycleRun.id == report.run_id)).scalar_one()
+    assert run.report["stopped"][0]["entitlement_id"] == unemployment.id
+    # nothing was paid after the period: no recovery
+    assert session.execute(sa.select(RecoveryCase).where(RecoveryCase.beneficiary_id == p.id)).first() is None
+
+    again = run_month(session, YearMonth(2026, 11), policy=policy, region_paths=paths, actor="staff:test")
+    session.commit()
+    assert again.stopped == [] and again.suspended == []
+    assert verify_chain(session).ok

@@ -108,3 +108,40 @@ def test_source_commands_show_the_key_once_and_store_only_its_hash(db_url, sessi
         sa.text("SELECT action FROM audit_events WHERE entity_type = 'feed_source' ORDER BY seq")
     ).scalars()
     assert list(events) == ["feed_source.add", "feed_source.rotate", "feed_source.revoke"]
+
+
+def test_pull_of_a_pension_start_file_stops_only_unemployment_benefit(
+    db_url, session, engine, make_person, tmp_path
+):
+    """A pension-start file dropped by the pension roll (004_435b6c8e4ae08301.txt, part 4: 比对养老保险
+    待遇领取人员信息)."""
+    from api.beneficiaries.models import Entitlement
+    from shared.enums import BenefitType, PaymentState, StopReason
+
+    person = make_person(name="卢国庆", benefits=(BenefitType.UNEMPLOYMENT,), entitled_since=agency_today())
+    pensioner = make_person(name="卢国强")
+    add_source(session, "yanglao-roll", ["pension_start"])
+    kind_dir = tmp_path / "drop" / "yanglao-roll" / "pension_start"
+    kind_dir.mkdir(parents=True)
+    today = agency_today().isoformat()
+    (kind_dir / "starts.csv").write_bytes(
+        (
+            f"id_number,name,event_date\n{person.id_number},卢国庆,{today}\n{pensioner.id_number},卢国强,{today}\n"
+        ).encode()
+    )
+    assert _pull(db_url, tmp_path / "drop") == 0
+    [done_report] = (kind_dir / "done").glob("*.report.json")
+    report = json.loads(done_report.read_text(encoding="utf-8"))
+    assert report["applied_rows"] == [2]
+    assert [(r["row"], r["code"]) for r in report["refused_rows"]] == [(3, "not_applicable")]
+    session.expire_all()
+    states = {
+        e.beneficiary_id: (e.payment_state, e.stopped_reason)
+        for e in session.execute(
+            sa.select(Entitlement).where(Entitlement.beneficiary_id.in_([person.id, pensioner.id]))
+        ).scalars()
+    }
+    assert states == {
+        person.id: (PaymentState.STOPPED, StopReason.PENSION_STARTED),
+        pensioner.id: (PaymentState.ACTIVE, None),
+    }

@@ -195,3 +195,30 @@ def test_fixed_width_refuses_a_wrong_trailer_or_record_length() -> None:
 def test_csv_cells_that_start_a_formula_are_escaped() -> None:
     table = list(csv.reader(io.StringIO(csv_file.write(_sample()).decode("utf-8-sig"))))
     assert table[3][5] == "'=HYPERLINK(1)"
+
+
+def test_unemployment_stops_go_into_the_payroll_file(
+    client, session, make_person, make_staff, tmp_path
+) -> None:
+    """Both ends of an unemployment benefit are STOP lines: the benefit period ended (the run) and a
+    re-employment record (a feed), each with the benefit type and the month it stops from."""
+    from shared.enums import BenefitType
+
+    ended = make_person(name="秦期满", birth=date(1980, 4, 4), benefits=(BenefitType.UNEMPLOYMENT,))
+    working = make_person(name="秦就业", birth=date(1981, 4, 4), benefits=(BenefitType.UNEMPLOYMENT,))
+    ended_ent, working_ent = _ent(session, ended), _ent(session, working)
+    ended_ent.ends_after = YearMonth(2026, 10)
+    session.commit()
+    f = write_csv(
+        tmp_path / "reemployment.csv",
+        ["id_number", "name", "event_date"],
+        [[working.id_number, "秦就业", "2026-10-20"]],
+    )
+    import_feed(session, FeedKind.REEMPLOYMENT, f, ctx=feed_ctx(paid_through=YearMonth(2026, 10)))
+    session.commit()
+    run_month(session, NOVEMBER, policy=PolicyTable(), region_paths=RegionPaths(), actor="staff:test")
+    session.commit()
+    admin = make_staff(StaffRole.ADMIN)
+    rows = fixed_width.parse(client.get("/api/v1/backoffice/payroll/2026-11.txt", headers=admin).content)
+    stops = {(r.entitlement_id, r.benefit_type, r.month) for r in rows.payroll.rows if r.action == "STOP"}
+    assert {(ended_ent.id, "unemployment", "2026-11"), (working_ent.id, "unemployment", "2026-11")} <= stops

@@ -292,3 +292,21 @@ def test_history_lists_every_proposal_newest_first(client, make_person, staff):
     ]
     assert record["changes"][1]["decision_reason"] == "证件不符"
     assert record["entitlements"][0]["monthly_cents"] == 312550
+
+
+def test_benefit_type_is_never_changed_to_or_from_unemployment(client, session, make_person, staff):
+    """Unemployment benefit carries its benefit period (ends_after): a record change cannot turn it into
+    another type (the run would stop that one) nor make it from another type (no period)."""
+    from shared.enums import BenefitType
+
+    person = make_person(region_code=VILLAGE, benefits=(BenefitType.UNEMPLOYMENT, BenefitType.SURVIVOR))
+    unemployment, survivor = person.entitlements
+    for ent, value in ((unemployment, "enterprise_pension"), (survivor, "unemployment")):
+        resp = _propose(client, staff["coordinator"], person, "benefit_type", value, entitlement_id=ent.id)
+        assert (resp.status_code, resp.json()["error"]) == (422, "change_value_invalid"), value
+        assert resp.json()["params"] == {"field": "benefit_type"}
+    session.expire_all()
+    assert [e.benefit_type for e in session.get(Beneficiary, person.id).entitlements] == [
+        BenefitType.UNEMPLOYMENT,
+        BenefitType.SURVIVOR,
+    ]
