@@ -5,7 +5,7 @@ number of months; the monthly run stops it from the month after ``ends_after``. 
 The benefit type ``unemployment`` itself needs no schema change (benefit types are stored as VARCHAR).
 
 Revision ID: unemployment_ends_after
-Revises: record_changes
+Revises: death_reports
 Create Date: 2026-11-30 17:30:00+00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "unemployment_ends_after"
-down_revision: str | None = "record_changes"
+down_revision: str | None = "death_reports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
