@@ -4,7 +4,9 @@ For month M (the run stands on the 1st of M, when payroll for M is prepared):
 
 * an ACTIVE entitlement whose previous window closed uncertified (cycle state OVERDUE) is suspended
   from M — "suspension from that month". (The cycle rules may name an earlier month when several windows
-  were missed; those months were paid already, so the run never suspends retroactively.)
+  were missed; those months were paid already, so the run never suspends retroactively.) Not when the
+  person has a passed certification dated in or after that month: certified late, but before the run was
+  made — a suspension would only be lifted by it at once, and a month run again would flip back and forth.
 * a SUSPENDED entitlement with a passed certification dated in or after its suspension month is resumed:
   payment from the month after the certification, back pay for the suspended months up to it
   (shared.cycle.resumption), recorded as a PaymentResumption.
@@ -269,32 +271,7 @@ def _batch(
         path = region_paths.path(session, person.region_code)
         rule = policy.policy_for(path, ent.benefit_type)
         if ent.payment_state is PaymentState.SUSPENDED:
-            if held_by_detention(ent):
-                continue  # a certification does not lift a detention: a release record or a reviewer does
-            since = ent.suspended_since
-            late = [(day, cid) for day, cid in mine if since is None or YearMonth.of(day) >= since]
-            if late and _still_suspended(session, ent):
-                day, cid = late[-1]
-                res = resume_after_certification(
-                    session,
-                    ent,
-                    certification_id=cid,
-                    certified_on=day,
-                    policy=policy,
-                    region_paths=region_paths,
-                    actor=actor,
-                    reason=f"{RUN_REASON}{month}: certified on {day} after suspension",
-                )
-                report.resumed.append(
-                    Resumed(
-                        ent.id,
-                        mask_id(person.id_number),
-                        ent.benefit_type.value,
-                        str(res.resume_month),
-                        res.back_pay_months,
-                        res.back_pay_cents,
-                    )
-                )
+            _resume_if_certified(session, ent, person, mine, month, policy, region_paths, actor, report)
             continue
         status = evaluate(
             rule,
@@ -306,6 +283,10 @@ def _batch(
         )
         if status.state is CycleState.OVERDUE:
             start = max(status.suspend_from or month, month)
+            if any(YearMonth.of(day) >= start for day, _ in mine):
+                # certified after the window closed but before this run was made (a late run, or a month
+                # run again): suspending now would only be lifted by that certification with back pay
+                continue
             spared_by = sparing(policy.emergencies, month, status.suspend_from or month, path)
             if spared_by is not None:
                 masked = mask_id(person.id_number)
@@ -341,3 +322,45 @@ def _batch(
                 ),
             )
             report.reminders += queued is not None
+
+
+def _resume_if_certified(
+    session: Session,
+    ent: Entitlement,
+    person: Beneficiary,
+    mine: list[tuple[date, int]],
+    month: YearMonth,
+    policy: PolicyTable,
+    region_paths: RegionPaths,
+    actor: str,
+    report: CycleReport,
+) -> None:
+    """Resume a suspended entitlement from its latest passed certification dated in or after the
+    suspension month (with back pay); a detention is never lifted by a certification."""
+    if held_by_detention(ent):
+        return  # a release record or a reviewer lifts a detention
+    since = ent.suspended_since
+    late = [(day, cid) for day, cid in mine if since is None or YearMonth.of(day) >= since]
+    if not late or not _still_suspended(session, ent):
+        return
+    day, cid = late[-1]
+    res = resume_after_certification(
+        session,
+        ent,
+        certification_id=cid,
+        certified_on=day,
+        policy=policy,
+        region_paths=region_paths,
+        actor=actor,
+        reason=f"{RUN_REASON}{month}: certified on {day} after suspension",
+    )
+    report.resumed.append(
+        Resumed(
+            ent.id,
+            mask_id(person.id_number),
+            ent.benefit_type.value,
+            str(res.resume_month),
+            res.back_pay_months,
+            res.back_pay_cents,
+        )
+    )

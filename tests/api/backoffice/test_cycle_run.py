@@ -102,6 +102,50 @@ def test_monthly_run_suspends_resumes_reminds_and_is_idempotent(session, make_pe
     assert session.get(OutboxMessage, reminders[0].id).status is OutboxStatus.SENT
 
 
+def test_a_certification_made_before_a_late_run_is_not_suspended_and_a_rerun_changes_nothing(
+    session, make_person
+):
+    """Window Dec 2024 – Nov 2025 missed (seen from 1 November 2026); certified on 7 Dec 2026, and November
+    is run only after that: the person is not suspended (a suspension would be lifted by that certification
+    at once), and every run of the month agrees. Without the certification the run suspends from November."""
+    from api.beneficiaries.models import Certification
+    from shared.enums import CertificationResult
+
+    person = make_person(name="秦晚", birth=date(1946, 12, 25), certified_on=date(2023, 12, 10))
+    ent = _since_2020(session, person)
+    first = session.execute(
+        sa.select(Certification).where(Certification.beneficiary_id == person.id)
+    ).scalar_one()
+    session.add(
+        Certification(
+            beneficiary_id=person.id,
+            window_start=date(2026, 12, 1),
+            window_end=date(2027, 11, 30),
+            method=first.method,
+            operator_kind=first.operator_kind,
+            result=CertificationResult.PASSED,
+            evidence=[],
+            certified_at=datetime(2026, 12, 7, 2, 0, tzinfo=UTC),
+            local_date=date(2026, 12, 7),
+        )
+    )
+    other = make_person(name="秦早", birth=date(1946, 12, 25), certified_on=date(2023, 12, 10))
+    other_ent = _since_2020(session, other)
+    policy, paths = PolicyTable(), RegionPaths()
+    for _ in range(3):
+        report = run_month(
+            session, YearMonth(2026, 11), policy=policy, region_paths=paths, actor="staff:test"
+        )
+        session.commit()
+        assert report.resumed == []
+        suspended = {s.entitlement_id: s.from_month for s in report.suspended}
+        assert ent.id not in suspended
+    session.refresh(ent)
+    session.refresh(other_ent)
+    assert ent.payment_state is PaymentState.ACTIVE
+    assert (other_ent.payment_state, str(other_ent.suspended_since)) == (PaymentState.SUSPENDED, "2026-11")
+
+
 def test_an_emergency_period_spares_overdue_people_in_its_regions_until_the_extension_ends(
     session, make_person
 ):
