@@ -25,6 +25,7 @@ A regional administrator runs it for their region subtree only (``scope``; the r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -197,7 +198,7 @@ def _still_suspended(session: Session, ent: Entitlement) -> bool:
 
 def _batch(
     session: Session,
-    ids: list[int],
+    ids: Sequence[int],
     today: date,
     month: YearMonth,
     policy: PolicyTable,
