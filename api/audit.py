@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -238,7 +238,7 @@ def _lock_head(session: Session, chain: str = GLOBAL_CHAIN) -> AuditChainHead:
             .values(last_seq=AuditChainHead.last_seq)
             .execution_options(synchronize_session=False)
         )
-        if locked.rowcount:
+        if cast("sa.CursorResult[Any]", locked).rowcount:  # an UPDATE's result (typed as Result)
             return session.execute(
                 sa.select(AuditChainHead)
                 .where(AuditChainHead.chain == chain)
@@ -335,7 +335,7 @@ def add_recorded(
         actor=actor,
         action=action,
         entity_type=entity_type,
-        entity_id=row.id if entity_id is None else entity_id,
+        entity_id=row.id if entity_id is None else entity_id,  # type: ignore[attr-defined]  # every table has an id
         after=after,
         region=region,
     )

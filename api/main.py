@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
@@ -151,7 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reads.dispose()
         engine.dispose()
 
-    common = {
+    common: dict[str, Any] = {
         "title": "lifecert",
         "summary": "Benefit-eligibility certification (proof of life)",
         "version": "0.1.0",

@@ -13,7 +13,7 @@ from shared.backoffice_schemas import AuditPage
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/audit", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
 
 
 @router.get("", response_model=AuditPage, responses=ERRORS)

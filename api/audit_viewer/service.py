@@ -29,8 +29,9 @@ from shared.backoffice_schemas import AuditEventPublic, AuditPage
 from shared.cycle import day_starts_at
 from shared.record_changes import mask_account
 
-# Audit entity types recorded about one person, and the model whose ``beneficiary_id`` says whom.
-PERSON_RECORDS = {
+# Audit entity types recorded about one person, and the model whose ``beneficiary_id`` says whom (Any:
+# SQLAlchemy's typing has no "a mapped class with these columns").
+PERSON_RECORDS: dict[str, Any] = {
     "entitlement": Entitlement,
     "certification": Certification,
     "review_item": ReviewItem,

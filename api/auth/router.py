@@ -30,7 +30,9 @@ from shared.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422, 429, 503)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 409, 422, 429, 503)
+}
 
 
 def staff_public(staff: StaffUser) -> StaffPublic:

@@ -13,7 +13,7 @@ from shared.case_schemas import CaseSource, TipoffCreate, TipoffLookup, TipoffRe
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/tipoffs", tags=["tip-offs"])
-ERRORS = {code: {"model": ErrorResponse} for code in (404, 422, 429, 503)}
+ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorResponse} for code in (404, 422, 429, 503)}
 
 
 @router.post("", response_model=TipoffReceipt, status_code=201, responses=ERRORS)

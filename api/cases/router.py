@@ -46,7 +46,9 @@ from shared.idnumber import mask_id, mask_name
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/cases", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)
+}
 
 
 def public(session: Session, case: Case, *, with_entries: bool = True) -> CasePublic:

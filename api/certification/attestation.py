@@ -208,7 +208,7 @@ def submit_if_complete(
     return review.open_item(
         session,
         kind=ReviewKind.ATTESTATION,
-        person=session.get(Beneficiary, attestation.beneficiary_id),
+        person=session.get_one(Beneficiary, attestation.beneficiary_id),
         method=CertificationMethod.ATTESTATION,
         operator=Operator(OperatorKind.STAFF, staff.id),
         now=now,
@@ -218,7 +218,7 @@ def submit_if_complete(
 
 
 def public(session: Session, attestation: Attestation) -> AttestationPublic:
-    person = session.get(Beneficiary, attestation.beneficiary_id)
+    person = session.get_one(Beneficiary, attestation.beneficiary_id)
     name, id_number = masked(person)
     item = session.execute(
         sa.select(ReviewItem.public_id).where(ReviewItem.attestation_id == attestation.id)

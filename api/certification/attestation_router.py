@@ -29,7 +29,9 @@ from shared.schemas import AttestationCreate, AttestationPublic, ErrorResponse, 
 from shared.wire import SaneDate
 
 router = APIRouter(prefix="/api/v1/attestations", tags=["attestation"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)
+}
 
 
 def _today() -> date:

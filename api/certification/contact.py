@@ -59,8 +59,8 @@ def redeem_code(session: Session, code: str, *, now: datetime) -> tuple[Certific
     ).first()
     if row is None:
         raise ApiError(422, "contact_code_invalid", INVALID_CODE)
-    certification = session.get(Certification, row.certification_id)
-    person = session.get(Beneficiary, row.beneficiary_id, with_for_update=True)
+    certification = session.get_one(Certification, row.certification_id)  # foreign keys: they exist
+    person = session.get_one(Beneficiary, row.beneficiary_id, with_for_update=True)
     return certification, person
 
 

@@ -5,7 +5,7 @@ their region scope (the same 404 as an unknown person otherwise), and they are r
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
@@ -26,14 +26,16 @@ from shared.schemas import ErrorResponse, ReviewStatusPublic
 from shared.wire import SafeText
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
-ERRORS = {code: {"model": ErrorResponse} for code in (404, 409, 413, 415, 422, 429)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (404, 409, 413, 415, 422, 429)
+}
 
 IdNumber = Annotated[SafeText, Form(min_length=1, max_length=40)]
 Name = Annotated[SafeText, Form(min_length=1, max_length=100)]
 Note = Annotated[SafeText | None, Form(max_length=500)]
 
 
-_SUBMISSION = {
+_SUBMISSION: dict[str, Any] = {
     "response_model": ReviewStatusPublic,
     "status_code": 201,
     "responses": {

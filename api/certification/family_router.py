@@ -22,8 +22,12 @@ from shared.idnumber import mask_id, mask_name
 from shared.schemas import BindRequest, ChallengeResponse, ErrorResponse, RelativePublic
 
 router = APIRouter(prefix="/api/v1/family", tags=["family"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
-ERRORS_LIMITED = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422, 429, 503)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
+}
+ERRORS_LIMITED: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422, 429, 503)
+}
 
 
 @router.get("/relatives", response_model=list[RelativePublic], responses=ERRORS)
@@ -81,7 +85,7 @@ def start_family_certification(
     """A face challenge for a bound relative; the relative's face is checked, you are the operator."""
     with session_scope(ctx.sessions) as session:
         binding = family.binding_of(session, helper, binding_id)
-        person = session.get(Beneficiary, binding.beneficiary_id)
+        person = session.get_one(Beneficiary, binding.beneficiary_id)
         require_certifiable(session, person)
         return service.start(
             session,

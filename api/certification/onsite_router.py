@@ -39,7 +39,9 @@ router = APIRouter(prefix="/api/v1", tags=["on-site"])
 ConfirmingStaff = Annotated[
     StaffUser, Depends(require_role(StaffRole.COORDINATOR, StaffRole.REVIEWER, StaffRole.ADMIN))
 ]
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422, 429, 503)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422, 429, 503)
+}
 
 
 @router.post("/onsite/challenges", response_model=ChallengeResponse, status_code=201, responses=ERRORS)

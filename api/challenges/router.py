@@ -25,7 +25,9 @@ from shared.schemas import ChallengeRequest, ChallengeResponse, ErrorResponse, F
 
 router = APIRouter(prefix="/api/v1/challenges", tags=["certification"])
 
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 503)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 503)
+}
 
 
 @router.post(

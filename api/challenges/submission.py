@@ -38,7 +38,7 @@ from api.challenges.models import (
 )
 from api.challenges.types import Claim, FrameUpload
 from api.core.context import CertContext
-from api.core.db import session_scope, utcnow
+from api.core.db import rowcount, session_scope, utcnow
 from api.core.errors import ApiError
 from api.core.idempotency import INVALID_KEY, KEY_RE
 from api.core.operator import Operator
@@ -91,7 +91,9 @@ def _stored_answer(session: Session, key: str, challenge_id: str) -> FramesResul
     return FramesResult.model_validate(record.response)
 
 
-def _refuse_spent(challenge: Challenge, now: datetime) -> None:
+def _refuse_spent(challenge: Challenge | None, now: datetime) -> None:
+    if challenge is None:  # deleted meanwhile (retention): as if it never existed
+        raise ApiError(404, "not_found", "This challenge does not exist. Start a new certification.")
     if challenge.used_at is not None:
         raise ApiError(409, "challenge_used", "This challenge was already used. Start a new certification.")
     if challenge.expires_at <= now:
@@ -135,11 +137,15 @@ def _claim(
         with session_scope(ctx.sessions) as session:
             session.add(IdempotencyRecord(key=key, challenge_id=challenge_id, claimed_at=now))
             session.flush()
-            taken = session.execute(
-                sa.update(Challenge)
-                .where(Challenge.id == challenge_id, Challenge.used_at.is_(None), Challenge.expires_at > now)
-                .values(used_at=now)
-            ).rowcount
+            taken = rowcount(
+                session.execute(
+                    sa.update(Challenge)
+                    .where(
+                        Challenge.id == challenge_id, Challenge.used_at.is_(None), Challenge.expires_at > now
+                    )
+                    .values(used_at=now)
+                )
+            )
             if taken != 1:
                 raise _Spent()
             _record_consent(session, claim, upload, now)
@@ -177,15 +183,17 @@ def _take_over(ctx: CertContext, claim: Claim, upload: FrameUpload) -> bool:
     The challenge stays used by this key; consents the first attempt did not record are recorded now."""
     cutoff = claim.claimed_at - timedelta(seconds=ctx.cert.claim_lease_seconds)
     with session_scope(ctx.sessions) as session:
-        taken = session.execute(
-            sa.update(IdempotencyRecord)
-            .where(
-                *_pending(claim.key),
-                IdempotencyRecord.challenge_id == claim.challenge_id,
-                IdempotencyRecord.claimed_at < cutoff,
+        taken = rowcount(
+            session.execute(
+                sa.update(IdempotencyRecord)
+                .where(
+                    *_pending(claim.key),
+                    IdempotencyRecord.challenge_id == claim.challenge_id,
+                    IdempotencyRecord.claimed_at < cutoff,
+                )
+                .values(claimed_at=claim.claimed_at)
             )
-            .values(claimed_at=claim.claimed_at)
-        ).rowcount
+        )
         if taken != 1:
             return False
         given = set(
@@ -201,9 +209,11 @@ def _take_over(ctx: CertContext, claim: Claim, upload: FrameUpload) -> bool:
 def _complete(session: Session, claim: Claim, now: datetime) -> None:
     """Mark the claim's record complete if this request still holds the claim (first write of the
     recording transaction, so a takeover waits for it or finds the record complete)."""
-    held = session.execute(
-        sa.update(IdempotencyRecord).where(*_held(claim)).values(completed_at=now, status_code=200)
-    ).rowcount
+    held = rowcount(
+        session.execute(
+            sa.update(IdempotencyRecord).where(*_held(claim)).values(completed_at=now, status_code=200)
+        )
+    )
     if held != 1:
         raise _LostClaim()
 
@@ -265,7 +275,7 @@ def _release(ctx: CertContext, claim: Claim) -> None:
     """Undo a claim whose decision could not be made or recorded (nothing else was written) — only if this
     request still holds it: a claim taken over by a retry belongs to that retry."""
     with session_scope(ctx.sessions) as session:
-        released = session.execute(sa.delete(IdempotencyRecord).where(*_held(claim))).rowcount
+        released = rowcount(session.execute(sa.delete(IdempotencyRecord).where(*_held(claim))))
         if released == 1:
             session.execute(
                 sa.update(Challenge).where(Challenge.id == claim.challenge_id).values(used_at=None)
@@ -289,7 +299,7 @@ def _references(ctx: CertContext, beneficiary_id: int) -> list[Template]:
             photo = load_photo(ctx.storage, row) if row.template is None else None
             if row.template is None and photo:
                 try:
-                    made = ctx.engines.run(lambda engine, photo=photo: engine.enrol(photo))
+                    made = ctx.engines.run(lambda engine, photo=photo: engine.enrol(photo))  # type: ignore[misc]  # the default binds this photo; mypy cannot infer such a lambda
                 except FaceInputError as exc:
                     log.warning("reference %s cannot be enrolled: %s", row.id, exc.code)
                     row.active = False
@@ -338,7 +348,7 @@ def submit(
         now = utcnow()
         with session_scope(ctx.sessions) as session:
             _complete(session, claimed, now)
-            person = session.get(Beneficiary, claimed.beneficiary_id, with_for_update=True)
+            person = session.get_one(Beneficiary, claimed.beneficiary_id, with_for_update=True)
             answer = outcomes.record(
                 session,
                 ctx,

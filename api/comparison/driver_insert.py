@@ -41,14 +41,19 @@ def stored_enum(value: Enum | None) -> str | None:
     return None if value is None else value.value
 
 
-def insert_rows(session: Session, table: sa.Table, columns: Sequence[str], rows: list[tuple]) -> None:
+def insert_rows(session: Session, table: sa.FromClause, columns: Sequence[str], rows: list[tuple]) -> None:
     """Every row into ``table`` through the session's connection: ``COPY … FROM STDIN`` on PostgreSQL
     (psycopg), ``INSERT … VALUES`` with ``executemany`` elsewhere."""
+    if not isinstance(table, sa.TableClause):  # a mapped class's __table__ is typed as any FROM clause
+        raise TypeError(f"insert_rows needs a table, not {table!r}")
     if not rows:
         return
     conn = session.connection()
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        cursor = conn.connection.dbapi_connection.cursor()
+        dbapi = conn.connection.dbapi_connection
+        if dbapi is None:
+            raise RuntimeError("the session's database connection is closed")
+        cursor = dbapi.cursor()
         with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -64,6 +69,14 @@ def stored_to_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(value)
+
+
+def stored_to_day(value: Any) -> date:
+    """A NOT NULL DATE column read through the driver (see ``stored_to_date``)."""
+    day = stored_to_date(value)
+    if day is None:
+        raise ValueError("NULL read from a NOT NULL date column")
+    return day
 
 
 def select_in(session: Session, sql: str, values: Sequence[Any]) -> list[tuple]:

@@ -32,7 +32,9 @@ from shared.feed_schemas import BATCH_ID_PATTERN, FeedBatchIn, FeedBatchReport
 from shared.schemas import ErrorDetail, ErrorResponse
 
 router = APIRouter(prefix="/api/v1/feeds", tags=["data sources"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 422, 429)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 422, 429)
+}
 BatchId = Annotated[str, Path(pattern=BATCH_ID_PATTERN, max_length=128)]
 
 

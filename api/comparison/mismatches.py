@@ -85,7 +85,7 @@ def decide_mismatch(
     row = FeedRow.from_json(item.row)
     outcome = UNCHANGED
     if apply:
-        person = session.get(Beneficiary, item.beneficiary_id)
+        person = session.get_one(Beneficiary, item.beneficiary_id)
         p = FeedPerson(
             person.id,
             person.id_number,

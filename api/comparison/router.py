@@ -20,7 +20,9 @@ from shared.idnumber import mask_id
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/feed-mismatches", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
+}
 
 
 def _public(item: FeedMismatch, person: Beneficiary) -> FeedMismatchPublic:
@@ -82,4 +84,4 @@ def decide(
         session.rollback()
         raise ApiError(409, "cannot_apply", outcome.refused)
     session.commit()
-    return _public(item, session.get(Beneficiary, item.beneficiary_id))
+    return _public(item, session.get_one(Beneficiary, item.beneficiary_id))

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from api import audit
-from api.comparison.driver_insert import select_in, stored_to_date
+from api.comparison.driver_insert import select_in, stored_to_date, stored_to_day
 from api.comparison.events import HANDLERS
 from api.comparison.feed import FeedContext, FeedPerson, FeedReport, Matched, count
 from api.comparison.mismatches import open_mismatches
@@ -193,6 +193,6 @@ def _people(session: Session, id_numbers: Iterable[str]) -> dict[str, FeedPerson
         numbers,
     )
     return {
-        number: FeedPerson(pid, number, name, stored_to_date(birth), region, zone, stored_to_date(deceased))
+        number: FeedPerson(pid, number, name, stored_to_day(birth), region, zone, stored_to_date(deceased))
         for pid, number, name, birth, region, zone, deceased in found
     }

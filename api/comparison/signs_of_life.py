@@ -21,6 +21,7 @@ from api.comparison.driver_insert import (
     stored_json,
     stored_time,
     stored_to_date,
+    stored_to_day,
 )
 from api.comparison.feed import (
     APPLIED,
@@ -80,7 +81,7 @@ class _Plan(NamedTuple):
 class _JsonText(dict):
     """``"source:<detail>"`` as JSON text, computed once per distinct detail."""
 
-    def __missing__(self, detail: str) -> str:
+    def __missing__(self, detail: str) -> str | None:
         text = self[detail] = stored_json(f"source:{detail}")
         return text
 
@@ -157,7 +158,7 @@ def record_signs_of_life(
             f"AND window_start >= '{earliest}' AND entitlement_id {{in_}}",
             list({p.entitlement_id for p in plans}),
         ):
-            done.add((ent_id, stored_to_date(start)))
+            done.add((ent_id, stored_to_day(start)))
     dialect = session.get_bind().dialect.name
     new_rows: list[tuple] = []
     new_meta: list[_Plan] = []

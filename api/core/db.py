@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -38,6 +38,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched (``Session.execute`` types every result as a ``Result``; for
+    these statements it is a ``CursorResult``, which counts them)."""
+    return cast("sa.CursorResult[Any]", result).rowcount
 
 
 def utcnow() -> datetime:
@@ -194,7 +200,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
-def alembic_render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def alembic_render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Render our TypeDecorators as the plain types they store, so migrations don't import api.core.db."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

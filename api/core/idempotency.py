@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -108,7 +109,7 @@ class _Claim:
                     .values(claimed_at=self.claimed_at)
                 )
                 session.commit()
-                if taken.rowcount == 1:
+                if cast("sa.CursorResult[Any]", taken).rowcount == 1:  # an UPDATE's result (typed as Result)
                     return None
                 return session.get(IdempotentRequest, (self.key, self.scope))
             session.expunge(row)

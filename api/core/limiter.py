@@ -60,12 +60,15 @@ MESSAGES = {
 def _storage(uri: str) -> Storage:
     if uri.startswith("memory://"):
         return MemoryStorage(uri, wrap_exceptions=True)
-    return storage_from_string(
+    storage = storage_from_string(
         uri,
         wrap_exceptions=True,
         socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         socket_timeout=REDIS_TIMEOUT_SECONDS,
     )
+    if not isinstance(storage, Storage):  # an "async+..." URI: the limiter calls its storage synchronously
+        raise ValueError(f"the rate limiter needs a synchronous storage, not {uri.split(':', 1)[0]}")
+    return storage
 
 
 class RateLimiter:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -74,7 +75,10 @@ def claim(session: Session, month: YearMonth, *, actor: str, region_code: str | 
 
 
 def _holds_sqlite_write_lock(session: Session) -> bool:
-    return bool(session.connection().connection.dbapi_connection.in_transaction)
+    dbapi = session.connection().connection.dbapi_connection
+    if dbapi is None:
+        raise RuntimeError("the session's database connection is closed")
+    return bool(dbapi.in_transaction)
 
 
 def _claim_row(session: Session, month: YearMonth, started: datetime, actor: str, region: str | None) -> int:
@@ -114,7 +118,7 @@ def _claim_row(session: Session, month: YearMonth, started: datetime, actor: str
     raise AssertionError("unreachable")
 
 
-def _running(engine: sa.Engine, month: YearMonth) -> tuple[datetime, str] | None:
+def _running(engine: sa.Engine | sa.Connection, month: YearMonth) -> tuple[datetime, str] | None:
     with Session(engine) as s:
         row = s.execute(
             sa.select(CycleRun.created_at, CycleRun.actor).where(
@@ -124,7 +128,7 @@ def _running(engine: sa.Engine, month: YearMonth) -> tuple[datetime, str] | None
     return (row[0], row[1]) if row else None
 
 
-def _take_over_abandoned(engine: sa.Engine, month: YearMonth) -> bool:
+def _take_over_abandoned(engine: sa.Engine | sa.Connection, month: YearMonth) -> bool:
     """Delete the month's "running" row when its run is long gone; True when one was deleted."""
     with Session(engine) as s, s.begin():
         deleted = s.execute(
@@ -134,7 +138,7 @@ def _take_over_abandoned(engine: sa.Engine, month: YearMonth) -> bool:
                 CycleRun.created_at < utcnow() - ABANDONED_AFTER,
             )
         )
-    return bool(deleted.rowcount)
+    return bool(cast("sa.CursorResult[Any]", deleted).rowcount)  # a DELETE's result (typed as Result)
 
 
 def release_unfinished(session: Session, taken: MonthClaim) -> None:

@@ -15,7 +15,7 @@ from shared.months import YearMonth
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/cycle", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422)}
 
 
 @router.post("/run", response_model=CycleRunResult, responses=ERRORS)

@@ -30,6 +30,7 @@ A regional administrator runs it for their region subtree only (``scope``; the r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -235,7 +236,7 @@ def _end_benefit_period(
 
 def _batch(
     session: Session,
-    ids: list[int],
+    ids: Sequence[int],
     today: date,
     month: YearMonth,
     policy: PolicyTable,

@@ -17,7 +17,7 @@ from api.disclosure.service import tipoff_url
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/disclosure", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorResponse} for code in (401, 403, 404, 422)}
 
 
 @router.get("/{village_code}/{half_year}.{fmt}", response_class=Response, responses=ERRORS)

@@ -95,12 +95,12 @@ def build(
     )
     ids = [p.id for p in people]
     states: dict[int, list[PaymentState]] = defaultdict(list)
-    for pid, state in session.execute(
+    for pid, payment_state in session.execute(
         sa.select(Entitlement.beneficiary_id, Entitlement.payment_state).where(
             Entitlement.beneficiary_id.in_(ids)
         )
     ):
-        states[pid].append(state)
+        states[pid].append(payment_state)
     latest: dict[int, tuple[date, str]] = {}
     for pid, day, method in session.execute(
         sa.select(Certification.beneficiary_id, Certification.local_date, Certification.method)

@@ -22,7 +22,9 @@ from shared.enums import StaffRole
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/institutions", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
+}
 UnitAdmin = Annotated[StaffUser, Depends(require_role(StaffRole.UNIT_ADMIN))]
 
 

@@ -42,7 +42,7 @@ def institution_of(session: Session, staff: StaffUser) -> Institution:
     link = session.get(InstitutionAdmin, staff.id)
     if link is None:
         raise ApiError(403, "forbidden", "This account does not administer an institution.")
-    return session.get(Institution, link.institution_id)
+    return session.get_one(Institution, link.institution_id)  # a foreign key: it exists
 
 
 def retirees(
@@ -226,7 +226,7 @@ def decide(
 
 
 def public(session: Session, batch: BatchAttestation, certified: int = 0) -> BatchAttestationPublic:
-    inst = session.get(Institution, batch.institution_id)
+    inst = session.get_one(Institution, batch.institution_id)  # a foreign key: it exists
     return BatchAttestationPublic(
         id=batch.id,
         institution_id=inst.id,

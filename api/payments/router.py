@@ -17,7 +17,9 @@ from shared.backoffice_schemas import DetentionRelease, DetentionReleased
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/entitlements", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
+}
 
 
 @router.post("/{entitlement_id}/detention-release", response_model=DetentionReleased, responses=ERRORS)

@@ -96,7 +96,7 @@ def apply(
             ent.suspension_reason = reason
             action = "entitlement.suspend"
         case (PaymentState.SUSPENDED, PaymentState.SUSPENDED):
-            _need_month(month, "suspend")
+            month = _need_month(month, "suspend")
             reason = _need_reason(suspension_reason)
             current = ent.suspended_since
             stronger = _RANK[reason] > _RANK[ent.suspension_reason]
@@ -139,9 +139,10 @@ def apply(
     return Change(ent.id, action, before, _snapshot(ent))
 
 
-def _need_month(month: YearMonth | None, what: str) -> None:
+def _need_month(month: YearMonth | None, what: str) -> YearMonth:
     if not isinstance(month, YearMonth):
         raise TransitionError(f"to {what} a payment, say from which month (YYYY-MM)")
+    return month
 
 
 def _need_reason(reason: SuspensionReason | None) -> SuspensionReason:

@@ -28,7 +28,9 @@ from shared.schemas import ErrorResponse
 from shared.wire import MONTH_PATTERN
 
 router = APIRouter(prefix="/api/v1/backoffice/payroll", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 422)
+}
 MAX_RETURN_BYTES = 8 * 1024 * 1024  # about 170,000 fixed-width lines
 MonthPath = Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM")]
 
@@ -116,7 +118,7 @@ def _public(case: PaymentFailure, id_number: str) -> PaymentFailurePublic:
     )
 
 
-def _scoped_failures(scope: RegionScope) -> sa.Select[tuple[PaymentFailure, str]]:
+def _scoped_failures(scope: RegionScope) -> sa.Select[PaymentFailure, str]:
     return (
         sa.select(PaymentFailure, Beneficiary.id_number)
         .join(Entitlement, Entitlement.id == PaymentFailure.entitlement_id)

@@ -21,7 +21,9 @@ from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/challenges", tags=["certification"])
 
-ERRORS = {code: {"model": ErrorResponse} for code in (404, 409, 410, 413, 415, 422, 429, 503)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (404, 409, 410, 413, 415, 422, 429, 503)
+}
 
 
 async def _read_picture(request: Request) -> bytes:

@@ -25,7 +25,7 @@ from shared.schemas import ErrorDetail, ErrorResponse, ReceiptPublic, StatusRequ
 
 router = APIRouter(prefix="/api/v1/receipts", tags=["receipts"])
 
-_errors = {
+_errors: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorResponse, "description": "unknown ID number or name does not match (same answer)"},
     422: {"model": ErrorResponse, "description": "invalid input, with a message to show"},
     429: {"model": ErrorResponse, "description": "too many lookups from this client"},

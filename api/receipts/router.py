@@ -19,7 +19,7 @@ from shared.schemas import ErrorResponse, ReceiptQrRequest, ReceiptTokenRequest,
 
 router = APIRouter(prefix="/api/v1/receipts", tags=["receipts"])
 
-_QR_CONTENT = {"image/png": {}, "image/svg+xml": {}}
+_QR_CONTENT: dict[str, dict[str, object]] = {"image/png": {}, "image/svg+xml": {}}
 
 
 @router.post("/verify", response_model=ReceiptVerification)

@@ -18,7 +18,9 @@ from api.receipts import service
 from shared.schemas import ErrorResponse, ReceiptVerification
 
 router = APIRouter(prefix="/api/v1/receipts", tags=["receipts"])
-ERRORS = {422: {"model": ErrorResponse, "description": "not an image, or no QR code found in it"}}
+ERRORS: dict[int | str, dict[str, object]] = {
+    422: {"model": ErrorResponse, "description": "not an image, or no QR code found in it"}
+}
 
 
 def read_qr(data: bytes) -> str | None:

@@ -80,8 +80,8 @@ def public_for_certification(session: Session, certification_id: int, *, key: st
     ).scalar_one_or_none()
     if receipt is None:
         return None
-    certification = session.get(Certification, certification_id)
-    person = session.get(Beneficiary, certification.beneficiary_id)
+    certification = session.get_one(Certification, certification_id)  # the receipt's foreign key
+    person = session.get_one(Beneficiary, certification.beneficiary_id)
     return public(receipt, certification, person, key=key)
 
 
@@ -97,8 +97,8 @@ def verify(session: Session, token: str, *, key: str) -> ReceiptVerification:
     receipt = session.get(Receipt, claimed.receipt_id)
     if receipt is None:
         return ReceiptVerification(valid=False, message=INVALID_MESSAGE)
-    certification = session.get(Certification, receipt.certification_id)
-    person = session.get(Beneficiary, certification.beneficiary_id)
+    certification = session.get_one(Certification, receipt.certification_id)  # foreign keys: they exist
+    person = session.get_one(Beneficiary, certification.beneficiary_id)
     if facts(receipt, certification, person) != claimed:
         return ReceiptVerification(valid=False, message=INVALID_MESSAGE)
     return ReceiptVerification(

@@ -20,7 +20,9 @@ from shared.record_changes import (
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
+}
 
 
 @router.post("/record-changes", response_model=RecordChangePublic, status_code=201, responses=ERRORS)

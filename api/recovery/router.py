@@ -20,7 +20,9 @@ from shared.recovery import RecoveryState
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/recovery-cases", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
+}
 
 
 @router.get("", response_model=list[RecoveryCaseSummary], responses=ERRORS)

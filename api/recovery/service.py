@@ -294,9 +294,13 @@ def list_cases(
 
 def detail(session: Session, case: RecoveryCase) -> RecoveryCaseDetail:
     person = session.get_one(Beneficiary, case.beneficiary_id)
-    steps = session.execute(
-        sa.select(RecoveryStep).where(RecoveryStep.case_id == case.id).order_by(RecoveryStep.id)
-    ).scalars()
+    steps = (
+        session.execute(
+            sa.select(RecoveryStep).where(RecoveryStep.case_id == case.id).order_by(RecoveryStep.id)
+        )
+        .scalars()
+        .all()
+    )
     ledger = list(
         session.execute(
             sa.select(RecoveryRepayment)

@@ -19,7 +19,7 @@ from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, SQLCoreOperations
 
 from api.beneficiaries.models import Beneficiary
 from api.regions.models import Region
@@ -74,13 +74,13 @@ class RegionScope:
     def national(self) -> bool:
         return self.region_code is None
 
-    def covers(self, region_column: ColumnElement[str] | sa.Column[str]) -> ColumnElement[bool]:
+    def covers(self, region_column: SQLCoreOperations[str | None]) -> ColumnElement[bool]:
         """A condition: ``region_column`` names a region inside this scope."""
         if self.region_code is None:
             return sa.true()
         return region_column.in_(subtree(self.region_code))
 
-    def overlaps(self, region_column: ColumnElement[str] | sa.Column[str]) -> ColumnElement[bool]:
+    def overlaps(self, region_column: SQLCoreOperations[str | None]) -> ColumnElement[bool]:
         """A condition: ``region_column`` names a region inside this scope or one containing it (a county
         spot check seen by a village coordinator of that county)."""
         if self.region_code is None:
@@ -93,7 +93,7 @@ class RegionScope:
         """A condition on :class:`Beneficiary`: the person's registered region is inside this scope."""
         return self.covers(Beneficiary.region_code)
 
-    def person_ids(self) -> sa.Select[tuple[int]]:
+    def person_ids(self) -> sa.Select[int]:
         """``SELECT id`` of the people in scope, for tables that only carry a ``beneficiary_id``."""
         return sa.select(Beneficiary.id).where(self.people())
 

@@ -52,7 +52,7 @@ def decide(
         duties.require_everything_opened(session, item, reviewer)
     before = {"status": item.status}
     if new_status is ReviewStatus.APPROVED:
-        person = session.get(Beneficiary, item.beneficiary_id, with_for_update=True)
+        person = session.get_one(Beneficiary, item.beneficiary_id, with_for_update=True)
         recorded = record_passed(
             session,
             person=person,
@@ -86,7 +86,7 @@ def decide(
         reason=reason,
     )
     if item.attestation_id is not None:
-        attestation = session.get(Attestation, item.attestation_id)
+        attestation = session.get_one(Attestation, item.attestation_id)
         old = attestation.status
         attestation.status = AttestationStatus.APPROVED if approve else AttestationStatus.REJECTED
         audit.record(

@@ -27,7 +27,9 @@ from shared.idnumber import mask_id, mask_name
 from shared.schemas import ErrorResponse, ReviewDecision, ReviewItemPublic, ReviewPage, ReviewStatusPublic
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
+}
 
 
 def item_public(
@@ -110,7 +112,11 @@ def list_items(
 def get_item(review_id: str, reviewer: Reviewer, scope: StaffScope, session: SessionDep) -> ReviewItemPublic:
     item = service.by_public_id(session, review_id, scope=scope)
     return item_public(
-        session, item, session.get(Beneficiary, item.beneficiary_id), with_evidence=True, reviewer=reviewer
+        session,
+        item,
+        session.get_one(Beneficiary, item.beneficiary_id),
+        with_evidence=True,
+        reviewer=reviewer,
     )
 
 
@@ -165,7 +171,7 @@ def decide_item(
         return item_public(
             session,
             item,
-            session.get(Beneficiary, item.beneficiary_id),
+            session.get_one(Beneficiary, item.beneficiary_id),
             with_evidence=True,
             reviewer=reviewer,
         )

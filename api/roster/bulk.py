@@ -52,6 +52,13 @@ class BulkWriter:
         self.conn = conn
         self.now = datetime.now(UTC)
 
+    def driver_connection(self) -> Any:
+        """The database driver's own connection under ``conn`` (sqlite3 or psycopg)."""
+        driver = self.conn.connection.driver_connection
+        if driver is None:
+            raise RuntimeError("the bulk writer's connection is closed")
+        return driver
+
     # --- backend-independent -------------------------------------------------------------------
 
     def existing_id_numbers(self, numbers: Sequence[str], chunk: int = 900) -> set[str]:
@@ -101,7 +108,7 @@ class SqliteBulkWriter(BulkWriter):
         )
         self._next = (self.conn.execute(sa.select(sa.func.max(Beneficiary.id))).scalar() or 0) + 1
         self._now_text = self.now.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-        self._cursor = self.conn.connection.driver_connection.cursor()
+        self._cursor = self.driver_connection().cursor()
         # A page cache big enough for the id_number index of a million people (the default 2 MB makes
         # every insert at a random place in that index re-read a page through the OS).
         self._cache_size = self._cursor.execute("PRAGMA cache_size").fetchone()[0]
@@ -152,7 +159,7 @@ class PostgresBulkWriter(BulkWriter):
         return found
 
     def begin_write(self) -> None:
-        self._raw = self.conn.connection.driver_connection
+        self._raw = self.driver_connection()
         self._seq = self.conn.execute(
             sa.text("SELECT pg_get_serial_sequence('beneficiaries', 'id')")
         ).scalar_one()

@@ -14,7 +14,7 @@ from shared.backoffice_schemas import SpotCheckCreate, SpotCheckPublic, SpotOutc
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/spot-checks", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorResponse} for code in (401, 403, 404, 422)}
 
 
 @router.post("", response_model=SpotCheckPublic, status_code=201, responses=ERRORS)

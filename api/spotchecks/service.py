@@ -181,7 +181,11 @@ def public(session: Session, check: SpotCheck, *, scope: RegionScope = NATIONAL)
     ).all()
     villages = sorted({item.village_code for item, _, _ in rows})
     towns = sorted(
-        set(session.execute(sa.select(Region.parent_code).where(Region.code.in_(villages))).scalars())
+        {
+            c
+            for c in session.execute(sa.select(Region.parent_code).where(Region.code.in_(villages))).scalars()
+            if c
+        }
     )
     return SpotCheckPublic(
         id=check.id,

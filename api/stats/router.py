@@ -13,7 +13,7 @@ from shared.backoffice_schemas import StatsOverview
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice/stats", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
 
 
 @router.get("", response_model=StatsOverview, responses=ERRORS)

@@ -176,7 +176,8 @@ def _suspended_by_run(session: Session, scope: RegionScope) -> dict[str, int]:
             AuditEvent.entity_id.in_(in_scope),
         )
     ):
-        counts[reason[len(RUN_REASON) : len(RUN_REASON) + 7]] += 1
+        if reason is not None:  # always: it starts with RUN_REASON
+            counts[reason[len(RUN_REASON) : len(RUN_REASON) + 7]] += 1
     return counts
 
 

@@ -21,7 +21,7 @@ NOT_FOUND_MESSAGE = (
     "if they are right, contact your social-insurance office."
 )
 
-_errors = {
+_errors: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorResponse, "description": "unknown ID number or name does not match (same answer)"},
     422: {"model": ErrorResponse, "description": "invalid input, with a message to show"},
     429: {"model": ErrorResponse, "description": "too many lookups from this client or of this person"},

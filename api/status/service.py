@@ -142,7 +142,7 @@ def lookup_status(
     )
 
 
-def _visit(row: sa.Row[Any], now_utc: datetime) -> VisitStatusPublic | None:
+def _visit(row: sa.Row[*tuple[Any, ...]], now_utc: datetime) -> VisitStatusPublic | None:
     """The latest visit request: shown while open, and for 30 days after it was closed."""
     if row.visit_state is None:
         return None
@@ -169,8 +169,8 @@ def entitled_since(since: date | None, created_at: datetime, time_zone: str) -> 
 
 
 def _entitlement_status(
-    ent: sa.Row[Any],
-    passed: Sequence[sa.Row[tuple[int | None, date, CertificationMethod]]],
+    ent: sa.Row[*tuple[Any, ...]],
+    passed: Sequence[sa.Row[int | None, date, CertificationMethod]],
     birth_date: date,
     today: date,
     policy: PolicyTable,

@@ -25,7 +25,9 @@ from shared.schemas import ErrorResponse
 from shared.worklist_schemas import RelativeVisitRequestCreate, VisitRequestAck, VisitRequestCreate
 
 router = APIRouter(prefix="/api/v1", tags=["visits"])
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 422, 429)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 422, 429)
+}
 
 CREATED = "Your request for a home visit was received. Staff will call you to arrange a date."
 ALREADY = "A home visit is already requested for this person; you will be told when it is arranged."
@@ -95,7 +97,7 @@ def request_visit_for_relative(
     """A family helper asks for a home visit for a bound relative (the open one is returned if any)."""
     with session_scope(ctx.sessions) as session:
         binding = family.binding_of(session, helper, binding_id)
-        person = session.get(Beneficiary, binding.beneficiary_id, with_for_update=True)
+        person = session.get_one(Beneficiary, binding.beneficiary_id, with_for_update=True)
         request, created = visits.create(
             session,
             person=person,

@@ -43,7 +43,7 @@ def record_visit(
     now: datetime,
 ) -> VisitRecord:
     check_move(request.state, VisitState.DONE)
-    person = session.get(Beneficiary, request.beneficiary_id)
+    person = session.get_one(Beneficiary, request.beneficiary_id)
     require_certifiable(session, person)
     transition(session, request, VisitState.DONE, actor=f"staff:{staff.id}", now=now)
     item = review.open_item(

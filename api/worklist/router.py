@@ -17,7 +17,7 @@ from shared.schemas import ErrorResponse
 from shared.worklist_schemas import WorklistPage
 
 router = APIRouter(prefix="/api/v1", tags=["worklist"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
 
 
 @router.get("/worklist", response_model=WorklistPage, responses=ERRORS)

@@ -233,7 +233,7 @@ def schedule(
         now=now,
         changes={"scheduled_on": on, "worker_id": worker.id},
     )
-    person = session.get(Beneficiary, request.beneficiary_id)
+    person = session.get_one(Beneficiary, request.beneficiary_id)
     outbox.queue(
         session,
         dedupe_key=f"visit:{request.id}:{on.isoformat()}:{worker.id}",

@@ -39,11 +39,13 @@ from shared.worklist_schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/visits", tags=["visits"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422)
+}
 
 
 def public(session: Session, request: VisitRequest) -> VisitRequestPublic:
-    person = session.get(Beneficiary, request.beneficiary_id)
+    person = session.get_one(Beneficiary, request.beneficiary_id)
     worker = session.get(StaffUser, request.worker_id) if request.worker_id is not None else None
     record = records.record_of(session, request.id)
     return VisitRequestPublic(

@@ -207,6 +207,8 @@ class CaptureFlow:
             data = await self.camera.take_picture()
             if not data.startswith(JPEG_MAGIC):
                 raise CameraUnavailable("unavailable", "the camera returned something that is not a JPEG")
+            if self.challenge is None:
+                raise RuntimeError("preview without a challenge")  # start() fetched one before
             try:
                 gate.observe(await self.api.preview(self.challenge.challenge_id, data))
             except NetworkError:
@@ -250,6 +252,8 @@ class CaptureFlow:
             )
         if plan.tail:  # the last instruction stays on screen a little longer
             await asyncio.sleep(plan.interval_s)
+            if t0 is None:
+                t0 = self._clock()
             self.frames += await capture_burst(
                 self.camera, plan.tail, plan.interval_s, t0=t0, clock=self._clock
             )

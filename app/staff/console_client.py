@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from app.common.api_client import ApiClient, ApiError, NetworkError
 from shared.backoffice_schemas import (
@@ -35,7 +35,7 @@ from shared.schemas import (
     TokenResponse,
 )
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")  # a response model, or a list of them
 
 
 class ConsoleClient:

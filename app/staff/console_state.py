@@ -96,6 +96,11 @@ class ConsoleState:
         return self.staff, self.client
 
     @property
+    def _api(self) -> ConsoleClient:
+        """The signed-in session's client (RuntimeError when nobody is signed in)."""
+        return self._signed_in()[1]
+
+    @property
     def field_client(self) -> FieldClient:
         """The work-list, visit and on-site calls of the signed-in staff member."""
         return FieldClient(self._signed_in()[1])
@@ -152,14 +157,14 @@ class ConsoleState:
         self.worklist, self.visit = WorklistState(), None
 
     async def load_queue(self) -> bool:
-        page = await self._call(self.client.review_items)
+        page = await self._call(self._api.review_items)
         if page is None:
             return False
         self.queue = list(page.items)
         return True
 
     async def decide(self, review_id: str, *, approve: bool, reason: str) -> bool:
-        item = await self._call(lambda: self.client.decide(review_id, approve=approve, reason=reason.strip()))
+        item = await self._call(lambda: self._api.decide(review_id, approve=approve, reason=reason.strip()))
         if item is None:
             return False
         self.last_decision = (approve, item.holder_name)
@@ -167,14 +172,14 @@ class ConsoleState:
         return True
 
     async def run_month(self, month: str) -> bool:
-        result = await self._call(lambda: self.client.run_month(month.strip()))
+        result = await self._call(lambda: self._api.run_month(month.strip()))
         if result is None:
             return False
         self.last_run = result
         return True
 
     async def load_stats(self) -> bool:
-        stats = await self._call(self.client.stats)
+        stats = await self._call(self._api.stats)
         if stats is None:
             return False
         self.stats = stats
@@ -183,7 +188,7 @@ class ConsoleState:
     # --- feed mismatches: the review list of rows whose name differs from the roll ------------------
 
     async def load_mismatches(self) -> bool:
-        items = await self._call(self.client.feed_mismatches)
+        items = await self._call(self._api.feed_mismatches)
         if items is None:
             return False
         self.mismatches = list(items)
@@ -193,7 +198,7 @@ class ConsoleState:
         reason = reason.strip()
         if len(reason) < MIN_REASON:
             return self.fail(Notice(key="problem.reason_too_short", params={"min": MIN_REASON}))
-        item = await self._call(lambda: self.client.decide_mismatch(item_id, apply=apply, reason=reason))
+        item = await self._call(lambda: self._api.decide_mismatch(item_id, apply=apply, reason=reason))
         if item is None:
             return False
         self.last_mismatch = item
@@ -215,14 +220,14 @@ class ConsoleState:
             )
         except ValidationError as exc:
             return self.fail(notice_for(local_validation_error(exc)))
-        check = await self._call(lambda: self.client.draw_spot_check(spec))
+        check = await self._call(lambda: self._api.draw_spot_check(spec))
         if check is None:
             return False
         self.spot_check = check
         return True
 
     async def open_spot_check(self, check_id: int) -> bool:
-        check = await self._call(lambda: self.client.spot_check(check_id))
+        check = await self._call(lambda: self._api.spot_check(check_id))
         if check is None:
             return False
         self.spot_check = check
@@ -234,7 +239,7 @@ class ConsoleState:
             return self.fail(Notice(key=key))
         check_id = self.spot_check.id
         check = await self._call(
-            lambda: self.client.spot_outcome(check_id, item_id, outcome=outcome, note=note.strip() or None)
+            lambda: self._api.spot_outcome(check_id, item_id, outcome=outcome, note=note.strip() or None)
         )
         if check is None:
             return False
@@ -257,7 +262,7 @@ class ConsoleState:
         if bad:
             return self.fail(Notice(key="problem.dates"))
         page = await self._call(
-            lambda: self.client.audit(id_number=id_number.strip(), actor=actor.strip(), **dates)
+            lambda: self._api.audit(id_number=id_number.strip(), actor=actor.strip(), **dates)
         )
         if page is None:
             return False

@@ -346,6 +346,19 @@ def test_failed_outcome_offers_retry_then_other_ways_after_three() -> None:
     assert "原因：这次没有通过，请再试一次。" in shown and not [s for s in shown if "server" in s]
 
 
+def test_retry_outcome_explains_the_reason_and_offers_another_try() -> None:
+    """Too few usable pictures: not counted as a failure, the reason in our words (this screen raised a
+    TypeError before mypy found the stale three-argument call)."""
+    from shared.schemas import FramesResult
+
+    retry = FramesResult(result="retry", reason="too_few_frames", message="The server's own sentence.")
+    view = ROUTES["/certify/result"](_outcome_ui(retry, failures=1))
+    shown = texts(view)
+    assert "请再试一次" in shown
+    assert "手机传来的清楚照片太少，这次不算失败。请在光线好的地方拿稳手机再试一次。" in shown
+    assert "outcome-retry" in identifiers(view) and not [s for s in shown if "server" in s]
+
+
 def test_receipts_screen_lists_the_devices_receipts() -> None:
     from shared.schemas import ReceiptPublic
 

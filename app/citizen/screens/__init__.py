@@ -23,8 +23,9 @@ from app.citizen.screens import (
     visit_request,
 )
 from app.common.screens import settings
+from app.common.ui import ScreenBuilder
 
-ROUTES = {
+ROUTES: dict[str, ScreenBuilder] = {
     "/": home.build,
     "/status": status.build,
     "/status/result": status_result.build,

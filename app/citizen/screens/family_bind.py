@@ -22,7 +22,7 @@ def build(ui: Ui) -> ft.View:
     forms = ui.state.helper
     relationship_message = MessageLine(identifier="family-bind-relationship-check")
 
-    def relationship_changed(e: ft.ControlEvent) -> None:
+    def relationship_changed(e: ft.Event[ft.TextField]) -> None:
         forms.relationship = e.control.value or ""
         relationship_message.show(None)
 

@@ -29,16 +29,15 @@ def build(ui: Ui) -> ft.View:
     def render() -> None:
         errors = forms.login_errors() if forms.attempted else {}
         check = check_id_as_typed(forms.login_id)
-        id_message.show(
-            t(errors["id"]) if "id" in errors else t(check.message_key) if check.status == "invalid" else None
-        )
+        invalid = check.message_key if check.status == "invalid" else None
+        id_message.show(t(errors["id"]) if "id" in errors else t(invalid) if invalid else None)
         password_message.show(t(errors["password"]) if "password" in errors else None)
 
-    def id_changed(e: ft.ControlEvent) -> None:
+    def id_changed(e: ft.Event[ft.TextField]) -> None:
         forms.login_id = e.control.value or ""
         render()
 
-    def password_changed(e: ft.ControlEvent) -> None:
+    def password_changed(e: ft.Event[ft.TextField]) -> None:
         forms.password = e.control.value or ""
         render()
 

@@ -33,11 +33,11 @@ def build(ui: Ui) -> ft.View:
         phone_message.show(t(errors["phone"]) if "phone" in errors else None)
         password_message.show(t(errors["password"]) if "password" in errors else None)
 
-    def phone_changed(e: ft.ControlEvent) -> None:
+    def phone_changed(e: ft.Event[ft.TextField]) -> None:
         forms.phone = e.control.value or ""
         render()
 
-    def password_changed(e: ft.ControlEvent) -> None:
+    def password_changed(e: ft.Event[ft.TextField]) -> None:
         forms.password = e.control.value or ""
         render()
 

@@ -112,7 +112,7 @@ def build(ui: Ui) -> ft.View:
     elif result.result is CertificationResult.RETRY:  # too few usable pictures: not counted as a failure
         controls += [
             text.heading(t("outcome.retry.title"), identifier="outcome-title"),
-            text.body(reason_text(result.reason, result.message, t), identifier="outcome-reason"),
+            text.body(reason_text(result.reason, t), identifier="outcome-reason"),
             buttons.primary(t("common.retry"), "outcome-retry", again),
         ]
     else:

@@ -84,6 +84,15 @@ def secondary(text: str, identifier: str, on_click: Handler, icon: ft.IconData |
     return ft.Semantics(identifier=identifier, content=ft.Row([button]))
 
 
+def relabel(control: ft.Control, text: str) -> None:
+    """Change the label of a button made by ``primary`` or ``secondary`` (a Row of it in a Semantics)."""
+    row = control.content if isinstance(control, ft.Semantics) else None
+    button = row.controls[0] if isinstance(row, ft.Row) and row.controls else None
+    if not isinstance(button, ft.Button | ft.OutlinedButton):
+        raise TypeError(control)  # not made by primary() or secondary(): a programming error
+    button.content = text
+
+
 def compact(text: str, identifier: str, on_click: Handler) -> ft.Control:
     """A small outlined button for a row of many that wraps (the staff app's navigation): a 48 px target,
     as wide as its label, so a phone's first screen keeps room for the content."""

@@ -191,7 +191,7 @@ class CapturePanel:
         )
         self.notice_row.visible = flow.notice is not None and phase is not CapturePhase.NOT_SUBMITTED
         self.notice.value = flow.notice.render(t) if flow.notice else ""
-        self.lens_button.content.controls[0].content = self._lens_label()
+        buttons.relabel(self.lens_button, self._lens_label())
         if self._on_render is not None:
             self._on_render(flow)
 

@@ -43,11 +43,11 @@ class IdentityFields:
         ]
         self.render()
 
-    def _id_changed(self, e: ft.ControlEvent) -> None:
+    def _id_changed(self, e: ft.Event[ft.TextField]) -> None:
         self.form.id_text = e.control.value or ""
         self.render()
 
-    def _name_changed(self, e: ft.ControlEvent) -> None:
+    def _name_changed(self, e: ft.Event[ft.TextField]) -> None:
         self.form.name = e.control.value or ""
         self.render()
 

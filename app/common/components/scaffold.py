@@ -14,7 +14,8 @@ from app.common.components.theme import ACCENT, NORMAL, RULE, SURFACE
 if TYPE_CHECKING:
     from app.common.ui import Ui
 
-COLUMNS = {"xs": 12, "md": 10, "lg": 7}  # the content's width: all of a phone, less of a wide screen
+# the content's width: all of a phone, less of a wide screen
+COLUMNS: dict[str | ft.ResponsiveRowBreakpoint, int | float] = {"xs": 12, "md": 10, "lg": 7}
 
 
 def screen(
@@ -43,7 +44,7 @@ def screen(
         if back_to is not None
         else None
     )
-    bar_buttons = []
+    bar_buttons: list[ft.Control] = []
     if route != "/settings":
         bar_buttons.append(
             ft.Semantics(

@@ -62,7 +62,7 @@ def gate(ui: Ui, state: ConsoleState, route: str, title: str) -> ft.View | None:
     async def to_start() -> None:
         await ui.go("/")
 
-    if not state.signed_in:
+    if not state.signed_in or state.staff is None:
         return screen(
             ui,
             route,

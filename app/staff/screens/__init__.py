@@ -43,7 +43,7 @@ from app.staff.visit_state import VisitStep
 if TYPE_CHECKING:
     import flet as ft
 
-    from app.common.ui import Ui
+    from app.common.ui import ScreenBuilder, Ui
 
 
 def start(ui: Ui) -> ft.View:
@@ -51,7 +51,7 @@ def start(ui: Ui) -> ft.View:
     return home.build(ui) if ui.state.console.signed_in else signin.build(ui)
 
 
-ROUTES = {
+ROUTES: dict[str, ScreenBuilder] = {
     "/": start,
     "/settings": settings.build,
     "/worklist": worklist.build,

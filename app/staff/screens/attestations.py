@@ -58,10 +58,10 @@ def _starting(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: Message
             message.show(desk.message(t))
         ui.page.update()
 
-    def set_reason(e: ft.ControlEvent) -> None:
+    def set_reason(e: ft.Event[ft.TextField]) -> None:
         desk.reason = e.control.value or ""
 
-    def set_witness(e: ft.ControlEvent) -> None:
+    def set_witness(e: ft.Event[ft.TextField]) -> None:
         desk.witness = e.control.value or ""
 
     fields = IdentityFields(desk.form, t, id_prefix="attest")
@@ -187,7 +187,7 @@ def _working(ui: Ui, desk: AttestationDesk, cases: CaseClient, message: MessageL
         ui.refresh()
         ui.page.update()
 
-    def set_taken_on(e: ft.ControlEvent) -> None:
+    def set_taken_on(e: ft.Event[ft.TextField]) -> None:
         desk.taken_on = e.control.value or ""
 
     camera = SnapshotCamera(

@@ -34,7 +34,7 @@ def build(ui: Ui) -> ft.View:
     if not desk.month:
         desk.month = f"{agency_today():%Y-%m}"
 
-    def set_month(e: ft.ControlEvent) -> None:
+    def set_month(e: ft.Event[ft.TextField]) -> None:
         desk.month = e.control.value or ""
 
     month = text_field(t("payroll.month"), t("payroll.month_hint"), desk.month, set_month)

@@ -80,8 +80,10 @@ def build(ui: Ui) -> ft.View:
             ft.Semantics(
                 identifier=f"changes-item-{index}",
                 content=ft.Column(
-                    [ft.Text(lines[0], theme_style=ft.TextThemeStyle.TITLE_MEDIUM)]
-                    + [ft.Text(x) for x in lines[1:]],
+                    [
+                        ft.Text(lines[0], theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                        *(ft.Text(x) for x in lines[1:]),
+                    ],
                     spacing=4,
                 ),
             )

@@ -37,7 +37,7 @@ def build(ui: Ui) -> ft.View:
         )
 
     def keep(attr: str):
-        def handler(e: ft.ControlEvent) -> None:
+        def handler(e: ft.Event[ft.TextField]) -> None:
             setattr(desk, attr, e.control.value or "")
 
         return handler

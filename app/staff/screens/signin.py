@@ -21,7 +21,7 @@ def build(ui: Ui) -> ft.View:
     values = {"username": "", "password": ""}
 
     def set_value(key: str):
-        def handler(e: ft.ControlEvent) -> None:
+        def handler(e: ft.Event[ft.TextField]) -> None:
             values[key] = e.control.value or ""
 
         return handler
