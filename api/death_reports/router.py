@@ -26,7 +26,9 @@ from shared.enums import StaffRole
 from shared.schemas import ErrorResponse
 
 router = APIRouter(prefix="/api/v1/backoffice", tags=["back office"])
-ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
+}
 
 # Who reports: village coordinators and institutions' unit admins (admins on their behalf).
 Reporter = Annotated[

@@ -22,6 +22,7 @@ from shared.death_reports import (
     ConsolidationPublic,
     DeathReportIn,
     DeathReportPublic,
+    DeathRowIn,
     LateList,
     ReminderPublic,
     RemindIn,
@@ -79,7 +80,7 @@ class DeathReportDesk(ActionState):
                 month=month,
                 village_code=(village_code or "").strip() or None,
                 none_this_month=self.none_this_month,
-                deaths=[{k: r[k].strip() for k in ROW_FIELDS} for r in rows],
+                deaths=[DeathRowIn.model_validate({k: r[k].strip() for k in ROW_FIELDS}) for r in rows],
             )
         except ValidationError:
             return self.refuse("deaths.row_incomplete")

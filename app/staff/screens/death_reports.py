@@ -35,10 +35,10 @@ def build(ui: Ui) -> ft.View:
     own_village = role is StaffRole.COORDINATOR and len(staff.region_code or "") == VILLAGE_CODE_LENGTH
     village = {"code": ""}
 
-    def set_month(e: ft.ControlEvent) -> None:
+    def set_month(e: ft.Event[ft.TextField]) -> None:
         desk.month = e.control.value or ""
 
-    def set_village(e: ft.ControlEvent) -> None:
+    def set_village(e: ft.Event[ft.TextField]) -> None:
         village["code"] = e.control.value or ""
 
     month = text_field(t("deaths.month"), t("deaths.month_hint"), desk.month, set_month)
@@ -53,7 +53,7 @@ def build(ui: Ui) -> ft.View:
 
     def row_fields(index: int, row: dict[str, str]) -> ft.Control:
         def setter(key: str):
-            def changed(e: ft.ControlEvent) -> None:
+            def changed(e: ft.Event[ft.TextField]) -> None:
                 row[key] = e.control.value or ""
 
             return changed

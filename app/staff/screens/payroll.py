@@ -77,7 +77,7 @@ def build(ui: Ui) -> ft.View:
             text.body(t("payroll.failures.empty"), identifier="payroll-failures-empty", muted=True)
         ]
 
-    def set_reason(e: ft.ControlEvent) -> None:
+    def set_reason(e: ft.Event[ft.TextField]) -> None:
         desk.resolve_reason = e.control.value or ""
 
     reason = text_field(t("payroll.resolve_reason"), t("payroll.resolve_reason_hint"), "", set_reason)
