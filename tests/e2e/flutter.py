@@ -15,11 +15,19 @@ TIMEOUT_MS = 90_000
 
 
 def open_app(page: Page, url: str, first_id: str = "screen-title") -> None:
-    """Load the client, switch Flutter's semantics tree on and wait until ``first_id`` is shown."""
-    page.goto(url)
-    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=2 * TIMEOUT_MS)
-    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
-    widget(page, first_id).wait_for(state="attached", timeout=TIMEOUT_MS)
+    """Load the client, switch Flutter's semantics tree on and wait until ``first_id`` is shown. A load whose
+    app never started (skwasm in headless Chromium keeps Flet's start-up picture now and then, see
+    tests/e2e/conftest.py) is loaded once more; a second stall fails."""
+    for attempt in (1, 2):
+        page.goto(url)
+        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=2 * TIMEOUT_MS)
+        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        try:
+            widget(page, first_id).wait_for(state="attached", timeout=TIMEOUT_MS)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
 
 
 def widget(page: Page, identifier: str) -> Locator:
@@ -33,15 +41,32 @@ def tap(page: Page, identifier: str) -> None:
     widget(page, identifier).click()
 
 
+TYPE_ATTEMPTS = 3
+
+
 def type_into(page: Page, identifier: str, text: str) -> None:
     """Focus the text field tagged ``identifier`` and type ``text`` key by key (on_change per key); a field
-    far below the fold (a long review page) is scrolled to first."""
-    reach(page, identifier)
-    field = widget(page, identifier)
-    field.click()
-    editor = field.locator("input, textarea")
-    (editor.first if editor.count() else field).focus()
-    page.keyboard.type(text, delay=20)
+    far below the fold (a long review page) is scrolled to first. Under skwasm a field's editing element may
+    be replaced while it is focused, and keys typed then are lost (CI: an empty ID-number field, a focus that
+    waited out its timeout): the text is checked where the field has an editing element, and the field is
+    cleared and typed again, at most TYPE_ATTEMPTS times."""
+    for attempt in range(1, TYPE_ATTEMPTS + 1):
+        reach(page, identifier)
+        field = widget(page, identifier)
+        field.click()
+        editor = field.locator("input, textarea")
+        target = editor.first if editor.count() else field
+        try:
+            target.focus(timeout=TIMEOUT_MS // 6)
+            if attempt > 1:
+                page.keyboard.press("Control+A")
+                page.keyboard.press("Delete")
+            page.keyboard.type(text, delay=20)
+            if not editor.count() or editor.first.input_value(timeout=TIMEOUT_MS // 6) == text:
+                return
+        except PlaywrightTimeout:
+            pass
+    raise AssertionError(f"{identifier}: the typed text did not stay in the field ({TYPE_ATTEMPTS} tries)")
 
 
 def text_of(page: Page, identifier: str) -> str:
