@@ -50,7 +50,8 @@ def type_into(page: Page, identifier: str, text: str) -> None:
     be replaced while it is focused, and keys typed then are lost (CI: an empty ID-number field, a focus that
     waited out its timeout): the text is checked where the field has an editing element, and the field is
     cleared and typed again, at most TYPE_ATTEMPTS times."""
-    for attempt in range(1, TYPE_ATTEMPTS + 1):
+    wanted: str | None = None  # what the field should hold afterwards: what it held, then ``text``
+    for _ in range(TYPE_ATTEMPTS):
         reach(page, identifier)
         field = widget(page, identifier)
         field.click()
@@ -58,11 +59,15 @@ def type_into(page: Page, identifier: str, text: str) -> None:
         target = editor.first if editor.count() else field
         try:
             target.focus(timeout=TIMEOUT_MS // 6)
-            if attempt > 1:
+            if wanted is None:
+                held = editor.first.input_value(timeout=TIMEOUT_MS // 6) if editor.count() else ""
+                wanted = held + text
+                page.keyboard.type(text, delay=20)
+            else:
                 page.keyboard.press("Control+A")
                 page.keyboard.press("Delete")
-            page.keyboard.type(text, delay=20)
-            if not editor.count() or editor.first.input_value(timeout=TIMEOUT_MS // 6) == text:
+                page.keyboard.type(wanted, delay=20)
+            if not editor.count() or editor.first.input_value(timeout=TIMEOUT_MS // 6) == wanted:
                 return
         except PlaywrightTimeout:
             pass
