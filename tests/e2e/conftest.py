@@ -13,7 +13,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,6 +146,53 @@ def start_api(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
         )
 
 
+@dataclass(frozen=True)
+class Running:
+    """The processes of a started stack: the API's URL and each web app's (by module), and the logs."""
+
+    api_url: str
+    app_urls: dict[str, str]
+    work: Path
+
+    @property
+    def staff_url(self) -> str:
+        return self.app_urls["app.staff"]
+
+    @property
+    def citizen_url(self) -> str:
+        return self.app_urls["app.citizen"]
+
+    @property
+    def api_log(self) -> Path:
+        return self.work / "api.log"
+
+
+@contextmanager
+def running_stack(
+    work: Path, env: dict[str, str], apps: Sequence[str] = ("app.staff",), api_port: int | None = None
+) -> Iterator[Running]:
+    """Start the API and the web ``apps`` (``app.staff``, ``app.citizen``) on free ports, wait until each
+    answers, and stop them all on exit. Logs go to ``work``: api.log, staff.log, citizen.log. Pass
+    ``api_port`` when ``env`` must already name the API's URL (LIFECERT_PUBLIC_URL)."""
+    api_port = api_port or free_port()
+    api_url = f"http://127.0.0.1:{api_port}"
+    procs: list[tuple[subprocess.Popen, str, Path]] = []
+    try:
+        log = work / "api.log"
+        procs.append((start_api(api_port, env, log), f"{api_url}/healthz", log))
+        app_urls: dict[str, str] = {}
+        for module in apps:
+            port, log = free_port(), work / f"{module.rsplit('.', 1)[-1]}.log"
+            app_urls[module] = f"http://127.0.0.1:{port}"
+            procs.append((start_web_app(module, port, api_url, env, log), app_urls[module], log))
+        for proc, url, log in procs:
+            wait_http(url, proc, log)
+        yield Running(api_url, app_urls, work)
+    finally:
+        for proc, _, _ in procs:
+            stop(proc)
+
+
 def open_scripted_camera_page(
     pw,
     chromium_path: Path,
@@ -264,20 +312,8 @@ def stack(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     work = tmp_path_factory.mktemp("e2e")
     db_url = f"sqlite:///{work / 'lifecert.sqlite3'}"
     certified, due, face, relative = seed(db_url)
-    api_port, web_port = free_port(), free_port()
-    env = stack_env(db_url, work)
-    api_log, web_log = work / "api.log", work / "web.log"
-    api_url, web_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
-    procs: list[subprocess.Popen] = []
-    try:
-        procs.append(start_api(api_port, env, api_log))
-        procs.append(start_web_app("app.citizen", web_port, api_url, env, web_log))
-        wait_http(f"{api_url}/healthz", procs[0], api_log)
-        wait_http(web_url, procs[1], web_log)
-        yield Stack(api_url, web_url, certified, due, face, relative, api_log)
-    finally:
-        for proc in procs:
-            stop(proc)
+    with running_stack(work, stack_env(db_url, work), apps=("app.citizen",)) as running:
+        yield Stack(running.api_url, running.citizen_url, certified, due, face, relative, running.api_log)
 
 
 @pytest.fixture(scope="session")

@@ -44,22 +44,27 @@ def tap(page: Page, identifier: str) -> None:
 TYPE_ATTEMPTS = 3
 
 
-def type_into(page: Page, identifier: str, text: str) -> None:
+def type_into(page: Page, identifier: str, text: str, replace: bool = False) -> None:
     """Focus the text field tagged ``identifier`` and type ``text`` key by key (on_change per key); a field
     far below the fold (a long review page) is scrolled to first. Under skwasm a field's editing element may
     be replaced while it is focused, and keys typed then are lost (CI: an empty ID-number field, a focus that
     waited out its timeout): the text is checked where the field has an editing element, and the field is
-    cleared and typed again, at most TYPE_ATTEMPTS times."""
-    wanted: str | None = None  # what the field should hold afterwards: what it held, then ``text``
+    cleared and typed again, at most TYPE_ATTEMPTS times. ``replace``: the field's text (a month field
+    opens with last month) is replaced by ``text`` instead of added to."""
+    wanted: str | None = text if replace else None  # what the field should hold: what it held, then ``text``
     for _ in range(TYPE_ATTEMPTS):
         reach(page, identifier)
         field = widget(page, identifier)
-        field.click()
         editor = field.locator("input, textarea")
+        # Focus the field's own editing element where it has one: a tap goes to where the node's rectangle
+        # is in the semantics tree, which lags behind a scroll that is still settling on a busy machine (a
+        # tap meant for a recovery case's note field landed on a navigation button drawn there).
+        if not editor.count():  # Flutter makes the editing element when the field is tapped
+            field.click()
         target = editor.first if editor.count() else field
         try:
             target.focus(timeout=TIMEOUT_MS // 6)
-            if wanted is None:
+            if wanted is None:  # first try, adding to what the field holds
                 held = editor.first.input_value(timeout=TIMEOUT_MS // 6) if editor.count() else ""
                 wanted = held + text
                 page.keyboard.type(text, delay=20)

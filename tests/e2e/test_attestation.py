@@ -10,9 +10,6 @@ Each new or changed staff screen is photographed at 390×844 and at 1280×800 (t
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,14 +18,12 @@ import pytest
 from tests.e2e import flutter
 from tests.e2e.conftest import (
     SMALL_PHONE_VIEWPORT,
-    free_port,
+    running_stack,
     seed,
-    start_web_app,
-    stop,
-    wait_http,
+    stack_env,
 )
 from tests.e2e.flutter import open_app, reach, widget
-from tests.shared_data import REPO_ROOT, require_shared
+from tests.shared_data import require_shared
 
 DESKTOP_VIEWPORT = {"width": 1280, "height": 800}
 DEMO_PASSWORD = "lifecert-demo"
@@ -75,47 +70,9 @@ def attest_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Ite
             actor="system:test",
         )
     engine.dispose()
-    ports = [free_port() for _ in range(3)]
-    api_url, staff_url, citizen_url = (f"http://127.0.0.1:{p}" for p in ports)
-    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    env.update(
-        LIFECERT_DATABASE_URL=db_url,
-        LIFECERT_DATA_DIR=str(work / "data"),
-        LIFECERT_ENV="test",
-        LIFECERT_LIMITS__ENABLED="false",
-        PYTHONUNBUFFERED="1",
-    )
-    logs = [work / "api.log", work / "staff.log", work / "citizen.log"]
-    procs: list[subprocess.Popen] = []
-    try:
-        with logs[0].open("wb") as out:
-            procs.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "uvicorn",
-                        "api.main:app",
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        str(ports[0]),
-                    ],
-                    cwd=REPO_ROOT,
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-        procs.append(start_web_app("app.staff", ports[1], api_url, env, logs[1]))
-        procs.append(start_web_app("app.citizen", ports[2], api_url, env, logs[2]))
-        for url, proc, log in zip((f"{api_url}/healthz", staff_url, citizen_url), procs, logs, strict=True):
-            wait_http(url, proc, log)
-        person = next(p for p in DEMO_PEOPLE if p.name == PERSON_NAME)
-        yield AttestStack(staff_url, citizen_url, person.id_number)
-    finally:
-        for proc in procs:
-            stop(proc)
+    person = next(p for p in DEMO_PEOPLE if p.name == PERSON_NAME)
+    with running_stack(work, stack_env(db_url, work), apps=("app.staff", "app.citizen")) as running:
+        yield AttestStack(running.staff_url, running.citizen_url, person.id_number)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ seeded demo database."""
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,13 +15,9 @@ from shared.cycle import agency_today
 from tests.e2e.conftest import (
     PHONE_VIEWPORT,
     SMALL_PHONE_VIEWPORT,
-    free_port,
+    running_stack,
     seed,
     stack_env,
-    start_api,
-    start_web_app,
-    stop,
-    wait_http,
 )
 from tests.e2e.flutter import expect_text, open_app, reach, tap, type_into, widget
 
@@ -82,20 +77,8 @@ def console_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
             note="home visit photos",
         )
     engine.dispose()
-    api_port, web_port = free_port(), free_port()
-    env = stack_env(db_url, work)
-    api_url, web_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{web_port}"
-    api_log, web_log = work / "api.log", work / "web.log"
-    procs: list[subprocess.Popen] = []
-    try:
-        procs.append(start_api(api_port, env, api_log))
-        procs.append(start_web_app("app.staff", web_port, api_url, env, web_log))
-        wait_http(f"{api_url}/healthz", procs[0], api_log)
-        wait_http(web_url, procs[1], web_log)
-        yield ConsoleStack(web_url, "e2e_admin", "e2e_coordinator")
-    finally:
-        for proc in procs:
-            stop(proc)
+    with running_stack(work, stack_env(db_url, work)) as running:
+        yield ConsoleStack(running.staff_url, "e2e_admin", "e2e_coordinator")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ Screens are photographed at 390×844 (test-artifacts/e2e/).
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,15 +18,11 @@ from shared.months import YearMonth
 from tests.e2e.conftest import (
     SMALL_PHONE_VIEWPORT,
     DemoPerson,
-    free_port,
+    running_stack,
     seed,
     stack_env,
-    start_api,
-    start_web_app,
-    stop,
-    wait_http,
 )
-from tests.e2e.flutter import TIMEOUT_MS, expect_text, open_app, reach, tap, widget
+from tests.e2e.flutter import TIMEOUT_MS, expect_text, open_app, reach, tap, type_into, widget
 
 PASSWORD = "lifecert-demo"
 MONTH = YearMonth.of(agency_today()).plus(-2)
@@ -65,19 +60,8 @@ def death_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     engine.dispose()
     person = next(DemoPerson(p.id_number, p.name) for p in DEMO_PEOPLE if p.name == "王德明")
     env = stack_env(db_url, work)
-    api_port, staff_port = free_port(), free_port()
-    api_url, staff_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{staff_port}"
-    logs = [work / "api.log", work / "staff.log"]
-    procs: list[subprocess.Popen] = []
-    try:
-        procs.append(start_api(api_port, env, logs[0]))
-        procs.append(start_web_app("app.staff", staff_port, api_url, env, logs[1]))
-        wait_http(f"{api_url}/healthz", procs[0], logs[0])
-        wait_http(staff_url, procs[1], logs[1])
-        yield DeathStack(staff_url, db_url, person)
-    finally:
-        for proc in procs:
-            stop(proc)
+    with running_stack(work, env) as running:
+        yield DeathStack(running.staff_url, db_url, person)
 
 
 @pytest.fixture
@@ -96,22 +80,10 @@ def phone(browser):
 
 def sign_in(page, staff_url: str, username: str) -> None:
     open_app(page, staff_url, "console-username")
-    replace_text(page, "console-username", username)
-    replace_text(page, "console-password", PASSWORD)
+    type_into(page, "console-username", username, replace=True)
+    type_into(page, "console-password", PASSWORD, replace=True)
     tap(page, "console-sign-in")
     widget(page, "staff-home-death-reports").wait_for(state="attached", timeout=TIMEOUT_MS)
-
-
-def replace_text(page, identifier: str, text: str) -> None:
-    """Put ``text`` in a field, replacing what it holds (the month field opens with last month)."""
-    reach(page, identifier)
-    field = widget(page, identifier)
-    field.click()
-    editor = field.locator("input, textarea")
-    (editor.first if editor.count() else field).focus()
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Backspace")
-    page.keyboard.type(text, delay=20)
 
 
 def test_a_village_reports_a_death_and_the_township_consolidates_it(
@@ -124,13 +96,13 @@ def test_a_village_reports_a_death_and_the_township_consolidates_it(
     sign_in(clerk, death_stack.staff_url, "demo-coordinator")
     tap(clerk, "staff-home-death-reports")
     widget(clerk, "deaths-month").wait_for(state="attached", timeout=TIMEOUT_MS)
-    replace_text(clerk, "deaths-month", str(MONTH))
+    type_into(clerk, "deaths-month", str(MONTH), replace=True)
     reach(clerk, "deaths-add-row")
     tap(clerk, "deaths-add-row")
-    replace_text(clerk, "deaths-row-0-id", person.id_number)
-    replace_text(clerk, "deaths-row-0-name", person.name)
-    replace_text(clerk, "deaths-row-0-date", died_on)
-    replace_text(clerk, "deaths-row-0-note", "家属告知")
+    type_into(clerk, "deaths-row-0-id", person.id_number, replace=True)
+    type_into(clerk, "deaths-row-0-name", person.name, replace=True)
+    type_into(clerk, "deaths-row-0-date", died_on, replace=True)
+    type_into(clerk, "deaths-row-0-note", "家属告知", replace=True)
     shots(clerk, "death-report-form-390x844")
     reach(clerk, "deaths-submit")
     tap(clerk, "deaths-submit")
@@ -140,7 +112,7 @@ def test_a_village_reports_a_death_and_the_township_consolidates_it(
     sign_in(township, death_stack.staff_url, "e2e-township")
     tap(township, "staff-home-death-reports")
     widget(township, "deaths-month").wait_for(state="attached", timeout=TIMEOUT_MS)
-    replace_text(township, "deaths-month", str(MONTH))
+    type_into(township, "deaths-month", str(MONTH), replace=True)
     reach(township, "deaths-load")
     tap(township, "deaths-load")
     expect_text(township, "deaths-unit-village-110101001001", "多福巷社区：逾期报送")

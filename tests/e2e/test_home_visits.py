@@ -14,7 +14,6 @@ Every new staff screen is photographed at 390×844 and 1280×800 (test-artifacts
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -24,14 +23,10 @@ import pytest
 from tests.e2e.conftest import (
     SMALL_PHONE_VIEWPORT,
     DemoPerson,
-    free_port,
     open_scripted_camera_page,
+    running_stack,
     seed,
     stack_env,
-    start_api,
-    start_web_app,
-    stop,
-    wait_http,
 )
 from tests.e2e.flutter import TIMEOUT_MS, expect_text, open_app, tap, text_of, type_into, widget
 from tests.shared_data import require_shared
@@ -65,23 +60,11 @@ def field_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     engine.dispose()
     people = {p.name: DemoPerson(p.id_number, p.name) for p in DEMO_PEOPLE}
     env = stack_env(db_url, work)
-    api_port, citizen_port, staff_port = free_port(), free_port(), free_port()
-    api_url = f"http://127.0.0.1:{api_port}"
-    urls = [api_url, f"http://127.0.0.1:{citizen_port}", f"http://127.0.0.1:{staff_port}"]
-    logs = [work / "api.log", work / "citizen.log", work / "staff.log"]
-    procs: list[subprocess.Popen] = []
-    try:
-        procs.append(start_api(api_port, env, logs[0]))
-        procs.append(start_web_app("app.citizen", citizen_port, api_url, env, logs[1]))
-        procs.append(start_web_app("app.staff", staff_port, api_url, env, logs[2]))
-        wait_http(f"{api_url}/healthz", procs[0], logs[0])
-        for proc, url, log in zip(procs[1:], urls[1:], logs[1:], strict=True):
-            wait_http(url, proc, log)
-        _warm_face_engine(api_url, people["李秀英"])
-        yield FieldStack(api_url, urls[1], urls[2], people["王德明"], people["李秀英"])
-    finally:
-        for proc in procs:
-            stop(proc)
+    with running_stack(work, env, apps=("app.citizen", "app.staff")) as running:
+        _warm_face_engine(running.api_url, people["李秀英"])
+        yield FieldStack(
+            running.api_url, running.citizen_url, running.staff_url, people["王德明"], people["李秀英"]
+        )
 
 
 def _warm_face_engine(api_url: str, person: DemoPerson) -> None:

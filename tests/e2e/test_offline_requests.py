@@ -11,7 +11,6 @@ the staff app's screens are opened signed in as well.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,13 +25,9 @@ from tests.e2e.conftest import (
     ARTIFACTS,
     CHROMIUM_ARGS,
     SMALL_PHONE_VIEWPORT,
-    free_port,
+    running_stack,
     seed,
     stack_env,
-    start_api,
-    start_web_app,
-    stop,
-    wait_http,
 )
 from tests.e2e.flutter import TIMEOUT_MS, open_app, tap, type_into, widget
 
@@ -100,20 +95,8 @@ def offline_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
         )
     engine.dispose()
     env = stack_env(db_url, work)
-    ports = free_port(), free_port(), free_port()
-    api_url, citizen_url, staff_url = (f"http://127.0.0.1:{p}" for p in ports)
-    logs = work / "api.log", work / "citizen.log", work / "staff.log"
-    procs: list[subprocess.Popen] = []
-    try:
-        procs.append(start_api(ports[0], env, logs[0]))
-        procs.append(start_web_app("app.citizen", ports[1], api_url, env, logs[1]))
-        procs.append(start_web_app("app.staff", ports[2], api_url, env, logs[2]))
-        for url, proc, log in zip((f"{api_url}/healthz", citizen_url, staff_url), procs, logs, strict=True):
-            wait_http(url, proc, log)
-        yield OfflineStack(api_url, citizen_url, staff_url)
-    finally:
-        for proc in procs:
-            stop(proc)
+    with running_stack(work, env, apps=("app.citizen", "app.staff")) as running:
+        yield OfflineStack(running.api_url, running.citizen_url, running.staff_url)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ check page on a phone (390×844), and a coordinator's camera, pointed at the QR 
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,12 +15,9 @@ from tests.e2e.conftest import (
     SMALL_PHONE_VIEWPORT,
     free_port,
     open_scripted_camera_page,
+    running_stack,
     seed,
     stack_env,
-    start_api,
-    start_web_app,
-    stop,
-    wait_http,
 )
 from tests.e2e.flutter import TIMEOUT_MS, expect_text, open_app, tap, type_into, widget
 
@@ -61,20 +57,11 @@ def receipt_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> It
             receipt, session.get(Certification, receipt.certification_id), person, key=DEV_SECRET_KEY
         )
     engine.dispose()
-    api_port, staff_port = free_port(), free_port()
-    api_url, staff_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{staff_port}"
-    env = stack_env(db_url, work) | {"LIFECERT_PUBLIC_URL": api_url}
-    procs: list[subprocess.Popen] = []
-    try:
-        procs.append(start_api(api_port, env, work / "api.log"))
-        procs.append(start_web_app("app.staff", staff_port, api_url, env, work / "staff.log"))
-        wait_http(f"{api_url}/healthz", procs[0], work / "api.log")
-        wait_http(staff_url, procs[1], work / "staff.log")
-        assert token.token is not None
-        yield ReceiptStack(api_url, staff_url, token.token)
-    finally:
-        for proc in procs:
-            stop(proc)
+    api_port = free_port()
+    env = stack_env(db_url, work) | {"LIFECERT_PUBLIC_URL": f"http://127.0.0.1:{api_port}"}
+    assert token.token is not None
+    with running_stack(work, env, api_port=api_port) as running:
+        yield ReceiptStack(running.api_url, running.staff_url, token.token)
 
 
 def qr_png(stack: ReceiptStack) -> bytes:

@@ -7,7 +7,6 @@ Screens are photographed at 390×844 (test-artifacts/e2e/).
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,13 +15,9 @@ import pytest
 from tests.e2e.conftest import (
     SMALL_PHONE_VIEWPORT,
     DemoPerson,
-    free_port,
+    running_stack,
     seed,
     stack_env,
-    start_api,
-    start_web_app,
-    stop,
-    wait_http,
 )
 from tests.e2e.flutter import TIMEOUT_MS, expect_text, open_app, reach, tap, text_of, type_into, widget
 
@@ -50,19 +45,8 @@ def change_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     engine.dispose()
     person = next(DemoPerson(p.id_number, p.name) for p in DEMO_PEOPLE if p.name == "王德明")
     env = stack_env(db_url, work)
-    api_port, staff_port = free_port(), free_port()
-    api_url, staff_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{staff_port}"
-    logs = [work / "api.log", work / "staff.log"]
-    procs: list[subprocess.Popen] = []
-    try:
-        procs.append(start_api(api_port, env, logs[0]))
-        procs.append(start_web_app("app.staff", staff_port, api_url, env, logs[1]))
-        wait_http(f"{api_url}/healthz", procs[0], logs[0])
-        wait_http(staff_url, procs[1], logs[1])
-        yield ChangeStack(staff_url, person)
-    finally:
-        for proc in procs:
-            stop(proc)
+    with running_stack(work, env) as running:
+        yield ChangeStack(running.staff_url, person)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ on a freshly seeded demo database."""
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,13 +14,9 @@ import pytest
 from tests.e2e.conftest import (
     SMALL_PHONE_VIEWPORT,
     DemoPerson,
-    free_port,
+    running_stack,
     seed,
     stack_env,
-    start_api,
-    start_web_app,
-    stop,
-    wait_http,
 )
 from tests.e2e.flutter import TIMEOUT_MS, expect_text, open_app, reach, tap, text_of, type_into, widget
 
@@ -57,23 +52,8 @@ def tipoff_stack(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Ite
             actor="system:test",
         )
     engine.dispose()
-    api_port, citizen_port, staff_port = free_port(), free_port(), free_port()
-    env = stack_env(db_url, work)
-    api_url = f"http://127.0.0.1:{api_port}"
-    procs: list[subprocess.Popen] = []
-    try:
-        procs.append(start_api(api_port, env, work / "api.log"))
-        procs.append(start_web_app("app.citizen", citizen_port, api_url, env, work / "citizen.log"))
-        procs.append(start_web_app("app.staff", staff_port, api_url, env, work / "staff.log"))
-        wait_http(f"{api_url}/healthz", procs[0], work / "api.log")
-        wait_http(f"http://127.0.0.1:{citizen_port}", procs[1], work / "citizen.log")
-        wait_http(f"http://127.0.0.1:{staff_port}", procs[2], work / "staff.log")
-        yield TipoffStack(
-            f"http://127.0.0.1:{citizen_port}", f"http://127.0.0.1:{staff_port}", "e2e_reviewer", certified
-        )
-    finally:
-        for proc in procs:
-            stop(proc)
+    with running_stack(work, stack_env(db_url, work), apps=("app.citizen", "app.staff")) as running:
+        yield TipoffStack(running.citizen_url, running.staff_url, "e2e_reviewer", certified)
 
 
 @pytest.fixture
