@@ -155,3 +155,16 @@ class PaymentFailureState(StrEnum):
 
     OPEN = "open"
     RESOLVED = "resolved"
+
+
+class ReferenceConfirmation(StrEnum):
+    """How an on-site reference face was confirmed before it counts (api/certification/reference_rule.py)."""
+
+    LIVE_CHECK = "live_check"  # the person's own live face check
+    SECOND_STAFF = "second_staff"  # a second staff member
+
+
+class ReferenceStatus(StrEnum):
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    ACTIVE = "active"
+    RETIRED = "retired"
