@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from shared.enums import PaymentFailureState, PayrollAction
 from shared.wire import MONTH_PATTERN, Answer, Request
 
 HALF_YEAR_PATTERN = r"^(19\d\d|20\d\d|21\d\d|2200)-H[12]$"
@@ -313,10 +314,10 @@ class PaymentFailurePublic(Answer):
     month: str
     entitlement_id: int
     masked_id: str
-    action: str  # SUSP | RESU | STOP
+    action: PayrollAction
     amount_cents: int
     reason_code: str
-    state: str  # open | resolved
+    state: PaymentFailureState
     created_at: datetime
 
 

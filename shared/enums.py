@@ -140,3 +140,31 @@ class VisitRecordReason(StrEnum):
     FACE_NOT_RECOGNISED = "face_not_recognised"
     NO_REFERENCE_FACE = "no_reference_face"
     OTHER = "other"
+
+
+class PayrollAction(StrEnum):
+    """What a line of the payroll file tells the bank (its codes, docs/payroll-file.md)."""
+
+    SUSPEND = "SUSP"
+    RESUME = "RESU"  # with the back pay of the months suspended
+    STOP = "STOP"
+
+
+class PaymentFailureState(StrEnum):
+    """A payment the bank's return file reported as failed: open until a clerk resolves it."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class ReferenceConfirmation(StrEnum):
+    """How an on-site reference face was confirmed before it counts (api/certification/reference_rule.py)."""
+
+    LIVE_CHECK = "live_check"  # the person's own live face check
+    SECOND_STAFF = "second_staff"  # a second staff member
+
+
+class ReferenceStatus(StrEnum):
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    ACTIVE = "active"
+    RETIRED = "retired"

@@ -19,6 +19,9 @@ from shared.enums import (
     ChallengeAction,
     CycleState,
     PaymentState,
+    ReferenceConfirmation,
+    ReferenceSource,
+    ReferenceStatus,
     ResidenceKind,
     StaffRole,
     VisitState,
@@ -354,12 +357,12 @@ class ReferenceHistoryEntry(Answer):
     awaiting confirmation or for references that need none, e.g. the roster's ID photo)."""
 
     reference_id: int
-    source: str
+    source: ReferenceSource
     added_at: datetime
     added_by: StaffRef | None = None
     id_checked_by: StaffRef | None = None
-    status: str  # awaiting_confirmation | active | retired
-    confirmation: str | None = None
+    status: ReferenceStatus
+    confirmation: ReferenceConfirmation | None = None
     confirmed_by: StaffRef | None = None
     confirmed_at: datetime | None = None
     live_check_challenge_id: str | None = None

@@ -7,6 +7,7 @@ session.get() used without a None check); a new package of either is checked fro
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -86,3 +87,32 @@ def test_ruff_configuration_selects_the_checked_rules() -> None:
     assert isinstance(tool, dict)
     assert tool["ruff"]["lint"]["select"] == list(RUFF_RULES)
     assert tool["ruff"]["line-length"] == 110
+
+
+# A plain text column whose comment lists its values ("open | resolved") is a status that should be a StrEnum
+# stored with EnumString. Read from the source line of the column (comments are not in the metadata); a
+# declaration split over lines with the comment on another line is not seen.
+LISTED_VALUES = re.compile(r"^\s*(\w+): Mapped\[str(?: \| None)?\] = .*#.*\w\"? \| \"?\w")
+# the ones left as text, and why; a column fixed into an enum must leave this list
+PLAIN_TEXT_ALLOWED = {
+    ("api/notify/models.py", "template"): "an open set: a new notice adds its template name",
+    ("api/certification/models.py", "level"): "a region level, or national for staff without a region",
+    (
+        "api/cycle_jobs/models.py",
+        "state",
+    ): "one value (running) or NULL, part of the month lock's unique index",
+    (
+        "api/beneficiaries/models.py",
+        "sex",
+    ): "typed by shared.idnumber.Sex (a Literal), derived from the ID number",
+}
+
+
+def test_no_plain_text_column_lists_fixed_values() -> None:
+    found = {
+        (path.relative_to(REPO_ROOT).as_posix(), match.group(1))
+        for path in sorted((REPO_ROOT / "api").rglob("models.py"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if (match := LISTED_VALUES.match(line))
+    }
+    assert found == set(PLAIN_TEXT_ALLOWED), "a status column typed str: make it a StrEnum with EnumString"

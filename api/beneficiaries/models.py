@@ -15,6 +15,7 @@ from shared.enums import (
     CertificationMethod,
     CertificationResult,
     PaymentState,
+    ReferenceConfirmation,
     ReferenceSource,
     ResidenceKind,
     StopReason,
@@ -129,7 +130,9 @@ class ReferenceFace(Base):
     )
     awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     replaces_others: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    confirmation: Mapped[str | None] = mapped_column(sa.String(16))  # live_check | second_staff
+    confirmation: Mapped[ReferenceConfirmation | None] = mapped_column(
+        EnumString(ReferenceConfirmation, length=16)
+    )
     confirmed_by_staff_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_users.id", ondelete="SET NULL")
     )

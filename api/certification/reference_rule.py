@@ -21,11 +21,13 @@ from api import audit
 from api.auth.models import StaffUser
 from api.beneficiaries.models import ReferenceFace
 from api.core.errors import ApiError
+from shared.enums import ReferenceConfirmation, ReferenceStatus
 from shared.schemas import ReferenceHistoryEntry, StaffRef
 
-LIVE_CHECK = "live_check"
-SECOND_STAFF = "second_staff"
-REASONS = {LIVE_CHECK: "live face check of the person", SECOND_STAFF: "confirmed by a second staff member"}
+REASONS = {
+    ReferenceConfirmation.LIVE_CHECK: "live face check of the person",
+    ReferenceConfirmation.SECOND_STAFF: "confirmed by a second staff member",
+}
 
 
 def pending_for_live_check(
@@ -51,7 +53,7 @@ def _activate(
     session: Session,
     refs: list[ReferenceFace],
     *,
-    how: str,
+    how: ReferenceConfirmation,
     staff_id: int,
     now: datetime,
     challenge_id: str | None = None,
@@ -88,7 +90,7 @@ def _activate(
             before={"awaiting_confirmation": True, "active_reference_ids": retired} if retired else None,
             after={
                 "beneficiary_id": ref.beneficiary_id,
-                "confirmation": how,
+                "confirmation": how.value,
                 "added_by": ref.added_by_staff_id,
                 "id_checked_by": ref.id_checked_by_staff_id,
                 "challenge_id": challenge_id,
@@ -109,7 +111,14 @@ def confirm_by_live_check(
             .with_for_update()
         ).scalars()
     )
-    _activate(session, refs, how=LIVE_CHECK, staff_id=staff_id, now=now, challenge_id=challenge_id)
+    _activate(
+        session,
+        refs,
+        how=ReferenceConfirmation.LIVE_CHECK,
+        staff_id=staff_id,
+        now=now,
+        challenge_id=challenge_id,
+    )
 
 
 def confirm_by_second_staff(session: Session, ref: ReferenceFace, *, staff: StaffUser, now: datetime) -> None:
@@ -121,13 +130,13 @@ def confirm_by_second_staff(session: Session, ref: ReferenceFace, *, staff: Staf
         raise ApiError(
             403, "same_staff", "A second staff member must confirm: you added this reference face yourself."
         )
-    _activate(session, [ref], how=SECOND_STAFF, staff_id=staff.id, now=now)
+    _activate(session, [ref], how=ReferenceConfirmation.SECOND_STAFF, staff_id=staff.id, now=now)
 
 
-def _status(ref: ReferenceFace) -> str:
+def _status(ref: ReferenceFace) -> ReferenceStatus:
     if ref.awaiting_confirmation:
-        return "awaiting_confirmation"
-    return "active" if ref.active else "retired"
+        return ReferenceStatus.AWAITING_CONFIRMATION
+    return ReferenceStatus.ACTIVE if ref.active else ReferenceStatus.RETIRED
 
 
 def history(session: Session, beneficiary_id: int) -> list[ReferenceHistoryEntry]:
@@ -160,7 +169,7 @@ def history(session: Session, beneficiary_id: int) -> list[ReferenceHistoryEntry
     return [
         ReferenceHistoryEntry(
             reference_id=r.id,
-            source=r.source.value,
+            source=r.source,
             added_at=r.created_at,
             added_by=ref_of(r.added_by_staff_id),
             id_checked_by=ref_of(r.id_checked_by_staff_id),

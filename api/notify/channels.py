@@ -16,18 +16,12 @@ import smtplib
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
-from enum import StrEnum
 from urllib.parse import urlsplit
 
 import httpx
 
 from api.notify.adapters import Notice
-
-
-class Channel(StrEnum):
-    SMS = "sms"
-    EMAIL = "email"
-    LETTER = "letter"
+from api.notify.models import Channel
 
 
 @dataclass(frozen=True, slots=True)

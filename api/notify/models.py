@@ -19,6 +19,14 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class Channel(enum.StrEnum):
+    """How a notice reaches a person (api/notify/channels.py)."""
+
+    SMS = "sms"
+    EMAIL = "email"
+    LETTER = "letter"
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
     __table_args__ = (sa.Index("ix_outbox_messages_status", "status", "id"),)
@@ -35,7 +43,7 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
-    channel: Mapped[str | None] = mapped_column(sa.String(16))  # sms | email | letter: how it was delivered
+    channel: Mapped[Channel | None] = mapped_column(EnumString(Channel, length=16))  # how it was delivered
 
 
 class NoticeDelivery(Base):
@@ -47,7 +55,7 @@ class NoticeDelivery(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     message_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox_messages.id", ondelete="CASCADE"))
-    channel: Mapped[str] = mapped_column(sa.String(16))
+    channel: Mapped[Channel] = mapped_column(EnumString(Channel, length=16))
     ok: Mapped[bool]
     detail: Mapped[str] = mapped_column(sa.String(500))
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -62,5 +70,5 @@ class NoticeOptOut(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"))
-    channel: Mapped[str] = mapped_column(sa.String(16))
+    channel: Mapped[Channel] = mapped_column(EnumString(Channel, length=16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from api.beneficiaries.models import Beneficiary
 from api.core.db import utcnow
 from api.notify.adapters import Notice
-from api.notify.channels import Channel, Contact, SmsGatewayNotifier, SmtpNotifier, route
+from api.notify.channels import Contact, SmsGatewayNotifier, SmtpNotifier, route
 from api.notify.letters import Letter, render
-from api.notify.models import NoticeDelivery, NoticeOptOut, OutboxMessage, OutboxStatus
+from api.notify.models import Channel, NoticeDelivery, NoticeOptOut, OutboxMessage, OutboxStatus
 from api.regions.models import Region
 
 
@@ -32,12 +32,12 @@ def opt_out(session: Session, beneficiary_id: int, channel: Channel) -> bool:
         raise ValueError("a letter is the last way to reach a person: it cannot be opted out of")
     exists = session.execute(
         sa.select(NoticeOptOut.id).where(
-            NoticeOptOut.beneficiary_id == beneficiary_id, NoticeOptOut.channel == channel.value
+            NoticeOptOut.beneficiary_id == beneficiary_id, NoticeOptOut.channel == channel
         )
     ).first()
     if exists:
         return False
-    session.add(NoticeOptOut(beneficiary_id=beneficiary_id, channel=channel.value))
+    session.add(NoticeOptOut(beneficiary_id=beneficiary_id, channel=channel))
     session.flush()
     return True
 
@@ -76,8 +76,7 @@ def deliver_routed(
     for msg in rows:
         person = session.get(Beneficiary, msg.beneficiary_id) if msg.beneficiary_id else None
         opted = frozenset(
-            Channel(c)
-            for c in session.execute(
+            session.execute(
                 sa.select(NoticeOptOut.channel).where(NoticeOptOut.beneficiary_id == msg.beneficiary_id)
             ).scalars()
         )
@@ -127,10 +126,10 @@ def deliver_routed(
 def _sent(session: Session, msg: OutboxMessage, channel: Channel, detail: str) -> None:
     msg.status = OutboxStatus.SENT
     msg.sent_at = utcnow()
-    msg.channel = channel.value
+    msg.channel = channel
     msg.last_error = None
     _log(session, msg, channel, True, detail)
 
 
 def _log(session: Session, msg: OutboxMessage, channel: Channel, ok: bool, detail: str) -> None:
-    session.add(NoticeDelivery(message_id=msg.id, channel=channel.value, ok=ok, detail=detail[:500]))
+    session.add(NoticeDelivery(message_id=msg.id, channel=channel, ok=ok, detail=detail[:500]))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from api.payroll.rows import PayrollFile, PayrollRow
+from shared.enums import PayrollAction
 
 ENCODING = "gb18030"
 RECORD = 200
@@ -135,9 +136,9 @@ def write(payroll: PayrollFile) -> bytes:
                 "count": len(payroll.rows),
                 "back_pay_cents": payroll.back_pay_cents,
                 "monthly_cents": payroll.monthly_cents,
-                "suspended": payroll.count("SUSP"),
-                "resumed": payroll.count("RESU"),
-                "stopped": payroll.count("STOP"),
+                "suspended": payroll.count(PayrollAction.SUSPEND),
+                "resumed": payroll.count(PayrollAction.RESUME),
+                "stopped": payroll.count(PayrollAction.STOP),
             },
         )
     )
@@ -190,10 +191,14 @@ def parse(data: bytes) -> ParsedFile:
         d = _read(DETAIL, record, n)
         if d["type"] != "D":
             raise LayoutError(n, "not a detail record")
+        try:
+            action = PayrollAction(str(d["action"]))
+        except ValueError:
+            raise LayoutError(n, f"unknown action {d['action']!r}") from None
         rows.append(
             PayrollRow(
                 ref=int(d["ref"]),  # type: ignore[call-overload]
-                action=str(d["action"]),
+                action=action,
                 entitlement_id=int(d["entitlement_id"]),  # type: ignore[call-overload]
                 id_number=str(d["id_number"]),
                 name=str(d["name"]),

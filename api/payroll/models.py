@@ -7,7 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.core.db import Base, BigId, utcnow
+from api.core.db import Base, BigId, EnumString, utcnow
+from shared.enums import PaymentFailureState, PayrollAction
 from shared.months import YearMonth
 
 
@@ -21,11 +22,13 @@ class PaymentFailure(Base):
     ref: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
     month: Mapped[YearMonth] = mapped_column(index=True)
     entitlement_id: Mapped[int] = mapped_column(sa.ForeignKey("entitlements.id"), index=True)
-    action: Mapped[str] = mapped_column(sa.String(8))  # SUSP | RESU | STOP
+    action: Mapped[PayrollAction] = mapped_column(EnumString(PayrollAction, length=8))
     # what the failed instruction is about: the back pay of a resumption, else the monthly amount
     amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
     reason_code: Mapped[str] = mapped_column(sa.String(8))  # the bank's code, e.g. "ACCTCLSD"
-    state: Mapped[str] = mapped_column(sa.String(16), default="open")  # open | resolved
+    state: Mapped[PaymentFailureState] = mapped_column(
+        EnumString(PaymentFailureState, length=16), default=PaymentFailureState.OPEN
+    )
     file_sha256: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)

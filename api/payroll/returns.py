@@ -26,6 +26,7 @@ from api import audit
 from api.beneficiaries.models import Beneficiary
 from api.payroll.models import PaymentFailure
 from api.payroll.rows import PayrollFile
+from shared.enums import PaymentFailureState, PayrollAction
 from shared.months import YearMonth
 
 REASON = re.compile(r"[A-Z0-9_]{1,8}")
@@ -155,9 +156,9 @@ def apply(
             month=month,
             entitlement_id=row.entitlement_id,
             action=row.action,
-            amount_cents=row.back_pay_cents if row.action == "RESU" else row.monthly_cents,
+            amount_cents=row.back_pay_cents if row.action is PayrollAction.RESUME else row.monthly_cents,
             reason_code=item.reason,
-            state="open",
+            state=PaymentFailureState.OPEN,
             file_sha256=digest,
         )
         session.add(case)

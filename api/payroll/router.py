@@ -22,6 +22,7 @@ from api.payroll.models import PaymentFailure
 from api.payroll.rows import MonthNotRun, PayrollFile, build
 from api.regions.scope import RegionScope
 from shared.backoffice_schemas import PaymentFailurePublic, PaymentFailureResolve, PayrollReturnResult
+from shared.enums import PaymentFailureState
 from shared.idnumber import mask_id
 from shared.months import YearMonth
 from shared.schemas import ErrorResponse
@@ -129,7 +130,10 @@ def _scoped_failures(scope: RegionScope) -> sa.Select[PaymentFailure, str]:
 
 @router.get("/failures", response_model=list[PaymentFailurePublic], responses=ERRORS)
 def failures(
-    _admin: Admin, scope: StaffScope, session: SessionDep, state: Literal["open", "resolved"] = "open"
+    _admin: Admin,
+    scope: StaffScope,
+    session: SessionDep,
+    state: PaymentFailureState = PaymentFailureState.OPEN,
 ) -> list[PaymentFailurePublic]:
     found = session.execute(
         _scoped_failures(scope).where(PaymentFailure.state == state).order_by(PaymentFailure.id).limit(500)
@@ -147,17 +151,17 @@ def resolve(
     if found is None:
         raise ApiError(404, "not_found", "No such payment failure.")
     case, id_number = found
-    if case.state != "open":
+    if case.state is not PaymentFailureState.OPEN:
         raise ApiError(409, "payment_failure_resolved", "This payment failure is resolved already.")
-    case.state, case.resolved_at = "resolved", utcnow()
+    case.state, case.resolved_at = PaymentFailureState.RESOLVED, utcnow()
     audit.record(
         session,
         actor=f"staff:{admin.id}",
         action="payment_failure.resolve",
         entity_type="payment_failure",
         entity_id=case.id,
-        before={"state": "open"},
-        after={"state": "resolved"},
+        before={"state": PaymentFailureState.OPEN.value},
+        after={"state": PaymentFailureState.RESOLVED.value},
         reason=body.reason,
     )
     session.commit()

@@ -21,9 +21,14 @@ from api.audit import AuditEvent
 from api.beneficiaries.models import Beneficiary, Entitlement
 from api.cycle_jobs.models import CycleRun
 from api.regions.scope import RegionScope
+from shared.enums import PayrollAction
 from shared.months import YearMonth
 
-ACTIONS = {"entitlement.suspend": "SUSP", "entitlement.resume": "RESU", "entitlement.stop": "STOP"}
+ACTIONS = {
+    "entitlement.suspend": PayrollAction.SUSPEND,
+    "entitlement.resume": PayrollAction.RESUME,
+    "entitlement.stop": PayrollAction.STOP,
+}
 
 
 class MonthNotRun(LookupError):
@@ -33,7 +38,7 @@ class MonthNotRun(LookupError):
 @dataclass(frozen=True, slots=True)
 class PayrollRow:
     ref: int  # the audit event's sequence number
-    action: str  # SUSP | RESU | STOP
+    action: PayrollAction
     entitlement_id: int
     id_number: str
     name: str
@@ -59,7 +64,7 @@ class PayrollFile:
     def monthly_cents(self) -> int:
         return sum(r.monthly_cents for r in self.rows)
 
-    def count(self, action: str) -> int:
+    def count(self, action: PayrollAction) -> int:
         return sum(r.action == action for r in self.rows)
 
 
@@ -98,11 +103,11 @@ def build(session: Session, month: YearMonth, *, scope: RegionScope, now: dateti
         after = event.after or {}
         action = ACTIONS[event.action]
         effective = {
-            "SUSP": after.get("suspended_since"),
-            "RESU": after.get("resume_month"),
-            "STOP": after.get("stopped_from"),
+            PayrollAction.SUSPEND: after.get("suspended_since"),
+            PayrollAction.RESUME: after.get("resume_month"),
+            PayrollAction.STOP: after.get("stopped_from"),
         }[action]
-        back_pay = after.get("back_pay_months", []) if action == "RESU" else []
+        back_pay = after.get("back_pay_months", []) if action is PayrollAction.RESUME else []
         rows.append(
             PayrollRow(
                 ref=event.seq,
@@ -114,7 +119,7 @@ def build(session: Session, month: YearMonth, *, scope: RegionScope, now: dateti
                 month=str(effective or month),
                 monthly_cents=ent.monthly_cents,
                 back_pay_months=len(back_pay) if isinstance(back_pay, list) else int(back_pay),
-                back_pay_cents=int(after.get("back_pay_cents", 0)) if action == "RESU" else 0,
+                back_pay_cents=int(after.get("back_pay_cents", 0)) if action is PayrollAction.RESUME else 0,
             )
         )
     return PayrollFile(str(month), scope.region_code, now, rows)

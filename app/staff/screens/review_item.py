@@ -21,6 +21,7 @@ from app.common.dates import format_date
 from app.staff.case_client import CaseClient
 from app.staff.components.attestation_card import level_label
 from app.staff.console_state import MIN_REASON, ConsoleState
+from shared.enums import ReferenceStatus
 from shared.i18n import Translator
 from shared.schemas import CaseEvent, EvidencePublic, ReferenceHistoryEntry, StaffRef
 
@@ -72,11 +73,11 @@ def reference_line(t: Translator, ref: ReferenceHistoryEntry) -> str:
     def name(staff: StaffRef | None) -> str:
         return staff.name if staff is not None else t("review.case.reference.nobody")
 
-    if ref.status == "awaiting_confirmation":
+    if ref.status is ReferenceStatus.AWAITING_CONFIRMATION:
         status = t("review.case.reference.awaiting")
-    elif ref.confirmation in ("live_check", "second_staff"):
+    elif ref.confirmation is not None:
         status = t(f"review.case.reference.{ref.confirmation}", who=name(ref.confirmed_by))
-        if ref.status == "retired":
+        if ref.status is ReferenceStatus.RETIRED:
             status += "; " + t("review.case.reference.retired")
     else:
         status = t(f"review.case.reference.{ref.status}")

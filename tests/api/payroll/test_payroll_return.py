@@ -114,6 +114,9 @@ def test_failures_open_cases_once(client, session, make_staff, month) -> None:
     twice = client.post(f"{URL}/failures/{case}/resolve", headers=admin, json={"reason": "account reopened"})
     assert twice.status_code == 409 and twice.json()["error"] == "payment_failure_resolved"
     assert client.get(f"{URL}/failures", headers=admin).json() == []
+    assert [f["id"] for f in client.get(f"{URL}/failures?state=resolved", headers=admin).json()] == [case]
+    bad = client.get(f"{URL}/failures?state=closed", headers=admin)
+    assert bad.status_code == 422 and "error" in bad.json()
     assert _events(session, "payment_failure.resolve") == 1
 
 
