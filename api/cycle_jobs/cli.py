@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from api.notify.models import Channel
+
 
 def cmd_cycle_run(args: argparse.Namespace) -> int:
     import api.models  # noqa: F401  (every model registered: foreign keys resolve)
@@ -180,5 +182,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_notify_deliver)
     p = notify.add_parser("opt-out", help="a person no longer wants notices on one channel")
     p.add_argument("--id-number", required=True)
-    p.add_argument("--channel", required=True, choices=["sms", "email"])
+    # a letter is the channel of last resort: it cannot be opted out of
+    p.add_argument("--channel", required=True, choices=[Channel.SMS.value, Channel.EMAIL.value])
     p.set_defaults(func=cmd_notify_opt_out)
