@@ -32,7 +32,7 @@ from api.regions.scope import NATIONAL, RegionScope
 from api.review import service as review
 from api.review.history import staff_refs
 from api.review.models import ReviewItem, ReviewKind
-from shared.enums import CertificationMethod
+from shared.enums import CertificationMethod, RegionLevel
 from shared.schemas import AttestationPublic, SignoffPublic
 
 R = TypeVar("R", AttestationSignoff, EvidenceFile)
@@ -154,17 +154,17 @@ def add_signoff(
             "each level signs with a different account.",
         )
     region = session.get(Region, staff.region_code) if staff.region_code is not None else None
-    own_level = region.level.value if region is not None else "national"
+    own_level = region.level if region is not None else None  # None: national staff
     if own_level != next_level:
         raise ApiError(
             403,
             "signoff_level",
             f"The next sign-off is by staff of the person's {next_level}; your account is at the "
-            f"{own_level} level.",
+            f"{own_level or 'national'} level.",
         )
     row = AttestationSignoff(
         attestation_id=attestation.id,
-        level=next_level,
+        level=RegionLevel(next_level),
         signer_name=staff.name,
         signed_on=today,
         recorded_by=staff.id,

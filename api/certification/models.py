@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, BigId, EnumString, utcnow
+from shared.enums import RegionLevel
 from shared.months import YearMonth
 
 
@@ -49,7 +50,7 @@ class AttestationSignoff(Base):
     attestation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("attestations.id", ondelete="CASCADE"), index=True
     )
-    level: Mapped[str] = mapped_column(sa.String(64))  # village | township | county | city | province
+    level: Mapped[RegionLevel] = mapped_column(EnumString(RegionLevel, 64))
     signer_name: Mapped[str] = mapped_column(sa.String(100))  # the account's name when it signed
     signed_on: Mapped[date]
     recorded_by: Mapped[int] = mapped_column(sa.ForeignKey("staff_users.id", ondelete="RESTRICT"))  # signer
