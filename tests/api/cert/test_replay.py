@@ -5,10 +5,14 @@ frames of the same person are not taken for a replay; the setting turns the refu
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from api.audit import AuditEvent
+from api.challenges import replay
 from api.challenges.models import FailedAttempt, FrameDigest
+from api.core.db import utcnow
 from tests.api.cert import test_self_certification as self_certification
 from tests.api.cert.clips import clip_frames, live_frames
 from tests.api.cert.conftest import new_key
@@ -54,6 +58,12 @@ def test_frames_sent_again_to_a_new_challenge_are_refused(
     )
     third = submit(face_client, challenge(face_client, person_with_reference(), fixed_actions), mixed)
     assert third.json()["reason"] == "replayed_frames", third.text
+
+    # Digests past their retention are deleted (lifecert retention purge).
+    later = utcnow() + timedelta(days=face_client.app.state.cert.cert.replay_digest_days + 1)
+    assert replay.purge(session, days=face_client.app.state.cert.cert.replay_digest_days, now=later) >= 60
+    session.commit()
+    assert count(session, FrameDigest) == 0
 
 
 def test_other_frames_of_the_same_person_are_not_a_replay(face_client, person_with_reference, fixed_actions):
