@@ -18,7 +18,13 @@ from api.certification.models import (
     ContactConfirmation,
     PaymentResumption,
 )
-from api.challenges.models import Challenge, ConsentRecord, FailedAttempt, IdempotencyRecord
+from api.challenges.models import (
+    Challenge,
+    ConsentRecord,
+    FailedAttempt,
+    FrameDigest,
+    IdempotencyRecord,
+)
 from api.comparison.models import FeedBatch, FeedMismatch, FeedRun, FeedSource, RecoveryCase
 from api.core.db import Base, alembic_compare_type, alembic_render_item
 from api.core.idempotency import IdempotentRequest
@@ -56,6 +62,7 @@ __all__ = [
     "EvidenceFile",
     "EvidenceView",
     "FailedAttempt",
+    "FrameDigest",
     "FeedBatch",
     "FeedMismatch",
     "FeedRun",

@@ -496,6 +496,9 @@ def liveness_section(lines: list[str]) -> None:
         return
     text = teammate_section()
     lines += [text.rstrip(), ""]
+    from bench.eval_replay import replay_section
+
+    lines += [replay_section().rstrip(), ""]
 
 
 MATRIX_HEADING = "## 7. Capture conditions"

@@ -46,6 +46,8 @@ class ReasonCode(StrEnum):
     BORDERLINE_MATCH = "borderline_match"
     SPOOF_SUSPECTED = "spoof_suspected"
     NO_REFERENCE = "no_reference"
+    # submission (api/challenges/replay.py): frames already sent to an earlier challenge
+    REPLAYED_FRAMES = "replayed_frames"
 
 
 class Outcome(StrEnum):

@@ -68,6 +68,20 @@ class FailedAttempt(Base):
     failed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class FrameDigest(Base):
+    """The digest of one frame sent to a challenge: a frame sent again to a later challenge is a replay
+    (api/challenges/replay.py). Deleted ``replay_digest_days`` after it was sent (``lifecert retention
+    purge``)."""
+
+    __tablename__ = "frame_digests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    digest: Mapped[int] = mapped_column(sa.BigInteger, index=True)  # first 8 bytes of SHA-256, signed
+    challenge_id: Mapped[str] = mapped_column(sa.ForeignKey("challenges.id", ondelete="CASCADE"))
+    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("beneficiaries.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class ConsentPurpose(enum.StrEnum):
     FACE_CAPTURE = "face_capture"  # frames may be captured and compared for this certification
     KEEP_REFERENCE = "keep_reference"  # a passed capture may be kept as a refreshed reference face

@@ -67,8 +67,12 @@ def _times(value: object, count: int) -> list[int]:
             f"times_ms must give one capture time per frame ({count}).",
             params={"count": count},
         )
-    if any(t < 0 for t in times) or any(b < a for a, b in itertools.pairwise(times)):
-        raise ApiError(422, "invalid_times", "Capture times must be non-negative and in capture order.")
+    if any(t < 0 for t in times):
+        raise ApiError(422, "invalid_times", "Capture times must not be negative.")
+    if any(b <= a for a, b in itertools.pairwise(times)):
+        raise ApiError(
+            422, "frames_out_of_order", "The frames must come in capture order, each after the one before."
+        )
     return times
 
 

@@ -30,6 +30,7 @@ from api.auth.tokens import Principal
 from api.beneficiaries.models import Beneficiary, ReferenceFace
 from api.beneficiaries.reference_photos import load_photo
 from api.certification import live_check, outcomes
+from api.challenges import replay
 from api.challenges.models import (
     Challenge,
     ConsentPurpose,
@@ -42,7 +43,7 @@ from api.core.db import rowcount, session_scope, utcnow
 from api.core.errors import ApiError
 from api.core.idempotency import INVALID_KEY, KEY_RE
 from api.core.operator import Operator
-from face.types import Action, Decision, FaceInputError, Outcome, Template, TimedFrame
+from face.types import Action, Decision, FaceInputError, Outcome, ReasonCode, Template, TimedFrame
 from shared.schemas import FramesResult
 
 log = logging.getLogger("lifecert.challenges")
@@ -100,6 +101,18 @@ def _refuse_spent(challenge: Challenge | None, now: datetime) -> None:
         raise ApiError(410, "challenge_expired", "This challenge has expired. Start a new certification.")
 
 
+def _refuse_outlasting(challenge: Challenge, upload: FrameUpload) -> None:
+    """A capture lasting longer than the challenge lives cannot have been recorded for it."""
+    span_ms = upload.frames[-1].t_ms - upload.frames[0].t_ms if upload.frames else 0
+    life_ms = (challenge.expires_at - challenge.created_at).total_seconds() * 1000
+    if span_ms > life_ms:
+        raise ApiError(
+            422,
+            "capture_outlasts_challenge",
+            "The pictures span more time than this certification lasts. Start a new certification.",
+        )
+
+
 def _claim(
     ctx: CertContext, challenge_id: str, key: str, upload: FrameUpload, principal: Principal | None
 ) -> Claim | FramesResult:
@@ -118,6 +131,7 @@ def _claim(
         ).scalar_one_or_none()
         if pending_since is None:
             _refuse_spent(challenge, now)
+            _refuse_outlasting(challenge, upload)
         claim = Claim(
             challenge_id=challenge.id,
             beneficiary_id=challenge.beneficiary_id,
@@ -310,6 +324,18 @@ def _references(ctx: CertContext, beneficiary_id: int) -> list[Template]:
         return templates
 
 
+def _replayed(ctx: CertContext, claim: Claim, digests: Sequence[int]) -> Decision | None:
+    """A failed decision when these frames were already sent to an earlier challenge (a replay)."""
+    if not ctx.cert.refuse_replayed_frames:
+        return None
+    with ctx.sessions() as session:
+        earlier = replay.earlier_challenge(session, claim.challenge_id, digests, ctx.cert.replay_min_share)
+    if earlier is None:
+        return None
+    log.warning("challenge %s: frames already sent to challenge %s", claim.challenge_id, earlier)
+    return Decision(outcome=Outcome.FAILED, reason=ReasonCode.REPLAYED_FRAMES, message=replay.MESSAGE)
+
+
 def _decide(ctx: CertContext, claim: Claim, frames: Sequence[TimedFrame]) -> tuple[Decision, tuple[int, ...]]:
     """The decision, and the pending references it confirms (a staff member's live check of a reference
     face they just added: api/certification/live_check.py)."""
@@ -343,11 +369,20 @@ def submit(
     if isinstance(claimed, FramesResult):
         return claimed
     try:
-        decision, live_checked = _decide(ctx, claimed, upload.frames)
+        digests = replay.digests(upload.frames)
+        replayed = _replayed(ctx, claimed, digests)
+        decision, live_checked = (replayed, ()) if replayed else _decide(ctx, claimed, upload.frames)
         refreshed = _refreshed_template(ctx, decision, upload)
         now = utcnow()
         with session_scope(ctx.sessions) as session:
             _complete(session, claimed, now)
+            replay.remember(
+                session,
+                challenge_id=claimed.challenge_id,
+                beneficiary_id=claimed.beneficiary_id,
+                values=digests,
+                now=now,
+            )
             person = session.get_one(Beneficiary, claimed.beneficiary_id, with_for_update=True)
             answer = outcomes.record(
                 session,

@@ -111,6 +111,14 @@ class CertificationSettings(BaseModel):
     # many days after the upload (a year and a bit: the decision, an appeal and the next window's check).
     keep_manual_review_days: int = Field(default=400, ge=1)
     max_evidence_bytes: int = Field(default=20 * 1024 * 1024, gt=0)  # one evidence file (videos)
+    # Replayed recordings (api/challenges/replay.py): a submission carrying at least this share of frames
+    # byte-identical to the frames of ONE earlier challenge is refused (replayed_frames, a failed attempt).
+    # Off only where one sample recording is sent again on purpose (browser tests, the demo).
+    refuse_replayed_frames: bool = True
+    replay_min_share: float = Field(default=0.3, gt=0, le=1)
+    # Frame digests are kept this long (``lifecert retention purge``): a year and a bit, so the recording
+    # of one certification window cannot be sent again at the next.
+    replay_digest_days: int = Field(default=400, ge=1)
     idempotency_wait_seconds: float = Field(default=60.0, gt=0)  # a retry waits for the first answer
     # A claim still pending after this long (its process crashed) may be taken over by a retry with the
     # same Idempotency-Key. Far longer than the worst decision (a queued engine, a slow database).

@@ -1,4 +1,5 @@
-"""``lifecert retention purge``: delete evidence files (raw frames, uploads) past their retention date."""
+"""``lifecert retention purge``: delete evidence files (raw frames, uploads) past their retention date, and
+the digests of sent frames (replay check) past theirs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import argparse
 
 def cmd_retention_purge(args: argparse.Namespace) -> int:
     from api import audit
-    from api.core.db import make_engine, make_sessionmaker, session_scope
+    from api.challenges import replay
+    from api.core.db import make_engine, make_sessionmaker, session_scope, utcnow
     from api.core.settings import settings_for_command
     from api.core.storage import storage_for
     from api.evidence.storage import purge_expired
@@ -17,6 +19,16 @@ def cmd_retention_purge(args: argparse.Namespace) -> int:
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             result = purge_expired(session, storage_for(settings))
+            digests = replay.purge(session, days=settings.certification.replay_digest_days, now=utcnow())
+            if digests:
+                audit.record(
+                    session,
+                    actor="system:retention",
+                    action="frame_digest.purge",
+                    entity_type="frame_digest",
+                    entity_id="*",
+                    after={"purged": digests},
+                )
             if result.purged_files or result.orphans_removed:
                 audit.record(
                     session,
@@ -34,7 +46,7 @@ def cmd_retention_purge(args: argparse.Namespace) -> int:
         engine.dispose()
     print(
         f"purged {result.purged_files} files ({result.freed_bytes} bytes) past retention; "
-        f"removed {result.orphans_removed} orphan files"
+        f"removed {result.orphans_removed} orphan files; deleted {digests} frame digests past retention"
     )
     return 0
 

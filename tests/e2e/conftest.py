@@ -130,6 +130,8 @@ def stack_env(db_url: str, work: Path) -> dict[str, str]:
         LIFECERT_LIMITS__ENABLED="false",
         PYTHONUNBUFFERED="1",
         LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS="open_mouth,blink",
+        # the fake camera plays the same clip for every certification: a replay on purpose
+        LIFECERT_CERTIFICATION__REFUSE_REPLAYED_FRAMES="false",
     )
     return env
 

@@ -31,6 +31,19 @@ def fixed_actions(client) -> Callable[[tuple[str, ...] | None], None]:
     _fixed(client, None)
 
 
+@pytest.fixture
+def replays_allowed(client):
+    """The same sample clip may be sent to several challenges (the replay refusal off), for tests about
+    something else that certify with one recording more than once; restored after."""
+    from api.core.context import configure
+
+    ctx = client.app.state.cert
+    configure(client.app, ctx.cert.model_copy(update={"refuse_replayed_frames": False}), ctx.engines)
+    yield
+    ctx = client.app.state.cert
+    configure(client.app, ctx.cert.model_copy(update={"refuse_replayed_frames": True}), ctx.engines)
+
+
 def new_key() -> str:
     return uuid.uuid4().hex
 

@@ -58,6 +58,7 @@ def bind(client, helper, person, fixed_actions, clip=None):
     return frames(client, resp.json()["challenge_id"], helper, clip or live_frames())
 
 
+@pytest.mark.usefixtures("replays_allowed")  # binds, then certifies, with the one sample clip
 def test_bind_then_certify_a_relative(face_client, session, relative, make_helper, fixed_actions):
     helper, other_helper = make_helper(), make_helper()
     person = relative()

@@ -58,6 +58,7 @@ def events(session, action: str, ref_id: int) -> list[AuditEvent]:
     )
 
 
+@pytest.mark.usefixtures("replays_allowed")  # binds, then certifies, with the one sample clip
 def test_a_staff_reference_waits_and_the_same_staff_live_check_confirms_it(
     face_client, session, make_person, make_staff, fixed_actions
 ):
