@@ -7,7 +7,8 @@ A row whose ID number is on the roll but whose name differs is **never applied**
 list (:class:`FeedMismatch`) for a reviewer to apply or dismiss. Re-importing the same file changes
 nothing (every consequence checks what is already recorded).
 
-Consequences: sign_of_life in ``signs_of_life.py`` (the bulk case); death, detention, survivor_end and the
+Consequences: sign_of_life in ``signs_of_life.py`` (the bulk case; on PostgreSQL set-based, with the same
+results, in ``signs_of_life_sql.py``); death, detention, survivor_end and the
 four kinds that end unemployment benefit (reemployment, business_registration, emigration, pension_start) in
 ``events.py``; the review list of name mismatches in ``mismatches.py``; shared types in ``feed.py``.
 """
