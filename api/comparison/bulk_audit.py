@@ -51,6 +51,7 @@ class PendingEvent:
     reason: str | None = None
     plain: bool = False  # before/after hold only JSON types already (skips the conversion walk)
     region: str | None = None  # the person's region code: their county's chain (None: the global chain)
+    after_text: str | None = None  # ``after`` already as canonical JSON text (then ``after`` is not used)
 
 
 def append_many(session: Session, events: list[PendingEvent]) -> int:
@@ -86,7 +87,12 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
         else:
             before, after = audit._jsonable(ev.before), audit._jsonable(ev.after)
         entity_id = str(ev.entity_id)
-        before_text, after_text = _canonical(before), _canonical(after)
+        before_text = _canonical(before)
+        if ev.after_text is None:
+            after_text = _canonical(after)
+            stored_after = None if after is None else after_text
+        else:
+            after_text = stored_after = ev.after_text
         payload = (
             f'{{"action":{text(ev.action)},"actor":{text(ev.actor)},"after":{after_text},'
             f'"before":{before_text},"chain":{text(chain)},"chain_seq":{seq},"created_at":{when},'
@@ -106,7 +112,7 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
                 ev.entity_type,
                 entity_id,
                 None if before is None else before_text,
-                None if after is None else after_text,
+                stored_after,
                 ev.reason,
                 stored_at,
                 prev,

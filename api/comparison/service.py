@@ -7,7 +7,8 @@ A row whose ID number is on the roll but whose name differs is **never applied**
 list (:class:`FeedMismatch`) for a reviewer to apply or dismiss. Re-importing the same file changes
 nothing (every consequence checks what is already recorded).
 
-Consequences: sign_of_life in ``signs_of_life.py`` (the bulk case); death, detention, survivor_end and the
+Consequences: sign_of_life in ``signs_of_life.py`` (the bulk case; on PostgreSQL set-based, with the same
+results, in ``signs_of_life_sql.py``); death, detention, survivor_end and the
 four kinds that end unemployment benefit (reemployment, business_registration, emigration, pension_start) in
 ``events.py``; the review list of name mismatches in ``mismatches.py``; shared types in ``feed.py``.
 """
@@ -28,6 +29,7 @@ from api.comparison.mismatches import open_mismatches
 from api.comparison.models import FeedKind, FeedRun
 from api.comparison.rows import FeedRow, RowError, count_rows, id_problem, normalise_name, read_feed
 from api.comparison.signs_of_life import record_signs_of_life
+from api.comparison.signs_of_life_sql import import_signs_of_life, usable
 from api.core.db import utcnow
 from api.core.progress import ProgressFactory, quiet
 
@@ -71,10 +73,14 @@ def import_rows(
     per_row: bool = False,
     progress: ProgressFactory = quiet,
     chunk: int = CHUNK,
+    set_based: bool | None = None,
 ) -> FeedReport:
     """Import parsed feed rows in the caller's transaction. ``region_code``: rows about people outside this
     region subtree are refused (``out_of_region``) — a data source reports only for its own area.
-    ``per_row``: the report keeps the row numbers of applied, unchanged and mismatched rows."""
+    ``per_row``: the report keeps the row numbers of applied, unchanged and mismatched rows.
+    ``set_based``: a sign-of-life feed goes through the set-based path (COPY into a staging table, joins:
+    ``signs_of_life_sql.py``); default: on PostgreSQL. Both give the same results; errors are reported in
+    row order."""
     started = time.perf_counter()
     first = next(rows, None)
     run = FeedRun(kind=kind, file_name=file_name[:255], actor=ctx.actor[:128])
@@ -84,23 +90,39 @@ def import_rows(
     bar = progress(total or 0, kind.value)
     batch: list[FeedRow] = []
     shown = 0
+    if set_based is None:
+        set_based = kind is FeedKind.SIGN_OF_LIFE and usable(session)
+    elif set_based and not (kind is FeedKind.SIGN_OF_LIFE and usable(session)):
+        raise ValueError("the set-based path is for sign-of-life feeds on PostgreSQL (psycopg)")
     try:
-        for item in _chain(first, rows):
-            report.rows += 1
-            if isinstance(item, RowError):
-                report.errors.append(item)
-            else:
-                batch.append(item)
-            if len(batch) >= chunk:
+        if set_based:
+            import_signs_of_life(
+                session,
+                _chain(first, rows),
+                ctx=ctx,
+                run=run,
+                report=report,
+                region_code=region_code,
+                bar=bar,
+            )
+        else:
+            for item in _chain(first, rows):
+                report.rows += 1
+                if isinstance(item, RowError):
+                    report.errors.append(item)
+                else:
+                    batch.append(item)
+                if len(batch) >= chunk:
+                    _process(session, kind, batch, ctx, run, report, region_code)
+                    batch = []
+                    bar.update(report.rows - shown)
+                    shown = report.rows
+            if batch:
                 _process(session, kind, batch, ctx, run, report, region_code)
-                batch = []
-                bar.update(report.rows - shown)
-                shown = report.rows
-        if batch:
-            _process(session, kind, batch, ctx, run, report, region_code)
-        bar.update(report.rows - shown)
+            bar.update(report.rows - shown)
     finally:
         bar.close()
+    report.errors.sort(key=lambda e: e.row_number)
     run.rows_total = report.rows
     run.rows_applied = report.applied
     run.rows_unchanged = report.unchanged
