@@ -387,6 +387,14 @@ def local_date(instant_utc: datetime, tz_name: str | None = None) -> date:
     return instant_utc.astimezone(_zone(tz_name or DEFAULT_TZ)).date()
 
 
+def local_time(instant_utc: datetime, tz_name: str | None = None) -> datetime:
+    """``instant_utc`` on the clock of time zone ``tz_name`` (None → Asia/Shanghai), for display: what a
+    staff member's screen shows as the time of an event. A naive datetime is taken to be UTC."""
+    if instant_utc.tzinfo is None:
+        instant_utc = instant_utc.replace(tzinfo=UTC)
+    return instant_utc.astimezone(_zone(tz_name or DEFAULT_TZ))
+
+
 def _zone(name: str) -> ZoneInfo | timezone:
     try:
         return ZoneInfo(name)

@@ -20,6 +20,7 @@ from shared.cycle import (
     day_starts_at,
     evaluate,
     local_date,
+    local_time,
     next_window,
     previous_window,
     resumption,
@@ -545,3 +546,11 @@ def test_overseas_certification_counts_for_the_window_of_its_local_date(
     if not w.contains(beijing):
         assert abs((beijing - cert).days) == 1
         assert cert in (w.start, w.end)
+
+
+def test_local_time_shows_an_event_on_the_agencys_clock() -> None:
+    # 17:30 UTC on 30 November is 01:30 on 1 December in Beijing: a staff screen shows the 1st
+    shown = local_time(datetime(2026, 11, 30, 17, 30, tzinfo=UTC))
+    assert shown.strftime("%Y-%m-%d %H:%M") == "2026-12-01 01:30"
+    assert local_time(datetime(2026, 11, 30, 17, 30)) == shown  # naive = UTC, as the database stores
+    assert local_time(datetime(2026, 7, 1, 12, 0, tzinfo=UTC), "America/New_York").hour == 8

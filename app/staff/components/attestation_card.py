@@ -7,6 +7,7 @@ import flet as ft
 
 from app.common.components.theme import ACCENT, CARD, INK, MUTED_INK, OK
 from app.common.dates import format_date
+from shared.cycle import local_date
 from shared.i18n import Translator
 from shared.schemas import AttestationPublic
 
@@ -35,7 +36,7 @@ def attestation_lines(t: Translator, att: AttestationPublic, identifier: str) ->
             ft.Text(
                 t(
                     "attest.card.opened",
-                    date=format_date(att.opened_at.date(), lang),
+                    date=format_date(local_date(att.opened_at), lang),
                     name=att.opened_by.name,
                 ),
                 color=MUTED_INK,

@@ -11,6 +11,7 @@ import flet as ft
 from app.common.components.theme import ACCENT, CARD, ERROR, INK, MUTED_INK, SURFACE
 from app.common.dates import format_date
 from app.staff.worklist_state import deadline_line, reference_line, village_of
+from shared.cycle import local_date
 from shared.enums import CycleState, VisitState
 from shared.i18n import Translator
 from shared.worklist_schemas import OpenVisit, VisitRequestPublic, WorklistEntry
@@ -42,7 +43,7 @@ def visit_text(t: Translator, visit: OpenVisit | VisitRequestPublic) -> str:
         "worklist.visit.line",
         state=state,
         reason=t(f"visit.reason.{visit.reason}"),
-        date=format_date(visit.requested_at.date(), lang),
+        date=format_date(local_date(visit.requested_at), lang),
     )
 
 

@@ -13,6 +13,7 @@ from app.common.components.scaffold import screen
 from app.common.components.theme import ERROR, OK
 from app.staff.components.console_nav import error_line, gate, nav
 from app.staff.console_state import valid_date
+from shared.cycle import local_time
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -59,7 +60,7 @@ def build(ui: Ui) -> ft.View:
         line = t(
             "console.audit.event",
             seq=e.seq,
-            time=e.created_at.strftime("%Y-%m-%d %H:%M"),
+            time=local_time(e.created_at).strftime("%Y-%m-%d %H:%M"),
             actor=e.actor,
             action=e.action,
             entity=f"{e.entity_type} {e.entity_id}",

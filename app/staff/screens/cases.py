@@ -13,6 +13,7 @@ from app.common.components.scaffold import screen
 from app.common.components.theme import CARD
 from app.staff.case_desk import FILTERS, OUTCOMES
 from app.staff.components.console_nav import error_line, gate, nav
+from shared.cycle import local_time
 from shared.reference import group
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def build(ui: Ui) -> ft.View:
             text.body(
                 t(
                     "console.cases.entry",
-                    when=e.created_at.strftime("%Y-%m-%d"),
+                    when=local_time(e.created_at).strftime("%Y-%m-%d"),
                     kind=t(f"console.cases.entry.{e.kind}"),
                     text=e.text or "",
                 ),

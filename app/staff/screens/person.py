@@ -18,6 +18,7 @@ from app.staff.components.console_nav import gate
 from app.staff.components.person_card import person_card
 from app.staff.navigation import acts_in_field
 from app.staff.visit_state import VisitStep
+from shared.cycle import local_date
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -85,7 +86,7 @@ def build(ui: Ui) -> ft.View:
             lines = [
                 t(
                     "person.request.by",
-                    date=format_date(request.requested_at.date(), lang),
+                    date=format_date(local_date(request.requested_at), lang),
                     reason=t(f"visit.reason.{request.reason}"),
                 )
             ]

@@ -14,6 +14,7 @@ from app.common.components.scaffold import screen
 from app.common.components.theme import CARD, OK
 from app.staff.components.console_nav import error_line, gate, nav
 from app.staff.record_change_state import shown_value
+from shared.cycle import local_time
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -74,7 +75,11 @@ def build(ui: Ui) -> ft.View:
             *([t("changes.from_month", month=change.from_month)] if change.from_month else []),
             t("changes.why", reason=change.reason),
             *([t("changes.evidence", evidence=change.evidence)] if change.evidence else []),
-            t("changes.by", name=change.proposed_by_name, date=change.proposed_at.strftime("%Y-%m-%d %H:%M")),
+            t(
+                "changes.by",
+                name=change.proposed_by_name,
+                date=local_time(change.proposed_at).strftime("%Y-%m-%d %H:%M"),
+            ),
         ]
         body: list[ft.Control] = [
             ft.Semantics(

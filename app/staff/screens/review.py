@@ -13,6 +13,7 @@ from app.common.components.theme import CARD, OK
 from app.staff.case_client import CaseClient
 from app.staff.components.console_nav import error_line, gate, nav
 from app.staff.screens import review_item
+from shared.cycle import local_date
 
 if TYPE_CHECKING:
     from app.common.ui import Ui
@@ -76,7 +77,7 @@ def build(ui: Ui) -> ft.View:
                         ),
                     ),
                     ft.Text(t(f"method.{item.method.value}")),
-                    ft.Text(t("console.review.submitted", date=item.submitted_at.date().isoformat())),
+                    ft.Text(t("console.review.submitted", date=local_date(item.submitted_at).isoformat())),
                     buttons.primary(
                         t("review.case.open"), f"console-review-open-{index}", open_item(item.review_id)
                     ),

@@ -8,7 +8,7 @@ who took part in the case), "reject". The API checks again and its refusal is sh
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta, timezone
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 import flet as ft
@@ -21,6 +21,7 @@ from app.common.dates import format_date
 from app.staff.case_client import CaseClient
 from app.staff.components.attestation_card import level_label
 from app.staff.console_state import MIN_REASON, ConsoleState
+from shared.cycle import local_date, local_time
 from shared.enums import ReferenceStatus
 from shared.i18n import Translator
 from shared.schemas import CaseEvent, EvidencePublic, ReferenceHistoryEntry, StaffRef
@@ -28,7 +29,6 @@ from shared.schemas import CaseEvent, EvidencePublic, ReferenceHistoryEntry, Sta
 if TYPE_CHECKING:
     from app.common.ui import Ui
 
-CHINA = timezone(timedelta(hours=8))  # the agency's clock (no daylight saving)
 PHOTO_HEIGHT = 320
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf", "video/mp4": "mp4"}
 
@@ -60,7 +60,7 @@ def event_line(t: Translator, event: CaseEvent, numbers: dict[int, int]) -> str:
     at = event.at if event.at.tzinfo is not None else event.at.replace(tzinfo=UTC)
     return t(
         "review.case.event",
-        time=at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+        time=local_time(at).strftime("%Y-%m-%d %H:%M"),
         who=who(t, event),
         action=action,
     )
@@ -84,7 +84,7 @@ def reference_line(t: Translator, ref: ReferenceHistoryEntry) -> str:
     at = ref.added_at if ref.added_at.tzinfo is not None else ref.added_at.replace(tzinfo=UTC)
     return t(
         "review.case.reference",
-        time=at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+        time=local_time(at).strftime("%Y-%m-%d %H:%M"),
         source=t(f"review.case.reference.source.{ref.source}"),
         who=name(ref.added_by),
         checker=name(ref.id_checked_by),
@@ -133,7 +133,7 @@ def controls(ui: Ui) -> list[ft.Control]:
             ),
             ft.Text(t(f"method.{item.method.value}"), color=INK),
             ft.Text(
-                t("console.review.submitted", date=format_date(item.submitted_at.date(), t.language)),
+                t("console.review.submitted", date=format_date(local_date(item.submitted_at), t.language)),
                 color=MUTED_INK,
             ),
             *(
