@@ -94,6 +94,9 @@ def demo(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[De
         LIFECERT_DATA_DIR=str(work / "data"),
         LIFECERT_ENV="test",
         LIFECERT_CERTIFICATION__CHALLENGE_FIXED_ACTIONS="open_mouth,blink",
+        # the staff's face check and the citizen's certification are fed the same recorded clip (a person
+        # would be filmed twice): the replay refusal would rightly refuse the second
+        LIFECERT_CERTIFICATION__REFUSE_REPLAYED_FRAMES="false",
         PYTHONUNBUFFERED="1",
         PYTHONPATH=str(REPO_ROOT),
     )

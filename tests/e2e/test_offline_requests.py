@@ -174,10 +174,10 @@ def _show(page, url: str, first_id: str = "screen-title", stalls: list[str] | No
     semantics tree on and wait until ``first_id`` is there, the screen painted and the network quiet. A load
     whose picture never came is recorded in ``stalls`` and loaded once more."""
     for attempt in range(2):
-        page.goto(url)
-        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
-        try:
+        try:  # a load whose "load" event never comes (CI, busy cores: goto waited out 30 s) is a stall too
+            page.goto(url, timeout=TIMEOUT_MS)
+            page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
+            page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
             widget(page, first_id).wait_for(state="attached", timeout=TIMEOUT_MS // 2)
         except PlaywrightTimeout:
             painted = False
