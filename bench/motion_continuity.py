@@ -1,6 +1,8 @@
 """Motion continuity of live clips against their frames shuffled or reversed (face.continuity).
 
     nice -n 19 .venv/bin/python -m bench.motion_continuity            # prints the Markdown table
+    nice -n 19 .venv/bin/python -m bench.motion_continuity --decisions
+        # whole liveness decisions of every live window under every condition, with the check and without
 
 Every live window of bench/eval_liveness.py is sampled as liveness receives it — at the clip's own rate,
 at the API rate (3 grid phases) and under every condition of bench/condition_matrix.py (same seeds, so the
@@ -16,6 +18,7 @@ roughest live sequence and the threshold.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -120,7 +123,39 @@ def section(live, attacks) -> str:
     return "\n".join(out)
 
 
+def decisions(log=None) -> str:
+    """The live rows of bench/condition_matrix.py (every live window, every condition, the matrix's seeds),
+    decided with the motion check and with it switched off: the check must reject no live run more."""
+    off = replace(LivenessConfig(), max_motion_roughness=float("inf"))
+    out = ["| condition | live rejected with the check | without it | reasons with the check |"]
+    out.append("|---|---|---|---|")
+    total = [0, 0]
+    for ci, cond in enumerate(cm.CONDITIONS):
+        rejected = [0, 0]
+        why: dict[str, int] = {}
+        for k, case in enumerate(ev.LIVE_CASES):
+            seq = ev.clip(case.clip).window(case.start, case.stop)
+            for j, cfg in enumerate((None, off)):
+                det, _n = cm.run(case.actions, seq, cond, seed=1000 * ci + k, config=cfg)
+                if not det.result.live:
+                    rejected[j] += 1
+                    if j == 0:
+                        why[det.result.reason.value] = why.get(det.result.reason.value, 0) + 1
+        total = [total[0] + rejected[0], total[1] + rejected[1]]
+        n = len(ev.LIVE_CASES)
+        reasons = ", ".join(f"{r} {c}" for r, c in sorted(why.items())) or "—"
+        out.append(f"| {cond.name} | {rejected[0]}/{n} | {rejected[1]}/{n} | {reasons} |")
+        if log:
+            log(out[-1])
+    out.append("")
+    out.append(f"All conditions: {total[0]} live runs rejected with the check, {total[1]} without it.")
+    return "\n".join(out)
+
+
 def main() -> int:
+    if "--decisions" in sys.argv:
+        print(decisions(log=lambda s: print(s, file=sys.stderr, flush=True)))
+        return 0
     live, attacks = measure(log=lambda s: print(s, file=sys.stderr, flush=True))
     if len(sys.argv) > 1:  # a file to keep every track in (to try other rules without re-measuring)
         import pickle
