@@ -122,7 +122,7 @@ class LivenessConfig:
     # two frames, the smoothest coordinate counting. Above this → IMPLAUSIBLE_MOTION (frames shuffled).
     # Measured (bench/motion_continuity.py) on 216 live sequences — every live window at its own rate, the
     # API rate and all 14 capture conditions, 5 fps and ±40 % jitter included: ≤ 0.713 (d13 at 5 fps);
-    # 120 shuffles of the same windows: median 0.91, 96 above 0.80.
+    # 120 shuffles of the same windows: median 0.86, 96 above 0.80 (docs/face-evaluation.md section 5).
     max_motion_roughness: float = 0.80
     # ...checked only on sequences with at least this many face frames (fewer: too noisy to judge)
     motion_min_frames: int = 8
