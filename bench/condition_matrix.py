@@ -33,6 +33,7 @@ if str(ROOT) not in sys.path:
 from bench import eval_liveness as ev  # noqa: E402
 from face import landmarks as lm  # noqa: E402
 from face import liveness  # noqa: E402
+from face.config import LivenessConfig  # noqa: E402
 from face.engine import FaceEngine  # noqa: E402
 from face.frames import FrameSequence, to_timed_frames  # noqa: E402
 from face.types import Action, ReasonCode  # noqa: E402
@@ -150,12 +151,18 @@ def relight(images: tuple[np.ndarray, ...], cond: Condition, rng: np.random.Gene
     return out
 
 
-def run(actions: tuple[Action, ...], seq: FrameSequence, cond: Condition, seed: int):
+def run(
+    actions: tuple[Action, ...],
+    seq: FrameSequence,
+    cond: Condition,
+    seed: int,
+    config: LivenessConfig | None = None,
+):
     rng = np.random.default_rng(seed)
     sub = retime(seq, cond, rng)
     images = relight(sub.images, cond, rng)
     frames = to_timed_frames(images, [t - sub.times_ms[0] for t in sub.times_ms], quality=cond.quality)
-    detail = liveness.evaluate_detail(actions, frames)
+    detail = liveness.evaluate_detail(actions, frames, config=config)
     r = detail.result
     emb = detail.embeddings
     if r.live and emb is not None and _engine()._identity_changed(emb, r, len(frames)):

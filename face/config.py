@@ -117,6 +117,15 @@ class LivenessConfig:
     # while different people in the shared clips come as close as 0.44 (dlib's cross-session 0.6 would let
     # a splice of two similar-looking people through).
     descriptor_max_distance: float = 0.42
+    # motion continuity (face.continuity.roughness): per coordinate of the face (position, size, yaw, pitch,
+    # roll, eyes, mouth) the mean step between consecutive face frames over the mean distance between any
+    # two frames, the smoothest coordinate counting. Above this → IMPLAUSIBLE_MOTION (frames shuffled).
+    # Measured (bench/motion_continuity.py) on 216 live sequences — every live window at its own rate, the
+    # API rate and all 14 capture conditions, 5 fps and ±40 % jitter included: ≤ 0.713 (d13 at 5 fps);
+    # 120 shuffles of the same windows: median 0.86, 96 above 0.80 (docs/face-evaluation.md section 5).
+    max_motion_roughness: float = 0.80
+    # ...checked only on sequences with at least this many face frames (fewer: too noisy to judge)
+    motion_min_frames: int = 8
 
 
 @dataclass(frozen=True, slots=True)

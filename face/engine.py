@@ -60,6 +60,8 @@ LIVENESS_MESSAGES: dict[ReasonCode, str] = {
     ReasonCode.STILL_IMAGE: "The camera must see a live person, not a photo. Please try again.",
     ReasonCode.IDENTITY_CHANGED: DECISION_MESSAGES[ReasonCode.IDENTITY_CHANGED],
     ReasonCode.IMPLAUSIBLE_TIMING: "The recording timing was not valid. Please try again.",
+    ReasonCode.IMPLAUSIBLE_MOTION: "The pictures did not follow one another like a live recording. Please "
+    "try again.",
     ReasonCode.TOO_FEW_FRAMES: "Your phone sent too few usable pictures. This does not count as a failed "
     "try: please try again, holding the phone still in good light.",
 }

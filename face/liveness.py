@@ -26,6 +26,10 @@
    apart (≈60 ms of CPU per frame, only paid on suspicious sequences). The descriptors are kept in
    `LivenessDetail.embeddings` (FrameEmbeddings): the engine verifies the best frame and runs its
    consistency check on key frames (`LivenessResult.key_frames`) with them, never embedding a frame twice.
+   Before that, the face must move like a real one (face.continuity): when every coordinate —
+   position, size, pose, eyes, mouth — jumps between consecutive frames about as far as between any two
+   frames (roughness of the smoothest coordinate > `max_motion_roughness`), the frames were shuffled
+   (IMPLAUSIBLE_MOTION; a reversed recording stays smooth and is left to the random action order).
 5. **A neutral start** — among the frames of the first `neutral_window_ms` (at least the first 3), at
    least `neutral_min_frames` with eyes open, mouth closed and a near-frontal head (NO_NEUTRAL_START).
    The neutral frames within `baseline_ms` of the first one are the person's own baseline (medians).
@@ -70,7 +74,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from face import dlib_api
+from face import continuity, dlib_api
 from face import landmarks as lm
 from face.background import Prefetched
 from face.config import LivenessConfig
@@ -293,6 +297,9 @@ def _evaluate_gray(
     jump = _identity_break(seen, cfg)
     if jump:
         return fail(ReasonCode.IDENTITY_CHANGED, jump)
+    jerky = _motion_break(seen, cfg)
+    if jerky:
+        return fail(ReasonCode.IMPLAUSIBLE_MOTION, jerky)
 
     neutral = _neutral_start(seen, cfg)
     if neutral is None:
@@ -746,6 +753,20 @@ def _identity_break(seen: list[FaceFrame], cfg: LivenessConfig) -> str:
             return (
                 f"the face jumped between frames {a.index} and {b.index} (move {jump:.2f}, scale {scale:.2f})"
             )
+    return ""
+
+
+def _motion_break(seen: list[FaceFrame], cfg: LivenessConfig) -> str:
+    """Frames in a random order (a recording shuffled and sent with forged times): every coordinate of the
+    face jumps back and forth from picture to picture (face.continuity)."""
+    if len(seen) < cfg.motion_min_frames:
+        return ""
+    value, name = continuity.roughness(seen)
+    if value > cfg.max_motion_roughness:
+        return (
+            f"the face jumps back and forth between consecutive frames (smoothest coordinate {name}: "
+            f"roughness {value:.2f} > {cfg.max_motion_roughness})"
+        )
     return ""
 
 

@@ -40,6 +40,7 @@ class ReasonCode(StrEnum):
     STILL_IMAGE = "still_image"
     IDENTITY_CHANGED = "identity_changed"
     IMPLAUSIBLE_TIMING = "implausible_timing"
+    IMPLAUSIBLE_MOTION = "implausible_motion"
     TOO_FEW_FRAMES = "too_few_frames"
     # verification and anti-spoofing
     FACE_MISMATCH = "face_mismatch"

@@ -190,6 +190,7 @@ MESSAGES: dict[str, str] = {
     "reason.still_image": "The picture did not change. It must be you moving in front of the camera, not a photo.",
     "reason.identity_changed": "The person changed during the check. The same person must do it all.",
     "reason.implausible_timing": "The photo timing was not right. Please try again.",
+    "reason.implausible_motion": "The pictures did not follow one another like a live recording. Please record yourself again, live.",
     "reason.replayed_frames": "These pictures were already sent before. Please record yourself again, live, for this certification.",
     "reason.too_few_frames": "Your phone sent too few clear pictures. This does not count as a failed try. Hold the phone still in good light and try again.",
     "reason.face_mismatch": "The face does not match the photo in the pension record.",

@@ -188,6 +188,7 @@ MESSAGES: dict[str, str] = {
     "reason.still_image": "画面一直没有变化。必须是本人对着镜头做动作，不能用照片。",
     "reason.identity_changed": "中途换了人。请同一个人从头做完。",
     "reason.implausible_timing": "拍照时间不对。请再试一次。",
+    "reason.implausible_motion": "照片前后动作不连贯，不像现场拍摄。请本人对着镜头重新现场拍摄。",
     "reason.replayed_frames": "这些照片以前已经提交过。请本人对着镜头重新现场拍摄。",
     "reason.too_few_frames": "手机传来的清楚照片太少，这次不算失败。请在光线好的地方拿稳手机再试一次。",
     "reason.face_mismatch": "和社保档案中的照片对不上。",

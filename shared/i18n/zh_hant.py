@@ -188,6 +188,7 @@ MESSAGES: dict[str, str] = {
     "reason.still_image": "畫面一直沒有變化。必須是本人對著鏡頭做動作，不能用照片。",
     "reason.identity_changed": "中途換了人。請同一個人從頭做完。",
     "reason.implausible_timing": "拍照時間不對。請再試一次。",
+    "reason.implausible_motion": "照片前後動作不連貫，不像現場拍攝。請本人對著鏡頭重新現場拍攝。",
     "reason.replayed_frames": "這些照片以前已經提交過。請本人對著鏡頭重新現場拍攝。",
     "reason.too_few_frames": "手機傳來的清楚照片太少，這次不算失敗。請在光線好的地方拿穩手機再試一次。",
     "reason.face_mismatch": "和社保檔案中的照片對不上。",
