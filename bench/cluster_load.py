@@ -81,9 +81,22 @@ def timed(rec: Recorder, kind: str, send):
     return resp
 
 
-def certify(client, rec: Recorder, person: tuple[str, str], upload: dict, deadline_s: float = 120.0) -> str:
-    """One certification as the app does it: a challenge, then the frames, retried with the same key.
-    Returns the final outcome ("passed", "failed", "gave_up:<why>"); the last answer is in ``last_answer``."""
+def camera_copy(frames) -> dict:
+    """The clip's frames as one new capture: each JPEG gets a comment segment with a fresh id, so no two
+    certifications send the same bytes (a camera never does; the API refuses frames already sent to an
+    earlier challenge as a replay, api/challenges/replay.py) while the pictures stay the clip's."""
+    from tests.api.cert.clips import multipart
+
+    tag = uuid.uuid4().bytes
+    segment = b"\xff\xfe" + (len(tag) + 2).to_bytes(2, "big") + tag
+    return multipart(tuple((data[:2] + segment + data[2:], t) for data, t in frames))
+
+
+def certify(client, rec: Recorder, person: tuple[str, str], frames, deadline_s: float = 120.0) -> str:
+    """One certification as the app does it: a challenge, then the frames (a new capture of the clip,
+    ``camera_copy``), retried with the same key and the same bytes. Returns the final outcome ("passed",
+    "failed", "gave_up:<why>"); the last answer is in ``last_answer``."""
+    upload = camera_copy(frames)
     end = time.monotonic() + deadline_s
     challenge = None
     while challenge is None:
@@ -160,7 +173,7 @@ def seed_people(url: str, count: int, tag: str) -> list[tuple[str, str]]:
     return people
 
 
-def decisions_per_second(base_url: str, people, upload, clients: int, seconds: float) -> tuple[float, int]:
+def decisions_per_second(base_url: str, people, frames, clients: int, seconds: float) -> tuple[float, int]:
     import httpx
 
     rec = Recorder()
@@ -177,7 +190,7 @@ def decisions_per_second(base_url: str, people, upload, clients: int, seconds: f
                     person = next(queue, None)
                 if person is None:
                     return
-                if certify(client, rec, person, upload) == "passed":
+                if certify(client, rec, person, frames) == "passed":
                     with lock:
                         done += 1
 
@@ -214,6 +227,7 @@ class Faults:
         replica = self.cluster.ApiReplica(self.api_env, Path(api["log"]), port=api["port"])
         replica.start()
         api["pid"] = replica.proc.pid
+        self.cluster.save_state(self.state)  # so cluster.down() stops the new process, not the dead one
         self.log.append("replica 1 restarted and ready")
 
     def restart_redis(self) -> None:
@@ -222,6 +236,7 @@ class Faults:
         fresh = self.cluster.Redis(Path(self.state["workdir"]), port=redis["port"])
         fresh.start()
         redis["pid"] = fresh.proc.pid
+        self.cluster.save_state(self.state)
         self.log.append("redis restarted (its counters lost)")
 
     def stop_standby(self, seconds: float) -> None:
@@ -257,7 +272,7 @@ class Faults:
 
 
 def mixed_load(
-    base_url, people, upload, clients: int, duration: float, rec: Recorder, outcomes: Counter, attempted: list
+    base_url, people, frames, clients: int, duration: float, rec: Recorder, outcomes: Counter, attempted: list
 ) -> None:
     import httpx
 
@@ -282,7 +297,7 @@ def mixed_load(
                     if person is None:
                         continue
                     attempted.append(person[0])
-                    outcome = certify(client, rec, person, upload)
+                    outcome = certify(client, rec, person, frames)
                     with lock:
                         outcomes[outcome] += 1
                         if outcome == "passed":
@@ -356,7 +371,7 @@ def main() -> int:
 
     import httpx
 
-    from tests.api.cert.clips import PASSING_ACTIONS, live_frames, multipart
+    from tests.api.cert.clips import PASSING_ACTIONS, live_frames
 
     os.chdir(ROOT)
     os.environ["PYTHONPATH"] = str(ROOT)
@@ -376,18 +391,19 @@ def main() -> int:
     result: dict = {}
     try:
         people = seed_people(primary_db, 3000, uuid.uuid4().hex[:6])
-        upload = multipart(live_frames())
+        frames = live_frames()
         warm = Recorder()
         for api in state[
             "api"
         ]:  # the models load on first use in test mode: once per replica, outside timing
             with httpx.Client(base_url=api["url"], timeout=300) as client:
-                assert certify(client, warm, people.pop(), upload) == "passed"
+                outcome = certify(client, warm, people.pop(), frames)
+                assert outcome == "passed", (outcome, getattr(last_answer, "value", None))
         one_rate, one_n = decisions_per_second(
-            state["api"][0]["url"], people[:1000], upload, args.clients, scaling_s
+            state["api"][0]["url"], people[:1000], frames, args.clients, scaling_s
         )
         two_rate, two_n = decisions_per_second(
-            state["haproxy"]["url"], people[1000:2000], upload, args.clients, scaling_s
+            state["haproxy"]["url"], people[1000:2000], frames, args.clients, scaling_s
         )
         rec, outcomes, attempted = Recorder(), Counter(), []
         faults = Faults(cluster, state, api_env)
@@ -395,7 +411,7 @@ def main() -> int:
         fault_thread = threading.Thread(target=faults.run, args=(duration, stop))
         fault_thread.start()
         mixed_load(
-            state["haproxy"]["url"], people[2000:], upload, args.clients, duration, rec, outcomes, attempted
+            state["haproxy"]["url"], people[2000:], frames, args.clients, duration, rec, outcomes, attempted
         )
         stop.set()
         fault_thread.join()
@@ -429,7 +445,7 @@ def main() -> int:
             "scaling": round(two_rate / one_rate, 2) if one_rate else None,
             "faults": faults.log,
             "db_bytes_per_certification": footprint,
-            "frames_bytes_per_submission": sum(len(f[1][1]) for f in upload["files"]),
+            "frames_bytes_per_submission": sum(len(data) for data, _ in frames),
             "cores": len(os.sched_getaffinity(0)),
         }
     finally:

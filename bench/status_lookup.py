@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/status_lookup.py --people 1000000 --backend sqlite
     LIFECERT_BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \
-        .venv/bin/python bench/status_lookup.py --people 1000000 --backend postgresql
+        .venv/bin/python bench/status_lookup.py --people 1000000 --backend postgresql [--pgbouncer]
 
 Builds a fresh database with N people (through the roster import; a passed certification for every
 third person), starts `uvicorn api.main:app` as a
@@ -63,10 +63,15 @@ def add_certifications(engine) -> None:
         )
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, port: int, workers: int, through_pgbouncer: bool = False
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "LIFECERT_DATABASE_URL": url,
+        # PgBouncer in transaction mode hands a connection to another client between transactions, so the
+        # server must not prepare statements on it (as the cluster's replicas, build/deploy/local/cluster.py)
+        "LIFECERT_DATABASE_PREPARED_STATEMENTS": "false" if through_pgbouncer else "true",
         "LIFECERT_LIMITS__ENABLED": "false",
         # Test mode only so the server does not spend its first minute loading the face models in the
         # background (the status lookup never uses them; once loaded they cost no CPU).
@@ -213,22 +218,30 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 def run_server(url: str, backend: str, workers: int, people: list[tuple[str, str]], args) -> None:
     port = free_port()
-    server = start_server(url, port, workers)
+    bouncer = None
+    db_name = make_url(url).database if backend == "postgresql" else None
+    if db_name and args.pgbouncer:
+        bouncer = start_pgbouncer(url, db_name)
+        url = bouncer.url(db_name)
+    server = start_server(url, port, workers, through_pgbouncer=bouncer is not None)
     load_before = f"{os.getloadavg()[0]:.1f}"
     try:
-        db_name = make_url(url).database if backend == "postgresql" else None
         lat, statuses, secs, (cpu, pg_cpu, client_cpu) = asyncio.run(
             drive(port, people, args.concurrency, args.warmup, args.duration, server.pid, db_name)
         )
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if bouncer is not None:
+            bouncer.stop()
     lat.sort()
     ms = [percentile(lat, p) * 1000 for p in (50, 90, 99)]
     load = f"{os.getloadavg()[0]:.1f}"
     print(
         f"{backend}: 1-min load average {load_before} → {load}; {len(lat) / secs:,.0f} req/s over {secs:.0f} s, "
-        f"{workers} worker(s), {args.concurrency} connections; latency p50 {ms[0]:.1f} ms, p90 {ms[1]:.1f} ms, "
+        f"{workers} worker(s), {args.concurrency} connections"
+        + (" through PgBouncer (transaction pooling)" if bouncer is not None else "")
+        + f"; latency p50 {ms[0]:.1f} ms, p90 {ms[1]:.1f} ms, "
         f"p99 {ms[2]:.1f} ms; server CPU {cpu * 1000 / max(1, len(lat)):.2f} ms/request "
         f"(= {len(lat) / max(cpu, 1e-9):,.0f} req/s per fully available core)"
         + (f", PostgreSQL backends {pg_cpu * 1000 / max(1, len(lat)):.2f} ms/request" if db_name else "")
@@ -236,6 +249,26 @@ def run_server(url: str, backend: str, workers: int, people: list[tuple[str, str
         f"statuses {dict(sorted(statuses.items()))}",
         flush=True,
     )
+
+
+def start_pgbouncer(url: str, db_name: str):
+    """PgBouncer (Debian's, transaction pooling) in front of the server of ``url``, as the production
+    path has it (build/deploy/local/cluster.py's PgBouncer class: the bench and the cluster configure it
+    alike)."""
+    import importlib.util
+    from types import SimpleNamespace
+
+    spec = importlib.util.spec_from_file_location(
+        "lifecert_local_cluster", Path(__file__).resolve().parents[1] / "build/deploy/local/cluster.py"
+    )
+    cluster = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = cluster
+    spec.loader.exec_module(cluster)
+    workdir = cluster.make_workdir("lifecert-bench-pgbouncer-")
+    target = SimpleNamespace(port=make_url(url).port or 5432)
+    bouncer = cluster.PgBouncer(workdir, target, (db_name,))
+    bouncer.start()
+    return bouncer
 
 
 def main() -> int:
@@ -248,6 +281,11 @@ def main() -> int:
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--duration", type=float, default=20.0)
     ap.add_argument("--workdir", type=Path)
+    ap.add_argument(
+        "--pgbouncer",
+        action="store_true",
+        help="PostgreSQL: the server reaches the database through PgBouncer (the production path)",
+    )
     args = ap.parse_args()
 
     from api.core.db import make_engine

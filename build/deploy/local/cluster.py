@@ -589,11 +589,17 @@ def up(replicas: int = 2, seed: bool = True, api_overrides: dict[str, str] | Non
         "web": webs,
         "env": {k: v for k, v in env.items() if k.startswith("LIFECERT_") and k != "LIFECERT_SECRET_KEY"},
     }
-    STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    save_state(state)
+    return {**state, "api_env": env}  # the replicas' whole environment (its secret too), for restarts
+
+
+def save_state(state: dict) -> None:
+    """Write what is running (ports, pids) where ``down`` reads it; a process restarted after ``up`` (a
+    replica or Redis a fault test replaced) must be saved again, or ``down`` would leave it running."""
     import json
 
-    STATE_FILE.write_text(json.dumps(state, indent=2))
-    return {**state, "api_env": env}  # the replicas' whole environment (its secret too), for restarts
+    STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    STATE_FILE.write_text(json.dumps({k: v for k, v in state.items() if k != "api_env"}, indent=2))
 
 
 def _seed(url: str) -> None:
