@@ -12,6 +12,10 @@ Lease: a claim left pending by a crashed process would block its key forever, so
 (``… WHERE claimed_at < cutoff``), so of simultaneous takeovers exactly one wins and the rest wait for its
 answer. The owner completes the record only while it still holds the claim (same ``claimed_at``), so a
 process that was merely slow past its lease cannot record a second outcome.
+
+Replays: the claim's transaction also stores the digests of the frames (api/challenges/replay.py), and the
+check for frames already sent to another challenge runs after it, so of two submissions of one recording to
+two challenges at the same moment at most one can pass (both may be refused).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from api.challenges.models import (
     Challenge,
     ConsentPurpose,
     ConsentRecord,
+    FrameDigest,
     IdempotencyRecord,
 )
 from api.challenges.types import Claim, FrameUpload
@@ -163,6 +168,7 @@ def _claim(
             if taken != 1:
                 raise _Spent()
             _record_consent(session, claim, upload, now)
+            _remember_frames(session, claim, upload)
     except IntegrityError:
         return _wait_for_answer(ctx, key, challenge_id)  # the same key won the race in another request
     except _Spent:
@@ -216,8 +222,28 @@ def _take_over(ctx: CertContext, claim: Claim, upload: FrameUpload) -> bool:
             ).scalars()
         )
         _record_consent(session, claim, upload, claim.claimed_at, already=given)
+        if (
+            session.execute(
+                sa.select(FrameDigest.id).where(FrameDigest.challenge_id == claim.challenge_id).limit(1)
+            ).first()
+            is None
+        ):
+            _remember_frames(session, claim, upload)
     log.warning("challenge %s: took over a claim pending past its lease", claim.challenge_id)
     return True
+
+
+def _remember_frames(session: Session, claim: Claim, upload: FrameUpload) -> None:
+    """The frames' digests, stored in the claim's own transaction, before the decision: a submission of
+    the same recording to another challenge at the same moment then finds them (stored only once decided,
+    two submissions racing each other both passed the replay check). Removed again by ``_release``."""
+    replay.remember(
+        session,
+        challenge_id=claim.challenge_id,
+        beneficiary_id=claim.beneficiary_id,
+        values=replay.digests(upload.frames),
+        now=claim.claimed_at,
+    )
 
 
 def _complete(session: Session, claim: Claim, now: datetime) -> None:
@@ -294,6 +320,8 @@ def _release(ctx: CertContext, claim: Claim) -> None:
             session.execute(
                 sa.update(Challenge).where(Challenge.id == claim.challenge_id).values(used_at=None)
             )
+            # undecided frames are no replay: the app may send them again
+            session.execute(sa.delete(FrameDigest).where(FrameDigest.challenge_id == claim.challenge_id))
 
 
 def _references(ctx: CertContext, beneficiary_id: int) -> list[Template]:
@@ -376,13 +404,6 @@ def submit(
         now = utcnow()
         with session_scope(ctx.sessions) as session:
             _complete(session, claimed, now)
-            replay.remember(
-                session,
-                challenge_id=claimed.challenge_id,
-                beneficiary_id=claimed.beneficiary_id,
-                values=digests,
-                now=now,
-            )
             person = session.get_one(Beneficiary, claimed.beneficiary_id, with_for_update=True)
             answer = outcomes.record(
                 session,

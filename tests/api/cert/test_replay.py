@@ -5,6 +5,8 @@ frames of the same person are not taken for a replay; the setting turns the refu
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -64,6 +66,49 @@ def test_frames_sent_again_to_a_new_challenge_are_refused(
     assert replay.purge(session, days=face_client.app.state.cert.cert.replay_digest_days, now=later) >= 60
     session.commit()
     assert count(session, FrameDigest) == 0
+
+
+def test_one_recording_sent_to_two_challenges_at_once_passes_at_most_once(
+    face_client, session, person_with_reference, fixed_actions
+):
+    """Both submissions start together. The digests are stored with the claim, before the face decision,
+    so whichever checks second finds the other's frames (before, both checked, then both were decided for
+    half a second, then both stored: both passed). Both may be refused; never both passed."""
+    challenges = [challenge(face_client, person_with_reference(), fixed_actions) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def send(challenge_id: str):
+        start.wait()
+        return submit(face_client, challenge_id, live_frames())
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = [r.json() for r in pool.map(send, challenges)]
+    assert all(a["result"] in ("passed", "failed") for a in answers), answers
+    assert sum(a["result"] == "passed" for a in answers) <= 1, answers
+    assert any(a["reason"] == "replayed_frames" for a in answers), answers
+    assert all(a["reason"] == "replayed_frames" for a in answers if a["result"] != "passed"), answers
+    for challenge_id in challenges:  # every decided submission keeps its digests
+        assert count(session, FrameDigest, challenge_id=challenge_id) == len(live_frames())
+
+
+def test_frames_of_an_undecided_submission_may_be_sent_again(
+    face_client, session, person_with_reference, fixed_actions, monkeypatch
+):
+    """A submission that could not be decided (503, claim released) leaves no digests: the app's next try
+    with the same pictures is not a replay."""
+    from api.challenges import submission
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("engine pool gone")
+
+    first = challenge(face_client, person_with_reference(), fixed_actions)
+    with monkeypatch.context() as patch:
+        patch.setattr(submission, "_decide", broken)
+        resp = submit(face_client, first, live_frames())
+    assert resp.status_code == 503 and resp.json()["error"] == "try_again", resp.text
+    assert count(session, FrameDigest, challenge_id=first) == 0
+    again = submit(face_client, challenge(face_client, person_with_reference(), fixed_actions), live_frames())
+    assert again.json()["result"] == "passed", again.text
 
 
 def test_other_frames_of_the_same_person_are_not_a_replay(face_client, person_with_reference, fixed_actions):
