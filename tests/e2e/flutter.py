@@ -17,12 +17,14 @@ TIMEOUT_MS = 90_000
 def open_app(page: Page, url: str, first_id: str = "screen-title") -> None:
     """Load the client, switch Flutter's semantics tree on and wait until ``first_id`` is shown. A load whose
     app never started (skwasm in headless Chromium keeps Flet's start-up picture now and then, see
-    tests/e2e/conftest.py) is loaded once more; a second stall fails."""
+    tests/e2e/conftest.py), or whose load event never came, is loaded once more; a second stall fails."""
     for attempt in (1, 2):
-        page.goto(url)
-        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=2 * TIMEOUT_MS)
-        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
         try:
+            # the page's own cap, not the context's default (30 s unless a test set it): on a busy machine
+            # the load event of the client's first page (the wasm and font assets) came after 30 s
+            page.goto(url, timeout=2 * TIMEOUT_MS)
+            page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=2 * TIMEOUT_MS)
+            page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
             widget(page, first_id).wait_for(state="attached", timeout=TIMEOUT_MS)
             return
         except PlaywrightTimeout:
@@ -86,9 +88,16 @@ def text_of(page: Page, identifier: str) -> str:
 
 
 def expect_text(page: Page, identifier: str, pattern: str) -> None:
-    """Wait until the widget's text (or label) matches ``pattern`` (a regular expression)."""
+    """Wait until the widget's text (or label) matches ``pattern`` (a regular expression). A widget not in
+    the semantics tree within a third of the cap is looked for by scrolling (``reach``): Flutter leaves out
+    what is off screen, and in a busy-core run a review card's title was missing from a tree that held the
+    rest of its card for the whole 90 s; scrolling makes Flutter send the tree again."""
     node = widget(page, identifier)
     rx = re.compile(pattern)
+    try:
+        node.wait_for(state="attached", timeout=TIMEOUT_MS // 3)
+    except PlaywrightTimeout:
+        reach(page, identifier)
     try:
         expect(node).to_have_text(rx, timeout=TIMEOUT_MS)
     except AssertionError:

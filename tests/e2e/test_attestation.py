@@ -22,7 +22,7 @@ from tests.e2e.conftest import (
     seed,
     stack_env,
 )
-from tests.e2e.flutter import open_app, reach, widget
+from tests.e2e.flutter import TIMEOUT_MS, open_app, reach, widget
 from tests.shared_data import require_shared
 
 DESKTOP_VIEWPORT = {"width": 1280, "height": 800}
@@ -114,16 +114,16 @@ def both_sizes(page, shots, step: str, show: str) -> None:
 
 
 def sign_in(page, username: str, password: str) -> None:
-    widget(page, "console-username").wait_for(state="attached", timeout=30_000)
+    widget(page, "console-username").wait_for(state="attached", timeout=TIMEOUT_MS)
     type_into(page, "console-username", username)
     type_into(page, "console-password", password)
     tap(page, "console-sign-in")
-    widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
+    widget(page, "staff-home-heading").wait_for(state="attached", timeout=TIMEOUT_MS)
 
 
 def sign_out(page) -> None:
     tap(page, "console-sign-out")
-    widget(page, "console-username").wait_for(state="attached", timeout=30_000)
+    widget(page, "console-username").wait_for(state="attached", timeout=TIMEOUT_MS)
 
 
 def approve_enabled(page) -> bool:

@@ -19,7 +19,7 @@ from tests.e2e.conftest import (
     seed,
     stack_env,
 )
-from tests.e2e.flutter import expect_text, open_app, reach, tap, type_into, widget
+from tests.e2e.flutter import TIMEOUT_MS, expect_text, open_app, reach, tap, type_into, widget
 
 PASSWORD = "console e2e pass"
 
@@ -101,7 +101,7 @@ def _sign_in(page, username: str) -> None:
     type_into(page, "console-username", username)
     type_into(page, "console-password", PASSWORD)
     tap(page, "console-sign-in")
-    widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
+    widget(page, "staff-home-heading").wait_for(state="attached", timeout=TIMEOUT_MS)
 
 
 HOME_ENTRIES = (
@@ -152,7 +152,7 @@ def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(
     shots(page, "home-coordinator")
 
     tap(page, "console-sign-out")
-    widget(page, "console-username").wait_for(state="attached", timeout=30_000)
+    widget(page, "console-username").wait_for(state="attached", timeout=TIMEOUT_MS)
     _sign_in(page, console_stack.admin)
     expect_text(page, "console-who", "王管理（管理员）")
     expect_text(page, "staff-home-review", "待审核")
@@ -162,7 +162,7 @@ def test_staff_app_on_a_phone_signs_in_to_the_home_of_the_role(
     tap(page, "staff-home-stats")  # an entry opens its screen; back returns home
     _suspended(page)
     tap(page, "nav-back")
-    widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
+    widget(page, "staff-home-heading").wait_for(state="attached", timeout=TIMEOUT_MS)
 
 
 # Each entry's screen title (zh-Hans), as the home screen's buttons open them.
@@ -204,13 +204,13 @@ def test_every_staff_screen_opens_at_phone_and_desktop_size(browser, console_sta
             assert widget(page, "console-username").count() == 0
             shots(page, f"{entry}-{size}")
             tap(page, "nav-back")
-            widget(page, "staff-home-heading").wait_for(state="attached", timeout=30_000)
+            widget(page, "staff-home-heading").wait_for(state="attached", timeout=TIMEOUT_MS)
     finally:
         context.close()
 
 
 def _suspended(page) -> int:
-    widget(page, "console-stats-suspended").wait_for(state="attached", timeout=30_000)
+    widget(page, "console-stats-suspended").wait_for(state="attached", timeout=TIMEOUT_MS)
     expect_text(page, "console-stats-suspended", r"^\d+$")
     node = widget(page, "console-stats-suspended")
     return int((node.get_attribute("aria-label") or node.inner_text()).strip())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.flutter import expect_text, open_app, tap, type_into, widget
+from tests.e2e.flutter import TIMEOUT_MS, expect_text, open_app, tap, type_into, widget
 from tests.e2e.scripted_camera import act, segments_from
 from tests.shared_data import require_shared
 
@@ -177,7 +177,7 @@ def test_quality_hints_before_the_instructions(camera_page, stack, shots, tmp_pa
     shots(page, "hint-too-dark")
     expect_text(page, "camera-instruction", "画面里还有别人")
     shots(page, "hint-someone-else")
-    widget(page, "camera-continue").wait_for(timeout=30_000)
+    widget(page, "camera-continue").wait_for(timeout=TIMEOUT_MS)
     expect_text(page, "camera-stuck", "直接继续")
     shots(page, "hint-continue-anyway")
     tap(page, "camera-continue")

@@ -270,7 +270,7 @@ def test_every_staff_screen_loads_offline_signed_in(typing_phone, offline_stack:
 @pytest.mark.parametrize("path, ready", [("/docs", ".swagger-ui .info"), ("/redoc", "redoc h1")])
 def test_api_docs_load_offline(typing_phone, offline_stack: OfflineStack, path: str, ready: str) -> None:
     page, traffic = typing_phone  # with system fonts: HTML pages, unlike the apps, draw text with them
-    page.goto(offline_stack.api_url + path)
+    page.goto(offline_stack.api_url + path, timeout=TIMEOUT_MS)
     page.wait_for_selector(ready, state="attached", timeout=TIMEOUT_MS)
     page.wait_for_load_state("networkidle")
     _shot(page, f"api-{path.strip('/')}")

@@ -78,12 +78,12 @@ def test_any_phone_opens_the_check_page_from_the_qr_code(browser, receipt_stack:
     page = browser.new_context(viewport=SMALL_PHONE_VIEWPORT, locale="zh-CN").new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(url)
+    page.goto(url, timeout=TIMEOUT_MS)
     assert "这张回执有效" in page.inner_text("#verdict")
     assert "张*国" in page.inner_text("main") and "有效期至" in page.inner_text("main")
     assert all(r.startswith(receipt_stack.api_url) for r in requests), requests
     shots(page, "check-page")
-    page.goto(url + "?lang=en")
+    page.goto(url + "?lang=en", timeout=TIMEOUT_MS)
     assert "This receipt is valid" in page.inner_text("#verdict")
     with page.expect_download() as pdf:
         page.evaluate(
