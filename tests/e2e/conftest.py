@@ -228,6 +228,22 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
+def stop_group(proc: subprocess.Popen) -> None:
+    """Stop a process started with ``start_new_session=True`` and everything it started (``lifecert demo``
+    and its two web apps): SIGTERM to the group, then SIGKILL to whatever is left of it after 60 s. Killing
+    only the leader when it was slow to stop left its web apps running for the rest of the session."""
+    import contextlib
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # children that outlived the leader, or a leader stuck
+    proc.wait()
+
+
 RELATIVE_NAME = "吴天佑"  # overseas, due: bound and certified by a family helper in the family test
 
 

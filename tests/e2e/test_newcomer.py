@@ -22,7 +22,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import SMALL_PHONE_VIEWPORT, free_port, open_scripted_camera_page, stop, wait_http
+from tests.e2e.conftest import (
+    SMALL_PHONE_VIEWPORT,
+    free_port,
+    open_scripted_camera_page,
+    stop_group,
+    wait_http,
+)
 from tests.e2e.flutter import TIMEOUT_MS, expect_text, open_app, tap, text_of, type_into, widget
 from tests.shared_data import REPO_ROOT, require_shared
 
@@ -112,7 +118,9 @@ def demo(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[De
             "--staff-port",
             str(ports["staff"]),
         ]
-        proc = subprocess.Popen(args, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            args, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
         wait_http(f"{urls['api']}/healthz", proc, log, timeout=180)
@@ -120,7 +128,7 @@ def demo(chromium_path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[De
         wait_http(urls["staff"], proc, log)
         yield Demo(urls, log)
     finally:
-        stop(proc)
+        stop_group(proc)  # the demo and the two web apps it started
 
 
 def press(page, label: str, identifier: str, timeout: int = TIMEOUT_MS) -> None:
