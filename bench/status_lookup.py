@@ -255,15 +255,11 @@ def start_pgbouncer(url: str, db_name: str):
     """PgBouncer (Debian's, transaction pooling) in front of the server of ``url``, as the production
     path has it (build/deploy/local/cluster.py's PgBouncer class: the bench and the cluster configure it
     alike)."""
-    import importlib.util
     from types import SimpleNamespace
 
-    spec = importlib.util.spec_from_file_location(
-        "lifecert_local_cluster", Path(__file__).resolve().parents[1] / "build/deploy/local/cluster.py"
-    )
-    cluster = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = cluster
-    spec.loader.exec_module(cluster)
+    from bench.cluster_load import load_cluster_module
+
+    cluster = load_cluster_module()
     workdir = cluster.make_workdir("lifecert-bench-pgbouncer-")
     target = SimpleNamespace(port=make_url(url).port or 5432)
     bouncer = cluster.PgBouncer(workdir, target, (db_name,))

@@ -66,7 +66,8 @@ def share(values: Sequence[int], earlier: Collection[int]) -> float:
 def remember(
     session: Session, *, challenge_id: str, beneficiary_id: int, values: Sequence[int], now: datetime
 ) -> None:
-    """Store the digests of a decided submission (every outcome: a failed try may be replayed too)."""
+    """Store the digests of a claimed submission, before its decision (api/challenges/submission.py); they
+    stay whatever the outcome (a failed try may be replayed too) unless the claim is released undecided."""
     session.add_all(
         FrameDigest(digest=v, challenge_id=challenge_id, beneficiary_id=beneficiary_id, created_at=now)
         for v in dict.fromkeys(values)

@@ -119,7 +119,12 @@ def _refuse_outlasting(challenge: Challenge, upload: FrameUpload) -> None:
 
 
 def _claim(
-    ctx: CertContext, challenge_id: str, key: str, upload: FrameUpload, principal: Principal | None
+    ctx: CertContext,
+    challenge_id: str,
+    key: str,
+    upload: FrameUpload,
+    principal: Principal | None,
+    digests: Sequence[int],
 ) -> Claim | FramesResult:
     """Claim the challenge for this key, or return the stored answer of an earlier request with the key."""
     now = utcnow()
@@ -168,7 +173,7 @@ def _claim(
             if taken != 1:
                 raise _Spent()
             _record_consent(session, claim, upload, now)
-            _remember_frames(session, claim, upload)
+            _remember_frames(session, claim, digests)
     except IntegrityError:
         return _wait_for_answer(ctx, key, challenge_id)  # the same key won the race in another request
     except _Spent:
@@ -228,12 +233,12 @@ def _take_over(ctx: CertContext, claim: Claim, upload: FrameUpload) -> bool:
             ).first()
             is None
         ):
-            _remember_frames(session, claim, upload)
+            _remember_frames(session, claim, replay.digests(upload.frames))
     log.warning("challenge %s: took over a claim pending past its lease", claim.challenge_id)
     return True
 
 
-def _remember_frames(session: Session, claim: Claim, upload: FrameUpload) -> None:
+def _remember_frames(session: Session, claim: Claim, digests: Sequence[int]) -> None:
     """The frames' digests, stored in the claim's own transaction, before the decision: a submission of
     the same recording to another challenge at the same moment then finds them (stored only once decided,
     two submissions racing each other both passed the replay check). Removed again by ``_release``."""
@@ -241,7 +246,7 @@ def _remember_frames(session: Session, claim: Claim, upload: FrameUpload) -> Non
         session,
         challenge_id=claim.challenge_id,
         beneficiary_id=claim.beneficiary_id,
-        values=replay.digests(upload.frames),
+        values=digests,
         now=claim.claimed_at,
     )
 
@@ -393,11 +398,11 @@ def submit(
     ctx: CertContext, *, challenge_id: str, key: str | None, upload: FrameUpload, principal: Principal | None
 ) -> FramesResult:
     key = check_key(key)
-    claimed = _claim(ctx, challenge_id, key, upload, principal)
+    digests = replay.digests(upload.frames)
+    claimed = _claim(ctx, challenge_id, key, upload, principal, digests)
     if isinstance(claimed, FramesResult):
         return claimed
     try:
-        digests = replay.digests(upload.frames)
         replayed = _replayed(ctx, claimed, digests)
         decision, live_checked = (replayed, ()) if replayed else _decide(ctx, claimed, upload.frames)
         refreshed = _refreshed_template(ctx, decision, upload)
