@@ -26,9 +26,11 @@ T = TypeVar("T")
 
 # Replay lag: 0 when everything received has been replayed (an idle primary writes nothing, so the last
 # replayed transaction can be old without the standby being behind); otherwise the age of the last
-# replayed transaction. NULL on a server that is not a standby.
+# replayed transaction. ``streaming`` is false on a standby that has not (re)connected to the primary
+# yet — just after a restart it has received nothing, so "all received is replayed" says nothing about
+# how far behind it is.
 LAG_SQL = sa.text(
-    "SELECT pg_is_in_recovery() AS standby, "
+    "SELECT pg_is_in_recovery() AS standby, pg_last_wal_receive_lsn() IS NOT NULL AS streaming, "
     "CASE WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() "
     "THEN 0 ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END AS lag"
 )
@@ -102,6 +104,9 @@ class ReadEngines:
         if not row.standby:
             self.last_reason = "database_read_url is not a standby (not in recovery)"
             return True  # a read-only copy promoted or a plain replica: still a valid read target
+        if not row.streaming:
+            self.last_reason = "standby not streaming from the primary yet"
+            return False
         lag = float(row.lag or 0.0)
         if lag > self.max_lag_seconds:
             self.last_reason = f"standby lags {lag:.1f} s (limit {self.max_lag_seconds} s)"
