@@ -60,7 +60,7 @@ class AuditEvent(Base):
     reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(index=True)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
-    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    hash: Mapped[str] = mapped_column(sa.String(64))  # not indexed: nothing looks an event up by it
 
     __table_args__ = (
         sa.Index("ix_audit_events_entity", "entity_type", "entity_id"),

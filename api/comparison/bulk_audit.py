@@ -1,4 +1,5 @@
-"""Append many audit events in one batch: one lock per chain head, MACs computed in Python, one INSERT.
+"""Append many audit events in one batch: one lock per chain head, MACs computed in Python, one INSERT
+(on PostgreSQL one COPY, fed while the MACs are computed).
 
 The events are exactly what :func:`api.audit.record` would write one by one (same MAC, same chains), so
 ``verify_chain`` checks them the same way; a million-row feed just avoids a flush per event.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +68,6 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
         audit._hold(session, min(heads))  # later events of this transaction: a chain it already holds
     position = {chain: (head.last_seq, head.last_hash) for chain, head in heads.items()}
     dialect = session.get_bind().dialect.name
-    rows: list[tuple] = []
     created_at = utcnow()
     stored_at = stored_time(created_at, dialect)
     when = _text(audit._canonical_time(created_at))
@@ -79,31 +80,33 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
             found = strings[value] = _text(value)
         return found
 
-    for ev, chain in zip(events, chains, strict=True):
-        seq, prev = position[chain]
-        seq += 1
-        if ev.plain:
-            before, after = ev.before, ev.after
-        else:
-            before, after = audit._jsonable(ev.before), audit._jsonable(ev.after)
-        entity_id = str(ev.entity_id)
-        before_text = _canonical(before)
-        if ev.after_text is None:
-            after_text = _canonical(after)
-            stored_after = None if after is None else after_text
-        else:
-            after_text = stored_after = ev.after_text
-        payload = (
-            f'{{"action":{text(ev.action)},"actor":{text(ev.actor)},"after":{after_text},'
-            f'"before":{before_text},"chain":{text(chain)},"chain_seq":{seq},"created_at":{when},'
-            f'"entity_id":{_text(entity_id)},"entity_type":{text(ev.entity_type)},"prev_hash":"{prev}",'
-            f'"reason":{text(ev.reason)}}}'
-        )
-        mac = keyed.copy()
-        mac.update(payload.encode("utf-8"))
-        h = mac.hexdigest()
-        rows.append(
-            (
+    def rows() -> Iterator[tuple]:
+        """The stored rows in order, MAC'd one by one (consumed while the COPY runs)."""
+        for ev, chain in zip(events, chains, strict=True):
+            seq, prev = position[chain]
+            seq += 1
+            if ev.plain:
+                before, after = ev.before, ev.after
+            else:
+                before, after = audit._jsonable(ev.before), audit._jsonable(ev.after)
+            entity_id = str(ev.entity_id)
+            before_text = _canonical(before)
+            if ev.after_text is None:
+                after_text = _canonical(after)
+                stored_after = None if after is None else after_text
+            else:
+                after_text = stored_after = ev.after_text
+            payload = (
+                f'{{"action":{text(ev.action)},"actor":{text(ev.actor)},"after":{after_text},'
+                f'"before":{before_text},"chain":{text(chain)},"chain_seq":{seq},"created_at":{when},'
+                f'"entity_id":{_text(entity_id)},"entity_type":{text(ev.entity_type)},"prev_hash":"{prev}",'
+                f'"reason":{text(ev.reason)}}}'
+            )
+            mac = keyed.copy()
+            mac.update(payload.encode("utf-8"))
+            h = mac.hexdigest()
+            position[chain] = (seq, h)
+            yield (
                 chain,
                 seq,
                 audit.SCHEME_HMAC,
@@ -118,13 +121,12 @@ def append_many(session: Session, events: list[PendingEvent]) -> int:
                 prev,
                 h,
             )
-        )
-        position[chain] = (seq, h)
-    insert_rows(session, audit.AuditEvent.__table__, COLUMNS, rows)
+
+    insert_rows(session, audit.AuditEvent.__table__, COLUMNS, rows())
     for chain, head in heads.items():
         head.last_seq, head.last_hash = position[chain]
     session.flush()
-    return len(rows)
+    return len(events)
 
 
 _encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode

@@ -10,7 +10,7 @@ in one place.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
@@ -41,13 +41,16 @@ def stored_enum(value: Enum | None) -> str | None:
     return None if value is None else value.value
 
 
-def insert_rows(session: Session, table: sa.FromClause, columns: Sequence[str], rows: list[tuple]) -> None:
+def insert_rows(
+    session: Session, table: sa.FromClause, columns: Sequence[str], rows: Iterable[tuple]
+) -> None:
     """Every row into ``table`` through the session's connection: ``COPY … FROM STDIN`` on PostgreSQL
-    (psycopg), ``INSERT … VALUES`` with ``executemany`` elsewhere."""
+    (psycopg), ``INSERT … VALUES`` with ``executemany`` elsewhere.
+
+    ``rows`` may be a generator: on PostgreSQL each row is sent as it is produced, so the server's index
+    work runs on the other core while the caller computes the next rows (a feed's audit MACs)."""
     if not isinstance(table, sa.TableClause):  # a mapped class's __table__ is typed as any FROM clause
         raise TypeError(f"insert_rows needs a table, not {table!r}")
-    if not rows:
-        return
     conn = session.connection()
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         dbapi = conn.connection.dbapi_connection
@@ -58,6 +61,9 @@ def insert_rows(session: Session, table: sa.FromClause, columns: Sequence[str], 
             for row in rows:
                 copy.write_row(row)
         cursor.close()
+        return
+    rows = list(rows)
+    if not rows:
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
