@@ -138,7 +138,13 @@ def main() -> int:
         type=Path,
         help="SQLite only: reuse the seeded roster database at PATH (built and saved there when missing)",
     )
+    parser.add_argument(
+        "--steps",
+        action="store_true",
+        help="PostgreSQL: also print the wall time of each step of the set-based import",
+    )
     args = parser.parse_args()
+    steps = _time_steps() if args.steps else None
     work = Path(tempfile.mkdtemp(prefix="lifecert-feed-bench-"))
     drop = None
     if args.pg:
@@ -195,11 +201,55 @@ def main() -> int:
             f"CPU time of this process {cpu:.1f} s ({cpu / report.rows * 1e6:.0f} µs/row); "
             f"1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
         )
+        if steps is not None:
+            timed = sum(sec for name, sec in steps.items() if name != AUDIT_EVENTS)  # inside the audit step
+            parts = ", ".join(f"{name} {sec:.1f} s" for name, sec in steps.items())
+            print(f"steps: {parts}; staging COPY, candidates join and the rest {seconds - timed:.1f} s")
         return 0
     finally:
         if drop:
             drop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+AUDIT_EVENTS = "of which audit events (MACs + COPY)"
+
+
+def _time_steps() -> dict[str, float]:
+    """Wrap the set-based import's steps (api/comparison/signs_of_life_sql.py) with wall-clock timers; the
+    audit events' MACs + COPY are timed apart from the rest of their step."""
+    import functools
+
+    from api.comparison import signs_of_life_sql
+
+    totals: dict[str, float] = {}
+
+    def timed(module: object, name: str, label: str) -> None:
+        inner = getattr(module, name)
+
+        @functools.wraps(inner)
+        def wrapper(*args: object, **kwargs: object) -> object:
+            t = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                totals[label] = totals.get(label, 0.0) + time.perf_counter() - t
+
+        setattr(module, name, wrapper)
+
+    for name in (
+        "_not_on_roll",
+        "_outside",
+        "_names",
+        "open_mismatches",
+        "_windows",
+        "_refusals",
+        "_certify",
+    ):
+        timed(signs_of_life_sql, name, name.lstrip("_"))
+    timed(signs_of_life_sql, "append_many", AUDIT_EVENTS)
+    timed(signs_of_life_sql, "_audit_and_resume", "audit step")
+    return totals
 
 
 if __name__ == "__main__":
