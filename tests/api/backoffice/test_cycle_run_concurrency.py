@@ -309,7 +309,11 @@ def test_run_does_not_resume_again_what_a_certification_resumed_meanwhile(
 
     thread = threading.Thread(target=run)
     thread.start()
-    with engine.connect() as watch:  # wait until the run waits for the person's lock
+    # wait until the run waits for the person's lock; each poll in its own transaction: PostgreSQL shows
+    # one transaction the same pg_stat_activity snapshot throughout, so polling inside one never sees the
+    # wait begin (the CI run that hung here for 100 minutes)
+    deadline = time.monotonic() + 120
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watch:
         while not watch.execute(
             sa.text(
                 "SELECT count(*) FROM pg_stat_activity"
@@ -317,6 +321,7 @@ def test_run_does_not_resume_again_what_a_certification_resumed_meanwhile(
             )
         ).scalar():
             assert thread.is_alive(), outcome
+            assert time.monotonic() < deadline, "the run never waited for the person's lock"
             time.sleep(0.01)
     certifying.commit()
     certifying.close()
